@@ -1,0 +1,158 @@
+package io.lakestream.index.internal;
+
+import java.util.Arrays;
+
+/**
+ * One-pass ("shrinking cone") segmentation of a sorted key array into {@link Segments} with error
+ * bound epsilon.
+ *
+ * <p>The function modelled is the lower bound {@code lb(x) = #{keys < x}} over integer keys {@code
+ * x}. It is fitted at these points: {@code (v, lb(v))} for each distinct key {@code v}, and, for a
+ * key repeated more than once and not followed by {@code v + 1}, also {@code (v + 1, lb(v + 1))}:
+ * the foot of the step a run of duplicates makes. Each segment's line goes exactly through its
+ * first point (the anchor) with a slope {@code >= 0} chosen inside the cone of slopes that keep
+ * every point of the segment within {@code epsilon - 0.5} of the line. Since the line is monotone,
+ * a key between two consecutive fitted points is predicted between their predictions, which gives
+ * {@code lb(x) in [p - epsilon, p + epsilon + 1]} for every key (the {@code + 1} covers a single
+ * key between two fitted points; the truncation to a long and floating-point rounding are covered
+ * by the half position of margin). When a point leaves the cone, the next segment starts at the key
+ * right after the last fitted point, anchored at the lower bound there, so that segments tile the
+ * keys with no gap where a line would extrapolate.
+ */
+public final class Segmentation {
+  private Segmentation() {}
+
+  /**
+   * Fits {@code keys} (sorted, duplicates allowed) with error bound {@code epsilon}.
+   *
+   * @return the segments, or {@code null} if more than {@code maxSegments} would be needed
+   * @throws IllegalArgumentException if {@code keys} is not sorted
+   */
+  public static Segments fit(long[] keys, int epsilon, int maxSegments) {
+    int n = keys.length;
+    if (n == 0) {
+      return new Segments(new long[0], 0, 0, epsilon, 0, 0);
+    }
+    Fitter fitter = new Fitter(epsilon, maxSegments, keys[0]);
+    int runStart = 0;
+    long prev = keys[0];
+    for (int i = 1; i < n; i++) {
+      long key = keys[i];
+      if (key == prev) {
+        continue;
+      }
+      if (key < prev) {
+        throw notSorted(keys, i);
+      }
+      if (i - runStart > 1 && prev + 1 != key) {
+        if (!fitter.add(prev + 1, i)) {
+          return null;
+        }
+      }
+      if (!fitter.add(key, i)) {
+        return null;
+      }
+      runStart = i;
+      prev = key;
+    }
+    if (!fitter.close()) {
+      return null;
+    }
+    return new Segments(fitter.data, fitter.count, n, epsilon, keys[0], keys[n - 1]);
+  }
+
+  /**
+   * Throws if {@code keys} is not sorted; the same check {@link #fit} makes as it goes, for callers
+   * that stop fitting early.
+   */
+  public static void checkSorted(long[] keys) {
+    for (int i = 1; i < keys.length; i++) {
+      if (keys[i] < keys[i - 1]) {
+        throw notSorted(keys, i);
+      }
+    }
+  }
+
+  private static IllegalArgumentException notSorted(long[] keys, int i) {
+    return new IllegalArgumentException(
+        "Cannot build a learned index: keys are not sorted: keys["
+            + (i - 1)
+            + "] = "
+            + keys[i - 1]
+            + " > keys["
+            + i
+            + "] = "
+            + keys[i]
+            + "; sort the keys (ascending, signed) before building");
+  }
+
+  /** The streaming cone over fitted points. */
+  private static final class Fitter {
+    private final double tolerance;
+    private final int maxSegments;
+    private long[] data = new long[Segments.STRIDE * 16];
+    private int count;
+    private long anchorKey;
+    private long anchorPosition;
+    private long lastKey;
+    private double slopeLow;
+    private double slopeHigh;
+
+    Fitter(int epsilon, int maxSegments, long firstKey) {
+      this.tolerance = epsilon - 0.5;
+      this.maxSegments = maxSegments;
+      this.anchorKey = firstKey;
+      this.anchorPosition = 0;
+      this.lastKey = firstKey;
+      this.slopeLow = 0;
+      this.slopeHigh = Double.POSITIVE_INFINITY;
+    }
+
+    /** Adds point (key, position), key greater than every earlier one; false if over budget. */
+    boolean add(long key, long position) {
+      double dx = Segments.unsignedToDouble(key - anchorKey);
+      double dy = (double) (position - anchorPosition);
+      double high = (dy + tolerance) / dx;
+      double low = (dy - tolerance) / dx;
+      if (low > slopeHigh || high < slopeLow) {
+        if (!close()) {
+          return false;
+        }
+        // lb(lastKey + 1) == position: no key lies strictly between the two fitted points.
+        anchorKey = lastKey + 1;
+        anchorPosition = position;
+        slopeLow = 0;
+        slopeHigh = Double.POSITIVE_INFINITY;
+        if (key != anchorKey) {
+          dx = Segments.unsignedToDouble(key - anchorKey);
+          slopeHigh = tolerance / dx;
+        }
+      } else {
+        if (low > slopeLow) {
+          slopeLow = low;
+        }
+        if (high < slopeHigh) {
+          slopeHigh = high;
+        }
+      }
+      lastKey = key;
+      return true;
+    }
+
+    boolean close() {
+      if (count == maxSegments) {
+        return false;
+      }
+      double slope = slopeHigh == Double.POSITIVE_INFINITY ? 0 : (slopeLow + slopeHigh) / 2;
+      int offset = count * Segments.STRIDE;
+      if (offset + Segments.STRIDE > data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[offset] = anchorKey;
+      data[offset + 1] = Double.doubleToRawLongBits(slope);
+      data[offset + 2] = anchorPosition;
+      count++;
+      return true;
+    }
+  }
+}

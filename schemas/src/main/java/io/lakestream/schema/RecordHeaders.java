@@ -1,0 +1,33 @@
+package io.lakestream.schema;
+
+/**
+ * Kafka header names Lakestream writes and reads. Values are UTF-8 text (numbers in decimal), so
+ * that {@code kafka-console-consumer --property print.headers=true} shows them as they are.
+ */
+public final class RecordHeaders {
+  /** Input header naming the project of a record, when no resource attribute does. */
+  public static final String PROJECT_ID = "project_id";
+
+  /** Routed rows and DLQ records: the topic the source record was read from. */
+  public static final String SOURCE_TOPIC = "lakestream.source.topic";
+
+  /** Routed rows and DLQ records: the partition the source record was read from. */
+  public static final String SOURCE_PARTITION = "lakestream.source.partition";
+
+  /** Routed rows and DLQ records: the offset of the source record. */
+  public static final String SOURCE_OFFSET = "lakestream.source.offset";
+
+  /** Routed rows: the index of this row among the rows made from its source record, from 0. */
+  public static final String SOURCE_INDEX = "lakestream.source.index";
+
+  /** DLQ records: a stable reason code, e.g. {@code undecodable}. */
+  public static final String DLQ_REASON = "lakestream.dlq.reason";
+
+  /** DLQ records: a sentence saying what was wrong. */
+  public static final String DLQ_MESSAGE = "lakestream.dlq.message";
+
+  /** DLQ records: the class of the error that set the record aside. */
+  public static final String DLQ_ERROR_CLASS = "lakestream.dlq.error.class";
+
+  private RecordHeaders() {}
+}

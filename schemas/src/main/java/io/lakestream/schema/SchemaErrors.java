@@ -1,0 +1,137 @@
+package io.lakestream.schema;
+
+import java.util.List;
+
+/** The one place that creates {@link SchemaException}s, so messages read alike. */
+final class SchemaErrors {
+  private SchemaErrors() {}
+
+  static SchemaException unreadable(String source, String detail, Throwable cause) {
+    return new SchemaException(
+        "Cannot read table definition " + source + ": " + detail + ". Fix the YAML syntax.", cause);
+  }
+
+  static SchemaException missingField(String source, String field) {
+    return new SchemaException(
+        "Table definition " + source + " has no '" + field + "'. Add '" + field + ":' to it.");
+  }
+
+  static SchemaException badTableName(String source, String name) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": table name '"
+            + name
+            + "' is not an identifier. Use letters, digits and underscores, starting with a"
+            + " letter or underscore, at most "
+            + Identifiers.MAX_LENGTH
+            + " characters.");
+  }
+
+  static SchemaException badColumnName(String source, String name) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": column name '"
+            + name
+            + "' is not an identifier. Use letters, digits and underscores, starting with a"
+            + " letter or underscore, at most "
+            + Identifiers.MAX_LENGTH
+            + " characters.");
+  }
+
+  static SchemaException unknownType(String source, String column, String type) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": column '"
+            + column
+            + "' has unknown type '"
+            + type
+            + "'. Use one of: "
+            + ColumnType.knownNames()
+            + ".");
+  }
+
+  static SchemaException duplicateColumn(String source, String column) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": column '"
+            + column
+            + "' is defined twice. Rename or remove one of them.");
+  }
+
+  static SchemaException noColumns(String source) {
+    return new SchemaException(
+        "Table definition " + source + " has no columns. Add at least the primary key column.");
+  }
+
+  static SchemaException missingPrimaryKey(String source) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + " has no primary key. Add 'primary_key: <column>' naming an orderable column"
+            + " (int, long, timestamp, date, float, double).");
+  }
+
+  static SchemaException unknownPrimaryKey(String source, String column, List<String> columns) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": primary key '"
+            + column
+            + "' is not a column. Name one of: "
+            + String.join(", ", columns)
+            + ".");
+  }
+
+  static SchemaException nonOrderablePrimaryKey(String source, String column, ColumnType type) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": primary key column '"
+            + column
+            + "' has type "
+            + type
+            + ", which is not orderable. Use int, long, timestamp, date, float or double.");
+  }
+
+  static SchemaException nullablePrimaryKey(String source, String column) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": primary key column '"
+            + column
+            + "' is nullable. Set 'nullable: false' on it.");
+  }
+
+  static SchemaException unknownColumnIn(String source, String field, String column) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": "
+            + field
+            + " names column '"
+            + column
+            + "', which is not defined. Name a defined column.");
+  }
+
+  static SchemaException missingProjectColumn(String source) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + " has no 'project_id' column. Add '- {name: project_id, type: string, nullable:"
+            + " false}': every row belongs to a project.");
+  }
+
+  static SchemaException badProjectColumn(String source, Column column) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": column 'project_id' must be a non-null string, not "
+            + (column.nullable() ? "nullable " : "")
+            + column.type()
+            + ". Declare it as '{name: project_id, type: string, nullable: false}'.");
+  }
+}

@@ -1,0 +1,170 @@
+package io.lakestream.schema;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads table definitions from YAML.
+ *
+ * <pre>
+ * name: events
+ * description: Application events.
+ * primary_key: timestamp
+ * columns:
+ *   - {name: timestamp, type: timestamp, nullable: false, doc: Event time, microseconds UTC.}
+ *   - {name: event_type, type: string}
+ * </pre>
+ *
+ * <p>{@code nullable} defaults to true for ordinary columns; {@code sort_order} defaults to the
+ * primary key; {@code partition_columns} defaults to none.
+ */
+public final class TableDefinitions {
+  /** The built-in table types, in the order they are listed. */
+  public static final List<String> BUILT_IN_NAMES =
+      List.of("otel_logs_and_spans", "metrics", "events");
+
+  private static final String BUILT_IN_FOLDER = "lakestream/tables/";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private TableDefinitions() {}
+
+  /** The built-in table types, by name, in {@link #BUILT_IN_NAMES} order. */
+  public static Map<String, TableDefinition> builtIns() {
+    Map<String, TableDefinition> tables = new LinkedHashMap<>();
+    for (String name : BUILT_IN_NAMES) {
+      String resource = BUILT_IN_FOLDER + name + ".yaml";
+      try (InputStream in = TableDefinitions.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("Built-in table definition " + resource + " is missing");
+        }
+        tables.put(name, parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read built-in table definition " + resource, e);
+      }
+    }
+    return tables;
+  }
+
+  /** The built-in table type with this name. */
+  public static TableDefinition builtIn(String name) {
+    TableDefinition table = builtIns().get(name);
+    if (table == null) {
+      throw new IllegalArgumentException("No built-in table named '" + name + "'");
+    }
+    return table;
+  }
+
+  /** Loads one definition file. */
+  public static TableDefinition load(Path file) {
+    try {
+      return parse(file.toString(), Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read table definition " + file, e);
+    }
+  }
+
+  /**
+   * Loads every {@code *.yaml} and {@code *.yml} file of a folder, sorted by file name.
+   *
+   * @throws SchemaException when a file is invalid or two files define the same table
+   */
+  public static Map<String, TableDefinition> loadDirectory(Path folder) {
+    Map<String, TableDefinition> tables = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .toList()) {
+        TableDefinition table = load(file);
+        if (tables.putIfAbsent(table.name(), table) != null) {
+          throw new SchemaException(
+              "Table definition "
+                  + file
+                  + " defines table '"
+                  + table.name()
+                  + "', which another file in "
+                  + folder
+                  + " defines too. Keep one definition per table.");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list table definitions in " + folder, e);
+    }
+    return tables;
+  }
+
+  /**
+   * Parses and validates one definition.
+   *
+   * @param source where the text comes from, named in error messages
+   * @throws SchemaException naming the source, the column and the fix
+   */
+  public static TableDefinition parse(String source, String yamlText) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yamlText);
+    } catch (JsonProcessingException e) {
+      throw SchemaErrors.unreadable(source, e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw SchemaErrors.unreadable(
+          source, "expected a mapping with name, primary_key, columns", null);
+    }
+    List<TableDefinition.ColumnSpec> columns = new ArrayList<>();
+    JsonNode columnNodes = root.path("columns");
+    if (!columnNodes.isMissingNode() && !columnNodes.isArray()) {
+      throw SchemaErrors.unreadable(source, "'columns' must be a list", null);
+    }
+    for (JsonNode node : columnNodes) {
+      if (!node.isObject()) {
+        throw SchemaErrors.unreadable(
+            source, "each entry of 'columns' must be a mapping with name and type", null);
+      }
+      columns.add(
+          new TableDefinition.ColumnSpec(
+              text(node, "name"),
+              text(node, "type"),
+              node.path("nullable").asBoolean(true),
+              text(node, "doc")));
+    }
+    return TableDefinition.validate(
+        source,
+        text(root, "name"),
+        text(root, "description"),
+        columns,
+        text(root, "primary_key"),
+        strings(root.path("sort_order")),
+        strings(root.path("partition_columns")));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    if (node.isTextual()) {
+      values.add(node.asText());
+    }
+    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+      values.add(it.next().asText());
+    }
+    return values;
+  }
+}
