@@ -20,13 +20,16 @@ import org.apache.parquet.schema.Types;
 public final class ParquetSchemas {
   private ParquetSchemas() {}
 
-  /** The Parquet schema of a table's data files; the message is named after the Avro record. */
+  /**
+   * The Parquet schema of a table's data files; the message is named after the Avro record, with
+   * its namespace, as parquet-avro names it.
+   */
   public static MessageType messageType(TableDefinition table) {
     Types.MessageTypeBuilder message = Types.buildMessage();
     for (Column column : table.columns()) {
       message.addField(fieldOf(column));
     }
-    return message.named(AvroSchemas.recordName(table.name()));
+    return message.named(AvroSchemas.NAMESPACE + "." + AvroSchemas.recordName(table.name()));
   }
 
   private static Type fieldOf(Column column) {
