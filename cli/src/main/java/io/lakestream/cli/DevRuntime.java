@@ -1,0 +1,153 @@
+package io.lakestream.cli;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.EmbeddedS3;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code lakestream dev} runs, started in order and stopped in reverse order.
+ *
+ * <p>Data lives under one folder: {@code kafka/} (broker logs), {@code s3/} (the S3 server's
+ * buckets) and {@code warehouse/} (the local Delta warehouse), so a restart with the same folder
+ * keeps topics, records and tables.
+ */
+final class DevRuntime implements AutoCloseable {
+  /** The bucket the embedded S3 server starts with. */
+  static final String BUCKET = "lakestream";
+
+  /** What to start. A port of 0 picks a free one. */
+  record Options(
+      Path dataDir, int kafkaPort, int s3Port, int httpPort, Map<String, TableDefinition> tables) {}
+
+  private final Options options;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private EmbeddedKafka kafka;
+  private EmbeddedS3 s3;
+  private Path warehouse;
+
+  private DevRuntime(Options options) {
+    this.options = options;
+  }
+
+  /**
+   * Starts the broker, the S3 server and the roles.
+   *
+   * @throws CliException when a port is taken or the data folder cannot be used; nothing is left
+   *     running then
+   */
+  static DevRuntime start(Options options) {
+    DevRuntime runtime = new DevRuntime(options);
+    try {
+      runtime.startAll();
+      return runtime;
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    Path root = options.dataDir().toAbsolutePath().normalize();
+    requirePortFree(options.kafkaPort(), "--kafka-port", "Kafka");
+    requirePortFree(options.s3Port(), "--s3-port", "S3");
+    try {
+      Files.createDirectories(root);
+      warehouse = Files.createDirectories(root.resolve("warehouse"));
+    } catch (IOException e) {
+      throw new CliException(
+          "Cannot use data folder " + root + ": " + e.getMessage() + ". Pass another --data-dir.",
+          e);
+    }
+    kafka =
+        EmbeddedKafka.builder().port(options.kafkaPort()).dataDir(root.resolve("kafka")).start();
+    running.add(kafka);
+    s3 = EmbeddedS3.builder().port(options.s3Port()).dataDir(root.resolve("s3")).start();
+    running.add(s3);
+    s3.createBucket(BUCKET);
+  }
+
+  EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  EmbeddedS3 s3() {
+    return s3;
+  }
+
+  Path warehouse() {
+    return warehouse;
+  }
+
+  /** Prints what runs where, for the person who started it. */
+  void printSummary(PrintStream out) {
+    out.println();
+    out.println(
+        "Lakestream dev is running. Ctrl-C stops it; data stays in "
+            + options.dataDir().toAbsolutePath().normalize());
+    out.println("  Kafka broker (KRaft)   " + kafka.bootstrapServers());
+    out.println(
+        "  S3 API server          "
+            + s3.endpoint()
+            + "  bucket "
+            + BUCKET
+            + ", access key "
+            + s3.accessKey()
+            + ", secret key "
+            + s3.secretKey()
+            + ", path-style");
+    out.println("  Local warehouse        " + warehouse.toUri());
+    out.println("  Table types            " + String.join(", ", options.tables().keySet()));
+    out.println();
+    out.flush();
+  }
+
+  /** Stops everything that started, newest first; safe to call twice. */
+  @Override
+  public synchronized void close() {
+    RuntimeException failure = null;
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("Could not stop everything cleanly", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    running.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void requirePortFree(int port, String option, String what) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new CliException(
+          what
+              + " port "
+              + port
+              + " is already in use (is another 'lakestream dev' running?). Stop that process or"
+              + " pass "
+              + option
+              + " <port>.",
+          new UncheckedIOException(e));
+    }
+  }
+}

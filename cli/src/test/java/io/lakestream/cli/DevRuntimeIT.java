@@ -1,0 +1,91 @@
+package io.lakestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.lakestream.schema.TableDefinitions;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevRuntimeIT {
+
+  @Test
+  void aRestartWithTheSameDataFolderKeepsTopicsAndRecords(@TempDir Path dataDir) {
+    try (DevRuntime dev = DevRuntime.start(options(dataDir, 0))) {
+      assertThat(Files.isDirectory(dev.warehouse())).isTrue();
+      produce(dev.kafka().bootstrapServers(), "otlp_logs", "first");
+    }
+    try (DevRuntime dev = DevRuntime.start(options(dataDir, 0))) {
+      produce(dev.kafka().bootstrapServers(), "otlp_logs", "second");
+      assertThat(consume(dev.kafka().bootstrapServers(), "otlp_logs", 2))
+          .containsExactly("first", "second");
+    }
+  }
+
+  @Test
+  void aTakenPortIsReportedWithTheOptionToChange(@TempDir Path dataDir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> DevRuntime.start(options(dataDir, taken.getLocalPort())))
+          .isInstanceOf(CliException.class)
+          .hasMessage(
+              "Kafka port "
+                  + taken.getLocalPort()
+                  + " is already in use (is another 'lakestream dev' running?). Stop that"
+                  + " process or pass --kafka-port <port>.");
+    }
+  }
+
+  private static DevRuntime.Options options(Path dataDir, int kafkaPort) {
+    return new DevRuntime.Options(dataDir, kafkaPort, 0, 0, TableDefinitions.builtIns());
+  }
+
+  private static void produce(String bootstrap, String topic, String value) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new StringSerializer())) {
+      producer.send(new ProducerRecord<>(topic, value)).get();
+    } catch (Exception e) {
+      throw new AssertionError("produce failed", e);
+    }
+  }
+
+  private static List<String> consume(String bootstrap, String topic, int expected) {
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "dev-test",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return values.size() >= expected;
+              });
+    }
+    return values;
+  }
+}
