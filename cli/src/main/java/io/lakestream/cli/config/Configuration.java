@@ -1,0 +1,287 @@
+package io.lakestream.cli.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The effective configuration: defaults, then the configuration file, then {@code LAKESTREAM_*}
+ * environment variables, then command-line flags; each later source wins.
+ *
+ * <p>The file is YAML ({@code .yaml}, {@code .yml}: nested or dotted keys) or Java properties.
+ * Every value is checked when the configuration is built, so a bad value fails at start with a
+ * message naming the key and where it came from.
+ */
+public final class Configuration {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB|KB|MB|GB)");
+
+  /** A value and the source that set it. */
+  public record Value(String value, String source) {}
+
+  private final Map<String, Value> values;
+
+  private Configuration(Map<String, Value> values) {
+    this.values = values;
+  }
+
+  /**
+   * Resolves the configuration.
+   *
+   * @param file the configuration file, if any
+   * @param environment the process environment (only {@code LAKESTREAM_*} variables are read)
+   * @param flags values set on the command line, by key
+   * @param roleDefaults defaults of the running role that replace the global ones (e.g. `dev`'s
+   *     one-second flush age)
+   * @throws ConfigException naming the key, the source and what is wrong
+   */
+  public static Configuration resolve(
+      Optional<Path> file,
+      Map<String, String> environment,
+      Map<String, String> flags,
+      Map<Setting, String> roleDefaults) {
+    Map<String, Value> values = new LinkedHashMap<>();
+    for (Setting setting : Settings.ALL) {
+      String value = roleDefaults.getOrDefault(setting, setting.defaultValue());
+      values.put(setting.key(), new Value(value, "default"));
+    }
+    if (file.isPresent()) {
+      readFile(file.get()).forEach((key, value) -> put(values, key, value, "file " + file.get()));
+    }
+    for (Setting setting : Settings.ALL) {
+      String value = environment.get(setting.environmentVariable());
+      if (value != null) {
+        put(values, setting.key(), value, "environment " + setting.environmentVariable());
+      }
+    }
+    flags.forEach((key, value) -> put(values, key, value, "flag"));
+    Configuration configuration = new Configuration(values);
+    configuration.checkAll();
+    return configuration;
+  }
+
+  /** Defaults only; for tests. */
+  public static Configuration defaults() {
+    return resolve(Optional.empty(), Map.of(), Map.of(), Map.of());
+  }
+
+  /** The raw value of a setting; empty string when unset. */
+  public String string(Setting setting) {
+    return values.get(setting.key()).value();
+  }
+
+  /** The value, or empty when unset. */
+  public Optional<String> optional(Setting setting) {
+    String value = string(setting);
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  /** The value; fails naming the key when it is unset. */
+  public String required(Setting setting, String why) {
+    return optional(setting)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "Configuration key '"
+                        + setting.key()
+                        + "' is not set: "
+                        + why
+                        + ". Set it in the configuration file, with "
+                        + setting.environmentVariable()
+                        + ", or with a flag."));
+  }
+
+  /** An integer setting. */
+  public int integer(Setting setting) {
+    return Integer.parseInt(string(setting).trim());
+  }
+
+  /** A boolean setting. */
+  public boolean bool(Setting setting) {
+    return Boolean.parseBoolean(string(setting).trim());
+  }
+
+  /** A duration setting. */
+  public Duration duration(Setting setting) {
+    return parseDuration(string(setting)).orElseThrow();
+  }
+
+  /** A size setting, in bytes. */
+  public long size(Setting setting) {
+    return parseSize(string(setting)).orElseThrow();
+  }
+
+  /** A {@code name=value,...} setting. */
+  public Map<String, String> pairs(Setting setting) {
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (String pair : string(setting).split(",")) {
+      if (!pair.isBlank()) {
+        int eq = pair.indexOf('=');
+        pairs.merge(
+            pair.substring(0, eq).trim(), pair.substring(eq + 1).trim(), (a, b) -> a + "," + b);
+      }
+    }
+    return pairs;
+  }
+
+  /** Every key with its value (secrets masked) and source, in documentation order. */
+  public Map<String, Value> describe() {
+    Map<String, Value> shown = new LinkedHashMap<>();
+    for (Setting setting : Settings.ALL) {
+      Value value = values.get(setting.key());
+      String text = setting.secret() && !value.value().isEmpty() ? "****" : value.value();
+      shown.put(setting.key(), new Value(text, value.source()));
+    }
+    return shown;
+  }
+
+  private void checkAll() {
+    for (Setting setting : Settings.ALL) {
+      Value value = values.get(setting.key());
+      String text = value.value().trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      boolean ok =
+          switch (setting.kind()) {
+            case STRING -> true;
+            case INT -> text.matches("-?\\d{1,9}");
+            case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
+            case DURATION -> parseDuration(text).isPresent();
+            case SIZE -> parseSize(text).isPresent();
+            case PAIRS ->
+                text.matches(
+                    "\\s*[^=,\\s]+\\s*=\\s*[^=,]+(\\s*,\\s*[^=,\\s]+\\s*=\\s*[^=,]+)*\\s*");
+          };
+      if (!ok) {
+        throw new ConfigException(
+            "Configuration key '"
+                + setting.key()
+                + "' (from "
+                + value.source()
+                + ") has "
+                + (setting.secret() ? "an invalid value" : "value '" + text + "'")
+                + ", which is not "
+                + expected(setting.kind())
+                + ".");
+      }
+    }
+  }
+
+  private static String expected(Setting.Kind kind) {
+    return switch (kind) {
+      case STRING -> "text";
+      case INT -> "a whole number";
+      case BOOLEAN -> "true or false";
+      case DURATION -> "a duration such as 500ms, 1s, 5m, 1h or 1d";
+      case SIZE -> "a size such as 1048576, 64KiB, 128MiB or 2GiB";
+      case PAIRS -> "a list of name=value pairs separated by commas";
+    };
+  }
+
+  static Optional<Duration> parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return Optional.of(
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        });
+  }
+
+  static Optional<Long> parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    long unit =
+        switch (m.group(2)) {
+          case "KiB" -> 1L << 10;
+          case "MiB" -> 1L << 20;
+          case "GiB" -> 1L << 30;
+          case "KB" -> 1000L;
+          case "MB" -> 1000_000L;
+          case "GB" -> 1000_000_000L;
+          default -> 1L;
+        };
+    return Optional.of(n * unit);
+  }
+
+  private static void put(Map<String, Value> values, String key, String value, String source) {
+    String normalized = key.trim().toLowerCase(Locale.ROOT).replace('_', '.');
+    if (Settings.find(normalized).isEmpty()) {
+      throw new ConfigException(
+          "Unknown configuration key '"
+              + key
+              + "' (from "
+              + source
+              + "). `lakestream config` lists every key; docs/configuration.md describes them.");
+    }
+    values.put(normalized, new Value(value == null ? "" : value, source));
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Configuration file " + file + " does not exist.");
+    }
+    String name = file.getFileName().toString();
+    try (InputStream in = Files.newInputStream(file)) {
+      Map<String, String> flat = new LinkedHashMap<>();
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+        if (root != null && !root.isObject()) {
+          throw new ConfigException(
+              "Configuration file " + file + " must be a YAML mapping of keys.");
+        }
+        if (root != null) {
+          flatten("", root, flat);
+        }
+      } else {
+        Properties properties = new Properties();
+        properties.load(in);
+        properties.stringPropertyNames().forEach(k -> flat.put(k, properties.getProperty(k)));
+      }
+      return flat;
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> flat) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        flatten(
+            prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
+            field.getValue(),
+            flat);
+      }
+    } else if (node.isArray()) {
+      StringBuilder joined = new StringBuilder();
+      node.forEach(e -> joined.append(joined.length() == 0 ? "" : ",").append(e.asText()));
+      flat.put(prefix, joined.toString());
+    } else {
+      flat.put(prefix, node.isNull() ? "" : node.asText());
+    }
+  }
+}

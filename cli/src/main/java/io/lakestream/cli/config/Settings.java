@@ -1,0 +1,222 @@
+package io.lakestream.cli.config;
+
+import io.lakestream.cli.config.Setting.Kind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key Lakestream reads, with its default; the source of docs/configuration.md.
+ */
+public final class Settings {
+  public static final Setting KAFKA_BOOTSTRAP_SERVERS =
+      string(
+          "kafka.bootstrap.servers", "localhost:9092", "Kafka brokers, host:port[,host:port...].");
+  public static final Setting DATA_DIR =
+      string(
+          "data.dir",
+          "./data",
+          "Local folder for role state (Kafka Streams state, registrations; `dev`: broker, S3 and warehouse).");
+  public static final Setting TABLES_DIR =
+      string(
+          "tables.dir",
+          "",
+          "A folder of extra table definitions (*.yaml) loaded beside the built-ins.");
+  public static final Setting WAREHOUSE =
+      string(
+          "warehouse",
+          "",
+          "Where tables live: file:///path or s3://bucket/prefix. Default: `dev` uses <data.dir>/warehouse; other roles require it.");
+  public static final Setting S3_ENDPOINT =
+      string(
+          "s3.endpoint",
+          "",
+          "S3 API endpoint for s3:// warehouses (MinIO, S3Proxy); empty means AWS.");
+  public static final Setting S3_REGION = string("s3.region", "us-east-1", "S3 region.");
+  public static final Setting S3_PATH_STYLE =
+      bool("s3.path.style", "true", "Path-style S3 requests (needed by MinIO and S3Proxy).");
+  public static final Setting S3_ACCESS_KEY = string("s3.access.key", "", "S3 access key.");
+  public static final Setting S3_SECRET_KEY = secret("s3.secret.key", "S3 secret key.");
+
+  public static final Setting INGEST_APPLICATION_ID =
+      string(
+          "ingest.application.id",
+          "lakestream-ingest",
+          "Kafka Streams application id of the router.");
+  public static final Setting INGEST_THREADS =
+      integer("ingest.threads", "1", "Kafka Streams threads of the router.");
+  public static final Setting INGEST_LOGS_TOPIC =
+      string("ingest.otlp.logs.topic", "otlp_logs", "Topic of OTLP logs.");
+  public static final Setting INGEST_SPANS_TOPIC =
+      string("ingest.otlp.spans.topic", "otlp_spans", "Topic of OTLP spans.");
+  public static final Setting INGEST_METRICS_TOPIC =
+      string("ingest.otlp.metrics.topic", "otlp_metrics", "Topic of OTLP metrics.");
+  public static final Setting INGEST_LOGS_ENCODING =
+      string(
+          "ingest.otlp.logs.encoding",
+          "otlp_proto",
+          "Encoding of the OTLP logs topic: otlp_proto or otlp_json.");
+  public static final Setting INGEST_SPANS_ENCODING =
+      string(
+          "ingest.otlp.spans.encoding",
+          "otlp_proto",
+          "Encoding of the OTLP spans topic: otlp_proto or otlp_json.");
+  public static final Setting INGEST_METRICS_ENCODING =
+      string(
+          "ingest.otlp.metrics.encoding",
+          "otlp_proto",
+          "Encoding of the OTLP metrics topic: otlp_proto or otlp_json.");
+  public static final Setting INGEST_PROJECT_ATTRIBUTE =
+      string(
+          "ingest.project.attribute",
+          "project_id",
+          "OTLP resource attribute naming a record's project.");
+  public static final Setting INGEST_DEFAULT_PROJECT =
+      string(
+          "ingest.default.project",
+          "",
+          "Project of records that name none; empty sends them to the dead-letter topic.");
+  public static final Setting INGEST_PARTITIONS =
+      integer(
+          "ingest.rows.partitions",
+          "12",
+          "Partitions of the lakestream.rows.<table> topics the router creates.");
+  public static final Setting INGEST_MAX_RECORD_BYTES =
+      size(
+          "ingest.max.record.bytes",
+          "1000000",
+          "Largest source record accepted; larger ones go to the dead-letter topic.");
+  public static final Setting INGEST_MAX_FUTURE_SKEW =
+      duration(
+          "ingest.max.future.skew",
+          "1d",
+          "How far in the future a row's timestamp may be before it is rejected.");
+
+  public static final Setting WRITER_GROUP_ID =
+      string("writer.group.id", "lakestream-writer", "Consumer group of the writers.");
+  public static final Setting WRITER_FLUSH_ROWS =
+      integer("writer.flush.rows", "1000000", "Flush a (project, table) buffer at this many rows.");
+  public static final Setting WRITER_FLUSH_BYTES =
+      size("writer.flush.bytes", "128MiB", "Flush a (project, table) buffer at this many bytes.");
+  public static final Setting WRITER_FLUSH_AGE =
+      duration(
+          "writer.flush.age", "60s", "Flush a buffer once its oldest row is this old (`dev`: 1s).");
+  public static final Setting WRITER_MEMORY_CAP =
+      size(
+          "writer.memory.cap",
+          "512MiB",
+          "Buffered bytes above which the writer pauses its partitions.");
+  public static final Setting WRITER_CHECKPOINT_INTERVAL =
+      integer("writer.checkpoint.interval", "10", "Delta checkpoint every this many commits.");
+
+  public static final Setting QUERY_HTTP_PORT =
+      integer("query.http.port", "8080", "Port of the query API (and of /health, /metrics).");
+  public static final Setting QUERY_POLL_INTERVAL =
+      duration(
+          "query.poll.interval",
+          "500ms",
+          "How often each table's Delta log is polled for new commits.");
+  public static final Setting QUERY_MAX_LIMIT =
+      integer("query.max.limit", "100000", "Largest `limit` a range read accepts.");
+  public static final Setting QUERY_OPEN =
+      bool(
+          "query.open",
+          "false",
+          "Serve without tokens (`dev` default: true). Never in production.");
+  public static final Setting QUERY_TOKENS =
+      secretPairs("query.tokens", "Bearer tokens per project: project=token[,project=token...].");
+  public static final Setting QUERY_ADMIN_TOKEN =
+      secret("query.admin.token", "Bearer token that reads every project and registers projects.");
+  public static final Setting QUERY_ENCRYPTION_KEY =
+      secret(
+          "query.encryption.key",
+          "Base64 AES key (16 or 32 bytes) encrypting stored project secrets.");
+
+  public static final Setting ROLE_HTTP_PORT =
+      integer(
+          "role.http.port", "8081", "Port of /health and /metrics for the ingest and write roles.");
+
+  /** Every key, in documentation order. */
+  public static final List<Setting> ALL =
+      List.of(
+          KAFKA_BOOTSTRAP_SERVERS,
+          DATA_DIR,
+          TABLES_DIR,
+          WAREHOUSE,
+          S3_ENDPOINT,
+          S3_REGION,
+          S3_PATH_STYLE,
+          S3_ACCESS_KEY,
+          S3_SECRET_KEY,
+          INGEST_APPLICATION_ID,
+          INGEST_THREADS,
+          INGEST_LOGS_TOPIC,
+          INGEST_SPANS_TOPIC,
+          INGEST_METRICS_TOPIC,
+          INGEST_LOGS_ENCODING,
+          INGEST_SPANS_ENCODING,
+          INGEST_METRICS_ENCODING,
+          INGEST_PROJECT_ATTRIBUTE,
+          INGEST_DEFAULT_PROJECT,
+          INGEST_PARTITIONS,
+          INGEST_MAX_RECORD_BYTES,
+          INGEST_MAX_FUTURE_SKEW,
+          WRITER_GROUP_ID,
+          WRITER_FLUSH_ROWS,
+          WRITER_FLUSH_BYTES,
+          WRITER_FLUSH_AGE,
+          WRITER_MEMORY_CAP,
+          WRITER_CHECKPOINT_INTERVAL,
+          QUERY_HTTP_PORT,
+          QUERY_POLL_INTERVAL,
+          QUERY_MAX_LIMIT,
+          QUERY_OPEN,
+          QUERY_TOKENS,
+          QUERY_ADMIN_TOKEN,
+          QUERY_ENCRYPTION_KEY,
+          ROLE_HTTP_PORT);
+
+  private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting setting : ALL) {
+      BY_KEY.put(setting.key(), setting);
+    }
+  }
+
+  private Settings() {}
+
+  /** The setting with this key, if there is one. */
+  public static Optional<Setting> find(String key) {
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  private static Setting string(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.STRING, defaultValue, description, false);
+  }
+
+  private static Setting integer(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.INT, defaultValue, description, false);
+  }
+
+  private static Setting bool(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.BOOLEAN, defaultValue, description, false);
+  }
+
+  private static Setting duration(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.DURATION, defaultValue, description, false);
+  }
+
+  private static Setting size(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.SIZE, defaultValue, description, false);
+  }
+
+  private static Setting secret(String key, String description) {
+    return new Setting(key, Kind.STRING, "", description, true);
+  }
+
+  private static Setting secretPairs(String key, String description) {
+    return new Setting(key, Kind.PAIRS, "", description, true);
+  }
+}
