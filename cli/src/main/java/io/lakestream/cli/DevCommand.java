@@ -1,13 +1,13 @@
 package io.lakestream.cli;
 
-import io.lakestream.schema.TableDefinition;
-import io.lakestream.schema.TableDefinitions;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Setting;
+import io.lakestream.cli.config.Settings;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,12 +19,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run Lakestream in one process: a Kafka broker, an S3 API server, and the roles.")
 final class DevCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
   @Option(
       names = "--data-dir",
-      defaultValue = "./data",
-      description =
-          "Where Kafka data, S3 objects and the local warehouse live (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
+      description = "Where Kafka data, S3 objects and the local warehouse live (default: ./data).")
+  String dataDir;
 
   @Option(
       names = "--kafka-port",
@@ -38,37 +38,33 @@ final class DevCommand implements Callable<Integer> {
       description = "S3 API port (default: ${DEFAULT-VALUE}).")
   int s3Port;
 
-  @Option(
-      names = "--http-port",
-      defaultValue = "8080",
-      description = "Query API port (default: ${DEFAULT-VALUE}).")
-  int httpPort;
+  @Option(names = "--http-port", description = "Query API port (default: 8080).")
+  String httpPort;
 
   @Option(
       names = "--tables-dir",
       description = "A folder of extra table definitions (*.yaml) to load beside the built-ins.")
-  Path tablesDir;
+  String tablesDir;
+
+  @Option(
+      names = "--demo",
+      description = "Produce a continuing stream of demo data for three projects.")
+  boolean demo;
 
   @Override
   public Integer call() throws InterruptedException {
-    Map<String, TableDefinition> tables = new LinkedHashMap<>(TableDefinitions.builtIns());
-    if (tablesDir != null) {
-      tables.putAll(TableDefinitions.loadDirectory(tablesDir));
+    Map<Setting, String> flags = new HashMap<>();
+    flags.put(Settings.DATA_DIR, dataDir);
+    flags.put(Settings.QUERY_HTTP_PORT, httpPort);
+    flags.put(Settings.TABLES_DIR, tablesDir);
+    Configuration configuration = config.resolve(flags, RoleDefaults.of("dev"));
+    try (RoleRunner runner = new RoleRunner()) {
+      DevRuntime runtime =
+          runner.add(
+              DevRuntime.start(new DevRuntime.Options(configuration, kafkaPort, s3Port, demo)));
+      runtime.printSummary(System.out);
+      runner.awaitShutdown("Lakestream dev");
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    DevRuntime runtime =
-        DevRuntime.start(new DevRuntime.Options(dataDir, kafkaPort, s3Port, httpPort, tables));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.out.println("Stopping Lakestream dev...");
-                  runtime.close();
-                  stopped.countDown();
-                },
-                "lakestream-shutdown"));
-    runtime.printSummary(System.out);
-    stopped.await();
     return 0;
   }
 }

@@ -1,8 +1,13 @@
 package io.lakestream.cli;
 
-import io.lakestream.schema.TableDefinition;
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Settings;
+import io.lakestream.cli.demo.DemoProducer;
+import io.lakestream.ingest.IngestRole;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.testkit.EmbeddedS3;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,9 +15,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything {@code lakestream dev} runs, started in order and stopped in reverse order.
@@ -25,13 +30,27 @@ final class DevRuntime implements AutoCloseable {
   /** The bucket the embedded S3 server starts with. */
   static final String BUCKET = "lakestream";
 
-  /** What to start. A port of 0 picks a free one. */
-  record Options(
-      Path dataDir, int kafkaPort, int s3Port, int httpPort, Map<String, TableDefinition> tables) {}
+  /**
+   * What to start.
+   *
+   * @param config the effective configuration (data.dir, tables, role settings)
+   * @param kafkaPort the broker's port; 0 picks a free one
+   * @param s3Port the S3 server's port; 0 picks a free one
+   * @param demo whether to produce demo data continuously
+   */
+  record Options(Configuration config, int kafkaPort, int s3Port, boolean demo) {
+    Path dataDir() {
+      return Path.of(config.string(Settings.DATA_DIR));
+    }
+  }
 
   private final Options options;
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private EmbeddedKafka kafka;
+  private IngestRole ingest;
+  private DemoProducer demo;
   private EmbeddedS3 s3;
   private Path warehouse;
 
@@ -74,6 +93,25 @@ final class DevRuntime implements AutoCloseable {
     s3 = EmbeddedS3.builder().port(options.s3Port()).dataDir(root.resolve("s3")).start();
     running.add(s3);
     s3.createBucket(BUCKET);
+    Configuration roles =
+        options
+            .config()
+            .with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(), "dev")
+            .with(Settings.DATA_DIR, root.toString(), "dev");
+    ingest = IngestCommand.start(roles, registry);
+    running.add(ingest);
+    if (options.demo()) {
+      demo = DemoProducer.start(kafka.bootstrapServers(), Duration.ofSeconds(1));
+      running.add(demo);
+    }
+  }
+
+  IngestRole ingest() {
+    return ingest;
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   EmbeddedKafka kafka() {
@@ -106,7 +144,16 @@ final class DevRuntime implements AutoCloseable {
             + s3.secretKey()
             + ", path-style");
     out.println("  Local warehouse        " + warehouse.toUri());
-    out.println("  Table types            " + String.join(", ", options.tables().keySet()));
+    out.println(
+        "  Table types            " + String.join(", ", Tables.load(options.config()).keySet()));
+    out.println(
+        "  Ingest router          OTLP from otlp_logs, otlp_spans, otlp_metrics; Avro from"
+            + " lakestream.ingest.<table>; rows to lakestream.rows.<table>; bad input to"
+            + " lakestream.dlq");
+    if (demo != null) {
+      out.println(
+          "  Demo data              acme, globex, initech: spans, logs, metrics, events every second");
+    }
     out.println();
     out.flush();
   }

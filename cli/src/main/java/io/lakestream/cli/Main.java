@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Kafka to Delta Lake, per project, with learned-index range reads.",
-    subcommands = {DevCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DevCommand.class,
+      IngestCommand.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   /** Runs the command and exits with its status. */

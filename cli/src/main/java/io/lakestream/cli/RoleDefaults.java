@@ -17,7 +17,8 @@ final class RoleDefaults {
               Settings.WRITER_MEMORY_CAP, "256MiB",
               Settings.QUERY_OPEN, "true",
               Settings.QUERY_POLL_INTERVAL, "250ms",
-              Settings.INGEST_PARTITIONS, "4");
+              Settings.INGEST_PARTITIONS, "4",
+              Settings.INGEST_DEFAULT_PROJECT, "default");
       case "ingest", "write", "query" -> Map.of();
       default ->
           throw new CliException("Unknown role '" + role + "'. Use dev, ingest, write or query.");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lakestream.schema.TableDefinitions;
+import io.lakestream.cli.config.Configuration;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,7 +53,13 @@ class DevRuntimeIT {
   }
 
   private static DevRuntime.Options options(Path dataDir, int kafkaPort) {
-    return new DevRuntime.Options(dataDir, kafkaPort, 0, 0, TableDefinitions.builtIns());
+    Configuration config =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of("data.dir", dataDir.toString()),
+            RoleDefaults.of("dev"));
+    return new DevRuntime.Options(config, kafkaPort, 0, false);
   }
 
   private static void produce(String bootstrap, String topic, String value) {

@@ -78,6 +78,15 @@ public final class Configuration {
     return resolve(Optional.empty(), Map.of(), Map.of(), Map.of());
   }
 
+  /** A copy with one value replaced, e.g. the address of a broker `dev` started itself. */
+  public Configuration with(Setting setting, String value, String source) {
+    Map<String, Value> copy = new LinkedHashMap<>(values);
+    copy.put(setting.key(), new Value(value, source));
+    Configuration configuration = new Configuration(copy);
+    configuration.checkAll();
+    return configuration;
+  }
+
   /** The raw value of a setting; empty string when unset. */
   public String string(Setting setting) {
     return values.get(setting.key()).value();

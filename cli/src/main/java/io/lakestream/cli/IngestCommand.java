@@ -1,0 +1,99 @@
+package io.lakestream.cli;
+
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Setting;
+import io.lakestream.cli.config.Settings;
+import io.lakestream.ingest.IngestConfig;
+import io.lakestream.ingest.IngestRole;
+import io.lakestream.ingest.OtlpEncoding;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lakestream ingest}: the Kafka Streams router alone, for a deployment. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the ingest router: OTLP and Avro topics in, lakestream.rows.<table> by project out,"
+            + " bad input to lakestream.dlq.")
+final class IngestCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(names = "--default-project", description = "Project of records naming none.")
+  String defaultProject;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<Setting, String> flags = new HashMap<>();
+    flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+    flags.put(Settings.INGEST_DEFAULT_PROJECT, defaultProject);
+    Configuration configuration = config.resolve(flags, RoleDefaults.of("ingest"));
+    try (RoleRunner runner = new RoleRunner()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      IngestRole role = runner.add(start(configuration, registry));
+      runner.add(
+          RoleHttpServer.start(
+              configuration.integer(Settings.ROLE_HTTP_PORT),
+              registry,
+              () -> isHealthy(role.state())));
+      System.out.println(
+          "Lakestream ingest is running on "
+              + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
+              + "; /health and /metrics on port "
+              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      runner.awaitShutdown("the ingest router");
+    }
+    return 0;
+  }
+
+  static boolean isHealthy(KafkaStreams.State state) {
+    return state == KafkaStreams.State.RUNNING
+        || state == KafkaStreams.State.REBALANCING
+        || state == KafkaStreams.State.CREATED;
+  }
+
+  /** Starts the router with the configuration's ingest settings. */
+  static IngestRole start(Configuration config, PrometheusMeterRegistry registry) {
+    IngestConfig.Builder builder =
+        IngestConfig.builder(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS))
+            .applicationId(config.string(Settings.INGEST_APPLICATION_ID))
+            .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
+            .logs(
+                config.string(Settings.INGEST_LOGS_TOPIC),
+                encoding(config, Settings.INGEST_LOGS_ENCODING))
+            .spans(
+                config.string(Settings.INGEST_SPANS_TOPIC),
+                encoding(config, Settings.INGEST_SPANS_ENCODING))
+            .metrics(
+                config.string(Settings.INGEST_METRICS_TOPIC),
+                encoding(config, Settings.INGEST_METRICS_ENCODING))
+            .tables(Tables.load(config))
+            .projectAttribute(config.string(Settings.INGEST_PROJECT_ATTRIBUTE))
+            .routedPartitions(config.integer(Settings.INGEST_PARTITIONS))
+            .maxRecordBytes(
+                (int) Math.min(Integer.MAX_VALUE, config.size(Settings.INGEST_MAX_RECORD_BYTES)))
+            .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW))
+            .numStreamThreads(config.integer(Settings.INGEST_THREADS));
+    config.optional(Settings.INGEST_DEFAULT_PROJECT).ifPresent(builder::defaultProject);
+    return IngestRole.start(builder.build(), registry);
+  }
+
+  private static OtlpEncoding encoding(Configuration config, Setting setting) {
+    try {
+      return OtlpEncoding.parse(config.string(setting));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("Configuration key '" + setting.key() + "': " + e.getMessage());
+    }
+  }
+}
