@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DevCommand.class,
       IngestCommand.class,
+      ProduceCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
