@@ -152,6 +152,32 @@ public final class TableDefinitions {
         strings(root.path("partition_columns")));
   }
 
+  /**
+   * The definition as a JSON document in the shape of the YAML files; {@link #parse} reads it back
+   * to an equal definition.
+   */
+  public static String toJson(TableDefinition table) {
+    var root = YAML.createObjectNode();
+    root.put("name", table.name());
+    if (!table.description().isEmpty()) {
+      root.put("description", table.description());
+    }
+    root.put("primary_key", table.primaryKey());
+    table.sortOrder().forEach(root.putArray("sort_order")::add);
+    table.partitionColumns().forEach(root.putArray("partition_columns")::add);
+    var columns = root.putArray("columns");
+    for (Column column : table.columns()) {
+      var node = columns.addObject();
+      node.put("name", column.name());
+      node.put("type", column.type().typeName());
+      node.put("nullable", column.nullable());
+      if (!column.doc().isEmpty()) {
+        node.put("doc", column.doc());
+      }
+    }
+    return root.toString();
+  }
+
   private static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value.asText();

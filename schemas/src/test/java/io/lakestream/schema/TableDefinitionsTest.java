@@ -80,6 +80,15 @@ class TableDefinitionsTest {
   }
 
   @Test
+  void jsonRoundTripGivesAnEqualDefinition() {
+    for (TableDefinition table : TableDefinitions.builtIns().values()) {
+      assertThat(TableDefinitions.parse("json", TableDefinitions.toJson(table))).isEqualTo(table);
+    }
+    TableDefinition users = TestTables.users();
+    assertThat(TableDefinitions.parse("json", TableDefinitions.toJson(users))).isEqualTo(users);
+  }
+
+  @Test
   void userTableGetsAProjectColumnAdded() {
     TableDefinition users = TestTables.users();
     assertThat(users.columnNames()).containsExactly("user_id", "email", "created_at", "project_id");

@@ -1,0 +1,451 @@
+package io.lakestream.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.schema.SchemaException;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Table types and project registrations shared by every role.
+ *
+ * <p>The catalog lives in the compacted topic {@value Topics#CATALOG} (one partition): key {@code
+ * table/<name>} holds a table definition, key {@code project/<id>} a registration, and a tombstone
+ * removes one. Every role reads the topic to its end at start ({@link #start}) and then follows it,
+ * so a table created through any role is usable by all without a restart. A write returns once this
+ * catalog has read it back, so a caller sees its own writes.
+ *
+ * <p>Built-in table types are always present and cannot be replaced or dropped.
+ */
+public final class Catalog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TABLE_PREFIX = "table/";
+  private static final String PROJECT_PREFIX = "project/";
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Told of every change, on the catalog's follower thread; must return quickly. */
+  public interface Listener {
+    /** A table type was created. */
+    default void tableCreated(TableDefinition table) {}
+
+    /** A table type was dropped. */
+    default void tableDropped(String tableName) {}
+
+    /** A project was registered or its registration replaced. */
+    default void projectRegistered(ProjectRegistration registration) {}
+  }
+
+  private final Map<String, TableDefinition> builtIns;
+  private final Map<String, TableDefinition> tables = new ConcurrentHashMap<>();
+  private final Map<String, ProjectRegistration> projects = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final KafkaBackend kafka;
+  private final Object appliedLock = new Object();
+  private long appliedOffset = -1;
+
+  private Catalog(Map<String, TableDefinition> builtIns, KafkaBackend kafka) {
+    this.builtIns = Map.copyOf(builtIns);
+    this.kafka = kafka;
+  }
+
+  /** A catalog kept in memory only, for tests and single-process tools. */
+  public static Catalog inMemory(Map<String, TableDefinition> builtIns) {
+    return new Catalog(builtIns, null);
+  }
+
+  /**
+   * Creates the catalog topic if needed, reads it to its end and starts following it.
+   *
+   * @throws CatalogException UNAVAILABLE when the broker cannot be reached in time
+   */
+  public static Catalog start(String bootstrapServers, Map<String, TableDefinition> builtIns) {
+    requireNonNull(bootstrapServers, "bootstrapServers is null");
+    createTopicIfMissing(bootstrapServers);
+    KafkaBackend backend = new KafkaBackend(bootstrapServers);
+    Catalog catalog = new Catalog(builtIns, backend);
+    backend.start(catalog);
+    log.info(
+        "Catalog loaded from {}: {} run-time table(s), {} project(s)",
+        Topics.CATALOG,
+        catalog.tables.size(),
+        catalog.projects.size());
+    return catalog;
+  }
+
+  /** Every table type: the built-ins, then those created at run time, by name. */
+  public Map<String, TableDefinition> tables() {
+    Map<String, TableDefinition> all = new LinkedHashMap<>(builtIns);
+    tables.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> all.putIfAbsent(e.getKey(), e.getValue()));
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** The table type with this name. */
+  public Optional<TableDefinition> table(String name) {
+    TableDefinition builtIn = builtIns.get(name);
+    return builtIn != null ? Optional.of(builtIn) : Optional.ofNullable(tables.get(name));
+  }
+
+  /** Whether the table type is built in (defined by a YAML file shipped with Lakestream). */
+  public boolean isBuiltIn(String name) {
+    return builtIns.containsKey(name);
+  }
+
+  /**
+   * Creates a table type; returns once every later read of this catalog sees it.
+   *
+   * @throws CatalogException CONFLICT when a table of that name exists
+   */
+  public TableDefinition createTable(TableDefinition table) {
+    if (table(table.name()).isPresent()) {
+      throw new CatalogException(
+          CatalogException.Kind.CONFLICT,
+          "Table '" + table.name() + "' exists already. Drop it first, or choose another name.");
+    }
+    ObjectNode value = JSON.createObjectNode();
+    value.put("kind", "table");
+    value.set("definition", readTree(TableDefinitions.toJson(table)));
+    write(TABLE_PREFIX + table.name(), value.toString());
+    return table;
+  }
+
+  /**
+   * Drops a run-time table type: routing to it stops; its data stays where it is.
+   *
+   * @throws CatalogException NOT_FOUND when there is no such table, CONFLICT for a built-in one
+   */
+  public void dropTable(String name) {
+    if (builtIns.containsKey(name)) {
+      throw new CatalogException(
+          CatalogException.Kind.CONFLICT,
+          "Table '" + name + "' is built in and cannot be dropped.");
+    }
+    if (!tables.containsKey(name)) {
+      throw new CatalogException(
+          CatalogException.Kind.NOT_FOUND, "There is no table '" + name + "'.");
+    }
+    write(TABLE_PREFIX + name, null);
+  }
+
+  /** Every registered project, by id. */
+  public Map<String, ProjectRegistration> projects() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(projects));
+  }
+
+  /** The registration of a project. */
+  public Optional<ProjectRegistration> project(String projectId) {
+    return Optional.ofNullable(projects.get(projectId));
+  }
+
+  /** Registers a project, or replaces its registration; returns once this catalog sees it. */
+  public void registerProject(ProjectRegistration registration) {
+    ProjectIds.require(registration.projectId());
+    ObjectNode value = JSON.createObjectNode();
+    value.put("kind", "project");
+    value.put("project_id", registration.projectId());
+    registration.bucket().ifPresent(v -> value.put("bucket", v));
+    registration.endpoint().ifPresent(v -> value.put("endpoint", v));
+    registration.region().ifPresent(v -> value.put("region", v));
+    registration.accessKey().ifPresent(v -> value.put("access_key", v));
+    registration.encryptedSecretKey().ifPresent(v -> value.put("encrypted_secret_key", v));
+    registration.tableName().ifPresent(v -> value.put("table_name", v));
+    value.put("registered_at", registration.registeredAt().toString());
+    write(PROJECT_PREFIX + registration.projectId(), value.toString());
+  }
+
+  /** Adds a listener for later changes. */
+  public void addListener(Listener listener) {
+    listeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  /** Stops following the topic. */
+  @Override
+  public void close() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private void write(String key, String value) {
+    if (kafka == null) {
+      apply(key, value, -1);
+      return;
+    }
+    long offset = kafka.append(key, value);
+    long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
+    synchronized (appliedLock) {
+      while (appliedOffset < offset) {
+        long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (waitMillis <= 0) {
+          throw new CatalogException(
+              CatalogException.Kind.UNAVAILABLE,
+              "The catalog write to "
+                  + Topics.CATALOG
+                  + " was not read back within "
+                  + WRITE_TIMEOUT);
+        }
+        try {
+          appliedLock.wait(waitMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CatalogException(
+              CatalogException.Kind.UNAVAILABLE, "Interrupted while writing the catalog");
+        }
+      }
+    }
+  }
+
+  /** Applies one catalog record; a record that cannot be read is logged and skipped. */
+  void apply(String key, String value, long offset) {
+    try {
+      if (key.startsWith(TABLE_PREFIX)) {
+        applyTable(key.substring(TABLE_PREFIX.length()), value);
+      } else if (key.startsWith(PROJECT_PREFIX) && value != null) {
+        applyProject(readTree(value));
+      } else if (key.startsWith(PROJECT_PREFIX)) {
+        projects.remove(key.substring(PROJECT_PREFIX.length()));
+      } else {
+        log.warn("Skipping catalog record with unknown key '{}' at offset {}", key, offset);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Skipping unreadable catalog record '{}' at offset {}: {}", key, offset, e.getMessage());
+    } finally {
+      synchronized (appliedLock) {
+        appliedOffset = Math.max(appliedOffset, offset);
+        appliedLock.notifyAll();
+      }
+    }
+  }
+
+  private void applyTable(String name, String value) {
+    if (value == null) {
+      if (tables.remove(name) != null) {
+        log.info("Table type '{}' dropped", name);
+        listeners.forEach(l -> l.tableDropped(name));
+      }
+      return;
+    }
+    JsonNode node = readTree(value);
+    TableDefinition table;
+    try {
+      table =
+          TableDefinitions.parse(
+              Topics.CATALOG + " " + TABLE_PREFIX + name, node.path("definition").toString());
+    } catch (SchemaException e) {
+      log.warn("Skipping invalid table definition in the catalog: {}", e.getMessage());
+      return;
+    }
+    if (builtIns.containsKey(table.name())) {
+      return;
+    }
+    TableDefinition before = tables.put(table.name(), table);
+    if (!table.equals(before)) {
+      log.info("Table type '{}' created (primary key {})", table.name(), table.primaryKey());
+      listeners.forEach(l -> l.tableCreated(table));
+    }
+  }
+
+  private void applyProject(JsonNode node) {
+    ProjectRegistration registration =
+        new ProjectRegistration(
+            ProjectIds.require(node.path("project_id").asText(null)),
+            optional(node, "bucket"),
+            optional(node, "endpoint"),
+            optional(node, "region"),
+            optional(node, "access_key"),
+            optional(node, "encrypted_secret_key"),
+            optional(node, "table_name"),
+            Instant.parse(node.path("registered_at").asText(Instant.EPOCH.toString())));
+    projects.put(registration.projectId(), registration);
+    listeners.forEach(l -> l.projectRegistered(registration));
+  }
+
+  private static Optional<String> optional(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage());
+    }
+  }
+
+  private static void createTopicIfMissing(String bootstrapServers) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.CATALOG)) {
+        return;
+      }
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.CATALOG, 1, (short) -1)
+                      .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      log.info("Created topic {} (compacted, 1 partition)", Topics.CATALOG);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw unavailable(bootstrapServers, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(bootstrapServers, e);
+    } catch (TimeoutException e) {
+      throw unavailable(bootstrapServers, e);
+    }
+  }
+
+  private static CatalogException unavailable(String bootstrapServers, Throwable cause) {
+    return new CatalogException(
+        CatalogException.Kind.UNAVAILABLE,
+        "Cannot read or create the catalog topic "
+            + Topics.CATALOG
+            + " at "
+            + bootstrapServers
+            + ": "
+            + cause.getMessage(),
+        cause);
+  }
+
+  /** The topic behind the catalog: a producer for writes, a follower thread for reads. */
+  private static final class KafkaBackend {
+    private final String bootstrapServers;
+    private final TopicPartition partition = new TopicPartition(Topics.CATALOG, 0);
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private Thread follower;
+    private volatile boolean running = true;
+
+    KafkaBackend(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      this.producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                  ProducerConfig.ACKS_CONFIG, "all",
+                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+              new StringSerializer(),
+              new StringSerializer());
+      this.consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+              new StringDeserializer(),
+              new StringDeserializer());
+    }
+
+    void start(Catalog catalog) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (consumer.position(partition) < end) {
+        if (System.nanoTime() > deadline) {
+          close();
+          throw unavailable(
+              bootstrapServers, new TimeoutException("catalog not read to its end in 60 s"));
+        }
+        pollOnce(catalog);
+      }
+      follower = new Thread(() -> follow(catalog), "lakestream-catalog");
+      follower.setDaemon(true);
+      follower.start();
+    }
+
+    private void follow(Catalog catalog) {
+      try {
+        while (running) {
+          pollOnce(catalog);
+        }
+      } catch (WakeupException e) {
+        // closing
+      } catch (RuntimeException e) {
+        log.error("The catalog stopped following {}: {}", Topics.CATALOG, e.getMessage(), e);
+      }
+    }
+
+    private void pollOnce(Catalog catalog) {
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.key() != null) {
+          catalog.apply(record.key(), record.value(), record.offset());
+        }
+      }
+    }
+
+    long append(String key, String value) {
+      try {
+        return producer
+            .send(new ProducerRecord<>(Topics.CATALOG, 0, key, value))
+            .get(30, TimeUnit.SECONDS)
+            .offset();
+      } catch (ExecutionException e) {
+        throw unavailable(bootstrapServers, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable(bootstrapServers, e);
+      } catch (TimeoutException e) {
+        throw unavailable(bootstrapServers, e);
+      }
+    }
+
+    void close() {
+      running = false;
+      consumer.wakeup();
+      if (follower != null) {
+        try {
+          follower.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else {
+        consumer.close();
+      }
+      producer.close(Duration.ofSeconds(5));
+      if (follower != null) {
+        // the follower thread owns the consumer; close it from here after it stopped
+        consumer.close(Duration.ofSeconds(5));
+      }
+    }
+  }
+}

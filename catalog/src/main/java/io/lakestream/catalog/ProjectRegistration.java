@@ -1,0 +1,73 @@
+package io.lakestream.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A registered project. A project may bring its own bucket: its tables then live at {@code
+ * s3://<bucket>/projects/<project>/<table>/} behind {@code endpoint}, reached with its own
+ * credentials. The secret key is held encrypted ({@link SecretBox}); it is never returned by an
+ * endpoint nor written to a log.
+ *
+ * @param projectId the project, matching {@link ProjectIds#isValid}
+ * @param bucket the project's own bucket, if it brings one
+ * @param endpoint the S3 endpoint of that bucket; empty means the default (AWS)
+ * @param region the bucket's region
+ * @param accessKey the access key of the project's credentials
+ * @param encryptedSecretKey the secret key, encrypted by {@link SecretBox#encrypt}
+ * @param tableName the table the registration was made for, if one was named
+ * @param registeredAt when the registration was made
+ */
+public record ProjectRegistration(
+    String projectId,
+    Optional<String> bucket,
+    Optional<String> endpoint,
+    Optional<String> region,
+    Optional<String> accessKey,
+    Optional<String> encryptedSecretKey,
+    Optional<String> tableName,
+    Instant registeredAt) {
+  public ProjectRegistration {
+    requireNonNull(projectId, "projectId is null");
+    requireNonNull(bucket, "bucket is null");
+    requireNonNull(endpoint, "endpoint is null");
+    requireNonNull(region, "region is null");
+    requireNonNull(accessKey, "accessKey is null");
+    requireNonNull(encryptedSecretKey, "encryptedSecretKey is null");
+    requireNonNull(tableName, "tableName is null");
+    requireNonNull(registeredAt, "registeredAt is null");
+  }
+
+  /** A project that uses the shared warehouse. */
+  public static ProjectRegistration shared(String projectId, Instant registeredAt) {
+    return new ProjectRegistration(
+        projectId,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        registeredAt);
+  }
+
+  /** Masks the secret in every string form, so a registration can be logged. */
+  @Override
+  public String toString() {
+    return "ProjectRegistration[projectId="
+        + projectId
+        + ", bucket="
+        + bucket.orElse("(shared)")
+        + ", endpoint="
+        + endpoint.orElse("(default)")
+        + ", accessKey="
+        + accessKey.map(k -> "****").orElse("(none)")
+        + ", secretKey="
+        + encryptedSecretKey.map(k -> "****").orElse("(none)")
+        + ", tableName="
+        + tableName.orElse("(any)")
+        + "]";
+  }
+}
