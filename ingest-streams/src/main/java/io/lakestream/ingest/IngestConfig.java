@@ -1,0 +1,325 @@
+package io.lakestream.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.ingest.internal.ProjectIds;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Settings of the ingest router. Build one with {@link #builder(String)}; every setting but the
+ * bootstrap servers has a default.
+ *
+ * @param bootstrapServers the Kafka cluster, {@code host:port[,host:port…]}
+ * @param applicationId the Kafka Streams application id (consumer group, transactional id prefix);
+ *     default {@value #DEFAULT_APPLICATION_ID}
+ * @param stateDir Kafka Streams' state directory (the router keeps no state stores, but Streams
+ *     locks task directories there); default {@code ${java.io.tmpdir}/lakestream-ingest}
+ * @param logs the OTLP logs input; default {@code otlp_logs}, {@code otlp_proto}
+ * @param spans the OTLP traces input; default {@code otlp_spans}, {@code otlp_proto}
+ * @param metrics the OTLP metrics input; default {@code otlp_metrics}, {@code otlp_proto}
+ * @param tables the table types rows may be routed to, by name; default {@link
+ *     TableDefinitions#builtIns()}. OTLP logs and spans go to {@value #LOGS_AND_SPANS_TABLE}, OTLP
+ *     metrics to {@value #METRICS_TABLE}; Avro rows to the table named by their topic {@code
+ *     lakestream.ingest.<table>}
+ * @param projectAttribute the OTLP resource attribute naming a row's project; default {@value
+ *     #DEFAULT_PROJECT_ATTRIBUTE}
+ * @param defaultProject the project of records that name none; empty (the default) sends them to
+ *     the dead-letter topic
+ * @param routedPartitions partitions of the topics the role creates when missing (routed rows, dead
+ *     letters, inputs); default {@value #DEFAULT_ROUTED_PARTITIONS}
+ * @param maxRecordBytes the largest source record, and the largest routed row, accepted; larger
+ *     ones go to the dead-letter topic as {@code record_too_large}; default {@value
+ *     #DEFAULT_MAX_RECORD_BYTES}
+ * @param minTimestamp the earliest row timestamp accepted (inclusive); default the Unix epoch
+ * @param maxFutureSkew how far past the clock's now a row timestamp may be; default one day
+ * @param numStreamThreads Kafka Streams threads; default 1
+ * @param clock the clock the future bound is measured against; default UTC system clock
+ * @param streamsOverrides Kafka Streams, consumer or producer properties set last, over the
+ *     router's own (for tuning; the processing guarantee cannot be changed)
+ */
+public record IngestConfig(
+    String bootstrapServers,
+    String applicationId,
+    Path stateDir,
+    OtlpInput logs,
+    OtlpInput spans,
+    OtlpInput metrics,
+    Map<String, TableDefinition> tables,
+    String projectAttribute,
+    Optional<String> defaultProject,
+    int routedPartitions,
+    int maxRecordBytes,
+    Instant minTimestamp,
+    Duration maxFutureSkew,
+    int numStreamThreads,
+    Clock clock,
+    Map<String, String> streamsOverrides) {
+
+  /** The default Kafka Streams application id. */
+  public static final String DEFAULT_APPLICATION_ID = "lakestream-ingest";
+
+  /** The default resource attribute naming the project. */
+  public static final String DEFAULT_PROJECT_ATTRIBUTE = "project_id";
+
+  /** The default partition count of created topics. */
+  public static final int DEFAULT_ROUTED_PARTITIONS = 12;
+
+  /** The default largest record: below the broker's default {@code message.max.bytes}. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+  /** The default allowed clock skew into the future. */
+  public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
+
+  /** The table OTLP logs and spans are routed to. */
+  public static final String LOGS_AND_SPANS_TABLE = "otel_logs_and_spans";
+
+  /** The table OTLP metric data points are routed to. */
+  public static final String METRICS_TABLE = "metrics";
+
+  /** Checks every setting; see {@link Builder} for what each one accepts. */
+  public IngestConfig {
+    requireNonNull(bootstrapServers, "bootstrapServers is null");
+    requireNonNull(applicationId, "applicationId is null");
+    requireNonNull(stateDir, "stateDir is null");
+    requireNonNull(logs, "logs is null");
+    requireNonNull(spans, "spans is null");
+    requireNonNull(metrics, "metrics is null");
+    requireNonNull(tables, "tables is null");
+    requireNonNull(projectAttribute, "projectAttribute is null");
+    requireNonNull(defaultProject, "defaultProject is null");
+    requireNonNull(minTimestamp, "minTimestamp is null");
+    requireNonNull(maxFutureSkew, "maxFutureSkew is null");
+    requireNonNull(clock, "clock is null");
+    requireNonNull(streamsOverrides, "streamsOverrides is null");
+    check(!bootstrapServers.isBlank(), "bootstrap servers are blank. Give host:port of a broker.");
+    check(!applicationId.isBlank(), "application id is blank. Name the Streams application.");
+    check(!projectAttribute.isBlank(), "project attribute is blank. Name a resource attribute.");
+    defaultProject.ifPresent(
+        p ->
+            check(
+                ProjectIds.isValid(p),
+                "default project '"
+                    + p
+                    + "' is not a project id. Use 1 to 64 letters, digits, '_' or '-'."));
+    check(routedPartitions >= 1, "routed partitions is " + routedPartitions + ". Use at least 1.");
+    check(
+        maxRecordBytes >= 1024,
+        "max record bytes is " + maxRecordBytes + ". Use at least 1024 bytes.");
+    check(
+        !maxFutureSkew.isNegative(),
+        "max future skew is " + maxFutureSkew + ". Use zero or a positive duration.");
+    check(numStreamThreads >= 1, "stream threads is " + numStreamThreads + ". Use at least 1.");
+    check(!tables.isEmpty(), "no tables are configured. Give at least one table definition.");
+    for (Map.Entry<String, TableDefinition> entry : tables.entrySet()) {
+      check(
+          entry.getKey().equals(entry.getValue().name()),
+          "table key '"
+              + entry.getKey()
+              + "' differs from the definition's name '"
+              + entry.getValue().name()
+              + "'. Key each definition by its name.");
+    }
+    Set<String> inputs = new HashSet<>();
+    for (OtlpInput input : List.of(logs, spans, metrics)) {
+      String topic = input.topic();
+      check(
+          inputs.add(topic),
+          "OTLP topic '" + topic + "' is used for two signals. Give each signal its own topic.");
+      check(
+          Topics.tableOfIngest(topic) == null
+              && Topics.tableOfRows(topic) == null
+              && !topic.equals(Topics.DEAD_LETTER)
+              && !topic.equals(Topics.CATALOG),
+          "OTLP topic '"
+              + topic
+              + "' is one of Lakestream's own topics. Use another name, e.g. otlp_logs.");
+    }
+    tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+    streamsOverrides = Map.copyOf(streamsOverrides);
+  }
+
+  /** A builder with every default set, for a cluster at {@code bootstrapServers}. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  private static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException("Invalid ingest configuration: " + message);
+    }
+  }
+
+  /** Builds an {@link IngestConfig}; setters check nothing, {@link #build()} checks everything. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String applicationId = DEFAULT_APPLICATION_ID;
+    private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "lakestream-ingest");
+    private OtlpInput logs = OtlpInput.proto(Topics.OTLP_LOGS);
+    private OtlpInput spans = OtlpInput.proto(Topics.OTLP_SPANS);
+    private OtlpInput metrics = OtlpInput.proto(Topics.OTLP_METRICS);
+    private Map<String, TableDefinition> tables;
+    private String projectAttribute = DEFAULT_PROJECT_ATTRIBUTE;
+    private Optional<String> defaultProject = Optional.empty();
+    private int routedPartitions = DEFAULT_ROUTED_PARTITIONS;
+    private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+    private Instant minTimestamp = Instant.EPOCH;
+    private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
+    private int numStreamThreads = 1;
+    private Clock clock = Clock.systemUTC();
+    private Map<String, String> streamsOverrides = Map.of();
+
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    private Builder(IngestConfig config) {
+      this.bootstrapServers = config.bootstrapServers;
+      this.applicationId = config.applicationId;
+      this.stateDir = config.stateDir;
+      this.logs = config.logs;
+      this.spans = config.spans;
+      this.metrics = config.metrics;
+      this.tables = config.tables;
+      this.projectAttribute = config.projectAttribute;
+      this.defaultProject = config.defaultProject;
+      this.routedPartitions = config.routedPartitions;
+      this.maxRecordBytes = config.maxRecordBytes;
+      this.minTimestamp = config.minTimestamp;
+      this.maxFutureSkew = config.maxFutureSkew;
+      this.numStreamThreads = config.numStreamThreads;
+      this.clock = config.clock;
+      this.streamsOverrides = config.streamsOverrides;
+    }
+
+    public Builder bootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    public Builder applicationId(String applicationId) {
+      this.applicationId = applicationId;
+      return this;
+    }
+
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = stateDir;
+      return this;
+    }
+
+    /** The OTLP logs topic and its encoding. */
+    public Builder logs(String topic, OtlpEncoding encoding) {
+      this.logs = new OtlpInput(topic, encoding);
+      return this;
+    }
+
+    /** The OTLP traces topic and its encoding. */
+    public Builder spans(String topic, OtlpEncoding encoding) {
+      this.spans = new OtlpInput(topic, encoding);
+      return this;
+    }
+
+    /** The OTLP metrics topic and its encoding. */
+    public Builder metrics(String topic, OtlpEncoding encoding) {
+      this.metrics = new OtlpInput(topic, encoding);
+      return this;
+    }
+
+    /** The table types, keyed by name; replaces the built-ins. */
+    public Builder tables(Map<String, TableDefinition> tables) {
+      this.tables = tables;
+      return this;
+    }
+
+    public Builder projectAttribute(String projectAttribute) {
+      this.projectAttribute = projectAttribute;
+      return this;
+    }
+
+    /** The project of records that name none; null for none (they go to the DLQ). */
+    public Builder defaultProject(String defaultProject) {
+      this.defaultProject = Optional.ofNullable(defaultProject);
+      return this;
+    }
+
+    public Builder routedPartitions(int routedPartitions) {
+      this.routedPartitions = routedPartitions;
+      return this;
+    }
+
+    public Builder maxRecordBytes(int maxRecordBytes) {
+      this.maxRecordBytes = maxRecordBytes;
+      return this;
+    }
+
+    /** The earliest accepted row timestamp, inclusive. */
+    public Builder minTimestamp(Instant minTimestamp) {
+      this.minTimestamp = minTimestamp;
+      return this;
+    }
+
+    /** How far past now a row timestamp may be. */
+    public Builder maxFutureSkew(Duration maxFutureSkew) {
+      this.maxFutureSkew = maxFutureSkew;
+      return this;
+    }
+
+    public Builder numStreamThreads(int numStreamThreads) {
+      this.numStreamThreads = numStreamThreads;
+      return this;
+    }
+
+    /** The clock for the future bound (tests pin it). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Kafka Streams/consumer/producer properties applied over the router's own. */
+    public Builder streamsOverrides(Map<String, String> streamsOverrides) {
+      this.streamsOverrides = streamsOverrides;
+      return this;
+    }
+
+    /**
+     * Checks the settings and builds the configuration.
+     *
+     * @throws IllegalArgumentException saying which setting is wrong and what to use
+     */
+    public IngestConfig build() {
+      return new IngestConfig(
+          bootstrapServers,
+          applicationId,
+          stateDir,
+          logs,
+          spans,
+          metrics,
+          tables == null ? TableDefinitions.builtIns() : tables,
+          projectAttribute,
+          defaultProject,
+          routedPartitions,
+          maxRecordBytes,
+          minTimestamp,
+          maxFutureSkew,
+          numStreamThreads,
+          clock,
+          streamsOverrides);
+    }
+  }
+}

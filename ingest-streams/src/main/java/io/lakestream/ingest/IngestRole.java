@@ -1,0 +1,213 @@
+package io.lakestream.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running ingest router: creates the topics it needs, then runs the {@link IngestTopology} in
+ * Kafka Streams until closed.
+ *
+ * <pre>
+ * try (IngestRole ingest = IngestRole.start(IngestConfig.builder("localhost:9092").build(), registry)) {
+ *   … ingest.isRunning() …
+ * }
+ * </pre>
+ */
+public final class IngestRole implements AutoCloseable {
+  /** How long {@link #close()} waits for a clean shutdown. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestRole.class);
+  private static final long ADMIN_TIMEOUT_SECONDS = 60;
+
+  private final IngestConfig config;
+  private final KafkaStreams streams;
+  private boolean closed;
+  private boolean closedCleanly;
+
+  private IngestRole(IngestConfig config, KafkaStreams streams) {
+    this.config = config;
+    this.streams = streams;
+  }
+
+  /**
+   * Creates the missing topics ({@link IngestTopology#topics}) with {@code routedPartitions}
+   * partitions and the broker's default replication, then starts Kafka Streams. Returns once
+   * Streams is starting; {@link #isRunning()} tells when it runs.
+   *
+   * @throws IngestException when the topics cannot be listed or created
+   */
+  public static IngestRole start(IngestConfig config, MeterRegistry registry) {
+    requireNonNull(config, "config is null");
+    requireNonNull(registry, "registry is null");
+    createMissingTopics(config);
+    Topology topology = IngestTopology.build(config, registry);
+    Properties props = IngestTopology.streamsProperties(config);
+    props.put(IngestTopology.METER_REGISTRY_CONFIG, registry);
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setStateListener(
+        (now, before) ->
+            LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("Ingest stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    LOG.info(
+        "Starting ingest router {} on {}: OTLP logs from {} ({}), spans from {} ({}), metrics from"
+            + " {} ({}), Avro rows from {}; tables {}; project from resource attribute '{}', header"
+            + " '{}', default {}; dead letters to {}; exactly-once v2, {} thread(s)",
+        config.applicationId(),
+        config.bootstrapServers(),
+        config.logs().topic(),
+        config.logs().encoding(),
+        config.spans().topic(),
+        config.spans().encoding(),
+        config.metrics().topic(),
+        config.metrics().encoding(),
+        IngestTopology.INGEST_TOPICS.pattern(),
+        config.tables().keySet(),
+        config.projectAttribute(),
+        io.lakestream.schema.RecordHeaders.PROJECT_ID,
+        config.defaultProject().orElse("(none)"),
+        Topics.DEAD_LETTER,
+        config.numStreamThreads());
+    LOG.debug("Ingest topology:\n{}", topology.describe());
+    try {
+      streams.start();
+    } catch (RuntimeException e) {
+      streams.close(CloseOptions.timeout(DEFAULT_CLOSE_TIMEOUT));
+      throw new IngestException(
+          "Cannot start the ingest router "
+              + config.applicationId()
+              + " on "
+              + config.bootstrapServers()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return new IngestRole(config, streams);
+  }
+
+  /** The Kafka Streams state: CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, … */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Whether Kafka Streams is RUNNING (started, tasks assigned, processing). */
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /** The configuration this role runs with. */
+  public IngestConfig config() {
+    return config;
+  }
+
+  /** Stops processing and closes Kafka Streams, waiting up to {@link #DEFAULT_CLOSE_TIMEOUT}. */
+  @Override
+  public void close() {
+    close(DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops processing and closes Kafka Streams: the open transaction is committed or aborted, so
+   * every source record is either routed or re-read on the next start. Closing again returns the
+   * first outcome.
+   *
+   * @return whether the shutdown finished within {@code timeout}
+   */
+  public synchronized boolean close(Duration timeout) {
+    if (closed) {
+      return closedCleanly;
+    }
+    closed = true;
+    LOG.info("Stopping ingest router {}", config.applicationId());
+    closedCleanly = streams.close(CloseOptions.timeout(timeout));
+    if (!closedCleanly) {
+      LOG.warn("Ingest router {} did not stop within {}", config.applicationId(), timeout);
+    }
+    return closedCleanly;
+  }
+
+  private static void createMissingTopics(IngestConfig config) {
+    Set<String> wanted = IngestTopology.topics(config);
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                config.applicationId() + "-admin"))) {
+      Set<String> existing =
+          admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic : wanted) {
+        if (!existing.contains(topic)) {
+          NewTopic newTopic =
+              new NewTopic(topic, Optional.of(config.routedPartitions()), Optional.empty());
+          if (config.maxRecordBytes() + 65_536 > 1_048_588) {
+            newTopic.configs(
+                Map.of(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Integer.toString(config.maxRecordBytes() + 65_536)));
+          }
+          missing.add(newTopic);
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created :
+          admin.createTopics(missing).values().entrySet()) {
+        try {
+          created.getValue().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          LOG.info(
+              "Created topic {} with {} partitions", created.getKey(), config.routedPartitions());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IngestException(
+          "Cannot create the ingest topics on "
+              + config.bootstrapServers()
+              + ": "
+              + cause
+              + ". Check that the brokers are reachable and allow creating topics, or create "
+              + wanted
+              + " beforehand.",
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IngestException(
+          "Interrupted while creating the ingest topics on " + config.bootstrapServers(), e);
+    }
+  }
+}

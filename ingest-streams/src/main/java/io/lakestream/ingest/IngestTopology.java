@@ -1,0 +1,247 @@
+package io.lakestream.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.ingest.internal.AvroRowMapper;
+import io.lakestream.ingest.internal.DeadLetterDeserializationHandler;
+import io.lakestream.ingest.internal.DeadLetterProcessingHandler;
+import io.lakestream.ingest.internal.DeadLetterProductionHandler;
+import io.lakestream.ingest.internal.IngestMetrics;
+import io.lakestream.ingest.internal.OtlpLogsMapper;
+import io.lakestream.ingest.internal.OtlpMetricsMapper;
+import io.lakestream.ingest.internal.OtlpSpansMapper;
+import io.lakestream.ingest.internal.OtlpTables;
+import io.lakestream.ingest.internal.ProjectResolver;
+import io.lakestream.ingest.internal.RecordMapper;
+import io.lakestream.ingest.internal.RouterProcessor;
+import io.lakestream.ingest.internal.RowEncoder;
+import io.lakestream.ingest.internal.TimestampBounds;
+import io.lakestream.schema.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The ingest router's Kafka Streams topology and its Streams configuration, apart from start-up
+ * ({@link IngestRole}).
+ *
+ * <pre>
+ * otlp_logs ─────────────┐                         ┌→ lakestream.rows.&lt;table&gt; (key project, Avro row)
+ * otlp_spans ────────────┤ route: decode, map,     │
+ * otlp_metrics ──────────┤ find project, check     ┤
+ * lakestream.ingest.* ───┘ (one processor each)    └→ lakestream.dlq (original key, value, headers)
+ * </pre>
+ *
+ * Every record is read as bytes ({@code ByteArray} serdes) and decoded inside its processor, which
+ * catches every failure per record; a source record produces all of its rows or one dead-letter
+ * record. Avro ingest topics are read by pattern ({@code lakestream\.ingest\..+}), so rows for a
+ * table that is not configured reach the dead-letter topic as {@code unknown_table} instead of
+ * waiting unread.
+ */
+public final class IngestTopology {
+  /** Source node of the OTLP logs topic. */
+  public static final String LOGS_SOURCE = "otlp-logs-source";
+
+  /** Source node of the OTLP traces topic. */
+  public static final String SPANS_SOURCE = "otlp-spans-source";
+
+  /** Source node of the OTLP metrics topic. */
+  public static final String METRICS_SOURCE = "otlp-metrics-source";
+
+  /** Source node of the Avro ingest topics. */
+  public static final String AVRO_SOURCE = "avro-rows-source";
+
+  /** Sink node of the dead-letter topic. */
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+  /** The topics Avro rows are read from: {@code lakestream.ingest.<table>}. */
+  public static final Pattern INGEST_TOPICS =
+      Pattern.compile(Topics.ingest("").replace(".", "\\.") + ".+");
+
+  /** The Streams property carrying the {@link MeterRegistry} to the exception handlers. */
+  public static final String METER_REGISTRY_CONFIG = "lakestream.ingest.meter.registry";
+
+  private IngestTopology() {}
+
+  /** The sink node of a table's routed topic. */
+  public static String rowSink(String table) {
+    return "rows-sink-" + table;
+  }
+
+  /**
+   * Builds the router. Pure: touches no broker.
+   *
+   * @param registry where the router counts records in, rows out and dead letters
+   */
+  public static Topology build(IngestConfig config, MeterRegistry registry) {
+    requireNonNull(config, "config is null");
+    requireNonNull(registry, "registry is null");
+    OtlpTables tables = new OtlpTables(config.tables());
+    ProjectResolver projects =
+        new ProjectResolver(config.projectAttribute(), config.defaultProject());
+    TimestampBounds bounds =
+        new TimestampBounds(config.minTimestamp(), config.maxFutureSkew(), config.clock());
+    IngestMetrics metrics = new IngestMetrics(registry, config.tables().keySet());
+    Function<String, String> rowSinks = IngestTopology::rowSink;
+
+    Topology topology = new Topology();
+    List<String> processors = new ArrayList<>();
+    addRoute(
+        topology,
+        processors,
+        LOGS_SOURCE,
+        config.logs().topic(),
+        () -> new OtlpLogsMapper(config.logs().encoding(), tables, projects, bounds),
+        tables,
+        metrics,
+        config);
+    addRoute(
+        topology,
+        processors,
+        SPANS_SOURCE,
+        config.spans().topic(),
+        () -> new OtlpSpansMapper(config.spans().encoding(), tables, projects, bounds),
+        tables,
+        metrics,
+        config);
+    addRoute(
+        topology,
+        processors,
+        METRICS_SOURCE,
+        config.metrics().topic(),
+        () -> new OtlpMetricsMapper(config.metrics().encoding(), tables, projects, bounds),
+        tables,
+        metrics,
+        config);
+
+    topology.addSource(
+        AVRO_SOURCE,
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        INGEST_TOPICS);
+    String avroProcessor = "avro-rows-route";
+    topology.addProcessor(
+        avroProcessor,
+        () ->
+            new RouterProcessor(
+                new AvroRowMapper(tables, projects, bounds),
+                new RowEncoder(tables),
+                metrics,
+                config.maxRecordBytes(),
+                rowSinks,
+                DEAD_LETTER_SINK),
+        AVRO_SOURCE);
+    processors.add(avroProcessor);
+
+    String[] parents = processors.toArray(String[]::new);
+    for (String table : config.tables().keySet()) {
+      topology.addSink(
+          rowSink(table),
+          Topics.rows(table),
+          Serdes.String().serializer(),
+          Serdes.ByteArray().serializer(),
+          parents);
+    }
+    topology.addSink(
+        DEAD_LETTER_SINK,
+        Topics.DEAD_LETTER,
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        parents);
+    return topology;
+  }
+
+  private interface MapperFactory {
+    RecordMapper newMapper();
+  }
+
+  private static void addRoute(
+      Topology topology,
+      List<String> processors,
+      String sourceName,
+      String topic,
+      MapperFactory mappers,
+      OtlpTables tables,
+      IngestMetrics metrics,
+      IngestConfig config) {
+    topology.addSource(
+        sourceName, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topic);
+    String processor = sourceName.replace("-source", "-route");
+    topology.addProcessor(
+        processor,
+        () ->
+            new RouterProcessor(
+                mappers.newMapper(),
+                new RowEncoder(tables),
+                metrics,
+                config.maxRecordBytes(),
+                IngestTopology::rowSink,
+                DEAD_LETTER_SINK),
+        sourceName);
+    processors.add(processor);
+  }
+
+  /**
+   * The Kafka Streams properties of the router: exactly-once v2, byte-array serdes, the dead-letter
+   * exception handlers, producer requests large enough for {@code maxRecordBytes}, then {@link
+   * IngestConfig#streamsOverrides()}.
+   */
+  public static Properties streamsProperties(IngestConfig config) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+    props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+    props.put(
+        StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProcessingHandler.class.getName());
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProductionHandler.class.getName());
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // New lakestream.ingest.<table> topics are found on metadata refresh.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 30_000);
+    props.putAll(config.streamsOverrides());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    return props;
+  }
+
+  /**
+   * The topics the router reads or writes by name, which {@link IngestRole} creates when missing:
+   * the three OTLP inputs, {@code lakestream.ingest.<table>} and {@code lakestream.rows.<table>} of
+   * every table, and the dead-letter topic.
+   */
+  public static Set<String> topics(IngestConfig config) {
+    Set<String> topics = new LinkedHashSet<>();
+    topics.add(config.logs().topic());
+    topics.add(config.spans().topic());
+    topics.add(config.metrics().topic());
+    for (String table : config.tables().keySet()) {
+      topics.add(Topics.ingest(table));
+    }
+    for (String table : config.tables().keySet()) {
+      topics.add(Topics.rows(table));
+    }
+    topics.add(Topics.DEAD_LETTER);
+    return topics;
+  }
+}

@@ -1,0 +1,16 @@
+package io.lakestream.ingest.internal;
+
+import java.util.List;
+
+/** Turns one source record into all of its rows, or rejects it whole. */
+public interface RecordMapper {
+  /**
+   * The rows of a source record, in order.
+   *
+   * @throws RecordRejectedException when any row cannot be made; no row of the record is routed
+   */
+  List<RoutedRow> map(SourceRecord source);
+
+  /** The table this mapper's records count towards in metrics, or null when it varies. */
+  String table(SourceRecord source);
+}
