@@ -173,7 +173,7 @@ public final class Catalog implements AutoCloseable {
 
   /** Registers a project, or replaces its registration; returns once this catalog sees it. */
   public void registerProject(ProjectRegistration registration) {
-    ProjectIds.require(registration.projectId());
+    CatalogProjectIds.require(registration.projectId());
     ObjectNode value = JSON.createObjectNode();
     value.put("kind", "project");
     value.put("project_id", registration.projectId());
@@ -283,7 +283,7 @@ public final class Catalog implements AutoCloseable {
   private void applyProject(JsonNode node) {
     ProjectRegistration registration =
         new ProjectRegistration(
-            ProjectIds.require(node.path("project_id").asText(null)),
+            CatalogProjectIds.require(node.path("project_id").asText(null)),
             optional(node, "bucket"),
             optional(node, "endpoint"),
             optional(node, "region"),

@@ -11,7 +11,7 @@ import java.util.Optional;
  * credentials. The secret key is held encrypted ({@link SecretBox}); it is never returned by an
  * endpoint nor written to a log.
  *
- * @param projectId the project, matching {@link ProjectIds#isValid}
+ * @param projectId the project, matching {@link io.lakestream.schema.ProjectIds#isValid}
  * @param bucket the project's own bucket, if it brings one
  * @param endpoint the S3 endpoint of that bucket; empty means the default (AWS)
  * @param region the bucket's region

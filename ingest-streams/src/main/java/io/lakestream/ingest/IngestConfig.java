@@ -2,7 +2,7 @@ package io.lakestream.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.ingest.internal.ProjectIds;
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;

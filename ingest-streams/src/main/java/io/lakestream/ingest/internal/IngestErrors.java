@@ -1,6 +1,7 @@
 package io.lakestream.ingest.internal;
 
 import io.lakestream.ingest.DeadLetterReason;
+import io.lakestream.schema.ProjectIds;
 import java.time.Instant;
 
 /** The one place that words why a record is rejected, so dead-letter messages read alike. */

@@ -1,5 +1,6 @@
 package io.lakestream.ingest.internal;
 
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.RecordHeaders;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

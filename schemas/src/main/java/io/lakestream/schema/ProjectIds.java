@@ -1,4 +1,4 @@
-package io.lakestream.ingest.internal;
+package io.lakestream.schema;
 
 import java.util.regex.Pattern;
 
@@ -21,7 +21,7 @@ public final class ProjectIds {
   }
 
   /** The id quoted for a message, with control characters escaped and cut at 100 characters. */
-  static String quote(String id) {
+  public static String quote(String id) {
     StringBuilder out = new StringBuilder("'");
     int limit = Math.min(id.length(), 100);
     for (int i = 0; i < limit; i++) {
