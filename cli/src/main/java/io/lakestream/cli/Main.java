@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       IngestCommand.class,
       ProduceCommand.class,
+      SqlCommand.class,
+      BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
