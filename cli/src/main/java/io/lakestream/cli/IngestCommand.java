@@ -65,10 +65,22 @@ final class IngestCommand implements Callable<Integer> {
 
   /** Starts the router with the configuration's ingest settings. */
   static IngestRole start(Configuration config, PrometheusMeterRegistry registry) {
+    IngestConfig ingest =
+        ingestConfig(config).toBuilder()
+            .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
+            .numStreamThreads(config.integer(Settings.INGEST_THREADS))
+            .build();
+    return IngestRole.start(ingest, registry);
+  }
+
+  /**
+   * The router's settings from the configuration: topics and their encodings, tables, project
+   * rules, limits. The live router and {@code lakestream replay} route with the same settings.
+   */
+  static IngestConfig ingestConfig(Configuration config) {
     IngestConfig.Builder builder =
         IngestConfig.builder(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS))
             .applicationId(config.string(Settings.INGEST_APPLICATION_ID))
-            .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
             .logs(
                 config.string(Settings.INGEST_LOGS_TOPIC),
                 encoding(config, Settings.INGEST_LOGS_ENCODING))
@@ -83,10 +95,13 @@ final class IngestCommand implements Callable<Integer> {
             .routedPartitions(config.integer(Settings.INGEST_PARTITIONS))
             .maxRecordBytes(
                 (int) Math.min(Integer.MAX_VALUE, config.size(Settings.INGEST_MAX_RECORD_BYTES)))
-            .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW))
-            .numStreamThreads(config.integer(Settings.INGEST_THREADS));
+            .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW));
     config.optional(Settings.INGEST_DEFAULT_PROJECT).ifPresent(builder::defaultProject);
-    return IngestRole.start(builder.build(), registry);
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
   }
 
   private static OtlpEncoding encoding(Configuration config, Setting setting) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       IngestCommand.class,
       ProduceCommand.class,
+      ReplayCommand.class,
       SqlCommand.class,
       BenchCommand.class,
       ConfigCommand.class,

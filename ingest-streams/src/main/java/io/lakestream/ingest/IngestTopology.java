@@ -2,20 +2,11 @@ package io.lakestream.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.ingest.internal.AvroRowMapper;
 import io.lakestream.ingest.internal.DeadLetterDeserializationHandler;
 import io.lakestream.ingest.internal.DeadLetterProcessingHandler;
 import io.lakestream.ingest.internal.DeadLetterProductionHandler;
 import io.lakestream.ingest.internal.IngestMetrics;
-import io.lakestream.ingest.internal.OtlpLogsMapper;
-import io.lakestream.ingest.internal.OtlpMetricsMapper;
-import io.lakestream.ingest.internal.OtlpSpansMapper;
-import io.lakestream.ingest.internal.OtlpTables;
-import io.lakestream.ingest.internal.ProjectResolver;
-import io.lakestream.ingest.internal.RecordMapper;
 import io.lakestream.ingest.internal.RouterProcessor;
-import io.lakestream.ingest.internal.RowEncoder;
-import io.lakestream.ingest.internal.TimestampBounds;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -23,13 +14,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
  * The ingest router's Kafka Streams topology and its Streams configuration, apart from start-up
@@ -42,11 +33,11 @@ import org.apache.kafka.streams.Topology;
  * lakestream.ingest.* ───┘ (one processor each)    └→ lakestream.dlq (original key, value, headers)
  * </pre>
  *
- * Every record is read as bytes ({@code ByteArray} serdes) and decoded inside its processor, which
- * catches every failure per record; a source record produces all of its rows or one dead-letter
- * record. Avro ingest topics are read by pattern ({@code lakestream\.ingest\..+}), so rows for a
- * table that is not configured reach the dead-letter topic as {@code unknown_table} instead of
- * waiting unread.
+ * Every record is read as bytes ({@code ByteArray} serdes) and routed inside its processor by a
+ * {@link RecordRouter}, which catches every failure per record; a source record produces all of its
+ * rows or one dead-letter record. Avro ingest topics are read by pattern ({@code
+ * lakestream\.ingest\..+}), so rows for a table that is not configured reach the dead-letter topic
+ * as {@code unknown_table} instead of waiting unread.
  */
 public final class IngestTopology {
   /** Source node of the OTLP logs topic. */
@@ -86,43 +77,22 @@ public final class IngestTopology {
   public static Topology build(IngestConfig config, MeterRegistry registry) {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
-    OtlpTables tables = new OtlpTables(config.tables());
-    ProjectResolver projects =
-        new ProjectResolver(config.projectAttribute(), config.defaultProject());
-    TimestampBounds bounds =
-        new TimestampBounds(config.minTimestamp(), config.maxFutureSkew(), config.clock());
+    RecordRouter.Parts parts = RecordRouter.Parts.of(config);
     IngestMetrics metrics = new IngestMetrics(registry, config.tables().keySet());
-    Function<String, String> rowSinks = IngestTopology::rowSink;
+    // One router per processor instance: routers are not thread-safe, processors are per task.
+    ProcessorSupplier<byte[], byte[], Object, byte[]> router =
+        () ->
+            new RouterProcessor(
+                new RecordRouter(config, parts),
+                metrics,
+                IngestTopology::rowSink,
+                DEAD_LETTER_SINK);
 
     Topology topology = new Topology();
     List<String> processors = new ArrayList<>();
-    addRoute(
-        topology,
-        processors,
-        LOGS_SOURCE,
-        config.logs().topic(),
-        () -> new OtlpLogsMapper(config.logs().encoding(), tables, projects, bounds),
-        tables,
-        metrics,
-        config);
-    addRoute(
-        topology,
-        processors,
-        SPANS_SOURCE,
-        config.spans().topic(),
-        () -> new OtlpSpansMapper(config.spans().encoding(), tables, projects, bounds),
-        tables,
-        metrics,
-        config);
-    addRoute(
-        topology,
-        processors,
-        METRICS_SOURCE,
-        config.metrics().topic(),
-        () -> new OtlpMetricsMapper(config.metrics().encoding(), tables, projects, bounds),
-        tables,
-        metrics,
-        config);
+    addRoute(topology, processors, LOGS_SOURCE, router, config.logs().topic());
+    addRoute(topology, processors, SPANS_SOURCE, router, config.spans().topic());
+    addRoute(topology, processors, METRICS_SOURCE, router, config.metrics().topic());
 
     topology.addSource(
         AVRO_SOURCE,
@@ -130,17 +100,7 @@ public final class IngestTopology {
         Serdes.ByteArray().deserializer(),
         INGEST_TOPICS);
     String avroProcessor = "avro-rows-route";
-    topology.addProcessor(
-        avroProcessor,
-        () ->
-            new RouterProcessor(
-                new AvroRowMapper(tables, projects, bounds),
-                new RowEncoder(tables),
-                metrics,
-                config.maxRecordBytes(),
-                rowSinks,
-                DEAD_LETTER_SINK),
-        AVRO_SOURCE);
+    topology.addProcessor(avroProcessor, router, AVRO_SOURCE);
     processors.add(avroProcessor);
 
     String[] parents = processors.toArray(String[]::new);
@@ -161,33 +121,16 @@ public final class IngestTopology {
     return topology;
   }
 
-  private interface MapperFactory {
-    RecordMapper newMapper();
-  }
-
   private static void addRoute(
       Topology topology,
       List<String> processors,
       String sourceName,
-      String topic,
-      MapperFactory mappers,
-      OtlpTables tables,
-      IngestMetrics metrics,
-      IngestConfig config) {
+      ProcessorSupplier<byte[], byte[], Object, byte[]> router,
+      String topic) {
     topology.addSource(
         sourceName, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topic);
     String processor = sourceName.replace("-source", "-route");
-    topology.addProcessor(
-        processor,
-        () ->
-            new RouterProcessor(
-                mappers.newMapper(),
-                new RowEncoder(tables),
-                metrics,
-                config.maxRecordBytes(),
-                IngestTopology::rowSink,
-                DEAD_LETTER_SINK),
-        sourceName);
+    topology.addProcessor(processor, router, sourceName);
     processors.add(processor);
   }
 

@@ -1,12 +1,84 @@
-package io.lakestream.ingest.internal;
+package io.lakestream.ingest;
 
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.ingest.internal.DeadLetters;
+import io.lakestream.schema.RecordHeaders;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * A record as read from an input topic, with its coordinates.
+ * A record as read from one of the router's input topics, with its coordinates: what {@link
+ * RecordRouter#route} takes. The coordinates become the routed rows' {@code lakestream.source.*}
+ * headers, which the writer deduplicates on, so a record routed again with its original coordinates
+ * is written once.
  *
+ * @param topic the topic it was read from
+ * @param partition its partition
+ * @param offset its offset
+ * @param timestamp its timestamp (ms since the epoch), carried to the routed rows
  * @param key the raw key, may be null
- * @param value the raw value, non-empty when a mapper sees it
+ * @param value the raw value, may be null (rejected as {@code undecodable})
+ * @param headers its headers; null is read as none
  */
 public record SourceRecord(
-    String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {}
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
+    Headers headers) {
+
+  /** Checks the topic and replaces null headers by an empty set. */
+  public SourceRecord {
+    requireNonNull(topic, "topic is null");
+    if (headers == null) {
+      headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    }
+  }
+
+  /**
+   * The source record a dead letter of {@code lakestream.dlq} was set aside from: its topic,
+   * partition and offset from the dead letter's {@code lakestream.source.*} headers, and the dead
+   * letter's key, value, timestamp and headers without the {@code lakestream.*} ones the router
+   * added. Routing it again is what the router would have done with the original record.
+   *
+   * @throws IllegalArgumentException when a {@code lakestream.source.*} header is missing or not a
+   *     number, naming it
+   */
+  public static SourceRecord ofDeadLetter(
+      byte[] key, byte[] value, long timestamp, Headers deadLetterHeaders) {
+    requireNonNull(deadLetterHeaders, "deadLetterHeaders is null");
+    String topic = header(deadLetterHeaders, RecordHeaders.SOURCE_TOPIC);
+    String partition = header(deadLetterHeaders, RecordHeaders.SOURCE_PARTITION);
+    String offset = header(deadLetterHeaders, RecordHeaders.SOURCE_OFFSET);
+    try {
+      return new SourceRecord(
+          topic,
+          Integer.parseInt(partition),
+          Long.parseLong(offset),
+          timestamp,
+          key,
+          value,
+          DeadLetters.withoutLakestreamHeaders(deadLetterHeaders));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "The dead letter's source partition '"
+              + partition
+              + "' or offset '"
+              + offset
+              + "' is not a number",
+          e);
+    }
+  }
+
+  private static String header(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    if (header == null || header.value() == null || header.value().length == 0) {
+      throw new IllegalArgumentException("The dead letter has no header '" + name + "'");
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -81,6 +81,21 @@ final class RouterDriver implements AutoCloseable {
         .pipeInput(new TestRecord<>(key, value, headers));
   }
 
+  /** Pipes a record with a given timestamp (ms). */
+  void pipe(String topic, byte[] key, byte[] value, Headers headers, long timestamp) {
+    driver
+        .createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+        .pipeInput(new TestRecord<>(key, value, headers, timestamp));
+  }
+
+  /** The rows routed to a table since the last call, as written: key, Avro bytes, headers. */
+  List<TestRecord<String, byte[]>> rawRows(String table) {
+    return driver
+        .createOutputTopic(
+            Topics.rows(table), new StringDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList();
+  }
+
   /** The rows routed to a table since the last call, decoded. */
   List<Row> rows(String table) {
     TableDefinition definition = config.tables().get(table);

@@ -1,5 +1,6 @@
 package io.lakestream.ingest.internal;
 
+import io.lakestream.ingest.SourceRecord;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
@@ -37,8 +38,8 @@ public final class AvroRowMapper implements RecordMapper {
   }
 
   @Override
-  public String table(SourceRecord source) {
-    String table = Topics.tableOfIngest(source.topic());
+  public String table(String topic) {
+    String table = Topics.tableOfIngest(topic);
     return table != null && tables.definition(table) != null ? table : null;
   }
 

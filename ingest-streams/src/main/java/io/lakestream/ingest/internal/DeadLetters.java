@@ -39,14 +39,7 @@ public final class DeadLetters {
       String topic,
       int partition,
       long offset) {
-    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-    if (source != null) {
-      for (Header header : source) {
-        if (!header.key().startsWith(LAKESTREAM_PREFIX)) {
-          headers.add(header.key(), header.value());
-        }
-      }
-    }
+    Headers headers = withoutLakestreamHeaders(source);
     String text = message == null ? "" : message;
     if (text.length() > MAX_MESSAGE_CHARS) {
       text = text.substring(0, MAX_MESSAGE_CHARS - 1) + "…";
@@ -55,6 +48,19 @@ public final class DeadLetters {
     headers.add(RecordHeaders.DLQ_MESSAGE, utf8(text));
     headers.add(RecordHeaders.DLQ_ERROR_CLASS, utf8(errorClass));
     addSource(headers, topic, partition, offset);
+    return headers;
+  }
+
+  /** A copy of {@code source} (null for none) without the {@code lakestream.*} headers. */
+  public static Headers withoutLakestreamHeaders(Headers source) {
+    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    if (source != null) {
+      for (Header header : source) {
+        if (!header.key().startsWith(LAKESTREAM_PREFIX)) {
+          headers.add(header.key(), header.value());
+        }
+      }
+    }
     return headers;
   }
 

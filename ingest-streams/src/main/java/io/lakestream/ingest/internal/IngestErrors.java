@@ -76,6 +76,18 @@ public final class IngestErrors {
         null);
   }
 
+  static RecordRejectedException notAnInput(String topic, Iterable<String> inputs) {
+    return new RecordRejectedException(
+        DeadLetterReason.UNKNOWN_TABLE,
+        "Topic '"
+            + topic
+            + "' is not an input of the router (inputs: "
+            + String.join(", ", inputs)
+            + "), so no table is known for its records. Route records of an input topic, or"
+            + " configure this topic as an OTLP input.",
+        null);
+  }
+
   static RecordRejectedException noProject(String what, String attribute) {
     return new RecordRejectedException(
         DeadLetterReason.INVALID_PROJECT,

@@ -2,6 +2,7 @@ package io.lakestream.ingest.internal;
 
 import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.OtlpEncoding;
+import io.lakestream.ingest.SourceRecord;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -33,7 +34,7 @@ public final class OtlpLogsMapper implements RecordMapper {
   }
 
   @Override
-  public String table(SourceRecord source) {
+  public String table(String topic) {
     return TABLE;
   }
 

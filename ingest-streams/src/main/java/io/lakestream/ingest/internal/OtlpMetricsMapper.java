@@ -5,6 +5,7 @@ import static io.lakestream.ingest.internal.OtlpLogsMapper.optionalMicros;
 
 import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.OtlpEncoding;
+import io.lakestream.ingest.SourceRecord;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -43,7 +44,7 @@ public final class OtlpMetricsMapper implements RecordMapper {
   }
 
   @Override
-  public String table(SourceRecord source) {
+  public String table(String topic) {
     return TABLE;
   }
 

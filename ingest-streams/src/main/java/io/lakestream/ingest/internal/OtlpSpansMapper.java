@@ -5,6 +5,7 @@ import static io.lakestream.ingest.internal.OtlpLogsMapper.optionalMicros;
 
 import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.OtlpEncoding;
+import io.lakestream.ingest.SourceRecord;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -36,7 +37,7 @@ public final class OtlpSpansMapper implements RecordMapper {
   }
 
   @Override
-  public String table(SourceRecord source) {
+  public String table(String topic) {
     return TABLE;
   }
 

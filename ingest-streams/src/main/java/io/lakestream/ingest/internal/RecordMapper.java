@@ -1,5 +1,6 @@
 package io.lakestream.ingest.internal;
 
+import io.lakestream.ingest.SourceRecord;
 import java.util.List;
 
 /** Turns one source record into all of its rows, or rejects it whole. */
@@ -11,6 +12,6 @@ public interface RecordMapper {
    */
   List<RoutedRow> map(SourceRecord source);
 
-  /** The table this mapper's records count towards in metrics, or null when it varies. */
-  String table(SourceRecord source);
+  /** The table the records of {@code topic} count towards in metrics, or null when unknown. */
+  String table(String topic);
 }

@@ -1,8 +1,9 @@
 package io.lakestream.ingest.internal;
 
 import io.lakestream.ingest.DeadLetterReason;
-import java.util.ArrayList;
-import java.util.List;
+import io.lakestream.ingest.RecordRouter;
+import io.lakestream.ingest.Routing;
+import io.lakestream.ingest.SourceRecord;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes each source record: all of its rows to their tables' sinks (keyed by project), or the
- * record itself to the dead-letter sink. Every failure is caught per record, so no input stops a
- * stream thread.
+ * Routes each source record with a {@link RecordRouter}: all of its rows to their tables' sinks
+ * (keyed by project), or the record itself to the dead-letter sink. The router catches every
+ * failure per record, so no input stops a stream thread.
  *
  * <p>A source record produces either all of its rows or one dead-letter record, never part of each:
  * the writer's watermark (highest source offset per source partition) would otherwise drop the
@@ -23,29 +24,24 @@ import org.slf4j.LoggerFactory;
 public final class RouterProcessor implements Processor<byte[], byte[], Object, byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(RouterProcessor.class);
 
-  private final RecordMapper mapper;
-  private final RowEncoder encoder;
+  private final RecordRouter router;
   private final IngestMetrics metrics;
-  private final int maxRecordBytes;
   private final Function<String, String> rowSinks;
   private final String deadLetterSink;
   private ProcessorContext<Object, byte[]> context;
 
   /**
+   * @param router this processor's own router (routers are not thread-safe)
    * @param rowSinks the sink node of a table's routed topic
    * @param deadLetterSink the sink node of the dead-letter topic
    */
   public RouterProcessor(
-      RecordMapper mapper,
-      RowEncoder encoder,
+      RecordRouter router,
       IngestMetrics metrics,
-      int maxRecordBytes,
       Function<String, String> rowSinks,
       String deadLetterSink) {
-    this.mapper = mapper;
-    this.encoder = encoder;
+    this.router = router;
     this.metrics = metrics;
-    this.maxRecordBytes = maxRecordBytes;
     this.rowSinks = rowSinks;
     this.deadLetterSink = deadLetterSink;
   }
@@ -63,66 +59,34 @@ public final class RouterProcessor implements Processor<byte[], byte[], Object, 
             metadata == null ? "" : metadata.topic(),
             metadata == null ? -1 : metadata.partition(),
             metadata == null ? -1L : metadata.offset(),
+            record.timestamp(),
             record.key(),
             record.value(),
             record.headers());
-    List<byte[]> encoded;
-    List<RoutedRow> rows;
-    try {
-      metrics.recordIn(mapper.table(source));
-      byte[] value = record.value();
-      if (value == null || value.length == 0) {
-        throw IngestErrors.noValue();
-      }
-      if (value.length > maxRecordBytes) {
-        throw IngestErrors.tooLarge("The record", value.length, maxRecordBytes);
-      }
-      rows = mapper.map(source);
-      encoded = new ArrayList<>(rows.size());
-      for (int i = 0; i < rows.size(); i++) {
-        byte[] bytes = encoder.encode(rows.get(i));
-        if (bytes.length > maxRecordBytes) {
-          throw IngestErrors.tooLarge(
-              "Row " + i + " made from the record", bytes.length, maxRecordBytes);
-        }
-        encoded.add(bytes);
-      }
-    } catch (RecordRejectedException e) {
-      deadLetter(record, source, e);
-      return;
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "Unexpected failure routing {}-{}@{}; the record goes to the dead-letter topic",
-          source.topic(),
-          source.partition(),
-          source.offset(),
-          e);
-      deadLetter(record, source, IngestErrors.internal(e));
+    metrics.recordIn(router.tableOf(source.topic()));
+    Routing routing = router.route(source);
+    if (routing instanceof Routing.Rejected rejected) {
+      deadLetter(record, source, rejected);
       return;
     }
-    for (int i = 0; i < rows.size(); i++) {
-      RoutedRow row = rows.get(i);
+    for (Routing.Row row : ((Routing.Routed) routing).rows()) {
       context.forward(
-          new Record<Object, byte[]>(
-              row.project(),
-              encoded.get(i),
-              record.timestamp(),
-              DeadLetters.rowHeaders(source.topic(), source.partition(), source.offset(), i)),
+          new Record<Object, byte[]>(row.project(), row.value(), row.timestamp(), row.headers()),
           rowSinks.apply(row.table()));
       metrics.rowsOut(row.table(), 1);
     }
   }
 
   private void deadLetter(
-      Record<byte[], byte[]> record, SourceRecord source, RecordRejectedException e) {
-    DeadLetterReason reason = e.reason();
+      Record<byte[], byte[]> record, SourceRecord source, Routing.Rejected rejected) {
+    DeadLetterReason reason = rejected.reason();
     LOG.debug(
         "Dead-lettering {}-{}@{}: {} {}",
         source.topic(),
         source.partition(),
         source.offset(),
         reason.code(),
-        e.getMessage());
+        rejected.message());
     context.forward(
         new Record<Object, byte[]>(
             record.key(),
@@ -131,8 +95,8 @@ public final class RouterProcessor implements Processor<byte[], byte[], Object, 
             DeadLetters.deadLetterHeaders(
                 record.headers(),
                 reason,
-                e.getMessage(),
-                e.errorClass(),
+                rejected.message(),
+                rejected.errorClass(),
                 source.topic(),
                 source.partition(),
                 source.offset())),

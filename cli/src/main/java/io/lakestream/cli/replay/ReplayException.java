@@ -1,0 +1,12 @@
+package io.lakestream.cli.replay;
+
+/** A replay cannot run or finish; the message says what failed, where, and what to do. */
+public final class ReplayException extends RuntimeException {
+  ReplayException(String message) {
+    super(message);
+  }
+
+  ReplayException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,70 @@
+package io.lakestream.cli.replay;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a replay did.
+ *
+ * @param topic the topic replayed
+ * @param recordsRead records read from it, within the range
+ * @param rowsProduced records produced, per target topic
+ * @param rejected records the router rejected (not produced, not dead-lettered again), per reason
+ *     code
+ * @param elapsed from the first read to the last commit
+ */
+public record ReplaySummary(
+    String topic,
+    long recordsRead,
+    Map<String, Long> rowsProduced,
+    Map<String, Long> rejected,
+    Duration elapsed) {
+
+  public ReplaySummary {
+    rowsProduced = Map.copyOf(rowsProduced);
+    rejected = Map.copyOf(rejected);
+  }
+
+  /** Every row produced, all topics together. */
+  public long totalRowsProduced() {
+    return rowsProduced.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Every record rejected, all reasons together. */
+  public long totalRejected() {
+    return rejected.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Records read per second of {@link #elapsed}. */
+  public double recordsPerSecond() {
+    double seconds = elapsed.toNanos() / 1e9;
+    return seconds <= 0 ? 0 : recordsRead / seconds;
+  }
+
+  /** The summary as printed at the end of {@code lakestream replay}. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("replay of " + topic + " finished in " + ProgressPrinter.duration(elapsed));
+    lines.add(
+        "  records read: "
+            + ProgressPrinter.count(recordsRead)
+            + " ("
+            + ProgressPrinter.count(Math.round(recordsPerSecond()))
+            + " records/s)");
+    lines.add("  rows produced: " + ProgressPrinter.count(totalRowsProduced()));
+    new TreeMap<>(rowsProduced)
+        .forEach((t, n) -> lines.add("    " + t + ": " + ProgressPrinter.count(n)));
+    if (!rejected.isEmpty()) {
+      lines.add(
+          "  rejected: "
+              + ProgressPrinter.count(totalRejected())
+              + " (counted only, not written to the dead-letter topic again)");
+      new TreeMap<>(rejected)
+          .forEach((r, n) -> lines.add("    " + r + ": " + ProgressPrinter.count(n)));
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,79 @@
+package io.lakestream.ingest.internal;
+
+import io.lakestream.ingest.Routing;
+import io.lakestream.ingest.SourceRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of routing one source record with its mapper: check the value, map, encode every row
+ * and check its size. Every failure is caught, so the result is all rows or one rejection.
+ */
+public final class RecordRouting {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordRouting.class);
+
+  private RecordRouting() {}
+
+  /** Routes {@code source}: all of its rows, or the reason none is routed. */
+  public static Routing route(
+      SourceRecord source, RecordMapper mapper, RowEncoder encoder, int maxRecordBytes) {
+    try {
+      byte[] value = source.value();
+      if (value == null || value.length == 0) {
+        throw IngestErrors.noValue();
+      }
+      if (value.length > maxRecordBytes) {
+        throw IngestErrors.tooLarge("The record", value.length, maxRecordBytes);
+      }
+      List<RoutedRow> rows = mapper.map(source);
+      List<Routing.Row> routed = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        RoutedRow row = rows.get(i);
+        byte[] bytes = encoder.encode(row);
+        if (bytes.length > maxRecordBytes) {
+          throw IngestErrors.tooLarge(
+              "Row " + i + " made from the record", bytes.length, maxRecordBytes);
+        }
+        routed.add(
+            new Routing.Row(
+                row.table(),
+                row.project(),
+                bytes,
+                source.timestamp(),
+                DeadLetters.rowHeaders(source.topic(), source.partition(), source.offset(), i)));
+      }
+      return new Routing.Routed(routed);
+    } catch (RecordRejectedException e) {
+      return rejected(e);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Unexpected failure routing {}-{}@{}; the record is rejected as internal_error",
+          source.topic(),
+          source.partition(),
+          source.offset(),
+          e);
+      return rejected(IngestErrors.internal(e));
+    }
+  }
+
+  /** A mapper for a topic the router does not read: rejects every record as unknown_table. */
+  public static RecordMapper notAnInput(Iterable<String> inputs) {
+    return new RecordMapper() {
+      @Override
+      public List<RoutedRow> map(SourceRecord source) {
+        throw IngestErrors.notAnInput(source.topic(), inputs);
+      }
+
+      @Override
+      public String table(String topic) {
+        return null;
+      }
+    };
+  }
+
+  private static Routing.Rejected rejected(RecordRejectedException e) {
+    return new Routing.Rejected(e.reason(), String.valueOf(e.getMessage()), e.errorClass());
+  }
+}
