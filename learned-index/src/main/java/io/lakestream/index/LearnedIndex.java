@@ -172,7 +172,36 @@ public final class LearnedIndex {
     long predicted = Segments.predict(segments, lo * Segments.STRIDE, key, size);
     int from = (int) Math.max(predicted - epsilon, 0);
     int to = (int) Math.min(predicted + epsilon + 1, size);
-    return lowerBoundIn(keys, from, to, key);
+    return gallop(keys, from, to, (int) Math.min(Math.max(predicted, from), to - 1), key);
+  }
+
+  /**
+   * Lower bound of {@code key} known to be in {@code [from, to]} ({@code from < to}): from the
+   * predicted position {@code start}, doubling steps bracket the answer, then a binary search
+   * inside the bracket. Usually the prediction is off by much less than epsilon, so this touches
+   * fewer cache lines, one after the other, than a binary search over the whole window.
+   */
+  private static int gallop(long[] keys, int from, int to, int start, long key) {
+    int lo;
+    int hi;
+    if (keys[start] < key) {
+      lo = start + 1;
+      int step = 1;
+      while (lo + step - 1 < to && keys[lo + step - 1] < key) {
+        lo += step;
+        step <<= 1;
+      }
+      hi = Math.min(lo + step - 1, to);
+    } else {
+      hi = start;
+      int step = 1;
+      while (hi - step >= from && keys[hi - step] >= key) {
+        hi -= step;
+        step <<= 1;
+      }
+      lo = Math.max(hi - step + 1, from);
+    }
+    return lowerBoundIn(keys, lo, hi, key);
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.zip.CRC32;
  *         per segment:
  *           var   start key minus the previous segment's start (the first: minus the minimum key)
  *           var   intercept minus the previous segment's intercept (the first: the intercept)
- *           8     slope (IEEE 754 double bits)
+ *           4     slope (IEEE 754 float bits)
  * end-4   4     CRC32 of every byte before it
  * </pre>
  */
@@ -39,7 +39,7 @@ public final class ModelCodec {
   public static final int MIN_LENGTH = HEADER + 3 + 16 + CHECKSUM;
 
   /** Fewest bytes a segment takes. */
-  public static final int MIN_SEGMENT_BYTES = 1 + 1 + 8;
+  public static final int MIN_SEGMENT_BYTES = 1 + 1 + 4;
 
   private ModelCodec() {}
 
@@ -52,7 +52,7 @@ public final class ModelCodec {
     long previousIntercept = 0;
     for (int i = 0; i < segments.count(); i++) {
       length += varLength(segments.startKey(i) - previousStart);
-      length += varLength(segments.intercept(i) - previousIntercept) + 8;
+      length += varLength(segments.intercept(i) - previousIntercept) + 4;
       previousStart = segments.startKey(i);
       previousIntercept = segments.intercept(i);
     }
@@ -75,7 +75,7 @@ public final class ModelCodec {
     for (int i = 0; i < segments.count(); i++) {
       w.varlong(segments.startKey(i) - previousStart);
       w.varlong(segments.intercept(i) - previousIntercept);
-      w.int64(Double.doubleToRawLongBits(segments.slope(i)));
+      w.int32(Float.floatToRawIntBits(segments.slope(i)));
       previousStart = segments.startKey(i);
       previousIntercept = segments.intercept(i);
     }
@@ -131,7 +131,7 @@ public final class ModelCodec {
     long count = r.varlong("segment count");
     long minKey = r.int64("minimum key");
     long maxKey = r.int64("maximum key");
-    if (size < 0 || size > Integer.MAX_VALUE * 4L) {
+    if (size < 0 || size > Segments.MAX_SIZE) {
       throw IndexErrors.invalid("row count " + size + " is out of range");
     }
     if (epsilon < 1 || epsilon > MAX_EPSILON) {
@@ -165,7 +165,7 @@ public final class ModelCodec {
     for (int i = 0; i < segmentCount; i++) {
       long startDelta = r.varlong("start key of segment " + i);
       long interceptDelta = r.varlong("intercept of segment " + i);
-      double slope = Double.longBitsToDouble(r.int64("slope of segment " + i));
+      float slope = Float.intBitsToFloat(r.int32("slope of segment " + i));
       if (i == 0 && startDelta != 0) {
         throw IndexErrors.invalid("the first segment does not start at the minimum key " + minKey);
       }
@@ -180,14 +180,13 @@ public final class ModelCodec {
         throw IndexErrors.inconsistent(
             "intercept of segment " + i + " is beyond the row count " + size);
       }
-      if (!(slope >= 0) || Double.isInfinite(slope)) {
+      if (!(slope >= 0) || Float.isInfinite(slope)) {
         throw IndexErrors.invalid("slope of segment " + i + " is " + slope + ", not finite >= 0");
       }
       start += startDelta;
       intercept += interceptDelta;
       data[i * Segments.STRIDE] = start;
-      data[i * Segments.STRIDE + 1] = Double.doubleToRawLongBits(slope);
-      data[i * Segments.STRIDE + 2] = intercept;
+      data[i * Segments.STRIDE + 1] = Segments.pack(slope, intercept);
     }
     if (r.position != end) {
       throw IndexErrors.inconsistent(
@@ -258,6 +257,11 @@ public final class ModelCodec {
 
     int int8() {
       return in[position++] & 0xFF;
+    }
+
+    int int32(String field) {
+      need(4, field);
+      return int32();
     }
 
     int int32() {

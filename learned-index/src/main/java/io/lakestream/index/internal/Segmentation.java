@@ -115,25 +115,32 @@ public final class Segmentation {
       double high = (dy + tolerance) / dx;
       double low = (dy - tolerance) / dx;
       if (low > slopeHigh || high < slopeLow) {
-        if (!close()) {
-          return false;
-        }
         // lb(lastKey + 1) == position: no key lies strictly between the two fitted points.
-        anchorKey = lastKey + 1;
-        anchorPosition = position;
-        slopeLow = 0;
-        slopeHigh = Double.POSITIVE_INFINITY;
-        if (key != anchorKey) {
-          dx = Segments.unsignedToDouble(key - anchorKey);
-          slopeHigh = tolerance / dx;
-        }
+        return addAfterBreak(key, position);
       } else {
-        if (low > slopeLow) {
-          slopeLow = low;
+        double newLow = Math.max(slopeLow, low);
+        double newHigh = Math.min(slopeHigh, high);
+        if (newHigh - newLow < newHigh * 0x1p-20 && !holdsFloat(newLow, newHigh)) {
+          // The slope is stored as a float: end the segment while a float fits in the cone.
+          return addAfterBreak(key, position);
         }
-        if (high < slopeHigh) {
-          slopeHigh = high;
-        }
+        slopeLow = newLow;
+        slopeHigh = newHigh;
+      }
+      lastKey = key;
+      return true;
+    }
+
+    private boolean addAfterBreak(long key, long position) {
+      if (!close()) {
+        return false;
+      }
+      anchorKey = lastKey + 1;
+      anchorPosition = position;
+      slopeLow = 0;
+      slopeHigh = Double.POSITIVE_INFINITY;
+      if (key != anchorKey) {
+        slopeHigh = tolerance / Segments.unsignedToDouble(key - anchorKey);
       }
       lastKey = key;
       return true;
@@ -143,16 +150,41 @@ public final class Segmentation {
       if (count == maxSegments) {
         return false;
       }
-      double slope = slopeHigh == Double.POSITIVE_INFINITY ? 0 : (slopeLow + slopeHigh) / 2;
+      float slope = 0;
+      if (slopeHigh != Double.POSITIVE_INFINITY) {
+        slope = toFloatWithin(slopeLow, slopeHigh, (slopeLow + slopeHigh) / 2);
+      }
       int offset = count * Segments.STRIDE;
       if (offset + Segments.STRIDE > data.length) {
         data = Arrays.copyOf(data, data.length * 2);
       }
       data[offset] = anchorKey;
-      data[offset + 1] = Double.doubleToRawLongBits(slope);
-      data[offset + 2] = anchorPosition;
+      data[offset + 1] = Segments.pack(slope, anchorPosition);
       count++;
       return true;
     }
+  }
+
+  /** Whether a float lies in {@code [low, high]}. */
+  static boolean holdsFloat(double low, double high) {
+    float f = (float) low;
+    if (f < low) {
+      f = Math.nextUp(f);
+    }
+    return f <= high;
+  }
+
+  /** The float nearest to {@code target} within {@code [low, high]}, which holds one. */
+  static float toFloatWithin(double low, double high, double target) {
+    float f = (float) target;
+    if (f < low) {
+      f = Math.nextUp(f);
+    } else if (f > high) {
+      f = Math.nextDown(f);
+    }
+    if (f < low || f > high) {
+      throw new IllegalStateException("no float in [" + low + ", " + high + "]");
+    }
+    return f;
   }
 }

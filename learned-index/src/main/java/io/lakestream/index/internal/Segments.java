@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * The piecewise-linear model of a sorted key array: segments of (start key, slope, intercept),
- * interleaved in one {@code long[]} so that a prediction touches one cache line.
+ * interleaved in one {@code long[]}, 16 bytes a segment, so that a prediction touches one cache
+ * line: the start key, then the slope (a {@code float}, in the high 32 bits) and the intercept (an
+ * unsigned 32-bit position, in the low 32 bits) packed in one long.
  *
  * <p>Segment {@code i} serves every key {@code x} with {@code start(i) <= x < start(i + 1)} (the
  * last one up to {@link #maxKey()}) and predicts {@code intercept + (long) min(slope * (x - start),
@@ -13,8 +15,11 @@ import java.util.Arrays;
  * size]}. Built by {@link Segmentation}; the guarantee is argued there.
  */
 public final class Segments {
-  /** Longs per segment in {@link #data()}: start key, slope bits, intercept. */
-  public static final int STRIDE = 3;
+  /** Longs per segment in {@link #data()}: start key; slope and intercept. */
+  public static final int STRIDE = 2;
+
+  /** Largest intercept, so largest size: an unsigned 32-bit position. */
+  public static final long MAX_SIZE = 0xFFFF_FFFFL;
 
   private final long[] data;
   private final int count;
@@ -65,12 +70,17 @@ public final class Segments {
     return data[segment * STRIDE];
   }
 
-  public double slope(int segment) {
-    return Double.longBitsToDouble(data[segment * STRIDE + 1]);
+  public float slope(int segment) {
+    return Float.intBitsToFloat((int) (data[segment * STRIDE + 1] >>> 32));
   }
 
   public long intercept(int segment) {
-    return data[segment * STRIDE + 2];
+    return data[segment * STRIDE + 1] & MAX_SIZE;
+  }
+
+  /** The second long of a segment. */
+  public static long pack(float slope, long intercept) {
+    return ((long) Float.floatToRawIntBits(slope) << 32) | intercept;
   }
 
   /** The last segment whose start key is {@code <= key}; requires {@code key >= minKey}. */
@@ -101,9 +111,10 @@ public final class Segments {
    * definition of a prediction: the builder checks its bound with this very arithmetic.
    */
   public static long predict(long[] data, int offset, long key, long size) {
-    double dx = unsignedToDouble(key - data[offset]);
-    double q = Double.longBitsToDouble(data[offset + 1]) * dx;
-    return data[offset + 2] + (long) Math.min(q, (double) size);
+    long packed = data[offset + 1];
+    double slope = Float.intBitsToFloat((int) (packed >>> 32));
+    double q = slope * unsignedToDouble(key - data[offset]);
+    return (packed & MAX_SIZE) + (long) Math.min(q, (double) size);
   }
 
   /** {@code value} read as an unsigned 64-bit integer, correctly rounded to a double. */
