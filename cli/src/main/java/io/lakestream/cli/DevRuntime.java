@@ -4,8 +4,10 @@ import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.cli.demo.DemoProducer;
 import io.lakestream.ingest.IngestRole;
+import io.lakestream.query.QueryRole;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.testkit.EmbeddedS3;
+import io.lakestream.writer.WriterRole;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -50,6 +52,8 @@ final class DevRuntime implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private EmbeddedKafka kafka;
   private IngestRole ingest;
+  private WriterRole writer;
+  private QueryRole query;
   private DemoProducer demo;
   private EmbeddedS3 s3;
   private Path warehouse;
@@ -79,6 +83,7 @@ final class DevRuntime implements AutoCloseable {
     Path root = options.dataDir().toAbsolutePath().normalize();
     requirePortFree(options.kafkaPort(), "--kafka-port", "Kafka");
     requirePortFree(options.s3Port(), "--s3-port", "S3");
+    requirePortFree(options.config().integer(Settings.QUERY_HTTP_PORT), "--http-port", "Query API");
     try {
       Files.createDirectories(root);
       warehouse = Files.createDirectories(root.resolve("warehouse"));
@@ -93,21 +98,54 @@ final class DevRuntime implements AutoCloseable {
     s3 = EmbeddedS3.builder().port(options.s3Port()).dataDir(root.resolve("s3")).start();
     running.add(s3);
     s3.createBucket(BUCKET);
-    Configuration roles =
-        options
-            .config()
-            .with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(), "dev")
-            .with(Settings.DATA_DIR, root.toString(), "dev");
+    Configuration roles = rolesConfiguration(root);
     ingest = IngestCommand.start(roles, registry);
     running.add(ingest);
+    writer = WriteCommand.start(roles, registry);
+    running.add(writer);
+    query = QueryCommand.start(roles, registry);
+    running.add(query);
     if (options.demo()) {
       demo = DemoProducer.start(kafka.bootstrapServers(), Duration.ofSeconds(1));
       running.add(demo);
     }
   }
 
+  /**
+   * The roles' configuration: the embedded broker, the data folder, and the local warehouse unless
+   * one is configured. An {@code s3://} warehouse with no S3 endpoint set uses the embedded S3
+   * server and its credentials.
+   */
+  private Configuration rolesConfiguration(Path root) {
+    Configuration roles =
+        options
+            .config()
+            .with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(), "dev")
+            .with(Settings.DATA_DIR, root.toString(), "dev");
+    if (roles.optional(Settings.WAREHOUSE).isEmpty()) {
+      roles = roles.with(Settings.WAREHOUSE, warehouse.toUri().toString(), "dev");
+    } else if (roles.string(Settings.WAREHOUSE).startsWith("s3")
+        && roles.optional(Settings.S3_ENDPOINT).isEmpty()) {
+      roles =
+          roles
+              .with(Settings.S3_ENDPOINT, s3.endpoint(), "dev")
+              .with(Settings.S3_ACCESS_KEY, s3.accessKey(), "dev")
+              .with(Settings.S3_SECRET_KEY, s3.secretKey(), "dev")
+              .with(Settings.S3_PATH_STYLE, "true", "dev");
+    }
+    return roles;
+  }
+
   IngestRole ingest() {
     return ingest;
+  }
+
+  WriterRole writer() {
+    return writer;
+  }
+
+  QueryRole query() {
+    return query;
   }
 
   PrometheusMeterRegistry registry() {
@@ -150,10 +188,36 @@ final class DevRuntime implements AutoCloseable {
         "  Ingest router          OTLP from otlp_logs, otlp_spans, otlp_metrics; Avro from"
             + " lakestream.ingest.<table>; rows to lakestream.rows.<table>; bad input to"
             + " lakestream.dlq");
+    out.println(
+        "  Writer                 lakestream.rows.<table> → "
+            + writer.config().warehouse()
+            + "projects/<project>/<table>/ (Delta)");
+    String url = "http://localhost:" + query.port();
+    out.println("  Query API              " + url + "  (open: no tokens in dev)");
     if (demo != null) {
       out.println(
           "  Demo data              acme, globex, initech: spans, logs, metrics, events every second");
     }
+    String hourAgo =
+        java.time.Instant.now()
+            .minus(Duration.ofHours(1))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+    String project = demo != null ? "acme" : "default";
+    String rows = url + "/v1/projects/" + project + "/tables/";
+    out.println();
+    out.println("Try (rows appear a second or two after they are produced):");
+    out.println("  curl '" + url + "/list_tables'");
+    out.println("  curl '" + rows + "otel_logs_and_spans/rows?from=" + hourAgo + "&limit=5'");
+    out.println(
+        "  curl -H 'Accept: application/x-ndjson' '" + rows + "events/rows?order=desc&limit=5'");
+    out.println("  curl '" + rows + "metrics'");
+    out.println(
+        "  ./lakestream sql --url "
+            + url
+            + " \"SELECT COUNT(*), MAX(timestamp) FROM events WHERE project_id = '"
+            + project
+            + "'\"");
     out.println();
     out.flush();
   }

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DevCommand.class,
       IngestCommand.class,
+      WriteCommand.class,
+      QueryCommand.class,
       ProduceCommand.class,
       ReplayCommand.class,
       SqlCommand.class,

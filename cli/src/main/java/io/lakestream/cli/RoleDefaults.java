@@ -17,6 +17,7 @@ final class RoleDefaults {
               Settings.WRITER_MEMORY_CAP, "256MiB",
               Settings.QUERY_OPEN, "true",
               Settings.QUERY_POLL_INTERVAL, "250ms",
+              Settings.QUERY_DISCOVERY_INTERVAL, "1s",
               Settings.INGEST_PARTITIONS, "4",
               Settings.INGEST_DEFAULT_PROJECT, "default");
       case "ingest", "write", "query" -> Map.of();

@@ -57,9 +57,48 @@ class DevRuntimeIT {
         Configuration.resolve(
             Optional.empty(),
             Map.of(),
-            Map.of("data.dir", dataDir.toString()),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
             RoleDefaults.of("dev"));
     return new DevRuntime.Options(config, kafkaPort, 0, false);
+  }
+
+  @Test
+  void theDemoIsQueryableOverHttpWithinSeconds(@TempDir Path dataDir) throws Exception {
+    Configuration config =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
+            RoleDefaults.of("dev"));
+    try (DevRuntime dev = DevRuntime.start(new DevRuntime.Options(config, 0, 0, true))) {
+      java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+      dev.printSummary(
+          new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .contains("curl 'http://localhost:" + dev.query().port() + "/list_tables'");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String table : List.of("events", "otel_logs_and_spans", "metrics")) {
+        java.net.URI uri =
+            java.net.URI.create(
+                "http://localhost:"
+                    + dev.query().port()
+                    + "/v1/projects/acme/tables/"
+                    + table
+                    + "/rows?limit=3");
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  var response =
+                      http.send(
+                          java.net.http.HttpRequest.newBuilder(uri).build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString());
+                  assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                  assertThat(response.body()).contains("\"project_id\":\"acme\"");
+                });
+      }
+    }
   }
 
   private static void produce(String bootstrap, String topic, String value) {

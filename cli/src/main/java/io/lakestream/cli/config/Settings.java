@@ -117,6 +117,11 @@ public final class Settings {
           "query.poll.interval",
           "500ms",
           "How often each table's Delta log is polled for new commits.");
+  public static final Setting QUERY_DISCOVERY_INTERVAL =
+      duration(
+          "query.discovery.interval",
+          "5s",
+          "How often the warehouse is listed for new tables (`dev`: 1s).");
   public static final Setting QUERY_MAX_LIMIT =
       integer("query.max.limit", "100000", "Largest `limit` a range read accepts.");
   public static final Setting QUERY_OPEN =
@@ -170,6 +175,7 @@ public final class Settings {
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,
           QUERY_POLL_INTERVAL,
+          QUERY_DISCOVERY_INTERVAL,
           QUERY_MAX_LIMIT,
           QUERY_OPEN,
           QUERY_TOKENS,

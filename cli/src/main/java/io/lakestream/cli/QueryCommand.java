@@ -1,0 +1,82 @@
+package io.lakestream.cli;
+
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Setting;
+import io.lakestream.cli.config.Settings;
+import io.lakestream.query.QueryConfig;
+import io.lakestream.query.QueryRole;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lakestream query}: the query sidecar alone, for a deployment. */
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the query sidecar: tails every table's Delta log and serves key-range reads over"
+            + " HTTP.")
+final class QueryCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--warehouse", description = "file:///path or s3://bucket/prefix (warehouse).")
+  String warehouse;
+
+  @Option(names = "--http-port", description = "HTTP port (query.http.port, default 8080).")
+  String httpPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<Setting, String> flags = new HashMap<>();
+    flags.put(Settings.WAREHOUSE, warehouse);
+    flags.put(Settings.QUERY_HTTP_PORT, httpPort);
+    Configuration configuration = config.resolve(flags, RoleDefaults.of("query"));
+    try (RoleRunner runner = new RoleRunner()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      QueryRole role = runner.add(start(configuration, registry));
+      System.out.println(
+          "Lakestream query sidecar is serving http://localhost:"
+              + role.port()
+              + " over "
+              + Warehouses.warehouse(configuration));
+      runner.awaitShutdown("the query sidecar");
+    }
+    return 0;
+  }
+
+  /** Starts the sidecar with the configuration's query settings. */
+  static QueryRole start(Configuration config, PrometheusMeterRegistry registry) {
+    QueryConfig.Builder builder =
+        QueryConfig.builder()
+            .warehouse(Warehouses.warehouse(config))
+            .s3(Warehouses.queryS3(config))
+            .httpPort(config.integer(Settings.QUERY_HTTP_PORT))
+            .pollInterval(config.duration(Settings.QUERY_POLL_INTERVAL))
+            .discoveryInterval(config.duration(Settings.QUERY_DISCOVERY_INTERVAL))
+            .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))
+            .open(config.bool(Settings.QUERY_OPEN))
+            .dataDir(Path.of(config.string(Settings.DATA_DIR)).toAbsolutePath())
+            .tables(Tables.load(config));
+    config
+        .pairs(Settings.QUERY_TOKENS)
+        .forEach(
+            (project, tokens) -> {
+              for (String token : tokens.split(",")) {
+                builder.projectToken(project, token);
+              }
+            });
+    config.optional(Settings.QUERY_ADMIN_TOKEN).ifPresent(builder::adminToken);
+    config.optional(Settings.QUERY_ENCRYPTION_KEY).ifPresent(builder::encryptionKey);
+    try {
+      return QueryRole.start(builder.build(), registry);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+}

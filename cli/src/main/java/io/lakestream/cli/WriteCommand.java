@@ -1,0 +1,81 @@
+package io.lakestream.cli;
+
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Setting;
+import io.lakestream.cli.config.Settings;
+import io.lakestream.writer.WriterConfig;
+import io.lakestream.writer.WriterRole;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lakestream write}: the exactly-once Delta writer alone, for a deployment. */
+@Command(
+    name = "write",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the writer: lakestream.rows.<table> in, one Delta table per (project, table) out,"
+            + " exactly once.")
+final class WriteCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(names = "--warehouse", description = "file:///path or s3://bucket/prefix (warehouse).")
+  String warehouse;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<Setting, String> flags = new HashMap<>();
+    flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+    flags.put(Settings.WAREHOUSE, warehouse);
+    Configuration configuration = config.resolve(flags, RoleDefaults.of("write"));
+    try (RoleRunner runner = new RoleRunner()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      WriterRole role = runner.add(start(configuration, registry));
+      runner.add(
+          RoleHttpServer.start(
+              configuration.integer(Settings.ROLE_HTTP_PORT),
+              registry,
+              () -> role.isRunning() && role.failure().isEmpty()));
+      System.out.println(
+          "Lakestream writer is running: "
+              + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
+              + " → "
+              + Warehouses.warehouse(configuration)
+              + "; /health and /metrics on port "
+              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      runner.awaitShutdown("the writer");
+    }
+    return 0;
+  }
+
+  /** Starts the writer with the configuration's writer settings. */
+  static WriterRole start(Configuration config, PrometheusMeterRegistry registry) {
+    WriterConfig writer;
+    try {
+      writer =
+          WriterConfig.builder()
+              .bootstrapServers(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS))
+              .groupId(config.string(Settings.WRITER_GROUP_ID))
+              .warehouse(Warehouses.warehouse(config))
+              .s3(Warehouses.writerS3(config))
+              .tables(Tables.load(config))
+              .flushRows(config.integer(Settings.WRITER_FLUSH_ROWS))
+              .flushBytes(config.size(Settings.WRITER_FLUSH_BYTES))
+              .flushAge(config.duration(Settings.WRITER_FLUSH_AGE))
+              .memoryCapBytes(config.size(Settings.WRITER_MEMORY_CAP))
+              .checkpointInterval(config.integer(Settings.WRITER_CHECKPOINT_INTERVAL))
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    return WriterRole.start(writer, registry);
+  }
+}
