@@ -1,0 +1,64 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.index.KeyModel;
+import java.util.Comparator;
+
+/**
+ * A live data file of a table, as the index knows it: where it is, how many rows it holds, its key
+ * range and the learned model of its key column (key → row position).
+ *
+ * @param logPath the path as the AddFile recorded it (identifies the file in RemoveFiles)
+ * @param location the file's full Hadoop path, e.g. {@code
+ *     s3a://bucket/w/projects/a/t/part-0.parquet}
+ * @param sizeBytes the file's length
+ * @param modificationTime when the file was written (milliseconds); orders rows of equal keys
+ * @param model the learned model of the key column: {@code size()} rows, keys in {@code [minKey(),
+ *     maxKey()]}
+ * @param modelBuilt whether the sidecar built the model from the key column (no tag in the log)
+ */
+public record IndexedFile(
+    String logPath,
+    String location,
+    long sizeBytes,
+    long modificationTime,
+    KeyModel model,
+    boolean modelBuilt) {
+
+  /**
+   * The order of files among rows of equal keys: older files first, then by path. Rows of one key
+   * are served in this file order, and in row order within a file.
+   */
+  public static final Comparator<IndexedFile> TIE_ORDER =
+      Comparator.comparingLong(IndexedFile::modificationTime).thenComparing(IndexedFile::logPath);
+
+  public IndexedFile {
+    requireNonNull(logPath, "logPath is null");
+    requireNonNull(location, "location is null");
+    requireNonNull(model, "model is null");
+    if (model.isEmpty()) {
+      throw new IllegalArgumentException("file " + location + " has no rows");
+    }
+  }
+
+  /** Rows in the file. */
+  public long rows() {
+    return model.size();
+  }
+
+  /** The smallest key (encoded, see {@link io.lakestream.index.KeyEncoding}). */
+  public long minKey() {
+    return model.minKey();
+  }
+
+  /** The largest key (encoded). */
+  public long maxKey() {
+    return model.maxKey();
+  }
+
+  /** Bytes the model takes serialized, an estimate of its size in memory. */
+  public long indexBytes() {
+    return model.serializedSize();
+  }
+}

@@ -1,0 +1,152 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.query.BucketValidator.BucketUnreachableException;
+import io.lakestream.query.internal.SecretCipher;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers projects that bring their own bucket: checks the request, checks the bucket with the
+ * given credentials, encrypts the secret key and stores the registration. Secrets never appear in
+ * results, exceptions or logs.
+ */
+public final class ProjectRegistry {
+  private static final Logger log = LoggerFactory.getLogger(ProjectRegistry.class);
+  private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  private final RegistrationStore store;
+  private final SecretCipher cipher;
+  private final BucketValidator validator;
+  private final Set<String> tableTypes;
+  private final Clock clock;
+
+  ProjectRegistry(
+      RegistrationStore store,
+      SecretCipher cipher,
+      BucketValidator validator,
+      Set<String> tableTypes,
+      Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.cipher = requireNonNull(cipher, "cipher is null");
+    this.validator = requireNonNull(validator, "validator is null");
+    this.tableTypes = Set.copyOf(tableTypes);
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /**
+   * What {@code POST /register_project} carries. {@link #toString()} hides the secret key.
+   *
+   * @param region the signing region; null means {@code us-east-1}
+   */
+  public record Request(
+      String projectId,
+      String bucket,
+      String accessKey,
+      String secretKey,
+      String endpoint,
+      String tableName,
+      String region) {
+    @Override
+    public String toString() {
+      return "Request[project=" + projectId + ", bucket=" + bucket + ", endpoint=" + endpoint + "]";
+    }
+  }
+
+  /**
+   * Registers a project's table in its bucket; registering again adds the table type (and replaces
+   * bucket and credentials).
+   *
+   * @throws QueryException (bad request) when a field is missing or invalid, or the bucket is not
+   *     reachable with the credentials
+   */
+  public ProjectRegistration register(Request request) {
+    String project = required("project_id", request.projectId());
+    String bucket = required("bucket", request.bucket());
+    String accessKey = required("access_key", request.accessKey());
+    String secretKey = required("secret_key", request.secretKey());
+    String endpoint = required("endpoint", request.endpoint());
+    String table = required("table_name", request.tableName());
+    String region =
+        request.region() == null || request.region().isBlank() ? "us-east-1" : request.region();
+    if (!PROJECT_ID.matcher(project).matches()) {
+      throw QueryErrors.badRegistration(
+          "project_id '"
+              + project
+              + "' must be 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or"
+              + " digit");
+    }
+    if (!BUCKET.matcher(bucket).matches()) {
+      throw QueryErrors.badRegistration(
+          "bucket '"
+              + bucket
+              + "' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')");
+    }
+    if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+      throw QueryErrors.badRegistration(
+          "endpoint '" + endpoint + "' must be an http:// or https:// URL");
+    }
+    if (!tableTypes.contains(table)) {
+      throw QueryErrors.badRegistration(
+          "table_name '"
+              + table
+              + "' is not a table type here; use one of "
+              + String.join(", ", tableTypes.stream().sorted().toList()));
+    }
+    try {
+      validator.check(endpoint, region, bucket, accessKey, secretKey);
+    } catch (BucketUnreachableException e) {
+      throw QueryErrors.bucketUnreachable(project, bucket, endpoint, e.getMessage());
+    }
+    ProjectRegistration existing =
+        store
+            .get(project)
+            .filter(r -> r.bucket().equals(bucket) && r.endpoint().equals(endpoint))
+            .orElse(null);
+    Set<String> tables = new java.util.TreeSet<>(Set.of(table));
+    if (existing != null) {
+      tables.addAll(existing.tables());
+    }
+    ProjectRegistration registration =
+        new ProjectRegistration(
+            project,
+            bucket,
+            endpoint,
+            region,
+            accessKey,
+            cipher.encrypt(secretKey),
+            tables,
+            existing != null ? existing.registeredAtMillis() : clock.millis());
+    store.put(registration);
+    log.info(
+        "Registered project '{}' table '{}' in bucket '{}' at {}",
+        project,
+        table,
+        bucket,
+        endpoint);
+    return registration;
+  }
+
+  /** Every registration. */
+  public List<ProjectRegistration> all() {
+    return store.all();
+  }
+
+  /** The secret key of a registration, decrypted; for building storage clients only. */
+  String secretKey(ProjectRegistration registration) {
+    return cipher.decrypt(registration.encryptedSecretKey());
+  }
+
+  private static String required(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw QueryErrors.badRegistration("the field '" + field + "' is missing");
+    }
+    return value.strip();
+  }
+}

@@ -1,0 +1,318 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything the query role needs. Build with {@link #builder()}; {@link Builder#build()} checks
+ * every value.
+ *
+ * @param warehouse {@code file:///path} or {@code s3://bucket/prefix}; tables are discovered under
+ *     {@code {warehouse}/projects/{project}/{table}/}
+ * @param s3 how to reach S3 when the warehouse is on S3
+ * @param httpHost the interface to listen on (default {@code 0.0.0.0})
+ * @param httpPort the port; 0 picks a free one ({@link QueryRole#port()} tells which)
+ * @param pollInterval how often each table's Delta log is polled for new commits (default 500 ms)
+ * @param discoveryInterval how often the warehouse is listed for new tables (default 5 s)
+ * @param defaultLimit rows per response when {@code limit} is not given (default 1000)
+ * @param maxLimit the largest {@code limit} accepted (default 100,000)
+ * @param projectTokens per project, the bearer tokens that read it
+ * @param adminToken the token that reads every project and registers projects
+ * @param open whether to admit every request without a token (development only; logged at start)
+ * @param encryptionKey the AES key (base64 of 16, 24 or 32 bytes) that encrypts stored secrets;
+ *     when empty a random key is used and stored secrets cannot be decrypted after a restart
+ * @param dataDir where registrations are stored ({@code registrations.json}); empty keeps them in
+ *     memory
+ * @param tables the table types served, by name; tables of other types are skipped
+ * @param maxOpenFiles Parquet readers kept open for reuse (footer and page index loaded)
+ */
+public record QueryConfig(
+    URI warehouse,
+    S3Settings s3,
+    String httpHost,
+    int httpPort,
+    Duration pollInterval,
+    Duration discoveryInterval,
+    int defaultLimit,
+    int maxLimit,
+    Map<String, Set<String>> projectTokens,
+    Optional<String> adminToken,
+    boolean open,
+    Optional<String> encryptionKey,
+    Optional<Path> dataDir,
+    Map<String, TableDefinition> tables,
+    int maxOpenFiles) {
+
+  public QueryConfig {
+    requireNonNull(warehouse, "warehouse is null");
+    requireNonNull(s3, "s3 is null");
+    requireNonNull(httpHost, "httpHost is null");
+    requireNonNull(pollInterval, "pollInterval is null");
+    requireNonNull(discoveryInterval, "discoveryInterval is null");
+    requireNonNull(adminToken, "adminToken is null");
+    requireNonNull(encryptionKey, "encryptionKey is null");
+    requireNonNull(dataDir, "dataDir is null");
+    Map<String, Set<String>> tokens = new TreeMap<>();
+    requireNonNull(projectTokens, "projectTokens is null")
+        .forEach((p, t) -> tokens.put(p, Set.copyOf(t)));
+    projectTokens = Map.copyOf(tokens);
+    tables = Map.copyOf(requireNonNull(tables, "tables is null"));
+    String scheme = warehouse.getScheme();
+    if (scheme == null || !(scheme.equals("file") || scheme.equals("s3") || scheme.equals("s3a"))) {
+      throw QueryErrors.invalidConfig(
+          "warehouse", "use file:///absolute/path or s3://bucket/prefix, not " + warehouse);
+    }
+    if (httpPort < 0 || httpPort > 65535) {
+      throw QueryErrors.invalidConfig("httpPort", "use 0 (any free port) to 65535");
+    }
+    if (pollInterval.toMillis() < 10 || discoveryInterval.toMillis() < 10) {
+      throw QueryErrors.invalidConfig(
+          "pollInterval/discoveryInterval", "each must be at least 10 ms");
+    }
+    if (defaultLimit < 1 || maxLimit < defaultLimit) {
+      throw QueryErrors.invalidConfig(
+          "defaultLimit/maxLimit", "need 1 <= defaultLimit <= maxLimit");
+    }
+    if (tables.isEmpty()) {
+      throw QueryErrors.invalidConfig("tables", "give at least one table definition");
+    }
+    if (maxOpenFiles < 0) {
+      throw QueryErrors.invalidConfig("maxOpenFiles", "must be 0 or more");
+    }
+    if (!open && projectTokens.isEmpty() && adminToken.isEmpty()) {
+      throw QueryErrors.invalidConfig(
+          "tokens", "give project tokens or an admin token, or run open (development only)");
+    }
+    encryptionKey.ifPresent(QueryConfig::decodeKey);
+  }
+
+  /** The encryption key's bytes. */
+  static byte[] decodeKey(String base64) {
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(base64.strip());
+    } catch (IllegalArgumentException e) {
+      throw QueryErrors.invalidConfig("encryptionKey", "give base64 of 16, 24 or 32 bytes");
+    }
+    if (key.length != 16 && key.length != 24 && key.length != 32) {
+      throw QueryErrors.invalidConfig(
+          "encryptionKey", "give base64 of 16, 24 or 32 bytes, not " + key.length + " bytes");
+    }
+    return key;
+  }
+
+  /** Whether the warehouse is on S3. */
+  public boolean warehouseOnS3() {
+    return !warehouse.getScheme().equals("file");
+  }
+
+  /** A builder with the defaults; set at least the warehouse and tokens (or open). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  @Override
+  public String toString() {
+    return "QueryConfig[warehouse="
+        + warehouse
+        + ", s3="
+        + s3
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", pollInterval="
+        + pollInterval
+        + ", limits="
+        + defaultLimit
+        + "/"
+        + maxLimit
+        + ", projects with tokens="
+        + projectTokens.keySet()
+        + ", adminToken="
+        + (adminToken.isPresent() ? "****" : "none")
+        + ", open="
+        + open
+        + ", tables="
+        + new TreeMap<>(tables).keySet()
+        + "]";
+  }
+
+  /** Builds a {@link QueryConfig}. */
+  public static final class Builder {
+    private URI warehouse;
+    private S3Settings s3 = S3Settings.aws();
+    private String httpHost = "0.0.0.0";
+    private int httpPort = 8080;
+    private Duration pollInterval = Duration.ofMillis(500);
+    private Duration discoveryInterval = Duration.ofSeconds(5);
+    private int defaultLimit = 1_000;
+    private int maxLimit = 100_000;
+    private Map<String, Set<String>> projectTokens = new LinkedHashMap<>();
+    private Optional<String> adminToken = Optional.empty();
+    private boolean open;
+    private Optional<String> encryptionKey = Optional.empty();
+    private Optional<Path> dataDir = Optional.empty();
+    private Map<String, TableDefinition> tables = TableDefinitions.builtIns();
+    private int maxOpenFiles = 256;
+
+    private Builder() {}
+
+    private Builder(QueryConfig c) {
+      warehouse = c.warehouse;
+      s3 = c.s3;
+      httpHost = c.httpHost;
+      httpPort = c.httpPort;
+      pollInterval = c.pollInterval;
+      discoveryInterval = c.discoveryInterval;
+      defaultLimit = c.defaultLimit;
+      maxLimit = c.maxLimit;
+      projectTokens = new LinkedHashMap<>(c.projectTokens);
+      adminToken = c.adminToken;
+      open = c.open;
+      encryptionKey = c.encryptionKey;
+      dataDir = c.dataDir;
+      tables = c.tables;
+      maxOpenFiles = c.maxOpenFiles;
+    }
+
+    public Builder warehouse(URI warehouse) {
+      this.warehouse = warehouse;
+      return this;
+    }
+
+    /** Parses {@code file:///path}, {@code s3://bucket/prefix}, or a plain local path. */
+    public Builder warehouse(String warehouse) {
+      requireNonNull(warehouse, "warehouse is null");
+      this.warehouse =
+          warehouse.contains("://")
+              ? URI.create(warehouse)
+              : Path.of(warehouse).toAbsolutePath().toUri();
+      return this;
+    }
+
+    public Builder s3(S3Settings s3) {
+      this.s3 = s3;
+      return this;
+    }
+
+    public Builder httpHost(String httpHost) {
+      this.httpHost = httpHost;
+      return this;
+    }
+
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    public Builder discoveryInterval(Duration discoveryInterval) {
+      this.discoveryInterval = discoveryInterval;
+      return this;
+    }
+
+    public Builder defaultLimit(int defaultLimit) {
+      this.defaultLimit = defaultLimit;
+      return this;
+    }
+
+    public Builder maxLimit(int maxLimit) {
+      this.maxLimit = maxLimit;
+      return this;
+    }
+
+    /** Replaces all project tokens. */
+    public Builder projectTokens(Map<String, Set<String>> projectTokens) {
+      this.projectTokens = new LinkedHashMap<>(projectTokens);
+      return this;
+    }
+
+    /** Adds a token of a project. */
+    public Builder projectToken(String project, String token) {
+      Set<String> tokens =
+          new java.util.LinkedHashSet<>(projectTokens.getOrDefault(project, Set.of()));
+      tokens.add(token);
+      projectTokens.put(project, tokens);
+      return this;
+    }
+
+    public Builder adminToken(String adminToken) {
+      this.adminToken = Optional.ofNullable(adminToken);
+      return this;
+    }
+
+    /** Admits every request without a token: for development only. */
+    public Builder open(boolean open) {
+      this.open = open;
+      return this;
+    }
+
+    /** The AES key encrypting stored secrets: base64 of 16, 24 or 32 bytes. */
+    public Builder encryptionKey(String encryptionKey) {
+      this.encryptionKey = Optional.ofNullable(encryptionKey);
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Optional.ofNullable(dataDir);
+      return this;
+    }
+
+    public Builder tables(Map<String, TableDefinition> tables) {
+      this.tables = new LinkedHashMap<>(tables);
+      return this;
+    }
+
+    public Builder maxOpenFiles(int maxOpenFiles) {
+      this.maxOpenFiles = maxOpenFiles;
+      return this;
+    }
+
+    /**
+     * @throws QueryException naming the setting and the fix when a value is missing or invalid
+     */
+    public QueryConfig build() {
+      if (warehouse == null) {
+        throw QueryErrors.invalidConfig(
+            "warehouse", "give file:///absolute/path or s3://bucket/prefix");
+      }
+      return new QueryConfig(
+          warehouse,
+          s3,
+          httpHost,
+          httpPort,
+          pollInterval,
+          discoveryInterval,
+          defaultLimit,
+          maxLimit,
+          projectTokens,
+          adminToken,
+          open,
+          encryptionKey,
+          dataDir,
+          tables,
+          maxOpenFiles);
+    }
+  }
+}

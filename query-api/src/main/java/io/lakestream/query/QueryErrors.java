@@ -1,0 +1,193 @@
+package io.lakestream.query;
+
+import io.lakestream.query.QueryException.Kind;
+import java.util.Collection;
+
+/**
+ * The one factory of {@link QueryException}s: each message says what went wrong, why, and what to
+ * do. Messages never contain secrets.
+ */
+public final class QueryErrors {
+  private QueryErrors() {}
+
+  public static QueryException badParameter(String parameter, String value, String expected) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "Parameter '" + parameter + "' is '" + value + "', which is not " + expected + ".",
+        null);
+  }
+
+  public static QueryException badKey(
+      String parameter, String value, String keyColumn, String type) {
+    String hint =
+        switch (type) {
+          case "timestamp" ->
+              "an integer (microseconds since the epoch, UTC) or an ISO-8601 instant such as"
+                  + " 2026-11-21T10:00:00Z";
+          case "date" -> "an integer (days since the epoch) or an ISO-8601 date such as 2026-11-21";
+          case "float", "double" -> "a number";
+          default -> "an integer";
+        };
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "Cannot read '"
+            + value
+            + "' given as '"
+            + parameter
+            + "' as a key of column '"
+            + keyColumn
+            + "' ("
+            + type
+            + "): give "
+            + hint
+            + ".",
+        null);
+  }
+
+  public static QueryException emptyRange(String from, String to) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "The range from="
+            + from
+            + " to="
+            + to
+            + " is empty: 'from' is inclusive and 'to' exclusive, so 'from' must be below 'to'.",
+        null);
+  }
+
+  public static QueryException limitTooHigh(long limit, int maximum) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "limit="
+            + limit
+            + " is above the maximum of "
+            + maximum
+            + " rows per request: ask for at most "
+            + maximum
+            + " and follow the next cursor.",
+        null);
+  }
+
+  public static QueryException badLimit(String value) {
+    return badParameter("limit", value, "a positive integer");
+  }
+
+  public static QueryException badOrder(String value) {
+    return badParameter("order", value, "'asc' or 'desc'");
+  }
+
+  public static QueryException badCursor(String why) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "The cursor cannot be used: "
+            + why
+            + ". Pass the cursor exactly as a previous response gave it, with the same from, to"
+            + " and order.",
+        null);
+  }
+
+  public static QueryException unknownColumns(String table, Collection<String> unknown) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "Table '" + table + "' has no column " + String.join(", ", unknown) + ".",
+        null);
+  }
+
+  public static QueryException unknownProject(String project) {
+    return new QueryException(
+        Kind.NOT_FOUND, "Project '" + project + "' has no table here: check the project id.", null);
+  }
+
+  public static QueryException unknownTable(
+      String project, String table, Collection<String> known) {
+    return new QueryException(
+        Kind.NOT_FOUND,
+        "Project '"
+            + project
+            + "' has no table '"
+            + table
+            + "'"
+            + (known.isEmpty() ? "." : "; it has " + String.join(", ", known) + "."),
+        null);
+  }
+
+  public static QueryException unsupportedFormat(String requested, Collection<String> supported) {
+    return new QueryException(
+        Kind.NOT_ACCEPTABLE,
+        "Cannot answer in '"
+            + requested
+            + "': ask for one of "
+            + String.join(", ", supported)
+            + " (Accept header or format=).",
+        null);
+  }
+
+  public static QueryException missingToken() {
+    return new QueryException(
+        Kind.UNAUTHENTICATED,
+        "This request needs a token: send 'Authorization: Bearer <token>'.",
+        null);
+  }
+
+  public static QueryException unknownToken() {
+    return new QueryException(
+        Kind.UNAUTHENTICATED, "The bearer token is not valid here: check the token.", null);
+  }
+
+  public static QueryException forbiddenProject(String project) {
+    return new QueryException(
+        Kind.FORBIDDEN,
+        "The bearer token does not grant access to project '"
+            + project
+            + "': use a token of that project or an admin token.",
+        null);
+  }
+
+  public static QueryException adminOnly(String what) {
+    return new QueryException(
+        Kind.FORBIDDEN, "Only an admin token may " + what + ": use the admin token.", null);
+  }
+
+  public static QueryException badRegistration(String why) {
+    return new QueryException(Kind.BAD_REQUEST, "Cannot register the project: " + why + ".", null);
+  }
+
+  public static QueryException bucketUnreachable(
+      String project, String bucket, String endpoint, String why) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "Cannot register project '"
+            + project
+            + "': bucket '"
+            + bucket
+            + "' is not reachable at "
+            + endpoint
+            + " with the given credentials: "
+            + why,
+        null);
+  }
+
+  public static QueryException notReady(String what) {
+    return new QueryException(Kind.UNAVAILABLE, "Not ready: " + what + ".", null);
+  }
+
+  public static QueryException storageFailure(
+      String action, TableId table, String file, Throwable cause) {
+    return new QueryException(
+        Kind.INTERNAL,
+        "Cannot "
+            + action
+            + " of table "
+            + table
+            + (file == null ? "" : " (file " + file + ")")
+            + ": "
+            + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+        cause);
+  }
+
+  public static QueryException invalidConfig(String setting, String fix) {
+    return new QueryException(
+        Kind.BAD_REQUEST, "Invalid query configuration '" + setting + "': " + fix + ".", null);
+  }
+}

@@ -1,0 +1,230 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.javalin.Javalin;
+import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.internal.FileRegistrationStore;
+import io.lakestream.query.internal.HadoopStorage;
+import io.lakestream.query.internal.ParquetFiles;
+import io.lakestream.query.internal.S3BucketValidator;
+import io.lakestream.query.internal.SecretCipher;
+import io.lakestream.query.internal.StandaloneDeltaLogReader;
+import io.lakestream.query.internal.WarehouseTableSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query sidecar: discovers the warehouse's tables, keeps a learned index of each one current by
+ * tailing its Delta log, and answers key range reads over HTTP.
+ *
+ * <pre>
+ * try (QueryRole query = QueryRole.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+ *   ... http://localhost:{query.port()}/v1/projects/acme/tables/events/rows?from=...&amp;to=...
+ * }
+ * </pre>
+ *
+ * <p>{@link #close()} stops the HTTP server and the tailers. The HTTP server's threads are daemon
+ * threads; still, a CLI should exit explicitly after closing (Javalin may keep a non-daemon helper
+ * thread alive for a while).
+ */
+public final class QueryRole implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueryRole.class);
+
+  private final QueryConfig config;
+  private final ScheduledExecutorService executor;
+  private final ParquetFiles files;
+  private final TableRegistry tables;
+  private final BufferAllocator allocator;
+  private final QueryService service;
+  private final Javalin app;
+  private boolean started;
+
+  private QueryRole(
+      QueryConfig config,
+      ScheduledExecutorService executor,
+      ParquetFiles files,
+      TableRegistry tables,
+      BufferAllocator allocator,
+      QueryService service,
+      Javalin app) {
+    this.config = config;
+    this.executor = executor;
+    this.files = files;
+    this.tables = tables;
+    this.allocator = allocator;
+    this.service = service;
+    this.app = app;
+  }
+
+  /**
+   * Starts the role: HTTP server on the configured port, table discovery and tailing in the
+   * background ({@code GET /ready} answers 200 once every table is loaded and caught up).
+   *
+   * @param registry where the meters go; {@code GET /metrics} serves it when it is (or contains) a
+   *     {@link PrometheusMeterRegistry}
+   * @throws QueryException when the configuration cannot be used
+   * @throws RuntimeException when the HTTP port cannot be bound (nothing is left running)
+   */
+  public static QueryRole start(QueryConfig config, MeterRegistry registry) {
+    QueryRole role = create(config, registry, new S3BucketValidator());
+    try {
+      role.app.start(config.httpHost(), config.httpPort());
+      role.started = true;
+      role.tables.start(config.discoveryInterval());
+      log.info(
+          "Query API listening on {}:{}, warehouse {}, polling every {} ms",
+          config.httpHost(),
+          role.port(),
+          config.warehouse(),
+          config.pollInterval().toMillis());
+      return role;
+    } catch (RuntimeException e) {
+      role.close();
+      throw e;
+    }
+  }
+
+  /** Builds every part without starting the HTTP server or the tailers. */
+  static QueryRole create(QueryConfig config, MeterRegistry registry, BucketValidator validator) {
+    requireNonNull(config, "config is null");
+    requireNonNull(registry, "registry is null");
+    Clock clock = Clock.systemUTC();
+    HadoopStorage storage = HadoopStorage.of(config);
+    ParquetFiles files = new ParquetFiles(storage.conf(), config.maxOpenFiles());
+    ScheduledExecutorService executor =
+        Executors.newScheduledThreadPool(2, daemonThreads("lakestream-query-tail-"));
+    SecretCipher cipher;
+    if (config.encryptionKey().isPresent()) {
+      cipher = new SecretCipher(QueryConfig.decodeKey(config.encryptionKey().get()));
+    } else {
+      cipher = new SecretCipher(SecretCipher.randomKey());
+      log.warn(
+          "No encryption key configured: secrets of projects registered now cannot be decrypted"
+              + " after a restart; set one for deployments");
+    }
+    RegistrationStore store =
+        config
+            .dataDir()
+            .<RegistrationStore>map(FileRegistrationStore::new)
+            .orElseGet(RegistrationStore::inMemory);
+    ProjectRegistry projects =
+        new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
+    TableRegistry tables =
+        new TableRegistry(
+            config.tables(),
+            List.of(
+                new WarehouseTableSource(storage.root(), storage.conf()),
+                new RegisteredTableSource(projects, storage.conf())),
+            new StandaloneDeltaLogReader(storage.conf()),
+            files,
+            executor,
+            config.pollInterval(),
+            clock);
+    QueryMetrics metrics = new QueryMetrics(registry, tables, clock);
+    tables.onNewTable(metrics::tableDiscovered);
+    AccessPolicy access =
+        new AccessPolicy(config.projectTokens(), config.adminToken(), config.open());
+    if (config.open()) {
+      log.warn(
+          "Query API running OPEN (development mode): every request may read every project,"
+              + " without a token");
+    }
+    BufferAllocator allocator = new RootAllocator();
+    QueryService service =
+        new QueryService(
+            config, tables, new RangeReader(files), access, projects, allocator, metrics, clock);
+    Javalin app = HttpApi.create(service, prometheus(registry));
+    return new QueryRole(config, executor, files, tables, allocator, service, app);
+  }
+
+  private static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
+      return Optional.of(prometheus);
+    }
+    if (registry instanceof CompositeMeterRegistry composite) {
+      for (MeterRegistry member : composite.getRegistries()) {
+        Optional<PrometheusMeterRegistry> found = prometheus(member);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The HTTP port, once started. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The configuration the role runs with. */
+  public QueryConfig config() {
+    return config;
+  }
+
+  /** The tables and their indexes. */
+  public TableRegistry tables() {
+    return tables;
+  }
+
+  QueryService service() {
+    return service;
+  }
+
+  Javalin app() {
+    return app;
+  }
+
+  /** Starts discovery and tailing without the HTTP server (for in-process tests). */
+  void startTailing() {
+    tables.start(config.discoveryInterval());
+  }
+
+  /** Stops the HTTP server, then discovery and tailing, and frees readers and memory. */
+  @Override
+  public void close() {
+    try {
+      if (started) {
+        app.stop();
+      }
+    } finally {
+      tables.close();
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      files.close();
+      try {
+        allocator.close();
+      } catch (IllegalStateException e) {
+        log.warn("Arrow memory still allocated at close: {}", e.getMessage());
+      }
+      log.info("Query API stopped");
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.TableRegistry.TableStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * What the HTTP routes call: access checks, table lookups, range reads, status, registrations. No
+ * HTTP here; the routes parse, call one of these, and render.
+ */
+public final class QueryService {
+  private final QueryConfig config;
+  private final TableRegistry tables;
+  private final RangeReader reader;
+  private final AccessPolicy access;
+  private final ProjectRegistry projects;
+  private final BufferAllocator allocator;
+  private final QueryMetrics metrics;
+  private final Clock clock;
+
+  QueryService(
+      QueryConfig config,
+      TableRegistry tables,
+      RangeReader reader,
+      AccessPolicy access,
+      ProjectRegistry projects,
+      BufferAllocator allocator,
+      QueryMetrics metrics,
+      Clock clock) {
+    this.config = requireNonNull(config, "config is null");
+    this.tables = requireNonNull(tables, "tables is null");
+    this.reader = requireNonNull(reader, "reader is null");
+    this.access = requireNonNull(access, "access is null");
+    this.projects = requireNonNull(projects, "projects is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  public QueryConfig config() {
+    return config;
+  }
+
+  public QueryMetrics metrics() {
+    return metrics;
+  }
+
+  public TableRegistry tables() {
+    return tables;
+  }
+
+  /** The current time, milliseconds since the epoch. */
+  public long nowMillis() {
+    return clock.millis();
+  }
+
+  /**
+   * The principal of an {@code Authorization} header value.
+   *
+   * @throws QueryException (unauthenticated) when missing or unknown
+   */
+  public Principal authenticate(String authorization) {
+    return access.authenticate(authorization);
+  }
+
+  /**
+   * The index of a project's table.
+   *
+   * @throws QueryException forbidden (the principal may not read the project), not found (no such
+   *     project or table; checked after access, so that a token never learns about other projects),
+   *     unavailable (the table is still loading)
+   */
+  public TableSnapshot snapshot(Principal principal, String project, String table) {
+    TableStatus status = status(principal, project, table);
+    return status
+        .snapshot()
+        .orElseThrow(
+            () ->
+                QueryErrors.notReady(
+                    "table " + status.id() + " is still loading its index; retry shortly"));
+  }
+
+  /** The state of a project's table; the same checks as {@link #snapshot}, loading included. */
+  public TableStatus status(Principal principal, String project, String table) {
+    access.checkProject(principal, project);
+    TableId id = new TableId(project, table);
+    Optional<TableStatus> status = tables.status(id);
+    if (status.isEmpty()) {
+      List<String> known = tables.tablesOf(project);
+      if (known.isEmpty()
+          && projects.all().stream().noneMatch(r -> r.projectId().equals(project))) {
+        throw QueryErrors.unknownProject(project);
+      }
+      throw QueryErrors.unknownTable(project, table, known);
+    }
+    return status.get();
+  }
+
+  /**
+   * Plans one page of a read (see {@link RangeReader#plan}).
+   *
+   * @throws QueryException (bad request) for a cursor of another read
+   */
+  public ReadPlan plan(TableSnapshot snapshot, RowQuery query) {
+    return reader.plan(snapshot, query.range(), query.descending(), query.cursor(), query.limit());
+  }
+
+  /**
+   * Streams a plan's rows to {@code out} in {@code format}: begin, rows, end. Counts the rows
+   * served.
+   *
+   * @throws IOException when the client goes away
+   */
+  public void stream(ReadPlan plan, RowQuery query, RowFormat format, OutputStream out)
+      throws IOException {
+    RowWriter writer =
+        RowWriter.create(format, plan.snapshot().definition(), query.columns(), out, allocator);
+    try {
+      writer.begin();
+      reader.fetch(plan, query.columns(), writer);
+      writer.end();
+    } finally {
+      writer.close();
+    }
+    metrics.rowsServed(plan.snapshot().id().table(), format, plan.rowCount());
+  }
+
+  /** The tables a principal may read: discovered ones and registered ones. */
+  public List<TableId> listTables(Principal principal) {
+    TreeSet<TableId> all = new TreeSet<>(tables.tables());
+    for (ProjectRegistration registration : projects.all()) {
+      for (String table : registration.tables()) {
+        all.add(new TableId(registration.projectId(), table));
+      }
+    }
+    return all.stream().filter(id -> principal.mayRead(id.project())).toList();
+  }
+
+  /**
+   * Registers a project (admin only).
+   *
+   * @throws QueryException forbidden for a non-admin; bad request for invalid fields or an
+   *     unreachable bucket
+   */
+  public ProjectRegistration register(Principal principal, ProjectRegistry.Request request) {
+    access.checkAdmin(principal, "register projects");
+    return projects.register(request);
+  }
+
+  /** Whether every discovered table is loaded and caught up. */
+  public boolean ready() {
+    return tables.ready();
+  }
+
+  /** The tables not loaded or not caught up. */
+  public List<TableId> lagging() {
+    return tables.lagging();
+  }
+}

@@ -1,0 +1,91 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tables of projects that brought their own bucket: {@code
+ * s3a://{bucket}/projects/{project}/{table}/} for each registered table type whose {@code
+ * _delta_log} exists. The registration's endpoint and credentials go into the shared Hadoop
+ * configuration as per-bucket s3a settings ({@code fs.s3a.bucket.<bucket>.*}) before the bucket is
+ * first read; the secret is decrypted only there.
+ */
+final class RegisteredTableSource implements TableSource {
+  private static final Logger log = LoggerFactory.getLogger(RegisteredTableSource.class);
+
+  private final ProjectRegistry projects;
+  private final Configuration conf;
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+  RegisteredTableSource(ProjectRegistry projects, Configuration conf) {
+    this.projects = requireNonNull(projects, "projects is null");
+    this.conf = requireNonNull(conf, "conf is null");
+  }
+
+  @Override
+  public List<TableLocation> discover() {
+    List<TableLocation> tables = new ArrayList<>();
+    for (ProjectRegistration registration : projects.all()) {
+      try {
+        configure(registration);
+        for (String table : registration.tables()) {
+          Path location =
+              new Path(
+                  "s3a://"
+                      + registration.bucket()
+                      + "/projects/"
+                      + registration.projectId()
+                      + "/"
+                      + table);
+          FileSystem fs = location.getFileSystem(conf);
+          if (fs.exists(new Path(location, "_delta_log"))) {
+            tables.add(
+                new TableLocation(
+                    new TableId(registration.projectId(), table), location.toString()));
+          }
+        }
+        failing.remove(registration.projectId());
+      } catch (IOException | RuntimeException e) {
+        if (failing.add(registration.projectId())) {
+          log.warn(
+              "Cannot list the tables of project '{}' in bucket '{}' at {}: {}",
+              registration.projectId(),
+              registration.bucket(),
+              registration.endpoint(),
+              e.toString());
+        }
+      }
+    }
+    return tables;
+  }
+
+  private void configure(ProjectRegistration registration) {
+    String prefix = "fs.s3a.bucket." + registration.bucket() + ".";
+    if (registration.accessKey().equals(conf.get(prefix + "access.key"))
+        && registration.endpoint().equals(conf.get(prefix + "endpoint"))) {
+      return;
+    }
+    conf.set(prefix + "endpoint", registration.endpoint());
+    conf.set(prefix + "endpoint.region", registration.region());
+    conf.setBoolean(prefix + "path.style.access", true);
+    conf.setBoolean(
+        prefix + "connection.ssl.enabled", registration.endpoint().startsWith("https://"));
+    conf.set(prefix + "access.key", registration.accessKey());
+    conf.set(prefix + "secret.key", projects.secretKey(registration));
+    conf.set(
+        prefix + "aws.credentials.provider",
+        "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set(prefix + "input.fadvise", "random");
+    conf.set(prefix + "experimental.input.fadvise", "random");
+  }
+}

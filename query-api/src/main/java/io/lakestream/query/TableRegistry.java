@@ -1,0 +1,373 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.query.DeltaLogReader.LogCommit;
+import io.lakestream.query.DeltaLogReader.LogFile;
+import io.lakestream.query.DeltaLogReader.LogSnapshot;
+import io.lakestream.query.DeltaLogReader.TableLog;
+import io.lakestream.query.TableSource.TableLocation;
+import io.lakestream.query.internal.FileIndexer;
+import io.lakestream.query.internal.ParquetFiles;
+import io.lakestream.schema.TableDefinition;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every table the sidecar serves, each with its current {@link TableSnapshot}: discovers tables
+ * through {@link TableSource}s, loads each one's index from its Delta log (checkpoint and commits;
+ * models from AddFile tags, no data file read when every file has one), then tails the log every
+ * poll interval and applies new commits' AddFiles and RemoveFiles incrementally.
+ *
+ * <p>Thread-safe. Readers get immutable snapshots; a table's polls never overlap.
+ */
+public final class TableRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TableRegistry.class);
+
+  private final Map<String, TableDefinition> definitions;
+  private final List<TableSource> sources;
+  private final DeltaLogReader logs;
+  private final FileIndexer indexer;
+  private final ParquetFiles files;
+  private final ScheduledExecutorService executor;
+  private final Duration pollInterval;
+  private final Clock clock;
+  private final Map<TableId, LiveTable> tables = new ConcurrentHashMap<>();
+  private final Set<String> skippedTableTypes = ConcurrentHashMap.newKeySet();
+  private volatile boolean discovered;
+  private volatile boolean polling;
+  private volatile boolean closed;
+  private volatile Consumer<TableId> onNewTable = id -> {};
+  private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+
+  TableRegistry(
+      Map<String, TableDefinition> definitions,
+      List<TableSource> sources,
+      DeltaLogReader logs,
+      ParquetFiles files,
+      ScheduledExecutorService executor,
+      Duration pollInterval,
+      Clock clock) {
+    this.definitions = Map.copyOf(definitions);
+    this.sources = List.copyOf(sources);
+    this.logs = requireNonNull(logs, "logs is null");
+    this.files = requireNonNull(files, "files is null");
+    this.indexer = new FileIndexer(files);
+    this.executor = requireNonNull(executor, "executor is null");
+    this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** Calls {@code listener} once for each table when it is first discovered. */
+  void onNewTable(Consumer<TableId> listener) {
+    this.onNewTable = requireNonNull(listener, "listener is null");
+  }
+
+  /**
+   * Discovers now, then every {@code discoveryInterval}; polls each table, known or discovered
+   * later, every poll interval. Before this, tables are only polled by {@link #pollAll()}.
+   */
+  void start(Duration discoveryInterval) {
+    synchronized (schedules) {
+      polling = true;
+      for (LiveTable table : tables.values()) {
+        schedulePolls(table);
+      }
+      schedules.add(
+          executor.scheduleWithFixedDelay(
+              this::discoverQuietly, 0, discoveryInterval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void discoverQuietly() {
+    try {
+      discover();
+    } catch (RuntimeException e) {
+      log.warn("Table discovery failed; retrying at the next interval: {}", e.toString());
+    }
+  }
+
+  /** Lists the sources once and starts serving new tables. Returns the tables now known. */
+  public Set<TableId> discover() {
+    for (TableSource source : sources) {
+      for (TableLocation location : source.discover()) {
+        String type = location.id().table();
+        TableDefinition definition = definitions.get(type);
+        if (definition == null) {
+          if (skippedTableTypes.add(type)) {
+            log.warn(
+                "Not serving table {} at {}: table type '{}' is not configured",
+                location.id(),
+                location.location(),
+                type);
+          }
+          continue;
+        }
+        tables.computeIfAbsent(
+            location.id(),
+            id -> {
+              LiveTable table = new LiveTable(id, definition, location.location());
+              log.info("Discovered table {} at {}", id, location.location());
+              synchronized (schedules) {
+                if (polling) {
+                  schedulePolls(table);
+                }
+              }
+              onNewTable.accept(id);
+              return table;
+            });
+      }
+    }
+    discovered = true;
+    return Set.copyOf(tables.keySet());
+  }
+
+  private void schedulePolls(LiveTable table) {
+    schedules.add(
+        executor.scheduleWithFixedDelay(
+            table::pollQuietly, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** The current snapshot of a table; empty when unknown or not loaded yet. */
+  public Optional<TableSnapshot> snapshot(TableId id) {
+    LiveTable table = tables.get(id);
+    return table == null ? Optional.empty() : Optional.ofNullable(table.snapshot);
+  }
+
+  /** The loaded snapshots of every table. */
+  public List<TableSnapshot> snapshots() {
+    return tables.values().stream()
+        .map(t -> t.snapshot)
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  /** The state of a table; empty when unknown. */
+  public Optional<TableStatus> status(TableId id) {
+    LiveTable table = tables.get(id);
+    return table == null ? Optional.empty() : Optional.of(table.status());
+  }
+
+  /** Every discovered table. */
+  public Set<TableId> tables() {
+    return Set.copyOf(tables.keySet());
+  }
+
+  /** The tables of a project, by name. */
+  public List<String> tablesOf(String project) {
+    return tables.keySet().stream()
+        .filter(id -> id.project().equals(project))
+        .map(TableId::table)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Whether discovery ran and every discovered table is loaded and was caught up with its log at
+   * its last poll.
+   */
+  public boolean ready() {
+    return discovered && tables.values().stream().allMatch(t -> t.snapshot != null && t.caughtUp);
+  }
+
+  /** The tables that are not loaded or not caught up. */
+  public List<TableId> lagging() {
+    return tables.values().stream()
+        .filter(t -> t.snapshot == null || !t.caughtUp)
+        .map(t -> t.id)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Polls every table's log once, now, on the calling thread (tests and benchmarks; the scheduled
+   * polls do this in the background).
+   */
+  public void pollAll() {
+    for (LiveTable table : tables.values()) {
+      table.poll();
+    }
+  }
+
+  /** Stops discovery and polling; waits briefly for a running poll. */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (schedules) {
+      polling = false;
+      schedules.forEach(s -> s.cancel(false));
+      schedules.clear();
+    }
+  }
+
+  /**
+   * What the registry knows of a table.
+   *
+   * @param id the table
+   * @param location its folder
+   * @param snapshot its index; empty until loaded
+   * @param caughtUp whether the last poll read every commit of the log
+   * @param lastPollMillis when the log was last polled successfully (0: never)
+   * @param lastError the last poll's failure, if it failed
+   */
+  public record TableStatus(
+      TableId id,
+      String location,
+      Optional<TableSnapshot> snapshot,
+      boolean caughtUp,
+      long lastPollMillis,
+      Optional<String> lastError) {}
+
+  private final class LiveTable {
+    final TableId id;
+    final TableDefinition definition;
+    final String location;
+    final TableLog tableLog;
+    volatile TableSnapshot snapshot;
+    volatile boolean caughtUp;
+    volatile long lastPollMillis;
+    volatile String lastError;
+
+    LiveTable(TableId id, TableDefinition definition, String location) {
+      this.id = id;
+      this.definition = definition;
+      this.location = location;
+      this.tableLog = logs.open(location);
+    }
+
+    TableStatus status() {
+      return new TableStatus(
+          id,
+          location,
+          Optional.ofNullable(snapshot),
+          caughtUp,
+          lastPollMillis,
+          Optional.ofNullable(lastError));
+    }
+
+    void pollQuietly() {
+      try {
+        poll();
+      } catch (RuntimeException e) {
+        // poll() records the failure
+      }
+    }
+
+    synchronized void poll() {
+      try {
+        if (snapshot == null) {
+          load();
+        } else {
+          try {
+            applyNewCommits();
+          } catch (DeltaLogReader.LogGapException e) {
+            log.warn("Reloading {}: {}", id, e.getMessage());
+            load();
+          }
+        }
+        caughtUp = true;
+        lastError = null;
+        lastPollMillis = clock.millis();
+      } catch (RuntimeException | IOException e) {
+        if (closed) {
+          return; // interrupted by close()
+        }
+        caughtUp = false;
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!message.equals(lastError)) {
+          log.warn("Cannot read the log of table {} at {}: {}", id, location, message);
+        }
+        lastError = message;
+        if (e instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+      }
+    }
+
+    private void load() throws IOException {
+      long started = System.nanoTime();
+      LogSnapshot logSnapshot = tableLog.snapshot();
+      List<IndexedFile> indexed = indexAll(logSnapshot.files());
+      TableSnapshot loaded =
+          TableSnapshot.of(
+              id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed);
+      long built = indexed.stream().filter(IndexedFile::modelBuilt).count();
+      log.info(
+          "Loaded table {} at version {}: {} files, {} rows, {} model bytes ({} models built from"
+              + " key columns) in {} ms",
+          id,
+          loaded.version(),
+          loaded.fileCount(),
+          loaded.rows(),
+          loaded.indexBytes(),
+          built,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      TableSnapshot previous = snapshot;
+      snapshot = loaded;
+      if (previous != null) {
+        for (IndexedFile file : previous.files()) {
+          if (loaded.file(file.logPath()) == null) {
+            files.forget(file.location());
+          }
+        }
+      }
+    }
+
+    private void applyNewCommits() throws IOException {
+      TableSnapshot current = snapshot;
+      List<LogCommit> commits = tableLog.commitsAfter(current.version());
+      for (LogCommit commit : commits) {
+        List<IndexedFile> added = indexAll(commit.added());
+        List<String> forgotten = new ArrayList<>();
+        for (String removed : commit.removed()) {
+          IndexedFile file = current.file(removed);
+          if (file != null) {
+            forgotten.add(file.location());
+          }
+        }
+        current =
+            current.apply(commit.version(), commit.timestampMillis(), commit.removed(), added);
+        snapshot = current;
+        forgotten.forEach(files::forget);
+        if (log.isDebugEnabled()) {
+          log.debug(
+              "Applied commit {} of {}: +{} -{} files",
+              commit.version(),
+              id,
+              added.size(),
+              commit.removed().size());
+        }
+      }
+    }
+
+    private List<IndexedFile> indexAll(Collection<LogFile> logFiles) throws IOException {
+      List<IndexedFile> indexed = new ArrayList<>(logFiles.size());
+      Set<String> seen = new HashSet<>();
+      for (LogFile file : logFiles) {
+        if (!seen.add(file.path())) {
+          continue;
+        }
+        IndexedFile entry = indexer.index(definition, location, file);
+        if (entry != null) {
+          indexed.add(entry);
+        }
+      }
+      return indexed;
+    }
+  }
+}

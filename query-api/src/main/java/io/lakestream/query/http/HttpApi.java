@@ -1,0 +1,126 @@
+package io.lakestream.query.http;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.lakestream.query.QueryService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The query API's HTTP server: every route, grouped by resource, and the one place where failures
+ * become JSON error responses ({@link ErrorResponses}).
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>GET /v1/projects/{project}/tables/{table}/rows</td><td>key range read</td></tr>
+ *   <tr><td>GET /v1/projects/{project}/tables/{table}/rows/{key}</td><td>rows of one key</td></tr>
+ *   <tr><td>GET /v1/projects/{project}/tables/{table}</td><td>table status</td></tr>
+ *   <tr><td>GET /list_tables</td><td>tables the token may read</td></tr>
+ *   <tr><td>POST /register_project</td><td>register a project's bucket (admin)</td></tr>
+ *   <tr><td>GET /health, /ready, /metrics, /openapi.json</td><td>operations</td></tr>
+ * </table>
+ */
+public final class HttpApi {
+  static final String ROUTE_ATTRIBUTE = "lakestream.route";
+  static final String START_ATTRIBUTE = "lakestream.start";
+
+  private HttpApi() {}
+
+  /** A route: method, path (Javalin syntax, also OpenAPI's), handler. */
+  record Route(HandlerType method, String path, io.javalin.http.Handler handler) {}
+
+  /** The routes of the API, in the order they are documented. */
+  static List<Route> routes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
+    RowsRoutes rows = new RowsRoutes(service);
+    TablesRoutes tables = new TablesRoutes(service);
+    ProjectsRoutes projects = new ProjectsRoutes(service);
+    OperationsRoutes operations = new OperationsRoutes(service, prometheus);
+    List<Route> routes = new ArrayList<>();
+    routes.add(
+        new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}/rows", rows::range));
+    routes.add(
+        new Route(
+            HandlerType.GET, "/v1/projects/{project}/tables/{table}/rows/{key}", rows::point));
+    routes.add(new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}", tables::status));
+    routes.add(new Route(HandlerType.GET, "/list_tables", tables::list));
+    routes.add(new Route(HandlerType.POST, "/register_project", projects::register));
+    routes.add(new Route(HandlerType.GET, "/health", operations::health));
+    routes.add(new Route(HandlerType.GET, "/ready", operations::ready));
+    routes.add(new Route(HandlerType.GET, "/metrics", operations::metrics));
+    routes.add(new Route(HandlerType.GET, "/openapi.json", operations::openApi));
+    return routes;
+  }
+
+  /** The server, not started. */
+  public static Javalin create(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
+    return create(service, prometheus, route -> {});
+  }
+
+  /**
+   * The server, not started; {@code registered} is told {@code "GET /path"} for every route Javalin
+   * registers (tests check that the OpenAPI document describes each one).
+   */
+  public static Javalin create(
+      QueryService service,
+      Optional<PrometheusMeterRegistry> prometheus,
+      Consumer<String> registered) {
+    List<Route> routes = routes(service, prometheus);
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.http.compressionStrategy = CompressionStrategy.NONE;
+          QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+          threads.setName("lakestream-query-http");
+          threads.setDaemon(true);
+          config.jetty.threadPool = threads;
+          config.router.handlerWrapper(
+              endpoint ->
+                  ctx -> {
+                    if (!endpoint.path.equals("*")) {
+                      ctx.attribute(ROUTE_ATTRIBUTE, endpoint.path);
+                    }
+                    endpoint.handler.handle(ctx);
+                  });
+          config.events.handlerAdded(
+              meta -> {
+                HandlerType method = meta.getHttpMethod();
+                if (method.equals(HandlerType.GET) || method.equals(HandlerType.POST)) {
+                  registered.accept(method.name() + " " + meta.getPath());
+                }
+              });
+          config.routes.before(ctx -> ctx.attribute(START_ATTRIBUTE, System.nanoTime()));
+          config.routes.after(ctx -> recordRequest(service, ctx));
+          for (Route route : routes) {
+            if (route.method().equals(HandlerType.GET)) {
+              config.routes.get(route.path(), route.handler());
+            } else if (route.method().equals(HandlerType.POST)) {
+              config.routes.post(route.path(), route.handler());
+            } else {
+              throw new IllegalStateException("unexpected method " + route.method());
+            }
+          }
+          ErrorResponses.register(config.routes);
+        });
+  }
+
+  private static void recordRequest(QueryService service, Context ctx) {
+    Long start = ctx.attribute(START_ATTRIBUTE);
+    if (start == null) {
+      return;
+    }
+    String route = ctx.attribute(ROUTE_ATTRIBUTE);
+    service
+        .metrics()
+        .request(
+            ctx.method().name(),
+            route == null ? "unmatched" : route,
+            ctx.statusCode(),
+            System.nanoTime() - start);
+  }
+}

@@ -1,0 +1,75 @@
+package io.lakestream.query.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.lakestream.query.QueryErrors;
+import io.lakestream.query.QueryService;
+import io.lakestream.query.TableId;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /health}, {@code /ready}, {@code /metrics}, {@code /openapi.json}: open, no token. */
+final class OperationsRoutes {
+  /** The hand-written OpenAPI 3 description of every route. */
+  static final String OPENAPI_RESOURCE = "/lakestream/query/openapi.json";
+
+  private final QueryService service;
+  private final Optional<PrometheusMeterRegistry> prometheus;
+  private final byte[] openApi;
+
+  OperationsRoutes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
+    this.service = service;
+    this.prometheus = prometheus;
+    this.openApi = openApiDocument();
+  }
+
+  static byte[] openApiDocument() {
+    try (InputStream in = OperationsRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void health(Context ctx) {
+    TablesRoutes.json(ctx, ErrorResponses.JSON.createObjectNode().put("status", "ok"));
+  }
+
+  void ready(Context ctx) {
+    if (!service.ready()) {
+      List<TableId> lagging = service.lagging();
+      throw QueryErrors.notReady(
+          lagging.isEmpty()
+              ? "the warehouse has not been listed yet"
+              : lagging.size()
+                  + " table(s) loading or behind their log: "
+                  + String.join(", ", lagging.stream().limit(20).map(TableId::toString).toList()));
+    }
+    ObjectNode body = ErrorResponses.JSON.createObjectNode();
+    body.put("status", "ready");
+    body.put("tables", service.tables().tables().size());
+    TablesRoutes.json(ctx, body);
+  }
+
+  void metrics(Context ctx) {
+    if (prometheus.isEmpty()) {
+      ErrorResponses.write(
+          ctx, 404, "not_found", "Metrics are not exported here: no Prometheus registry.");
+      return;
+    }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+    ctx.result(prometheus.get().scrape());
+  }
+
+  void openApi(Context ctx) {
+    ctx.contentType("application/json");
+    ctx.result(openApi);
+  }
+}

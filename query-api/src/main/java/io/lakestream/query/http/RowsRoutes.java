@@ -1,0 +1,94 @@
+package io.lakestream.query.http;
+
+import io.javalin.http.Context;
+import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.QueryService;
+import io.lakestream.query.ReadPlan;
+import io.lakestream.query.RowFormat;
+import io.lakestream.query.RowQuery;
+import io.lakestream.query.TableSnapshot;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Row reads: {@code GET .../rows?from=&to=&limit=&columns=&order=&cursor=} and {@code GET
+ * .../rows/{key}}. The page is planned first (key column only), so its row count and next cursor go
+ * in headers; then rows stream in the negotiated format.
+ */
+final class RowsRoutes {
+  /** The header carrying the cursor of the next page, absent on the last page. */
+  static final String NEXT_CURSOR = "Lakestream-Next-Cursor";
+
+  /** The header carrying the number of rows in the body. */
+  static final String ROW_COUNT = "Lakestream-Row-Count";
+
+  /** The header carrying the Delta version read. */
+  static final String TABLE_VERSION = "Lakestream-Table-Version";
+
+  private static final Logger log = LoggerFactory.getLogger(RowsRoutes.class);
+
+  private final QueryService service;
+
+  RowsRoutes(QueryService service) {
+    this.service = service;
+  }
+
+  void range(Context ctx) throws IOException {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
+    TableSnapshot table =
+        service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
+    RowQuery query =
+        RowQuery.range(
+            table.definition(),
+            ctx.queryParam("from"),
+            ctx.queryParam("to"),
+            ctx.queryParam("limit"),
+            ctx.queryParam("columns"),
+            ctx.queryParam("order"),
+            ctx.queryParam("cursor"),
+            service.config().defaultLimit(),
+            service.config().maxLimit());
+    respond(ctx, table, query, format);
+  }
+
+  void point(Context ctx) throws IOException {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
+    TableSnapshot table =
+        service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
+    RowQuery query =
+        RowQuery.point(
+            table.definition(),
+            ctx.pathParam("key"),
+            ctx.queryParam("limit"),
+            ctx.queryParam("columns"),
+            ctx.queryParam("order"),
+            ctx.queryParam("cursor"),
+            service.config().maxLimit());
+    respond(ctx, table, query, format);
+  }
+
+  private void respond(Context ctx, TableSnapshot table, RowQuery query, RowFormat format)
+      throws IOException {
+    ReadPlan plan = service.plan(table, query);
+    HttpServletResponse response = ctx.res();
+    response.setStatus(200);
+    response.setContentType(
+        format == RowFormat.ARROW ? format.mediaType() : format.mediaType() + "; charset=utf-8");
+    response.setHeader(ROW_COUNT, Long.toString(plan.rowCount()));
+    response.setHeader(TABLE_VERSION, Long.toString(table.version()));
+    plan.next().ifPresent(cursor -> response.setHeader(NEXT_CURSOR, cursor.encode()));
+    try {
+      OutputStream out = response.getOutputStream();
+      service.stream(plan, query, format, out);
+      out.flush();
+    } catch (EofException e) {
+      log.debug("{} {}: the client went away", ctx.method(), ctx.path());
+    }
+  }
+}

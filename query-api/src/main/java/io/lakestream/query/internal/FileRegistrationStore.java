@@ -1,0 +1,73 @@
+package io.lakestream.query.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.query.ProjectRegistration;
+import io.lakestream.query.RegistrationStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Registrations in one JSON file ({@value #FILE_NAME} in the data folder), rewritten atomically
+ * (temporary file, then rename) on every change. Secrets are in it encrypted only.
+ */
+public final class FileRegistrationStore implements RegistrationStore {
+  /** The file's name in the data folder. */
+  public static final String FILE_NAME = "registrations.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final Map<String, ProjectRegistration> registrations = new TreeMap<>();
+
+  /**
+   * Opens the store in {@code dataDir}, reading the file if it exists.
+   *
+   * @throws UncheckedIOException when the folder cannot be created or the file read
+   */
+  public FileRegistrationStore(Path dataDir) {
+    this.file = dataDir.resolve(FILE_NAME);
+    try {
+      Files.createDirectories(dataDir);
+      if (Files.exists(file)) {
+        List<ProjectRegistration> stored =
+            JSON.readValue(file.toFile(), new TypeReference<List<ProjectRegistration>>() {});
+        stored.forEach(r -> registrations.put(r.projectId(), r));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the project registrations in " + file, e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<ProjectRegistration> get(String projectId) {
+    return Optional.ofNullable(registrations.get(projectId));
+  }
+
+  @Override
+  public synchronized List<ProjectRegistration> all() {
+    return List.copyOf(registrations.values());
+  }
+
+  @Override
+  public synchronized void put(ProjectRegistration registration) {
+    Map<String, ProjectRegistration> next = new TreeMap<>(registrations);
+    next.put(registration.projectId(), registration);
+    Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), next.values());
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store the project registrations in " + file, e);
+    }
+    registrations.put(registration.projectId(), registration);
+  }
+}

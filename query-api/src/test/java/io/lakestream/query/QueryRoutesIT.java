@@ -1,0 +1,748 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import io.javalin.testtools.TestCase;
+import io.lakestream.query.BucketValidator.BucketUnreachableException;
+import io.lakestream.query.http.HttpApi;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every route and every error of the query API through JavalinTest, on real Delta tables of two
+ * projects: statuses, JSON error bodies, formats parsed back, cursors, tokens.
+ */
+class QueryRoutesIT {
+  static final String ACME_TOKEN = "acme-token";
+  static final String GLOBEX_TOKEN = "globex-token";
+  static final String ADMIN_TOKEN = "admin-token";
+  static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  static final TableDefinition METRICS = TableDefinitions.builtIn("metrics");
+  static final long BASE = 1_795_000_000_000_000L; // 2026-11-18T...
+
+  @TempDir static Path warehouse;
+  @TempDir static Path dataDir;
+  static QueryRole role;
+  static PrometheusMeterRegistry prometheus;
+  static DeltaFixture.Table acmeEvents;
+  static DeltaFixture.Table acmeMetrics;
+
+  @BeforeAll
+  static void start() {
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(warehouse.toUri())
+            .projectToken("acme", ACME_TOKEN)
+            .projectToken("globex", GLOBEX_TOKEN)
+            .adminToken(ADMIN_TOKEN)
+            .maxLimit(5_000)
+            .defaultLimit(500)
+            .dataDir(dataDir)
+            .encryptionKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+            .build();
+    DeltaFixture fixture = DeltaFixture.of(config).pageRows(50);
+    acmeEvents = fixture.table("acme", EVENTS);
+    acmeEvents.append(
+        new TestRows(EVENTS, 1).rowsWithDuplicates("acme", BASE, 600, 1_000_000), true);
+    acmeEvents.append(
+        new TestRows(EVENTS, 2).rowsWithDuplicates("acme", BASE + 500_000, 300, 1_000_000), true);
+    acmeMetrics = fixture.table("acme", METRICS);
+    acmeMetrics.append(new TestRows(METRICS, 3).rowsWithDuplicates("acme", BASE, 400, 1000), true);
+    fixture
+        .table("globex", EVENTS)
+        .append(new TestRows(EVENTS, 4).rowsWithDuplicates("globex", BASE, 50, 1000), true);
+    prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BucketValidator validator =
+        (endpoint, region, bucket, accessKey, secretKey) -> {
+          if (!bucket.equals("good-bucket") || !secretKey.equals("s3cr3t")) {
+            throw new BucketUnreachableException("access denied (403)");
+          }
+        };
+    role = QueryRole.create(config, prometheus, validator);
+    role.tables().discover();
+    role.tables().pollAll();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (role != null) {
+      role.close();
+    }
+  }
+
+  static void api(TestCase test) {
+    JavalinTest.test(HttpApi.create(role.service(), Optional.of(prometheus)), test);
+  }
+
+  static Response get(HttpClient client, String path, String token) {
+    return client.get(
+        path,
+        request -> {
+          if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+          }
+        });
+  }
+
+  static Response get(HttpClient client, String path, String token, String accept) {
+    return client.get(
+        path,
+        request -> {
+          request.header("Authorization", "Bearer " + token);
+          request.header("Accept", accept);
+        });
+  }
+
+  static HttpResponse<byte[]> getBytes(HttpClient client, String path, String token, String accept)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(client.getOrigin() + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", accept)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** The values of a response header; empty when absent. */
+  static List<String> header(Response response, String name) {
+    List<String> values = response.headers().get(name);
+    return values == null ? List.of() : values;
+  }
+
+  static void assertError(Response response, int status, String error, String detail) {
+    String body = response.body().string();
+    assertThat(response.code()).as(body).isEqualTo(status);
+    JsonNode json = ExpectedRows.parse(body);
+    assertThat(json.get("error").asText()).isEqualTo(error);
+    assertThat(json.get("detail").asText()).contains(detail);
+    assertThat(json.size()).isEqualTo(2);
+    assertThat(body).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  static List<GenericRecord> rowsIn(DeltaFixture.Table table, long lo, long hiExclusive) {
+    List<GenericRecord> rows = new ArrayList<>();
+    for (GenericRecord row : table.expectedRows()) {
+      long key = table.key(row);
+      if (key >= lo && key < hiExclusive) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  static final String ACME_EVENTS = "/v1/projects/acme/tables/events";
+
+  @Test
+  void rangeReadAnswersJsonByDefaultWithCountAndVersionHeaders() {
+    api(
+        (server, client) -> {
+          long from = BASE + 100_000_000;
+          long to = BASE + 300_000_000;
+          Response response =
+              get(client, ACME_EVENTS + "/rows?from=" + from + "&to=" + to, ACME_TOKEN);
+          assertThat(response.code()).isEqualTo(200);
+          assertThat(header(response, "Content-Type").get(0)).startsWith("application/json");
+          List<GenericRecord> rows = rowsIn(acmeEvents, from, to);
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(response.body().string())))
+              .isEqualTo(ResponseFormats.expected(EVENTS, EVENTS.columnNames(), rows));
+          assertThat(header(response, "Lakestream-Row-Count"))
+              .containsExactly(Integer.toString(rows.size()));
+          assertThat(header(response, "Lakestream-Table-Version")).containsExactly("1");
+          assertThat(header(response, "Lakestream-Next-Cursor")).isEmpty();
+        });
+  }
+
+  @Test
+  void isoTimestampsSelectTheSameRowsAsMicroseconds() {
+    api(
+        (server, client) -> {
+          String fromIso = Keys.isoTimestamp(BASE + 100_000_000);
+          String toIso = Keys.isoTimestamp(BASE + 200_000_000);
+          String iso =
+              get(client, ACME_EVENTS + "/rows?from=" + fromIso + "&to=" + toIso, ACME_TOKEN)
+                  .body()
+                  .string();
+          String micros =
+              get(
+                      client,
+                      ACME_EVENTS
+                          + "/rows?from="
+                          + (BASE + 100_000_000)
+                          + "&to="
+                          + (BASE + 200_000_000),
+                      ACME_TOKEN)
+                  .body()
+                  .string();
+          assertThat(iso).isEqualTo(micros).isNotEqualTo("[]");
+        });
+  }
+
+  @Test
+  void openEndedRangesAndTheDefaultLimit() {
+    api(
+        (server, client) -> {
+          Response all = get(client, ACME_EVENTS + "/rows?limit=5000", ACME_TOKEN);
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(all.body().string())))
+              .isEqualTo(
+                  ResponseFormats.expected(
+                      EVENTS, EVENTS.columnNames(), acmeEvents.expectedRows()));
+          Response firstPage = get(client, ACME_EVENTS + "/rows", ACME_TOKEN);
+          assertThat(header(firstPage, "Lakestream-Row-Count")).containsExactly("500");
+          assertThat(header(firstPage, "Lakestream-Next-Cursor")).hasSize(1);
+          Response upTo = get(client, ACME_EVENTS + "/rows?to=" + (BASE + 2_000_000), ACME_TOKEN);
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(upTo.body().string())))
+              .isEqualTo(
+                  ResponseFormats.expected(
+                      EVENTS,
+                      EVENTS.columnNames(),
+                      rowsIn(acmeEvents, Long.MIN_VALUE, BASE + 2_000_000)));
+        });
+  }
+
+  @Test
+  void cursorsContinueExactlyWhereThePreviousPageStoppedInBothOrders() {
+    api(
+        (server, client) -> {
+          for (String order : List.of("asc", "desc")) {
+            List<String> all = new ArrayList<>();
+            String cursor = null;
+            do {
+              Response page =
+                  get(
+                      client,
+                      ACME_EVENTS
+                          + "/rows?limit=97&order="
+                          + order
+                          + (cursor == null ? "" : "&cursor=" + cursor),
+                      ACME_TOKEN);
+              assertThat(page.code()).isEqualTo(200);
+              all.addAll(ExpectedRows.texts(ExpectedRows.parse(page.body().string())));
+              List<String> next = header(page, "Lakestream-Next-Cursor");
+              cursor = next.isEmpty() ? null : next.get(0);
+            } while (cursor != null);
+            List<String> expected =
+                ResponseFormats.expected(EVENTS, EVENTS.columnNames(), acmeEvents.expectedRows());
+            if (order.equals("desc")) {
+              java.util.Collections.reverse(expected);
+            }
+            assertThat(all).isEqualTo(expected);
+          }
+        });
+  }
+
+  @Test
+  void everyFormatParsesBackToTheSameRows() {
+    api(
+        (server, client) -> {
+          long from = BASE;
+          long to = BASE + 400_000;
+          String range = "/v1/projects/acme/tables/metrics/rows?from=" + from + "&to=" + to;
+          List<String> columns = METRICS.columnNames();
+          List<String> expected =
+              ResponseFormats.expected(METRICS, columns, rowsIn(acmeMetrics, from, to));
+          assertThat(expected).hasSizeGreaterThan(50);
+
+          Response json = get(client, range, ACME_TOKEN, "application/json");
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(json.body().string())))
+              .isEqualTo(expected);
+
+          Response ndjson = get(client, range, ACME_TOKEN, "application/x-ndjson");
+          assertThat(header(ndjson, "Content-Type").get(0)).startsWith("application/x-ndjson");
+          assertThat(ExpectedRows.ndjsonTexts(ndjson.body().string())).isEqualTo(expected);
+
+          Response csv = get(client, range, ACME_TOKEN, "text/csv");
+          assertThat(header(csv, "Content-Type").get(0)).startsWith("text/csv");
+          assertThat(ResponseFormats.csvTexts(METRICS, columns, csv.body().string()))
+              .isEqualTo(expected);
+
+          HttpResponse<byte[]> arrow =
+              getBytes(client, range, ACME_TOKEN, "application/vnd.apache.arrow.stream");
+          assertThat(arrow.headers().firstValue("Content-Type"))
+              .hasValue("application/vnd.apache.arrow.stream");
+          assertThat(ResponseFormats.arrowTexts(METRICS, columns, arrow.body()))
+              .isEqualTo(expected);
+
+          Response overridden = get(client, range + "&format=ndjson", ACME_TOKEN, "text/csv");
+          assertThat(ExpectedRows.ndjsonTexts(overridden.body().string())).isEqualTo(expected);
+        });
+  }
+
+  @Test
+  void jsonColumnsAreEmbeddedAsJsonNotAsStrings() {
+    api(
+        (server, client) -> {
+          JsonNode rows =
+              ExpectedRows.parse(
+                  get(client, ACME_EVENTS + "/rows?limit=50&columns=payload", ACME_TOKEN)
+                      .body()
+                      .string());
+          long embedded = 0;
+          for (JsonNode row : rows) {
+            assertThat(row.size()).isEqualTo(1);
+            JsonNode payload = row.get("payload");
+            assertThat(payload.isTextual()).isFalse();
+            embedded += payload.isContainerNode() ? 1 : 0;
+          }
+          assertThat(embedded).isPositive();
+        });
+  }
+
+  @Test
+  void columnsAndDescendingOrderShapeTheRows() {
+    api(
+        (server, client) -> {
+          long from = BASE + 50_000_000;
+          long to = BASE + 150_000_000;
+          Response response =
+              get(
+                  client,
+                  ACME_EVENTS
+                      + "/rows?from="
+                      + from
+                      + "&to="
+                      + to
+                      + "&order=desc&columns=event_type,timestamp",
+                  ACME_TOKEN);
+          List<String> expected =
+              ResponseFormats.expected(
+                  EVENTS, List.of("event_type", "timestamp"), rowsIn(acmeEvents, from, to));
+          java.util.Collections.reverse(expected);
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(response.body().string())))
+              .isEqualTo(expected);
+        });
+  }
+
+  @Test
+  void pointReadAnswersEveryRowOfTheKey() {
+    api(
+        (server, client) -> {
+          Iterator<GenericRecord> rows = acmeEvents.expectedRows().iterator();
+          long key = acmeEvents.key(rows.next());
+          Response response = get(client, ACME_EVENTS + "/rows/" + key, ACME_TOKEN);
+          List<String> expected =
+              ResponseFormats.expected(
+                  EVENTS, EVENTS.columnNames(), rowsIn(acmeEvents, key, key + 1));
+          assertThat(expected).isNotEmpty();
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(response.body().string())))
+              .isEqualTo(expected);
+          Response iso = get(client, ACME_EVENTS + "/rows/" + Keys.isoTimestamp(key), ACME_TOKEN);
+          assertThat(ExpectedRows.texts(ExpectedRows.parse(iso.body().string())))
+              .isEqualTo(expected);
+          Response none = get(client, ACME_EVENTS + "/rows/" + (key + 1), ACME_TOKEN);
+          assertThat(none.body().string()).isEqualTo("[]");
+        });
+  }
+
+  @Test
+  void tableStatusTellsVersionFilesRowsIndexBytesAndFreshness() {
+    api(
+        (server, client) -> {
+          Response response = get(client, ACME_EVENTS, ACME_TOKEN);
+          assertThat(response.code()).isEqualTo(200);
+          JsonNode status = ExpectedRows.parse(response.body().string());
+          assertThat(status.get("delta_version").asLong()).isEqualTo(1);
+          assertThat(status.get("files").asInt()).isEqualTo(2);
+          assertThat(status.get("rows").asLong()).isEqualTo(900);
+          assertThat(status.get("index_bytes").asLong()).isPositive();
+          assertThat(status.get("freshness_lag_ms").asLong()).isNotNegative();
+          assertThat(status.get("primary_key").asText()).isEqualTo("timestamp");
+          assertThat(status.get("caught_up").asBoolean()).isTrue();
+          long maxKey = acmeEvents.key(acmeEvents.expectedRows().get(899));
+          assertThat(status.get("max_key").asLong()).isEqualTo(maxKey);
+          assertThat(status.get("max_key_iso").asText()).isEqualTo(Keys.isoTimestamp(maxKey));
+        });
+  }
+
+  @Test
+  void listTablesShowsWhatTheTokenMayRead() {
+    api(
+        (server, client) -> {
+          assertThat(tables(get(client, "/list_tables", ADMIN_TOKEN)))
+              .contains("acme/events", "acme/metrics", "globex/events");
+          assertThat(tables(get(client, "/list_tables", ACME_TOKEN)))
+              .containsExactly("acme/events", "acme/metrics");
+          assertThat(tables(get(client, "/list_tables", GLOBEX_TOKEN)))
+              .containsExactly("globex/events");
+        });
+  }
+
+  static Set<String> tables(Response response) {
+    assertThat(response.code()).isEqualTo(200);
+    Set<String> tables = new TreeSet<>();
+    for (JsonNode table : ExpectedRows.parse(response.body().string()).get("tables")) {
+      tables.add(table.get("project_id").asText() + "/" + table.get("table_name").asText());
+    }
+    return tables;
+  }
+
+  @Test
+  void aTokenOfOneProjectReadsNothingOfAnother() {
+    api(
+        (server, client) -> {
+          assertError(
+              get(client, "/v1/projects/globex/tables/events/rows", ACME_TOKEN),
+              403,
+              "forbidden",
+              "project 'globex'");
+          assertError(
+              get(client, "/v1/projects/globex/tables/events", ACME_TOKEN),
+              403,
+              "forbidden",
+              "project 'globex'");
+          assertError(
+              get(client, "/v1/projects/globex/tables/events/rows/1", ACME_TOKEN),
+              403,
+              "forbidden",
+              "project 'globex'");
+          assertError(
+              get(client, "/v1/projects/nobody/tables/events/rows", ACME_TOKEN),
+              403,
+              "forbidden",
+              "project 'nobody'");
+          assertThat(get(client, "/v1/projects/globex/tables/events/rows", GLOBEX_TOKEN).code())
+              .isEqualTo(200);
+          assertThat(get(client, "/v1/projects/globex/tables/events/rows", ADMIN_TOKEN).code())
+              .isEqualTo(200);
+        });
+  }
+
+  @Test
+  void missingOrUnknownTokensAre401() {
+    api(
+        (server, client) -> {
+          Response missing = get(client, ACME_EVENTS + "/rows", null);
+          assertError(missing, 401, "unauthorized", "Authorization: Bearer");
+          assertThat(header(missing, "WWW-Authenticate")).containsExactly("Bearer");
+          assertError(
+              get(client, ACME_EVENTS + "/rows", "wrong"), 401, "unauthorized", "not valid");
+          assertError(
+              client.get(ACME_EVENTS + "/rows", r -> r.header("Authorization", "Basic abc")),
+              401,
+              "unauthorized",
+              "Bearer");
+          assertError(get(client, "/list_tables", null), 401, "unauthorized", "token");
+        });
+  }
+
+  @Test
+  void badRequestsAre400WithTheParameterNamed() {
+    api(
+        (server, client) -> {
+          String rows = ACME_EVENTS + "/rows";
+          assertError(
+              get(client, rows + "?from=10&to=10", ACME_TOKEN),
+              400,
+              "bad_request",
+              "'from' is inclusive and 'to' exclusive");
+          assertError(
+              get(client, rows + "?from=20&to=10", ACME_TOKEN),
+              400,
+              "bad_request",
+              "must be below 'to'");
+          assertError(
+              get(client, rows + "?from=yesterday", ACME_TOKEN),
+              400,
+              "bad_request",
+              "'yesterday' given as 'from'");
+          assertError(
+              get(client, rows + "?to=2026-13-45T00:00:00Z", ACME_TOKEN),
+              400,
+              "bad_request",
+              "given as 'to'");
+          assertError(
+              get(client, ACME_EVENTS + "/rows/abc", ACME_TOKEN),
+              400,
+              "bad_request",
+              "'abc' given as 'key'");
+          assertError(
+              get(client, rows + "?limit=5001", ACME_TOKEN),
+              400,
+              "bad_request",
+              "above the maximum of 5000");
+          assertError(get(client, rows + "?limit=0", ACME_TOKEN), 400, "bad_request", "'limit'");
+          assertError(get(client, rows + "?limit=ten", ACME_TOKEN), 400, "bad_request", "'limit'");
+          assertError(
+              get(client, rows + "?cursor=not-a-cursor!", ACME_TOKEN),
+              400,
+              "bad_request",
+              "cursor");
+          assertError(
+              get(client, rows + "?cursor=AQAAAAAAAAAAAAAA", ACME_TOKEN),
+              400,
+              "bad_request",
+              "cursor");
+          assertError(
+              get(client, rows + "?order=sideways", ACME_TOKEN),
+              400,
+              "bad_request",
+              "'asc' or 'desc'");
+          assertError(
+              get(client, rows + "?columns=timestamp,nope", ACME_TOKEN),
+              400,
+              "bad_request",
+              "no column 'nope'");
+          String cursor =
+              get(client, rows + "?limit=3", ACME_TOKEN)
+                  .headers()
+                  .get("Lakestream-Next-Cursor")
+                  .get(0);
+          assertError(
+              get(client, rows + "?limit=3&order=desc&cursor=" + cursor, ACME_TOKEN),
+              400,
+              "bad_request",
+              "ascending order");
+          assertError(
+              get(
+                  client,
+                  rows + "?limit=3&from=" + (BASE + 900_000_000) + "&cursor=" + cursor,
+                  ACME_TOKEN),
+              400,
+              "bad_request",
+              "outside");
+        });
+  }
+
+  @Test
+  void unknownProjectsTablesAndRoutesAre404() {
+    api(
+        (server, client) -> {
+          assertError(
+              get(client, "/v1/projects/nobody/tables/events/rows", ADMIN_TOKEN),
+              404,
+              "not_found",
+              "Project 'nobody'");
+          assertError(
+              get(client, "/v1/projects/acme/tables/nope/rows", ACME_TOKEN),
+              404,
+              "not_found",
+              "no table 'nope'; it has events, metrics");
+          assertError(
+              get(client, "/v1/projects/acme/tables/nope", ACME_TOKEN),
+              404,
+              "not_found",
+              "no table 'nope'");
+          assertError(
+              get(client, "/v2/whatever", ACME_TOKEN),
+              404,
+              "not_found",
+              "No route GET /v2/whatever");
+        });
+  }
+
+  @Test
+  void unsupportedFormatsAre406() {
+    api(
+        (server, client) -> {
+          assertError(
+              get(client, ACME_EVENTS + "/rows", ACME_TOKEN, "application/xml"),
+              406,
+              "not_acceptable",
+              "application/xml");
+          assertError(
+              get(client, ACME_EVENTS + "/rows?format=parquet", ACME_TOKEN),
+              406,
+              "not_acceptable",
+              "'parquet'");
+          assertThat(
+                  get(
+                          client,
+                          ACME_EVENTS + "/rows?limit=1",
+                          ACME_TOKEN,
+                          "application/xml;q=0.9, */*;q=0.1")
+                      .code())
+              .isEqualTo(200);
+        });
+  }
+
+  @Test
+  void aMissingDataFileIs500WithoutAStackTrace() throws Exception {
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(Files.createTempDirectory("broken").toUri())
+            .open(true)
+            .build();
+    DeltaFixture.Table broken = DeltaFixture.of(config).table("p", EVENTS);
+    broken.append(new TestRows(EVENTS, 5).rowsWithDuplicates("p", BASE, 20, 10), true);
+    try (QueryRole brokenRole =
+        QueryRole.create(
+            config,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            (e, r, b, a, s) -> {})) {
+      brokenRole.tables().discover();
+      brokenRole.tables().pollAll();
+      org.apache.hadoop.fs.Path file =
+          new org.apache.hadoop.fs.Path(broken.path(), broken.liveFiles().get(0).path());
+      Files.delete(Path.of(file.toUri()));
+      JavalinTest.test(
+          HttpApi.create(brokenRole.service(), Optional.empty()),
+          (server, client) -> {
+            Response response = client.get("/v1/projects/p/tables/events/rows");
+            assertThat(response.code()).isEqualTo(500);
+            JsonNode body = ExpectedRows.parse(response.body().string());
+            assertThat(body.get("error").asText()).isEqualTo("internal");
+            assertThat(body.get("detail").asText()).contains("p/events").contains("log reference");
+            assertThat(response.body().string()).doesNotContain("\tat ");
+            assertError(client.get("/metrics"), 404, "not_found", "no Prometheus registry");
+          });
+    }
+  }
+
+  @Test
+  void aTableNotLoadedYetIs503AndNotReady() {
+    QueryConfig config = role.config();
+    try (QueryRole loading =
+        QueryRole.create(
+            config,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            (e, r, b, a, s) -> {})) {
+      loading.tables().discover();
+      JavalinTest.test(
+          HttpApi.create(loading.service(), Optional.empty()),
+          (server, client) -> {
+            assertError(
+                get(client, ACME_EVENTS + "/rows", ACME_TOKEN),
+                503,
+                "unavailable",
+                "still loading");
+            assertError(client.get("/ready"), 503, "unavailable", "acme/events");
+            JsonNode status =
+                ExpectedRows.parse(get(client, ACME_EVENTS, ACME_TOKEN).body().string());
+            assertThat(status.get("loaded").asBoolean()).isFalse();
+          });
+    }
+  }
+
+  @Test
+  void healthReadyAndMetricsAreOpen() {
+    api(
+        (server, client) -> {
+          assertThat(client.get("/health").code()).isEqualTo(200);
+          Response ready = client.get("/ready");
+          assertThat(ready.code()).isEqualTo(200);
+          assertThat(ExpectedRows.parse(ready.body().string()).get("tables").asInt()).isEqualTo(3);
+          get(client, ACME_EVENTS + "/rows?limit=10", ACME_TOKEN);
+          String metrics = client.get("/metrics").body().string();
+          assertThat(metrics)
+              .contains(
+                  "lakestream_query_requests_seconds_count{method=\"GET\",route=\"/v1/projects/{project}/tables/{table}/rows\",status=\"200\"}")
+              .contains("lakestream_query_rows_served_total{format=\"json\",table=\"events\"}")
+              .contains("lakestream_query_table_index_bytes{project=\"acme\",table=\"events\"}")
+              .contains(
+                  "lakestream_query_table_tail_lag_seconds{project=\"acme\",table=\"events\"}")
+              .contains("lakestream_query_tables ");
+        });
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesEveryRegisteredRoute() {
+    List<String> registered = new ArrayList<>();
+    JavalinTest.test(
+        HttpApi.create(role.service(), Optional.empty(), registered::add),
+        (server, client) -> {
+          JsonNode paths =
+              ExpectedRows.parse(client.get("/openapi.json").body().string()).get("paths");
+          assertThat(registered).hasSize(9);
+          for (String route : registered) {
+            String[] parts = route.split(" ", 2);
+            assertThat(paths.has(parts[1])).as(route).isTrue();
+            assertThat(paths.get(parts[1]).has(parts[0].toLowerCase(java.util.Locale.ROOT)))
+                .as(route)
+                .isTrue();
+          }
+          assertThat(paths.size()).isEqualTo(registered.size());
+        });
+  }
+
+  @Test
+  void registerProjectChecksTheBucketAndNeverEchoesOrStoresTheSecretInClear() throws Exception {
+    api(
+        (server, client) -> {
+          String body =
+              "{\"project_id\":\"initech\",\"bucket\":\"good-bucket\",\"access_key\":\"AK\",\"secret_key\":\"s3cr3t\",\"endpoint\":\"http://127.0.0.1:9000\",\"table_name\":\"events\"}";
+          Response created =
+              client.post(
+                  "/register_project",
+                  body,
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN));
+          assertThat(created.code()).isEqualTo(201);
+          String answer = created.body().string();
+          assertThat(answer).doesNotContain("s3cr3t");
+          JsonNode json = ExpectedRows.parse(answer);
+          assertThat(json.get("project_id").asText()).isEqualTo("initech");
+          assertThat(json.get("tables").toString()).isEqualTo("[\"events\"]");
+          String stored = Files.readString(dataDir.resolve("registrations.json"));
+          assertThat(stored).contains("initech").doesNotContain("s3cr3t");
+          assertThat(tables(get(client, "/list_tables", ADMIN_TOKEN))).contains("initech/events");
+
+          assertError(
+              client.post(
+                  "/register_project",
+                  body,
+                  r -> r.header("Authorization", "Bearer " + ACME_TOKEN)),
+              403,
+              "forbidden",
+              "admin token");
+          assertError(client.post("/register_project", body), 401, "unauthorized", "token");
+          assertError(
+              client.post(
+                  "/register_project",
+                  body.replace("s3cr3t", "wrong"),
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+              400,
+              "bad_request",
+              "access denied");
+          assertError(
+              client.post(
+                  "/register_project",
+                  "{nope",
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+              400,
+              "bad_request",
+              "not JSON");
+          assertError(
+              client.post(
+                  "/register_project",
+                  body.replace("\"bucket\":\"good-bucket\",", ""),
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+              400,
+              "bad_request",
+              "'bucket' is missing");
+          assertError(
+              client.post(
+                  "/register_project",
+                  body.replace("events", "nope"),
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+              400,
+              "bad_request",
+              "table_name 'nope'");
+        });
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
