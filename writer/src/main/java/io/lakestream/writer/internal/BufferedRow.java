@@ -1,0 +1,32 @@
+package io.lakestream.writer.internal;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A routed row waiting in a table buffer: its Avro bytes (decoded again when written, so the buffer
+ * holds little more than the serialized size), its primary key, and where it came from.
+ *
+ * @param value the Avro single-object encoded row
+ * @param key the primary key as a {@code long} ({@link PrimaryKeys})
+ * @param appId the source partition, {@code <source topic>-<partition>}: the Delta txn appId
+ * @param sourceOffset the offset of the source record the row was made from
+ * @param partition the routed partition the row was read from
+ * @param offset the routed record's offset
+ * @param arrivalNanos {@link System#nanoTime()} when the row was buffered
+ */
+public record BufferedRow(
+    byte[] value,
+    long key,
+    String appId,
+    long sourceOffset,
+    TopicPartition partition,
+    long offset,
+    long arrivalNanos) {
+  /** Bytes accounted per row beyond the value: the row object, its fields, the list slot. */
+  public static final int OVERHEAD_BYTES = 96;
+
+  /** What this row counts for in the memory cap. */
+  public long sizeBytes() {
+    return value.length + OVERHEAD_BYTES;
+  }
+}

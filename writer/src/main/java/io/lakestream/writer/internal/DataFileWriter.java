@@ -1,0 +1,205 @@
+package io.lakestream.writer.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.convert.AvroSchemas;
+import io.lakestream.writer.KeyModelEncoder;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * Writes one table's rows, already in primary key order, as one Parquet file laid out for key range
+ * reads: small pages (at most {@value #PAGE_ROW_LIMIT} rows), {@value #ROW_GROUP_BYTES}-byte row
+ * groups, the page index (column and offset indexes), three-level lists. Collects Delta statistics
+ * and the key model tags on the way.
+ */
+public final class DataFileWriter {
+  /** Rows per page at most, so a range read decodes little more than it returns. */
+  public static final int PAGE_ROW_LIMIT = 1_000;
+
+  /** Bytes per page at most. */
+  public static final int PAGE_BYTES = 64 * 1024;
+
+  /** Row group size: large enough for scans, small enough to bound the writer's memory. */
+  public static final int ROW_GROUP_BYTES = 32 * 1024 * 1024;
+
+  /**
+   * Tag holding the smallest key of the file, as a decimal {@code long} ({@link
+   * io.lakestream.index.KeyEncoding}).
+   */
+  public static final String MIN_KEY_TAG = "lakestream.key.min";
+
+  /**
+   * Tag holding the largest key of the file, as a decimal {@code long} ({@link
+   * io.lakestream.index.KeyEncoding}).
+   */
+  public static final String MAX_KEY_TAG = "lakestream.key.max";
+
+  private final TableDefinition table;
+  private final Schema rowSchema;
+  private final Configuration conf;
+  private final CompressionCodecName codec;
+  private final KeyModelEncoder keyModels;
+
+  public DataFileWriter(
+      TableDefinition table, Configuration conf, String compression, KeyModelEncoder keyModels) {
+    this.table = requireNonNull(table, "table is null");
+    this.rowSchema = AvroSchemas.rowSchema(table);
+    this.conf = new Configuration(conf);
+    this.conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
+    this.codec =
+        compression.equals("snappy") ? CompressionCodecName.SNAPPY : CompressionCodecName.ZSTD;
+    this.keyModels = requireNonNull(keyModels, "keyModels is null");
+  }
+
+  /** A fresh data file name, unique across writers. */
+  public String newFileName() {
+    return "part-00000-"
+        + UUID.randomUUID()
+        + "-c000."
+        + codec.name().toLowerCase(java.util.Locale.ROOT)
+        + ".parquet";
+  }
+
+  /**
+   * Writes the rows to {@code tableRoot/fileName}; never overwrites.
+   *
+   * @param rows the rows in key order, with the table's Avro row schema
+   * @param sortedKeys the rows' keys in the same order, at least one
+   * @throws IOException when storage fails; a partial file may remain (it is never referenced)
+   */
+  public DataFile write(
+      Path tableRoot, String fileName, Iterator<GenericRecord> rows, long[] sortedKeys)
+      throws IOException {
+    if (sortedKeys.length == 0) {
+      throw new IllegalArgumentException("a data file needs at least one row");
+    }
+    Path path = new Path(tableRoot, fileName);
+    CountingOutputFile output = new CountingOutputFile(HadoopOutputFile.fromPath(path, conf));
+    FileStatistics statistics = new FileStatistics(table);
+    try (ParquetWriter<GenericRecord> writer =
+        AvroParquetWriter.<GenericRecord>builder(output)
+            .withSchema(rowSchema)
+            .withDataModel(GenericData.get())
+            .withConf(conf)
+            .withWriteMode(ParquetFileWriter.Mode.CREATE)
+            .withCompressionCodec(codec)
+            .withRowGroupSize((long) ROW_GROUP_BYTES)
+            .withPageSize(PAGE_BYTES)
+            .withPageRowCountLimit(PAGE_ROW_LIMIT)
+            .withDictionaryEncoding(true)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+            .build()) {
+      while (rows.hasNext()) {
+        GenericRecord row = rows.next();
+        statistics.add(row);
+        writer.write(row);
+      }
+    }
+    if (statistics.numRecords() != sortedKeys.length) {
+      throw new IllegalStateException(
+          "wrote " + statistics.numRecords() + " rows but got " + sortedKeys.length + " keys");
+    }
+    Map<String, String> tags = new LinkedHashMap<>(keyModels.tags(sortedKeys));
+    tags.put(MIN_KEY_TAG, Long.toString(sortedKeys[0]));
+    tags.put(MAX_KEY_TAG, Long.toString(sortedKeys[sortedKeys.length - 1]));
+    return new DataFile(
+        fileName,
+        output.length(),
+        System.currentTimeMillis(),
+        statistics.numRecords(),
+        statistics.toJson(),
+        tags);
+  }
+
+  /** Remembers how many bytes the Parquet writer wrote, to skip a stat call after the upload. */
+  private static final class CountingOutputFile implements OutputFile {
+    private final OutputFile delegate;
+    private long length = -1;
+
+    CountingOutputFile(OutputFile delegate) {
+      this.delegate = delegate;
+    }
+
+    long length() {
+      if (length < 0) {
+        throw new IllegalStateException("the data file was not closed");
+      }
+      return length;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      return wrap(delegate.create(blockSizeHint));
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      return wrap(delegate.createOrOverwrite(blockSizeHint));
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return delegate.supportsBlockSize();
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return delegate.defaultBlockSize();
+    }
+
+    @Override
+    public String getPath() {
+      return delegate.getPath();
+    }
+
+    private PositionOutputStream wrap(PositionOutputStream out) {
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() throws IOException {
+          return out.getPos();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          long position = out.getPos();
+          out.close();
+          length = position;
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.lakestream.writer.internal;
+
+import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Sends routed records that cannot be written to {@code lakestream.dlq}: original key and value,
+ * original headers (so the source coordinates stay), plus the reason headers. A record without
+ * source headers gets the routed record's coordinates as its source.
+ *
+ * <p>Sends are asynchronous; {@link #flush()} says whether all sends since the last flush were
+ * acknowledged, and the writer commits the routed offsets only then.
+ */
+public final class DeadLetters {
+  private final Producer<byte[], byte[]> producer;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+  public DeadLetters(Producer<byte[], byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /** Sends {@code record} to the DLQ with the reason headers. */
+  public void send(
+      ConsumerRecord<byte[], byte[]> record, String reason, String message, Throwable error) {
+    Headers headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+    if (headers.lastHeader(RecordHeaders.SOURCE_TOPIC) == null) {
+      headers.add(RecordHeaders.SOURCE_TOPIC, utf8(record.topic()));
+      headers.add(RecordHeaders.SOURCE_PARTITION, utf8(Integer.toString(record.partition())));
+      headers.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
+    }
+    headers.add(RecordHeaders.DLQ_REASON, utf8(reason));
+    headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
+    headers.add(
+        RecordHeaders.DLQ_ERROR_CLASS,
+        utf8(error == null ? "io.lakestream.writer.RejectedRow" : error.getClass().getName()));
+    try {
+      producer.send(
+          new ProducerRecord<>(Topics.DEAD_LETTER, null, record.key(), record.value(), headers),
+          (metadata, exception) -> {
+            if (exception != null) {
+              failure.compareAndSet(null, exception);
+            }
+          });
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e); // e.g. no metadata for the DLQ topic within max.block.ms
+    }
+  }
+
+  /**
+   * Waits for every send so far.
+   *
+   * @return null when all were acknowledged, else the first failure (cleared)
+   */
+  public Exception flush() {
+    producer.flush();
+    return failure.getAndSet(null);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,295 @@
+package io.lakestream.writer.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.Topics;
+import io.lakestream.schema.convert.AvroSchemas;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Reads routed records ({@code lakestream.rows.<table>}: key = project id, value = Avro
+ * single-object encoded row, headers = source coordinates) into buffered rows, or says why a record
+ * cannot be written (then it goes to the DLQ).
+ *
+ * <p>A record without any source header is its own source: its appId is the routed partition and
+ * its source offset the routed offset, so exactly-once still holds for rows produced straight to a
+ * routed topic.
+ */
+public final class RoutedRows {
+  /** DLQ reason: the routed topic names a table this writer does not know. */
+  public static final String UNKNOWN_TABLE = "unknown_table";
+
+  /** DLQ reason: the value is not the table's Avro row (bad bytes or unknown writer schema). */
+  public static final String UNDECODABLE = "undecodable";
+
+  /** DLQ reason: the project id is missing, differs between key and row, or is not a safe name. */
+  public static final String INVALID_PROJECT = "invalid_project";
+
+  /** DLQ reason: the source headers are partly missing or not decimal numbers. */
+  public static final String INVALID_HEADERS = "invalid_source_headers";
+
+  /** DLQ reason: the row violates the table schema (e.g. a primary key of the wrong type). */
+  public static final String SCHEMA_VIOLATION = "schema_violation";
+
+  private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+
+  private final Map<String, TableDefinition> tables;
+  private final Map<String, RowCodec> codecs = new HashMap<>();
+  private BinaryDecoder binaryDecoder;
+
+  public RoutedRows(Map<String, TableDefinition> tables) {
+    this.tables = Map.copyOf(requireNonNull(tables, "tables is null"));
+  }
+
+  /** What a routed record is. */
+  public sealed interface Parsed permits Row, Rejected {}
+
+  /** A row to buffer for {@code table}. */
+  public record Row(TableKey table, TableDefinition definition, BufferedRow row)
+      implements Parsed {}
+
+  /** A record that cannot be written: the DLQ reason code, a sentence, and the error if any. */
+  public record Rejected(String reason, String message, Throwable error) implements Parsed {}
+
+  /**
+   * Where a routed record comes from, or null when its source headers are invalid.
+   *
+   * @return {@code appId} and offset of the source record
+   */
+  public Source source(ConsumerRecord<byte[], byte[]> record) {
+    byte[] topic = null;
+    byte[] partition = null;
+    byte[] offset = null;
+    for (Header header : record.headers()) {
+      switch (header.key()) {
+        case RecordHeaders.SOURCE_TOPIC -> topic = header.value();
+        case RecordHeaders.SOURCE_PARTITION -> partition = header.value();
+        case RecordHeaders.SOURCE_OFFSET -> offset = header.value();
+        default -> {}
+      }
+    }
+    if (topic == null && partition == null && offset == null) {
+      return new Source(appId(record.topic(), record.partition()), record.offset());
+    }
+    if (topic == null || partition == null || offset == null || topic.length == 0) {
+      return null;
+    }
+    long p = parseDecimal(partition);
+    long o = parseDecimal(offset);
+    if (p < 0 || p > Integer.MAX_VALUE || o < 0) {
+      return null;
+    }
+    return new Source(appId(topicName(topic), (int) p), o);
+  }
+
+  /** ASCII decimal digits → value; -1 when empty, not digits, or too long. */
+  static long parseDecimal(byte[] digits) {
+    if (digits.length == 0 || digits.length > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (byte digit : digits) {
+      if (digit < '0' || digit > '9') {
+        return -1;
+      }
+      value = value * 10 + (digit - '0');
+    }
+    return value;
+  }
+
+  // Source topics and partitions are few: reuse their strings instead of building one per row.
+  private final Map<ByteBuffer, String> topicNames = new HashMap<>();
+  private final Map<String, Map<Integer, String>> appIds = new HashMap<>();
+
+  private String topicName(byte[] bytes) {
+    String name = topicNames.get(ByteBuffer.wrap(bytes));
+    if (name == null) {
+      name = new String(bytes, StandardCharsets.UTF_8);
+      if (topicNames.size() < 10_000) {
+        topicNames.put(ByteBuffer.wrap(bytes.clone()), name);
+      }
+    }
+    return name;
+  }
+
+  private String appId(String topic, int partition) {
+    Map<Integer, String> byPartition = appIds.computeIfAbsent(topic, t -> new HashMap<>());
+    String appId = byPartition.get(partition);
+    if (appId == null) {
+      appId = topic + "-" + partition;
+      if (appIds.size() < 10_000) {
+        byPartition.put(partition, appId);
+      }
+    }
+    return appId;
+  }
+
+  /** A source partition ({@code <topic>-<partition>}) and an offset in it. */
+  public record Source(String appId, long offset) {}
+
+  /** Parses one routed record. */
+  public Parsed parse(ConsumerRecord<byte[], byte[]> record, Source source, long nowNanos) {
+    String tableName = Topics.tableOfRows(record.topic());
+    TableDefinition table = tableName == null ? null : tables.get(tableName);
+    if (table == null) {
+      return new Rejected(
+          UNKNOWN_TABLE,
+          "Topic "
+              + record.topic()
+              + " names table '"
+              + tableName
+              + "', which this writer does"
+              + " not know. Register the table and restart the writer, then replay the DLQ.",
+          null);
+    }
+    if (source == null) {
+      return new Rejected(
+          INVALID_HEADERS,
+          "The source headers ("
+              + RecordHeaders.SOURCE_TOPIC
+              + ", "
+              + RecordHeaders.SOURCE_PARTITION
+              + ", "
+              + RecordHeaders.SOURCE_OFFSET
+              + ") must be all present with decimal partition and offset, or all absent.",
+          null);
+    }
+    if (record.value() == null) {
+      return new Rejected(UNDECODABLE, "The record has no value (a tombstone).", null);
+    }
+    GenericRecord row;
+    try {
+      row = decode(table, record.value(), null);
+    } catch (IOException | RuntimeException e) {
+      return new Rejected(
+          UNDECODABLE,
+          "The value is not a "
+              + table.name()
+              + " row in Avro single-object encoding: "
+              + e.getMessage(),
+          e);
+    }
+    Object projectValue = row.get(TableDefinition.PROJECT_COLUMN);
+    String project = projectValue == null ? null : projectValue.toString();
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (project == null || !isValidProject(project)) {
+      return new Rejected(
+          INVALID_PROJECT,
+          "Project id '"
+              + project
+              + "' is not a valid project id (letters, digits, '_', '.',"
+              + " '-', at most 128 characters).",
+          null);
+    }
+    if (key != null && !key.equals(project)) {
+      return new Rejected(
+          INVALID_PROJECT,
+          "The record key '" + key + "' differs from the row's project_id '" + project + "'.",
+          null);
+    }
+    long primaryKey;
+    try {
+      Object value = row.get(table.primaryKey());
+      if (value == null) {
+        throw new IllegalArgumentException("the primary key is null");
+      }
+      primaryKey = PrimaryKeys.encode(table.primaryKeyColumn().type(), value);
+    } catch (RuntimeException e) {
+      return new Rejected(
+          SCHEMA_VIOLATION,
+          "Primary key '" + table.primaryKey() + "' cannot be read: " + e.getMessage(),
+          e);
+    }
+    BufferedRow buffered =
+        new BufferedRow(
+            record.value(),
+            primaryKey,
+            source.appId(),
+            source.offset(),
+            new TopicPartition(record.topic(), record.partition()),
+            record.offset(),
+            nowNanos);
+    return new Row(new TableKey(project, table.name()), table, buffered);
+  }
+
+  /**
+   * Decodes a value: Avro single-object encoding of the table's row schema. The common case (the
+   * table's own schema fingerprint) is read straight from the array; anything else goes through
+   * Avro's {@link BinaryMessageDecoder}, which explains what is wrong.
+   *
+   * @throws IOException when the bytes are not a row of the table
+   */
+  public GenericRecord decode(TableDefinition table, byte[] value, GenericRecord reuse)
+      throws IOException {
+    RowCodec codec = codecs.computeIfAbsent(table.name(), name -> RowCodec.of(table));
+    if (codec.matches(value)) {
+      binaryDecoder =
+          DecoderFactory.get()
+              .binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, binaryDecoder);
+      return codec.reader.read(reuse, binaryDecoder);
+    }
+    return codec.messageDecoder.decode(value, reuse);
+  }
+
+  /** Single-object encoding: 0xC3 0x01, then the schema's 64-bit fingerprint, little-endian. */
+  private static final int HEADER_LENGTH = 10;
+
+  private record RowCodec(
+      byte[] header,
+      GenericDatumReader<GenericRecord> reader,
+      BinaryMessageDecoder<GenericRecord> messageDecoder) {
+    static RowCodec of(TableDefinition table) {
+      Schema schema = AvroSchemas.rowSchema(table);
+      long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+      byte[] header =
+          ByteBuffer.allocate(HEADER_LENGTH)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .put((byte) 0xC3)
+              .put((byte) 0x01)
+              .putLong(fingerprint)
+              .array();
+      return new RowCodec(
+          header,
+          new GenericDatumReader<>(schema, schema, GenericData.get()),
+          new BinaryMessageDecoder<>(GenericData.get(), schema));
+    }
+
+    boolean matches(byte[] value) {
+      return value.length > HEADER_LENGTH
+          && Arrays.equals(value, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH);
+    }
+  }
+
+  private final java.util.Set<String> validProjects = new java.util.HashSet<>();
+
+  private boolean isValidProject(String project) {
+    if (validProjects.contains(project)) {
+      return true;
+    }
+    boolean valid = PROJECT_ID.matcher(project).matches();
+    if (valid && validProjects.size() < 100_000) {
+      validProjects.add(project);
+    }
+    return valid;
+  }
+}

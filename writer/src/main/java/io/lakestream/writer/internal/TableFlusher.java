@@ -1,0 +1,292 @@
+package io.lakestream.writer.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.writer.CrashPoint;
+import io.lakestream.writer.FaultInjector;
+import io.lakestream.writer.KeyModelEncoder;
+import io.lakestream.writer.WriterErrors;
+import io.lakestream.writer.WriterException;
+import io.lakestream.writer.internal.DeltaTables.CommitOutcome;
+import io.lakestream.writer.internal.DeltaTables.Committed;
+import io.lakestream.writer.internal.DeltaTables.Conflict;
+import io.lakestream.writer.internal.DeltaTables.SourceRange;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Predicate;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a table buffer's complete rows as one Parquet file and one Delta commit, exactly once.
+ *
+ * <p>The protocol (DESIGN §5): rows whose source offset is at or below the table's watermark for
+ * their source partition are dropped; the rest are sorted by primary key (stable), written as one
+ * file and committed with one {@code txn} per source partition (version = highest source offset).
+ * If the commit finds that another writer got there first, the watermarks are re-read, what is
+ * already in the table is dropped, and the rest is written again. Watermarks are read once per
+ * table after each assignment and then kept in memory.
+ *
+ * <p>Not thread-safe: the writer loop owns it.
+ */
+public final class TableFlusher {
+  private static final Logger log = LoggerFactory.getLogger(TableFlusher.class);
+  private static final int MAX_CONFLICT_RETRIES = 10;
+
+  private final Warehouse warehouse;
+  private final DeltaTables deltaTables;
+  private final RoutedRows routedRows;
+  private final String compression;
+  private final KeyModelEncoder keyModels;
+  private final FaultInjector faults;
+  private final WriterMetrics metrics;
+  private final Map<TableKey, TableState> states = new HashMap<>();
+  private final Map<String, DataFileWriter> fileWriters = new HashMap<>();
+
+  public TableFlusher(
+      Warehouse warehouse,
+      DeltaTables deltaTables,
+      RoutedRows routedRows,
+      String compression,
+      KeyModelEncoder keyModels,
+      FaultInjector faults,
+      WriterMetrics metrics) {
+    this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.deltaTables = requireNonNull(deltaTables, "deltaTables is null");
+    this.routedRows = requireNonNull(routedRows, "routedRows is null");
+    this.compression = requireNonNull(compression, "compression is null");
+    this.keyModels = requireNonNull(keyModels, "keyModels is null");
+    this.faults = requireNonNull(faults, "faults is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+  }
+
+  /** What a flush did. */
+  public record FlushResult(long rowsWritten, long rowsSkipped, long version) {}
+
+  /**
+   * Whether a row is already in its table, by the watermark in memory. Reads the watermark from the
+   * log the first time a (table, source partition) is seen after {@link #forgetWatermarks}.
+   *
+   * @return false as well when the watermark cannot be read now (the flush checks again)
+   */
+  public boolean alreadyWritten(TableKey key, TableDefinition definition, BufferedRow row) {
+    try {
+      return row.sourceOffset() <= state(key, definition).watermark(row.appId());
+    } catch (WriterException e) {
+      log.debug("Cannot read the watermark of {} yet: {}", key, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Forgets every watermark, so each is read again from its table (after an assignment). */
+  public void forgetWatermarks() {
+    for (TableState state : states.values()) {
+      state.table.refresh();
+      state.watermarks.clear();
+    }
+  }
+
+  /**
+   * Writes and commits the rows of {@code buffer} that {@code complete} accepts, removing them from
+   * the buffer once they are in the table (or found to be there already). Rows of one source record
+   * are all complete or all not, so a source record is never split across commits.
+   *
+   * @throws WriterException when storage fails; the rows stay buffered and a retry is safe
+   */
+  public FlushResult flush(TableBuffer buffer, Predicate<BufferedRow> complete) {
+    List<BufferedRow> batch = buffer.rows(complete);
+    if (batch.isEmpty()) {
+      return new FlushResult(0, 0, -1);
+    }
+    TableKey key = buffer.key();
+    TableState state = state(key, buffer.definition());
+    DataFile file = null;
+    int fileRows = 0;
+    boolean outcomeUnknown = false;
+    try {
+      for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+        List<BufferedRow> rows = new ArrayList<>(batch.size());
+        for (BufferedRow row : batch) {
+          if (row.sourceOffset() > state.watermark(row.appId())) {
+            rows.add(row);
+          }
+        }
+        long skipped = batch.size() - rows.size();
+        if (rows.isEmpty()) {
+          buffer.remove(batch);
+          metrics.rowsSkipped(key.table(), skipped);
+          return new FlushResult(0, skipped, -1);
+        }
+        if (file != null && fileRows != rows.size()) {
+          deleteQuietly(state, file); // some rows are in the table now: write the rest again
+          file = null;
+        }
+        if (file == null) {
+          file = writeDataFile(state, rows);
+          fileRows = rows.size();
+          faults.at(CrashPoint.AFTER_DATA_FILE_WRITTEN, key.project(), key.table());
+        }
+        Map<String, SourceRange> sources = new LinkedHashMap<>();
+        for (BufferedRow row : rows) {
+          sources.merge(
+              row.appId(),
+              new SourceRange(row.sourceOffset(), row.sourceOffset()),
+              (a, b) -> a.include(b.first()));
+        }
+        long started = System.nanoTime();
+        outcomeUnknown = true;
+        CommitOutcome outcome = state.table.commit(List.of(file), sources);
+        outcomeUnknown = false;
+        if (outcome instanceof Committed committed) {
+          metrics.committed(
+              key.table(), System.nanoTime() - started, rows.size(), file.sizeBytes());
+          metrics.rowsSkipped(key.table(), skipped);
+          sources.forEach((appId, range) -> state.watermarks.put(appId, range.last()));
+          file = null; // referenced by the table now
+          faults.at(CrashPoint.AFTER_DELTA_COMMIT, key.project(), key.table());
+          buffer.remove(batch);
+          return new FlushResult(rows.size(), skipped, committed.version());
+        }
+        Conflict conflict = (Conflict) outcome;
+        metrics.conflict(key.table());
+        log.info(
+            "Another writer committed to {} ({}); dropping what it wrote and retrying",
+            state.table.path(),
+            conflict.reason());
+        conflict
+            .versions()
+            .forEach((appId, version) -> state.watermarks.merge(appId, version, Math::max));
+      }
+    } catch (RuntimeException e) {
+      // After a commit whose outcome is unknown the file may be in the table: keep it.
+      if (file != null && !outcomeUnknown) {
+        deleteQuietly(state, file);
+      }
+      throw e;
+    }
+    if (file != null) {
+      deleteQuietly(state, file);
+    }
+    throw new WriterException(
+        "Cannot commit to Delta table "
+            + state.table.path()
+            + ": it changed under "
+            + MAX_CONFLICT_RETRIES
+            + " attempts in a row. The rows stay buffered and the flush is retried.");
+  }
+
+  private DataFile writeDataFile(TableState state, List<BufferedRow> rows) {
+    TableDefinition definition = state.table.definition();
+    Integer[] order = new Integer[rows.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(rows.get(a).key(), rows.get(b).key())); // stable
+    long[] keys = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      keys[i] = rows.get(order[i]).key();
+    }
+    DataFileWriter writer =
+        fileWriters.computeIfAbsent(
+            definition.name(),
+            name -> new DataFileWriter(definition, warehouse.hadoopConf(), compression, keyModels));
+    String fileName = writer.newFileName();
+    Path tableRoot = new Path(state.table.path());
+    try {
+      return writer.write(tableRoot, fileName, new DecodingIterator(definition, rows, order), keys);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(state, fileName);
+      throw WriterErrors.dataFileFailure(
+          state.table.project(), definition.name(), new Path(tableRoot, fileName).toString(), e);
+    }
+  }
+
+  private void deleteQuietly(TableState state, DataFile file) {
+    deleteQuietly(state, file.path());
+  }
+
+  private void deleteQuietly(TableState state, String fileName) {
+    Path path = new Path(new Path(state.table.path()), fileName);
+    try {
+      FileSystem fs = path.getFileSystem(warehouse.hadoopConf());
+      fs.delete(path, false);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot delete unreferenced data file {}: {}", path, e.getMessage());
+    }
+  }
+
+  private TableState state(TableKey key, TableDefinition definition) {
+    TableState state = states.get(key);
+    if (state == null) {
+      state = new TableState(deltaTables.open(key.project(), definition));
+      states.put(key, state);
+    }
+    return state;
+  }
+
+  /** Forgets a table entirely (its buffer is gone and it may move to another writer). */
+  public void forget(TableKey key) {
+    states.remove(key);
+  }
+
+  private static final class TableState {
+    final DeltaTables.Table table;
+    final Map<String, Long> watermarks = new HashMap<>();
+
+    TableState(DeltaTables.Table table) {
+      this.table = table;
+    }
+
+    long watermark(String appId) {
+      Long known = watermarks.get(appId);
+      if (known == null) {
+        known = table.transactionVersion(appId);
+        watermarks.put(appId, known);
+      }
+      return known;
+    }
+  }
+
+  /** Decodes the buffered rows in key order. */
+  private final class DecodingIterator implements Iterator<GenericRecord> {
+    private final TableDefinition definition;
+    private final List<BufferedRow> rows;
+    private final Integer[] order;
+    private int next;
+
+    DecodingIterator(TableDefinition definition, List<BufferedRow> rows, Integer[] order) {
+      this.definition = definition;
+      this.rows = rows;
+      this.order = order;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next < order.length;
+    }
+
+    @Override
+    public GenericRecord next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      try {
+        // A fresh record per row: Parquet may keep references to string bytes (dictionaries).
+        return routedRows.decode(definition, rows.get(order[next++]).value(), null);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+}

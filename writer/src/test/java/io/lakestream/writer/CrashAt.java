@@ -1,0 +1,31 @@
+package io.lakestream.writer;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A fault injector that "kills" the writer the n-th time it reaches a crash point. */
+final class CrashAt implements FaultInjector {
+  /** What the injector throws: an Error, so the writer stops as if killed. */
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedCrash(String message) {
+      super(message);
+    }
+  }
+
+  private final CrashPoint point;
+  private final int nth;
+  private final AtomicInteger reached = new AtomicInteger();
+
+  CrashAt(CrashPoint point, int nth) {
+    this.point = point;
+    this.nth = nth;
+  }
+
+  @Override
+  public void at(CrashPoint reachedPoint, String project, String table) {
+    if (reachedPoint == point && reached.incrementAndGet() == nth) {
+      throw new SimulatedCrash("simulated crash at " + point + " (" + project + "/" + table + ")");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.lakestream.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WriterConfigTest {
+  @Test
+  void devDefaultsFlushWithinASecondAndProductionDefaultsMakeLargeFiles() {
+    WriterConfig dev = WriterConfig.devDefaults("localhost:9092", URI.create("file:///tmp/lake"));
+    WriterConfig production =
+        WriterConfig.productionDefaults("kafka:9092", URI.create("s3://bucket/prefix"));
+
+    assertThat(dev.flushAge()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(dev.groupId()).isEqualTo("lakestream-writer");
+    assertThat(dev.tables()).containsKeys("otel_logs_and_spans", "metrics", "events");
+    assertThat(production.flushBytes()).isEqualTo(128L << 20);
+    assertThat(production.flushAge()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(production.checkpointInterval()).isEqualTo(10);
+    assertThat(production.warehouseOnS3()).isTrue();
+  }
+
+  @Test
+  void parsesAPlainPathAsALocalWarehouse() {
+    WriterConfig config =
+        WriterConfig.builder().bootstrapServers("k:9092").warehouse("/no/such/lake").build();
+
+    assertThat(config.warehouse()).isEqualTo(URI.create("file:///no/such/lake"));
+  }
+
+  @Test
+  void rejectsWhatCannotWork() {
+    assertThatThrownBy(
+            () ->
+                WriterConfig.builder()
+                    .bootstrapServers("k:9092")
+                    .warehouse(URI.create("hdfs://nn/lake"))
+                    .build())
+        .isInstanceOf(WriterException.class)
+        .hasMessage(
+            "Cannot write to warehouse hdfs://nn/lake: scheme 'hdfs' is not supported. Use"
+                + " file:///absolute/path or s3://bucket/prefix.");
+    assertThatThrownBy(
+            () ->
+                WriterConfig.builder()
+                    .bootstrapServers("k:9092")
+                    .warehouse("/tmp/lake")
+                    .flushBytes(2L << 30)
+                    .build())
+        .isInstanceOf(WriterException.class)
+        .hasMessageStartingWith("Invalid writer configuration 'memoryCapBytes': must be at least");
+  }
+
+  @Test
+  void neverShowsTheSecretKey() {
+    S3Settings s3 = S3Settings.compatible("http://127.0.0.1:9000", "us-east-1", "id", "hunter2");
+
+    assertThat(s3.toString()).doesNotContain("hunter2").contains("****");
+    assertThat(
+            WriterConfig.builder()
+                .bootstrapServers("k:9092")
+                .warehouse("/tmp/x")
+                .s3(s3)
+                .build()
+                .toString())
+        .doesNotContain("hunter2");
+  }
+}
