@@ -53,7 +53,7 @@ final class DevRuntime implements AutoCloseable {
   private EmbeddedKafka kafka;
   private IngestRole ingest;
   private WriterRole writer;
-  private QueryRole query;
+  private QueryCommand.QueryRuntime query;
   private DemoProducer demo;
   private EmbeddedS3 s3;
   private Path warehouse;
@@ -145,7 +145,7 @@ final class DevRuntime implements AutoCloseable {
   }
 
   QueryRole query() {
-    return query;
+    return query.role();
   }
 
   PrometheusMeterRegistry registry() {
@@ -192,7 +192,7 @@ final class DevRuntime implements AutoCloseable {
         "  Writer                 lakestream.rows.<table> → "
             + writer.config().warehouse()
             + "projects/<project>/<table>/ (Delta)");
-    String url = "http://localhost:" + query.port();
+    String url = "http://localhost:" + query.role().port();
     out.println("  Query API              " + url + "  (open: no tokens in dev)");
     if (demo != null) {
       out.println(

@@ -1,10 +1,13 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.CatalogException;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.query.QueryConfig;
 import io.lakestream.query.QueryRole;
+import io.lakestream.sql.KafkaRowSink;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -39,7 +42,8 @@ final class QueryCommand implements Callable<Integer> {
     Configuration configuration = config.resolve(flags, RoleDefaults.of("query"));
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      QueryRole role = runner.add(start(configuration, registry));
+      QueryRuntime runtime = runner.add(start(configuration, registry));
+      QueryRole role = runtime.role();
       System.out.println(
           "Lakestream query sidecar is serving http://localhost:"
               + role.port()
@@ -50,8 +54,44 @@ final class QueryCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Starts the sidecar with the configuration's query settings. */
-  static QueryRole start(Configuration config, PrometheusMeterRegistry registry) {
+  /** The sidecar with the catalog it follows and the producer its SQL INSERTs use. */
+  record QueryRuntime(QueryRole role, Catalog catalog, KafkaRowSink sink) implements AutoCloseable {
+    @Override
+    public void close() {
+      role.close();
+      sink.close();
+      catalog.close();
+    }
+  }
+
+  /**
+   * Starts the sidecar with the configuration's query settings, following the catalog on the Kafka
+   * cluster (table types created at run time are served at once; SQL INSERTs go to the ingest
+   * topics).
+   */
+  static QueryRuntime start(Configuration config, PrometheusMeterRegistry registry) {
+    String bootstrap = config.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    Catalog catalog;
+    try {
+      catalog = Catalog.start(bootstrap, Tables.load(config));
+    } catch (CatalogException e) {
+      throw new CliException(
+          e.getMessage()
+              + ". The query API follows the catalog on Kafka: set kafka.bootstrap.servers.",
+          e);
+    }
+    KafkaRowSink sink = new KafkaRowSink(bootstrap);
+    try {
+      return new QueryRuntime(queryRole(config, registry, catalog, sink), catalog, sink);
+    } catch (RuntimeException e) {
+      sink.close();
+      catalog.close();
+      throw e;
+    }
+  }
+
+  private static QueryRole queryRole(
+      Configuration config, PrometheusMeterRegistry registry, Catalog catalog, KafkaRowSink sink) {
     QueryConfig.Builder builder =
         QueryConfig.builder()
             .warehouse(Warehouses.warehouse(config))
@@ -74,7 +114,7 @@ final class QueryCommand implements Callable<Integer> {
     config.optional(Settings.QUERY_ADMIN_TOKEN).ifPresent(builder::adminToken);
     config.optional(Settings.QUERY_ENCRYPTION_KEY).ifPresent(builder::encryptionKey);
     try {
-      return QueryRole.start(builder.build(), registry);
+      return QueryRole.start(builder.build(), registry, catalog, sink);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }

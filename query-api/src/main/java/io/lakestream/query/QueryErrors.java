@@ -190,4 +190,32 @@ public final class QueryErrors {
     return new QueryException(
         Kind.BAD_REQUEST, "Invalid query configuration '" + setting + "': " + fix + ".", null);
   }
+
+  /** A SQL statement that cannot run as written; the message says why. */
+  public static QueryException badSql(String message) {
+    return new QueryException(Kind.BAD_REQUEST, message, null);
+  }
+
+  /** A table definition that is not valid; the message names the column and the fix. */
+  public static QueryException badTableDefinition(String message) {
+    return new QueryException(Kind.BAD_REQUEST, message, null);
+  }
+
+  /** A catalog failure, with the status its kind calls for. */
+  public static QueryException catalog(io.lakestream.catalog.CatalogException e) {
+    Kind kind =
+        switch (e.kind()) {
+          case INVALID -> Kind.BAD_REQUEST;
+          case NOT_FOUND -> Kind.NOT_FOUND;
+          case CONFLICT -> Kind.CONFLICT;
+          case UNAVAILABLE -> Kind.UNAVAILABLE;
+        };
+    return new QueryException(kind, e.getMessage(), e);
+  }
+
+  /** No table type of that name in the catalog. */
+  public static QueryException unknownTableType(String name) {
+    return new QueryException(
+        Kind.NOT_FOUND, "There is no table type '" + name + "'. GET /v1/tables lists them.", null);
+  }
 }

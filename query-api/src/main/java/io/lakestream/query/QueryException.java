@@ -20,6 +20,8 @@ public final class QueryException extends RuntimeException {
     FORBIDDEN("forbidden"),
     /** The project, table or key does not exist. */
     NOT_FOUND("not_found"),
+    /** The resource exists already, or cannot be changed (a built-in table type). */
+    CONFLICT("conflict"),
     /** None of the accepted response formats is supported. */
     NOT_ACCEPTABLE("not_acceptable"),
     /** The index is not ready, or a dependency (storage) is unavailable. */

@@ -3,6 +3,7 @@ package io.lakestream.query;
 import static java.util.Objects.requireNonNull;
 
 import io.javalin.Javalin;
+import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
 import io.lakestream.query.internal.FileRegistrationStore;
 import io.lakestream.query.internal.HadoopStorage;
@@ -80,7 +81,16 @@ public final class QueryRole implements AutoCloseable {
    * @throws RuntimeException when the HTTP port cannot be bound (nothing is left running)
    */
   public static QueryRole start(QueryConfig config, MeterRegistry registry) {
-    QueryRole role = create(config, registry, new S3BucketValidator());
+    return start(config, registry, Catalog.inMemory(config.tables()), NO_INSERTS);
+  }
+
+  /**
+   * Starts the role with a shared catalog (table types created at run time are served as soon as
+   * the catalog has them) and a sink for rows that SQL {@code INSERT}s.
+   */
+  public static QueryRole start(
+      QueryConfig config, MeterRegistry registry, Catalog catalog, io.lakestream.sql.RowSink sink) {
+    QueryRole role = create(config, registry, new S3BucketValidator(), catalog, sink);
     try {
       role.app.start(config.httpHost(), config.httpPort());
       role.started = true;
@@ -98,8 +108,26 @@ public final class QueryRole implements AutoCloseable {
     }
   }
 
+  /** A sink for a role without Kafka: INSERT is refused with the reason. */
+  static final io.lakestream.sql.RowSink NO_INSERTS =
+      (table, rows) -> {
+        throw QueryErrors.badSql(
+            "INSERT needs the Kafka broker: this query API runs without one (start it with"
+                + " kafka.bootstrap.servers, as `lakestream query` and `lakestream dev` do).");
+      };
+
   /** Builds every part without starting the HTTP server or the tailers. */
   static QueryRole create(QueryConfig config, MeterRegistry registry, BucketValidator validator) {
+    return create(config, registry, validator, Catalog.inMemory(config.tables()), NO_INSERTS);
+  }
+
+  /** Builds every part without starting the HTTP server or the tailers. */
+  static QueryRole create(
+      QueryConfig config,
+      MeterRegistry registry,
+      BucketValidator validator,
+      Catalog catalog,
+      io.lakestream.sql.RowSink sink) {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
     Clock clock = Clock.systemUTC();
@@ -125,7 +153,7 @@ public final class QueryRole implements AutoCloseable {
         new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
     TableRegistry tables =
         new TableRegistry(
-            config.tables(),
+            catalog::table,
             List.of(
                 new WarehouseTableSource(storage.root(), storage.conf()),
                 new RegisteredTableSource(projects, storage.conf())),
@@ -147,6 +175,7 @@ public final class QueryRole implements AutoCloseable {
     QueryService service =
         new QueryService(
             config, tables, new RangeReader(files), access, projects, allocator, metrics, clock);
+    service.attach(new SqlService(catalog, service, sink));
     Javalin app = HttpApi.create(service, prometheus(registry));
     return new QueryRole(config, executor, files, tables, allocator, service, app);
   }

@@ -57,6 +57,31 @@ public final class QueryService {
     return tables;
   }
 
+  private volatile SqlService sql;
+
+  /** Connects the SQL service, which reads through this one; once, at start-up. */
+  void attach(SqlService sql) {
+    this.sql = sql;
+  }
+
+  /** SQL and run-time table types. */
+  public SqlService sql() {
+    if (sql == null) {
+      throw new IllegalStateException("no SQL service attached");
+    }
+    return sql;
+  }
+
+  /** Who may read what. */
+  public AccessPolicy access() {
+    return access;
+  }
+
+  /** The range reader behind every read. */
+  public RangeReader reader() {
+    return reader;
+  }
+
   /** The current time, milliseconds since the epoch. */
   public long nowMillis() {
     return clock.millis();

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class TableRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TableRegistry.class);
 
-  private final Map<String, TableDefinition> definitions;
+  private final Function<String, Optional<TableDefinition>> definitions;
   private final List<TableSource> sources;
   private final DeltaLogReader logs;
   private final FileIndexer indexer;
@@ -56,14 +57,14 @@ public final class TableRegistry implements AutoCloseable {
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
   TableRegistry(
-      Map<String, TableDefinition> definitions,
+      Function<String, Optional<TableDefinition>> definitions,
       List<TableSource> sources,
       DeltaLogReader logs,
       ParquetFiles files,
       ScheduledExecutorService executor,
       Duration pollInterval,
       Clock clock) {
-    this.definitions = Map.copyOf(definitions);
+    this.definitions = requireNonNull(definitions, "definitions is null");
     this.sources = List.copyOf(sources);
     this.logs = requireNonNull(logs, "logs is null");
     this.files = requireNonNull(files, "files is null");
@@ -107,7 +108,7 @@ public final class TableRegistry implements AutoCloseable {
     for (TableSource source : sources) {
       for (TableLocation location : source.discover()) {
         String type = location.id().table();
-        TableDefinition definition = definitions.get(type);
+        TableDefinition definition = definitions.apply(type).orElse(null);
         if (definition == null) {
           if (skippedTableTypes.add(type)) {
             log.warn(

@@ -52,6 +52,7 @@ final class ErrorResponses {
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
       case NOT_ACCEPTABLE -> 406;
       case UNAVAILABLE -> 503;
       case INTERNAL -> 500;

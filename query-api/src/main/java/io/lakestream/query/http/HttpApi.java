@@ -23,6 +23,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <tr><td>GET /v1/projects/{project}/tables/{table}</td><td>table status</td></tr>
  *   <tr><td>GET /list_tables</td><td>tables the token may read</td></tr>
  *   <tr><td>POST /register_project</td><td>register a project's bucket (admin)</td></tr>
+ *   <tr><td>POST /v1/sql</td><td>a SQL statement</td></tr>
+ *   <tr><td>POST, GET /v1/tables; GET, DELETE /v1/tables/{name}</td><td>table types</td></tr>
  *   <tr><td>GET /health, /ready, /metrics, /openapi.json</td><td>operations</td></tr>
  * </table>
  */
@@ -41,6 +43,7 @@ public final class HttpApi {
     TablesRoutes tables = new TablesRoutes(service);
     ProjectsRoutes projects = new ProjectsRoutes(service);
     OperationsRoutes operations = new OperationsRoutes(service, prometheus);
+    SqlRoutes sql = new SqlRoutes(service, service.sql());
     List<Route> routes = new ArrayList<>();
     routes.add(
         new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}/rows", rows::range));
@@ -50,6 +53,11 @@ public final class HttpApi {
     routes.add(new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}", tables::status));
     routes.add(new Route(HandlerType.GET, "/list_tables", tables::list));
     routes.add(new Route(HandlerType.POST, "/register_project", projects::register));
+    routes.add(new Route(HandlerType.POST, "/v1/sql", sql::execute));
+    routes.add(new Route(HandlerType.POST, "/v1/tables", sql::create));
+    routes.add(new Route(HandlerType.GET, "/v1/tables", sql::list));
+    routes.add(new Route(HandlerType.GET, "/v1/tables/{name}", sql::get));
+    routes.add(new Route(HandlerType.DELETE, "/v1/tables/{name}", sql::drop));
     routes.add(new Route(HandlerType.GET, "/health", operations::health));
     routes.add(new Route(HandlerType.GET, "/ready", operations::ready));
     routes.add(new Route(HandlerType.GET, "/metrics", operations::metrics));
@@ -90,7 +98,9 @@ public final class HttpApi {
           config.events.handlerAdded(
               meta -> {
                 HandlerType method = meta.getHttpMethod();
-                if (method.equals(HandlerType.GET) || method.equals(HandlerType.POST)) {
+                if (method.equals(HandlerType.GET)
+                    || method.equals(HandlerType.POST)
+                    || method.equals(HandlerType.DELETE)) {
                   registered.accept(method.name() + " " + meta.getPath());
                 }
               });
@@ -101,6 +111,8 @@ public final class HttpApi {
               config.routes.get(route.path(), route.handler());
             } else if (route.method().equals(HandlerType.POST)) {
               config.routes.post(route.path(), route.handler());
+            } else if (route.method().equals(HandlerType.DELETE)) {
+              config.routes.delete(route.path(), route.handler());
             } else {
               throw new IllegalStateException("unexpected method " + route.method());
             }

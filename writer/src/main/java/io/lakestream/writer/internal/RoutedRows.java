@@ -2,6 +2,7 @@ package io.lakestream.writer.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.RecordHeaders;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
@@ -50,8 +50,6 @@ public final class RoutedRows {
 
   /** DLQ reason: the row violates the table schema (e.g. a primary key of the wrong type). */
   public static final String SCHEMA_VIOLATION = "schema_violation";
-
-  private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
   private final Map<String, TableDefinition> tables;
   private final Map<String, RowCodec> codecs = new HashMap<>();
@@ -286,7 +284,7 @@ public final class RoutedRows {
     if (validProjects.contains(project)) {
       return true;
     }
-    boolean valid = PROJECT_ID.matcher(project).matches();
+    boolean valid = ProjectIds.isValid(project);
     if (valid && validProjects.size() < 100_000) {
       validProjects.add(project);
     }

@@ -1,0 +1,201 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.CatalogException;
+import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.RowRange;
+import io.lakestream.sql.SqlException;
+import io.lakestream.sql.SqlExecutor;
+import io.lakestream.sql.SqlResult;
+import io.lakestream.sql.SqlStatement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * SQL and table types at run time: plans statements against the catalog, checks that the principal
+ * may do what a statement does, and runs it — SELECTs through the learned-index range reader.
+ *
+ * <p>Who may do what: {@code SELECT} needs the project's token (or admin); {@code INSERT} needs the
+ * token of every project its rows name; {@code CREATE TABLE} and {@code DROP TABLE} need the admin
+ * token.
+ */
+public final class SqlService {
+  private final Catalog catalog;
+  private final QueryService query;
+  private final SqlExecutor executor;
+
+  /** A service over the catalog, the query service (for reads) and a sink for inserted rows. */
+  public SqlService(Catalog catalog, QueryService query, io.lakestream.sql.RowSink sink) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.query = requireNonNull(query, "query is null");
+    this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
+  }
+
+  /** The catalog of table types and projects. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Plans, checks and runs one statement.
+   *
+   * @param defaultProject the project of inserted rows that name none
+   * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
+   */
+  public SqlResult run(Principal principal, String sql, Optional<String> defaultProject) {
+    try {
+      SqlStatement statement = executor.plan(sql, defaultProject);
+      authorize(principal, statement);
+      return executor.execute(statement);
+    } catch (SqlException e) {
+      throw QueryErrors.badSql(e.getMessage());
+    } catch (CatalogException e) {
+      throw QueryErrors.catalog(e);
+    }
+  }
+
+  /** Creates a table type (admin only). */
+  public TableDefinition createTable(Principal principal, TableDefinition table) {
+    query.access().checkAdmin(principal, "create tables");
+    try {
+      return catalog.createTable(table);
+    } catch (CatalogException e) {
+      throw QueryErrors.catalog(e);
+    }
+  }
+
+  /** Drops a table type (admin only); its data stays. */
+  public void dropTable(Principal principal, String name) {
+    query.access().checkAdmin(principal, "drop tables");
+    try {
+      catalog.dropTable(name);
+    } catch (CatalogException e) {
+      throw QueryErrors.catalog(e);
+    }
+  }
+
+  private void authorize(Principal principal, SqlStatement statement) {
+    if (statement instanceof SqlStatement.Select select) {
+      query.access().checkProject(principal, select.projectId());
+    } else if (statement instanceof SqlStatement.Insert insert) {
+      Set<String> projects = new LinkedHashSet<>();
+      insert.rows().forEach(r -> projects.add(r.get(TableDefinition.PROJECT_COLUMN).toString()));
+      projects.forEach(p -> query.access().checkProject(principal, p));
+    } else {
+      query.access().checkAdmin(principal, "create or drop tables");
+    }
+  }
+
+  /**
+   * Rows of a key range, read page by page through the index as the stream is consumed, so a {@code
+   * LIMIT} stops the reads early. A project that has no such table yet reads as empty.
+   */
+  private final class IndexedRange implements RowRange {
+    @Override
+    public Stream<Map<String, Object>> read(
+        TableDefinition table,
+        String projectId,
+        Optional<Object> from,
+        Optional<Object> to,
+        boolean descending,
+        List<String> columns) {
+      Principal admin = new Principal(true, Set.of());
+      TableSnapshot snapshot;
+      try {
+        snapshot = query.snapshot(admin, projectId, table.name());
+      } catch (QueryException e) {
+        if (e.kind() == QueryException.Kind.NOT_FOUND) {
+          return Stream.empty();
+        }
+        throw e;
+      }
+      int pageSize = query.config().maxLimit();
+      String joined = String.join(",", columns);
+      Spliterator<Map<String, Object>> pages =
+          new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
+            private final Deque<Map<String, Object>> buffer = new ArrayDeque<>();
+            private String cursor;
+            private boolean done;
+
+            @Override
+            public boolean tryAdvance(Consumer<? super Map<String, Object>> action) {
+              while (buffer.isEmpty() && !done) {
+                fetchPage();
+              }
+              if (buffer.isEmpty()) {
+                return false;
+              }
+              action.accept(buffer.poll());
+              return true;
+            }
+
+            private void fetchPage() {
+              RowQuery rows =
+                  RowQuery.range(
+                      table,
+                      from.map(String::valueOf).orElse(null),
+                      to.map(String::valueOf).orElse(null),
+                      String.valueOf(pageSize),
+                      joined,
+                      descending ? "desc" : "asc",
+                      cursor,
+                      pageSize,
+                      pageSize);
+              ReadPlan plan = query.plan(snapshot, rows);
+              try {
+                query.reader().fetch(plan, columns, values -> buffer.add(row(columns, values)));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              cursor = plan.next().map(Cursor::encode).orElse(null);
+              done = cursor == null;
+            }
+          };
+      return StreamSupport.stream(pages, false);
+    }
+  }
+
+  private static Map<String, Object> row(List<String> columns, Object[] values) {
+    Map<String, Object> row = new HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      row.put(columns.get(i), plain(values[i]));
+    }
+    return row;
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof ByteSlice slice) {
+      return new String(slice.array(), slice.offset(), slice.length(), StandardCharsets.UTF_8);
+    }
+    if (value instanceof Integer i) {
+      return (long) i;
+    }
+    if (value instanceof Float f) {
+      return (double) f;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> plain = new ArrayList<>(list.size());
+      list.forEach(v -> plain.add(plain(v)));
+      return plain;
+    }
+    return value;
+  }
+}
