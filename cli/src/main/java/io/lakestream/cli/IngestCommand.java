@@ -67,6 +67,7 @@ final class IngestCommand implements Callable<Integer> {
   static IngestRole start(Configuration config, PrometheusMeterRegistry registry) {
     IngestConfig ingest =
         ingestConfig(config).toBuilder()
+            .tables(Tables.loadWithCatalog(config))
             .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
             .numStreamThreads(config.integer(Settings.INGEST_THREADS))
             .build();

@@ -66,7 +66,7 @@ final class WriteCommand implements Callable<Integer> {
               .groupId(config.string(Settings.WRITER_GROUP_ID))
               .warehouse(Warehouses.warehouse(config))
               .s3(Warehouses.writerS3(config))
-              .tables(Tables.load(config))
+              .tables(Tables.loadWithCatalog(config))
               .flushRows(config.integer(Settings.WRITER_FLUSH_ROWS))
               .flushBytes(config.size(Settings.WRITER_FLUSH_BYTES))
               .flushAge(config.duration(Settings.WRITER_FLUSH_AGE))
