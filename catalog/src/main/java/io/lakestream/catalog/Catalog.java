@@ -182,7 +182,7 @@ public final class Catalog implements AutoCloseable {
     registration.region().ifPresent(v -> value.put("region", v));
     registration.accessKey().ifPresent(v -> value.put("access_key", v));
     registration.encryptedSecretKey().ifPresent(v -> value.put("encrypted_secret_key", v));
-    registration.tableName().ifPresent(v -> value.put("table_name", v));
+    registration.tables().forEach(value.putArray("tables")::add);
     value.put("registered_at", registration.registeredAt().toString());
     write(PROJECT_PREFIX + registration.projectId(), value.toString());
   }
@@ -289,10 +289,16 @@ public final class Catalog implements AutoCloseable {
             optional(node, "region"),
             optional(node, "access_key"),
             optional(node, "encrypted_secret_key"),
-            optional(node, "table_name"),
+            tables(node),
             Instant.parse(node.path("registered_at").asText(Instant.EPOCH.toString())));
     projects.put(registration.projectId(), registration);
     listeners.forEach(l -> l.projectRegistered(registration));
+  }
+
+  private static java.util.Set<String> tables(JsonNode node) {
+    java.util.Set<String> tables = new java.util.TreeSet<>();
+    node.path("tables").forEach(t -> tables.add(t.asText()));
+    return tables;
   }
 
   private static Optional<String> optional(JsonNode node, String field) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A registered project. A project may bring its own bucket: its tables then live at {@code
@@ -17,7 +19,7 @@ import java.util.Optional;
  * @param region the bucket's region
  * @param accessKey the access key of the project's credentials
  * @param encryptedSecretKey the secret key, encrypted by {@link SecretBox#encrypt}
- * @param tableName the table the registration was made for, if one was named
+ * @param tables the table types registered for the project's bucket
  * @param registeredAt when the registration was made
  */
 public record ProjectRegistration(
@@ -27,7 +29,7 @@ public record ProjectRegistration(
     Optional<String> region,
     Optional<String> accessKey,
     Optional<String> encryptedSecretKey,
-    Optional<String> tableName,
+    Set<String> tables,
     Instant registeredAt) {
   public ProjectRegistration {
     requireNonNull(projectId, "projectId is null");
@@ -36,7 +38,7 @@ public record ProjectRegistration(
     requireNonNull(region, "region is null");
     requireNonNull(accessKey, "accessKey is null");
     requireNonNull(encryptedSecretKey, "encryptedSecretKey is null");
-    requireNonNull(tableName, "tableName is null");
+    tables = Set.copyOf(new TreeSet<>(requireNonNull(tables, "tables is null")));
     requireNonNull(registeredAt, "registeredAt is null");
   }
 
@@ -49,7 +51,7 @@ public record ProjectRegistration(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty(),
+        Set.of(),
         registeredAt);
   }
 
@@ -66,8 +68,8 @@ public record ProjectRegistration(
         + accessKey.map(k -> "****").orElse("(none)")
         + ", secretKey="
         + encryptedSecretKey.map(k -> "****").orElse("(none)")
-        + ", tableName="
-        + tableName.orElse("(any)")
+        + ", tables="
+        + new TreeSet<>(tables)
         + "]";
   }
 }

@@ -93,7 +93,7 @@ class CatalogIT {
             Optional.of("us-east-1"),
             Optional.of("AKIA"),
             Optional.of(encrypted),
-            Optional.of("events"),
+            java.util.Set.of("events", "metrics"),
             Instant.parse("2026-11-21T10:00:00Z"));
     try (Catalog catalog = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
       catalog.registerProject(registration);

@@ -7,8 +7,8 @@ import java.util.TreeSet;
 
 /**
  * A project that brings its own bucket, as {@code POST /register_project} stored it. The secret key
- * is held encrypted only (AES-GCM, see {@code internal.SecretCipher}); {@link #toString()} shows
- * neither key.
+ * is held encrypted only (AES-GCM, see {@link io.lakestream.catalog.SecretBox}); {@link
+ * #toString()} shows neither key.
  *
  * @param projectId the project
  * @param bucket the bucket its tables live in, under {@code projects/{project}/{table}/}

@@ -2,8 +2,8 @@ package io.lakestream.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.catalog.SecretBox;
 import io.lakestream.query.BucketValidator.BucketUnreachableException;
-import io.lakestream.query.internal.SecretCipher;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -22,14 +22,14 @@ public final class ProjectRegistry {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   private final RegistrationStore store;
-  private final SecretCipher cipher;
+  private final SecretBox cipher;
   private final BucketValidator validator;
   private final Set<String> tableTypes;
   private final Clock clock;
 
   ProjectRegistry(
       RegistrationStore store,
-      SecretCipher cipher,
+      SecretBox cipher,
       BucketValidator validator,
       Set<String> tableTypes,
       Clock clock) {

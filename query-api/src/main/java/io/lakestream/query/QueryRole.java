@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.javalin.Javalin;
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.SecretBox;
 import io.lakestream.query.http.HttpApi;
 import io.lakestream.query.internal.FileRegistrationStore;
 import io.lakestream.query.internal.HadoopStorage;
 import io.lakestream.query.internal.ParquetFiles;
 import io.lakestream.query.internal.S3BucketValidator;
-import io.lakestream.query.internal.SecretCipher;
 import io.lakestream.query.internal.StandaloneDeltaLogReader;
 import io.lakestream.query.internal.WarehouseTableSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,7 +81,7 @@ public final class QueryRole implements AutoCloseable {
    * @throws RuntimeException when the HTTP port cannot be bound (nothing is left running)
    */
   public static QueryRole start(QueryConfig config, MeterRegistry registry) {
-    return start(config, registry, Catalog.inMemory(config.tables()), NO_INSERTS);
+    return run(config, create(config, registry, new S3BucketValidator()));
   }
 
   /**
@@ -90,7 +90,18 @@ public final class QueryRole implements AutoCloseable {
    */
   public static QueryRole start(
       QueryConfig config, MeterRegistry registry, Catalog catalog, io.lakestream.sql.RowSink sink) {
-    QueryRole role = create(config, registry, new S3BucketValidator(), catalog, sink);
+    return run(
+        config,
+        create(
+            config,
+            registry,
+            new S3BucketValidator(),
+            catalog,
+            sink,
+            new CatalogRegistrationStore(catalog)));
+  }
+
+  private static QueryRole run(QueryConfig config, QueryRole role) {
     try {
       role.app.start(config.httpHost(), config.httpPort());
       role.started = true;
@@ -118,7 +129,21 @@ public final class QueryRole implements AutoCloseable {
 
   /** Builds every part without starting the HTTP server or the tailers. */
   static QueryRole create(QueryConfig config, MeterRegistry registry, BucketValidator validator) {
-    return create(config, registry, validator, Catalog.inMemory(config.tables()), NO_INSERTS);
+    return create(
+        config,
+        registry,
+        validator,
+        Catalog.inMemory(config.tables()),
+        NO_INSERTS,
+        localStore(config));
+  }
+
+  /** Registrations in {@code dataDir}, or in memory without one: for a role without Kafka. */
+  private static RegistrationStore localStore(QueryConfig config) {
+    return config
+        .dataDir()
+        .<RegistrationStore>map(FileRegistrationStore::new)
+        .orElseGet(RegistrationStore::inMemory);
   }
 
   /** Builds every part without starting the HTTP server or the tailers. */
@@ -127,7 +152,8 @@ public final class QueryRole implements AutoCloseable {
       MeterRegistry registry,
       BucketValidator validator,
       Catalog catalog,
-      io.lakestream.sql.RowSink sink) {
+      io.lakestream.sql.RowSink sink,
+      RegistrationStore store) {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
     Clock clock = Clock.systemUTC();
@@ -135,20 +161,16 @@ public final class QueryRole implements AutoCloseable {
     ParquetFiles files = new ParquetFiles(storage.conf(), config.maxOpenFiles());
     ScheduledExecutorService executor =
         Executors.newScheduledThreadPool(2, daemonThreads("lakestream-query-tail-"));
-    SecretCipher cipher;
+    SecretBox cipher;
     if (config.encryptionKey().isPresent()) {
-      cipher = new SecretCipher(QueryConfig.decodeKey(config.encryptionKey().get()));
+      cipher = SecretBox.fromBase64Key(config.encryptionKey().get());
     } else {
-      cipher = new SecretCipher(SecretCipher.randomKey());
+      cipher = SecretBox.random();
       log.warn(
           "No encryption key configured: secrets of projects registered now cannot be decrypted"
               + " after a restart; set one for deployments");
     }
-    RegistrationStore store =
-        config
-            .dataDir()
-            .<RegistrationStore>map(FileRegistrationStore::new)
-            .orElseGet(RegistrationStore::inMemory);
+
     ProjectRegistry projects =
         new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
     TableRegistry tables =

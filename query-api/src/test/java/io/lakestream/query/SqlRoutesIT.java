@@ -58,7 +58,8 @@ class SqlRoutesIT {
             (table, rows) -> {
               inserted.addAll(rows);
               return rows.size();
-            });
+            },
+            RegistrationStore.inMemory());
     role.tables().discover();
     role.tables().pollAll();
   }

@@ -1,0 +1,65 @@
+package io.lakestream.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.catalog.Catalog;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Project registrations kept in the catalog ({@code lakestream.catalog}), so every role and every
+ * query sidecar instance sees the same projects. Secrets arrive here already encrypted.
+ */
+final class CatalogRegistrationStore implements RegistrationStore {
+  private final Catalog catalog;
+
+  CatalogRegistrationStore(Catalog catalog) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+  }
+
+  @Override
+  public Optional<ProjectRegistration> get(String projectId) {
+    return catalog.project(projectId).flatMap(CatalogRegistrationStore::fromCatalog);
+  }
+
+  @Override
+  public List<ProjectRegistration> all() {
+    return catalog.projects().values().stream()
+        .map(CatalogRegistrationStore::fromCatalog)
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  @Override
+  public void put(ProjectRegistration registration) {
+    catalog.registerProject(
+        new io.lakestream.catalog.ProjectRegistration(
+            registration.projectId(),
+            Optional.of(registration.bucket()),
+            Optional.of(registration.endpoint()),
+            Optional.of(registration.region()),
+            Optional.of(registration.accessKey()),
+            Optional.of(registration.encryptedSecretKey()),
+            registration.tables(),
+            Instant.ofEpochMilli(registration.registeredAtMillis())));
+  }
+
+  /** A registration with its own bucket; projects registered without one are not served here. */
+  private static Optional<ProjectRegistration> fromCatalog(
+      io.lakestream.catalog.ProjectRegistration registration) {
+    if (registration.bucket().isEmpty() || registration.encryptedSecretKey().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ProjectRegistration(
+            registration.projectId(),
+            registration.bucket().get(),
+            registration.endpoint().orElse(""),
+            registration.region().orElse("us-east-1"),
+            registration.accessKey().orElse(""),
+            registration.encryptedSecretKey().get(),
+            registration.tables(),
+            registration.registeredAt().toEpochMilli()));
+  }
+}

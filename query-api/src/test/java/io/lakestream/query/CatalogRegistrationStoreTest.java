@@ -1,0 +1,40 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.catalog.Catalog;
+import io.lakestream.schema.TableDefinitions;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CatalogRegistrationStoreTest {
+  private final Catalog catalog = Catalog.inMemory(TableDefinitions.builtIns());
+  private final CatalogRegistrationStore store = new CatalogRegistrationStore(catalog);
+
+  @Test
+  void registrationsRoundTripThroughTheCatalog() {
+    ProjectRegistration acme =
+        new ProjectRegistration(
+            "acme",
+            "acme-bucket",
+            "http://127.0.0.1:9000",
+            "us-east-1",
+            "AK",
+            "sealed",
+            Set.of("events", "metrics"),
+            1_795_000_000_000L);
+    store.put(acme);
+    assertThat(store.get("acme")).contains(acme);
+    assertThat(store.all()).containsExactly(acme);
+    assertThat(catalog.project("acme").orElseThrow().bucket()).contains("acme-bucket");
+  }
+
+  @Test
+  void projectsWithoutTheirOwnBucketAreNotBucketRegistrations() {
+    catalog.registerProject(
+        io.lakestream.catalog.ProjectRegistration.shared("globex", Instant.EPOCH));
+    assertThat(store.get("globex")).isEmpty();
+    assertThat(store.all()).isEmpty();
+  }
+}
