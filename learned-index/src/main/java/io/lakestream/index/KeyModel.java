@@ -63,8 +63,8 @@ public final class KeyModel {
 
   /**
    * Builds the model of {@code sortedKeys} that serializes within {@code maxBytes}, with the
-   * smallest epsilon among 8, 16, 32, … that fits. Each try stops as soon as it has too many
-   * segments, so the cost stays close to one pass over the keys.
+   * smallest epsilon among 8, 16, 32, … that fits. Each try stops as soon as its segments so far
+   * are over the byte budget, so a try that cannot fit reads only part of the keys.
    *
    * @param maxBytes at least 64
    * @throws IllegalArgumentException if the keys are not sorted or {@code maxBytes < 64}
@@ -76,7 +76,7 @@ public final class KeyModel {
     }
     int maxSegments = maxBytes / ModelCodec.MIN_SEGMENT_BYTES;
     for (int epsilon = FIRST_EPSILON; ; epsilon = Math.min(epsilon * 2, MAX_EPSILON)) {
-      Segments fitted = Segmentation.fit(sortedKeys, epsilon, maxSegments);
+      Segments fitted = Segmentation.fit(sortedKeys, epsilon, maxSegments, maxBytes);
       if (fitted != null && ModelCodec.length(fitted) <= maxBytes) {
         return new KeyModel(fitted);
       }

@@ -59,6 +59,19 @@ public final class ModelCodec {
     return Math.toIntExact(length);
   }
 
+  /**
+   * A lower bound on the length of a model of {@code size} keys with {@code epsilon}, before its
+   * segments: the fixed part, with a segment count of one byte.
+   */
+  public static int fixedLengthAtLeast(long size, int epsilon) {
+    return HEADER + CHECKSUM + 16 + varLength(size) + varLength(epsilon) + 1;
+  }
+
+  /** Serialized length of one segment, given its start key and intercept minus the previous. */
+  public static int segmentLength(long startDelta, long interceptDelta) {
+    return varLength(startDelta) + varLength(interceptDelta) + 4;
+  }
+
   public static byte[] encode(Segments segments) {
     byte[] out = new byte[length(segments)];
     Writer w = new Writer(out);
