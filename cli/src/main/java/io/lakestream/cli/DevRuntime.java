@@ -1,5 +1,6 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalog;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.cli.demo.DemoProducer;
@@ -51,6 +52,7 @@ final class DevRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private EmbeddedKafka kafka;
+  private Catalog catalog;
   private IngestRole ingest;
   private WriterRole writer;
   private QueryCommand.QueryRuntime query;
@@ -99,11 +101,15 @@ final class DevRuntime implements AutoCloseable {
     running.add(s3);
     s3.createBucket(BUCKET);
     Configuration roles = rolesConfiguration(root);
-    ingest = IngestCommand.start(roles, registry);
+    // One catalog for every role: a table type created through the API reaches all of them live.
+    catalog = Tables.startCatalog(roles, "dev runtime");
+    running.add(catalog);
+    ingest = IngestCommand.start(roles, registry, catalog);
     running.add(ingest);
-    writer = WriteCommand.start(roles, registry);
+    running.add(TableTopics.follow(catalog, ingest));
+    writer = WriteCommand.start(roles, registry, catalog);
     running.add(writer);
-    query = QueryCommand.start(roles, registry);
+    query = QueryCommand.start(roles, registry, catalog);
     running.add(query);
     if (options.demo()) {
       demo = DemoProducer.start(kafka.bootstrapServers(), Duration.ofSeconds(1));
@@ -182,8 +188,7 @@ final class DevRuntime implements AutoCloseable {
             + s3.secretKey()
             + ", path-style");
     out.println("  Local warehouse        " + warehouse.toUri());
-    out.println(
-        "  Table types            " + String.join(", ", Tables.load(options.config()).keySet()));
+    out.println("  Table types            " + String.join(", ", catalog.tables().keySet()));
     out.println(
         "  Ingest router          OTLP from otlp_logs, otlp_spans, otlp_metrics; Avro from"
             + " lakestream.ingest.<table>; rows to lakestream.rows.<table>; bad input to"

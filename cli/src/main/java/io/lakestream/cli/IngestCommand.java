@@ -1,5 +1,6 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalog;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
@@ -41,7 +42,9 @@ final class IngestCommand implements Callable<Integer> {
     Configuration configuration = config.resolve(flags, RoleDefaults.of("ingest"));
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      IngestRole role = runner.add(start(configuration, registry));
+      Catalog catalog = runner.add(Tables.startCatalog(configuration, "ingest router"));
+      IngestRole role = runner.add(start(configuration, registry, catalog));
+      runner.add(TableTopics.follow(catalog, role));
       runner.add(
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
@@ -63,11 +66,16 @@ final class IngestCommand implements Callable<Integer> {
         || state == KafkaStreams.State.CREATED;
   }
 
-  /** Starts the router with the configuration's ingest settings. */
-  static IngestRole start(Configuration config, PrometheusMeterRegistry registry) {
+  /**
+   * Starts the router with the configuration's ingest settings, routing to the table types of
+   * {@code catalog} as they are when each record is routed. The caller creates the topics of table
+   * types created later ({@link TableTopics#follow}).
+   */
+  static IngestRole start(Configuration config, PrometheusMeterRegistry registry, Catalog catalog) {
     IngestConfig ingest =
         ingestConfig(config).toBuilder()
-            .tables(Tables.loadWithCatalog(config))
+            .tables(catalog.tables())
+            .liveTables(Tables.live(catalog))
             .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
             .numStreamThreads(config.integer(Settings.INGEST_THREADS))
             .build();

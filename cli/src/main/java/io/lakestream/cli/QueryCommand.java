@@ -1,7 +1,6 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalog;
-import io.lakestream.catalog.CatalogException;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
@@ -54,38 +53,46 @@ final class QueryCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The sidecar with the catalog it follows and the producer its SQL INSERTs use. */
-  record QueryRuntime(QueryRole role, Catalog catalog, KafkaRowSink sink) implements AutoCloseable {
+  /**
+   * The sidecar with the catalog it follows and the producer its SQL INSERTs use; closing it closes
+   * the catalog too when the sidecar started it.
+   */
+  record QueryRuntime(QueryRole role, Catalog catalog, KafkaRowSink sink, boolean ownsCatalog)
+      implements AutoCloseable {
     @Override
     public void close() {
       role.close();
       sink.close();
-      catalog.close();
+      if (ownsCatalog) {
+        catalog.close();
+      }
     }
   }
 
   /**
-   * Starts the sidecar with the configuration's query settings, following the catalog on the Kafka
-   * cluster (table types created at run time are served at once; SQL INSERTs go to the ingest
+   * Starts the sidecar with the configuration's query settings, following its own catalog on the
+   * Kafka cluster (table types created at run time are served at once; SQL INSERTs go to the ingest
    * topics).
    */
   static QueryRuntime start(Configuration config, PrometheusMeterRegistry registry) {
-    String bootstrap = config.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
-    Catalog catalog;
+    Catalog catalog = Tables.startCatalog(config, "query API");
     try {
-      catalog = Catalog.start(bootstrap, Tables.load(config));
-    } catch (CatalogException e) {
-      throw new CliException(
-          e.getMessage()
-              + ". The query API follows the catalog on Kafka: set kafka.bootstrap.servers.",
-          e);
+      QueryRuntime shared = start(config, registry, catalog);
+      return new QueryRuntime(shared.role(), catalog, shared.sink(), true);
+    } catch (RuntimeException e) {
+      catalog.close();
+      throw e;
     }
-    KafkaRowSink sink = new KafkaRowSink(bootstrap);
+  }
+
+  /** Starts the sidecar on a catalog the caller shares with other roles and closes itself. */
+  static QueryRuntime start(
+      Configuration config, PrometheusMeterRegistry registry, Catalog catalog) {
+    KafkaRowSink sink = new KafkaRowSink(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS));
     try {
-      return new QueryRuntime(queryRole(config, registry, catalog, sink), catalog, sink);
+      return new QueryRuntime(queryRole(config, registry, catalog, sink), catalog, sink, false);
     } catch (RuntimeException e) {
       sink.close();
-      catalog.close();
       throw e;
     }
   }

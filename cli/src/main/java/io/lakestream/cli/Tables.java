@@ -6,31 +6,52 @@ import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.TableLookup;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
 /** The table types a role serves: the built-ins plus those of {@code tables.dir}. */
 final class Tables {
-  private static final Logger log = LoggerFactory.getLogger(Tables.class);
-
   private Tables() {}
 
   /**
-   * The table types of {@link #load} plus those created at run time, read from the catalog topic on
-   * the configured Kafka cluster. The router and the writers call this at start: a table type
-   * created later reaches them at their next start (the query API follows the catalog live).
+   * Starts following the catalog on the configured Kafka cluster, with the table types of {@link
+   * #load} as built-ins.
+   *
+   * @param role the role that needs it, for the message when the cluster cannot be reached
+   * @throws CliException when the catalog topic cannot be read
    */
-  static Map<String, TableDefinition> loadWithCatalog(Configuration config) {
-    Map<String, TableDefinition> tables = load(config);
-    try (Catalog catalog = Catalog.start(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), tables)) {
-      catalog.tables().forEach(tables::putIfAbsent);
+  static Catalog startCatalog(Configuration config, String role) {
+    try {
+      return Catalog.start(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), load(config));
     } catch (CatalogException e) {
-      log.warn("Serving the YAML table types only: {}", e.getMessage());
+      throw new CliException(
+          e.getMessage()
+              + ". The "
+              + role
+              + " follows the catalog on Kafka: set kafka.bootstrap.servers.",
+          e);
     }
-    return tables;
+  }
+
+  /**
+   * The catalog's table types as the router and the writers look them up while they run: a table
+   * type created through the API is used from its first row, a dropped one no longer is.
+   */
+  static TableLookup live(Catalog catalog) {
+    return new TableLookup() {
+      @Override
+      public Optional<TableDefinition> table(String name) {
+        return catalog.table(name);
+      }
+
+      @Override
+      public Map<String, TableDefinition> tables() {
+        return catalog.tables();
+      }
+    };
   }
 
   static Map<String, TableDefinition> load(Configuration config) {

@@ -1,5 +1,6 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalog;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
@@ -38,7 +39,8 @@ final class WriteCommand implements Callable<Integer> {
     Configuration configuration = config.resolve(flags, RoleDefaults.of("write"));
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      WriterRole role = runner.add(start(configuration, registry));
+      Catalog catalog = runner.add(Tables.startCatalog(configuration, "writer"));
+      WriterRole role = runner.add(start(configuration, registry, catalog));
       runner.add(
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
@@ -56,8 +58,11 @@ final class WriteCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Starts the writer with the configuration's writer settings. */
-  static WriterRole start(Configuration config, PrometheusMeterRegistry registry) {
+  /**
+   * Starts the writer with the configuration's writer settings, writing the table types of {@code
+   * catalog} as they are when each row is read.
+   */
+  static WriterRole start(Configuration config, PrometheusMeterRegistry registry, Catalog catalog) {
     WriterConfig writer;
     try {
       writer =
@@ -66,7 +71,8 @@ final class WriteCommand implements Callable<Integer> {
               .groupId(config.string(Settings.WRITER_GROUP_ID))
               .warehouse(Warehouses.warehouse(config))
               .s3(Warehouses.writerS3(config))
-              .tables(Tables.loadWithCatalog(config))
+              .tables(catalog.tables())
+              .liveTables(Tables.live(catalog))
               .flushRows(config.integer(Settings.WRITER_FLUSH_ROWS))
               .flushBytes(config.size(Settings.WRITER_FLUSH_BYTES))
               .flushAge(config.duration(Settings.WRITER_FLUSH_AGE))

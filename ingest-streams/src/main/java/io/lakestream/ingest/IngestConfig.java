@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,12 @@ import java.util.Set;
  * @param tables the table types rows may be routed to, by name; default {@link
  *     TableDefinitions#builtIns()}. OTLP logs and spans go to {@value #LOGS_AND_SPANS_TABLE}, OTLP
  *     metrics to {@value #METRICS_TABLE}; Avro rows to the table named by their topic {@code
- *     lakestream.ingest.<table>}
+ *     lakestream.ingest.<table>}. The router's topology and the topics it creates at start are made
+ *     for these
+ * @param liveTables where the router looks table types up while it runs, when they may change (the
+ *     catalog): rows of a table type created after start are routed at once, rows of a dropped one
+ *     go to the dead-letter topic as {@code unknown_table}; empty (the default) routes to {@code
+ *     tables} only. See {@link #tableLookup()}
  * @param projectAttribute the OTLP resource attribute naming a row's project; default {@value
  *     #DEFAULT_PROJECT_ATTRIBUTE}
  * @param defaultProject the project of records that name none; empty (the default) sends them to
@@ -57,6 +63,7 @@ public record IngestConfig(
     OtlpInput spans,
     OtlpInput metrics,
     Map<String, TableDefinition> tables,
+    Optional<TableLookup> liveTables,
     String projectAttribute,
     Optional<String> defaultProject,
     int routedPartitions,
@@ -97,6 +104,7 @@ public record IngestConfig(
     requireNonNull(spans, "spans is null");
     requireNonNull(metrics, "metrics is null");
     requireNonNull(tables, "tables is null");
+    requireNonNull(liveTables, "liveTables is null");
     requireNonNull(projectAttribute, "projectAttribute is null");
     requireNonNull(defaultProject, "defaultProject is null");
     requireNonNull(minTimestamp, "minTimestamp is null");
@@ -150,6 +158,14 @@ public record IngestConfig(
     streamsOverrides = Map.copyOf(streamsOverrides);
   }
 
+  /**
+   * Where the router finds a table type by name while routing: {@link #liveTables()} when set, else
+   * {@link #tables()}.
+   */
+  public TableLookup tableLookup() {
+    return liveTables.orElseGet(() -> TableLookup.of(tables));
+  }
+
   /** A builder with every default set, for a cluster at {@code bootstrapServers}. */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);
@@ -175,6 +191,7 @@ public record IngestConfig(
     private OtlpInput spans = OtlpInput.proto(Topics.OTLP_SPANS);
     private OtlpInput metrics = OtlpInput.proto(Topics.OTLP_METRICS);
     private Map<String, TableDefinition> tables;
+    private Optional<TableLookup> liveTables = Optional.empty();
     private String projectAttribute = DEFAULT_PROJECT_ATTRIBUTE;
     private Optional<String> defaultProject = Optional.empty();
     private int routedPartitions = DEFAULT_ROUTED_PARTITIONS;
@@ -197,6 +214,7 @@ public record IngestConfig(
       this.spans = config.spans;
       this.metrics = config.metrics;
       this.tables = config.tables;
+      this.liveTables = config.liveTables;
       this.projectAttribute = config.projectAttribute;
       this.defaultProject = config.defaultProject;
       this.routedPartitions = config.routedPartitions;
@@ -244,6 +262,15 @@ public record IngestConfig(
     /** The table types, keyed by name; replaces the built-ins. */
     public Builder tables(Map<String, TableDefinition> tables) {
       this.tables = tables;
+      return this;
+    }
+
+    /**
+     * Where to look table types up while routing, so that table types created or dropped at run
+     * time (the catalog) take effect without a restart; null to route to {@link #tables} only.
+     */
+    public Builder liveTables(TableLookup liveTables) {
+      this.liveTables = Optional.ofNullable(liveTables);
       return this;
     }
 
@@ -311,6 +338,7 @@ public record IngestConfig(
           spans,
           metrics,
           tables == null ? TableDefinitions.builtIns() : tables,
+          liveTables,
           projectAttribute,
           defaultProject,
           routedPartitions,

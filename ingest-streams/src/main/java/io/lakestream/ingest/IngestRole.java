@@ -63,7 +63,7 @@ public final class IngestRole implements AutoCloseable {
   public static IngestRole start(IngestConfig config, MeterRegistry registry) {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
-    createMissingTopics(config);
+    createMissingTopics(config, IngestTopology.topics(config));
     Topology topology = IngestTopology.build(config, registry);
     Properties props = IngestTopology.streamsProperties(config);
     props.put(IngestTopology.METER_REGISTRY_CONFIG, registry);
@@ -153,8 +153,22 @@ public final class IngestRole implements AutoCloseable {
     return closedCleanly;
   }
 
-  private static void createMissingTopics(IngestConfig config) {
-    Set<String> wanted = IngestTopology.topics(config);
+  /**
+   * Creates {@code lakestream.rows.<table>} and {@code lakestream.ingest.<table>} when missing, as
+   * at start, for a table type created while the router runs; the router reads the new ingest topic
+   * within {@link IngestTopology#NEW_TOPICS_DISCOVERY}. Safe to call for a table whose topics
+   * exist.
+   *
+   * @throws IngestException when the topics cannot be listed or created
+   */
+  public void createTableTopics(String table) {
+    requireNonNull(table, "table is null");
+    // The routed topic first: the router writes it as soon as it reads the ingest topic.
+    createMissingTopics(
+        config, new java.util.LinkedHashSet<>(List.of(Topics.rows(table), Topics.ingest(table))));
+  }
+
+  private static void createMissingTopics(IngestConfig config, Set<String> wanted) {
     try (Admin admin =
         Admin.create(
             Map.of(

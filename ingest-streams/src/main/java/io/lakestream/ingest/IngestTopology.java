@@ -9,17 +9,20 @@ import io.lakestream.ingest.internal.IngestMetrics;
 import io.lakestream.ingest.internal.RouterProcessor;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
@@ -52,12 +55,22 @@ public final class IngestTopology {
   /** Source node of the Avro ingest topics. */
   public static final String AVRO_SOURCE = "avro-rows-source";
 
+  /**
+   * Sink node of the routed topics of table types not in {@link IngestConfig#tables()}, created at
+   * run time: writes {@code lakestream.rows.<table>} of the record's {@code
+   * lakestream.ingest.<table>} topic.
+   */
+  public static final String LIVE_ROWS_SINK = "rows-sink-live";
+
   /** Sink node of the dead-letter topic. */
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
   /** The topics Avro rows are read from: {@code lakestream.ingest.<table>}. */
   public static final Pattern INGEST_TOPICS =
       Pattern.compile(Topics.ingest("").replace(".", "\\.") + ".+");
+
+  /** How soon the router reads a new {@code lakestream.ingest.<table>} topic (metadata max age). */
+  public static final Duration NEW_TOPICS_DISCOVERY = Duration.ofSeconds(5);
 
   /** The Streams property carrying the {@link MeterRegistry} to the exception handlers. */
   public static final String METER_REGISTRY_CONFIG = "lakestream.ingest.meter.registry";
@@ -79,14 +92,14 @@ public final class IngestTopology {
     requireNonNull(registry, "registry is null");
     RecordRouter.Parts parts = RecordRouter.Parts.of(config);
     IngestMetrics metrics = new IngestMetrics(registry, config.tables().keySet());
+    Set<String> startTables = Set.copyOf(config.tables().keySet());
+    Function<String, String> rowSinks =
+        table -> startTables.contains(table) ? rowSink(table) : LIVE_ROWS_SINK;
     // One router per processor instance: routers are not thread-safe, processors are per task.
     ProcessorSupplier<byte[], byte[], Object, byte[]> router =
         () ->
             new RouterProcessor(
-                new RecordRouter(config, parts),
-                metrics,
-                IngestTopology::rowSink,
-                DEAD_LETTER_SINK);
+                new RecordRouter(config, parts), metrics, rowSinks, DEAD_LETTER_SINK);
 
     Topology topology = new Topology();
     List<String> processors = new ArrayList<>();
@@ -112,6 +125,24 @@ public final class IngestTopology {
           Serdes.ByteArray().serializer(),
           parents);
     }
+    // Rows of a table type created at run time come only from its lakestream.ingest.<table> topic.
+    TopicNameExtractor<String, byte[]> liveRowsTopic =
+        (key, value, context) -> {
+          String table = Topics.tableOfIngest(context.topic());
+          if (table == null) {
+            throw new IllegalStateException(
+                "A row from topic "
+                    + context.topic()
+                    + " has no table the router was started with");
+          }
+          return Topics.rows(table);
+        };
+    topology.addSink(
+        LIVE_ROWS_SINK,
+        liveRowsTopic,
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        parents);
     topology.addSink(
         DEAD_LETTER_SINK,
         Topics.DEAD_LETTER,
@@ -161,8 +192,11 @@ public final class IngestTopology {
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Math.max(1_048_576, config.maxRecordBytes() + 65_536));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    // New lakestream.ingest.<table> topics are found on metadata refresh.
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 30_000);
+    // New lakestream.ingest.<table> topics (table types created at run time) are found on metadata
+    // refresh.
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+        (int) NEW_TOPICS_DISCOVERY.toMillis());
     props.putAll(config.streamsOverrides());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     return props;

@@ -69,7 +69,7 @@ public final class RecordRouter {
     this.notAnInput =
         RecordRouting.notAnInput(
             List.of(logsTopic, spansTopic, metricsTopic, Topics.ingest("<table>")));
-    this.encoder = new RowEncoder(parts.tables);
+    this.encoder = new RowEncoder();
     this.maxRecordBytes = config.maxRecordBytes();
   }
 
@@ -131,7 +131,7 @@ public final class RecordRouter {
     static Parts of(IngestConfig config) {
       requireNonNull(config, "config is null");
       return new Parts(
-          new OtlpTables(config.tables()),
+          new OtlpTables(config.tableLookup()),
           new ProjectResolver(config.projectAttribute(), config.defaultProject()),
           new TimestampBounds(config.minTimestamp(), config.maxFutureSkew(), config.clock()));
     }

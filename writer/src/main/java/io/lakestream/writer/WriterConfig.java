@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the writer role needs: where to read routed rows, where the warehouse is, and when to
@@ -32,6 +34,10 @@ import java.util.Map;
  *     {warehouse}/projects/{project}/{table}/}
  * @param s3 how to reach S3 when the warehouse is on S3
  * @param tables the table types this writer accepts, by name; rows of others go to the DLQ
+ * @param liveTables where the writer looks table types up while it runs, when they may change (the
+ *     catalog): rows of a table type created after start are written at once, rows of a dropped one
+ *     go to the DLQ as {@code unknown_table} (data already written is kept); empty (the default)
+ *     accepts {@code tables} only. See {@link #tableLookup()}
  * @param flushRows rows in one table's buffer that trigger its flush
  * @param flushBytes bytes in one table's buffer that trigger its flush (≈ data file size before
  *     compression)
@@ -54,6 +60,7 @@ public record WriterConfig(
     URI warehouse,
     S3Settings s3,
     Map<String, TableDefinition> tables,
+    Optional<TableLookup> liveTables,
     long flushRows,
     long flushBytes,
     Duration flushAge,
@@ -76,6 +83,7 @@ public record WriterConfig(
     requireNonNull(logRetention, "logRetention is null");
     requireNonNull(compression, "compression is null");
     tables = Map.copyOf(requireNonNull(tables, "tables is null"));
+    requireNonNull(liveTables, "liveTables is null");
     kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
     requireNonNull(topicPattern, "topicPattern is null");
     compression = compression.toLowerCase(Locale.ROOT);
@@ -118,6 +126,14 @@ public record WriterConfig(
       throw WriterErrors.invalidConfig(
           "topicPattern", "give a valid regular expression (" + e.getDescription() + ")");
     }
+  }
+
+  /**
+   * Where the writer finds a table type by name while it runs: {@link #liveTables()} when set, else
+   * {@link #tables()}.
+   */
+  public TableLookup tableLookup() {
+    return liveTables.orElseGet(() -> TableLookup.of(tables));
   }
 
   /** A builder with the production defaults; set at least bootstrap servers and warehouse. */
@@ -167,6 +183,7 @@ public record WriterConfig(
     private URI warehouse;
     private S3Settings s3 = S3Settings.aws();
     private Map<String, TableDefinition> tables = TableDefinitions.builtIns();
+    private Optional<TableLookup> liveTables = Optional.empty();
     private long flushRows = 2_000_000;
     private long flushBytes = 128L << 20;
     private Duration flushAge = Duration.ofSeconds(60);
@@ -185,6 +202,7 @@ public record WriterConfig(
       warehouse = config.warehouse;
       s3 = config.s3;
       tables = config.tables;
+      liveTables = config.liveTables;
       flushRows = config.flushRows;
       flushBytes = config.flushBytes;
       flushAge = config.flushAge;
@@ -228,6 +246,15 @@ public record WriterConfig(
 
     public Builder tables(Map<String, TableDefinition> tables) {
       this.tables = new LinkedHashMap<>(tables);
+      return this;
+    }
+
+    /**
+     * Where to look table types up while writing, so that table types created or dropped at run
+     * time (the catalog) take effect without a restart; null to accept {@link #tables} only.
+     */
+    public Builder liveTables(TableLookup liveTables) {
+      this.liveTables = Optional.ofNullable(liveTables);
       return this;
     }
 
@@ -294,6 +321,7 @@ public record WriterConfig(
           warehouse,
           s3,
           tables,
+          liveTables,
           flushRows,
           flushBytes,
           flushAge,

@@ -76,7 +76,7 @@ public final class WriterRole implements AutoCloseable {
     requireNonNull(registry, "registry is null");
     Warehouse warehouse = Warehouse.of(config);
     WriterMetrics metrics = new WriterMetrics(registry);
-    RoutedRows routedRows = new RoutedRows(config.tables());
+    RoutedRows routedRows = new RoutedRows(config.tableLookup());
     TableFlusher flusher =
         new TableFlusher(
             warehouse,
@@ -176,7 +176,7 @@ public final class WriterRole implements AutoCloseable {
     properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.min(1 << 20, fetchBytes));
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     // Discover new lakestream.rows.* topics within seconds.
-    properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
+    properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
     properties.putAll(config.kafkaProperties());
     return properties;
   }

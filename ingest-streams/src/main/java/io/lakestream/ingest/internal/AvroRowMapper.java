@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BadHeaderException;
@@ -29,7 +30,9 @@ public final class AvroRowMapper implements RecordMapper {
   private final OtlpTables tables;
   private final ProjectResolver projects;
   private final TimestampBounds bounds;
-  private final Map<String, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
+  private final Map<String, SchemaDecoder> decoders = new HashMap<>();
+
+  private record SchemaDecoder(Schema schema, BinaryMessageDecoder<GenericRecord> decoder) {}
 
   public AvroRowMapper(OtlpTables tables, ProjectResolver projects, TimestampBounds bounds) {
     this.tables = tables;
@@ -51,7 +54,7 @@ public final class AvroRowMapper implements RecordMapper {
       throw IngestErrors.unknownTable(
           table == null ? source.topic() : table, source.topic(), tables.names());
     }
-    GenericRecord row = decode(table, source.value());
+    GenericRecord row = decode(definition, source.value());
     String project =
         projects.forRow(
             (CharSequence) row.get(TableDefinition.PROJECT_COLUMN),
@@ -66,10 +69,16 @@ public final class AvroRowMapper implements RecordMapper {
     return List.of(new RoutedRow(table, project, row));
   }
 
-  private GenericRecord decode(String table, byte[] value) {
-    BinaryMessageDecoder<GenericRecord> decoder =
-        decoders.computeIfAbsent(
-            table, t -> new BinaryMessageDecoder<>(GenericData.get(), tables.schema(t)));
+  private GenericRecord decode(TableDefinition definition, byte[] value) {
+    String table = definition.name();
+    Schema schema = tables.schema(definition);
+    SchemaDecoder cached = decoders.get(table);
+    if (cached == null || cached.schema != schema) {
+      // First row of this table type, or the type was re-created with other columns.
+      cached = new SchemaDecoder(schema, new BinaryMessageDecoder<>(GenericData.get(), schema));
+      decoders.put(table, cached);
+    }
+    BinaryMessageDecoder<GenericRecord> decoder = cached.decoder;
     String expected = "an Avro single-object encoded " + table + " row";
     try {
       return decoder.decode(value);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -13,13 +14,12 @@ import org.apache.avro.message.BinaryMessageEncoder;
  * processor; not thread-safe.
  */
 public final class RowEncoder {
-  private final OtlpTables tables;
-  private final Map<String, BinaryMessageEncoder<GenericRecord>> encoders = new HashMap<>();
+  private final Map<String, SchemaEncoder> encoders = new HashMap<>();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
 
-  public RowEncoder(OtlpTables tables) {
-    this.tables = tables;
-  }
+  private record SchemaEncoder(Schema schema, BinaryMessageEncoder<GenericRecord> encoder) {}
+
+  public RowEncoder() {}
 
   /**
    * The encoded row.
@@ -27,9 +27,14 @@ public final class RowEncoder {
    * @throws RecordRejectedException {@code schema_mismatch} when the row does not fit the schema
    */
   public byte[] encode(RoutedRow row) {
-    BinaryMessageEncoder<GenericRecord> encoder =
-        encoders.computeIfAbsent(
-            row.table(), t -> new BinaryMessageEncoder<>(GenericData.get(), tables.schema(t)));
+    Schema schema = row.row().getSchema();
+    SchemaEncoder cached = encoders.get(row.table());
+    if (cached == null || cached.schema != schema) {
+      // First row of this table type, or the type was re-created with other columns.
+      cached = new SchemaEncoder(schema, new BinaryMessageEncoder<>(GenericData.get(), schema));
+      encoders.put(row.table(), cached);
+    }
+    BinaryMessageEncoder<GenericRecord> encoder = cached.encoder;
     buffer.reset();
     try {
       encoder.encode(row.row(), buffer);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.RecordHeaders;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
 import io.lakestream.schema.convert.AvroSchemas;
 import java.io.IOException;
@@ -51,12 +52,20 @@ public final class RoutedRows {
   /** DLQ reason: the row violates the table schema (e.g. a primary key of the wrong type). */
   public static final String SCHEMA_VIOLATION = "schema_violation";
 
-  private final Map<String, TableDefinition> tables;
+  private final TableLookup tables;
   private final Map<String, RowCodec> codecs = new HashMap<>();
   private BinaryDecoder binaryDecoder;
 
   public RoutedRows(Map<String, TableDefinition> tables) {
-    this.tables = Map.copyOf(requireNonNull(tables, "tables is null"));
+    this(TableLookup.of(tables));
+  }
+
+  /**
+   * Parses rows of the table types {@code tables} knows when each row is parsed: a table type
+   * created later is accepted from its first row, a dropped one is {@link #UNKNOWN_TABLE}.
+   */
+  public RoutedRows(TableLookup tables) {
+    this.tables = requireNonNull(tables, "tables is null");
   }
 
   /** What a routed record is. */
@@ -148,7 +157,7 @@ public final class RoutedRows {
   /** Parses one routed record. */
   public Parsed parse(ConsumerRecord<byte[], byte[]> record, Source source, long nowNanos) {
     String tableName = Topics.tableOfRows(record.topic());
-    TableDefinition table = tableName == null ? null : tables.get(tableName);
+    TableDefinition table = tableName == null ? null : tables.table(tableName).orElse(null);
     if (table == null) {
       return new Rejected(
           UNKNOWN_TABLE,
@@ -157,7 +166,7 @@ public final class RoutedRows {
               + " names table '"
               + tableName
               + "', which this writer does"
-              + " not know. Register the table and restart the writer, then replay the DLQ.",
+              + " not know (never created, or dropped). Create the table type, then replay the DLQ.",
           null);
     }
     if (source == null) {
@@ -239,7 +248,12 @@ public final class RoutedRows {
    */
   public GenericRecord decode(TableDefinition table, byte[] value, GenericRecord reuse)
       throws IOException {
-    RowCodec codec = codecs.computeIfAbsent(table.name(), name -> RowCodec.of(table));
+    RowCodec codec = codecs.get(table.name());
+    if (codec == null || (codec.table != table && !codec.table.equals(table))) {
+      // First row of this table type, or the type was re-created with other columns.
+      codec = RowCodec.of(table);
+      codecs.put(table.name(), codec);
+    }
     if (codec.matches(value)) {
       binaryDecoder =
           DecoderFactory.get()
@@ -253,6 +267,7 @@ public final class RoutedRows {
   private static final int HEADER_LENGTH = 10;
 
   private record RowCodec(
+      TableDefinition table,
       byte[] header,
       GenericDatumReader<GenericRecord> reader,
       BinaryMessageDecoder<GenericRecord> messageDecoder) {
@@ -267,6 +282,7 @@ public final class RoutedRows {
               .putLong(fingerprint)
               .array();
       return new RowCodec(
+          table,
           header,
           new GenericDatumReader<>(schema, schema, GenericData.get()),
           new BinaryMessageDecoder<>(GenericData.get(), schema));

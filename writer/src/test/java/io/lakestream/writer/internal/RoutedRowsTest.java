@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakestream.schema.RecordHeaders;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.writer.TestRows;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -90,8 +92,8 @@ class RoutedRowsTest {
                 assertThat(r.message())
                     .isEqualTo(
                         "Topic lakestream.rows.nope names table 'nope', which this writer does not"
-                            + " know. Register the table and restart the writer, then replay the"
-                            + " DLQ."));
+                            + " know (never created, or dropped). Create the table type, then"
+                            + " replay the DLQ."));
     assertThat(parse(record("lakestream.rows.events", "acme", new byte[] {1, 2, 3})))
         .extracting(r -> ((RoutedRows.Rejected) r).reason())
         .isEqualTo(RoutedRows.UNDECODABLE);
@@ -116,5 +118,37 @@ class RoutedRowsTest {
     assertThat(parse(record("lakestream.rows.events", null, badProject)))
         .extracting(r -> ((RoutedRows.Rejected) r).reason())
         .isEqualTo(RoutedRows.INVALID_PROJECT);
+  }
+
+  @Test
+  void tableTypesCreatedOrDroppedAfterStartAreAcceptedOrRejectedAtTheNextRow() throws Exception {
+    Map<String, TableDefinition> catalog = new java.util.concurrent.ConcurrentHashMap<>();
+    RoutedRows live =
+        new RoutedRows(
+            new TableLookup() {
+              @Override
+              public Optional<TableDefinition> table(String name) {
+                return Optional.ofNullable(catalog.get(name));
+              }
+
+              @Override
+              public Map<String, TableDefinition> tables() {
+                return Map.copyOf(catalog);
+              }
+            });
+    ConsumerRecord<byte[], byte[]> record =
+        record("lakestream.rows.events", "acme", encode(TestRows.row(EVENTS, "acme", 1, "e1")));
+
+    assertThat(live.parse(record, live.source(record), 7))
+        .extracting(r -> ((RoutedRows.Rejected) r).reason())
+        .isEqualTo(RoutedRows.UNKNOWN_TABLE);
+    catalog.put("events", EVENTS);
+    assertThat(live.parse(record, live.source(record), 7))
+        .isInstanceOfSatisfying(
+            RoutedRows.Row.class, r -> assertThat(r.definition()).isSameAs(EVENTS));
+    catalog.remove("events");
+    assertThat(live.parse(record, live.source(record), 7))
+        .extracting(r -> ((RoutedRows.Rejected) r).reason())
+        .isEqualTo(RoutedRows.UNKNOWN_TABLE);
   }
 }

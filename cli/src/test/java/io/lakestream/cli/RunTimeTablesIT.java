@@ -1,0 +1,96 @@
+package io.lakestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.cli.config.Configuration;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7: a table type created through the API is usable by ingest, writer and query without a
+ * restart, and a dropped one stops taking rows while its data stays.
+ */
+class RunTimeTablesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SELECT_USERS =
+      "SELECT user_id, email FROM users WHERE project_id = 'acme' AND user_id BETWEEN 1 AND 10"
+          + " ORDER BY user_id";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void aTableCreatedThroughSqlIsIngestedWrittenAndQueriedWithoutARestart(@TempDir Path dataDir)
+      throws Exception {
+    try (DevRuntime dev = DevRuntime.start(options(dataDir))) {
+      HttpResponse<String> created =
+          sql(dev, "CREATE TABLE users (user_id BIGINT PRIMARY KEY, email TEXT)");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+      HttpResponse<String> inserted =
+          sql(
+              dev,
+              "INSERT INTO users (user_id, email, project_id) VALUES (1, 'a@example.com', 'acme'),"
+                  + " (2, 'b@example.com', 'acme')");
+      assertThat(inserted.statusCode()).as(inserted.body()).isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> selected = sql(dev, SELECT_USERS);
+                assertThat(selected.statusCode()).as(selected.body()).isEqualTo(200);
+                assertThat(JSON.readTree(selected.body()).get("rows").toString())
+                    .isEqualTo("[[1,\"a@example.com\"],[2,\"b@example.com\"]]");
+              });
+
+      HttpResponse<String> dropped = sql(dev, "DROP TABLE users");
+      assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+
+      HttpResponse<String> refused =
+          sql(
+              dev,
+              "INSERT INTO users (user_id, email, project_id) VALUES (3, 'c@example.com', 'acme')");
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(JSON.readTree(refused.body()).get("detail").asText())
+          .isEqualTo("There is no table 'users'.");
+      Path table = dev.warehouse().resolve("projects").resolve("acme").resolve("users");
+      assertThat(table.resolve("_delta_log")).isDirectory();
+      try (var files = Files.walk(table)) {
+        assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).isNotEmpty();
+      }
+    }
+  }
+
+  private HttpResponse<String> sql(DevRuntime dev, String statement) throws Exception {
+    JsonNode body = JSON.createObjectNode().put("sql", statement);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + dev.query().port() + "/v1/sql"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static DevRuntime.Options options(Path dataDir) {
+    Configuration config =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
+            RoleDefaults.of("dev"));
+    return new DevRuntime.Options(config, 0, 0, false);
+  }
+}
