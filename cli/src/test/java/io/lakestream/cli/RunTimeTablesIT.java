@@ -10,11 +10,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +65,50 @@ class RunTimeTablesIT {
                 assertThat(JSON.readTree(selected.body()).get("rows").toString())
                     .isEqualTo("[[1,\"a@example.com\"],[2,\"b@example.com\"]]");
               });
+
+      // An application producing Avro rows itself, with the schema the API publishes.
+      JsonNode described =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://localhost:" + dev.query().port() + "/v1/tables/users"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      Schema schema = new Schema.Parser().parse(described.get("avro_schema").toString());
+      BinaryMessageEncoder<GenericRecord> encoder =
+          new BinaryMessageEncoder<>(GenericData.get(), schema);
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, dev.kafka().bootstrapServers()),
+              new ByteArraySerializer(),
+              new ByteArraySerializer())) {
+        for (long id = 3; id <= 4; id++) {
+          GenericRecord row = new GenericData.Record(schema);
+          row.put("user_id", id);
+          row.put("email", "user" + id + "@example.com");
+          row.put("project_id", "acme");
+          ByteBuffer bytes = encoder.encode(row);
+          byte[] value = new byte[bytes.remaining()];
+          bytes.get(value);
+          producer.send(
+              new ProducerRecord<>(
+                  described.get("ingest_topic").asText(),
+                  "acme".getBytes(StandardCharsets.UTF_8),
+                  value));
+        }
+        producer.flush();
+      }
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(JSON.readTree(sql(dev, SELECT_USERS).body()).get("rows").toString())
+                      .isEqualTo(
+                          "[[1,\"a@example.com\"],[2,\"b@example.com\"],"
+                              + "[3,\"user3@example.com\"],[4,\"user4@example.com\"]]"));
 
       HttpResponse<String> dropped = sql(dev, "DROP TABLE users");
       assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
