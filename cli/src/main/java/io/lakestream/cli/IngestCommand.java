@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
         "Run the ingest router: OTLP and Avro topics in, lakestream.rows.<table> by project out,"
             + " bad input to lakestream.dlq.")
 final class IngestCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+
   @Mixin ConfigOptions config;
 
   @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
@@ -50,7 +54,7 @@ final class IngestCommand implements Callable<Integer> {
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
               () -> isHealthy(role.state())));
-      System.out.println(
+      LOG.info(
           "Lakestream ingest is running on "
               + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
               + "; /health and /metrics on port "

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Option;
         "Run the query sidecar: tails every table's Delta log and serves key-range reads over"
             + " HTTP.")
 final class QueryCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryCommand.class);
+
   @Mixin ConfigOptions config;
 
   @Option(names = "--warehouse", description = "file:///path or s3://bucket/prefix (warehouse).")
@@ -43,7 +47,7 @@ final class QueryCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       QueryRuntime runtime = runner.add(start(configuration, registry));
       QueryRole role = runtime.role();
-      System.out.println(
+      LOG.info(
           "Lakestream query sidecar is serving http://localhost:"
               + role.port()
               + " over "

@@ -3,9 +3,13 @@ package io.lakestream.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Keeps started parts until the process is asked to stop, then closes them newest first. */
 final class RoleRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RoleRunner.class);
+
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -23,7 +27,7 @@ final class RoleRunner implements AutoCloseable {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("Stopping " + what + "...");
+                  LOG.info("Stopping {}", what);
                   close();
                 },
                 "lakestream-shutdown"));
@@ -38,7 +42,7 @@ final class RoleRunner implements AutoCloseable {
         try {
           parts.get(i).close();
         } catch (Exception e) {
-          System.err.println("lakestream: error while stopping: " + e.getMessage());
+          LOG.warn("Error while stopping {}: {}", parts.get(i), e.getMessage(), e);
         }
       }
       parts.clear();

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
         "Run the writer: lakestream.rows.<table> in, one Delta table per (project, table) out,"
             + " exactly once.")
 final class WriteCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteCommand.class);
+
   @Mixin ConfigOptions config;
 
   @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
@@ -46,7 +50,7 @@ final class WriteCommand implements Callable<Integer> {
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
               () -> role.isRunning() && role.failure().isEmpty()));
-      System.out.println(
+      LOG.info(
           "Lakestream writer is running: "
               + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
               + " → "
