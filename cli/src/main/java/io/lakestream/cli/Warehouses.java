@@ -30,10 +30,10 @@ final class Warehouses {
     return uri;
   }
 
-  static io.lakestream.writer.S3Settings writerS3(Configuration config) {
+  static io.lakestream.storage.S3Settings writerS3(Configuration config) {
     Optional<String> access = config.optional(Settings.S3_ACCESS_KEY);
     Optional<String> secret = config.optional(Settings.S3_SECRET_KEY);
-    return new io.lakestream.writer.S3Settings(
+    return new io.lakestream.storage.S3Settings(
         config.optional(Settings.S3_ENDPOINT),
         config.string(Settings.S3_REGION),
         config.bool(Settings.S3_PATH_STYLE),
@@ -41,8 +41,8 @@ final class Warehouses {
         secret);
   }
 
-  static io.lakestream.query.S3Settings queryS3(Configuration config) {
-    return new io.lakestream.query.S3Settings(
+  static io.lakestream.storage.S3Settings queryS3(Configuration config) {
+    return new io.lakestream.storage.S3Settings(
         config.optional(Settings.S3_ENDPOINT),
         config.string(Settings.S3_REGION),
         config.bool(Settings.S3_PATH_STYLE),

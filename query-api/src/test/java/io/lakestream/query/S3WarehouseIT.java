@@ -1,5 +1,6 @@
 package io.lakestream.query;
 
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

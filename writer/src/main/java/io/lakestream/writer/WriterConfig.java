@@ -6,6 +6,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;

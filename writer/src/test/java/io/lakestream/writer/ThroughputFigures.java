@@ -2,6 +2,7 @@ package io.lakestream.writer;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.testkit.EmbeddedS3;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,6 +3,7 @@ package io.lakestream.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakestream.storage.S3Settings;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.lakestream.writer;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;

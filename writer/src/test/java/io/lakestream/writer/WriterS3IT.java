@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
 import io.lakestream.testkit.EmbeddedS3Extension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
 import io.lakestream.testkit.EmbeddedS3;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,8 +1,8 @@
 package io.lakestream.query.internal;
 
 import io.lakestream.query.QueryConfig;
-import io.lakestream.query.S3Settings;
-import java.net.URI;
+import io.lakestream.storage.HadoopWarehouse;
+import io.lakestream.storage.S3Settings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -22,57 +22,24 @@ public final class HadoopStorage {
 
   /** The storage of a configuration's warehouse. */
   public static HadoopStorage of(QueryConfig config) {
-    URI uri = config.warehouse();
     Configuration conf = new Configuration();
     // fs.file.impl stays the default LocalFileSystem: Hadoop caches file systems per scheme for the
     // whole JVM, and s3a casts FileSystem.getLocal() to LocalFileSystem for its buffer folder.
-    if (!config.warehouseOnS3()) {
-      return new HadoopStorage(new Path(stripTrailingSlash(uri.toString())), conf);
+    Path root = HadoopWarehouse.root(config.warehouse());
+    if (config.warehouseOnS3()) {
+      configureS3(conf, config.s3());
     }
-    if (uri.getHost() == null || uri.getHost().isBlank()) {
-      throw new IllegalArgumentException(
-          "name a bucket, as in s3://bucket/prefix (got " + uri + ")");
-    }
-    configureS3(conf, config.s3());
-    String path = uri.getPath() == null ? "" : stripTrailingSlash(uri.getPath());
-    return new HadoopStorage(new Path("s3a://" + uri.getHost() + path), conf);
+    return new HadoopStorage(root, conf);
   }
 
-  /** Sets the s3a keys of {@code conf} for these settings. */
+  /** Sets the s3a keys (shared with the writer), tuned for range reads. */
   public static void configureS3(Configuration conf, S3Settings s3) {
-    s3.endpoint()
-        .ifPresent(
-            endpoint -> {
-              conf.set("fs.s3a.endpoint", endpoint);
-              conf.setBoolean("fs.s3a.connection.ssl.enabled", endpoint.startsWith("https://"));
-            });
-    conf.set("fs.s3a.endpoint.region", s3.region());
-    conf.setBoolean("fs.s3a.path.style.access", s3.pathStyle());
-    if (s3.accessKey().isPresent()) {
-      conf.set("fs.s3a.access.key", s3.accessKey().get());
-      conf.set("fs.s3a.secret.key", s3.secretKey().orElseThrow());
-      conf.set(
-          "fs.s3a.aws.credentials.provider",
-          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    }
+    HadoopWarehouse.configureS3(conf, s3);
     // Range reads touch a few pages: random access, no read-ahead of whole objects.
     conf.set("fs.s3a.experimental.input.fadvise", "random");
     conf.set("fs.s3a.input.fadvise", "random");
     conf.set("fs.s3a.readahead.range", "65536");
-    conf.setInt("fs.s3a.attempts.maximum", 2);
-    conf.setInt("fs.s3a.retry.limit", 2);
-    conf.set("fs.s3a.retry.interval", "200ms");
-    conf.set("fs.s3a.connection.establish.timeout", "15s");
-    conf.set("fs.s3a.connection.timeout", "30s");
     conf.setInt("fs.s3a.connection.maximum", 64);
-  }
-
-  private static String stripTrailingSlash(String path) {
-    String p = path;
-    while (p.length() > 1 && p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
   }
 
   /** The warehouse root. */

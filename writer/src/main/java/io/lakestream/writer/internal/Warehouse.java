@@ -2,7 +2,8 @@ package io.lakestream.writer.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.writer.S3Settings;
+import io.lakestream.storage.HadoopWarehouse;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterErrors;
 import java.net.URI;
@@ -37,59 +38,30 @@ public final class Warehouse {
    */
   public static Warehouse of(URI uri, S3Settings s3) {
     requireNonNull(uri, "uri is null");
-    String scheme = uri.getScheme();
     Configuration conf = new Configuration();
     conf.set("delta.logStore.file.impl", LocalAtomicLogStore.class.getName());
-    if ("file".equals(scheme)) {
-      // fs.file.impl stays the checksummed LocalFileSystem (.crc side files): the instance is
-      // cached JVM-wide and s3a needs that class for its upload buffers.
-      return new Warehouse(new Path(stripTrailingSlash(uri.toString())), conf);
+    if (!"file".equals(uri.getScheme()) && !HadoopWarehouse.isS3(uri)) {
+      throw WriterErrors.unsupportedWarehouse(uri);
     }
-    if ("s3".equals(scheme) || "s3a".equals(scheme)) {
-      if (uri.getHost() == null || uri.getHost().isBlank()) {
-        throw WriterErrors.invalidConfig(
-            "warehouse", "name a bucket, as in s3://bucket/prefix (got " + uri + ")");
-      }
+    Path root;
+    try {
+      root = HadoopWarehouse.root(uri);
+    } catch (IllegalArgumentException e) {
+      throw WriterErrors.invalidConfig("warehouse", e.getMessage());
+    }
+    // fs.file.impl stays the checksummed LocalFileSystem (.crc side files): the instance is
+    // cached JVM-wide and s3a needs that class for its upload buffers.
+    if (HadoopWarehouse.isS3(uri)) {
       configureS3(conf, s3);
-      String path = uri.getPath() == null ? "" : stripTrailingSlash(uri.getPath());
-      return new Warehouse(new Path("s3a://" + uri.getHost() + path), conf);
     }
-    throw WriterErrors.unsupportedWarehouse(uri);
+    return new Warehouse(root, conf);
   }
 
-  /** Sets the s3a and log store keys of {@code conf} for these S3 settings. */
+  /** Sets the s3a keys (shared with the query sidecar) and the S3 log store of {@code conf}. */
   public static void configureS3(Configuration conf, S3Settings s3) {
-    s3.endpoint()
-        .ifPresent(
-            endpoint -> {
-              conf.set("fs.s3a.endpoint", endpoint);
-              conf.setBoolean("fs.s3a.connection.ssl.enabled", endpoint.startsWith("https://"));
-            });
-    conf.set("fs.s3a.endpoint.region", s3.region());
-    conf.setBoolean("fs.s3a.path.style.access", s3.pathStyle());
-    if (s3.accessKey().isPresent()) {
-      conf.set("fs.s3a.access.key", s3.accessKey().get());
-      conf.set("fs.s3a.secret.key", s3.secretKey().orElseThrow());
-      conf.set(
-          "fs.s3a.aws.credentials.provider",
-          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    }
-    // Fail a request within seconds and let the writer's own backoff retry the flush.
-    conf.setInt("fs.s3a.attempts.maximum", 2);
-    conf.setInt("fs.s3a.retry.limit", 2);
-    conf.set("fs.s3a.retry.interval", "200ms");
-    conf.set("fs.s3a.connection.establish.timeout", "15s");
-    conf.set("fs.s3a.connection.timeout", "30s");
+    HadoopWarehouse.configureS3(conf, s3);
     conf.set("delta.logStore.s3a.impl", S3ConditionalPutLogStore.class.getName());
     conf.set("delta.logStore.s3.impl", S3ConditionalPutLogStore.class.getName());
-  }
-
-  private static String stripTrailingSlash(String path) {
-    String p = path;
-    while (p.length() > 1 && p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
   }
 
   /** The warehouse root as a Hadoop path ({@code file:/…} or {@code s3a://bucket/prefix}). */

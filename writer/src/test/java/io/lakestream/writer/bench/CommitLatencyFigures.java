@@ -2,9 +2,9 @@ package io.lakestream.writer.bench;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3;
 import io.lakestream.writer.KeyModelEncoder;
-import io.lakestream.writer.S3Settings;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.internal.DataFile;
 import io.lakestream.writer.internal.DataFileWriter;

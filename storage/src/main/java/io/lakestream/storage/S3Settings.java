@@ -1,4 +1,4 @@
-package io.lakestream.writer;
+package io.lakestream.storage;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,8 +30,8 @@ public record S3Settings(
     requireNonNull(accessKey, "accessKey is null");
     requireNonNull(secretKey, "secretKey is null");
     if (accessKey.isPresent() != secretKey.isPresent()) {
-      throw WriterErrors.invalidConfig(
-          "s3", "give both the access key and the secret key, or neither");
+      throw new IllegalArgumentException(
+          "Invalid S3 settings: give both the access key and the secret key, or neither.");
     }
   }
 
