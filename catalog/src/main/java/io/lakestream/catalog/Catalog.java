@@ -92,11 +92,20 @@ public final class Catalog implements AutoCloseable {
    * @throws CatalogException UNAVAILABLE when the broker cannot be reached in time
    */
   public static Catalog start(String bootstrapServers, Map<String, TableDefinition> builtIns) {
+    return start(bootstrapServers, builtIns, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Like {@link #start(String, Map)}, giving up when the brokers do not answer within {@code
+   * timeout}.
+   */
+  public static Catalog start(
+      String bootstrapServers, Map<String, TableDefinition> builtIns, Duration timeout) {
     requireNonNull(bootstrapServers, "bootstrapServers is null");
-    createTopicIfMissing(bootstrapServers);
+    createTopicIfMissing(bootstrapServers, timeout);
     KafkaBackend backend = new KafkaBackend(bootstrapServers);
     Catalog catalog = new Catalog(builtIns, backend);
-    backend.start(catalog);
+    backend.start(catalog, timeout);
     log.info(
         "Catalog loaded from {}: {} run-time table(s), {} project(s)",
         Topics.CATALOG,
@@ -185,6 +194,20 @@ public final class Catalog implements AutoCloseable {
     registration.tables().forEach(value.putArray("tables")::add);
     value.put("registered_at", registration.registeredAt().toString());
     write(PROJECT_PREFIX + registration.projectId(), value.toString());
+  }
+
+  /**
+   * Removes a project's registration; returns once this catalog sees it. Its data stays; with
+   * {@code projects.registration = required} its rows are no longer routed.
+   *
+   * @throws CatalogException NOT_FOUND when the project is not registered
+   */
+  public void unregisterProject(String projectId) {
+    if (!projects.containsKey(projectId)) {
+      throw new CatalogException(
+          CatalogException.Kind.NOT_FOUND, "Project '" + projectId + "' is not registered.");
+    }
+    write(PROJECT_PREFIX + projectId, null);
   }
 
   /** Adds a listener for later changes. */
@@ -314,10 +337,15 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
-  private static void createTopicIfMissing(String bootstrapServers) {
+  private static void createTopicIfMissing(String bootstrapServers, Duration timeout) {
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.CATALOG)) {
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis))) {
+      if (admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS).contains(Topics.CATALOG)) {
         return;
       }
       admin
@@ -326,7 +354,7 @@ public final class Catalog implements AutoCloseable {
                   new NewTopic(Topics.CATALOG, 1, (short) -1)
                       .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"))))
           .all()
-          .get(30, TimeUnit.SECONDS);
+          .get(millis, TimeUnit.MILLISECONDS);
       log.info("Created topic {} (compacted, 1 partition)", Topics.CATALOG);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -336,7 +364,8 @@ public final class Catalog implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw unavailable(bootstrapServers, e);
     } catch (TimeoutException e) {
-      throw unavailable(bootstrapServers, e);
+      throw unavailable(
+          bootstrapServers, new TimeoutException("no answer within " + timeout.toSeconds() + " s"));
     }
   }
 
@@ -381,16 +410,18 @@ public final class Catalog implements AutoCloseable {
               new StringDeserializer());
     }
 
-    void start(Catalog catalog) {
+    void start(Catalog catalog, Duration timeout) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+      long deadline = System.nanoTime() + timeout.multipliedBy(2).toNanos();
       while (consumer.position(partition) < end) {
         if (System.nanoTime() > deadline) {
           close();
           throw unavailable(
-              bootstrapServers, new TimeoutException("catalog not read to its end in 60 s"));
+              bootstrapServers,
+              new TimeoutException(
+                  "catalog not read to its end in " + timeout.multipliedBy(2).toSeconds() + " s"));
         }
         pollOnce(catalog);
       }

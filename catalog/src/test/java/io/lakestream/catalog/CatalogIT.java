@@ -107,6 +107,25 @@ class CatalogIT {
   }
 
   @Test
+  void anUnregisteredProjectIsGoneForEveryRoleAndAfterARestart() {
+    try (Catalog writer = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns());
+        Catalog reader = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
+      writer.registerProject(ProjectRegistration.shared("initech", Instant.EPOCH));
+      await().atMost(Duration.ofSeconds(30)).until(() -> reader.project("initech").isPresent());
+
+      writer.unregisterProject("initech");
+
+      assertThat(writer.project("initech")).isEmpty();
+      await().atMost(Duration.ofSeconds(30)).until(() -> reader.project("initech").isEmpty());
+      assertThatThrownBy(() -> writer.unregisterProject("initech"))
+          .hasMessage("Project 'initech' is not registered.");
+    }
+    try (Catalog restarted = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
+      assertThat(restarted.project("initech")).isEmpty();
+    }
+  }
+
+  @Test
   void anInvalidProjectIdIsRefused() {
     Catalog catalog = Catalog.inMemory(TableDefinitions.builtIns());
     assertThatThrownBy(

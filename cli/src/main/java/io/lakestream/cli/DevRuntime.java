@@ -1,6 +1,7 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.ProjectAdmissions;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.cli.demo.DemoProducer;
@@ -104,7 +105,9 @@ final class DevRuntime implements AutoCloseable {
     // One catalog for every role: a table type created through the API reaches all of them live.
     catalog = Tables.startCatalog(roles, "dev runtime");
     running.add(catalog);
-    ingest = IngestCommand.start(roles, registry, catalog);
+    ProjectAdmissions.Policy admission = IngestCommand.projectAdmission(roles, catalog);
+    running.add(admission);
+    ingest = IngestCommand.start(roles, registry, catalog, admission);
     running.add(ingest);
     running.add(TableTopics.follow(catalog, ingest));
     writer = WriteCommand.start(roles, registry, catalog);

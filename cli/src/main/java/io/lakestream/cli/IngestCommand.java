@@ -1,15 +1,18 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.ProjectAdmissions;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.IngestRole;
 import io.lakestream.ingest.OtlpEncoding;
+import io.lakestream.schema.ProjectAdmission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,7 +50,8 @@ final class IngestCommand implements Callable<Integer> {
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Catalog catalog = runner.add(Tables.startCatalog(configuration, "ingest router"));
-      IngestRole role = runner.add(start(configuration, registry, catalog));
+      ProjectAdmissions.Policy admission = runner.add(projectAdmission(configuration, catalog));
+      IngestRole role = runner.add(start(configuration, registry, catalog, admission));
       runner.add(TableTopics.follow(catalog, role));
       runner.add(
           RoleHttpServer.start(
@@ -72,14 +76,17 @@ final class IngestCommand implements Callable<Integer> {
 
   /**
    * Starts the router with the configuration's ingest settings, routing to the table types of
-   * {@code catalog} as they are when each record is routed. The caller creates the topics of table
-   * types created later ({@link TableTopics#follow}).
+   * {@code catalog} as they are when each record is routed, for the projects {@code admission}
+   * admits. The caller creates the topics of table types created later ({@link
+   * TableTopics#follow}).
    */
-  static IngestRole start(Configuration config, PrometheusMeterRegistry registry, Catalog catalog) {
+  static IngestRole start(
+      Configuration config,
+      PrometheusMeterRegistry registry,
+      Catalog catalog,
+      ProjectAdmission admission) {
     IngestConfig ingest =
-        ingestConfig(config).toBuilder()
-            .tables(catalog.tables())
-            .liveTables(Tables.live(catalog))
+        ingestConfig(config, catalog, admission).toBuilder()
             .stateDir(Path.of(config.string(Settings.DATA_DIR)).resolve("ingest-state"))
             .numStreamThreads(config.integer(Settings.INGEST_THREADS))
             .build();
@@ -87,10 +94,45 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   /**
-   * The router's settings from the configuration: topics and their encodings, tables, project
-   * rules, limits. The live router and {@code lakestream replay} route with the same settings.
+   * The project rule of {@code projects.registration} over {@code catalog}; the caller closes it
+   * after the router.
    */
-  static IngestConfig ingestConfig(Configuration config) {
+  static ProjectAdmissions.Policy projectAdmission(Configuration config, Catalog catalog) {
+    ProjectAdmissions.Mode mode;
+    try {
+      mode = ProjectAdmissions.Mode.parse(config.string(Settings.PROJECTS_REGISTRATION));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "Configuration key '" + Settings.PROJECTS_REGISTRATION.key() + "': " + e.getMessage());
+    }
+    LOG.info("Projects: {}", describe(mode));
+    return ProjectAdmissions.of(mode, catalog, Clock.systemUTC());
+  }
+
+  private static String describe(ProjectAdmissions.Mode mode) {
+    return switch (mode) {
+      case REQUIRED ->
+          "registered projects only (projects.registration=required); rows of others go to"
+              + " lakestream.dlq as unregistered_project";
+      case AUTO -> "every valid project, registered on its first row (projects.registration=auto)";
+    };
+  }
+
+  /**
+   * The router's settings from the configuration and the catalog: topics and their encodings, the
+   * catalog's table types (looked up live), project rules, limits. The live router and {@code
+   * lakestream replay} route with the same settings.
+   */
+  static IngestConfig ingestConfig(
+      Configuration config, Catalog catalog, ProjectAdmission admission) {
+    return ingestConfig(config).toBuilder()
+        .tables(catalog.tables())
+        .liveTables(Tables.live(catalog))
+        .projectAdmission(admission)
+        .build();
+  }
+
+  private static IngestConfig ingestConfig(Configuration config) {
     IngestConfig.Builder builder =
         IngestConfig.builder(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS))
             .applicationId(config.string(Settings.INGEST_APPLICATION_ID))

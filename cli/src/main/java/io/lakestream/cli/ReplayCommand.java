@@ -1,5 +1,8 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.CatalogException;
+import io.lakestream.catalog.ProjectAdmissions;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
@@ -135,11 +138,16 @@ final class ReplayCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Replayer replayer =
-        new Replayer(
-            IngestCommand.ingestConfig(configuration), timeout, ProgressPrinter.forConsole(err));
     ReplaySummary summary;
-    try {
+    // Route with the catalog's table types and project rule, as the running router does.
+    try (Catalog catalog = startCatalog(configuration);
+        ProjectAdmissions.Policy admission =
+            IngestCommand.projectAdmission(configuration, catalog)) {
+      Replayer replayer =
+          new Replayer(
+              IngestCommand.ingestConfig(configuration, catalog, admission),
+              timeout,
+              ProgressPrinter.forConsole(err));
       summary = replayer.replay(topic, start, Optional.ofNullable(toTimestamp));
     } catch (ReplayException e) {
       throw new CliException(e.getMessage(), e);
@@ -147,6 +155,24 @@ final class ReplayCommand implements Callable<Integer> {
     summary.lines().forEach(out::println);
     out.flush();
     return 0;
+  }
+
+  private Catalog startCatalog(Configuration configuration) {
+    String bootstrap = configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    try {
+      return Catalog.start(bootstrap, Tables.load(configuration), timeout);
+    } catch (CatalogException e) {
+      throw new CliException(
+          "Cannot reach Kafka at "
+              + bootstrap
+              + " within "
+              + timeout.toSeconds()
+              + " s. Check kafka.bootstrap.servers (or --bootstrap-servers) and that the brokers"
+              + " are up ("
+              + e.getMessage()
+              + ").",
+          e);
+    }
   }
 
   private ReplayStart start() {
@@ -164,10 +190,6 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The router's configuration from the same keys {@code lakestream ingest} reads, so replay routes
-   * as the running router does. Mirrors {@code IngestCommand.start}.
-   */
   /** ISO instants, offset date-times, or dates (UTC midnight). */
   static final class InstantConverter implements ITypeConverter<Instant> {
     @Override

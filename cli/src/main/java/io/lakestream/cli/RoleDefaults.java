@@ -19,7 +19,8 @@ final class RoleDefaults {
               Settings.QUERY_POLL_INTERVAL, "250ms",
               Settings.QUERY_DISCOVERY_INTERVAL, "1s",
               Settings.INGEST_PARTITIONS, "4",
-              Settings.INGEST_DEFAULT_PROJECT, "default");
+              Settings.INGEST_DEFAULT_PROJECT, "default",
+              Settings.PROJECTS_REGISTRATION, "auto");
       case "ingest", "write", "query" -> Map.of();
       default ->
           throw new CliException("Unknown role '" + role + "'. Use dev, ingest, write or query.");

@@ -98,6 +98,23 @@ class DevRuntimeIT {
                   assertThat(response.body()).contains("\"project_id\":\"acme\"");
                 });
       }
+      // dev registers projects on their first row (projects.registration=auto)
+      java.net.URI projects =
+          java.net.URI.create("http://localhost:" + dev.query().port() + "/v1/projects");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  java.net.http.HttpRequest.newBuilder(projects).build(),
+                                  java.net.http.HttpResponse.BodyHandlers.ofString())
+                              .body())
+                      .contains(
+                          "\"project_id\":\"acme\"",
+                          "\"project_id\":\"globex\"",
+                          "\"project_id\":\"initech\""));
     }
   }
 

@@ -3,6 +3,8 @@ package io.lakestream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.ProjectRegistration;
 import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.IngestRole;
 import io.lakestream.schema.RecordHeaders;
@@ -26,6 +28,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -135,6 +138,12 @@ class ReplayCommandIT {
     }
     liveLogRows = readAll(LOG_ROWS);
     liveEventRows = readAll(EVENT_ROWS);
+    // Replay routes registered projects only (projects.registration defaults to required).
+    try (Catalog catalog = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
+      for (String project : List.of("acme", "globex", "dev")) {
+        catalog.registerProject(ProjectRegistration.shared(project, Instant.EPOCH));
+      }
+    }
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(writerDeadLetter(nowNanos / 1_000)).get();
     }
@@ -234,6 +243,18 @@ class ReplayCommandIT {
     assertThat(none.out()).contains("  records read: 0 (");
     assertThat(replay("--topic", LOGS, "--from-beginning", "--to-timestamp", "2000-01-01").out())
         .contains("  records read: 0 (");
+  }
+
+  @Test
+  void recordsOfUnregisteredProjectsAreCountedWithWhatToDo() {
+    Run run = replay("--topic", LOGS, "--from-offsets", "1:1", "--default-project", "initech");
+
+    assertThat(run.out())
+        .contains(
+            "  rows produced: 0",
+            "    unregistered_project: 1",
+            "  unregistered projects: register them (POST /v1/projects), or replay with --set"
+                + " projects.registration=auto to register them as their rows are routed");
   }
 
   @Test

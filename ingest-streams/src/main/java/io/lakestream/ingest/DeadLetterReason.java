@@ -16,6 +16,10 @@ public enum DeadLetterReason {
   UNKNOWN_TABLE("unknown_table"),
   /** No project could be found for a row, or the one found is not a valid project id. */
   INVALID_PROJECT("invalid_project"),
+  /**
+   * A row's project is valid but not registered, and the router routes registered projects only.
+   */
+  UNREGISTERED_PROJECT("unregistered_project"),
   /** The record, or one row made from it, is larger than the configured maximum. */
   RECORD_TOO_LARGE("record_too_large"),
   /**

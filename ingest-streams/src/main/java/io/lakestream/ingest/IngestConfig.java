@@ -2,6 +2,7 @@ package io.lakestream.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.ProjectAdmission;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -43,6 +44,9 @@ import java.util.Set;
  *     #DEFAULT_PROJECT_ATTRIBUTE}
  * @param defaultProject the project of records that name none; empty (the default) sends them to
  *     the dead-letter topic
+ * @param projectAdmission which projects' rows are routed; a record with a row of a project not
+ *     admitted goes to the dead-letter topic as {@code unregistered_project}; default {@link
+ *     ProjectAdmission#open()} (every valid project id)
  * @param routedPartitions partitions of the topics the role creates when missing (routed rows, dead
  *     letters, inputs); default {@value #DEFAULT_ROUTED_PARTITIONS}
  * @param maxRecordBytes the largest source record, and the largest routed row, accepted; larger
@@ -66,6 +70,7 @@ public record IngestConfig(
     Optional<TableLookup> liveTables,
     String projectAttribute,
     Optional<String> defaultProject,
+    ProjectAdmission projectAdmission,
     int routedPartitions,
     int maxRecordBytes,
     Instant minTimestamp,
@@ -107,6 +112,7 @@ public record IngestConfig(
     requireNonNull(liveTables, "liveTables is null");
     requireNonNull(projectAttribute, "projectAttribute is null");
     requireNonNull(defaultProject, "defaultProject is null");
+    requireNonNull(projectAdmission, "projectAdmission is null");
     requireNonNull(minTimestamp, "minTimestamp is null");
     requireNonNull(maxFutureSkew, "maxFutureSkew is null");
     requireNonNull(clock, "clock is null");
@@ -194,6 +200,7 @@ public record IngestConfig(
     private Optional<TableLookup> liveTables = Optional.empty();
     private String projectAttribute = DEFAULT_PROJECT_ATTRIBUTE;
     private Optional<String> defaultProject = Optional.empty();
+    private ProjectAdmission projectAdmission = ProjectAdmission.open();
     private int routedPartitions = DEFAULT_ROUTED_PARTITIONS;
     private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
     private Instant minTimestamp = Instant.EPOCH;
@@ -217,6 +224,7 @@ public record IngestConfig(
       this.liveTables = config.liveTables;
       this.projectAttribute = config.projectAttribute;
       this.defaultProject = config.defaultProject;
+      this.projectAdmission = config.projectAdmission;
       this.routedPartitions = config.routedPartitions;
       this.maxRecordBytes = config.maxRecordBytes;
       this.minTimestamp = config.minTimestamp;
@@ -285,6 +293,12 @@ public record IngestConfig(
       return this;
     }
 
+    /** Which projects' rows are routed; others go to the dead-letter topic. */
+    public Builder projectAdmission(ProjectAdmission projectAdmission) {
+      this.projectAdmission = projectAdmission;
+      return this;
+    }
+
     public Builder routedPartitions(int routedPartitions) {
       this.routedPartitions = routedPartitions;
       return this;
@@ -341,6 +355,7 @@ public record IngestConfig(
           liveTables,
           projectAttribute,
           defaultProject,
+          projectAdmission,
           routedPartitions,
           maxRecordBytes,
           minTimestamp,

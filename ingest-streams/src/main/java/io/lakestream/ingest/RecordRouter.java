@@ -12,6 +12,7 @@ import io.lakestream.ingest.internal.RecordMapper;
 import io.lakestream.ingest.internal.RecordRouting;
 import io.lakestream.ingest.internal.RowEncoder;
 import io.lakestream.ingest.internal.TimestampBounds;
+import io.lakestream.schema.ProjectAdmission;
 import io.lakestream.schema.Topics;
 import java.util.List;
 
@@ -46,6 +47,7 @@ public final class RecordRouter {
   private final RecordMapper notAnInput;
   private final RowEncoder encoder;
   private final int maxRecordBytes;
+  private final ProjectAdmission admission;
 
   /** A router with the tables, inputs, project and timestamp rules of {@code config}. */
   public RecordRouter(IngestConfig config) {
@@ -71,6 +73,7 @@ public final class RecordRouter {
             List.of(logsTopic, spansTopic, metricsTopic, Topics.ingest("<table>")));
     this.encoder = new RowEncoder();
     this.maxRecordBytes = config.maxRecordBytes();
+    this.admission = config.projectAdmission();
   }
 
   /**
@@ -79,7 +82,7 @@ public final class RecordRouter {
    */
   public Routing route(SourceRecord source) {
     requireNonNull(source, "source is null");
-    return RecordRouting.route(source, mapper(source.topic()), encoder, maxRecordBytes);
+    return RecordRouting.route(source, mapper(source.topic()), encoder, maxRecordBytes, admission);
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every read of a Delta log goes through this interface, so that moving from Delta Standalone
@@ -34,6 +35,14 @@ public interface DeltaLogReader {
      *     read a {@link #snapshot()} instead
      */
     List<LogCommit> commitsAfter(long version);
+
+    /**
+     * The table's schema as Delta writes it in its metadata (JSON); empty when the table has no
+     * commit yet.
+     *
+     * @throws RuntimeException when the log cannot be read
+     */
+    Optional<String> schemaJson();
   }
 
   /**

@@ -98,6 +98,13 @@ public final class QueryErrors {
         Kind.NOT_FOUND, "Project '" + project + "' has no table here: check the project id.", null);
   }
 
+  public static QueryException unregisteredProject(String project) {
+    return new QueryException(
+        Kind.NOT_FOUND,
+        "Project '" + project + "' is not registered. POST /v1/projects registers it.",
+        null);
+  }
+
   public static QueryException unknownTable(
       String project, String table, Collection<String> known) {
     return new QueryException(
@@ -211,6 +218,46 @@ public final class QueryErrors {
           case UNAVAILABLE -> Kind.UNAVAILABLE;
         };
     return new QueryException(kind, e.getMessage(), e);
+  }
+
+  /** A purge of a table type that neither exists nor left data. */
+  public static QueryException nothingToPurge(String tableType) {
+    return new QueryException(
+        Kind.NOT_FOUND,
+        "There is no table '" + tableType + "', nor data kept from a dropped one.",
+        null);
+  }
+
+  /** A new table type named like a dropped one whose kept data has other columns. */
+  public static QueryException keptDataWithOtherColumns(
+      String tableType, int tables, TableId example) {
+    return new QueryException(
+        Kind.CONFLICT,
+        "Table '"
+            + tableType
+            + "' was dropped, and the data kept of it ("
+            + tables
+            + " project table(s), e.g. "
+            + example
+            + ") has other columns. Purge it first (DELETE /v1/tables/"
+            + tableType
+            + "?purge=true) or choose another name. Re-creating it with the same columns resumes"
+            + " the kept tables.",
+        null);
+  }
+
+  /** The data of a table type could not be deleted entirely. */
+  public static QueryException purgeFailed(String tableType, Throwable cause) {
+    return new QueryException(
+        Kind.INTERNAL,
+        "Purging table '"
+            + tableType
+            + "' stopped: "
+            + cause.getMessage()
+            + ". The table type is dropped; DELETE /v1/tables/"
+            + tableType
+            + "?purge=true again deletes what is left.",
+        cause);
   }
 
   /** No table type of that name in the catalog. */

@@ -173,13 +173,14 @@ public final class QueryRole implements AutoCloseable {
 
     ProjectRegistry projects =
         new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
+    DeltaLogReader logs = new StandaloneDeltaLogReader(storage.conf());
     TableRegistry tables =
         new TableRegistry(
             catalog::table,
             List.of(
                 new WarehouseTableSource(storage.root(), storage.conf()),
                 new RegisteredTableSource(projects, storage.conf())),
-            new StandaloneDeltaLogReader(storage.conf()),
+            logs,
             files,
             executor,
             config.pollInterval(),
@@ -197,7 +198,8 @@ public final class QueryRole implements AutoCloseable {
     QueryService service =
         new QueryService(
             config, tables, new RangeReader(files), access, projects, allocator, metrics, clock);
-    service.attach(new SqlService(catalog, service, sink));
+    service.attach(
+        new SqlService(catalog, service, new TableData(tables, logs, storage.conf()), sink));
     Javalin app = HttpApi.create(service, prometheus(registry));
     return new QueryRole(config, executor, files, tables, allocator, service, app);
   }

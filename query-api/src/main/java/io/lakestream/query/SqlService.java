@@ -40,12 +40,18 @@ import java.util.stream.StreamSupport;
 public final class SqlService {
   private final Catalog catalog;
   private final QueryService query;
+  private final TableData data;
   private final SqlExecutor executor;
 
-  /** A service over the catalog, the query service (for reads) and a sink for inserted rows. */
-  public SqlService(Catalog catalog, QueryService query, io.lakestream.sql.RowSink sink) {
+  /**
+   * A service over the catalog, the query service (for reads), the tables' data (for schema checks
+   * and purges) and a sink for inserted rows.
+   */
+  public SqlService(
+      Catalog catalog, QueryService query, TableData data, io.lakestream.sql.RowSink sink) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.query = requireNonNull(query, "query is null");
+    this.data = requireNonNull(data, "data is null");
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
   }
 
@@ -64,6 +70,9 @@ public final class SqlService {
     try {
       SqlStatement statement = executor.plan(sql, defaultProject);
       authorize(principal, statement);
+      if (statement instanceof SqlStatement.CreateTable create) {
+        requireNoOtherSchema(create.table());
+      }
       return executor.execute(statement);
     } catch (SqlException e) {
       throw QueryErrors.badSql(e.getMessage());
@@ -76,6 +85,7 @@ public final class SqlService {
   public TableDefinition createTable(Principal principal, TableDefinition table) {
     query.access().checkAdmin(principal, "create tables");
     try {
+      requireNoOtherSchema(table);
       return catalog.createTable(table);
     } catch (CatalogException e) {
       throw QueryErrors.catalog(e);
@@ -89,6 +99,44 @@ public final class SqlService {
       catalog.dropTable(name);
     } catch (CatalogException e) {
       throw QueryErrors.catalog(e);
+    }
+  }
+
+  /**
+   * Drops a table type if the catalog still has it, and deletes the data of every project's table
+   * of that type (admin only). Also purges the data kept from a type dropped earlier. Returns the
+   * tables deleted.
+   *
+   * @throws QueryException not found when there is neither such a type nor data of it; conflict for
+   *     a built-in type
+   */
+  public List<TableId> purgeTable(Principal principal, String name) {
+    query.access().checkAdmin(principal, "purge tables");
+    try {
+      if (catalog.table(name).isPresent()) {
+        catalog.dropTable(name);
+      } else if (data.locations(name).isEmpty()) {
+        throw QueryErrors.nothingToPurge(name);
+      }
+      return data.purge(name);
+    } catch (CatalogException e) {
+      throw QueryErrors.catalog(e);
+    } catch (UncheckedIOException e) {
+      throw QueryErrors.purgeFailed(name, e.getCause());
+    }
+  }
+
+  /**
+   * Refuses a definition whose name is that of a dropped table type whose data was kept with other
+   * columns: the writers could not append the new rows to those tables.
+   */
+  private void requireNoOtherSchema(TableDefinition table) {
+    if (catalog.table(table.name()).isPresent()) {
+      return; // the catalog answers CONFLICT
+    }
+    List<TableId> other = data.withOtherSchema(table);
+    if (!other.isEmpty()) {
+      throw QueryErrors.keptDataWithOtherColumns(table.name(), other.size(), other.get(0));
     }
   }
 

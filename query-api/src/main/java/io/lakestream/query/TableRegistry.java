@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class TableRegistry implements AutoCloseable {
   private final Clock clock;
   private final Map<TableId, LiveTable> tables = new ConcurrentHashMap<>();
   private final Set<String> skippedTableTypes = ConcurrentHashMap.newKeySet();
+  private final Set<String> purging = ConcurrentHashMap.newKeySet();
   private volatile boolean discovered;
   private volatile boolean polling;
   private volatile boolean closed;
@@ -108,6 +110,9 @@ public final class TableRegistry implements AutoCloseable {
     for (TableSource source : sources) {
       for (TableLocation location : source.discover()) {
         String type = location.id().table();
+        if (purging.contains(type)) {
+          continue;
+        }
         TableDefinition definition = definitions.apply(type).orElse(null);
         if (definition == null) {
           if (skippedTableTypes.add(type)) {
@@ -139,9 +144,55 @@ public final class TableRegistry implements AutoCloseable {
   }
 
   private void schedulePolls(LiveTable table) {
-    schedules.add(
+    table.polls =
         executor.scheduleWithFixedDelay(
-            table::pollQuietly, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+            table::pollQuietly, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    schedules.add(table.polls);
+  }
+
+  /**
+   * Every table folder the sources list now, with its table type, whether that type is served or
+   * not (a dropped type's folders stay until purged).
+   */
+  public List<TableLocation> locations() {
+    List<TableLocation> all = new ArrayList<>();
+    for (TableSource source : sources) {
+      all.addAll(source.discover());
+    }
+    return all;
+  }
+
+  /**
+   * Stops serving and discovering tables of {@code tableType} while {@code action} runs (e.g.
+   * deletes their folders), then forgets those tables: a later discovery starts afresh.
+   */
+  public <T> T withoutType(String tableType, Supplier<T> action) {
+    purging.add(tableType);
+    try {
+      for (LiveTable table : List.copyOf(tables.values())) {
+        if (table.id.table().equals(tableType)) {
+          forget(table);
+        }
+      }
+      return action.get();
+    } finally {
+      skippedTableTypes.remove(tableType);
+      purging.remove(tableType);
+    }
+  }
+
+  private void forget(LiveTable table) {
+    synchronized (schedules) {
+      if (table.polls != null) {
+        table.polls.cancel(false);
+        schedules.remove(table.polls);
+      }
+    }
+    synchronized (table) {
+      // waits for a running poll of the table
+      tables.remove(table.id, table);
+    }
+    log.info("Stopped serving table {} at {}", table.id, table.location);
   }
 
   /** The current snapshot of a table; empty when unknown or not loaded yet. */
@@ -243,6 +294,7 @@ public final class TableRegistry implements AutoCloseable {
     volatile boolean caughtUp;
     volatile long lastPollMillis;
     volatile String lastError;
+    ScheduledFuture<?> polls;
 
     LiveTable(TableId id, TableDefinition definition, String location) {
       this.id = id;

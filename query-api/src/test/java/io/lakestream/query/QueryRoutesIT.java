@@ -665,7 +665,7 @@ class QueryRoutesIT {
         (server, client) -> {
           JsonNode paths =
               ExpectedRows.parse(client.get("/openapi.json").body().string()).get("paths");
-          assertThat(registered).hasSize(14);
+          assertThat(registered).hasSize(18);
           for (String route : registered) {
             String[] parts = route.split(" ", 2);
             assertThat(paths.has(parts[1])).as(route).isTrue();

@@ -108,8 +108,18 @@ class WriterRoleIT {
       producer.sendRawInTransaction(bad);
       workload.produce(producer, 10);
 
-      List<ConsumerRecord<byte[], byte[]>> dead =
-          checks.readAtLeast(Topics.DEAD_LETTER, 3, TIMEOUT);
+      // the dead-letter topic is shared with the other tests of this class
+      List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+      org.awaitility.Awaitility.await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                dead.clear();
+                checks.readAtLeast(Topics.DEAD_LETTER, 3, TIMEOUT).stream()
+                    .filter(r -> !header(r, RecordHeaders.DLQ_MESSAGE).contains("'drop_events'"))
+                    .forEach(dead::add);
+                assertThat(dead).hasSize(3);
+              });
       assertThat(dead)
           .extracting(r -> header(r, RecordHeaders.DLQ_REASON))
           .containsExactlyInAnyOrder("undecodable", "invalid_project", "unknown_table");
@@ -129,6 +139,70 @@ class WriterRoleIT {
       topics.add(Topics.rows("dlq_unknown"));
       checks.awaitCommittedToEnd("dlq-writer", topics, TIMEOUT);
     }
+  }
+
+  @Test
+  void rowsBufferedWhenTheirTableTypeIsDroppedGoToTheDeadLettersAndCreateNoTable() {
+    WriterConfig base = config("drop", "drop-writer");
+    TableDefinition events = base.tables().get("drop_events");
+    Map<String, TableDefinition> live = new java.util.concurrent.ConcurrentHashMap<>(base.tables());
+    WriterConfig config =
+        base.toBuilder()
+            .liveTables(
+                new io.lakestream.schema.TableLookup() {
+                  @Override
+                  public java.util.Optional<TableDefinition> table(String name) {
+                    return java.util.Optional.ofNullable(live.get(name));
+                  }
+
+                  @Override
+                  public Map<String, TableDefinition> tables() {
+                    return Map.copyOf(live);
+                  }
+                })
+            .flushAge(Duration.ofSeconds(3))
+            .build();
+    Workload workload = Workload.generate(List.of(events), List.of("acme"), "app", 1, 0, 12, 4);
+    int rows = workload.expected().values().stream().mapToInt(Set::size).sum();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Lake lake = new Lake(config);
+
+    try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers());
+        KafkaChecks checks = new KafkaChecks(kafka.bootstrapServers());
+        WriterRole writer = WriterRole.start(config, registry)) {
+      workload.produce(producer, 12);
+      org.awaitility.Awaitility.await()
+          .atMost(TIMEOUT)
+          .until(() -> registry.get("lakestream.writer.buffered.rows").gauge().value() == rows);
+
+      live.remove("drop_events");
+
+      List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+      org.awaitility.Awaitility.await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                dead.clear();
+                checks.readAtLeast(Topics.DEAD_LETTER, rows, TIMEOUT).stream()
+                    .filter(r -> header(r, RecordHeaders.DLQ_MESSAGE).contains("'drop_events'"))
+                    .forEach(dead::add);
+                assertThat(dead).hasSize(rows);
+              });
+      assertThat(dead)
+          .allSatisfy(
+              r -> {
+                assertThat(header(r, RecordHeaders.DLQ_REASON)).isEqualTo("unknown_table");
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme");
+                assertThat(header(r, RecordHeaders.SOURCE_TOPIC)).isEqualTo("app");
+                assertThat(header(r, RecordHeaders.SOURCE_INDEX)).isNotNull();
+              });
+      checks.awaitCommittedToEnd("drop-writer", Set.of(Topics.rows("drop_events")), TIMEOUT);
+    }
+    assertThat(
+            java.nio.file.Files.exists(
+                Path.of(java.net.URI.create(lake.tablePath("acme", "drop_events")))))
+        .as("no table was created")
+        .isFalse();
   }
 
   private static byte[] utf8(String value) {

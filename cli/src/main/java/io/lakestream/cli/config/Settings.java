@@ -77,6 +77,11 @@ public final class Settings {
           "ingest.default.project",
           "",
           "Project of records that name none; empty sends them to the dead-letter topic.");
+  public static final Setting PROJECTS_REGISTRATION =
+      string(
+          "projects.registration",
+          "required",
+          "`required`: rows of unregistered projects go to the dead-letter topic (register with POST /v1/projects, then replay); `auto`: every valid project is routed and registered on its first row (`dev` default).");
   public static final Setting INGEST_PARTITIONS =
       integer(
           "ingest.rows.partitions",
@@ -164,6 +169,7 @@ public final class Settings {
           INGEST_METRICS_ENCODING,
           INGEST_PROJECT_ATTRIBUTE,
           INGEST_DEFAULT_PROJECT,
+          PROJECTS_REGISTRATION,
           INGEST_PARTITIONS,
           INGEST_MAX_RECORD_BYTES,
           INGEST_MAX_FUTURE_SKEW,

@@ -64,6 +64,11 @@ public record ReplaySummary(
               + " (counted only, not written to the dead-letter topic again)");
       new TreeMap<>(rejected)
           .forEach((r, n) -> lines.add("    " + r + ": " + ProgressPrinter.count(n)));
+      if (rejected.containsKey("unregistered_project")) {
+        lines.add(
+            "  unregistered projects: register them (POST /v1/projects), or replay with --set"
+                + " projects.registration=auto to register them as their rows are routed");
+      }
     }
     return lines;
   }

@@ -76,6 +76,17 @@ public final class IngestErrors {
         null);
   }
 
+  static RecordRejectedException unregisteredProject(String project) {
+    return new RecordRejectedException(
+        DeadLetterReason.UNREGISTERED_PROJECT,
+        "Project "
+            + ProjectIds.quote(project)
+            + " is not registered, and this router routes registered projects only"
+            + " (projects.registration = required). Register it (POST /v1/projects on the query"
+            + " API), then replay the record from the dead-letter topic.",
+        null);
+  }
+
   static RecordRejectedException notAnInput(String topic, Iterable<String> inputs) {
     return new RecordRejectedException(
         DeadLetterReason.UNKNOWN_TABLE,

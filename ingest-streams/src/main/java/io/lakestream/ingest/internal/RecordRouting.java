@@ -2,6 +2,7 @@ package io.lakestream.ingest.internal;
 
 import io.lakestream.ingest.Routing;
 import io.lakestream.ingest.SourceRecord;
+import io.lakestream.schema.ProjectAdmission;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,9 +17,16 @@ public final class RecordRouting {
 
   private RecordRouting() {}
 
-  /** Routes {@code source}: all of its rows, or the reason none is routed. */
+  /**
+   * Routes {@code source}: all of its rows, or the reason none is routed. A record with a row of a
+   * project that {@code admission} refuses is rejected whole as {@code unregistered_project}.
+   */
   public static Routing route(
-      SourceRecord source, RecordMapper mapper, RowEncoder encoder, int maxRecordBytes) {
+      SourceRecord source,
+      RecordMapper mapper,
+      RowEncoder encoder,
+      int maxRecordBytes,
+      ProjectAdmission admission) {
     try {
       byte[] value = source.value();
       if (value == null || value.length == 0) {
@@ -28,6 +36,7 @@ public final class RecordRouting {
         throw IngestErrors.tooLarge("The record", value.length, maxRecordBytes);
       }
       List<RoutedRow> rows = mapper.map(source);
+      checkAdmitted(rows, admission);
       List<Routing.Row> routed = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
         RoutedRow row = rows.get(i);
@@ -55,6 +64,17 @@ public final class RecordRouting {
           source.offset(),
           e);
       return rejected(IngestErrors.internal(e));
+    }
+  }
+
+  private static void checkAdmitted(List<RoutedRow> rows, ProjectAdmission admission) {
+    String previous = null;
+    for (RoutedRow row : rows) {
+      String project = row.project();
+      if (!project.equals(previous) && !admission.admits(project)) {
+        throw IngestErrors.unregisteredProject(project);
+      }
+      previous = project;
     }
   }
 

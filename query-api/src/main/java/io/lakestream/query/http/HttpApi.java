@@ -23,6 +23,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <tr><td>GET /v1/projects/{project}/tables/{table}</td><td>table status</td></tr>
  *   <tr><td>GET /list_tables</td><td>tables the token may read</td></tr>
  *   <tr><td>POST /register_project</td><td>register a project's bucket (admin)</td></tr>
+ *   <tr><td>POST, GET /v1/projects; GET, DELETE /v1/projects/{project}</td><td>project
+ *       registrations</td></tr>
  *   <tr><td>POST /v1/sql</td><td>a SQL statement</td></tr>
  *   <tr><td>POST, GET /v1/tables; GET, DELETE /v1/tables/{name}</td><td>table types</td></tr>
  *   <tr><td>GET /health, /ready, /metrics, /openapi.json</td><td>operations</td></tr>
@@ -53,6 +55,10 @@ public final class HttpApi {
     routes.add(new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}", tables::status));
     routes.add(new Route(HandlerType.GET, "/list_tables", tables::list));
     routes.add(new Route(HandlerType.POST, "/register_project", projects::register));
+    routes.add(new Route(HandlerType.POST, "/v1/projects", projects::create));
+    routes.add(new Route(HandlerType.GET, "/v1/projects", projects::list));
+    routes.add(new Route(HandlerType.GET, "/v1/projects/{project}", projects::get));
+    routes.add(new Route(HandlerType.DELETE, "/v1/projects/{project}", projects::delete));
     routes.add(new Route(HandlerType.POST, "/v1/sql", sql::execute));
     routes.add(new Route(HandlerType.POST, "/v1/tables", sql::create));
     routes.add(new Route(HandlerType.GET, "/v1/tables", sql::list));

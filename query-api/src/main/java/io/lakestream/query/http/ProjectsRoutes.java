@@ -1,16 +1,28 @@
 package io.lakestream.query.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.CatalogException;
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.ProjectRegistration;
 import io.lakestream.query.ProjectRegistry;
 import io.lakestream.query.QueryErrors;
+import io.lakestream.query.QueryException;
 import io.lakestream.query.QueryService;
+import io.lakestream.schema.ProjectIds;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
 
-/** {@code POST /register_project}: a project brings its own bucket (admin token). */
+/**
+ * Projects: {@code POST /register_project} (a project brings its own bucket), and {@code POST, GET
+ * /v1/projects}, {@code GET, DELETE /v1/projects/{project}} (registrations in the catalog; with
+ * {@code projects.registration = required} only registered projects' rows are routed).
+ */
 final class ProjectsRoutes {
   private final QueryService service;
 
@@ -52,6 +64,96 @@ final class ProjectsRoutes {
     answer.put("registered", true);
     ctx.status(201);
     TablesRoutes.json(ctx, answer);
+  }
+
+  /** {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). */
+  void create(Context ctx) {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    service.access().checkAdmin(principal, "register projects");
+    JsonNode body;
+    try {
+      body = ErrorResponses.JSON.readTree(ctx.bodyAsBytes());
+    } catch (IOException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject() || !body.path("project_id").isTextual()) {
+      throw QueryErrors.badRegistration(
+          "the body must be a JSON object with project_id, e.g. {\"project_id\": \"acme\"}");
+    }
+    String projectId = body.get("project_id").asText();
+    if (!ProjectIds.isValid(projectId)) {
+      throw QueryErrors.badRegistration(
+          "project_id "
+              + ProjectIds.quote(projectId)
+              + " is not 1 to 64 letters, digits, '_' or '-'");
+    }
+    Catalog catalog = service.sql().catalog();
+    Optional<io.lakestream.catalog.ProjectRegistration> existing = catalog.project(projectId);
+    if (existing.isEmpty()) {
+      catalog.registerProject(
+          io.lakestream.catalog.ProjectRegistration.shared(
+              projectId, Instant.ofEpochMilli(service.nowMillis())));
+    }
+    ctx.status(existing.isEmpty() ? 201 : 200);
+    TablesRoutes.json(ctx, describe(catalog.project(projectId).orElseThrow()));
+  }
+
+  /** Every registered project the token may read. */
+  void list(Context ctx) {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
+    ArrayNode projects = answer.putArray("projects");
+    service.sql().catalog().projects().values().stream()
+        .filter(p -> principal.mayRead(p.projectId()))
+        .sorted(Comparator.comparing(io.lakestream.catalog.ProjectRegistration::projectId))
+        .forEach(p -> projects.add(describe(p)));
+    TablesRoutes.json(ctx, answer);
+  }
+
+  void get(Context ctx) {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    String projectId = ctx.pathParam("project");
+    service.access().checkProject(principal, projectId);
+    io.lakestream.catalog.ProjectRegistration registration =
+        service.sql().catalog().project(projectId).orElseThrow(() -> notRegistered(projectId));
+    TablesRoutes.json(ctx, describe(registration));
+  }
+
+  /** Removes a registration (admin); the project's data stays. */
+  void delete(Context ctx) {
+    Principal principal = service.authenticate(ctx.header("Authorization"));
+    service.access().checkAdmin(principal, "unregister projects");
+    String projectId = ctx.pathParam("project");
+    Catalog catalog = service.sql().catalog();
+    if (catalog.project(projectId).isEmpty()) {
+      throw notRegistered(projectId);
+    }
+    try {
+      catalog.unregisterProject(projectId);
+    } catch (CatalogException e) {
+      throw QueryErrors.catalog(e);
+    }
+    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
+    answer.put("unregistered", projectId);
+    answer.put("data", "kept");
+    TablesRoutes.json(ctx, answer);
+  }
+
+  private ObjectNode describe(io.lakestream.catalog.ProjectRegistration registration) {
+    ObjectNode node = ErrorResponses.JSON.createObjectNode();
+    node.put("project_id", registration.projectId());
+    node.put("storage", registration.bucket().isPresent() ? "own_bucket" : "shared");
+    registration.bucket().ifPresent(b -> node.put("bucket", b));
+    registration.endpoint().ifPresent(e -> node.put("endpoint", e));
+    registration.region().ifPresent(r -> node.put("region", r));
+    node.put("registered_at", registration.registeredAt().toString());
+    ArrayNode tables = node.putArray("tables");
+    service.tables().tablesOf(registration.projectId()).forEach(tables::add);
+    return node;
+  }
+
+  private static QueryException notRegistered(String projectId) {
+    return QueryErrors.unregisteredProject(projectId);
   }
 
   private static String text(JsonNode body, String field) {

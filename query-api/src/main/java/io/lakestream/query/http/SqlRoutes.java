@@ -8,6 +8,7 @@ import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryService;
 import io.lakestream.query.SqlService;
+import io.lakestream.query.TableId;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
@@ -84,14 +85,37 @@ final class SqlRoutes {
     TablesRoutes.json(ctx, describe(table, true));
   }
 
+  /** Drops a table type; {@code ?purge=true} also deletes every project's data of it. */
   void drop(Context ctx) {
     Principal principal = query.authenticate(ctx.header("Authorization"));
     String name = ctx.pathParam("name");
-    sql.dropTable(principal, name);
+    boolean purge = purge(ctx.queryParam("purge"));
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     answer.put("dropped", name);
-    answer.put("data", "kept");
+    if (purge) {
+      List<TableId> purged = sql.purgeTable(principal, name);
+      answer.put("data", "purged");
+      ArrayNode tables = answer.putArray("purged_tables");
+      purged.stream()
+          .sorted()
+          .forEach(
+              id ->
+                  tables.addObject().put("project_id", id.project()).put("table_name", id.table()));
+    } else {
+      sql.dropTable(principal, name);
+      answer.put("data", "kept");
+    }
     TablesRoutes.json(ctx, answer);
+  }
+
+  private static boolean purge(String value) {
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true") || value.isEmpty()) {
+      return true;
+    }
+    throw QueryErrors.badParameter("purge", value, "true or false");
   }
 
   private ObjectNode describe(TableDefinition table, boolean withAvro) {

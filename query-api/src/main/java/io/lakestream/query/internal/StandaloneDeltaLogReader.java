@@ -13,6 +13,7 @@ import io.lakestream.query.DeltaLogReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -56,6 +57,15 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         files.add(toLogFile(add));
       }
       return new LogSnapshot(version, commitTimestamp(version), files);
+    }
+
+    @Override
+    public Optional<String> schemaJson() {
+      Snapshot snapshot = log().update();
+      if (snapshot.getVersion() < 0 || snapshot.getMetadata().getSchema() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(snapshot.getMetadata().getSchema().toJson());
     }
 
     private long commitTimestamp(long version) {

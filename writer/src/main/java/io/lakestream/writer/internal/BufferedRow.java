@@ -10,6 +10,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param key the primary key as a {@code long} ({@link PrimaryKeys})
  * @param appId the source partition, {@code <source topic>-<partition>}: the Delta txn appId
  * @param sourceOffset the offset of the source record the row was made from
+ * @param sourceIndex the row's index among the rows of its source record ({@code
+ *     lakestream.source.index}); -1 when the routed record has none
  * @param partition the routed partition the row was read from
  * @param offset the routed record's offset
  * @param arrivalNanos {@link System#nanoTime()} when the row was buffered
@@ -19,6 +21,7 @@ public record BufferedRow(
     long key,
     String appId,
     long sourceOffset,
+    int sourceIndex,
     TopicPartition partition,
     long offset,
     long arrivalNanos) {

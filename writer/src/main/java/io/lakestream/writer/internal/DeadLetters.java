@@ -40,9 +40,32 @@ public final class DeadLetters {
     headers.add(
         RecordHeaders.DLQ_ERROR_CLASS,
         utf8(error == null ? "io.lakestream.writer.RejectedRow" : error.getClass().getName()));
+    send(new ProducerRecord<>(Topics.DEAD_LETTER, null, record.key(), record.value(), headers));
+  }
+
+  /**
+   * Sends a buffered row to the DLQ as the routed record it was read from: the project as key, the
+   * row's Avro bytes, its source headers ({@code lakestream.source.*}) and the reason headers.
+   */
+  public void sendRow(String project, BufferedRow row, String reason, String message) {
+    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    int dash = row.appId().lastIndexOf('-');
+    headers.add(RecordHeaders.SOURCE_TOPIC, utf8(row.appId().substring(0, dash)));
+    headers.add(RecordHeaders.SOURCE_PARTITION, utf8(row.appId().substring(dash + 1)));
+    headers.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(row.sourceOffset())));
+    if (row.sourceIndex() >= 0) {
+      headers.add(RecordHeaders.SOURCE_INDEX, utf8(Integer.toString(row.sourceIndex())));
+    }
+    headers.add(RecordHeaders.DLQ_REASON, utf8(reason));
+    headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
+    headers.add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.RejectedRow"));
+    send(new ProducerRecord<>(Topics.DEAD_LETTER, null, utf8(project), row.value(), headers));
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> letter) {
     try {
       producer.send(
-          new ProducerRecord<>(Topics.DEAD_LETTER, null, record.key(), record.value(), headers),
+          letter,
           (metadata, exception) -> {
             if (exception != null) {
               failure.compareAndSet(null, exception);

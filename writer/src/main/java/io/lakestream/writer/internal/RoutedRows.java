@@ -109,6 +109,17 @@ public final class RoutedRows {
     return new Source(appId(topicName(topic), (int) p), o);
   }
 
+  /** Whether the table type {@code table} exists now (it may have been dropped since start). */
+  public boolean isLive(String table) {
+    return tables.table(table).isPresent();
+  }
+
+  private static int sourceIndex(ConsumerRecord<byte[], byte[]> record) {
+    Header header = record.headers().lastHeader(RecordHeaders.SOURCE_INDEX);
+    long index = header == null || header.value() == null ? -1 : parseDecimal(header.value());
+    return index > Integer.MAX_VALUE ? -1 : (int) index;
+  }
+
   /** ASCII decimal digits → value; -1 when empty, not digits, or too long. */
   static long parseDecimal(byte[] digits) {
     if (digits.length == 0 || digits.length > 18) {
@@ -233,6 +244,7 @@ public final class RoutedRows {
             primaryKey,
             source.appId(),
             source.offset(),
+            sourceIndex(record),
             new TopicPartition(record.topic(), record.partition()),
             record.offset(),
             nowNanos);

@@ -267,6 +267,11 @@ public final class WriterLoop implements Runnable {
     long bytesBefore = buffer.bytes();
     int rowsBefore = buffer.rowCount();
     try {
+      if (!routedRows.isLive(key.table())) {
+        deadLetterDropped(buffer);
+        retries.remove(key);
+        return;
+      }
       TableFlusher.FlushResult result = flusher.flush(buffer, this::isComplete);
       if (retry != null) {
         log.info("Flushing {} works again after {} failed attempts", key, retry.failures);
@@ -304,6 +309,30 @@ public final class WriterLoop implements Runnable {
       }
       metrics.buffered(bufferedBytes, bufferedRows);
     }
+  }
+
+  /**
+   * The table type was dropped while these rows waited: they go to the DLQ rather than re-create a
+   * table that may be being purged. Replaying them after the type is created again writes them.
+   */
+  private void deadLetterDropped(TableBuffer buffer) {
+    List<BufferedRow> rows = buffer.rows(row -> true);
+    String message =
+        "Table type '"
+            + buffer.key().table()
+            + "' was dropped before these rows were written. Create it again, then replay the"
+            + " DLQ.";
+    for (BufferedRow row : rows) {
+      deadLetters.sendRow(buffer.key().project(), row, RoutedRows.UNKNOWN_TABLE, message);
+      metrics.deadLettered(RoutedRows.UNKNOWN_TABLE);
+    }
+    buffer.remove(rows);
+    flushedSinceOffsetCommit = true;
+    log.warn(
+        "{}: {} buffered rows sent to {}: the table type was dropped",
+        buffer.key(),
+        rows.size(),
+        Topics.DEAD_LETTER);
   }
 
   private void applyBackpressure() {

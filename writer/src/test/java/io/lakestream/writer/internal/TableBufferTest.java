@@ -13,7 +13,8 @@ class TableBufferTest {
   private static final TopicPartition P1 = new TopicPartition("lakestream.rows.events", 1);
 
   private static BufferedRow row(TopicPartition partition, long offset, long sourceOffset) {
-    return new BufferedRow(new byte[100], offset, "src-0", sourceOffset, partition, offset, offset);
+    return new BufferedRow(
+        new byte[100], offset, "src-0", sourceOffset, 0, partition, offset, offset);
   }
 
   private static TableBuffer buffer() {
