@@ -159,7 +159,7 @@ public final class IndexComparison {
           row(dataset, structure, "—", "—", "—", "—", "skipped: TreeMap is capped at 10M keys");
           continue;
         }
-        String notes = generated;
+        String notes = String.join("; ", nonEmpty(m.lookup.notes(), generated));
         generated = "";
         if (!structure.equals(Lookup.BINARY_SEARCH)) {
           // binarySearch returns any position of a duplicate key: not comparable.
@@ -237,6 +237,16 @@ public final class IndexComparison {
         bytes,
         notes);
     System.out.flush();
+  }
+
+  private static List<String> nonEmpty(String... texts) {
+    List<String> kept = new ArrayList<>();
+    for (String text : texts) {
+      if (!text.isEmpty()) {
+        kept.add(text);
+      }
+    }
+    return kept;
   }
 
   private static String format(double nanos) {

@@ -2,6 +2,7 @@ package io.lakestream.bench;
 
 import io.lakestream.index.LearnedIndex;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,6 +30,11 @@ public abstract class Lookup {
 
   /** Bytes on top of the sorted key array; -1 if unknown. */
   public abstract long indexBytes();
+
+  /** What a report should say about how the structure was built, such as its epsilon; or "". */
+  public String notes() {
+    return "";
+  }
 
   /** Sum of the lower bounds of every probe. */
   public abstract long throughput(long[] probes);
@@ -84,6 +90,12 @@ public abstract class Lookup {
     @Override
     public long indexBytes() {
       return index.indexBytes();
+    }
+
+    @Override
+    public String notes() {
+      return String.format(
+          Locale.ROOT, "ε %d, %,d segments", index.epsilon(), index.segmentCount());
     }
 
     @Override

@@ -8,8 +8,12 @@ import java.util.Objects;
 /**
  * An exact, static index over a sorted {@code long[]} held in memory (duplicates allowed): a radix
  * table over the top bits of the key finds the key's linear segment, the segment predicts the
- * position within {@link #epsilon()}, and a branch-free binary search inside that window of {@code
- * 2 * epsilon + 2} keys gives the exact answer.
+ * position within {@link #epsilon()}, and a search inside that window of {@code 2 * epsilon + 2}
+ * keys, from the predicted position outwards, gives the exact answer.
+ *
+ * <p>{@link #build(long[])} keeps the index within {@link #MAX_BYTES_PER_KEY} a key: it takes
+ * epsilon {@link #DEFAULT_EPSILON} on most data and a larger one on data so irregular that the
+ * default's segments would not fit.
  *
  * <p>The index keeps a reference to the key array and does not copy it: the caller must not modify
  * the array afterwards. Answers are exact for every {@code long} key. Instances are immutable and
@@ -22,8 +26,27 @@ public final class LearnedIndex {
    */
   public static final int DEFAULT_EPSILON = 32;
 
-  /** Radix table entries per segment, as a power of two: 2^1 = about two entries a segment. */
-  private static final int RADIX_EXTRA_BITS = 1;
+  /**
+   * Largest error bound {@link #build(long[])} and {@link #buildWithin(long[], long)} go up to, to
+   * fit their byte budget: a window of 258 keys, 33 cache lines, of which the search from the
+   * prediction reads a few.
+   */
+  public static final int MAX_BUDGET_EPSILON = 128;
+
+  /**
+   * Index bytes a key that {@link #build(long[])} aims to stay within (segments and radix table, on
+   * top of the keys): a tenth of a byte, 10 MB for 100M keys; 4 KiB below 40,960 keys, where array
+   * headers and the first segments would not fit a tenth of a byte a key.
+   */
+  public static final double MAX_BYTES_PER_KEY = 0.1;
+
+  private static final long MIN_BYTE_BUDGET = 4096;
+
+  /**
+   * Radix table entries a segment, as a power of two: 2^1, about two entries a segment, unless that
+   * is over the byte budget; then 2^0, then 2^-1.
+   */
+  private static final int[] RADIX_EXTRA_BITS = {1, 0, -1};
 
   private static final int RADIX_MAX_BITS = 26;
 
@@ -53,20 +76,50 @@ public final class LearnedIndex {
   }
 
   /**
-   * Builds the index with {@link #DEFAULT_EPSILON}, in one pass over the keys.
+   * Builds the index with {@link #DEFAULT_EPSILON}, or with the smallest of 64 and 128 whose index
+   * is within {@link #MAX_BYTES_PER_KEY} a key (at least 4 KiB) if the default's is not: {@code
+   * buildWithin(sortedKeys, max(4096, 0.1 * sortedKeys.length))}. One pass over the keys on most
+   * data; on irregular data, part of a pass for each epsilon that does not fit, then one pass.
    *
    * @param sortedKeys keys in ascending (signed) order, duplicates allowed; kept, not copied
    * @throws IllegalArgumentException if the keys are not sorted
    */
   public static LearnedIndex build(long[] sortedKeys) {
-    return build(sortedKeys, DEFAULT_EPSILON);
+    Objects.requireNonNull(sortedKeys, "sortedKeys is null");
+    return buildWithin(sortedKeys, defaultByteBudget(sortedKeys.length));
   }
 
   /**
-   * Builds the index with error bound {@code epsilon}, in one pass over the keys.
+   * Builds the index with the smallest epsilon among {@link #DEFAULT_EPSILON}, 64 and {@link
+   * #MAX_BUDGET_EPSILON} whose {@link #indexBytes()} are at most {@code maxBytes}, with epsilon
+   * {@link #MAX_BUDGET_EPSILON} if none is: a larger epsilon would make lookups slower, so the
+   * budget is a target, not a guarantee. Check {@link #indexBytes()} if it must hold. (An empty
+   * index takes {@link #DEFAULT_EPSILON} and 40 bytes, whatever the budget.)
    *
    * @param sortedKeys keys in ascending (signed) order, duplicates allowed; kept, not copied
-   * @param epsilon in {@code [1, KeyModel.MAX_EPSILON]}; 16 to 64 keeps the final search within a
+   * @param maxBytes the budget for {@link #indexBytes()}
+   * @throws IllegalArgumentException if the keys are not sorted
+   */
+  public static LearnedIndex buildWithin(long[] sortedKeys, long maxBytes) {
+    Objects.requireNonNull(sortedKeys, "sortedKeys is null");
+    for (int epsilon = DEFAULT_EPSILON; ; epsilon *= 2) {
+      boolean last = epsilon >= MAX_BUDGET_EPSILON;
+      // A try stops as soon as it has more segments than fit the budget with the smallest table.
+      Segments model =
+          Segmentation.fit(
+              sortedKeys, epsilon, last ? Integer.MAX_VALUE : maxSegmentsWithin(maxBytes));
+      if (model != null) {
+        return new LearnedIndex(sortedKeys, model, radixTableWithin(model, maxBytes));
+      }
+    }
+  }
+
+  /**
+   * Builds the index with error bound {@code epsilon}, in one pass over the keys. Its radix table
+   * is smaller than usual if that brings the index within {@link #MAX_BYTES_PER_KEY} a key.
+   *
+   * @param sortedKeys keys in ascending (signed) order, duplicates allowed; kept, not copied
+   * @param epsilon in {@code [1, KeyModel.MAX_EPSILON]}; 16 to 128 keeps the final search within a
    *     few cache lines
    * @throws IllegalArgumentException if the keys are not sorted or epsilon is out of range
    */
@@ -74,8 +127,33 @@ public final class LearnedIndex {
     Objects.requireNonNull(sortedKeys, "sortedKeys is null");
     KeyModel.checkEpsilon(epsilon);
     Segments model = Segmentation.fit(sortedKeys, epsilon, Integer.MAX_VALUE);
-    return new LearnedIndex(
-        sortedKeys, model, RadixTable.build(model, RADIX_EXTRA_BITS, RADIX_MAX_BITS));
+    long maxBytes = defaultByteBudget(sortedKeys.length);
+    return new LearnedIndex(sortedKeys, model, radixTableWithin(model, maxBytes));
+  }
+
+  /** {@link #MAX_BYTES_PER_KEY} times {@code size}, at least 4 KiB. */
+  private static long defaultByteBudget(int size) {
+    return Math.max(MIN_BYTE_BUDGET, (long) (size * MAX_BYTES_PER_KEY));
+  }
+
+  /**
+   * Most segments whose index surely fits {@code maxBytes} with the smallest radix table (at most
+   * one entry a segment, plus two): two array headers, 16 bytes a segment, 4 bytes an entry.
+   */
+  private static int maxSegmentsWithin(long maxBytes) {
+    long perSegment = Segments.BYTES_PER_SEGMENT + 4;
+    long fixed = 2 * 16 + 2 * 4;
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (maxBytes - fixed) / perSegment));
+  }
+
+  /** The largest radix table (2, 1 or ½ entries a segment) within the budget, else the largest. */
+  private static RadixTable radixTableWithin(Segments model, long maxBytes) {
+    for (int extraBits : RADIX_EXTRA_BITS) {
+      if (model.bytes() + RadixTable.bytes(model, extraBits, RADIX_MAX_BITS) <= maxBytes) {
+        return RadixTable.build(model, extraBits, RADIX_MAX_BITS);
+      }
+    }
+    return RadixTable.build(model, RADIX_EXTRA_BITS[0], RADIX_MAX_BITS);
   }
 
   /** Number of keys. */

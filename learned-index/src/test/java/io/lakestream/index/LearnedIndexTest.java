@@ -135,7 +135,58 @@ class LearnedIndexTest {
     long[] keys = TestKeys.lognormal(new Random(SEED), 200_000);
     LearnedIndex index = LearnedIndex.build(keys);
     assertThat(index.indexBytes()).as(index.toString()).isLessThan(keys.length / 10);
+    assertThat(index.epsilon()).isEqualTo(LearnedIndex.DEFAULT_EPSILON);
     assertThat(LearnedIndex.build(TestKeys.sequential(1_000, 0)).segmentCount()).isOne();
+  }
+
+  @Test
+  void raisesEpsilonToStayWithinATenthOfAByteAKeyOnKeysClusteredAtEveryScale() {
+    Random random = new Random(SEED);
+    long[] keys = TestKeys.clusteredAtEveryScale(random, 400_000);
+    long budget = keys.length / 10;
+    assertThat(LearnedIndex.build(keys, LearnedIndex.DEFAULT_EPSILON).indexBytes())
+        .as("the default epsilon does not fit")
+        .isGreaterThan(budget);
+    LearnedIndex index = LearnedIndex.build(keys);
+    assertThat(index.epsilon()).as(index.toString()).isGreaterThan(LearnedIndex.DEFAULT_EPSILON);
+    assertThat(index.indexBytes()).as(index.toString()).isLessThanOrEqualTo(budget);
+    assertExact(index, keys, TestKeys.probes(keys, random, 2_000), "S2-like");
+  }
+
+  @Test
+  void buildWithinAnyBudgetIsExactAndTakesTheSmallestEpsilonThatFits() {
+    Random random = new Random(SEED + 2);
+    for (Map.Entry<String, long[]> set : TestKeys.all(SEED).entrySet()) {
+      long[] keys = set.getValue();
+      long[] probes = TestKeys.probes(keys, random, 500);
+      int previousEpsilon = Integer.MAX_VALUE;
+      for (long budget : new long[] {0, 100, 300, 1_000, 3_000, 10_000, Long.MAX_VALUE}) {
+        LearnedIndex index = LearnedIndex.buildWithin(keys, budget);
+        String context = set.getKey() + ", budget " + budget + ", " + index;
+        assertThat(index.epsilon())
+            .as(context)
+            .isIn(LearnedIndex.DEFAULT_EPSILON, 64, LearnedIndex.MAX_BUDGET_EPSILON)
+            .isLessThanOrEqualTo(previousEpsilon);
+        if (index.epsilon() < LearnedIndex.MAX_BUDGET_EPSILON && keys.length > 0) {
+          assertThat(index.indexBytes()).as(context).isLessThanOrEqualTo(budget);
+        }
+        assertExact(index, keys, probes, context);
+        previousEpsilon = index.epsilon();
+      }
+      assertThat(previousEpsilon).as("unbounded budget").isEqualTo(LearnedIndex.DEFAULT_EPSILON);
+    }
+  }
+
+  private static void assertExact(LearnedIndex index, long[] keys, long[] probes, String context) {
+    for (long probe : probes) {
+      int lower = TestKeys.lowerBound(keys, probe);
+      int upper = TestKeys.upperBound(keys, probe);
+      if (index.lowerBound(probe) != lower || index.upperBound(probe) != upper) {
+        assertThat(new int[] {index.lowerBound(probe), index.upperBound(probe)})
+            .as("%s, key %d", context, probe)
+            .containsExactly(lower, upper);
+      }
+    }
   }
 
   @Test

@@ -35,6 +35,8 @@ final class TestKeys {
     sets.put("lognormal", lognormal(random, 20_000));
     sets.put("timestamps with bursts and gaps", timestamps(random, 20_000));
     sets.put("consecutive integers with duplicate pairs", consecutivePairs(10_000));
+    sets.put("dense clusters 2^40 apart", clustersFarApart(random, 20_000));
+    sets.put("clustered at every scale (S2-like)", clusteredAtEveryScale(random, 20_000));
     return sets;
   }
 
@@ -135,6 +137,54 @@ final class TestKeys {
       keys[i] = t;
     }
     return keys;
+  }
+
+  /**
+   * Clusters of 1,000 keys a few apart, each 2^40 above the last, from near {@code Long.MIN_VALUE}:
+   * huge gaps between segments, and radix buckets (over the top bits) spanning more than 2^32.
+   */
+  static long[] clustersFarApart(Random random, int n) {
+    long[] keys = new long[n];
+    long key = Long.MIN_VALUE + random.nextInt(100);
+    for (int i = 0; i < n; i++) {
+      key += i % 1_000 == 0 && i > 0 ? 1L << 40 : random.nextInt(8);
+      keys[i] = key;
+    }
+    return keys;
+  }
+
+  /**
+   * Keys clustered at every scale, like S2 cell ids (the bench's {@code osm}): the range [0, 2^62)
+   * split in four, recursively, each quarter getting a lognormal share of its parent's keys.
+   */
+  static long[] clusteredAtEveryScale(Random random, int n) {
+    long[] keys = new long[n];
+    fillQuarters(keys, 0, n, 0, 62, random);
+    return keys;
+  }
+
+  private static void fillQuarters(long[] keys, int from, int to, long base, int bits, Random r) {
+    if (to - from <= 1 || bits < 2) {
+      for (int i = from; i < to; i++) {
+        keys[i] = base + (bits == 0 ? 0 : r.nextLong() & ((1L << bits) - 1));
+      }
+      Arrays.sort(keys, from, to);
+      return;
+    }
+    double[] shares = new double[4];
+    double total = 0;
+    for (int q = 0; q < 4; q++) {
+      shares[q] = Math.exp(r.nextGaussian() * 1.5);
+      total += shares[q];
+    }
+    int start = from;
+    double cumulative = 0;
+    for (int q = 0; q < 4; q++) {
+      cumulative += shares[q];
+      int end = q == 3 ? to : from + (int) Math.round((to - from) * cumulative / total);
+      fillQuarters(keys, start, end, base + ((long) q << (bits - 2)), bits - 2, r);
+      start = end;
+    }
   }
 
   static long[] consecutivePairs(int n) {

@@ -7,9 +7,12 @@ package io.lakestream.index.internal;
  * <p>With {@code b = (key - minKey) >>> shift}, the segment of {@code key} is in {@code [table[b],
  * table[b + 1]]}. Entry {@code b} holds {@code max(0, #segments whose start has prefix < b) - 1}:
  * every segment before it starts below any key of prefix {@code b}, and every segment after {@code
- * table[b + 1]} starts above it.
+ * table[b + 1]} starts above it. The table ends at the bucket of {@code maxKey}, plus one entry.
  */
 public final class RadixTable {
+  /** Bytes of an array header, counted in {@link #bytes()}. */
+  private static final long ARRAY_HEADER_BYTES = 16;
+
   private final int shift;
   private final int[] table;
 
@@ -19,10 +22,32 @@ public final class RadixTable {
   }
 
   /**
-   * Builds a table of about {@code 2^(log2(segments) + extraBits)} entries, at most {@code
-   * 2^maxBits}.
+   * Builds a table of {@code 2^(ceil(log2(segments)) + extraBits)} buckets, at most {@code
+   * 2^maxBits}, of which it keeps those up to the bucket of {@code maxKey}: with {@code extraBits}
+   * 1, 0 or -1, that is from 2 to 4, 1 to 2 or ½ to 1 entries a segment when the keys fill the top
+   * bucket.
    */
   public static RadixTable build(Segments segments, int extraBits, int maxBits) {
+    int shift = shift(segments, extraBits, maxBits);
+    int[] table = new int[length(segments, shift)];
+    long min = segments.minKey();
+    int segment = 0;
+    // table[b] = (#segments with prefix < b) - 1, at least 0.
+    for (int b = 0; b < table.length; b++) {
+      while (segment < segments.count() && prefix(segments.startKey(segment), min, shift) < b) {
+        segment++;
+      }
+      table[b] = Math.max(segment - 1, 0);
+    }
+    return new RadixTable(shift, table);
+  }
+
+  /** The {@link #bytes()} of {@link #build} with the same arguments, without building it. */
+  public static long bytes(Segments segments, int extraBits, int maxBits) {
+    return bytesOf(length(segments, shift(segments, extraBits, maxBits)));
+  }
+
+  private static int shift(Segments segments, int extraBits, int maxBits) {
     int count = Math.max(segments.count(), 1);
     long span = segments.maxKey() - segments.minKey(); // unsigned
     int spanBits = 64 - Long.numberOfLeadingZeros(span);
@@ -31,19 +56,12 @@ public final class RadixTable {
     if (spanBits - bits > 63) {
       bits = 1; // a shift of 64 would be a shift of 0 in Java
     }
-    int shift = spanBits - bits;
-    int buckets = 1 << bits;
-    int[] table = new int[buckets + 1];
-    long min = segments.minKey();
-    int segment = 0;
-    // table[b] = (#segments with prefix < b) - 1, at least 0.
-    for (int b = 0; b <= buckets; b++) {
-      while (segment < segments.count() && prefix(segments.startKey(segment), min, shift) < b) {
-        segment++;
-      }
-      table[b] = Math.max(segment - 1, 0);
-    }
-    return new RadixTable(shift, table);
+    return spanBits - bits;
+  }
+
+  /** Entries up to the bucket of {@code maxKey}, plus one for its end. */
+  private static int length(Segments segments, int shift) {
+    return (int) (prefix(segments.maxKey(), segments.minKey(), shift) + 2);
   }
 
   private static long prefix(long key, long min, int shift) {
@@ -62,6 +80,10 @@ public final class RadixTable {
 
   /** Bytes held by the table, with the array header. */
   public long bytes() {
-    return 16L + 4L * table.length;
+    return bytesOf(table.length);
+  }
+
+  private static long bytesOf(int length) {
+    return ARRAY_HEADER_BYTES + 4L * length;
   }
 }

@@ -18,6 +18,9 @@ public final class Segments {
   /** Longs per segment in {@link #data()}: start key; slope and intercept. */
   public static final int STRIDE = 2;
 
+  /** Bytes a segment takes in {@link #data()}. */
+  public static final int BYTES_PER_SEGMENT = 8 * STRIDE;
+
   /** Largest intercept, so largest size: an unsigned 32-bit position. */
   public static final long MAX_SIZE = 0xFFFF_FFFFL;
 
@@ -128,7 +131,7 @@ public final class Segments {
 
   /** Bytes held by the segment array, with the array header. */
   public long bytes() {
-    return 16L + 8L * data.length;
+    return 16L + (long) BYTES_PER_SEGMENT * count;
   }
 
   @Override
