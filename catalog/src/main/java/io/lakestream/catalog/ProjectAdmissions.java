@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.ProjectAdmission;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,7 +125,9 @@ public final class ProjectAdmissions {
     private void register(String projectId) {
       try {
         if (catalog.project(projectId).isEmpty()) {
-          catalog.registerProject(ProjectRegistration.shared(projectId, clock.instant()));
+          catalog.registerProject(
+              ProjectRegistration.shared(
+                  projectId, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
           log.info("Project '{}' registered on its first row", projectId);
         }
       } catch (RuntimeException e) {
