@@ -3,6 +3,8 @@ package io.lakestream.query;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.index.PositionRange;
+import io.lakestream.query.internal.ColumnBatch;
+import io.lakestream.query.internal.ColumnBatchSink;
 import io.lakestream.query.internal.ParquetFiles;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
@@ -174,14 +176,20 @@ public final class RangeReader {
           queue.add(stream);
         }
       }
+      ColumnBatchSink columnar = sink instanceof ColumnBatchSink c ? c : null;
       long served = 0;
       while (!queue.isEmpty()) {
         FileStream head = queue.poll();
-        Object[] row = head.row;
+        ColumnBatch batch = head.batch;
+        int row = head.index;
         if (head.advance()) {
           queue.add(head);
         }
-        sink.accept(row);
+        if (columnar != null) {
+          columnar.accept(batch, row);
+        } else {
+          sink.accept(batch.row(row));
+        }
         served++;
       }
       if (served != plan.rowCount()) {
@@ -216,8 +224,9 @@ public final class RangeReader {
   }
 
   /**
-   * One file's rows in {@code [from, to)}, in ascending position order (pulled page by page) or
-   * descending (read backwards in chunks that double in size).
+   * One file's rows in {@code [from, to)}, in ascending or descending position order, read in
+   * chunks of rows (decoded column by column) that double in size from the first chunk size up to
+   * {@value #MAX_CHUNK} rows, so a read that stops early decodes little.
    */
   private final class FileStream {
     final IndexedFile file;
@@ -229,13 +238,17 @@ public final class RangeReader {
     final long to;
     final boolean descending;
     ParquetFiles.FileReader reader;
-    ParquetFiles.FileReader.RowIterator iterator;
-    List<Object[]> chunkRows;
-    long chunkStart;
-    int chunkIndex = -1;
-    long nextChunkEnd;
+
+    /** The current chunk, and the current row's index in it. */
+    ColumnBatch batch;
+
+    int index;
+    long batchStart;
+
+    /** Ascending: where the next chunk starts; descending: where it ends. */
+    long nextChunk;
+
     int chunkSize;
-    Object[] row;
     long key;
     long position;
     long sliceFrom = -1;
@@ -259,7 +272,7 @@ public final class RangeReader {
       this.from = from;
       this.to = Math.min(to, file.rows());
       this.descending = descending;
-      this.nextChunkEnd = this.to;
+      this.nextChunk = descending ? this.to : from;
       this.chunkSize = Math.max(1, chunkSize);
     }
 
@@ -269,39 +282,48 @@ public final class RangeReader {
         return false;
       }
       try {
-        if (reader == null) {
-          reader = files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
-          if (!descending) {
-            iterator = reader.iterate(from, to, chunkSize, MAX_CHUNK);
-          }
-        }
-        if (!descending) {
-          if (!iterator.hasNext()) {
+        if (batch == null || (descending ? index == 0 : index == batch.rowCount() - 1)) {
+          if (!readChunk()) {
             return finish();
           }
-          position = iterator.position();
-          row = iterator.next();
         } else {
-          if (chunkIndex < 0) {
-            if (nextChunkEnd <= from) {
-              return finish();
-            }
-            chunkStart = Math.max(from, nextChunkEnd - chunkSize);
-            List<Object[]> rows = new ArrayList<>((int) (nextChunkEnd - chunkStart));
-            reader.read(chunkStart, nextChunkEnd, rows::add);
-            chunkRows = rows;
-            chunkIndex = rows.size() - 1;
-            nextChunkEnd = chunkStart;
-            chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
-          }
-          position = chunkStart + chunkIndex;
-          row = chunkRows.get(chunkIndex--);
+          index += descending ? -1 : 1;
         }
-        key = Keys.encode(keyType, row[keySlot]);
+        position = batchStart + index;
+        key = Keys.encode(keyType, batch.value(keySlot, index));
         return true;
       } catch (IOException e) {
         throw new StorageException(file.location(), e);
       }
+    }
+
+    /** Reads the next chunk and moves to its first row; false when there is none. */
+    private boolean readChunk() throws IOException {
+      long chunkFrom;
+      long chunkTo;
+      if (descending) {
+        if (nextChunk <= from) {
+          return false;
+        }
+        chunkTo = nextChunk;
+        chunkFrom = Math.max(from, chunkTo - chunkSize);
+        nextChunk = chunkFrom;
+      } else {
+        if (nextChunk >= to) {
+          return false;
+        }
+        chunkFrom = nextChunk;
+        chunkTo = Math.min(to, chunkFrom + chunkSize);
+        nextChunk = chunkTo;
+      }
+      chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
+      if (reader == null) {
+        reader = files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
+      }
+      batch = reader.read(chunkFrom, chunkTo);
+      batchStart = chunkFrom;
+      index = descending ? batch.rowCount() - 1 : 0;
+      return batch.rowCount() > 0;
     }
 
     /** Moves to the next row whose key is in the range; false when there is none. */
@@ -337,15 +359,10 @@ public final class RangeReader {
     }
 
     void close() {
-      if (iterator != null) {
-        iterator.release();
-        iterator = null;
-      }
       if (reader != null) {
         reader.close();
         reader = null;
       }
-      chunkRows = null;
     }
   }
 }

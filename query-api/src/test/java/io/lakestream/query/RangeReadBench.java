@@ -39,12 +39,14 @@ import org.apache.avro.generic.GenericRecord;
  * rebuild time. A plain main, not a test:
  *
  * <pre>
- * mvn -q -B -pl query-api -am install -DskipTests
- * mvn -q -B -pl query-api test-compile dependency:build-classpath \
+ * mvn -o -q -B -pl query-api -am test-compile
+ * mvn -o -q -B -pl query-api dependency:build-classpath \
  *   -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * CP=$(tr ':' '\n' < query-api/target/cp.txt \
+ *   | sed -E 's#.*&#47;io/lakestream/lakestream-([a-z-]+)/.*#\1/target/classes#' | paste -sd:)
  * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -Dbench.sizes=1,100,1000,10000,point \
  *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
- *   -cp query-api/target/classes:query-api/target/test-classes:$(cat query-api/target/cp.txt) \
+ *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
  *   io.lakestream.query.RangeReadBench [files=10] [rowsPerFile=100000] [dictionary=true]
  * </pre>
  *
@@ -142,12 +144,13 @@ public final class RangeReadBench {
       cold.tables().pollAll();
       TableSnapshot warmSnapshot = warm.tables().snapshot(table.id()).orElseThrow();
       TableSnapshot coldSnapshot = cold.tables().snapshot(table.id()).orElseThrow();
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String origin = "http://127.0.0.1:" + warm.port();
       // JIT warm-up of every path.
       for (Query query : queries) {
         query.run(q -> inProcess(warm, warmSnapshot, q), 50);
         query.run(q -> overHttp(http, origin, q), 50);
+        query.run(q -> overUrlConnection(origin, q), 50);
         query.run(q -> inProcess(cold, coldSnapshot, q), 20);
       }
       try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
@@ -165,7 +168,15 @@ public final class RangeReadBench {
                 new Named("Lakestream in-process, warm", q -> inProcess(warm, warmSnapshot, q), 1));
             if (!onlyLakestream) {
               engines.add(
-                  new Named("Lakestream HTTP JSON, warm", q -> overHttp(http, origin, q), 1));
+                  new Named(
+                      "Lakestream HTTP JSON, warm (java.net.http)",
+                      q -> overHttp(http, origin, q),
+                      1));
+              engines.add(
+                  new Named(
+                      "Lakestream HTTP JSON, warm (HttpURLConnection)",
+                      q -> overUrlConnection(origin, q),
+                      1));
               engines.add(
                   new Named(
                       "Lakestream in-process, cold files",
@@ -296,6 +307,34 @@ public final class RangeReadBench {
     return plan.rowCount();
   }
 
+  /**
+   * The same request through {@link java.net.HttpURLConnection}: synchronous, keep-alive, the body
+   * read into a reused buffer, as curl or most HTTP libraries read it.
+   */
+  private static long overUrlConnection(String origin, long[] fromTo) throws Exception {
+    java.net.HttpURLConnection connection =
+        (java.net.HttpURLConnection)
+            URI.create(
+                    origin
+                        + "/v1/projects/bench/tables/otel_logs_and_spans/rows?limit=100000&from="
+                        + fromTo[0]
+                        + "&to="
+                        + fromTo[1])
+                .toURL()
+                .openConnection();
+    if (connection.getResponseCode() != 200) {
+      throw new IllegalStateException("status " + connection.getResponseCode());
+    }
+    try (java.io.InputStream in = connection.getInputStream()) {
+      byte[] buffer = new byte[65536];
+      while (in.read(buffer) >= 0) {
+        // discard
+      }
+    }
+    return Long.parseLong(connection.getHeaderField("Lakestream-Row-Count"));
+  }
+
+  /** The request through {@link HttpClient} (HTTP/1.1), the body collected in a byte array. */
   private static long overHttp(HttpClient http, String origin, long[] fromTo) throws Exception {
     HttpResponse<byte[]> response =
         http.send(

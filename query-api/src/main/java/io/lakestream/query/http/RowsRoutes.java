@@ -84,9 +84,10 @@ final class RowsRoutes {
     response.setHeader(TABLE_VERSION, Long.toString(table.version()));
     plan.next().ifPresent(cursor -> response.setHeader(NEXT_CURSOR, cursor.encode()));
     try {
+      // Not flushed here: Jetty completes the response after the handler, so a body that fits its
+      // buffer goes out whole with a Content-Length; larger ones are streamed in chunks.
       OutputStream out = response.getOutputStream();
       service.stream(plan, query, format, out);
-      out.flush();
     } catch (EofException e) {
       log.debug("{} {}: the client went away", ctx.method(), ctx.path());
     }

@@ -14,7 +14,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
@@ -24,16 +23,13 @@ import org.apache.hadoop.util.functional.FutureIO;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.filter2.columnindex.RowRanges;
-import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopStreams;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -42,7 +38,9 @@ import org.apache.parquet.schema.Type;
  * Reads row ranges of Parquet data files, decoding only the pages that hold them: for each row
  * group the range touches, a {@link RowRanges} of the wanted rows goes to {@link
  * ParquetFileReader#readFilteredRowGroup(int, RowRanges)}, which uses the offset index to fetch the
- * overlapping pages of the requested columns only and skips the other rows of those pages.
+ * overlapping pages of the requested columns only. Each column is then decoded on its own, straight
+ * into a {@link ColumnVector} ({@link ColumnDecoder}: no record assembly), skipping the other rows
+ * of those pages; dictionaries come decoded from a cache.
  *
  * <p>Open readers (footer and offset indexes loaded) are kept per file and projection, up to a
  * bound, so a warm read costs the page reads only. A {@link FileReader} is used by one thread at a
@@ -196,18 +194,17 @@ public final class ParquetFiles implements AutoCloseable {
     try (FileReader reader =
         new FileReader(new PoolKey(location, List.of(table.primaryKey())), sizeBytes, table)) {
       long rows = reader.rowCount();
+      ColumnBatch batch = reader.read(0, rows);
       long[] keys = new long[Math.toIntExact(rows)];
       ColumnType type = table.primaryKeyColumn().type();
-      int[] n = {0};
-      reader.read(0, rows, row -> keys[n[0]++] = Keys.encode(type, row[0]));
-      if (n[0] != keys.length) {
-        throw new IOException("read " + n[0] + " keys of " + keys.length + " rows in " + location);
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = Keys.encode(type, batch.value(0, i));
       }
       return keys;
     }
   }
 
-  /** An open data file with a projection: reads rows by position. */
+  /** An open data file with a projection: reads rows by position, column by column. */
   public final class FileReader implements Closeable {
     private final PoolKey key;
     private final ParquetFileReader reader;
@@ -215,41 +212,38 @@ public final class ParquetFiles implements AutoCloseable {
     private final long[] blockStarts;
     private final boolean[] blockHasOffsetIndex;
     private final long rowCount;
-    private final MessageColumnIO columnIO;
-    private final RowMaterializer materializer;
+
+    /** Per column of the projection, its decoder; null where the file lacks the column. */
+    private final ColumnDecoder[] decoders;
 
     private FileReader(PoolKey key, long sizeBytes, TableDefinition table) throws IOException {
       this.key = key;
       Path path = new Path(key.location());
       InputFile input = inputFile(path, sizeBytes);
-      ParquetReadOptions options = HadoopReadOptions.builder(conf, path).build();
-      this.reader = ParquetFileReader.open(input, options);
+      ParquetReadOptions.Builder options = HadoopReadOptions.builder(conf, path);
+      if ("file".equals(path.getFileSystem(conf).getUri().getScheme())) {
+        // Vectored reads of local files hand each range to a thread pool: a few pages are read
+        // faster in the calling thread. (On S3 they are parallel ranged GETs: kept.)
+        options.withUseHadoopVectoredIo(false);
+      }
+      this.reader = ParquetFileReader.open(input, options.build());
       try {
         MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         List<Type> fields = new ArrayList<>();
-        List<Integer> slots = new ArrayList<>();
-        List<ColumnType> types = new ArrayList<>();
+        this.decoders = new ColumnDecoder[key.columns().size()];
         for (Type field : fileSchema.getFields()) {
           int slot = key.columns().indexOf(field.getName());
           if (slot >= 0) {
             fields.add(field);
-            slots.add(slot);
             Column column =
                 table
                     .column(field.getName())
                     .orElseThrow(() -> new IllegalStateException("no column " + field));
-            types.add(column.type());
+            decoders[slot] = new ColumnDecoder(fileSchema, field, column.type(), createdBy);
           }
         }
-        MessageType requested = new MessageType(fileSchema.getName(), fields);
-        reader.setRequestedSchema(requested);
-        this.columnIO = new ColumnIOFactory().getColumnIO(requested, fileSchema);
-        this.materializer =
-            new RowMaterializer(
-                requested,
-                slots.stream().mapToInt(Integer::intValue).toArray(),
-                types.toArray(new ColumnType[0]),
-                key.columns().size());
+        reader.setRequestedSchema(new MessageType(fileSchema.getName(), fields));
         this.blocks = reader.getRowGroups();
         this.blockStarts = new long[blocks.size()];
         this.blockHasOffsetIndex = new boolean[blocks.size()];
@@ -276,11 +270,22 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
-     * Reads rows {@code [from, to)} in order. Each row is a new array, one slot per column of the
-     * projection (null where the file lacks the column).
+     * Reads rows {@code [from, to)} (to at most the row count), each column decoded from the pages
+     * that hold these rows only (the offset index tells which; row groups without one are read
+     * whole).
+     *
+     * @throws IOException when the file cannot be read
      */
-    public void read(long from, long to, Consumer<Object[]> sink) throws IOException {
+    public ColumnBatch read(long from, long to) throws IOException {
+      long start = from;
       long end = Math.min(to, rowCount);
+      int size = Math.toIntExact(Math.max(0, end - start));
+      ColumnVector[] vectors = new ColumnVector[decoders.length];
+      for (int c = 0; c < decoders.length; c++) {
+        if (decoders[c] != null) {
+          vectors[c] = decoders[c].newVector(size);
+        }
+      }
       for (int i = 0; i < blocks.size() && from < end; i++) {
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
@@ -289,122 +294,26 @@ public final class ParquetFiles implements AutoCloseable {
         }
         long first = Math.max(from, blockStart) - blockStart;
         long last = Math.min(end, blockEnd) - blockStart; // exclusive
-        if (blockHasOffsetIndex[i]) {
-          RowRanges ranges = RowRanges.builder().addSelectedRange(first, last - 1).build();
-          try (PageReadStore pages =
-              dictionaries.wrap(key.location(), i, reader.readFilteredRowGroup(i, ranges))) {
-            RecordReader<Object[]> records =
-                columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
-            for (long n = pages.getRowCount(); n > 0; n--) {
-              sink.accept(records.read());
+        int offset = (int) (blockStart + first - start);
+        try (PageReadStore pages =
+            blockHasOffsetIndex[i]
+                ? reader.readFilteredRowGroup(
+                    i, RowRanges.builder().addSelectedRange(first, last - 1).build())
+                : reader.readRowGroup(i)) {
+          for (int c = 0; c < decoders.length; c++) {
+            ColumnDecoder decoder = decoders[c];
+            if (decoder == null) {
+              continue;
             }
-          }
-        } else {
-          try (PageReadStore pages = dictionaries.wrap(key.location(), i, reader.readRowGroup(i))) {
-            RecordReader<Object[]> records =
-                columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
-            for (long r = 0; r < last; r++) {
-              Object[] row = records.read();
-              if (r >= first) {
-                sink.accept(row);
-              }
-            }
+            PageReader columnPages = pages.getPageReader(decoder.descriptor());
+            DictionaryCache.Entry dictionary =
+                dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
+            decoder.decode(columnPages, dictionary, first, last, vectors[c], offset);
           }
         }
         from = blockEnd;
       }
-    }
-
-    /**
-     * Rows {@code [from, to)} one at a time, in order. Pages are fetched in chunks of rows, the
-     * first of {@code firstChunkRows}, each next one twice as long up to {@code maxChunkRows}, so a
-     * read that stops early fetches little. The iterator must be used up or released before the
-     * next call on this reader.
-     */
-    public RowIterator iterate(long from, long to, int firstChunkRows, int maxChunkRows) {
-      return new RowIterator(from, Math.min(to, rowCount), firstChunkRows, maxChunkRows);
-    }
-
-    /** A pull-based read of a row range; see {@link #iterate}. */
-    public final class RowIterator {
-      private long position;
-      private final long end;
-      private int block = -1;
-      private long blockRowsLeft;
-      private PageReadStore pages;
-      private RecordReader<Object[]> records;
-      private long chunkRows;
-      private final long maxChunkRows;
-
-      private RowIterator(long from, long end, int firstChunkRows, int maxChunkRows) {
-        this.position = from;
-        this.end = end;
-        this.chunkRows = Math.max(1, firstChunkRows);
-        this.maxChunkRows = Math.max(chunkRows, maxChunkRows);
-      }
-
-      /** The position of the row {@link #next()} returns. */
-      public long position() {
-        return position;
-      }
-
-      public boolean hasNext() {
-        return position < end;
-      }
-
-      /** The next row; call only when {@link #hasNext()}. */
-      public Object[] next() throws IOException {
-        if (blockRowsLeft == 0) {
-          openBlockAt(position);
-        }
-        Object[] row = records.read();
-        blockRowsLeft--;
-        position++;
-        if (position == end) {
-          release();
-        }
-        return row;
-      }
-
-      private void openBlockAt(long from) throws IOException {
-        release();
-        int i = Math.max(block, 0);
-        while (blockStarts[i] + blocks.get(i).getRowCount() <= from) {
-          i++;
-        }
-        block = i;
-        long blockStart = blockStarts[i];
-        long blockEnd = blockStart + blocks.get(i).getRowCount();
-        long first = from - blockStart;
-        long last = Math.min(Math.min(end, blockEnd), from + chunkRows) - blockStart;
-        chunkRows = Math.min(maxChunkRows, chunkRows * 2);
-        if (blockHasOffsetIndex[i]) {
-          pages =
-              dictionaries.wrap(
-                  key.location(),
-                  i,
-                  reader.readFilteredRowGroup(
-                      i, RowRanges.builder().addSelectedRange(first, last - 1).build()));
-          records = columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
-        } else {
-          // No offset index: read the row group's rows [0, last) and drop [0, first).
-          pages = dictionaries.wrap(key.location(), i, reader.readRowGroup(i));
-          records = columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
-          for (long r = 0; r < first; r++) {
-            records.read();
-          }
-        }
-        blockRowsLeft = last - first;
-      }
-
-      /** Releases the pages held; the iterator is then done. */
-      public void release() {
-        if (pages != null) {
-          pages.close();
-          pages = null;
-          records = null;
-        }
-      }
+      return new ColumnBatch(vectors, size);
     }
 
     /** Gives the reader back to the pool. */
