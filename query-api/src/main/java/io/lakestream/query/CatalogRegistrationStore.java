@@ -3,6 +3,7 @@ package io.lakestream.query;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.ProjectRegistration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,12 +20,12 @@ final class CatalogRegistrationStore implements RegistrationStore {
   }
 
   @Override
-  public Optional<ProjectRegistration> get(String projectId) {
+  public Optional<BucketRegistration> get(String projectId) {
     return catalog.project(projectId).flatMap(CatalogRegistrationStore::fromCatalog);
   }
 
   @Override
-  public List<ProjectRegistration> all() {
+  public List<BucketRegistration> all() {
     return catalog.projects().values().stream()
         .map(CatalogRegistrationStore::fromCatalog)
         .flatMap(Optional::stream)
@@ -32,9 +33,9 @@ final class CatalogRegistrationStore implements RegistrationStore {
   }
 
   @Override
-  public void put(ProjectRegistration registration) {
+  public void put(BucketRegistration registration) {
     catalog.registerProject(
-        new io.lakestream.catalog.ProjectRegistration(
+        new ProjectRegistration(
             registration.projectId(),
             Optional.of(registration.bucket()),
             Optional.of(registration.endpoint()),
@@ -46,13 +47,12 @@ final class CatalogRegistrationStore implements RegistrationStore {
   }
 
   /** A registration with its own bucket; projects registered without one are not served here. */
-  private static Optional<ProjectRegistration> fromCatalog(
-      io.lakestream.catalog.ProjectRegistration registration) {
+  private static Optional<BucketRegistration> fromCatalog(ProjectRegistration registration) {
     if (registration.bucket().isEmpty() || registration.encryptedSecretKey().isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        new ProjectRegistration(
+        new BucketRegistration(
             registration.projectId(),
             registration.bucket().get(),
             registration.endpoint().orElse(""),

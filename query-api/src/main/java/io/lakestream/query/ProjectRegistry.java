@@ -66,7 +66,7 @@ public final class ProjectRegistry {
    * @throws QueryException (bad request) when a field is missing or invalid, or the bucket is not
    *     reachable with the credentials
    */
-  public ProjectRegistration register(Request request) {
+  public BucketRegistration register(Request request) {
     String project = required("project_id", request.projectId());
     String bucket = required("bucket", request.bucket());
     String accessKey = required("access_key", request.accessKey());
@@ -104,7 +104,7 @@ public final class ProjectRegistry {
     } catch (BucketUnreachableException e) {
       throw QueryErrors.bucketUnreachable(project, bucket, endpoint, e.getMessage());
     }
-    ProjectRegistration existing =
+    BucketRegistration existing =
         store
             .get(project)
             .filter(r -> r.bucket().equals(bucket) && r.endpoint().equals(endpoint))
@@ -113,8 +113,8 @@ public final class ProjectRegistry {
     if (existing != null) {
       tables.addAll(existing.tables());
     }
-    ProjectRegistration registration =
-        new ProjectRegistration(
+    BucketRegistration registration =
+        new BucketRegistration(
             project,
             bucket,
             endpoint,
@@ -134,12 +134,12 @@ public final class ProjectRegistry {
   }
 
   /** Every registration. */
-  public List<ProjectRegistration> all() {
+  public List<BucketRegistration> all() {
     return store.all();
   }
 
   /** The secret key of a registration, decrypted; for building storage clients only. */
-  String secretKey(ProjectRegistration registration) {
+  String secretKey(BucketRegistration registration) {
     return cipher.decrypt(registration.encryptedSecretKey());
   }
 

@@ -161,7 +161,7 @@ public final class QueryService {
   /** The tables a principal may read: discovered ones and registered ones. */
   public List<TableId> listTables(Principal principal) {
     TreeSet<TableId> all = new TreeSet<>(tables.tables());
-    for (ProjectRegistration registration : projects.all()) {
+    for (BucketRegistration registration : projects.all()) {
       for (String table : registration.tables()) {
         all.add(new TableId(registration.projectId(), table));
       }
@@ -175,7 +175,7 @@ public final class QueryService {
    * @throws QueryException forbidden for a non-admin; bad request for invalid fields or an
    *     unreachable bucket
    */
-  public ProjectRegistration register(Principal principal, ProjectRegistry.Request request) {
+  public BucketRegistration register(Principal principal, ProjectRegistry.Request request) {
     access.checkAdmin(principal, "register projects");
     return projects.register(request);
   }

@@ -35,7 +35,7 @@ final class RegisteredTableSource implements TableSource {
   @Override
   public List<TableLocation> discover() {
     List<TableLocation> tables = new ArrayList<>();
-    for (ProjectRegistration registration : projects.all()) {
+    for (BucketRegistration registration : projects.all()) {
       try {
         configure(registration);
         for (String table : registration.tables()) {
@@ -69,7 +69,7 @@ final class RegisteredTableSource implements TableSource {
     return tables;
   }
 
-  private void configure(ProjectRegistration registration) {
+  private void configure(BucketRegistration registration) {
     String prefix = "fs.s3a.bucket." + registration.bucket() + ".";
     if (registration.accessKey().equals(conf.get(prefix + "access.key"))
         && registration.endpoint().equals(conf.get(prefix + "endpoint"))) {

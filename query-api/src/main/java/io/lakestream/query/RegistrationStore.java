@@ -11,34 +11,34 @@ import java.util.TreeMap;
  */
 public interface RegistrationStore {
   /** The registration of a project. */
-  Optional<ProjectRegistration> get(String projectId);
+  Optional<BucketRegistration> get(String projectId);
 
   /** Every registration, by project id. */
-  List<ProjectRegistration> all();
+  List<BucketRegistration> all();
 
   /**
    * Stores (or replaces) a project's registration. Durable when this returns, for stores that
    * persist.
    */
-  void put(ProjectRegistration registration);
+  void put(BucketRegistration registration);
 
   /** A store that forgets everything at exit. */
   static RegistrationStore inMemory() {
     return new RegistrationStore() {
-      private final Map<String, ProjectRegistration> registrations = new TreeMap<>();
+      private final Map<String, BucketRegistration> registrations = new TreeMap<>();
 
       @Override
-      public synchronized Optional<ProjectRegistration> get(String projectId) {
+      public synchronized Optional<BucketRegistration> get(String projectId) {
         return Optional.ofNullable(registrations.get(projectId));
       }
 
       @Override
-      public synchronized List<ProjectRegistration> all() {
+      public synchronized List<BucketRegistration> all() {
         return List.copyOf(registrations.values());
       }
 
       @Override
-      public synchronized void put(ProjectRegistration registration) {
+      public synchronized void put(BucketRegistration registration) {
         registrations.put(registration.projectId(), registration);
       }
     };

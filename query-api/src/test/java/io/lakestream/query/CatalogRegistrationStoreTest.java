@@ -14,8 +14,8 @@ class CatalogRegistrationStoreTest {
 
   @Test
   void registrationsRoundTripThroughTheCatalog() {
-    ProjectRegistration acme =
-        new ProjectRegistration(
+    BucketRegistration acme =
+        new BucketRegistration(
             "acme",
             "acme-bucket",
             "http://127.0.0.1:9000",

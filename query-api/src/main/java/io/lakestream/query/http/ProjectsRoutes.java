@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.CatalogException;
+import io.lakestream.catalog.ProjectRegistration;
 import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.ProjectRegistration;
+import io.lakestream.query.BucketRegistration;
 import io.lakestream.query.ProjectRegistry;
 import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryException;
@@ -43,7 +44,7 @@ final class ProjectsRoutes {
           "the body must be a JSON object with project_id, bucket, access_key, secret_key,"
               + " endpoint and table_name");
     }
-    ProjectRegistration registration =
+    BucketRegistration registration =
         service.register(
             principal,
             new ProjectRegistry.Request(
@@ -88,11 +89,10 @@ final class ProjectsRoutes {
               + " is not 1 to 64 letters, digits, '_' or '-'");
     }
     Catalog catalog = service.sql().catalog();
-    Optional<io.lakestream.catalog.ProjectRegistration> existing = catalog.project(projectId);
+    Optional<ProjectRegistration> existing = catalog.project(projectId);
     if (existing.isEmpty()) {
       catalog.registerProject(
-          io.lakestream.catalog.ProjectRegistration.shared(
-              projectId, Instant.ofEpochMilli(service.nowMillis())));
+          ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
     }
     ctx.status(existing.isEmpty() ? 201 : 200);
     TablesRoutes.json(ctx, describe(catalog.project(projectId).orElseThrow()));
@@ -105,7 +105,7 @@ final class ProjectsRoutes {
     ArrayNode projects = answer.putArray("projects");
     service.sql().catalog().projects().values().stream()
         .filter(p -> principal.mayRead(p.projectId()))
-        .sorted(Comparator.comparing(io.lakestream.catalog.ProjectRegistration::projectId))
+        .sorted(Comparator.comparing(ProjectRegistration::projectId))
         .forEach(p -> projects.add(describe(p)));
     TablesRoutes.json(ctx, answer);
   }
@@ -114,7 +114,7 @@ final class ProjectsRoutes {
     Principal principal = service.authenticate(ctx.header("Authorization"));
     String projectId = ctx.pathParam("project");
     service.access().checkProject(principal, projectId);
-    io.lakestream.catalog.ProjectRegistration registration =
+    ProjectRegistration registration =
         service.sql().catalog().project(projectId).orElseThrow(() -> notRegistered(projectId));
     TablesRoutes.json(ctx, describe(registration));
   }
@@ -139,7 +139,7 @@ final class ProjectsRoutes {
     TablesRoutes.json(ctx, answer);
   }
 
-  private ObjectNode describe(io.lakestream.catalog.ProjectRegistration registration) {
+  private ObjectNode describe(ProjectRegistration registration) {
     ObjectNode node = ErrorResponses.JSON.createObjectNode();
     node.put("project_id", registration.projectId());
     node.put("storage", registration.bucket().isPresent() ? "own_bucket" : "shared");

@@ -2,7 +2,7 @@ package io.lakestream.query.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestream.query.ProjectRegistration;
+import io.lakestream.query.BucketRegistration;
 import io.lakestream.query.RegistrationStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +25,7 @@ public final class FileRegistrationStore implements RegistrationStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
-  private final Map<String, ProjectRegistration> registrations = new TreeMap<>();
+  private final Map<String, BucketRegistration> registrations = new TreeMap<>();
 
   /**
    * Opens the store in {@code dataDir}, reading the file if it exists.
@@ -37,8 +37,8 @@ public final class FileRegistrationStore implements RegistrationStore {
     try {
       Files.createDirectories(dataDir);
       if (Files.exists(file)) {
-        List<ProjectRegistration> stored =
-            JSON.readValue(file.toFile(), new TypeReference<List<ProjectRegistration>>() {});
+        List<BucketRegistration> stored =
+            JSON.readValue(file.toFile(), new TypeReference<List<BucketRegistration>>() {});
         stored.forEach(r -> registrations.put(r.projectId(), r));
       }
     } catch (IOException e) {
@@ -47,18 +47,18 @@ public final class FileRegistrationStore implements RegistrationStore {
   }
 
   @Override
-  public synchronized Optional<ProjectRegistration> get(String projectId) {
+  public synchronized Optional<BucketRegistration> get(String projectId) {
     return Optional.ofNullable(registrations.get(projectId));
   }
 
   @Override
-  public synchronized List<ProjectRegistration> all() {
+  public synchronized List<BucketRegistration> all() {
     return List.copyOf(registrations.values());
   }
 
   @Override
-  public synchronized void put(ProjectRegistration registration) {
-    Map<String, ProjectRegistration> next = new TreeMap<>(registrations);
+  public synchronized void put(BucketRegistration registration) {
+    Map<String, BucketRegistration> next = new TreeMap<>(registrations);
     next.put(registration.projectId(), registration);
     Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
     try {

@@ -2,7 +2,7 @@ package io.lakestream.query.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakestream.query.ProjectRegistration;
+import io.lakestream.query.BucketRegistration;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,8 @@ class FileRegistrationStoreTest {
 
   @Test
   void registrationsSurviveAReopenAndPrintWithoutKeys() {
-    ProjectRegistration registration =
-        new ProjectRegistration(
+    BucketRegistration registration =
+        new BucketRegistration(
             "acme", "bucket", "http://s3", "us-east-1", "AK", "ENC", Set.of("events"), 42);
     new FileRegistrationStore(dataDir).put(registration);
     new FileRegistrationStore(dataDir).put(registration.withTable("metrics"));

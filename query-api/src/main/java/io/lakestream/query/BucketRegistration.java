@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * @param tables the registered table types
  * @param registeredAtMillis when the project was first registered
  */
-public record ProjectRegistration(
+public record BucketRegistration(
     String projectId,
     String bucket,
     String endpoint,
@@ -28,7 +28,7 @@ public record ProjectRegistration(
     String encryptedSecretKey,
     Set<String> tables,
     long registeredAtMillis) {
-  public ProjectRegistration {
+  public BucketRegistration {
     requireNonNull(projectId, "projectId is null");
     requireNonNull(bucket, "bucket is null");
     requireNonNull(endpoint, "endpoint is null");
@@ -39,10 +39,10 @@ public record ProjectRegistration(
   }
 
   /** This registration with one more table type. */
-  public ProjectRegistration withTable(String table) {
+  public BucketRegistration withTable(String table) {
     Set<String> more = new TreeSet<>(tables);
     more.add(table);
-    return new ProjectRegistration(
+    return new BucketRegistration(
         projectId,
         bucket,
         endpoint,
@@ -55,7 +55,7 @@ public record ProjectRegistration(
 
   @Override
   public String toString() {
-    return "ProjectRegistration[project="
+    return "BucketRegistration[project="
         + projectId
         + ", bucket="
         + bucket
