@@ -198,8 +198,35 @@ class ReplayCommandIT {
     assertEveryRowIsCopiedExactly(EVENT_ROWS, liveEventRows, 4);
   }
 
+  /** The source headers a row replayed from this dead letter carries: the letter's own place. */
+  private static Map<String, String> asSource(ConsumerRecord<byte[], byte[]> letter, int index) {
+    return Map.of(
+        RecordHeaders.SOURCE_TOPIC,
+        Topics.DEAD_LETTER,
+        RecordHeaders.SOURCE_PARTITION,
+        Integer.toString(letter.partition()),
+        RecordHeaders.SOURCE_OFFSET,
+        Long.toString(letter.offset()),
+        RecordHeaders.SOURCE_INDEX,
+        Integer.toString(index));
+  }
+
+  private static ConsumerRecord<byte[], byte[]> deadLetterFrom(
+      String topic, int partition, long offset) {
+    return readRecords(Topics.DEAD_LETTER).stream()
+        .filter(r -> topic.equals(text(r.headers()).get(RecordHeaders.SOURCE_TOPIC)))
+        .filter(
+            r ->
+                Integer.toString(partition)
+                    .equals(text(r.headers()).get(RecordHeaders.SOURCE_PARTITION)))
+        .filter(
+            r -> Long.toString(offset).equals(text(r.headers()).get(RecordHeaders.SOURCE_OFFSET)))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
-  void replayingTheDeadLettersRoutesThemWithTheirSourceCoordinates() {
+  void replayingTheDeadLettersRoutesThemAsRecordsOfTheirOwn() {
     Run run = replay("--topic", Topics.DEAD_LETTER, "--from-beginning", "--default-project", "dev");
 
     assertThat(run.out())
@@ -211,26 +238,13 @@ class ReplayCommandIT {
     List<Out> metrics = readAll(Topics.rows("metrics"));
     assertThat(metrics).hasSize(1);
     assertThat(metrics.get(0).key()).isEqualTo("acme");
-    assertThat(metrics.get(0).headers()).isEqualTo(WRITER_ROW_HEADERS);
-    Out letter =
-        readAll(Topics.DEAD_LETTER).stream()
-            .filter(r -> r.headers().containsKey(RecordHeaders.SOURCE_INDEX))
-            .findFirst()
-            .orElseThrow();
-    assertThat(metrics.get(0).value()).isEqualTo(letter.value());
+    ConsumerRecord<byte[], byte[]> writerLetter = deadLetterFrom(Topics.OTLP_METRICS, 0, 7);
+    assertThat(metrics.get(0).headers()).isEqualTo(asSource(writerLetter, 0));
+    assertThat(metrics.get(0).value()).isEqualTo(writerLetter.value());
     List<Out> dev = readAll(LOG_ROWS).stream().filter(r -> r.key().equals("dev")).toList();
     assertThat(dev).hasSize(1);
-    assertThat(dev.get(0).headers())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                RecordHeaders.SOURCE_TOPIC,
-                LOGS,
-                RecordHeaders.SOURCE_PARTITION,
-                "1",
-                RecordHeaders.SOURCE_OFFSET,
-                Long.toString(noProject.offset()),
-                RecordHeaders.SOURCE_INDEX,
-                "0"));
+    ConsumerRecord<byte[], byte[]> routerLetter = deadLetterFrom(LOGS, 1, noProject.offset());
+    assertThat(dev.get(0).headers()).containsExactlyInAnyOrderEntriesOf(asSource(routerLetter, 0));
     assertThat(dev.get(0).timestamp()).isEqualTo(noProject.timestamp());
   }
 
@@ -409,6 +423,19 @@ class ReplayCommandIT {
 
   /** Every committed record of a topic, up to its end offsets now. */
   private static List<Out> readAll(String topic) {
+    return readRecords(topic).stream()
+        .map(
+            r ->
+                new Out(
+                    r.partition(),
+                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                    r.value(),
+                    r.timestamp(),
+                    text(r.headers())))
+        .toList();
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readRecords(String topic) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -425,19 +452,13 @@ class ReplayCommandIT {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      List<Out> records = new ArrayList<>();
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                  records.add(
-                      new Out(
-                          r.partition(),
-                          r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                          r.value(),
-                          r.timestamp(),
-                          text(r.headers())));
+                  records.add(r);
                 }
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
               });

@@ -53,9 +53,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       record is routed with its own coordinates by a {@link RecordRouter}, and its rows are
  *       produced to {@code lakestream.rows.<table>} exactly as the live router writes them.
  *   <li>{@code lakestream.dlq}: every dead letter of the router is routed as the record it was set
- *       aside from ({@link SourceRecord#ofDeadLetter}): its original topic, partition and offset. A
- *       dead letter of the writer (a routed row, with its {@code lakestream.source.*} headers) goes
- *       back to its table's routed topic as it was.
+ *       aside from ({@link SourceRecord#ofDeadLetter}: as read from its original topic), and a dead
+ *       letter of the writer (a routed row) goes back to its table's routed topic; their rows carry
+ *       the dead letter's own topic, partition and offset as their source ({@link
+ *       #fromDeadLetter}).
  *   <li>{@code lakestream.rows.<table>}: every record is produced again as it is.
  * </ul>
  *
@@ -63,8 +64,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Kafka transactions (idempotent, acks=all) that each hold whole source records, committed every
  * {@value #COMMIT_RECORDS} records or {@value #COMMIT_MILLIS} ms, so a replay that fails or is
  * killed leaves no source record partly produced for the writer (which reads read_committed). Since
- * every row keeps its source coordinates, the writer drops rows it already wrote: running a replay
- * twice changes nothing.
+ * every row carries stable source coordinates, the writer drops rows it already wrote: running a
+ * replay twice changes nothing.
  */
 public final class Replayer {
   /** Source records per transaction, at most (a whole poll is never split). */
@@ -73,6 +74,33 @@ public final class Replayer {
   /** How long a transaction stays open, at most, before it is committed. */
   static final long COMMIT_MILLIS = 1_000;
 
+  /**
+   * {@code headers} with the dead letter's own topic, partition and offset as the source, and
+   * {@code index} as the row's index in it. The writer skips rows at or below the last offset it
+   * wrote for a (table, project, source partition): rows that keep their original coordinates would
+   * be skipped whenever later records of the same partition were written since, which is the usual
+   * case (a project registered while its data kept coming, a table created after its first rows).
+   * As their own source, dead letters are written once, and replaying the dead letters again still
+   * changes nothing.
+   */
+  static Headers fromDeadLetter(Headers headers, ConsumerRecord<?, ?> deadLetter, int index) {
+    Headers rewritten = new org.apache.kafka.common.header.internals.RecordHeaders();
+    for (Header header : headers) {
+      if (!header.key().startsWith(SOURCE_HEADER_PREFIX)) {
+        rewritten.add(header);
+      }
+    }
+    rewritten.add(RecordHeaders.SOURCE_TOPIC, utf8(deadLetter.topic()));
+    rewritten.add(RecordHeaders.SOURCE_PARTITION, utf8(Integer.toString(deadLetter.partition())));
+    rewritten.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(deadLetter.offset())));
+    rewritten.add(RecordHeaders.SOURCE_INDEX, utf8(Integer.toString(index)));
+    return rewritten;
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The reason counted for a dead letter that has no source coordinates. */
   public static final String NO_SOURCE = "no_source_coordinates";
 
@@ -80,6 +108,7 @@ public final class Replayer {
   public static final String UNKNOWN_ROW_SCHEMA = "unknown_row_schema";
 
   private static final String DLQ_HEADER_PREFIX = "lakestream.dlq.";
+  private static final String SOURCE_HEADER_PREFIX = "lakestream.source.";
 
   private static final Duration POLL = Duration.ofMillis(200);
 
@@ -329,7 +358,7 @@ public final class Replayer {
             rejected.merge(NO_SOURCE, 1L, Long::sum);
             return;
           }
-          route(p, source);
+          route(p, source, record);
         }
       }
     }
@@ -352,6 +381,7 @@ public final class Replayer {
           headers.add(header);
         }
       }
+      headers = fromDeadLetter(headers, r, 0);
       send(
           producer,
           new ProducerRecord<>(
@@ -359,16 +389,31 @@ public final class Replayer {
     }
 
     private void route(KafkaProducer<byte[], byte[]> producer, SourceRecord source) {
+      route(producer, source, null);
+    }
+
+    /**
+     * Routes {@code source}; the rows carry the coordinates of {@code deadLetter} as their source
+     * when it is given (see {@link #fromDeadLetter}).
+     */
+    private void route(
+        KafkaProducer<byte[], byte[]> producer,
+        SourceRecord source,
+        ConsumerRecord<byte[], byte[]> deadLetter) {
       Routing routing = router.route(source);
       if (routing instanceof Routing.Rejected rejection) {
         rejected.merge(rejection.reason().code(), 1L, Long::sum);
         return;
       }
-      for (Routing.Row row : ((Routing.Routed) routing).rows()) {
+      List<Routing.Row> rows = ((Routing.Routed) routing).rows();
+      for (int i = 0; i < rows.size(); i++) {
+        Routing.Row row = rows.get(i);
+        Headers headers =
+            deadLetter == null ? row.headers() : fromDeadLetter(row.headers(), deadLetter, i);
         send(
             producer,
             new ProducerRecord<>(
-                row.topic(), null, row.timestamp(), row.key(), row.value(), row.headers()));
+                row.topic(), null, row.timestamp(), row.key(), row.value(), headers));
       }
     }
 
