@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Throughput of the running router on the embedded broker: produces {@code records} OTLP log
@@ -45,6 +47,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * consumer) shares the machine, so the figure is a floor, not a capacity.
  */
 public final class IngestThroughputBenchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestThroughputBenchmark.class);
+
   private static final int PARTITIONS = 4;
   private static final Duration LIMIT = Duration.ofMinutes(5);
 
@@ -89,22 +93,23 @@ public final class IngestThroughputBenchmark {
         watcher.join(1000);
         double total = (end - start) / 1e9;
         double processing = (end - running[0]) / 1e9;
-        System.out.printf(
-            "ingest-streams throughput: %d OTLP log records, %d rows (%.1f MB protobuf), each row"
-                + " once: %.2f s from start (%.0f records/s, %.0f rows/s), %.2f s from RUNNING"
-                + " (%.0f records/s, %.0f rows/s); %d stream thread(s), %d partitions,"
-                + " exactly-once v2%n",
-            records,
-            routed,
-            payloadBytes / 1e6,
-            total,
-            records / total,
-            routed / total,
-            processing,
-            records / processing,
-            routed / processing,
-            threads,
-            PARTITIONS);
+        LOG.info(
+            String.format(
+                "ingest-streams throughput: %d OTLP log records, %d rows (%.1f MB protobuf), each row"
+                    + " once: %.2f s from start (%.0f records/s, %.0f rows/s), %.2f s from RUNNING"
+                    + " (%.0f records/s, %.0f rows/s); %d stream thread(s), %d partitions,"
+                    + " exactly-once v2",
+                records,
+                routed,
+                payloadBytes / 1e6,
+                total,
+                records / total,
+                routed / total,
+                processing,
+                records / processing,
+                routed / processing,
+                threads,
+                PARTITIONS));
       }
     }
   }

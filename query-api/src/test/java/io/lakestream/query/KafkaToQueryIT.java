@@ -36,6 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole path: routed rows produced to Kafka, written by the real writer role as Delta tables,
@@ -47,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * multisets within one key; tie order itself is covered by {@link RangeReaderIT}.
  */
 class KafkaToQueryIT {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaToQueryIT.class);
+
   static final List<String> PROJECTS = List.of("acme", "globex", "initech");
   static final Map<String, TableDefinition> TABLES = TableDefinitions.builtIns();
   static final long BASE = 1_795_000_000_000_000L;
@@ -168,8 +172,9 @@ class KafkaToQueryIT {
           freshness.add((System.nanoTime() - produced) / 1_000_000);
         }
         freshness.sort(Comparator.naturalOrder());
-        System.out.printf(
-            "FRESHNESS KafkaToQueryIT: produce to readable over HTTP (writer flush age 200 ms, query poll 100 ms): %s ms%n",
+        LOG.info(
+            "FRESHNESS KafkaToQueryIT: produce to readable over HTTP (writer flush age 200 ms,"
+                + " query poll 100 ms): {} ms",
             freshness);
         assertThat(writer.failure()).isEmpty();
       }

@@ -24,6 +24,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The query role end to end over one warehouse (local or S3): 3 projects × 3 tables written as real
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * written; tokens; commits (appends, compactions, new tables) picked up while running.
  */
 abstract class WarehouseContract {
+  private static final Logger LOG = LoggerFactory.getLogger(WarehouseContract.class);
+
   static final List<String> PROJECTS = List.of("acme", "globex", "initech");
   static final Map<String, TableDefinition> TABLES = TableDefinitions.builtIns();
   static final long BASE = 1_790_000_000_000_000L;
@@ -137,9 +141,10 @@ abstract class WarehouseContract {
           .isEqualTo(expected(newcomer, Long.MIN_VALUE, Long.MAX_VALUE, false));
 
       Collections.sort(freshnessMillis);
-      System.out.printf(
-          "FRESHNESS %s: commit to readable over HTTP, poll interval 100 ms: %s ms%n",
-          getClass().getSimpleName(), freshnessMillis);
+      LOG.info(
+          "FRESHNESS {}: commit to readable over HTTP, poll interval 100 ms: {} ms",
+          getClass().getSimpleName(),
+          freshnessMillis);
     }
   }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka → Delta throughput of the writer on a local warehouse and on S3Proxy, beside the raw
@@ -27,6 +29,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * default 25000] [local,s3]}
  */
 public final class ThroughputFigures {
+  private static final Logger LOG = LoggerFactory.getLogger(ThroughputFigures.class);
+
   public static void main(String[] args) throws Exception {
     int recordsPerPartition = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
     String targets = args.length > 1 ? args[1] : "local,s3";
@@ -116,12 +120,13 @@ public final class ThroughputFigures {
       }
       long elapsed = System.nanoTime() - start;
       report(name, rows, bytes, elapsed);
-      System.out.printf(
-          "    commits: %.0f, peak buffered: %.1f MiB%n",
-          meters.find("lakestream.writer.files.written").counters().stream()
-              .mapToDouble(c -> c.count())
-              .sum(),
-          writer.bufferedBytesPeak() / 1048576.0);
+      LOG.info(
+          String.format(
+              "    commits: %.0f, peak buffered: %.1f MiB",
+              meters.find("lakestream.writer.files.written").counters().stream()
+                  .mapToDouble(c -> c.count())
+                  .sum(),
+              writer.bufferedBytesPeak() / 1048576.0));
     }
   }
 
@@ -160,8 +165,9 @@ public final class ThroughputFigures {
 
   private static void report(String name, long rows, long bytes, long nanos) {
     double seconds = nanos / 1e9;
-    System.out.printf(
-        "%-18s %,9d rows in %6.2f s = %,9.0f rows/s (%.1f MiB/s of Avro rows)%n",
-        name, rows, seconds, rows / seconds, bytes / seconds / 1048576.0);
+    LOG.info(
+        String.format(
+            "%-18s %,9d rows in %6.2f s = %,9.0f rows/s (%.1f MiB/s of Avro rows)",
+            name, rows, seconds, rows / seconds, bytes / seconds / 1048576.0));
   }
 }

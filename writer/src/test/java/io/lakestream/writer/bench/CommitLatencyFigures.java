@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commit latency of one table as it grows: commits 1..N of 100-row files to a table (local disk or
@@ -28,6 +30,8 @@ import org.apache.avro.generic.GenericRecord;
  * <p>{@code java -cp … io.lakestream.writer.bench.CommitLatencyFigures [commits] [local|s3]}
  */
 public final class CommitLatencyFigures {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitLatencyFigures.class);
+
   public static void main(String[] args) throws Exception {
     int commits = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     TableDefinition events = TableDefinitions.builtIn("events");
@@ -67,16 +71,17 @@ public final class CommitLatencyFigures {
           List.of(file), Map.of("bench-0", new DeltaTables.SourceRange(c * 100L, c * 100L + 99)));
       latencies[c] = System.nanoTime() - start;
     }
-    System.out.println(onS3 ? "on S3Proxy:" : "on local disk:");
+    LOG.info(onS3 ? "on S3Proxy:" : "on local disk:");
     for (int at : new int[] {10, 100, 1000}) {
       if (at <= commits) {
-        System.out.printf(
-            "commit %5d: %6.1f ms (median of commits %d..%d: %6.1f ms)%n",
-            at,
-            latencies[at - 1] / 1e6,
-            Math.max(1, at - 4),
-            Math.min(commits, at + 5),
-            median(latencies, Math.max(0, at - 5), Math.min(commits, at + 5)) / 1e6);
+        LOG.info(
+            String.format(
+                "commit %5d: %6.1f ms (median of commits %d..%d: %6.1f ms)",
+                at,
+                latencies[at - 1] / 1e6,
+                Math.max(1, at - 4),
+                Math.min(commits, at + 5),
+                median(latencies, Math.max(0, at - 5), Math.min(commits, at + 5)) / 1e6));
       }
     }
     if (s3 != null) {
