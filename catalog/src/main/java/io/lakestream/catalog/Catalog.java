@@ -364,8 +364,10 @@ public final class Catalog implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw unavailable(bootstrapServers, e);
     } catch (TimeoutException e) {
-      throw unavailable(
-          bootstrapServers, new TimeoutException("no answer within " + timeout.toSeconds() + " s"));
+      throw new CatalogException(
+          CatalogException.Kind.UNAVAILABLE,
+          "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
+          e);
     }
   }
 

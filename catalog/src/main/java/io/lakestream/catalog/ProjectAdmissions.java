@@ -56,48 +56,28 @@ public final class ProjectAdmissions {
 
   private ProjectAdmissions() {}
 
-  /** Admits the projects registered in {@code catalog} now. */
-  public static ProjectAdmission required(Catalog catalog) {
-    requireNonNull(catalog, "catalog is null");
-    return projectId -> catalog.project(projectId).isPresent();
-  }
-
   /**
-   * Admits every project and registers those the catalog does not have yet, in the background: a
-   * catalog write never holds up the caller (a stream thread). A failed registration is logged and
-   * tried again at the project's next row. Close it to stop the background thread.
+   * The policy of {@code mode}: for {@link Mode#REQUIRED}, the projects registered in {@code
+   * catalog} now; for {@link Mode#AUTO}, every project, registering those the catalog does not have
+   * yet in the background (a catalog write never holds up the caller, a stream thread; a failed
+   * registration is logged and tried again at the project's next row). Close it when done.
    */
-  public static AutoRegistration autoRegister(Catalog catalog, Clock clock) {
-    return new AutoRegistration(catalog, clock);
-  }
-
-  /** The policy of {@code mode}; close it when done (a no-op for {@link Mode#REQUIRED}). */
   public static Policy of(Mode mode, Catalog catalog, Clock clock) {
+    requireNonNull(catalog, "catalog is null");
     return switch (mode) {
-      case REQUIRED -> {
-        ProjectAdmission required = required(catalog);
-        yield new Policy() {
-          @Override
-          public boolean admits(String projectId) {
-            return required.admits(projectId);
-          }
-
-          @Override
-          public void close() {}
-        };
-      }
-      case AUTO -> autoRegister(catalog, clock);
+      case REQUIRED -> projectId -> catalog.project(projectId).isPresent();
+      case AUTO -> new AutoRegistration(catalog, clock);
     };
   }
 
-  /** A project admission that may hold a thread. */
+  /** A project admission that may hold a thread until closed. */
   public interface Policy extends ProjectAdmission, AutoCloseable {
     @Override
-    void close();
+    default void close() {}
   }
 
   /** {@link Mode#AUTO}: admits every project and registers new ones in the background. */
-  public static final class AutoRegistration implements Policy {
+  private static final class AutoRegistration implements Policy {
     private final Catalog catalog;
     private final Clock clock;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();

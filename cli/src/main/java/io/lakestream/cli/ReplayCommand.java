@@ -1,7 +1,6 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalog;
-import io.lakestream.catalog.CatalogException;
 import io.lakestream.catalog.ProjectAdmissions;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
@@ -140,7 +139,7 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ReplaySummary summary;
     // Route with the catalog's table types and project rule, as the running router does.
-    try (Catalog catalog = startCatalog(configuration);
+    try (Catalog catalog = Tables.startCatalog(configuration, "replay", timeout);
         ProjectAdmissions.Policy admission =
             IngestCommand.projectAdmission(configuration, catalog)) {
       Replayer replayer =
@@ -155,24 +154,6 @@ final class ReplayCommand implements Callable<Integer> {
     summary.lines().forEach(out::println);
     out.flush();
     return 0;
-  }
-
-  private Catalog startCatalog(Configuration configuration) {
-    String bootstrap = configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
-    try {
-      return Catalog.start(bootstrap, Tables.load(configuration), timeout);
-    } catch (CatalogException e) {
-      throw new CliException(
-          "Cannot reach Kafka at "
-              + bootstrap
-              + " within "
-              + timeout.toSeconds()
-              + " s. Check kafka.bootstrap.servers (or --bootstrap-servers) and that the brokers"
-              + " are up ("
-              + e.getMessage()
-              + ").",
-          e);
-    }
   }
 
   private ReplayStart start() {

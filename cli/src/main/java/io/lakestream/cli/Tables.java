@@ -8,6 +8,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.TableLookup;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +25,20 @@ final class Tables {
    * @throws CliException when the catalog topic cannot be read
    */
   static Catalog startCatalog(Configuration config, String role) {
+    return startCatalog(config, role, Duration.ofSeconds(30));
+  }
+
+  /** Like {@link #startCatalog(Configuration, String)}, giving up after {@code timeout}. */
+  static Catalog startCatalog(Configuration config, String role, Duration timeout) {
     try {
-      return Catalog.start(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), load(config));
+      return Catalog.start(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), load(config), timeout);
     } catch (CatalogException e) {
       throw new CliException(
           e.getMessage()
               + ". The "
               + role
-              + " follows the catalog on Kafka: set kafka.bootstrap.servers.",
+              + " follows the catalog on Kafka: check kafka.bootstrap.servers (or"
+              + " --bootstrap-servers) and that the brokers are up.",
           e);
     }
   }

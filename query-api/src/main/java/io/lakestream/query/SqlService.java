@@ -113,12 +113,15 @@ public final class SqlService {
   public List<TableId> purgeTable(Principal principal, String name) {
     query.access().checkAdmin(principal, "purge tables");
     try {
-      if (catalog.table(name).isPresent()) {
+      boolean typeExists = catalog.table(name).isPresent();
+      if (typeExists) {
         catalog.dropTable(name);
-      } else if (data.locations(name).isEmpty()) {
+      }
+      List<TableId> purged = data.purge(name);
+      if (!typeExists && purged.isEmpty()) {
         throw QueryErrors.nothingToPurge(name);
       }
-      return data.purge(name);
+      return purged;
     } catch (CatalogException e) {
       throw QueryErrors.catalog(e);
     } catch (UncheckedIOException e) {

@@ -34,7 +34,7 @@ public final class TableData {
   }
 
   /** The tables of {@code tableType} that exist now, served or not. */
-  public List<TableLocation> locations(String tableType) {
+  private List<TableLocation> locations(String tableType) {
     return registry.locations().stream().filter(l -> l.id().table().equals(tableType)).toList();
   }
 

@@ -13,7 +13,6 @@ import io.lakestream.query.ProjectRegistry;
 import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryException;
 import io.lakestream.query.QueryService;
-import io.lakestream.schema.ProjectIds;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -82,17 +81,15 @@ final class ProjectsRoutes {
           "the body must be a JSON object with project_id, e.g. {\"project_id\": \"acme\"}");
     }
     String projectId = body.get("project_id").asText();
-    if (!ProjectIds.isValid(projectId)) {
-      throw QueryErrors.badRegistration(
-          "project_id "
-              + ProjectIds.quote(projectId)
-              + " is not 1 to 64 letters, digits, '_' or '-'");
-    }
     Catalog catalog = service.sql().catalog();
     Optional<ProjectRegistration> existing = catalog.project(projectId);
     if (existing.isEmpty()) {
-      catalog.registerProject(
-          ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
+      try {
+        catalog.registerProject(
+            ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
+      } catch (CatalogException e) {
+        throw QueryErrors.catalog(e); // an invalid id: 400 saying what a project id is
+      }
     }
     ctx.status(existing.isEmpty() ? 201 : 200);
     TablesRoutes.json(ctx, describe(catalog.project(projectId).orElseThrow()));
