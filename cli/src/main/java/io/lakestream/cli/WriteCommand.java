@@ -80,6 +80,7 @@ final class WriteCommand implements Callable<Integer> {
               .flushRows(config.integer(Settings.WRITER_FLUSH_ROWS))
               .flushBytes(config.size(Settings.WRITER_FLUSH_BYTES))
               .flushAge(config.duration(Settings.WRITER_FLUSH_AGE))
+              .incompleteRecordTimeout(config.duration(Settings.WRITER_INCOMPLETE_RECORD_TIMEOUT))
               .memoryCapBytes(config.size(Settings.WRITER_MEMORY_CAP))
               .checkpointInterval(config.integer(Settings.WRITER_CHECKPOINT_INTERVAL))
               .build();

@@ -67,7 +67,7 @@ class AvroRowsRoutingTest {
     assertThat(rows).hasSize(1);
     Row row = rows.get(0);
     assertThat(row.key()).isEqualTo("acme");
-    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(TOPIC, 0, 0));
+    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(TOPIC, 0, 0, 1));
     assertThat(row.value()).isEqualTo(event("acme", NOW_MICROS));
     assertThat(router.counter("lakestream.ingest.records.in", "table", "events")).isEqualTo(1);
     assertThat(router.counter("lakestream.ingest.rows.out", "table", "events")).isEqualTo(1);

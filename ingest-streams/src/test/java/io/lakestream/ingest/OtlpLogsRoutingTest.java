@@ -87,7 +87,7 @@ class OtlpLogsRoutingTest {
     assertThat(rows).hasSize(1);
     Row row = rows.get(0);
     assertThat(row.key()).isEqualTo("acme");
-    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 0, 0));
+    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 0, 0, 1));
     long nowMicros = NOW_NANOS / 1000;
     assertThat(row.get("timestamp")).isEqualTo(nowMicros + 123_456L);
     assertThat(row.get("observed_timestamp")).isEqualTo(nowMicros + 999_999L);
@@ -186,10 +186,15 @@ class OtlpLogsRoutingTest {
     assertThat(rows)
         .extracting(r -> r.get("project_id"))
         .containsExactly("alpha", "alpha", "alpha", "beta");
-    assertThat(rows.get(0).headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 0, 0));
-    assertThat(rows.get(1).headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 0));
-    assertThat(rows.get(2).headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 1));
-    assertThat(rows.get(3).headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 2));
+    // Record 1 has two rows for alpha and one for beta: each row says how many its project has.
+    assertThat(rows.get(0).headers())
+        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 0, 0, 1));
+    assertThat(rows.get(1).headers())
+        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 0, 2));
+    assertThat(rows.get(2).headers())
+        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 1, 2));
+    assertThat(rows.get(3).headers())
+        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_LOGS, 1, 2, 1));
   }
 
   @Test

@@ -92,9 +92,9 @@ class OtlpMetricsRoutingTest {
     assertThat(rows).hasSize(2);
     Row row = rows.get(0);
     assertThat(row.key()).isEqualTo("acme");
-    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_METRICS, 0, 0));
+    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_METRICS, 0, 0, 2));
     assertThat(rows.get(1).headers())
-        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_METRICS, 0, 1));
+        .isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_METRICS, 0, 1, 2));
     assertThat(row.get("timestamp")).isEqualTo(NOW_MICROS + 5L);
     assertThat(row.get("start_timestamp")).isNull();
     assertThat(row.get("metric_name")).isEqualTo("cpu.utilization");

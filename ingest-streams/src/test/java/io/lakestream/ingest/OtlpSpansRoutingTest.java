@@ -80,7 +80,7 @@ class OtlpSpansRoutingTest {
     assertThat(rows).hasSize(1);
     Row row = rows.get(0);
     assertThat(row.key()).isEqualTo("acme");
-    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_SPANS, 0, 0));
+    assertThat(row.headers()).isEqualTo(RouterDriver.sourceHeaders(Topics.OTLP_SPANS, 0, 0, 1));
     assertThat(row.get("timestamp")).isEqualTo(NOW_MICROS + 1_000L);
     assertThat(row.get("observed_timestamp")).isNull();
     assertThat(row.get("record_type")).isEqualTo("span");

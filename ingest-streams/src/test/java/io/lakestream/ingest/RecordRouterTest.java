@@ -185,7 +185,7 @@ class RecordRouterTest {
     assertThat(routed.rows().get(0).project()).isEqualTo("dev");
     assertThat(routed.rows().get(0).timestamp()).isEqualTo(42_000L);
     assertThat(headers(routed.rows().get(0).headers()))
-        .isEqualTo(RouterDriver.sourceHeaders(LOGS, 1, 0));
+        .isEqualTo(RouterDriver.sourceHeaders(LOGS, 1, 0, 1));
   }
 
   @Test

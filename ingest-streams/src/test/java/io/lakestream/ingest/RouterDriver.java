@@ -151,12 +151,17 @@ final class RouterDriver implements AutoCloseable {
     return values;
   }
 
-  static Map<String, String> sourceHeaders(String topic, long offset, int index) {
+  /**
+   * The headers of row {@code index} of source record {@code topic}-0@{@code offset}, which has
+   * {@code count} rows for the row's (table, project).
+   */
+  static Map<String, String> sourceHeaders(String topic, long offset, int index, int count) {
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put(RecordHeaders.SOURCE_TOPIC, topic);
     expected.put(RecordHeaders.SOURCE_PARTITION, "0");
     expected.put(RecordHeaders.SOURCE_OFFSET, Long.toString(offset));
     expected.put(RecordHeaders.SOURCE_INDEX, Integer.toString(index));
+    expected.put(RecordHeaders.SOURCE_COUNT, Integer.toString(count));
     return expected;
   }
 

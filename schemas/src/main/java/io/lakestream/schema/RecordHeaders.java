@@ -20,6 +20,12 @@ public final class RecordHeaders {
   /** Routed rows: the index of this row among the rows made from its source record, from 0. */
   public static final String SOURCE_INDEX = "lakestream.source.index";
 
+  /**
+   * Routed rows: how many rows of the source record go to the same (table, project), and so to the
+   * same routed partition. The writer flushes a source record's rows only when it holds this many.
+   */
+  public static final String SOURCE_COUNT = "lakestream.source.count";
+
   /** DLQ records: a stable reason code, e.g. {@code undecodable}. */
   public static final String DLQ_REASON = "lakestream.dlq.reason";
 

@@ -43,6 +43,10 @@ import java.util.Optional;
  * @param flushBytes bytes in one table's buffer that trigger its flush (≈ data file size before
  *     compression)
  * @param flushAge age of a buffer's oldest row that triggers its flush (freshness)
+ * @param incompleteRecordTimeout how long the rows of a source record may wait for the rest of the
+ *     record's rows (their {@code lakestream.source.count}); after it they are set aside in the DLQ
+ *     as {@code incomplete_record}. Default 15 minutes, the broker's default {@code
+ *     transaction.max.timeout.ms}: no open transaction can hold the rest back longer
  * @param memoryCapBytes the most bytes all buffers may hold before the writer pauses consumption
  * @param checkpointInterval Delta checkpoint every this many commits ({@code
  *     delta.checkpointInterval} of new tables)
@@ -65,6 +69,7 @@ public record WriterConfig(
     long flushRows,
     long flushBytes,
     Duration flushAge,
+    Duration incompleteRecordTimeout,
     long memoryCapBytes,
     int checkpointInterval,
     Duration logRetention,
@@ -81,6 +86,7 @@ public record WriterConfig(
     requireNonNull(warehouse, "warehouse is null");
     requireNonNull(s3, "s3 is null");
     requireNonNull(flushAge, "flushAge is null");
+    requireNonNull(incompleteRecordTimeout, "incompleteRecordTimeout is null");
     requireNonNull(logRetention, "logRetention is null");
     requireNonNull(compression, "compression is null");
     tables = Map.copyOf(requireNonNull(tables, "tables is null"));
@@ -103,6 +109,11 @@ public record WriterConfig(
     }
     if (flushRows < 1 || flushBytes < 1 || flushAge.isNegative() || flushAge.isZero()) {
       throw WriterErrors.invalidConfig("flushRows/flushBytes/flushAge", "each must be positive");
+    }
+    if (incompleteRecordTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw WriterErrors.invalidConfig(
+          "incompleteRecordTimeout",
+          "must be at least 1s (and should exceed the producers' transaction timeout)");
     }
     if (memoryCapBytes < flushBytes) {
       throw WriterErrors.invalidConfig(
@@ -188,6 +199,7 @@ public record WriterConfig(
     private long flushRows = 2_000_000;
     private long flushBytes = 128L << 20;
     private Duration flushAge = Duration.ofSeconds(60);
+    private Duration incompleteRecordTimeout = Duration.ofMinutes(15);
     private long memoryCapBytes = 1L << 30;
     private int checkpointInterval = 10;
     private Duration logRetention = Duration.ofDays(7);
@@ -207,6 +219,7 @@ public record WriterConfig(
       flushRows = config.flushRows;
       flushBytes = config.flushBytes;
       flushAge = config.flushAge;
+      incompleteRecordTimeout = config.incompleteRecordTimeout;
       memoryCapBytes = config.memoryCapBytes;
       checkpointInterval = config.checkpointInterval;
       logRetention = config.logRetention;
@@ -274,6 +287,12 @@ public record WriterConfig(
       return this;
     }
 
+    /** How long rows wait for the rest of their source record; see {@link WriterConfig}. */
+    public Builder incompleteRecordTimeout(Duration incompleteRecordTimeout) {
+      this.incompleteRecordTimeout = incompleteRecordTimeout;
+      return this;
+    }
+
     public Builder memoryCapBytes(long memoryCapBytes) {
       this.memoryCapBytes = memoryCapBytes;
       return this;
@@ -326,6 +345,7 @@ public record WriterConfig(
           flushRows,
           flushBytes,
           flushAge,
+          incompleteRecordTimeout,
           memoryCapBytes,
           checkpointInterval,
           logRetention,

@@ -1,6 +1,6 @@
 package io.lakestream.writer;
 
-import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
 import io.lakestream.schema.convert.AvroSchemas;
@@ -39,7 +39,12 @@ public final class RoutedProducer implements AutoCloseable {
     producer.initTransactions();
   }
 
-  /** A row as the router emits it, with its source coordinates. */
+  /**
+   * A row as the router emits it, with its source coordinates.
+   *
+   * @param sourceCount the source record's rows for this (table, project); -1 writes no count, as
+   *     routers did before {@code lakestream.source.count}
+   */
   public record Routed(
       TableDefinition table,
       String project,
@@ -47,7 +52,8 @@ public final class RoutedProducer implements AutoCloseable {
       String sourceTopic,
       int sourcePartition,
       long sourceOffset,
-      int sourceIndex) {}
+      int sourceIndex,
+      int sourceCount) {}
 
   /** Sends the rows in one transaction, in order. */
   public void sendInTransaction(List<Routed> rows) {
@@ -58,6 +64,25 @@ public final class RoutedProducer implements AutoCloseable {
     producer.commitTransaction();
   }
 
+  /** Begins a transaction that {@link #send} adds to and {@link #commit} ends. */
+  public void begin() {
+    producer.beginTransaction();
+  }
+
+  /** Sends rows in the open transaction and waits until the broker has them (still uncommitted). */
+  public void send(List<Routed> rows) {
+    rows.forEach(row -> producer.send(record(row)));
+    producer.flush();
+  }
+
+  public void commit() {
+    producer.commitTransaction();
+  }
+
+  public void abort() {
+    producer.abortTransaction();
+  }
+
   /** The routed record of a row. */
   public ProducerRecord<byte[], byte[]> record(Routed routed) {
     ProducerRecord<byte[], byte[]> record =
@@ -65,10 +90,9 @@ public final class RoutedProducer implements AutoCloseable {
             Topics.rows(routed.table().name()),
             routed.project().getBytes(StandardCharsets.UTF_8),
             encode(routed.table(), routed.row()));
-    record.headers().add(RecordHeaders.SOURCE_TOPIC, utf8(routed.sourceTopic()));
-    record.headers().add(RecordHeaders.SOURCE_PARTITION, utf8("" + routed.sourcePartition()));
-    record.headers().add(RecordHeaders.SOURCE_OFFSET, utf8("" + routed.sourceOffset()));
-    record.headers().add(RecordHeaders.SOURCE_INDEX, utf8("" + routed.sourceIndex()));
+    SourceCoordinates.of(routed.sourceTopic(), routed.sourcePartition(), routed.sourceOffset())
+        .row(routed.sourceIndex(), routed.sourceCount())
+        .writeTo(record.headers());
     return record;
   }
 
@@ -95,10 +119,6 @@ public final class RoutedProducer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

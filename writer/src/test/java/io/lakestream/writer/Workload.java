@@ -1,5 +1,6 @@
 package io.lakestream.writer;
 
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,13 +69,32 @@ public final class Workload {
                     sourceTopic,
                     partition,
                     offset,
-                    index++));
+                    index++,
+                    count));
             expected.get(new TableId(project, table.name())).add(id);
           }
         }
       }
     }
     return new Workload(rows, expected);
+  }
+
+  /** The same rows without {@code lakestream.source.count}, as routers wrote them before it. */
+  public Workload withoutRowCounts() {
+    List<RoutedProducer.Routed> legacy = new ArrayList<>(rows.size());
+    for (RoutedProducer.Routed r : rows) {
+      legacy.add(
+          new RoutedProducer.Routed(
+              r.table(),
+              r.project(),
+              r.row(),
+              r.sourceTopic(),
+              r.sourcePartition(),
+              r.sourceOffset(),
+              r.sourceIndex(),
+              SourceCoordinates.UNKNOWN));
+    }
+    return new Workload(legacy, expected);
   }
 
   /** Sends every row, {@code rowsPerTransaction} at a time (never splitting a source record). */

@@ -103,7 +103,7 @@ class WriterRoleIT {
       bad.add(
           producer.record(
               new RoutedProducer.Routed(
-                  events, "acme", TestRows.row(events, "globex", 1, "x1"), "app", 0, 999, 0)));
+                  events, "acme", TestRows.row(events, "globex", 1, "x1"), "app", 0, 999, 0, 1)));
       bad.add(new ProducerRecord<>(Topics.rows("dlq_unknown"), utf8("acme"), utf8("whatever")));
       producer.sendRawInTransaction(bad);
       workload.produce(producer, 10);

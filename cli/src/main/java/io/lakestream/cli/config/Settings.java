@@ -107,6 +107,12 @@ public final class Settings {
   public static final Setting WRITER_FLUSH_AGE =
       duration(
           "writer.flush.age", "60s", "Flush a buffer once its oldest row is this old (`dev`: 1s).");
+  public static final Setting WRITER_INCOMPLETE_RECORD_TIMEOUT =
+      duration(
+          "writer.incomplete.record.timeout",
+          "15m",
+          "How long rows wait for the rest of their source record before they go to the DLQ as"
+              + " `incomplete_record`.");
   public static final Setting WRITER_MEMORY_CAP =
       size(
           "writer.memory.cap",
@@ -177,6 +183,7 @@ public final class Settings {
           WRITER_FLUSH_ROWS,
           WRITER_FLUSH_BYTES,
           WRITER_FLUSH_AGE,
+          WRITER_INCOMPLETE_RECORD_TIMEOUT,
           WRITER_MEMORY_CAP,
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,

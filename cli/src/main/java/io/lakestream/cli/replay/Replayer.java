@@ -7,6 +7,7 @@ import io.lakestream.ingest.RecordRouter;
 import io.lakestream.ingest.Routing;
 import io.lakestream.ingest.SourceRecord;
 import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.Topics;
 import io.lakestream.schema.convert.AvroSchemas;
 import java.nio.ByteBuffer;
@@ -75,30 +76,22 @@ public final class Replayer {
   static final long COMMIT_MILLIS = 1_000;
 
   /**
-   * {@code headers} with the dead letter's own topic, partition and offset as the source, and
-   * {@code index} as the row's index in it. The writer skips rows at or below the last offset it
+   * {@code headers} with the dead letter's own topic, partition and offset as the source; the row's
+   * index and count in its record are kept. The writer skips rows at or below the last offset it
    * wrote for a (table, project, source partition): rows that keep their original coordinates would
    * be skipped whenever later records of the same partition were written since, which is the usual
    * case (a project registered while its data kept coming, a table created after its first rows).
    * As their own source, dead letters are written once, and replaying the dead letters again still
    * changes nothing.
    */
-  static Headers fromDeadLetter(Headers headers, ConsumerRecord<?, ?> deadLetter, int index) {
+  static Headers fromDeadLetter(Headers headers, ConsumerRecord<?, ?> deadLetter) {
     Headers rewritten = new org.apache.kafka.common.header.internals.RecordHeaders();
-    for (Header header : headers) {
-      if (!header.key().startsWith(SOURCE_HEADER_PREFIX)) {
-        rewritten.add(header);
-      }
-    }
-    rewritten.add(RecordHeaders.SOURCE_TOPIC, utf8(deadLetter.topic()));
-    rewritten.add(RecordHeaders.SOURCE_PARTITION, utf8(Integer.toString(deadLetter.partition())));
-    rewritten.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(deadLetter.offset())));
-    rewritten.add(RecordHeaders.SOURCE_INDEX, utf8(Integer.toString(index)));
-    return rewritten;
-  }
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    headers.forEach(rewritten::add);
+    SourceCoordinates row = SourceCoordinates.read(headers);
+    SourceCoordinates own =
+        SourceCoordinates.of(deadLetter.topic(), deadLetter.partition(), deadLetter.offset());
+    return (row == null ? own : row.movedTo(own.topic(), own.partition(), own.offset()))
+        .writeTo(rewritten);
   }
 
   /** The reason counted for a dead letter that has no source coordinates. */
@@ -108,7 +101,6 @@ public final class Replayer {
   public static final String UNKNOWN_ROW_SCHEMA = "unknown_row_schema";
 
   private static final String DLQ_HEADER_PREFIX = "lakestream.dlq.";
-  private static final String SOURCE_HEADER_PREFIX = "lakestream.source.";
 
   private static final Duration POLL = Duration.ofMillis(200);
 
@@ -381,7 +373,8 @@ public final class Replayer {
           headers.add(header);
         }
       }
-      headers = fromDeadLetter(headers, r, 0);
+      // One row set aside on its own: as its own source record, it is row 0 of 1.
+      SourceCoordinates.of(r.topic(), r.partition(), r.offset()).row(0, 1).writeTo(headers);
       send(
           producer,
           new ProducerRecord<>(
@@ -406,10 +399,9 @@ public final class Replayer {
         return;
       }
       List<Routing.Row> rows = ((Routing.Routed) routing).rows();
-      for (int i = 0; i < rows.size(); i++) {
-        Routing.Row row = rows.get(i);
+      for (Routing.Row row : rows) {
         Headers headers =
-            deadLetter == null ? row.headers() : fromDeadLetter(row.headers(), deadLetter, i);
+            deadLetter == null ? row.headers() : fromDeadLetter(row.headers(), deadLetter);
         send(
             producer,
             new ProducerRecord<>(

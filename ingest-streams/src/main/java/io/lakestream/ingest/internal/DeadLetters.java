@@ -64,14 +64,6 @@ public final class DeadLetters {
     return headers;
   }
 
-  /** The headers of a routed row: its source coordinates and its index in the source record. */
-  public static Headers rowHeaders(String topic, int partition, long offset, int index) {
-    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-    addSource(headers, topic, partition, offset);
-    headers.add(RecordHeaders.SOURCE_INDEX, utf8(Integer.toString(index)));
-    return headers;
-  }
-
   private static void addSource(Headers headers, String topic, int partition, long offset) {
     headers.add(RecordHeaders.SOURCE_TOPIC, utf8(topic));
     headers.add(RecordHeaders.SOURCE_PARTITION, utf8(Integer.toString(partition)));

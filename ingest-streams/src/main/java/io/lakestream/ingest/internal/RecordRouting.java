@@ -3,8 +3,11 @@ package io.lakestream.ingest.internal;
 import io.lakestream.ingest.Routing;
 import io.lakestream.ingest.SourceRecord;
 import io.lakestream.schema.ProjectAdmission;
+import io.lakestream.schema.SourceCoordinates;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +21,11 @@ public final class RecordRouting {
   private RecordRouting() {}
 
   /**
-   * Routes {@code source}: all of its rows, or the reason none is routed. A record with a row of a
-   * project that {@code admission} refuses is rejected whole as {@code unregistered_project}.
+   * Routes {@code source}: all of its rows, or the reason none is routed. Each row carries its
+   * {@link SourceCoordinates}: the source record, its index among the record's rows, and how many
+   * of the record's rows go to its (table, project), so the writer can tell when it holds them all.
+   * A record with a row of a project that {@code admission} refuses is rejected whole as {@code
+   * unregistered_project}.
    */
   public static Routing route(
       SourceRecord source,
@@ -37,6 +43,12 @@ public final class RecordRouting {
       }
       List<RoutedRow> rows = mapper.map(source);
       checkAdmitted(rows, admission);
+      Map<TableProject, Integer> counts = new HashMap<>();
+      for (RoutedRow row : rows) {
+        counts.merge(new TableProject(row.table(), row.project()), 1, Integer::sum);
+      }
+      SourceCoordinates coordinates =
+          SourceCoordinates.of(source.topic(), source.partition(), source.offset());
       List<Routing.Row> routed = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
         RoutedRow row = rows.get(i);
@@ -51,7 +63,9 @@ public final class RecordRouting {
                 row.project(),
                 bytes,
                 source.timestamp(),
-                DeadLetters.rowHeaders(source.topic(), source.partition(), source.offset(), i)));
+                coordinates
+                    .row(i, counts.get(new TableProject(row.table(), row.project())))
+                    .toHeaders()));
       }
       return new Routing.Routed(routed);
     } catch (RecordRejectedException e) {
@@ -66,6 +80,9 @@ public final class RecordRouting {
       return rejected(IngestErrors.internal(e));
     }
   }
+
+  /** The rows of one source record for one (table, project) go to one routed partition. */
+  private record TableProject(String table, String project) {}
 
   private static void checkAdmitted(List<RoutedRow> rows, ProjectAdmission admission) {
     String previous = null;

@@ -8,10 +8,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param value the Avro single-object encoded row
  * @param key the primary key as a {@code long} ({@link PrimaryKeys})
- * @param appId the source partition, {@code <source topic>-<partition>}: the Delta txn appId
- * @param sourceOffset the offset of the source record the row was made from
- * @param sourceIndex the row's index among the rows of its source record ({@code
- *     lakestream.source.index}); -1 when the routed record has none
+ * @param source the source record, the row's index in it and the record's row count for this table
  * @param partition the routed partition the row was read from
  * @param offset the routed record's offset
  * @param arrivalNanos {@link System#nanoTime()} when the row was buffered
@@ -19,14 +16,32 @@ import org.apache.kafka.common.TopicPartition;
 public record BufferedRow(
     byte[] value,
     long key,
-    String appId,
-    long sourceOffset,
-    int sourceIndex,
+    RowSource source,
     TopicPartition partition,
     long offset,
     long arrivalNanos) {
   /** Bytes accounted per row beyond the value: the row object, its fields, the list slot. */
   public static final int OVERHEAD_BYTES = 96;
+
+  /** The source partition, {@code <source topic>-<partition>}: the Delta txn appId. */
+  public String appId() {
+    return source.appId();
+  }
+
+  /** The offset of the source record the row was made from. */
+  public long sourceOffset() {
+    return source.offset();
+  }
+
+  /** The row's index among the rows of its source record; -1 when the routed record has none. */
+  public int sourceIndex() {
+    return source.index();
+  }
+
+  /** Whether the row says how many rows its source record has for its table. */
+  public boolean isCounted() {
+    return source.count() > 0;
+  }
 
   /** What this row counts for in the memory cap. */
   public long sizeBytes() {

@@ -1,6 +1,7 @@
 package io.lakestream.writer.internal;
 
 import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,9 +32,7 @@ public final class DeadLetters {
     Headers headers =
         new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
     if (headers.lastHeader(RecordHeaders.SOURCE_TOPIC) == null) {
-      headers.add(RecordHeaders.SOURCE_TOPIC, utf8(record.topic()));
-      headers.add(RecordHeaders.SOURCE_PARTITION, utf8(Integer.toString(record.partition())));
-      headers.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
+      SourceCoordinates.of(record.topic(), record.partition(), record.offset()).writeTo(headers);
     }
     headers.add(RecordHeaders.DLQ_REASON, utf8(reason));
     headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
@@ -48,14 +47,7 @@ public final class DeadLetters {
    * row's Avro bytes, its source headers ({@code lakestream.source.*}) and the reason headers.
    */
   public void sendRow(String project, BufferedRow row, String reason, String message) {
-    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-    int dash = row.appId().lastIndexOf('-');
-    headers.add(RecordHeaders.SOURCE_TOPIC, utf8(row.appId().substring(0, dash)));
-    headers.add(RecordHeaders.SOURCE_PARTITION, utf8(row.appId().substring(dash + 1)));
-    headers.add(RecordHeaders.SOURCE_OFFSET, utf8(Long.toString(row.sourceOffset())));
-    if (row.sourceIndex() >= 0) {
-      headers.add(RecordHeaders.SOURCE_INDEX, utf8(Integer.toString(row.sourceIndex())));
-    }
+    Headers headers = row.source().coordinates().toHeaders();
     headers.add(RecordHeaders.DLQ_REASON, utf8(reason));
     headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
     headers.add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.RejectedRow"));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.RecordHeaders;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
@@ -25,7 +26,6 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Reads routed records ({@code lakestream.rows.<table>}: key = project id, value = Avro
@@ -79,34 +79,21 @@ public final class RoutedRows {
   public record Rejected(String reason, String message, Throwable error) implements Parsed {}
 
   /**
-   * Where a routed record comes from, or null when its source headers are invalid.
-   *
-   * @return {@code appId} and offset of the source record
+   * Where a routed record comes from, or null when its source headers are invalid. A record without
+   * source headers is its own source record, of one row.
    */
-  public Source source(ConsumerRecord<byte[], byte[]> record) {
-    byte[] topic = null;
-    byte[] partition = null;
-    byte[] offset = null;
-    for (Header header : record.headers()) {
-      switch (header.key()) {
-        case RecordHeaders.SOURCE_TOPIC -> topic = header.value();
-        case RecordHeaders.SOURCE_PARTITION -> partition = header.value();
-        case RecordHeaders.SOURCE_OFFSET -> offset = header.value();
-        default -> {}
-      }
-    }
-    if (topic == null && partition == null && offset == null) {
-      return new Source(appId(record.topic(), record.partition()), record.offset());
-    }
-    if (topic == null || partition == null || offset == null || topic.length == 0) {
+  public RowSource source(ConsumerRecord<byte[], byte[]> record) {
+    SourceCoordinates coordinates;
+    try {
+      coordinates = SourceCoordinates.read(record.headers());
+    } catch (SourceCoordinates.InvalidSourceHeadersException e) {
       return null;
     }
-    long p = parseDecimal(partition);
-    long o = parseDecimal(offset);
-    if (p < 0 || p > Integer.MAX_VALUE || o < 0) {
-      return null;
+    if (coordinates == null) {
+      coordinates =
+          SourceCoordinates.of(record.topic(), record.partition(), record.offset()).row(0, 1);
     }
-    return new Source(appId(topicName(topic), (int) p), o);
+    return new RowSource(coordinates, appId(coordinates.topic(), coordinates.partition()));
   }
 
   /** Whether the table type {@code table} exists now (it may have been dropped since start). */
@@ -114,41 +101,8 @@ public final class RoutedRows {
     return tables.table(table).isPresent();
   }
 
-  private static int sourceIndex(ConsumerRecord<byte[], byte[]> record) {
-    Header header = record.headers().lastHeader(RecordHeaders.SOURCE_INDEX);
-    long index = header == null || header.value() == null ? -1 : parseDecimal(header.value());
-    return index > Integer.MAX_VALUE ? -1 : (int) index;
-  }
-
-  /** ASCII decimal digits → value; -1 when empty, not digits, or too long. */
-  static long parseDecimal(byte[] digits) {
-    if (digits.length == 0 || digits.length > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (byte digit : digits) {
-      if (digit < '0' || digit > '9') {
-        return -1;
-      }
-      value = value * 10 + (digit - '0');
-    }
-    return value;
-  }
-
-  // Source topics and partitions are few: reuse their strings instead of building one per row.
-  private final Map<ByteBuffer, String> topicNames = new HashMap<>();
+  // Source topics and partitions are few: reuse their appIds instead of building one per row.
   private final Map<String, Map<Integer, String>> appIds = new HashMap<>();
-
-  private String topicName(byte[] bytes) {
-    String name = topicNames.get(ByteBuffer.wrap(bytes));
-    if (name == null) {
-      name = new String(bytes, StandardCharsets.UTF_8);
-      if (topicNames.size() < 10_000) {
-        topicNames.put(ByteBuffer.wrap(bytes.clone()), name);
-      }
-    }
-    return name;
-  }
 
   private String appId(String topic, int partition) {
     Map<Integer, String> byPartition = appIds.computeIfAbsent(topic, t -> new HashMap<>());
@@ -162,11 +116,8 @@ public final class RoutedRows {
     return appId;
   }
 
-  /** A source partition ({@code <topic>-<partition>}) and an offset in it. */
-  public record Source(String appId, long offset) {}
-
   /** Parses one routed record. */
-  public Parsed parse(ConsumerRecord<byte[], byte[]> record, Source source, long nowNanos) {
+  public Parsed parse(ConsumerRecord<byte[], byte[]> record, RowSource source, long nowNanos) {
     String tableName = Topics.tableOfRows(record.topic());
     TableDefinition table = tableName == null ? null : tables.table(tableName).orElse(null);
     if (table == null) {
@@ -189,7 +140,11 @@ public final class RoutedRows {
               + RecordHeaders.SOURCE_PARTITION
               + ", "
               + RecordHeaders.SOURCE_OFFSET
-              + ") must be all present with decimal partition and offset, or all absent.",
+              + ") must be all present with decimal partition and offset, or all absent; "
+              + RecordHeaders.SOURCE_INDEX
+              + " and "
+              + RecordHeaders.SOURCE_COUNT
+              + ", when present, decimal numbers (the count at least 1).",
           null);
     }
     if (record.value() == null) {
@@ -242,9 +197,7 @@ public final class RoutedRows {
         new BufferedRow(
             record.value(),
             primaryKey,
-            source.appId(),
-            source.offset(),
-            sourceIndex(record),
+            source,
             new TopicPartition(record.topic(), record.partition()),
             record.offset(),
             nowNanos);

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.TableDefinition;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,19 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The rows of one (project, table) waiting to be written, in arrival order. Not thread-safe: the
- * writer loop owns it.
+ * The rows of one (project, table) waiting to be written, in arrival order, and which of them are
+ * complete: written together with every other row of their source record.
+ *
+ * <p>A row that carries its record's row count ({@code lakestream.source.count}, for this table) is
+ * complete when the buffer holds that many distinct rows of the record: this follows from the data
+ * alone, whatever order several producers' transactions were read in. A row without a count (routed
+ * before the header existed) is complete when the writer loop's older rule says so. A row is taken
+ * into a flush only when it is complete and no incomplete row of an earlier record of its source
+ * partition waits, so a watermark never passes a record that is still arriving. A row that repeats
+ * one already buffered (same source record and index, e.g. a replay beside the live router) is not
+ * added.
+ *
+ * <p>Not thread-safe: the writer loop owns it.
  */
 public final class TableBuffer {
   private final TableKey key;
@@ -23,6 +36,7 @@ public final class TableBuffer {
   private List<BufferedRow> rows = new ArrayList<>();
   private long bytes;
   private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+  private final Map<RecordId, HeldRows> records = new HashMap<>();
 
   public TableBuffer(TableKey key, TableDefinition definition) {
     this.key = requireNonNull(key, "key is null");
@@ -37,10 +51,85 @@ public final class TableBuffer {
     return definition;
   }
 
-  public void add(BufferedRow row) {
+  /**
+   * Adds a row.
+   *
+   * @return false, and the row is not added, when a row of the same source record and index is
+   *     buffered already
+   */
+  public boolean add(BufferedRow row) {
+    if (!hold(row)) {
+      return false;
+    }
     rows.add(row);
     bytes += row.sizeBytes();
     firstOffsets.putIfAbsent(row.partition(), row.offset());
+    return true;
+  }
+
+  private boolean hold(BufferedRow row) {
+    if (row.sourceIndex() < 0) {
+      return true; // no index: nothing to tell a repeat by
+    }
+    return records
+        .computeIfAbsent(
+            new RecordId(row.appId(), row.sourceOffset()), id -> new HeldRows(row.source().count()))
+        .add(row.sourceIndex());
+  }
+
+  /**
+   * The rows to flush now, in arrival order (they stay buffered): complete rows of records before
+   * the first incomplete record of their source partition.
+   *
+   * @param legacyComplete whether a row without a row count is complete
+   */
+  public List<BufferedRow> completeRows(Predicate<BufferedRow> legacyComplete) {
+    Map<String, Long> firstIncomplete = new HashMap<>();
+    for (BufferedRow row : rows) {
+      if (!isComplete(row, legacyComplete)) {
+        firstIncomplete.merge(row.appId(), row.sourceOffset(), Math::min);
+      }
+    }
+    List<BufferedRow> selected = new ArrayList<>();
+    for (BufferedRow row : rows) {
+      Long limit = firstIncomplete.get(row.appId());
+      if ((limit == null || row.sourceOffset() < limit) && isComplete(row, legacyComplete)) {
+        selected.add(row);
+      }
+    }
+    return selected;
+  }
+
+  private boolean isComplete(BufferedRow row, Predicate<BufferedRow> legacyComplete) {
+    if (!row.isCounted()) {
+      return legacyComplete.test(row);
+    }
+    HeldRows held = records.get(new RecordId(row.appId(), row.sourceOffset()));
+    return held != null && held.isComplete();
+  }
+
+  /**
+   * Rows of records that are still incomplete although their first row arrived before {@code
+   * arrivedBeforeNanos}: rows that will never all arrive (a producer sent part of a record), or
+   * have not within the time an open transaction can last.
+   */
+  public List<BufferedRow> incompleteRowsArrivedBefore(long arrivedBeforeNanos) {
+    Map<RecordId, Boolean> expired = new HashMap<>();
+    for (BufferedRow row : rows) {
+      if (row.isCounted() && !isComplete(row, r -> true)) {
+        expired.merge(
+            new RecordId(row.appId(), row.sourceOffset()),
+            row.arrivalNanos() - arrivedBeforeNanos < 0,
+            Boolean::logicalOr);
+      }
+    }
+    List<BufferedRow> selected = new ArrayList<>();
+    for (BufferedRow row : rows) {
+      if (expired.getOrDefault(new RecordId(row.appId(), row.sourceOffset()), false)) {
+        selected.add(row);
+      }
+    }
+    return selected;
   }
 
   public int rowCount() {
@@ -111,14 +200,56 @@ public final class TableBuffer {
     List<BufferedRow> kept = new ArrayList<>();
     long keptBytes = 0;
     firstOffsets.clear();
+    records.clear();
     for (BufferedRow row : rows) {
       if (keep.test(row)) {
         kept.add(row);
         keptBytes += row.sizeBytes();
         firstOffsets.putIfAbsent(row.partition(), row.offset());
+        hold(row);
       }
     }
     rows = kept;
     bytes = keptBytes;
+  }
+
+  /** A source record: its source partition (appId) and offset. */
+  private record RecordId(String appId, long offset) {}
+
+  /** The distinct row indexes of one source record held here, and how many it has (or -1). */
+  private static final class HeldRows {
+    /** Indexes below this go in a bit set; a producer's odd larger ones in a hash set. */
+    private static final int DENSE_INDEXES = 1 << 20;
+
+    private final int count;
+    private final BitSet indexes = new BitSet();
+    private Set<Integer> sparseIndexes;
+    private int held;
+
+    HeldRows(int count) {
+      this.count = count;
+    }
+
+    boolean add(int index) {
+      if (index < DENSE_INDEXES) {
+        if (indexes.get(index)) {
+          return false;
+        }
+        indexes.set(index);
+      } else {
+        if (sparseIndexes == null) {
+          sparseIndexes = new HashSet<>();
+        }
+        if (!sparseIndexes.add(index)) {
+          return false;
+        }
+      }
+      held++;
+      return true;
+    }
+
+    boolean isComplete() {
+      return count > 0 && held >= count;
+    }
   }
 }

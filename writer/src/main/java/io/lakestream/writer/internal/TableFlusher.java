@@ -98,14 +98,16 @@ public final class TableFlusher {
   }
 
   /**
-   * Writes and commits the rows of {@code buffer} that {@code complete} accepts, removing them from
-   * the buffer once they are in the table (or found to be there already). Rows of one source record
-   * are all complete or all not, so a source record is never split across commits.
+   * Writes and commits the complete rows of {@code buffer} ({@link TableBuffer#completeRows}),
+   * removing them from the buffer once they are in the table (or found to be there already). Rows
+   * of one source record are all complete or all not, so a source record is never split across
+   * commits.
    *
+   * @param legacyComplete whether a row routed without a row count is complete
    * @throws WriterException when storage fails; the rows stay buffered and a retry is safe
    */
-  public FlushResult flush(TableBuffer buffer, Predicate<BufferedRow> complete) {
-    List<BufferedRow> batch = buffer.rows(complete);
+  public FlushResult flush(TableBuffer buffer, Predicate<BufferedRow> legacyComplete) {
+    List<BufferedRow> batch = buffer.completeRows(legacyComplete);
     if (batch.isEmpty()) {
       return new FlushResult(0, 0, -1);
     }

@@ -36,11 +36,17 @@ import org.slf4j.LoggerFactory;
  * flushes buffers by rows, bytes and age, and commits the routed offsets once the Delta commits
  * that cover them are made.
  *
- * <p>A source record's rows for one table all travel through one routed partition, in order, in one
- * producer transaction. A buffered row is <em>complete</em> (its source record has no more rows to
- * come) when a later source record of the same source partition was seen in the same routed
- * partition, or when the routed partition was read to its end at the last poll. Flushes take
- * complete rows only, so a source record is never split across commits.
+ * <p>A source record's rows for one (project, table) all travel through one routed partition, in
+ * one producer transaction, and each says how many they are ({@code lakestream.source.count}). A
+ * buffered row is <em>complete</em> (its source record has no more rows to come) when its table
+ * buffer holds that many rows of the record ({@link TableBuffer#completeRows}). That holds whatever
+ * other producers' transactions are open in the same partition: with {@code read_committed} the
+ * consumer stops at the first open transaction, possibly in the middle of a committed one, so "read
+ * to the end" says nothing about a record being whole. Rows routed before the count existed keep
+ * the older rule: complete when a later source record of the same source partition was seen in the
+ * same routed partition, or when the routed partition was read to its end at the last poll. Flushes
+ * take complete rows only, so a source record is never split across commits. Rows still incomplete
+ * after {@code incompleteRecordTimeout} go to the DLQ as {@value #INCOMPLETE_RECORD}.
  *
  * <p>Failures: a flush that fails keeps its rows and is retried with exponential backoff (per
  * table, up to {@value #MAX_BACKOFF_MILLIS} ms), with a log line naming the table and the cause.
@@ -53,6 +59,10 @@ public final class WriterLoop implements Runnable {
   private static final long FIRST_BACKOFF_MILLIS = 250;
   private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
   private static final long OFFSET_COMMIT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final long INCOMPLETE_CHECK_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** DLQ reason: part of a source record's rows never arrived within the timeout. */
+  public static final String INCOMPLETE_RECORD = "incomplete_record";
 
   private final Consumer<byte[], byte[]> consumer;
   private final DeadLetters deadLetters;
@@ -63,6 +73,7 @@ public final class WriterLoop implements Runnable {
   private final long flushRows;
   private final long flushBytes;
   private final long flushAgeNanos;
+  private final long incompleteTimeoutNanos;
   private final long memoryCap;
   private final Pattern topicPattern;
 
@@ -79,6 +90,7 @@ public final class WriterLoop implements Runnable {
   private boolean flushedSinceOffsetCommit;
   private boolean rewindPending;
   private long lastOffsetCommitNanos = System.nanoTime();
+  private long lastIncompleteCheckNanos = System.nanoTime();
 
   private volatile boolean stopping;
   private volatile boolean running = true;
@@ -101,6 +113,7 @@ public final class WriterLoop implements Runnable {
     this.flushRows = config.flushRows();
     this.flushBytes = config.flushBytes();
     this.flushAgeNanos = config.flushAge().toNanos();
+    this.incompleteTimeoutNanos = config.incompleteRecordTimeout().toNanos();
     this.memoryCap = config.memoryCapBytes();
     this.topicPattern = Pattern.compile(config.topicPattern());
   }
@@ -182,7 +195,7 @@ public final class WriterLoop implements Runnable {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       active.add(partition);
       firstSeen.putIfAbsent(partition, record.offset());
-      RoutedRows.Source source = routedRows.source(record);
+      RowSource source = routedRows.source(record);
       if (source != null) {
         latestSource
             .computeIfAbsent(partition, p -> new HashMap<>())
@@ -206,9 +219,14 @@ public final class WriterLoop implements Runnable {
         metrics.rowsSkipped(row.table().table(), 1);
         continue;
       }
-      buffers
-          .computeIfAbsent(row.table(), key -> new TableBuffer(key, row.definition()))
-          .add(row.row());
+      boolean added =
+          buffers
+              .computeIfAbsent(row.table(), key -> new TableBuffer(key, row.definition()))
+              .add(row.row());
+      if (!added) {
+        metrics.rowsSkipped(row.table().table(), 1); // the same row of the same record is buffered
+        continue;
+      }
       bufferedBytes += row.row().sizeBytes();
       bufferedRows++;
     }
@@ -225,8 +243,11 @@ public final class WriterLoop implements Runnable {
     }
   }
 
-  /** Whether no more rows of this row's source record can arrive. */
-  private boolean isComplete(BufferedRow row) {
+  /**
+   * The older completeness rule, for rows without a row count: whether no more rows of this row's
+   * source record can arrive.
+   */
+  private boolean isCompleteByPosition(BufferedRow row) {
     if (sealed.contains(row.partition())) {
       return true;
     }
@@ -252,6 +273,12 @@ public final class WriterLoop implements Runnable {
         flush(buffer, now);
       }
     }
+    if (now - lastIncompleteCheckNanos >= INCOMPLETE_CHECK_INTERVAL_NANOS) {
+      lastIncompleteCheckNanos = now;
+      for (TableBuffer buffer : new ArrayList<>(buffers.values())) {
+        setAsideIncomplete(buffer, now);
+      }
+    }
     applyBackpressure();
     if (flushedSinceOffsetCommit || now - lastOffsetCommitNanos >= OFFSET_COMMIT_INTERVAL_NANOS) {
       commitOffsets(consumer.assignment());
@@ -272,7 +299,7 @@ public final class WriterLoop implements Runnable {
         retries.remove(key);
         return;
       }
-      TableFlusher.FlushResult result = flusher.flush(buffer, this::isComplete);
+      TableFlusher.FlushResult result = flusher.flush(buffer, this::isCompleteByPosition);
       if (retry != null) {
         log.info("Flushing {} works again after {} failed attempts", key, retry.failures);
         retries.remove(key);
@@ -333,6 +360,51 @@ public final class WriterLoop implements Runnable {
         buffer.key(),
         rows.size(),
         Topics.DEAD_LETTER);
+  }
+
+  /**
+   * Sends rows whose source record is still incomplete after the timeout to the DLQ, so that they
+   * neither wait forever nor hold back the later records of their source partition. This happens
+   * only when a producer wrote part of a record (the rest of it is then in the DLQ too, as the
+   * router's dead letter of the whole source record).
+   */
+  private void setAsideIncomplete(TableBuffer buffer, long now) {
+    List<BufferedRow> rows = buffer.incompleteRowsArrivedBefore(now - incompleteTimeoutNanos);
+    if (rows.isEmpty()) {
+      return;
+    }
+    long bytesBefore = buffer.bytes();
+    int rowsBefore = buffer.rowCount();
+    for (BufferedRow row : rows) {
+      deadLetters.sendRow(
+          buffer.key().project(),
+          row,
+          INCOMPLETE_RECORD,
+          "Only part of the rows of source record "
+              + row.appId()
+              + "@"
+              + row.sourceOffset()
+              + " for this table arrived within "
+              + Duration.ofNanos(incompleteTimeoutNanos).toSeconds()
+              + " s (writer.incomplete.record.timeout). If the whole source record is in the DLQ"
+              + " as well, replay that instead of these rows.");
+      metrics.deadLettered(INCOMPLETE_RECORD);
+    }
+    buffer.remove(rows);
+    bufferedBytes -= bytesBefore - buffer.bytes();
+    bufferedRows -= rowsBefore - buffer.rowCount();
+    flushedSinceOffsetCommit = true;
+    if (buffer.isEmpty()) {
+      buffers.remove(buffer.key());
+    }
+    metrics.buffered(bufferedBytes, bufferedRows);
+    log.error(
+        "{}: {} rows of incomplete source records sent to {} after {} s: a producer wrote only part"
+            + " of a record",
+        buffer.key(),
+        rows.size(),
+        Topics.DEAD_LETTER,
+        Duration.ofNanos(incompleteTimeoutNanos).toSeconds());
   }
 
   private void applyBackpressure() {

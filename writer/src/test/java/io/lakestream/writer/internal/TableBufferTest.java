@@ -2,6 +2,7 @@ package io.lakestream.writer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinitions;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +14,16 @@ class TableBufferTest {
   private static final TopicPartition P1 = new TopicPartition("lakestream.rows.events", 1);
 
   private static BufferedRow row(TopicPartition partition, long offset, long sourceOffset) {
+    return row(
+        partition, offset, sourceOffset, SourceCoordinates.UNKNOWN, SourceCoordinates.UNKNOWN);
+  }
+
+  /** Row {@code index} of source record src-0@{@code sourceOffset}, which has {@code count}. */
+  private static BufferedRow row(
+      TopicPartition partition, long offset, long sourceOffset, int index, int count) {
+    SourceCoordinates source = SourceCoordinates.of("src", 0, sourceOffset).row(index, count);
     return new BufferedRow(
-        new byte[100], offset, "src-0", sourceOffset, 0, partition, offset, offset);
+        new byte[100], offset, new RowSource(source, "src-0"), partition, offset, offset);
   }
 
   private static TableBuffer buffer() {
@@ -72,5 +81,79 @@ class TableBufferTest {
 
     assertThat(buffer.partitions()).containsExactly(P1);
     assertThat(buffer.rowCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aCountedRecordIsCompleteOnlyWhenEveryOneOfItsRowsIsHeld() {
+    TableBuffer buffer = buffer();
+    BufferedRow first = row(P0, 0, 10, 0, 3);
+    BufferedRow third = row(P0, 1, 10, 5, 3); // indexes count every row of the record
+    buffer.add(first);
+    buffer.add(third);
+    assertThat(buffer.completeRows(r -> true))
+        .as("2 of 3 rows, whatever the older rule says")
+        .isEmpty();
+
+    BufferedRow second = row(P0, 7, 10, 2, 3);
+    buffer.add(second);
+    assertThat(buffer.completeRows(r -> false)).containsExactly(first, third, second);
+  }
+
+  @Test
+  void aRowRepeatingOneAlreadyHeldIsNotAdded() {
+    TableBuffer buffer = buffer();
+    assertThat(buffer.add(row(P0, 0, 10, 0, 2))).isTrue();
+    assertThat(buffer.add(row(P0, 1, 10, 0, 2))).as("same record, same index").isFalse();
+    assertThat(buffer.rowCount()).isEqualTo(1);
+    assertThat(buffer.completeRows(r -> true)).isEmpty();
+
+    assertThat(buffer.add(row(P0, 2, 10, 1, 2))).isTrue();
+    assertThat(buffer.completeRows(r -> true)).hasSize(2);
+  }
+
+  @Test
+  void noRowPassesAnIncompleteEarlierRecordOfItsSourcePartition() {
+    TableBuffer buffer = buffer();
+    BufferedRow earlier = row(P0, 0, 10, 0, 2); // its second row is still to come
+    BufferedRow later = row(P0, 1, 11, 0, 1);
+    BufferedRow otherPartition =
+        new BufferedRow(
+            new byte[1],
+            5,
+            new RowSource(SourceCoordinates.of("src", 1, 99).row(0, 1), "src-1"),
+            P0,
+            2,
+            2);
+    buffer.add(earlier);
+    buffer.add(later);
+    buffer.add(otherPartition);
+
+    assertThat(buffer.completeRows(r -> true)).containsExactly(otherPartition);
+
+    buffer.add(row(P0, 3, 10, 1, 2));
+    assertThat(buffer.completeRows(r -> true)).hasSize(4);
+  }
+
+  @Test
+  void rowsWithoutACountFollowTheOlderRule() {
+    TableBuffer buffer = buffer();
+    BufferedRow a = row(P0, 0, 10, 0, SourceCoordinates.UNKNOWN);
+    BufferedRow b = row(P0, 1, 11, 0, SourceCoordinates.UNKNOWN);
+    buffer.add(a);
+    buffer.add(b);
+
+    assertThat(buffer.completeRows(r -> r.sourceOffset() < 11)).containsExactly(a);
+  }
+
+  @Test
+  void findsTheRowsOfRecordsStillIncompleteAfterATime() {
+    TableBuffer buffer = buffer();
+    BufferedRow old = row(P0, 1, 10, 0, 2); // arrived at nanos 1
+    BufferedRow young = row(P0, 50, 11, 0, 2); // arrived at nanos 50
+    BufferedRow whole = row(P0, 2, 9, 0, 1);
+    List.of(old, young, whole).forEach(buffer::add);
+
+    assertThat(buffer.incompleteRowsArrivedBefore(40)).containsExactly(old);
+    assertThat(buffer.incompleteRowsArrivedBefore(1)).isEmpty();
   }
 }
