@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -95,7 +97,7 @@ public final class SqlExecutor {
             }
             out.add(values);
           });
-      return new SqlResult(select.columns(), out, "", out.size());
+      return new SqlResult(select.labels(), out, "", out.size());
     }
     List<Accumulator> accumulators = select.aggregates().stream().map(Accumulator::new).toList();
     rows.forEach(row -> accumulators.forEach(a -> a.add(row)));
@@ -113,9 +115,11 @@ public final class SqlExecutor {
     private double sum;
     private long longSum;
     private boolean integral = true;
+    private final Set<Object> seen;
 
     Accumulator(Aggregate aggregate) {
       this.aggregate = aggregate;
+      this.seen = aggregate.distinct() ? new TreeSet<>(Values::compare) : null;
     }
 
     void add(Map<String, Object> row) {
@@ -124,7 +128,7 @@ public final class SqlExecutor {
         return;
       }
       Object value = row.get(aggregate.column().get());
-      if (value == null) {
+      if (value == null || seen != null && !seen.add(value)) {
         return;
       }
       count++;
