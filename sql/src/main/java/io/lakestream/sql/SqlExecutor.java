@@ -67,6 +67,11 @@ public final class SqlExecutor {
   private SqlResult select(SqlStatement.Select select) {
     long limit =
         select.limit().orElse(select.aggregates().isEmpty() ? DEFAULT_LIMIT : Long.MAX_VALUE);
+    if (limit == 0 && !select.aggregates().isEmpty()) {
+      // LIMIT 0 limits the result, and aggregates have one row: none is returned.
+      return new SqlResult(
+          select.aggregates().stream().map(Aggregate::label).toList(), List.of(), "", 0);
+    }
     if (select.isEmptyRange() || limit == 0) {
       return aggregateOrRows(select, Stream.empty());
     }

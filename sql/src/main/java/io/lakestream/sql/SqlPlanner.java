@@ -1015,11 +1015,9 @@ public final class SqlPlanner {
     if (expression instanceof AndExpression and) {
       all.addAll(conjuncts(and.getLeftExpression()));
       all.addAll(conjuncts(and.getRightExpression()));
-    } else if (expression instanceof Parenthesis p && p.getExpression() instanceof AndExpression) {
+    } else if (expression instanceof Parenthesis p) {
       all.addAll(conjuncts(p.getExpression()));
-    } else if (expression instanceof ParenthesedExpressionList<?> p
-        && p.size() == 1
-        && p.get(0) instanceof AndExpression) {
+    } else if (expression instanceof ParenthesedExpressionList<?> p && p.size() == 1) {
       all.addAll(conjuncts(p.get(0)));
     } else {
       all.add(expression);

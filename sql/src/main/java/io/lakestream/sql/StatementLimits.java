@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Limits checked on the text of a statement before it is parsed, so that a huge or deeply nested
  * statement is refused at once instead of keeping the parser busy for seconds or overflowing the
- * stack of the planner.
+ * stack of the planner; also a repeated {@code LIMIT}, of which the parser would keep one.
  *
  * <p>The scan skips string literals ({@code '…'}), quoted identifiers ({@code "…"}, {@code `…`})
  * and comments ({@code -- …}, {@code /* … *}{@code /}).
@@ -40,6 +40,7 @@ final class StatementLimits {
     int depth = 0;
     int deepest = 0;
     int booleanOperators = 0;
+    int limits = 0;
     int i = 0;
     int n = sql.length();
     while (i < n) {
@@ -67,6 +68,8 @@ final class StatementLimits {
         String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
         if (word.equals("AND") || word.equals("OR")) {
           booleanOperators++;
+        } else if (word.equals("LIMIT")) {
+          limits++;
         }
       } else if (c == '&' && i + 1 < n && sql.charAt(i + 1) == '&'
           || c == '|' && i + 1 < n && sql.charAt(i + 1) == '|') {
@@ -83,6 +86,10 @@ final class StatementLimits {
               + " levels deep; at most "
               + MAX_NESTING
               + " are accepted. Remove redundant parentheses.");
+    }
+    if (limits > 1) {
+      // the parser keeps only one of them
+      throw new SqlException("The statement has " + limits + " LIMIT clauses; write one.");
     }
     if (booleanOperators > MAX_BOOLEAN_OPERATORS) {
       throw new SqlException(

@@ -175,4 +175,13 @@ class SqlExecutorTest {
                 + " 'y')");
     assertThat(result.rows()).containsExactly(List.of(202L));
   }
+
+  @Test
+  void limitZeroOnAggregatesReturnsNoRow() {
+    SqlResult result = run("SELECT COUNT(*) FROM users WHERE project_id = 'acme' LIMIT 0");
+    assertThat(result.columns()).containsExactly("count");
+    assertThat(result.rows()).isEmpty();
+    assertThat(run("SELECT COUNT(*) FROM users WHERE project_id = 'acme' LIMIT 1").rows())
+        .containsExactly(List.of(50L));
+  }
 }

@@ -345,4 +345,14 @@ class SqlPlannerTest {
     row.put("created_at", 1L);
     assertThat(or.filter().test(row)).isFalse(); // NOT (unknown OR false) = unknown
   }
+
+  @Test
+  void parenthesesAroundTheTopLevelConditionsAreTransparent() {
+    SqlStatement.Select select =
+        (SqlStatement.Select)
+            plan("SELECT * FROM events WHERE ((project_id = 'a') AND (timestamp >= 5))");
+    assertThat(select.projectId()).isEqualTo("a");
+    assertThat(select.from()).contains(5L);
+    assertThat(select.filter()).isSameAs(RowFilter.ALL);
+  }
 }

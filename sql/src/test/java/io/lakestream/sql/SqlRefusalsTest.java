@@ -22,6 +22,9 @@ class SqlRefusalsTest {
   static Stream<Arguments> refused() {
     return Stream.of(
         Arguments.of(
+            "SELECT * FROM events WHERE project_id = 'a' LIMIT 5 LIMIT 6",
+            "The statement has 2 LIMIT clauses; write one."),
+        Arguments.of(
             "SELECT COUNT(*) FROM events WHERE project_id = 'a' HAVING COUNT(*) > 1",
             "HAVING is not supported: aggregates return one row; filter rows with WHERE."),
         Arguments.of(
