@@ -147,7 +147,17 @@ class HostileRequestsIT {
                 + "'",
             "characters long"),
         Arguments.of(where("timestamp = 1e999"), "out of range"),
-        Arguments.of(where("name = name"), "compare a column with a value"));
+        Arguments.of(where("name = name"), "compare a column with a value"),
+        Arguments.of(
+            "SELECT * FROM events WHERE project_id = 'acme' LIMIT 5 LIMIT 6", "2 LIMIT clauses"),
+        Arguments.of("CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT DEFAULT 5)", "DEFAULT 5"),
+        Arguments.of("SELECT * FROM events WHERE project_id = 'acme' OFFSET 5", "OFFSET"),
+        Arguments.of(
+            "SELECT COUNT(*) FILTER (WHERE name = 'x') FROM events WHERE project_id = 'acme'",
+            "FILTER"),
+        Arguments.of(where("name IN ('x', NULL)"), "NULL"),
+        Arguments.of("SELECT * FROM events WHERE project_id = ?", "?"),
+        Arguments.of("-- nothing but a comment", "Cannot parse the SQL"));
   }
 
   @ParameterizedTest(name = "[{index}] {1}")
