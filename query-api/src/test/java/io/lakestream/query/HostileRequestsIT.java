@@ -203,6 +203,16 @@ class HostileRequestsIT {
             "headers_too_large",
             "header"),
         Arguments.of(
+            "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + ACME
+                + "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection:"
+                + " close\r\n\r\n{\"sql\": \""
+                + "x".repeat(2_000_000 - 10)
+                + "\"}",
+            413,
+            "body_too_large",
+            "large"),
+        Arguments.of(
             "GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\nConnection: close\r\n\r\n",
             400,
             "bad_request",

@@ -103,12 +103,7 @@ final class ErrorResponses {
   /** Javalin's own answers (no such route, method not allowed, ...), as JSON errors. */
   private static void httpResponseException(HttpResponseException e, Context ctx) {
     int status = e.getStatus();
-    String error =
-        switch (status) {
-          case 404 -> "not_found";
-          case 405 -> "method_not_allowed";
-          default -> status >= 500 ? "internal" : "bad_request";
-        };
+    String error = JsonErrorHandler.code(status);
     String detail =
         status == 404 ? "No route " + ctx.method().name() + " " + ctx.path() + "." : e.getMessage();
     write(ctx, status, error, detail);
