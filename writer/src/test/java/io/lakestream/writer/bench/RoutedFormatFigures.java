@@ -93,6 +93,9 @@ public final class RoutedFormatFigures {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+    // With 5 requests in flight, the first sends after a commit can be refused with
+    // CONCURRENT_TRANSACTIONS and retried out of order on this broker (4.3, transactions v2).
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     BinaryMessageEncoder<GenericRecord> single =
         new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(LOGS));
     var writer =
