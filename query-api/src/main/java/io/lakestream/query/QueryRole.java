@@ -172,7 +172,13 @@ public final class QueryRole implements AutoCloseable {
     }
 
     ProjectRegistry projects =
-        new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
+        new ProjectRegistry(
+            store,
+            cipher,
+            validator,
+            config.allowPrivateEndpoints(),
+            config.tables().keySet(),
+            clock);
     DeltaLogReader logs = new StandaloneDeltaLogReader(storage.conf());
     TableRegistry tables =
         new TableRegistry(
@@ -188,7 +194,8 @@ public final class QueryRole implements AutoCloseable {
     QueryMetrics metrics = new QueryMetrics(registry, tables, clock);
     tables.onNewTable(metrics::tableDiscovered);
     AccessPolicy access =
-        new AccessPolicy(config.projectTokens(), config.adminToken(), config.open());
+        new AccessPolicy(
+            config.projectTokens(), config.adminToken(), config.metricsToken(), config.open());
     if (config.open()) {
       log.warn(
           "Query API running OPEN (development mode): every request may read every project,"
