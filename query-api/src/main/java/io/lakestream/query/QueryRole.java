@@ -81,7 +81,8 @@ public final class QueryRole implements AutoCloseable {
    * @throws RuntimeException when the HTTP port cannot be bound (nothing is left running)
    */
   public static QueryRole start(QueryConfig config, MeterRegistry registry) {
-    return run(config, create(config, registry, new S3BucketValidator()));
+    return run(
+        config, create(config, registry, new S3BucketValidator(config.allowPrivateEndpoints())));
   }
 
   /**
@@ -95,7 +96,7 @@ public final class QueryRole implements AutoCloseable {
         create(
             config,
             registry,
-            new S3BucketValidator(),
+            new S3BucketValidator(config.allowPrivateEndpoints()),
             catalog,
             sink,
             new CatalogRegistrationStore(catalog)));

@@ -15,10 +15,11 @@ import java.util.Locale;
  * (cloud metadata services), site-local and unique-local, carrier-grade NAT, unspecified and
  * multicast addresses count as private.
  *
- * <p>The addresses are checked when the project is registered; a host name that later resolves
- * elsewhere is not checked again.
+ * <p>The addresses are checked here and again by the bucket check's connection ({@link
+ * io.lakestream.query.internal.S3BucketValidator}); the sidecar's later reads of a registered
+ * bucket do not check them again.
  */
-final class RegistrationEndpoints {
+public final class RegistrationEndpoints {
   /** What a host name that does not resolve is reported as: not reachable, like any other. */
   static final class Unresolvable extends Exception {
     private static final long serialVersionUID = 1L;
@@ -75,7 +76,7 @@ final class RegistrationEndpoints {
   }
 
   /** Whether {@code address} is not a public unicast address. */
-  static boolean isPrivate(InetAddress address) {
+  public static boolean isPrivate(InetAddress address) {
     if (address.isAnyLocalAddress()
         || address.isLoopbackAddress()
         || address.isLinkLocalAddress()

@@ -48,6 +48,17 @@ class RegistrationEndpointsTest {
   }
 
   @Test
+  void theBucketCheckRefusesPrivateAddressesWhenItConnects() {
+    // A name that passed the first check but resolves to a private address when connecting.
+    assertThatThrownBy(
+            () ->
+                new io.lakestream.query.internal.S3BucketValidator(false)
+                    .check("http://localhost:1", "us-east-1", "bucket", "key", "secret"))
+        .isInstanceOf(BucketValidator.BucketUnreachableException.class)
+        .hasMessageContaining("localhost resolves to a private address");
+  }
+
+  @Test
   void onlyHttpUrlsWithAHostAndNoUserInfo() {
     RegistrationEndpoints endpoints = new RegistrationEndpoints(true);
     for (String endpoint :
