@@ -87,6 +87,9 @@ final class RowsRoutes {
     response.setHeader(ROW_COUNT, Long.toString(plan.rowCount()));
     response.setHeader(TABLE_VERSION, Long.toString(table.version()));
     plan.next().ifPresent(cursor -> response.setHeader(NEXT_CURSOR, cursor.encode()));
+    if (ctx.req().getMethod().equals("HEAD")) {
+      return; // the status and headers of the GET, without reading the rows
+    }
     try {
       // Not flushed here: Jetty completes the response after the handler, so a body that fits its
       // buffer goes out whole with a Content-Length; larger ones are streamed in chunks.
