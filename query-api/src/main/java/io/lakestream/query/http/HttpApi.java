@@ -137,8 +137,8 @@ public final class HttpApi {
 
   /**
    * Headers that ask a server to treat a request as another method. Javalin honours the first one
-   * ({@code ctx.method()} reads it), so a POST could act as a DELETE (a cross-site form could
-   * unregister a project); requests carrying any of them are refused before routing.
+   * ({@code ctx.method()} reads it, and routes by it), so a POST could act as a DELETE and
+   * unregister a project; requests carrying any of them are refused before routing.
    */
   static final List<String> METHOD_OVERRIDE_HEADERS =
       List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
