@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -191,15 +192,15 @@ public final class Catalog implements AutoCloseable {
 
   /** The registration of a project. */
   public Optional<ProjectRegistration> project(String projectId) {
-    return Optional.ofNullable(projects.get(projectId));
+    return Optional.ofNullable(projects.get(ProjectIds.normalize(projectId)));
   }
 
   /** Registers a project, or replaces its registration; returns once this catalog sees it. */
   public void registerProject(ProjectRegistration registration) {
-    CatalogProjectIds.require(registration.projectId());
+    String projectId = ProjectIds.normalize(CatalogProjectIds.require(registration.projectId()));
     ObjectNode value = JSON.createObjectNode();
     value.put("kind", "project");
-    value.put("project_id", registration.projectId());
+    value.put("project_id", projectId);
     registration.bucket().ifPresent(v -> value.put("bucket", v));
     registration.endpoint().ifPresent(v -> value.put("endpoint", v));
     registration.region().ifPresent(v -> value.put("region", v));
@@ -207,7 +208,7 @@ public final class Catalog implements AutoCloseable {
     registration.encryptedSecretKey().ifPresent(v -> value.put("encrypted_secret_key", v));
     registration.tables().forEach(value.putArray("tables")::add);
     value.put("registered_at", registration.registeredAt().toString());
-    write(PROJECT_PREFIX + registration.projectId(), value.toString());
+    write(PROJECT_PREFIX + projectId, value.toString());
   }
 
   /**
@@ -216,7 +217,8 @@ public final class Catalog implements AutoCloseable {
    *
    * @throws CatalogException NOT_FOUND when the project is not registered
    */
-  public void unregisterProject(String projectId) {
+  public void unregisterProject(String id) {
+    String projectId = ProjectIds.normalize(id);
     if (!projects.containsKey(projectId)) {
       throw new CatalogException(
           CatalogException.Kind.NOT_FOUND, "Project '" + projectId + "' is not registered.");

@@ -31,6 +31,21 @@ class ProjectAdmissionsTest {
   }
 
   @Test
+  void projectIdsAreOneProjectWhateverTheirCase() {
+    try (ProjectAdmissions.Policy policy = ProjectAdmissions.of(Mode.REQUIRED, catalog, CLOCK)) {
+      catalog.registerProject(ProjectRegistration.shared("ACME", CLOCK.instant()));
+      catalog.registerProject(ProjectRegistration.shared("acme", CLOCK.instant()));
+
+      assertThat(catalog.projects()).containsOnlyKeys("acme");
+      assertThat(catalog.project("Acme")).isPresent();
+      assertThat(policy.admits("acme")).isTrue();
+
+      catalog.unregisterProject("ACME");
+      assertThat(catalog.projects()).isEmpty();
+    }
+  }
+
+  @Test
   void autoAdmitsEveryProjectAndRegistersItOnce() {
     try (ProjectAdmissions.Policy policy = ProjectAdmissions.of(Mode.AUTO, catalog, CLOCK)) {
       assertThat(policy.admits("acme")).isTrue();

@@ -122,6 +122,7 @@ final class QueryCommand implements Callable<Integer> {
             .discoveryInterval(config.duration(Settings.QUERY_DISCOVERY_INTERVAL))
             .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))
             .open(config.bool(Settings.QUERY_OPEN))
+            .allowPrivateEndpoints(config.bool(Settings.QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS))
             .dataDir(Path.of(config.string(Settings.DATA_DIR)).toAbsolutePath())
             .tables(Tables.load(config));
     config
@@ -133,6 +134,7 @@ final class QueryCommand implements Callable<Integer> {
               }
             });
     config.optional(Settings.QUERY_ADMIN_TOKEN).ifPresent(builder::adminToken);
+    config.optional(Settings.QUERY_METRICS_TOKEN).ifPresent(builder::metricsToken);
     config.optional(Settings.QUERY_ENCRYPTION_KEY).ifPresent(builder::encryptionKey);
     try {
       return QueryRole.start(builder.build(), registry, catalog, sink);

@@ -11,16 +11,17 @@ final class RoleDefaults {
   static Map<Setting, String> of(String role) {
     return switch (role) {
       case "dev" ->
-          Map.of(
-              Settings.WRITER_FLUSH_AGE, "1s",
-              Settings.WRITER_FLUSH_BYTES, "16MiB",
-              Settings.WRITER_MEMORY_CAP, "256MiB",
-              Settings.QUERY_OPEN, "true",
-              Settings.QUERY_POLL_INTERVAL, "250ms",
-              Settings.QUERY_DISCOVERY_INTERVAL, "1s",
-              Settings.INGEST_PARTITIONS, "4",
-              Settings.INGEST_DEFAULT_PROJECT, "default",
-              Settings.PROJECTS_REGISTRATION, "auto");
+          Map.ofEntries(
+              Map.entry(Settings.WRITER_FLUSH_AGE, "1s"),
+              Map.entry(Settings.WRITER_FLUSH_BYTES, "16MiB"),
+              Map.entry(Settings.WRITER_MEMORY_CAP, "256MiB"),
+              Map.entry(Settings.QUERY_OPEN, "true"),
+              Map.entry(Settings.QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS, "true"),
+              Map.entry(Settings.QUERY_POLL_INTERVAL, "250ms"),
+              Map.entry(Settings.QUERY_DISCOVERY_INTERVAL, "1s"),
+              Map.entry(Settings.INGEST_PARTITIONS, "4"),
+              Map.entry(Settings.INGEST_DEFAULT_PROJECT, "default"),
+              Map.entry(Settings.PROJECTS_REGISTRATION, "auto"));
       case "ingest", "write", "query" -> Map.of();
       default ->
           throw new CliException("Unknown role '" + role + "'. Use dev, ingest, write or query.");

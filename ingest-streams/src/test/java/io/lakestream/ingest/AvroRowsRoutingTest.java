@@ -95,6 +95,24 @@ class AvroRowsRoutingTest {
   }
 
   @Test
+  void projectIdsAreRoutedInLowerCaseWhereverTheyComeFrom() {
+    try (RouterDriver withDefault =
+        new RouterDriver(RouterDriver.config().defaultProject("Fallback").build())) {
+      byte[] unnamed = encode(event("", NOW_MICROS));
+      withDefault.pipe(TOPIC, null, encode(event("ACME", NOW_MICROS)), RouterDriver.noHeaders());
+      withDefault.pipe(TOPIC, utf8("Acme"), unnamed, RouterDriver.noHeaders());
+      withDefault.pipe(TOPIC, null, unnamed, RouterDriver.header("project_id", "aCmE"));
+      withDefault.pipe(TOPIC, null, unnamed, RouterDriver.noHeaders());
+
+      List<Row> rows = withDefault.rows("events");
+      assertThat(rows).extracting(Row::key).containsExactly("acme", "acme", "acme", "fallback");
+      assertThat(rows)
+          .extracting(r -> r.get("project_id"))
+          .containsExactly("acme", "acme", "acme", "fallback");
+    }
+  }
+
+  @Test
   void aRowWithoutAnyProjectIsADeadLetter() {
     router.pipe(TOPIC, encode(event("", NOW_MICROS)));
 

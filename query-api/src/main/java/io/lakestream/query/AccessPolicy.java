@@ -1,5 +1,8 @@
 package io.lakestream.query;
 
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.ProjectIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,11 +11,13 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Who may read what: each project has bearer tokens that read that project only; the admin token
- * reads every project and registers projects. In open mode (development) every request is admitted
- * as admin.
+ * reads every project and registers projects; the metrics token reads {@code /metrics} with every
+ * project's series and nothing else. In open mode (development) every request is admitted as admin.
+ * Project ids are compared in lower case ({@link ProjectIds#normalize}).
  *
  * <p>Tokens are kept as SHA-256 digests and looked up by the digest of the presented token.
  */
@@ -21,6 +26,7 @@ public final class AccessPolicy {
 
   private final Map<String, Set<String>> projectsByDigest = new HashMap<>();
   private final String adminDigest;
+  private final String metricsDigest;
   private final boolean open;
 
   /** Who a request is. */
@@ -33,7 +39,7 @@ public final class AccessPolicy {
 
     /** Whether this principal may read {@code project}. */
     public boolean mayRead(String project) {
-      return admin || projects.contains(project);
+      return admin || projects.contains(ProjectIds.normalize(project));
     }
   }
 
@@ -44,14 +50,52 @@ public final class AccessPolicy {
    */
   public AccessPolicy(
       Map<String, Set<String>> projectTokens, Optional<String> adminToken, boolean open) {
+    this(projectTokens, adminToken, Optional.empty(), open);
+  }
+
+  /**
+   * @param projectTokens per project, its tokens
+   * @param adminToken the admin token, if any
+   * @param metricsToken the token that reads every project's metric series, if any
+   * @param open whether to admit every request (development only)
+   */
+  public AccessPolicy(
+      Map<String, Set<String>> projectTokens,
+      Optional<String> adminToken,
+      Optional<String> metricsToken,
+      boolean open) {
     projectTokens.forEach(
         (project, tokens) -> {
           for (String token : tokens) {
-            projectsByDigest.computeIfAbsent(digest(token), d -> new HashSet<>()).add(project);
+            projectsByDigest
+                .computeIfAbsent(digest(token), d -> new HashSet<>())
+                .add(ProjectIds.normalize(project));
           }
         });
     this.adminDigest = adminToken.filter(t -> !t.isBlank()).map(AccessPolicy::digest).orElse(null);
+    this.metricsDigest =
+        metricsToken.filter(t -> !t.isBlank()).map(AccessPolicy::digest).orElse(null);
     this.open = open;
+  }
+
+  /**
+   * Whose per-project metric series a request may read, by its {@code Authorization} header value:
+   * none without a header (aggregates only), every project's with the admin or metrics token (or in
+   * open mode), a project token's own projects otherwise.
+   *
+   * @throws QueryException (unauthenticated) when a header is sent with an unknown token
+   */
+  public Predicate<String> metricsProjects(String authorization) {
+    if (open) {
+      return project -> true;
+    }
+    if (authorization == null || authorization.isBlank()) {
+      return project -> false;
+    }
+    if (metricsDigest != null && matches(bearerDigest(authorization), metricsDigest)) {
+      return project -> true;
+    }
+    return authenticate(authorization)::mayRead;
   }
 
   /** Whether every request is admitted. */
@@ -68,16 +112,8 @@ public final class AccessPolicy {
     if (open) {
       return Principal.ADMIN;
     }
-    if (authorization == null
-        || authorization.length() <= BEARER.length()
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw QueryErrors.missingToken();
-    }
-    String digest = digest(authorization.substring(BEARER.length()).strip());
-    if (adminDigest != null
-        && MessageDigest.isEqual(
-            digest.getBytes(StandardCharsets.UTF_8),
-            adminDigest.getBytes(StandardCharsets.UTF_8))) {
+    String digest = bearerDigest(authorization);
+    if (adminDigest != null && matches(digest, adminDigest)) {
       return Principal.ADMIN;
     }
     Set<String> projects = projectsByDigest.get(digest);
@@ -93,6 +129,7 @@ public final class AccessPolicy {
    * @throws QueryException (forbidden) otherwise
    */
   public void checkProject(Principal principal, String project) {
+    requireNonNull(project, "project is null");
     if (!principal.mayRead(project)) {
       throw QueryErrors.forbiddenProject(project);
     }
@@ -107,6 +144,20 @@ public final class AccessPolicy {
     if (!principal.admin()) {
       throw QueryErrors.adminOnly(what);
     }
+  }
+
+  private static String bearerDigest(String authorization) {
+    if (authorization == null
+        || authorization.length() <= BEARER.length()
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw QueryErrors.missingToken();
+    }
+    return digest(authorization.substring(BEARER.length()).strip());
+  }
+
+  private static boolean matches(String digest, String expected) {
+    return MessageDigest.isEqual(
+        digest.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String digest(String token) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.SecretBox;
 import io.lakestream.query.BucketValidator.BucketUnreachableException;
+import io.lakestream.schema.ProjectIds;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -18,12 +19,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProjectRegistry {
   private static final Logger log = LoggerFactory.getLogger(ProjectRegistry.class);
-  private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** A signing region: AWS names ({@code eu-central-1}) and other stores' ({@code auto}). */
+  private static final Pattern REGION = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
 
   private final RegistrationStore store;
   private final SecretBox cipher;
   private final BucketValidator validator;
+  private final RegistrationEndpoints endpoints;
   private final Set<String> tableTypes;
   private final Clock clock;
 
@@ -31,11 +35,13 @@ public final class ProjectRegistry {
       RegistrationStore store,
       SecretBox cipher,
       BucketValidator validator,
+      boolean allowPrivateEndpoints,
       Set<String> tableTypes,
       Clock clock) {
     this.store = requireNonNull(store, "store is null");
     this.cipher = requireNonNull(cipher, "cipher is null");
     this.validator = requireNonNull(validator, "validator is null");
+    this.endpoints = new RegistrationEndpoints(allowPrivateEndpoints);
     this.tableTypes = Set.copyOf(tableTypes);
     this.clock = requireNonNull(clock, "clock is null");
   }
@@ -61,26 +67,29 @@ public final class ProjectRegistry {
 
   /**
    * Registers a project's table in its bucket; registering again adds the table type (and replaces
-   * bucket and credentials).
+   * bucket and credentials). Every field is checked before the endpoint is contacted; the project
+   * id is stored in lower case.
    *
-   * @throws QueryException (bad request) when a field is missing or invalid, or the bucket is not
-   *     reachable with the credentials
+   * @throws QueryException (bad request) when a field is missing or invalid, the endpoint is not
+   *     allowed, or the bucket is not reachable with the credentials (one message for every cause)
    */
   public BucketRegistration register(Request request) {
-    String project = required("project_id", request.projectId());
+    String project = ProjectIds.normalize(required("project_id", request.projectId()));
     String bucket = required("bucket", request.bucket());
     String accessKey = required("access_key", request.accessKey());
     String secretKey = required("secret_key", request.secretKey());
     String endpoint = required("endpoint", request.endpoint());
     String table = required("table_name", request.tableName());
     String region =
-        request.region() == null || request.region().isBlank() ? "us-east-1" : request.region();
-    if (!PROJECT_ID.matcher(project).matches()) {
+        request.region() == null || request.region().isBlank()
+            ? "us-east-1"
+            : request.region().strip();
+    if (!ProjectIds.isValid(project)) {
       throw QueryErrors.badRegistration(
-          "project_id '"
-              + project
-              + "' must be 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or"
-              + " digit");
+          "project_id "
+              + ProjectIds.quote(project)
+              + " is not a project id: use 1 to 64 letters, digits, '_' or '-' (case-insensitive,"
+              + " stored in lower case)");
     }
     if (!BUCKET.matcher(bucket).matches()) {
       throw QueryErrors.badRegistration(
@@ -88,9 +97,11 @@ public final class ProjectRegistry {
               + bucket
               + "' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')");
     }
-    if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+    if (!REGION.matcher(region).matches()) {
       throw QueryErrors.badRegistration(
-          "endpoint '" + endpoint + "' must be an http:// or https:// URL");
+          "region "
+              + ProjectIds.quote(region)
+              + " is not a region name: use lower-case letters, digits and '-', e.g. eu-central-1");
     }
     if (!tableTypes.contains(table)) {
       throw QueryErrors.badRegistration(
@@ -100,9 +111,16 @@ public final class ProjectRegistry {
               + String.join(", ", tableTypes.stream().sorted().toList()));
     }
     try {
+      endpoints.check(endpoint);
       validator.check(endpoint, region, bucket, accessKey, secretKey);
-    } catch (BucketUnreachableException e) {
-      throw QueryErrors.bucketUnreachable(project, bucket, endpoint, e.getMessage());
+    } catch (RegistrationEndpoints.Unresolvable | BucketUnreachableException e) {
+      log.info(
+          "Registering project '{}': bucket '{}' at {} is not reachable: {}",
+          project,
+          bucket,
+          endpoint,
+          e.getMessage());
+      throw QueryErrors.bucketUnreachable(project, bucket, endpoint);
     }
     BucketRegistration existing =
         store

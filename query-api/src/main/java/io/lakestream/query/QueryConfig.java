@@ -2,6 +2,7 @@ package io.lakestream.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.storage.S3Settings;
@@ -37,6 +38,10 @@ import java.util.TreeMap;
  *     memory
  * @param tables the table types served, by name; tables of other types are skipped
  * @param maxOpenFiles Parquet readers kept open for reuse (footer and page index loaded)
+ * @param metricsToken a token that reads {@code /metrics} with every project's series (for a
+ *     Prometheus scraper); without any token {@code /metrics} serves series without a project
+ * @param allowPrivateEndpoints whether {@code POST /register_project} may contact loopback,
+ *     link-local and private addresses (development; off by default)
  */
 public record QueryConfig(
     URI warehouse,
@@ -53,7 +58,9 @@ public record QueryConfig(
     Optional<String> encryptionKey,
     Optional<Path> dataDir,
     Map<String, TableDefinition> tables,
-    int maxOpenFiles) {
+    int maxOpenFiles,
+    Optional<String> metricsToken,
+    boolean allowPrivateEndpoints) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -64,9 +71,27 @@ public record QueryConfig(
     requireNonNull(adminToken, "adminToken is null");
     requireNonNull(encryptionKey, "encryptionKey is null");
     requireNonNull(dataDir, "dataDir is null");
+    requireNonNull(metricsToken, "metricsToken is null");
     Map<String, Set<String>> tokens = new TreeMap<>();
-    requireNonNull(projectTokens, "projectTokens is null")
-        .forEach((p, t) -> tokens.put(p, Set.copyOf(t)));
+    for (var entry : requireNonNull(projectTokens, "projectTokens is null").entrySet()) {
+      String project = ProjectIds.normalize(entry.getKey());
+      if (!ProjectIds.isValid(project)) {
+        throw QueryErrors.invalidConfig(
+            "projectTokens",
+            "project "
+                + ProjectIds.quote(project)
+                + " is not a project id (1 to 64 letters,"
+                + " digits, '_' or '-')");
+      }
+      tokens.merge(
+          project,
+          Set.copyOf(entry.getValue()),
+          (a, b) -> {
+            Set<String> both = new java.util.HashSet<>(a);
+            both.addAll(b);
+            return Set.copyOf(both);
+          });
+    }
     projectTokens = Map.copyOf(tokens);
     tables = Map.copyOf(requireNonNull(tables, "tables is null"));
     String scheme = warehouse.getScheme();
@@ -148,6 +173,10 @@ public record QueryConfig(
         + projectTokens.keySet()
         + ", adminToken="
         + (adminToken.isPresent() ? "****" : "none")
+        + ", metricsToken="
+        + (metricsToken.isPresent() ? "****" : "none")
+        + ", allowPrivateEndpoints="
+        + allowPrivateEndpoints
         + ", open="
         + open
         + ", tables="
@@ -172,6 +201,8 @@ public record QueryConfig(
     private Optional<Path> dataDir = Optional.empty();
     private Map<String, TableDefinition> tables = TableDefinitions.builtIns();
     private int maxOpenFiles = 256;
+    private Optional<String> metricsToken = Optional.empty();
+    private boolean allowPrivateEndpoints;
 
     private Builder() {}
 
@@ -191,6 +222,8 @@ public record QueryConfig(
       dataDir = c.dataDir;
       tables = c.tables;
       maxOpenFiles = c.maxOpenFiles;
+      metricsToken = c.metricsToken;
+      allowPrivateEndpoints = c.allowPrivateEndpoints;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -290,6 +323,18 @@ public record QueryConfig(
       return this;
     }
 
+    /** The token that reads every project's series on {@code /metrics}. */
+    public Builder metricsToken(String metricsToken) {
+      this.metricsToken = Optional.ofNullable(metricsToken).filter(t -> !t.isBlank());
+      return this;
+    }
+
+    /** Lets {@code POST /register_project} contact loopback and private addresses. */
+    public Builder allowPrivateEndpoints(boolean allowPrivateEndpoints) {
+      this.allowPrivateEndpoints = allowPrivateEndpoints;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -313,7 +358,9 @@ public record QueryConfig(
           encryptionKey,
           dataDir,
           tables,
-          maxOpenFiles);
+          maxOpenFiles,
+          metricsToken,
+          allowPrivateEndpoints);
     }
   }
 }

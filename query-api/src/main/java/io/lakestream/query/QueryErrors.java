@@ -159,8 +159,12 @@ public final class QueryErrors {
     return new QueryException(Kind.BAD_REQUEST, "Cannot register the project: " + why + ".", null);
   }
 
-  public static QueryException bucketUnreachable(
-      String project, String bucket, String endpoint, String why) {
+  /**
+   * The one answer for a bucket that cannot be used, whatever the cause (no answer, not S3, no such
+   * bucket, credentials refused): the cause goes to the log only, so that the answer never tells
+   * what a server can reach.
+   */
+  public static QueryException bucketUnreachable(String project, String bucket, String endpoint) {
     return new QueryException(
         Kind.BAD_REQUEST,
         "Cannot register project '"
@@ -169,8 +173,33 @@ public final class QueryErrors {
             + bucket
             + "' is not reachable at "
             + endpoint
-            + " with the given credentials: "
-            + why,
+            + " with the given credentials. Check the endpoint, region, bucket, access_key and"
+            + " secret_key.",
+        null);
+  }
+
+  /** An endpoint whose address is private while private endpoints are not allowed. */
+  public static QueryException privateEndpoint(String endpoint) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "Cannot register the project: endpoint '"
+            + endpoint
+            + "' is a loopback, link-local, private or unspecified address, which this server"
+            + " does not contact. Use a public endpoint, or set"
+            + " query.register.allow-private-endpoints=true where private endpoints are meant.",
+        null);
+  }
+
+  /** A request that asks, by a header, to be treated as another method. */
+  public static QueryException methodOverride(String header, String method) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "The header '"
+            + header
+            + "' is not supported: method overrides are off. Send the request with its real"
+            + " method instead of "
+            + method
+            + ".",
         null);
   }
 

@@ -81,7 +81,8 @@ public final class QueryRole implements AutoCloseable {
    * @throws RuntimeException when the HTTP port cannot be bound (nothing is left running)
    */
   public static QueryRole start(QueryConfig config, MeterRegistry registry) {
-    return run(config, create(config, registry, new S3BucketValidator()));
+    return run(
+        config, create(config, registry, new S3BucketValidator(config.allowPrivateEndpoints())));
   }
 
   /**
@@ -95,7 +96,7 @@ public final class QueryRole implements AutoCloseable {
         create(
             config,
             registry,
-            new S3BucketValidator(),
+            new S3BucketValidator(config.allowPrivateEndpoints()),
             catalog,
             sink,
             new CatalogRegistrationStore(catalog)));
@@ -172,7 +173,13 @@ public final class QueryRole implements AutoCloseable {
     }
 
     ProjectRegistry projects =
-        new ProjectRegistry(store, cipher, validator, config.tables().keySet(), clock);
+        new ProjectRegistry(
+            store,
+            cipher,
+            validator,
+            config.allowPrivateEndpoints(),
+            config.tables().keySet(),
+            clock);
     DeltaLogReader logs = new StandaloneDeltaLogReader(storage.conf());
     TableRegistry tables =
         new TableRegistry(
@@ -188,7 +195,8 @@ public final class QueryRole implements AutoCloseable {
     QueryMetrics metrics = new QueryMetrics(registry, tables, clock);
     tables.onNewTable(metrics::tableDiscovered);
     AccessPolicy access =
-        new AccessPolicy(config.projectTokens(), config.adminToken(), config.open());
+        new AccessPolicy(
+            config.projectTokens(), config.adminToken(), config.metricsToken(), config.open());
     if (config.open()) {
       log.warn(
           "Query API running OPEN (development mode): every request may read every project,"

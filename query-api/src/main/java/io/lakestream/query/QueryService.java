@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.TableRegistry.TableStatus;
+import io.lakestream.schema.ProjectIds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -114,7 +115,8 @@ public final class QueryService {
   }
 
   /** The state of a project's table; the same checks as {@link #snapshot}, loading included. */
-  public TableStatus status(Principal principal, String project, String table) {
+  public TableStatus status(Principal principal, String projectId, String table) {
+    String project = ProjectIds.normalize(projectId);
     access.checkProject(principal, project);
     TableId id = new TableId(project, table);
     Optional<TableStatus> status = tables.status(id);
@@ -146,8 +148,16 @@ public final class QueryService {
    */
   public void stream(ReadPlan plan, RowQuery query, RowFormat format, OutputStream out)
       throws IOException {
+    stream(plan, query, format, TimestampStyle.MICROS, out);
+  }
+
+  /** As {@link #stream(ReadPlan, RowQuery, RowFormat, OutputStream)}, timestamps as asked. */
+  public void stream(
+      ReadPlan plan, RowQuery query, RowFormat format, TimestampStyle timestamps, OutputStream out)
+      throws IOException {
     RowWriter writer =
-        RowWriter.create(format, plan.snapshot().definition(), query.columns(), out, allocator);
+        RowWriter.create(
+            format, timestamps, plan.snapshot().definition(), query.columns(), out, allocator);
     try {
       writer.begin();
       reader.fetch(plan, query.columns(), writer);

@@ -13,10 +13,11 @@ import org.apache.arrow.memory.BufferAllocator;
  * Writes rows in one {@link RowFormat} to a stream, as they come.
  *
  * <p>Value conventions, the same in every text format: timestamps are integers, microseconds since
- * the epoch UTC; dates are integers, days since the epoch; arrays are JSON arrays; json columns are
- * embedded as JSON (in CSV: as JSON text); bytes are base64; nulls are JSON null (in CSV: an empty
- * field). Arrow uses the table's Arrow schema ({@code Timestamp(MICROSECOND, UTC)}, {@code
- * Date(DAY)}, lists, json as Utf8).
+ * the epoch UTC, or ISO-8601 UTC strings with {@link TimestampStyle#ISO}; dates are integers, days
+ * since the epoch; arrays are JSON arrays; json columns are embedded as JSON (in CSV: as JSON
+ * text); bytes are base64; nulls are JSON null (in CSV: an empty unquoted field, while an empty
+ * string is {@code ""}). Arrow uses the table's Arrow schema ({@code Timestamp(MICROSECOND, UTC)},
+ * {@code Date(DAY)}, lists, json as Utf8).
  */
 public interface RowWriter extends RowSink {
   /** Writes what comes before the rows (array start, CSV header, Arrow schema). */
@@ -37,10 +38,25 @@ public interface RowWriter extends RowSink {
       List<String> columns,
       OutputStream out,
       BufferAllocator allocator) {
+    return create(format, TimestampStyle.MICROS, table, columns, out, allocator);
+  }
+
+  /**
+   * A writer of {@code columns} of {@code table} in {@code format}, timestamps written in {@code
+   * timestamps} (text formats only; Arrow's are typed).
+   */
+  static RowWriter create(
+      RowFormat format,
+      TimestampStyle timestamps,
+      TableDefinition table,
+      List<String> columns,
+      OutputStream out,
+      BufferAllocator allocator) {
+    boolean iso = timestamps == TimestampStyle.ISO;
     return switch (format) {
-      case JSON -> new JsonRowWriter(table, columns, out, false);
-      case NDJSON -> new JsonRowWriter(table, columns, out, true);
-      case CSV -> new CsvRowWriter(table, columns, out);
+      case JSON -> new JsonRowWriter(table, columns, out, false, iso);
+      case NDJSON -> new JsonRowWriter(table, columns, out, true, iso);
+      case CSV -> new CsvRowWriter(table, columns, out, iso);
       case ARROW -> new ArrowRowWriter(table, columns, out, allocator);
     };
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.CatalogException;
 import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.RowRange;
 import io.lakestream.sql.SqlException;
@@ -148,8 +149,21 @@ public final class SqlService {
       query.access().checkProject(principal, select.projectId());
     } else if (statement instanceof SqlStatement.Insert insert) {
       Set<String> projects = new LinkedHashSet<>();
-      insert.rows().forEach(r -> projects.add(r.get(TableDefinition.PROJECT_COLUMN).toString()));
-      projects.forEach(p -> query.access().checkProject(principal, p));
+      for (var row : insert.rows()) {
+        Object project = row.get(TableDefinition.PROJECT_COLUMN);
+        projects.add(project == null ? "" : project.toString());
+      }
+      for (String project : projects) {
+        // An empty project_id would be routed to the default project: name it or refuse.
+        if (!ProjectIds.isValid(project)) {
+          throw QueryErrors.badSql(
+              "INSERT names project_id "
+                  + ProjectIds.quote(project)
+                  + ", which is not a project id: use 1 to 64 letters, digits, '_' or '-'"
+                  + " (project ids are case-insensitive and stored in lower case).");
+        }
+        query.access().checkProject(principal, project);
+      }
     } else {
       query.access().checkAdmin(principal, "create or drop tables");
     }

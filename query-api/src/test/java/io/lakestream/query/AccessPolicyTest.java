@@ -53,4 +53,21 @@ class AccessPolicyTest {
     AccessPolicy open = new AccessPolicy(Map.of(), Optional.empty(), true);
     assertThat(open.authenticate(null).mayRead("x")).isTrue();
   }
+
+  @Test
+  void metricsProjectsFollowTheToken() {
+    AccessPolicy withMetrics =
+        new AccessPolicy(
+            Map.of("ACME", Set.of("ta")), Optional.of("admin"), Optional.of("scraper"), false);
+    assertThat(withMetrics.metricsProjects(null).test("acme")).isFalse();
+    assertThat(withMetrics.metricsProjects("Bearer ta").test("acme")).isTrue();
+    assertThat(withMetrics.metricsProjects("Bearer ta").test("globex")).isFalse();
+    assertThat(withMetrics.metricsProjects("Bearer scraper").test("globex")).isTrue();
+    assertThat(withMetrics.metricsProjects("Bearer admin").test("globex")).isTrue();
+    assertThatThrownBy(() -> withMetrics.authenticate("Bearer scraper"))
+        .hasMessage("The bearer token is not valid here: check the token.");
+    assertThatThrownBy(() -> withMetrics.metricsProjects("Bearer nope"))
+        .hasMessage("The bearer token is not valid here: check the token.");
+    assertThat(withMetrics.authenticate("Bearer ta").mayRead("Acme")).isTrue();
+  }
 }

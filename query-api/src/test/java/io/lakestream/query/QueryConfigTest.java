@@ -39,4 +39,16 @@ class QueryConfigTest {
     assertThatThrownBy(() -> valid().pollInterval(Duration.ofMillis(1)).build())
         .hasMessageContaining("at least 10 ms");
   }
+
+  @Test
+  void projectTokensAreKeptUnderLowerCaseProjectIds() {
+    QueryConfig config = valid().projectToken("ACME", "t1").projectToken("acme", "t2").build();
+    assertThat(config.projectTokens()).containsOnlyKeys("acme");
+    assertThat(config.projectTokens().get("acme")).containsExactlyInAnyOrder("t1", "t2");
+    assertThat(valid().metricsToken("m").build().toString()).doesNotContain("=m,");
+    assertThatThrownBy(() -> valid().projectToken("a.b", "t").build())
+        .hasMessage(
+            "Invalid query configuration 'projectTokens': project 'a.b' is not a project id (1 to"
+                + " 64 letters, digits, '_' or '-').");
+  }
 }

@@ -62,6 +62,7 @@ class QueryRoutesIT {
             .defaultLimit(500)
             .dataDir(dataDir)
             .encryptionKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+            .allowPrivateEndpoints(true) // the registration test names 127.0.0.1
             .build();
     DeltaFixture fixture = DeltaFixture.of(config).pageRows(50);
     acmeEvents = fixture.table("acme", EVENTS);
@@ -637,7 +638,7 @@ class QueryRoutesIT {
   }
 
   @Test
-  void healthReadyAndMetricsAreOpen() {
+  void healthReadyAndAggregateMetricsAreOpen() {
     api(
         (server, client) -> {
           assertThat(client.get("/health").code()).isEqualTo(200);
@@ -645,11 +646,15 @@ class QueryRoutesIT {
           assertThat(ready.code()).isEqualTo(200);
           assertThat(ExpectedRows.parse(ready.body().string()).get("tables").asInt()).isEqualTo(3);
           get(client, ACME_EVENTS + "/rows?limit=10", ACME_TOKEN);
-          String metrics = client.get("/metrics").body().string();
-          assertThat(metrics)
+          String open = client.get("/metrics").body().string();
+          assertThat(open)
               .contains(
                   "lakestream_query_requests_seconds_count{method=\"GET\",route=\"/v1/projects/{project}/tables/{table}/rows\",status=\"200\"}")
               .contains("lakestream_query_rows_served_total{format=\"json\",table=\"events\"}")
+              .contains("lakestream_query_tables ")
+              .doesNotContain("project=");
+          String metrics = get(client, "/metrics", ADMIN_TOKEN).body().string();
+          assertThat(metrics)
               .contains("lakestream_query_table_index_bytes{project=\"acme\",table=\"events\"}")
               .contains(
                   "lakestream_query_table_tail_lag_seconds{project=\"acme\",table=\"events\"}")
@@ -715,7 +720,8 @@ class QueryRoutesIT {
                   r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
               400,
               "bad_request",
-              "access denied");
+              "Cannot register project 'initech': bucket 'good-bucket' is not reachable at"
+                  + " http://127.0.0.1:9000 with the given credentials.");
           assertError(
               client.post(
                   "/register_project",

@@ -39,6 +39,7 @@ class RegisterProjectIT {
             .encryptionKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
             .discoveryInterval(java.time.Duration.ofMillis(200))
             .pollInterval(java.time.Duration.ofMillis(100))
+            .allowPrivateEndpoints(true) // S3Proxy listens on 127.0.0.1
             .build();
     try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry())) {
       String origin = "http://127.0.0.1:" + role.port();
@@ -76,34 +77,160 @@ class RegisterProjectIT {
                   ExpectedRows.parse(get(origin, "/v1/projects/acme/tables/events/rows").body())))
           .isEqualTo(expected);
 
+      // Every cause of "not reachable" gets the same answer: it never tells what the server can
+      // reach (S3 answering 403 or 404, a closed port, a host that does not resolve).
+      String unreachable =
+          "Cannot register project 'acme': bucket '%s' is not reachable at %s with the given"
+              + " credentials. Check the endpoint, region, bucket, access_key and secret_key.";
       HttpResponse<String> wrongSecret =
           post(
               origin,
               body.formatted("acme-bucket", s3.accessKey(), "not-the-secret", s3.endpoint()));
-      assertThat(wrongSecret.statusCode()).isEqualTo(400);
-      JsonNode error = ExpectedRows.parse(wrongSecret.body());
-      assertThat(error.get("error").asText()).isEqualTo("bad_request");
-      assertThat(error.get("detail").asText())
-          .startsWith(
-              "Cannot register project 'acme': bucket 'acme-bucket' is not reachable at "
-                  + s3.endpoint())
-          .contains("403")
-          .doesNotContain("not-the-secret");
+      assertThat(detail(wrongSecret, 400))
+          .isEqualTo(unreachable.formatted("acme-bucket", s3.endpoint()));
+      assertThat(wrongSecret.body()).doesNotContain("not-the-secret");
 
       HttpResponse<String> noBucket =
           post(
               origin,
               body.formatted("missing-bucket", s3.accessKey(), s3.secretKey(), s3.endpoint()));
-      assertThat(noBucket.statusCode()).isEqualTo(400);
-      assertThat(noBucket.body()).contains("does not exist");
+      assertThat(detail(noBucket, 400))
+          .isEqualTo(unreachable.formatted("missing-bucket", s3.endpoint()));
 
       HttpResponse<String> noServer =
           post(
               origin,
               body.formatted("acme-bucket", s3.accessKey(), s3.secretKey(), "http://127.0.0.1:1"));
-      assertThat(noServer.statusCode()).isEqualTo(400);
-      assertThat(noServer.body()).contains("no answer");
+      assertThat(detail(noServer, 400))
+          .isEqualTo(unreachable.formatted("acme-bucket", "http://127.0.0.1:1"));
+
+      HttpResponse<String> ownPort =
+          post(origin, body.formatted("acme-bucket", s3.accessKey(), s3.secretKey(), origin));
+      assertThat(detail(ownPort, 400)).isEqualTo(unreachable.formatted("acme-bucket", origin));
+
+      HttpResponse<String> noHost =
+          post(
+              origin,
+              body.formatted(
+                  "acme-bucket", s3.accessKey(), s3.secretKey(), "http://no-such-host.invalid"));
+      assertThat(detail(noHost, 400))
+          .isEqualTo(unreachable.formatted("acme-bucket", "http://no-such-host.invalid"));
     }
+  }
+
+  @Test
+  void refusesPrivateEndpointsAndInvalidFieldsBeforeContactingAnything() throws Exception {
+    s3.createBucket("acme-bucket");
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(warehouse.toUri())
+            .adminToken("admin")
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .dataDir(dataDir)
+            .encryptionKey("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+            .build();
+    try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry())) {
+      String origin = "http://127.0.0.1:" + role.port();
+      String body =
+          "{\"project_id\":\"%s\",\"bucket\":\"acme-bucket\",\"access_key\":\"%s\","
+              + "\"secret_key\":\"%s\",\"endpoint\":\"%s\",\"table_name\":\"events\""
+              + ",\"region\":\"%s\"}";
+      // S3Proxy is up on loopback with these credentials, yet it is not contacted.
+      for (String endpoint :
+          java.util.List.of(
+              s3.endpoint(),
+              "http://localhost:1",
+              "http://169.254.169.254",
+              "http://10.1.2.3:9000",
+              "http://192.168.0.10",
+              "http://[::1]:9000",
+              "http://[fd00::1]",
+              "http://0.0.0.0:9000")) {
+        HttpResponse<String> refused =
+            post(
+                origin,
+                body.formatted("acme", s3.accessKey(), s3.secretKey(), endpoint, "us-east-1"));
+        assertThat(detail(refused, 400))
+            .as(endpoint)
+            .isEqualTo(
+                "Cannot register the project: endpoint '"
+                    + endpoint
+                    + "' is a loopback, link-local, private or unspecified address, which this"
+                    + " server does not contact. Use a public endpoint, or set"
+                    + " query.register.allow-private-endpoints=true where private endpoints are"
+                    + " meant.");
+      }
+      assertThat(
+              detail(
+                  post(
+                      origin,
+                      body.formatted(
+                          "acme", s3.accessKey(), s3.secretKey(), "ftp://example.org", "")),
+                  400))
+          .isEqualTo(
+              "Cannot register the project: endpoint 'ftp://example.org' must be an http:// or"
+                  + " https:// URL with a host.");
+      assertThat(
+              detail(
+                  post(
+                      origin,
+                      body.formatted("a.", s3.accessKey(), s3.secretKey(), s3.endpoint(), "")),
+                  400))
+          .isEqualTo(
+              "Cannot register the project: project_id 'a.' is not a project id: use 1 to 64"
+                  + " letters, digits, '_' or '-' (case-insensitive, stored in lower case).");
+      assertThat(
+              detail(
+                  post(
+                      origin,
+                      body.formatted(
+                          "acme", s3.accessKey(), s3.secretKey(), s3.endpoint(), "../../x y")),
+                  400))
+          .isEqualTo(
+              "Cannot register the project: region '../../x y' is not a region name: use"
+                  + " lower-case letters, digits and '-', e.g. eu-central-1.");
+      assertThat(Files.exists(dataDir.resolve("registrations.json"))).isFalse();
+    }
+  }
+
+  @Test
+  void storesTheProjectIdInLowerCase() throws Exception {
+    s3.createBucket("acme-bucket");
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(warehouse.toUri())
+            .adminToken("admin")
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .allowPrivateEndpoints(true)
+            .build();
+    try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry())) {
+      String origin = "http://127.0.0.1:" + role.port();
+      String body =
+          "{\"project_id\":\"%s\",\"bucket\":\"acme-bucket\",\"access_key\":\"%s\","
+              + "\"secret_key\":\"%s\",\"endpoint\":\"%s\",\"table_name\":\"%s\"}";
+      HttpResponse<String> upper =
+          post(
+              origin,
+              body.formatted("ACME", s3.accessKey(), s3.secretKey(), s3.endpoint(), "events"));
+      assertThat(upper.statusCode()).as(upper.body()).isEqualTo(201);
+      assertThat(ExpectedRows.parse(upper.body()).get("project_id").asText()).isEqualTo("acme");
+      HttpResponse<String> lower =
+          post(
+              origin,
+              body.formatted("acme", s3.accessKey(), s3.secretKey(), s3.endpoint(), "metrics"));
+      assertThat(ExpectedRows.parse(lower.body()).get("tables").toString())
+          .as("one project with both tables, not two")
+          .isEqualTo("[\"events\",\"metrics\"]");
+    }
+  }
+
+  private static String detail(HttpResponse<String> response, int status) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode error = ExpectedRows.parse(response.body());
+    assertThat(error.get("error").asText()).isEqualTo("bad_request");
+    return error.get("detail").asText();
   }
 
   private static HttpResponse<String> get(String origin, String path) throws Exception {

@@ -155,6 +155,17 @@ public final class Settings {
       secretPairs("query.tokens", "Bearer tokens per project: project=token[,project=token...].");
   public static final Setting QUERY_ADMIN_TOKEN =
       secret("query.admin.token", "Bearer token that reads every project and registers projects.");
+  public static final Setting QUERY_METRICS_TOKEN =
+      secret(
+          "query.metrics.token",
+          "Bearer token that reads /metrics with every project's series (for Prometheus), nothing"
+              + " else; without a token /metrics serves series without a project label only.");
+  public static final Setting QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS =
+      bool(
+          "query.register.allow-private-endpoints",
+          "false",
+          "Let POST /register_project contact loopback, link-local and private addresses (`dev`"
+              + " default: true).");
   public static final Setting QUERY_ENCRYPTION_KEY =
       secret(
           "query.encryption.key",
@@ -207,6 +218,8 @@ public final class Settings {
           QUERY_OPEN,
           QUERY_TOKENS,
           QUERY_ADMIN_TOKEN,
+          QUERY_METRICS_TOKEN,
+          QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS,
           QUERY_ENCRYPTION_KEY,
           ROLE_INSTANCE_ID,
           ROLE_HTTP_PORT);

@@ -20,7 +20,7 @@ public final class ProjectResolver {
 
   public ProjectResolver(String attribute, Optional<String> defaultProject) {
     this.attribute = attribute;
-    this.defaultProject = defaultProject;
+    this.defaultProject = defaultProject.map(ProjectIds::normalize);
   }
 
   /** The resource attribute that names the project. */
@@ -74,10 +74,11 @@ public final class ProjectResolver {
     return defaultProject;
   }
 
+  /** {@code id} in lower case (project ids are case-insensitive), or a rejection. */
   private static String valid(String id, String where) {
     if (!ProjectIds.isValid(id)) {
       throw IngestErrors.invalidProject(id, where);
     }
-    return id;
+    return ProjectIds.normalize(id);
   }
 }

@@ -115,11 +115,18 @@ public final class HttpApi {
                   registered.accept(method.name() + " " + meta.getPath());
                 }
               });
-          config.routes.before(ctx -> ctx.attribute(START_ATTRIBUTE, System.nanoTime()));
+          config.routes.before(
+              ctx -> {
+                ctx.attribute(START_ATTRIBUTE, System.nanoTime());
+                refuseMethodOverride(ctx);
+              });
           config.routes.after(ctx -> recordRequest(service, ctx));
           for (Route route : routes) {
             if (route.method().equals(HandlerType.GET)) {
               config.routes.get(route.path(), route.handler());
+              // Javalin answers HEAD of a GET route by itself, without running its handler (so
+              // without authentication): HEAD runs the GET handler, Jetty drops the body.
+              config.routes.head(route.path(), route.handler());
             } else if (route.method().equals(HandlerType.POST)) {
               config.routes.post(route.path(), route.handler());
             } else if (route.method().equals(HandlerType.DELETE)) {
@@ -133,6 +140,22 @@ public final class HttpApi {
         });
   }
 
+  /**
+   * Headers that ask a server to treat a request as another method. Javalin honours the first one
+   * ({@code ctx.method()} reads it, and routes by it), so a POST could act as a DELETE and
+   * unregister a project; requests carrying any of them are refused before routing.
+   */
+  static final List<String> METHOD_OVERRIDE_HEADERS =
+      List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+  private static void refuseMethodOverride(Context ctx) {
+    for (String header : METHOD_OVERRIDE_HEADERS) {
+      if (ctx.req().getHeader(header) != null) {
+        throw QueryErrors.methodOverride(header, ctx.req().getMethod());
+      }
+    }
+  }
+
   private static void recordRequest(QueryService service, Context ctx) {
     Long start = ctx.attribute(START_ATTRIBUTE);
     if (start == null) {
@@ -142,7 +165,7 @@ public final class HttpApi {
     service
         .metrics()
         .request(
-            ctx.method().name(),
+            HandlerType.findOrDefault(ctx.req().getMethod()).name(),
             route == null ? "unmatched" : route,
             ctx.statusCode(),
             System.nanoTime() - start);

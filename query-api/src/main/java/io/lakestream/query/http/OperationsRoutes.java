@@ -11,8 +11,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-/** {@code /health}, {@code /ready}, {@code /metrics}, {@code /openapi.json}: open, no token. */
+/**
+ * {@code /health}, {@code /ready}, {@code /openapi.json}: open, no token. {@code /metrics}: open
+ * for series without a {@code project} label; a project's series need a token that reads it, or the
+ * metrics or admin token ({@link io.lakestream.query.AccessPolicy#metricsProjects}).
+ */
 final class OperationsRoutes {
   /** The hand-written OpenAPI 3 description of every route. */
   static final String OPENAPI_RESOURCE = "/lakestream/query/openapi.json";
@@ -64,8 +69,9 @@ final class OperationsRoutes {
           ctx, 404, "not_found", "Metrics are not exported here: no Prometheus registry.");
       return;
     }
+    Predicate<String> visible = service.access().metricsProjects(ctx.header("Authorization"));
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
-    ctx.result(prometheus.get().scrape());
+    ctx.result(MetricsExposition.withProjects(prometheus.get().scrape(), visible));
   }
 
   void openApi(Context ctx) {

@@ -7,6 +7,7 @@ import io.lakestream.query.ReadPlan;
 import io.lakestream.query.RowFormat;
 import io.lakestream.query.RowQuery;
 import io.lakestream.query.TableSnapshot;
+import io.lakestream.query.TimestampStyle;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Row reads: {@code GET .../rows?from=&to=&limit=&columns=&order=&cursor=} and {@code GET
- * .../rows/{key}}. The page is planned first (key column only), so its row count and next cursor go
- * in headers; then rows stream in the negotiated format.
+ * Row reads: {@code GET .../rows?from=&to=&limit=&columns=&order=&cursor=&timestamps=} and {@code
+ * GET .../rows/{key}}. The page is planned first (key column only), so its row count and next
+ * cursor go in headers; then rows stream in the negotiated format.
  */
 final class RowsRoutes {
   /** The header carrying the cursor of the next page, absent on the last page. */
@@ -40,6 +41,7 @@ final class RowsRoutes {
   void range(Context ctx) throws IOException {
     Principal principal = service.authenticate(ctx.header("Authorization"));
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
+    TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     TableSnapshot table =
         service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
     RowQuery query =
@@ -53,12 +55,13 @@ final class RowsRoutes {
             ctx.queryParam("cursor"),
             service.config().defaultLimit(),
             service.config().maxLimit());
-    respond(ctx, table, query, format);
+    respond(ctx, table, query, format, timestamps);
   }
 
   void point(Context ctx) throws IOException {
     Principal principal = service.authenticate(ctx.header("Authorization"));
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
+    TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     TableSnapshot table =
         service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
     RowQuery query =
@@ -70,10 +73,11 @@ final class RowsRoutes {
             ctx.queryParam("order"),
             ctx.queryParam("cursor"),
             service.config().maxLimit());
-    respond(ctx, table, query, format);
+    respond(ctx, table, query, format, timestamps);
   }
 
-  private void respond(Context ctx, TableSnapshot table, RowQuery query, RowFormat format)
+  private void respond(
+      Context ctx, TableSnapshot table, RowQuery query, RowFormat format, TimestampStyle timestamps)
       throws IOException {
     ReadPlan plan = service.plan(table, query);
     HttpServletResponse response = ctx.res();
@@ -83,11 +87,14 @@ final class RowsRoutes {
     response.setHeader(ROW_COUNT, Long.toString(plan.rowCount()));
     response.setHeader(TABLE_VERSION, Long.toString(table.version()));
     plan.next().ifPresent(cursor -> response.setHeader(NEXT_CURSOR, cursor.encode()));
+    if (ctx.req().getMethod().equals("HEAD")) {
+      return; // the status and headers of the GET, without reading the rows
+    }
     try {
       // Not flushed here: Jetty completes the response after the handler, so a body that fits its
       // buffer goes out whole with a Content-Length; larger ones are streamed in chunks.
       OutputStream out = response.getOutputStream();
-      service.stream(plan, query, format, out);
+      service.stream(plan, query, format, timestamps, out);
     } catch (EofException e) {
       log.debug("{} {}: the client went away", ctx.method(), ctx.path());
     }

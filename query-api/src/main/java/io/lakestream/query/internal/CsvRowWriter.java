@@ -3,6 +3,7 @@ package io.lakestream.query.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lakestream.query.ByteSlice;
 import io.lakestream.query.RowWriter;
+import io.lakestream.query.TimestampStyle;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
 import java.io.BufferedWriter;
@@ -16,15 +17,28 @@ import java.util.List;
 
 /**
  * RFC 4180 CSV: a header row of column names, then one record per row, CRLF line ends; fields
- * quoted when they hold a comma, quote, CR or LF. Nulls are empty fields; arrays and json columns
- * are their JSON text.
+ * quoted when they hold a comma, quote, CR or LF. Arrays and json columns are their JSON text.
+ *
+ * <p>NULL is an empty unquoted field; an empty string is {@code ""} (PostgreSQL's {@code COPY ...
+ * CSV} convention; DuckDB reads it with {@code allow_quoted_nulls=false}). So a NULL in a
+ * one-column CSV is an empty line, and an empty string is a line holding {@code ""}.
  */
 public final class CsvRowWriter implements RowWriter {
   private final List<String> columns;
   private final ColumnType[] types;
   private final Writer out;
+  private final boolean isoTimestamps;
 
   public CsvRowWriter(TableDefinition table, List<String> columns, OutputStream out) {
+    this(table, columns, out, false);
+  }
+
+  /**
+   * @param isoTimestamps whether timestamps are ISO-8601 UTC strings rather than microseconds
+   */
+  public CsvRowWriter(
+      TableDefinition table, List<String> columns, OutputStream out, boolean isoTimestamps) {
+    this.isoTimestamps = isoTimestamps;
     this.columns = List.copyOf(columns);
     this.types = new ColumnType[columns.size()];
     for (int i = 0; i < types.length; i++) {
@@ -58,6 +72,8 @@ public final class CsvRowWriter implements RowWriter {
         case STRING, JSON -> field(value.toString());
         case BYTES -> out.write(JsonValues.base64((ByteSlice) value));
         case ARRAY_LONG, ARRAY_DOUBLE, ARRAY_STRING -> field(jsonText(types[i], value));
+        case TIMESTAMP ->
+            out.write(isoTimestamps ? TimestampStyle.iso((Long) value) : value.toString());
         default -> out.write(value.toString());
       }
     }
@@ -73,7 +89,7 @@ public final class CsvRowWriter implements RowWriter {
   }
 
   private void field(String value) throws IOException {
-    boolean quote = false;
+    boolean quote = value.isEmpty(); // "" is the empty string; an empty field is NULL
     for (int i = 0; i < value.length() && !quote; i++) {
       char c = value.charAt(i);
       quote = c == ',' || c == '"' || c == '\n' || c == '\r';

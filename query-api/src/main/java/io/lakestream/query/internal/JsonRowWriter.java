@@ -3,6 +3,7 @@ package io.lakestream.query.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lakestream.query.ByteSlice;
 import io.lakestream.query.RowWriter;
+import io.lakestream.query.TimestampStyle;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,7 @@ public final class JsonRowWriter implements RowWriter, ColumnBatchSink {
 
   private final JsonOutput json;
   private final boolean lines;
+  private final boolean isoTimestamps;
   private long rows;
 
   /** Arrays are written by Jackson here, then copied. */
@@ -45,6 +47,19 @@ public final class JsonRowWriter implements RowWriter, ColumnBatchSink {
 
   public JsonRowWriter(
       TableDefinition table, List<String> columns, OutputStream out, boolean lines) {
+    this(table, columns, out, lines, false);
+  }
+
+  /**
+   * @param isoTimestamps whether timestamps are ISO-8601 UTC strings rather than microseconds
+   */
+  public JsonRowWriter(
+      TableDefinition table,
+      List<String> columns,
+      OutputStream out,
+      boolean lines,
+      boolean isoTimestamps) {
+    this.isoTimestamps = isoTimestamps;
     this.names = new byte[columns.size()][];
     this.types = new ColumnType[columns.size()];
     @SuppressWarnings("unchecked")
@@ -90,7 +105,8 @@ public final class JsonRowWriter implements RowWriter, ColumnBatchSink {
       switch (types[i]) {
         case BOOLEAN -> json.writeBoolean((Boolean) value);
         case INT, DATE -> json.writeInt((Integer) value);
-        case LONG, TIMESTAMP -> json.writeLong((Long) value);
+        case LONG -> json.writeLong((Long) value);
+        case TIMESTAMP -> writeTimestamp((Long) value);
         case FLOAT -> json.writeFloat((Float) value);
         case DOUBLE -> json.writeDouble((Double) value);
         case STRING, JSON, BYTES -> writeBytes(types[i], (ByteSlice) value);
@@ -113,7 +129,13 @@ public final class JsonRowWriter implements RowWriter, ColumnBatchSink {
       switch (column.kind()) {
         case BOOLEAN -> json.writeBoolean(column.booleanAt(row));
         case INT -> json.writeInt(column.intAt(row));
-        case LONG -> json.writeLong(column.longAt(row));
+        case LONG -> {
+          if (types[i] == ColumnType.TIMESTAMP) {
+            writeTimestamp(column.longAt(row));
+          } else {
+            json.writeLong(column.longAt(row));
+          }
+        }
         case FLOAT -> json.writeFloat(column.floatAt(row));
         case DOUBLE -> json.writeDouble(column.doubleAt(row));
         case BYTES -> {
@@ -131,6 +153,16 @@ public final class JsonRowWriter implements RowWriter, ColumnBatchSink {
       }
     }
     endRow();
+  }
+
+  private void writeTimestamp(long micros) throws IOException {
+    if (!isoTimestamps) {
+      json.writeLong(micros);
+      return;
+    }
+    json.writeByte((byte) '"');
+    json.write(TimestampStyle.iso(micros).getBytes(StandardCharsets.ISO_8859_1));
+    json.writeByte((byte) '"');
   }
 
   private void writeBytes(ColumnType type, ByteSlice value) throws IOException {

@@ -1,7 +1,10 @@
 package io.lakestream.query.internal;
 
 import io.lakestream.query.BucketValidator;
+import io.lakestream.query.RegistrationEndpoints;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -13,8 +16,28 @@ import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** {@link BucketValidator} by an AWS SDK v2 HeadBucket request, path-style, 10 s at most. */
+/**
+ * {@link BucketValidator} by an AWS SDK v2 HeadBucket request, path-style, 10 s at most. Unless
+ * private endpoints are allowed, the connection itself refuses private addresses ({@link
+ * RegistrationEndpoints#isPrivate}), so a host name that resolves to a public address when checked
+ * and to a private one when connecting is refused too.
+ */
 public final class S3BucketValidator implements BucketValidator {
+  private final boolean allowPrivateEndpoints;
+
+  /** A validator that connects to public addresses only. */
+  public S3BucketValidator() {
+    this(false);
+  }
+
+  /**
+   * @param allowPrivateEndpoints whether loopback, link-local and private addresses may be
+   *     contacted
+   */
+  public S3BucketValidator(boolean allowPrivateEndpoints) {
+    this.allowPrivateEndpoints = allowPrivateEndpoints;
+  }
+
   @Override
   public void check(
       String endpoint, String region, String bucket, String accessKey, String secretKey) {
@@ -33,6 +56,7 @@ public final class S3BucketValidator implements BucketValidator {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
             .httpClientBuilder(
                 ApacheHttpClient.builder()
+                    .dnsResolver(this::resolve)
                     .connectionTimeout(Duration.ofSeconds(5))
                     .socketTimeout(Duration.ofSeconds(10)))
             .overrideConfiguration(
@@ -60,5 +84,17 @@ public final class S3BucketValidator implements BucketValidator {
     } catch (IllegalArgumentException e) {
       throw new BucketUnreachableException("invalid bucket or region: " + e.getMessage());
     }
+  }
+
+  private InetAddress[] resolve(String host) throws UnknownHostException {
+    InetAddress[] addresses = InetAddress.getAllByName(host);
+    if (!allowPrivateEndpoints) {
+      for (InetAddress address : addresses) {
+        if (RegistrationEndpoints.isPrivate(address)) {
+          throw new UnknownHostException(host + " resolves to a private address");
+        }
+      }
+    }
+    return addresses;
   }
 }

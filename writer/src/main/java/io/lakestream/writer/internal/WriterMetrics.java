@@ -72,34 +72,46 @@ public final class WriterMetrics {
         .tag("table", table)
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
-    counter("lakestream.writer.rows.written", table).increment(rows);
+    counter("lakestream.writer.rows.written", "Rows committed to Delta tables", table)
+        .increment(rows);
     rowsWritten.addAndGet(rows);
-    counter("lakestream.writer.files.written", table).increment();
-    counter("lakestream.writer.bytes.written", table).increment(fileBytes);
+    counter("lakestream.writer.files.written", "Parquet data files committed", table).increment();
+    counter("lakestream.writer.bytes.written", "Bytes of Parquet data files committed", table)
+        .increment(fileBytes);
   }
 
   public void rowsSkipped(String table, long rows) {
     if (rows > 0) {
-      counter("lakestream.writer.rows.skipped", table).increment(rows);
+      counter(
+              "lakestream.writer.rows.skipped",
+              "Rows not written because their Delta table already holds them (redelivered)",
+              table)
+          .increment(rows);
     }
   }
 
   public void conflict(String table) {
-    counter("lakestream.writer.commit.conflicts", table).increment();
+    counter(
+            "lakestream.writer.commit.conflicts",
+            "Delta commits that lost to a concurrent commit of another writer (then retried)",
+            table)
+        .increment();
   }
 
   public void deadLettered(String reason) {
     Counter.builder("lakestream.writer.rows.dead.lettered")
+        .description("Rows the writer set aside in lakestream.dlq, by reason")
         .tag("reason", reason)
         .register(registry)
         .increment();
   }
 
   public void flushFailed(String table) {
-    counter("lakestream.writer.flush.failures", table).increment();
+    counter("lakestream.writer.flush.failures", "Buffer flushes that failed and will retry", table)
+        .increment();
   }
 
-  private Counter counter(String name, String table) {
-    return Counter.builder(name).tag("table", table).register(registry);
+  private Counter counter(String name, String description, String table) {
+    return Counter.builder(name).description(description).tag("table", table).register(registry);
   }
 }
