@@ -17,6 +17,10 @@ import java.util.Comparator;
  * @param model the learned model of the key column: {@code size()} rows, keys in {@code [minKey(),
  *     maxKey()]}
  * @param modelBuilt whether the sidecar built the model from the key column (no tag in the log)
+ * @param rowOrder null when the file's rows are sorted by key (as Lakestream writes them); else,
+ *     for a file another tool wrote in another order, the row positions in key order ({@code
+ *     rowOrder[rank]} is the row holding the rank-th smallest key, ties in row order). The model
+ *     and every position the {@link RangeReader} handles are then ranks, not rows.
  */
 public record IndexedFile(
     String logPath,
@@ -24,7 +28,8 @@ public record IndexedFile(
     long sizeBytes,
     long modificationTime,
     KeyModel model,
-    boolean modelBuilt) {
+    boolean modelBuilt,
+    int[] rowOrder) {
 
   /**
    * The order of files among rows of equal keys: older files first, then by path. Rows of one key
@@ -40,6 +45,26 @@ public record IndexedFile(
     if (model.isEmpty()) {
       throw new IllegalArgumentException("file " + location + " has no rows");
     }
+    if (rowOrder != null && rowOrder.length != model.size()) {
+      throw new IllegalArgumentException(
+          "file " + location + ": row order of " + rowOrder.length + " rows, not " + model.size());
+    }
+  }
+
+  /** A file whose rows are sorted by key. */
+  public IndexedFile(
+      String logPath,
+      String location,
+      long sizeBytes,
+      long modificationTime,
+      KeyModel model,
+      boolean modelBuilt) {
+    this(logPath, location, sizeBytes, modificationTime, model, modelBuilt, null);
+  }
+
+  /** Whether the file's rows are in key order, so that ranks are row positions. */
+  public boolean sorted() {
+    return rowOrder == null;
   }
 
   /** Rows in the file. */
@@ -57,8 +82,11 @@ public record IndexedFile(
     return model.maxKey();
   }
 
-  /** Bytes the model takes serialized, an estimate of its size in memory. */
+  /**
+   * Bytes the index of the file takes in memory (estimate): the serialized model, plus 4 bytes a
+   * row for the row order of an unsorted file.
+   */
   public long indexBytes() {
-    return model.serializedSize();
+    return model.serializedSize() + (rowOrder == null ? 0 : 4L * rowOrder.length);
   }
 }

@@ -227,6 +227,29 @@ public final class QueryErrors {
     return new QueryException(Kind.UNAVAILABLE, "Not ready: " + what + ".", null);
   }
 
+  /**
+   * A table whose last poll failed: not served, so that nobody reads an old version believing it
+   * current.
+   *
+   * @param servedVersion the version loaded before the failure, -2 when none
+   */
+  public static QueryException tableNotServed(TableId table, long servedVersion, String reason) {
+    return new QueryException(
+        Kind.UNAVAILABLE,
+        "Table "
+            + table
+            + " is not served: "
+            + reason
+            + (servedVersion < -1
+                ? ""
+                : " (the sidecar has it up to version "
+                    + servedVersion
+                    + " and does not serve that old state)")
+            + ". The sidecar retries it every poll interval and serves it again once it can read"
+            + " the table (e.g. after a commit that removes or replaces that file).",
+        null);
+  }
+
   public static QueryException storageFailure(
       String action, TableId table, String file, Throwable cause) {
     return new QueryException(

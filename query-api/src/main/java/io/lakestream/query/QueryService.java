@@ -102,10 +102,17 @@ public final class QueryService {
    *
    * @throws QueryException forbidden (the principal may not read the project), not found (no such
    *     project or table; checked after access, so that a token never learns about other projects),
-   *     unavailable (the table is still loading)
+   *     unavailable (the table is still loading, or its last poll failed: see {@link
+   *     TableStatus#stale()})
    */
   public TableSnapshot snapshot(Principal principal, String project, String table) {
     TableStatus status = status(principal, project, table);
+    if (status.stale()) {
+      throw QueryErrors.tableNotServed(
+          status.id(),
+          status.snapshot().map(TableSnapshot::version).orElse(-2L),
+          status.lastError().orElseThrow());
+    }
     return status
         .snapshot()
         .orElseThrow(
@@ -198,5 +205,10 @@ public final class QueryService {
   /** The tables not loaded or not caught up. */
   public List<TableId> lagging() {
     return tables.lagging();
+  }
+
+  /** The tables whose last poll failed, with the reason. */
+  public java.util.Map<TableId, String> failing() {
+    return tables.failing();
   }
 }

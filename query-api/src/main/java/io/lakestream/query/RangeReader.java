@@ -224,9 +224,10 @@ public final class RangeReader {
   }
 
   /**
-   * One file's rows in {@code [from, to)}, in ascending or descending position order, read in
-   * chunks of rows (decoded column by column) that double in size from the first chunk size up to
-   * {@value #MAX_CHUNK} rows, so a read that stops early decodes little.
+   * One file's rows in {@code [from, to)}, in ascending or descending position order (ranks, for a
+   * file not sorted by key: see {@link IndexedFile#rowOrder()}), read in chunks of rows (decoded
+   * column by column) that double in size from the first chunk size up to {@value #MAX_CHUNK} rows,
+   * so a read that stops early decodes little.
    */
   private final class FileStream {
     final IndexedFile file;
@@ -320,7 +321,10 @@ public final class RangeReader {
       if (reader == null) {
         reader = files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
       }
-      batch = reader.read(chunkFrom, chunkTo);
+      batch =
+          file.sorted()
+              ? reader.read(chunkFrom, chunkTo)
+              : reader.read(file.rowOrder(), chunkFrom, chunkTo);
       batchStart = chunkFrom;
       index = descending ? batch.rowCount() - 1 : 0;
       return batch.rowCount() > 0;

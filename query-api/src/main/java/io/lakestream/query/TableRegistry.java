@@ -237,6 +237,21 @@ public final class TableRegistry implements AutoCloseable {
     return discovered && tables.values().stream().allMatch(t -> t.snapshot != null && t.caughtUp);
   }
 
+  /**
+   * The tables whose last poll failed, each with the reason (in the order of their ids): they are
+   * not served (see {@link TableStatus#stale()}) and are retried every poll interval.
+   */
+  public Map<TableId, String> failing() {
+    Map<TableId, String> failing = new java.util.TreeMap<>();
+    for (LiveTable table : tables.values()) {
+      String error = table.lastError;
+      if (error != null) {
+        failing.put(table.id, error);
+      }
+    }
+    return failing;
+  }
+
   /** The tables that are not loaded or not caught up. */
   public List<TableId> lagging() {
     return tables.values().stream()
@@ -275,7 +290,8 @@ public final class TableRegistry implements AutoCloseable {
    * @param snapshot its index; empty until loaded
    * @param caughtUp whether the last poll read every commit of the log
    * @param lastPollMillis when the log was last polled successfully (0: never)
-   * @param lastError the last poll's failure, if it failed
+   * @param lastError the last poll's failure, if it failed: why the table cannot be loaded or
+   *     followed (e.g. a data file it cannot read), in the user's terms
    */
   public record TableStatus(
       TableId id,
@@ -283,7 +299,17 @@ public final class TableRegistry implements AutoCloseable {
       Optional<TableSnapshot> snapshot,
       boolean caughtUp,
       long lastPollMillis,
-      Optional<String> lastError) {}
+      Optional<String> lastError) {
+
+    /**
+     * Whether the log moved on past what the sidecar can serve: the last poll failed, so the
+     * snapshot (if any) may be older than the table. Such a table is not read from (reads answer
+     * 503 naming the reason) until a poll succeeds.
+     */
+    public boolean stale() {
+      return lastError.isPresent();
+    }
+  }
 
   private final class LiveTable {
     final TableId id;
@@ -334,6 +360,9 @@ public final class TableRegistry implements AutoCloseable {
           }
         }
         caughtUp = true;
+        if (lastError != null) {
+          log.info("Table {} is served again at version {}", id, snapshot.version());
+        }
         lastError = null;
         lastPollMillis = clock.millis();
       } catch (RuntimeException | IOException e) {
@@ -341,9 +370,17 @@ public final class TableRegistry implements AutoCloseable {
           return; // interrupted by close()
         }
         caughtUp = false;
-        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String message = reason(e);
         if (!message.equals(lastError)) {
-          log.warn("Cannot read the log of table {} at {}: {}", id, location, message);
+          TableSnapshot served = snapshot;
+          log.warn(
+              "Not serving table {} at {} ({}); retrying every {} ms: {}",
+              id,
+              location,
+              served == null ? "never loaded" : "loaded up to version " + served.version(),
+              pollInterval.toMillis(),
+              message,
+              e);
         }
         lastError = message;
         if (e instanceof RuntimeException runtime) {
@@ -355,7 +392,7 @@ public final class TableRegistry implements AutoCloseable {
     private void load() throws IOException {
       long started = System.nanoTime();
       LogSnapshot logSnapshot = tableLog.snapshot();
-      List<IndexedFile> indexed = indexAll(logSnapshot.files());
+      List<IndexedFile> indexed = indexAll(logSnapshot.files(), logSnapshot.version());
       TableSnapshot loaded =
           TableSnapshot.of(
               id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed);
@@ -381,11 +418,28 @@ public final class TableRegistry implements AutoCloseable {
       }
     }
 
+    /**
+     * Applies the new commits one by one. A file added and removed again among them is not read, so
+     * that a commit removing a file the sidecar cannot read (the fix of a bad commit) lets the
+     * table move on.
+     */
     private void applyNewCommits() throws IOException {
       TableSnapshot current = snapshot;
       List<LogCommit> commits = tableLog.commitsAfter(current.version());
+      Map<String, Long> lastRemoved = new java.util.HashMap<>();
       for (LogCommit commit : commits) {
-        List<IndexedFile> added = indexAll(commit.added());
+        for (String removed : commit.removed()) {
+          lastRemoved.put(removed, commit.version());
+        }
+      }
+      for (LogCommit commit : commits) {
+        List<LogFile> kept = new ArrayList<>();
+        for (LogFile file : commit.added()) {
+          if (lastRemoved.getOrDefault(file.path(), -1L) <= commit.version()) {
+            kept.add(file);
+          }
+        }
+        List<IndexedFile> added = indexAll(kept, commit.version());
         List<String> forgotten = new ArrayList<>();
         for (String removed : commit.removed()) {
           IndexedFile file = current.file(removed);
@@ -408,19 +462,57 @@ public final class TableRegistry implements AutoCloseable {
       }
     }
 
-    private List<IndexedFile> indexAll(Collection<LogFile> logFiles) throws IOException {
+    private List<IndexedFile> indexAll(Collection<LogFile> logFiles, long version)
+        throws IOException {
       List<IndexedFile> indexed = new ArrayList<>(logFiles.size());
       Set<String> seen = new HashSet<>();
       for (LogFile file : logFiles) {
         if (!seen.add(file.path())) {
           continue;
         }
-        IndexedFile entry = indexer.index(definition, location, file);
+        IndexedFile entry;
+        try {
+          entry = indexer.index(definition, location, file);
+        } catch (IOException | RuntimeException e) {
+          throw new UnreadableFileException(file.path(), version, e);
+        }
         if (entry != null) {
           indexed.add(entry);
         }
       }
       return indexed;
     }
+  }
+
+  /** A data file of a table's log that the sidecar cannot index. */
+  private static final class UnreadableFileException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableFileException(String path, long version, Throwable cause) {
+      super(
+          "cannot read data file "
+              + path
+              + " of version "
+              + version
+              + " of its Delta log: "
+              + describe(cause),
+          cause);
+    }
+  }
+
+  /** Why a poll failed, in the user's terms: no internal class names. */
+  private static String reason(Throwable e) {
+    if (e instanceof UnreadableFileException) {
+      return e.getMessage();
+    }
+    return "cannot read the Delta log: " + describe(e);
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e instanceof IOException ? "storage failure" : "unexpected failure";
+    }
+    return message;
   }
 }

@@ -71,6 +71,11 @@ public final class DeltaFixture {
     return new DeltaFixture(conf, storage.root());
   }
 
+  /** How the fixture reaches the warehouse (as the writer does: no checksum side files). */
+  public Configuration conf() {
+    return conf;
+  }
+
   /** Rows per Parquet page (default 100). */
   public DeltaFixture pageRows(int pageRows) {
     this.pageRows = pageRows;
@@ -101,14 +106,20 @@ public final class DeltaFixture {
         new TableId(project, definition.name()), id -> new Table(id, definition));
   }
 
-  /** A data file written by the fixture, with its keys and (unless not kept) rows in file order. */
+  /**
+   * A data file written by the fixture, with its keys and (unless not kept) rows in file order.
+   *
+   * @param withModel whether its AddFile carries the key model tag
+   * @param withStats whether its AddFile carries statistics (other Delta tools may write none)
+   */
   public record WrittenFile(
       String path,
       long size,
       long modificationTime,
       long[] keys,
       List<GenericRecord> rows,
-      boolean withModel) {}
+      boolean withModel,
+      boolean withStats) {}
 
   /** One table: write files, commit, compact; and the rows it holds. */
   public final class Table {
@@ -177,7 +188,8 @@ public final class DeltaFixture {
             clock.incrementAndGet(),
             sortedKeys,
             keepRows ? List.copyOf(sorted) : List.of(),
-            withModel);
+            withModel,
+            true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -226,6 +238,27 @@ public final class DeltaFixture {
       return commit(List.of(write(rows, true)), files);
     }
 
+    /**
+     * A file another tool wrote into the table folder (not committed yet), with its rows in file
+     * order: its AddFile will have neither the key model tag nor statistics, as Spark writes them.
+     */
+    public WrittenFile foreignFile(String name, List<GenericRecord> rowsInFileOrder) {
+      Path file = new Path(path, name);
+      try {
+        long size = file.getFileSystem(conf).getFileStatus(file).getLen();
+        return new WrittenFile(
+            name,
+            size,
+            clock.incrementAndGet(),
+            rowsInFileOrder.stream().mapToLong(keys::key).toArray(),
+            List.copyOf(rowsInFileOrder),
+            false,
+            false);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     private AddFile addFile(WrittenFile file) {
       long[] sortedKeys = file.keys();
       String stats =
@@ -237,7 +270,13 @@ public final class DeltaFixture {
         tags.put(FileIndexer.MODEL_TAG, KeyModel.build(sortedKeys).toTag());
       }
       return new AddFile(
-          file.path(), Map.of(), file.size(), file.modificationTime(), true, quoted(stats), tags);
+          file.path(),
+          Map.of(),
+          file.size(),
+          file.modificationTime(),
+          true,
+          file.withStats() ? quoted(stats) : null,
+          tags.isEmpty() ? null : tags);
     }
 
     /** The live files, in commit order. */

@@ -9,7 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -49,13 +51,29 @@ final class OperationsRoutes {
 
   void ready(Context ctx) {
     if (!service.ready()) {
-      List<TableId> lagging = service.lagging();
+      Map<TableId, String> failing = service.failing();
+      List<TableId> lagging =
+          service.lagging().stream().filter(id -> !failing.containsKey(id)).toList();
+      List<String> parts = new ArrayList<>();
+      if (!failing.isEmpty()) {
+        parts.add(
+            failing.size()
+                + " table(s) not served: "
+                + String.join(
+                    "; ",
+                    failing.entrySet().stream()
+                        .limit(20)
+                        .map(e -> e.getKey() + ": " + e.getValue())
+                        .toList()));
+      }
+      if (!lagging.isEmpty()) {
+        parts.add(
+            lagging.size()
+                + " table(s) loading or behind their log: "
+                + String.join(", ", lagging.stream().limit(20).map(TableId::toString).toList()));
+      }
       throw QueryErrors.notReady(
-          lagging.isEmpty()
-              ? "the warehouse has not been listed yet"
-              : lagging.size()
-                  + " table(s) loading or behind their log: "
-                  + String.join(", ", lagging.stream().limit(20).map(TableId::toString).toList()));
+          parts.isEmpty() ? "the warehouse has not been listed yet" : String.join("; ", parts));
     }
     ObjectNode body = ErrorResponses.JSON.createObjectNode();
     body.put("status", "ready");

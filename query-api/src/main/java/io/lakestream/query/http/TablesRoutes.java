@@ -42,6 +42,7 @@ final class TablesRoutes {
     body.put("location", status.location());
     body.put("loaded", status.snapshot().isPresent());
     body.put("caught_up", status.caughtUp());
+    body.put("stale", status.stale());
     if (status.lastPollMillis() > 0) {
       body.put("last_poll_at", Instant.ofEpochMilli(status.lastPollMillis()).toString());
     }
@@ -59,6 +60,7 @@ final class TablesRoutes {
     body.put("rows", snapshot.rows());
     body.put("index_bytes", snapshot.indexBytes());
     body.put("models_built", snapshot.files().stream().filter(IndexedFile::modelBuilt).count());
+    body.put("files_not_sorted", snapshot.files().stream().filter(f -> !f.sorted()).count());
     if (snapshot.commitTimestampMillis() > 0) {
       body.put("last_commit_at", Instant.ofEpochMilli(snapshot.commitTimestampMillis()).toString());
       body.put("freshness_lag_ms", Math.max(0, now - snapshot.commitTimestampMillis()));

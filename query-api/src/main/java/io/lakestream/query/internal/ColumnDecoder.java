@@ -4,6 +4,7 @@ import io.lakestream.query.ByteSlice;
 import io.lakestream.schema.ColumnType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.CorruptDeltaByteArrays;
@@ -23,6 +24,7 @@ import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -47,6 +49,9 @@ final class ColumnDecoder {
   private final ColumnVector.Kind elementKind;
   private final int maxDefinition;
   private final int maxRepetition;
+
+  /** How a timestamp column's stored values become microseconds. */
+  private final TimestampUnit unit;
 
   /** Lists: the definition level at which the list is not null. */
   private final int listDefined;
@@ -89,13 +94,104 @@ final class ColumnDecoder {
     this.physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
     this.maxDefinition = descriptor.getMaxDefinitionLevel();
     this.maxRepetition = descriptor.getMaxRepetitionLevel();
+    ColumnType valueType = type.isArray() ? type.elementType().orElseThrow() : type;
+    if (!storable(physical, valueType)) {
+      throw new IllegalArgumentException(
+          "column '"
+              + field.getName()
+              + "' is stored as "
+              + physical
+              + ", which cannot hold the table's type "
+              + type.typeName());
+    }
+    this.unit =
+        type == ColumnType.TIMESTAMP ? TimestampUnit.of(descriptor.getPrimitiveType()) : null;
     if (type.isArray()) {
       this.kind = ColumnVector.Kind.LIST;
-      this.elementKind = kindOf(physical, type.elementType().orElseThrow());
+      this.elementKind = kindOf(physical, valueType);
     } else {
-      this.kind = kindOf(physical, type);
+      this.kind = unit != null ? ColumnVector.Kind.LONG : kindOf(physical, type);
       this.elementKind = null;
     }
+  }
+
+  /** Whether values stored as {@code physical} can be read as {@code type}. */
+  private static boolean storable(PrimitiveTypeName physical, ColumnType type) {
+    return switch (type) {
+      case BOOLEAN -> physical == PrimitiveTypeName.BOOLEAN;
+      case INT, DATE -> physical == PrimitiveTypeName.INT32;
+      case LONG -> physical == PrimitiveTypeName.INT64 || physical == PrimitiveTypeName.INT32;
+      case TIMESTAMP -> physical == PrimitiveTypeName.INT64 || physical == PrimitiveTypeName.INT96;
+      case FLOAT -> physical == PrimitiveTypeName.FLOAT;
+      case DOUBLE -> physical == PrimitiveTypeName.DOUBLE || physical == PrimitiveTypeName.FLOAT;
+      case STRING, JSON, BYTES ->
+          physical == PrimitiveTypeName.BINARY
+              || physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+      default -> true;
+    };
+  }
+
+  /**
+   * The encodings of timestamps other Delta writers use, each turned into microseconds since the
+   * epoch, UTC: INT64 in micros (ours, and Spark's with {@code outputTimestampType=
+   * TIMESTAMP_MICROS}), millis or nanos (truncated towards the past), and Spark's default INT96
+   * (nanoseconds of the day, then the Julian day, little-endian).
+   */
+  enum TimestampUnit {
+    MICROS,
+    MILLIS,
+    NANOS,
+    INT96;
+
+    private static final long JULIAN_DAY_OF_EPOCH = 2_440_588L;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    static TimestampUnit of(org.apache.parquet.schema.PrimitiveType type) {
+      if (type.getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
+        return INT96;
+      }
+      if (type.getLogicalTypeAnnotation()
+          instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+        return switch (timestamp.getUnit()) {
+          case MILLIS -> MILLIS;
+          case MICROS -> MICROS;
+          case NANOS -> NANOS;
+        };
+      }
+      return MICROS;
+    }
+
+    long toMicros(long stored) {
+      return switch (this) {
+        case MILLIS -> Math.multiplyExact(stored, 1_000L);
+        case NANOS -> Math.floorDiv(stored, 1_000L);
+        default -> stored;
+      };
+    }
+
+    /** An INT96 timestamp's 12 bytes as microseconds. */
+    static long int96ToMicros(Binary value) {
+      ByteBuffer bytes = value.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      if (bytes.remaining() != 12) {
+        throw new ParquetDecodingException(
+            "an INT96 timestamp has " + bytes.remaining() + " bytes, not 12");
+      }
+      long nanosOfDay = bytes.getLong(bytes.position());
+      long julianDay = Integer.toUnsignedLong(bytes.getInt(bytes.position() + 8));
+      return (julianDay - JULIAN_DAY_OF_EPOCH) * MICROS_PER_DAY + Math.floorDiv(nanosOfDay, 1_000L);
+    }
+  }
+
+  private long timestamp(ValuesReader data) {
+    return unit == TimestampUnit.INT96
+        ? TimestampUnit.int96ToMicros(data.readBytes())
+        : unit.toMicros(data.readLong());
+  }
+
+  private long timestamp(Dictionary dictionary, int id) {
+    return unit == TimestampUnit.INT96
+        ? TimestampUnit.int96ToMicros(dictionary.decodeToBinary(id))
+        : unit.toMicros(dictionary.decodeToLong(id));
   }
 
   private static ColumnVector.Kind kindOf(PrimitiveTypeName physical, ColumnType type) {
@@ -275,7 +371,10 @@ final class ColumnDecoder {
       case INT -> into.setInt(slot, data.readInteger());
       case LONG ->
           into.setLong(
-              slot, physical == PrimitiveTypeName.INT32 ? data.readInteger() : data.readLong());
+              slot,
+              unit != null
+                  ? timestamp(data)
+                  : physical == PrimitiveTypeName.INT32 ? data.readInteger() : data.readLong());
       case FLOAT -> into.setFloat(slot, data.readFloat());
       case DOUBLE ->
           into.setDouble(
@@ -293,9 +392,11 @@ final class ColumnDecoder {
       case LONG ->
           into.setLong(
               slot,
-              physical == PrimitiveTypeName.INT32
-                  ? dictionary.decodeToInt(id)
-                  : dictionary.decodeToLong(id));
+              unit != null
+                  ? timestamp(dictionary, id)
+                  : physical == PrimitiveTypeName.INT32
+                      ? dictionary.decodeToInt(id)
+                      : dictionary.decodeToLong(id));
       case FLOAT -> into.setFloat(slot, dictionary.decodeToFloat(id));
       case DOUBLE ->
           into.setDouble(

@@ -120,6 +120,29 @@ public final class ColumnVector {
     };
   }
 
+  /**
+   * Sets {@code row} to the value of {@code sourceRow} of {@code source}, a vector of this kind.
+   */
+  void copyFrom(ColumnVector source, int sourceRow, int row) {
+    if (source.nulls[sourceRow]) {
+      nulls[row] = true;
+      return;
+    }
+    switch (kind) {
+      case BOOLEAN -> booleans[row] = source.booleans[sourceRow];
+      case INT -> ints[row] = source.ints[sourceRow];
+      case LONG -> longs[row] = source.longs[sourceRow];
+      case FLOAT -> floats[row] = source.floats[sourceRow];
+      case DOUBLE -> doubles[row] = source.doubles[sourceRow];
+      case BYTES -> {
+        objects[row] = source.objects[sourceRow];
+        dictionaries[row] = source.dictionaries[sourceRow];
+        dictionaryIds[row] = source.dictionaryIds[sourceRow];
+      }
+      case LIST -> objects[row] = source.objects[sourceRow];
+    }
+  }
+
   void setNull(int row) {
     nulls[row] = true;
   }

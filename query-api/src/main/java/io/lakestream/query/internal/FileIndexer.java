@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an AddFile into an {@link IndexedFile}: the learned model from the AddFile tags when it is
- * there and agrees with the statistics, else a model built from the file's key column (the only
- * column read).
+ * there and agrees with the statistics, else a model built from the file's key column. A file
+ * without the tag (written by another Delta tool, e.g. Spark's {@code OPTIMIZE}) is also checked
+ * against the table type (every column readable as its type: its footer only), and when its rows
+ * are not sorted by key its keys are sorted with their row positions: the model maps keys to ranks
+ * and {@link IndexedFile#rowOrder()} ranks to rows.
  */
 public final class FileIndexer {
   /** The tag the writer stores the key column's model under. */
@@ -61,19 +64,98 @@ public final class FileIndexer {
           numRecords.getAsLong());
       model = null;
     }
-    boolean built = false;
-    if (model == null) {
-      long[] keys = files.readAllKeys(location, file.sizeBytes(), table);
-      if (keys.length == 0) {
-        return null;
-      }
-      model = KeyModel.build(keys);
-      built = true;
-    } else if (model.isEmpty()) {
+    if (model != null) {
+      return model.isEmpty()
+          ? null
+          : new IndexedFile(
+              file.path(), location, file.sizeBytes(), file.modificationTime(), model, false);
+    }
+    files.checkColumns(location, file.sizeBytes(), table);
+    long[] keys = files.readAllKeys(location, file.sizeBytes(), table);
+    if (keys.length == 0) {
       return null;
     }
+    int[] rowOrder = sortWithPositions(keys);
     return new IndexedFile(
-        file.path(), location, file.sizeBytes(), file.modificationTime(), model, built);
+        file.path(),
+        location,
+        file.sizeBytes(),
+        file.modificationTime(),
+        KeyModel.build(keys),
+        true,
+        rowOrder);
+  }
+
+  /**
+   * Sorts {@code keys} in place, stably; returns null when they were sorted already, else the row
+   * position of each rank. A natural merge sort: a file made of a few sorted runs (a compaction by
+   * another engine concatenates sorted files) costs one merge pass per doubling of runs.
+   */
+  static int[] sortWithPositions(long[] keys) {
+    int n = keys.length;
+    int runs = 1;
+    for (int i = 1; i < n; i++) {
+      if (keys[i] < keys[i - 1]) {
+        runs++;
+      }
+    }
+    if (runs == 1) {
+      return null;
+    }
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    int[] bounds = new int[runs + 1];
+    int r = 0;
+    for (int i = 1; i < n; i++) {
+      if (keys[i] < keys[i - 1]) {
+        bounds[++r] = i;
+      }
+    }
+    bounds[runs] = n;
+    long[] keyBuffer = new long[n];
+    int[] orderBuffer = new int[n];
+    long[] fromKeys = keys;
+    int[] fromOrder = order;
+    while (runs > 1) {
+      int merged = 0;
+      for (int k = 0; k < runs; k += 2) {
+        int lo = bounds[k];
+        int mid = bounds[Math.min(k + 1, runs)];
+        int hi = bounds[Math.min(k + 2, runs)];
+        int i = lo;
+        int j = mid;
+        int out = lo;
+        while (i < mid && j < hi) {
+          if (fromKeys[j] < fromKeys[i]) {
+            keyBuffer[out] = fromKeys[j];
+            orderBuffer[out++] = fromOrder[j++];
+          } else {
+            keyBuffer[out] = fromKeys[i];
+            orderBuffer[out++] = fromOrder[i++];
+          }
+        }
+        System.arraycopy(fromKeys, i, keyBuffer, out, mid - i);
+        System.arraycopy(fromOrder, i, orderBuffer, out, mid - i);
+        out += mid - i;
+        System.arraycopy(fromKeys, j, keyBuffer, out, hi - j);
+        System.arraycopy(fromOrder, j, orderBuffer, out, hi - j);
+        bounds[merged++] = lo;
+      }
+      bounds[merged] = n;
+      runs = merged;
+      long[] swapKeys = fromKeys;
+      fromKeys = keyBuffer;
+      keyBuffer = swapKeys;
+      int[] swapOrder = fromOrder;
+      fromOrder = orderBuffer;
+      orderBuffer = swapOrder;
+    }
+    if (fromKeys != keys) {
+      System.arraycopy(fromKeys, 0, keys, 0, n);
+    }
+    return fromOrder;
   }
 
   private static KeyModel modelFromTags(LogFile file, String location) {

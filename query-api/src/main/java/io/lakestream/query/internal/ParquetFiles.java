@@ -64,6 +64,12 @@ public final class ParquetFiles implements AutoCloseable {
     this.maxIdleReaders = maxIdleReaders;
   }
 
+  /**
+   * Rows between two wanted rows of an unsorted file up to which both are read in one run (one
+   * filtered read of the row group; the run's vectors span the rows between them).
+   */
+  static final int GATHER_GAP = 65_536;
+
   private record PoolKey(String location, List<String> columns) {}
 
   /**
@@ -198,10 +204,30 @@ public final class ParquetFiles implements AutoCloseable {
       long[] keys = new long[Math.toIntExact(rows)];
       ColumnType type = table.primaryKeyColumn().type();
       for (int i = 0; i < keys.length; i++) {
+        if (batch.isNull(0, i)) {
+          throw new IllegalArgumentException(
+              "the primary key column '"
+                  + table.primaryKey()
+                  + "' is null in row "
+                  + i
+                  + " (or missing from the file)");
+        }
         keys[i] = Keys.encode(type, batch.value(0, i));
       }
       return keys;
     }
+  }
+
+  /**
+   * Checks from the footer that every column of {@code table} the file holds can be read as the
+   * table's type (a reader of all columns is opened, and kept for reuse).
+   *
+   * @throws IllegalArgumentException naming the first column that cannot
+   * @throws IOException when the file cannot be opened or is not Parquet
+   */
+  public void checkColumns(String location, long sizeBytes, TableDefinition table)
+      throws IOException {
+    open(location, sizeBytes, table, table.columnNames()).close();
   }
 
   /** An open data file with a projection: reads rows by position, column by column. */
@@ -277,6 +303,16 @@ public final class ParquetFiles implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     public ColumnBatch read(long from, long to) throws IOException {
+      return read(from, to, null, 0, 0);
+    }
+
+    /**
+     * Rows {@code [from, to)}; when {@code selected} is given, only the pages holding its rows
+     * {@code selected[first, last)} (positions in the high 32 bits, ascending) are read, and the
+     * other rows of the batch are left unset.
+     */
+    private ColumnBatch read(long from, long to, long[] selected, int first, int last)
+        throws IOException {
       long start = from;
       long end = Math.min(to, rowCount);
       int size = Math.toIntExact(Math.max(0, end - start));
@@ -286,19 +322,35 @@ public final class ParquetFiles implements AutoCloseable {
           vectors[c] = decoders[c].newVector(size);
         }
       }
+      int next = first;
       for (int i = 0; i < blocks.size() && from < end; i++) {
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
         if (blockEnd <= from) {
           continue;
         }
-        long first = Math.max(from, blockStart) - blockStart;
-        long last = Math.min(end, blockEnd) - blockStart; // exclusive
-        int offset = (int) (blockStart + first - start);
+        long firstRow = Math.max(from, blockStart) - blockStart;
+        long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
+        RowRanges rows;
+        if (selected == null) {
+          rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
+        } else {
+          if (next == last || (selected[next] >>> 32) >= blockEnd) {
+            from = blockEnd;
+            continue;
+          }
+          RowRanges.Builder builder = RowRanges.builder();
+          firstRow = (selected[next] >>> 32) - blockStart;
+          while (next < last && (selected[next] >>> 32) < blockEnd) {
+            lastRow = (selected[next++] >>> 32) - blockStart + 1;
+            builder.addSelectedRow(lastRow - 1);
+          }
+          rows = builder.build();
+        }
+        int offset = (int) (blockStart + firstRow - start);
         try (PageReadStore pages =
             blockHasOffsetIndex[i]
-                ? reader.readFilteredRowGroup(
-                    i, RowRanges.builder().addSelectedRange(first, last - 1).build())
+                ? reader.readFilteredRowGroup(i, rows)
                 : reader.readRowGroup(i)) {
           for (int c = 0; c < decoders.length; c++) {
             ColumnDecoder decoder = decoders[c];
@@ -308,10 +360,53 @@ public final class ParquetFiles implements AutoCloseable {
             PageReader columnPages = pages.getPageReader(decoder.descriptor());
             DictionaryCache.Entry dictionary =
                 dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
-            decoder.decode(columnPages, dictionary, first, last, vectors[c], offset);
+            decoder.decode(columnPages, dictionary, firstRow, lastRow, vectors[c], offset);
           }
         }
         from = blockEnd;
+      }
+      return new ColumnBatch(vectors, size);
+    }
+
+    /**
+     * Reads the rows of ranks {@code [from, to)} of a file whose rows are not in key order, in rank
+     * order: {@code rowOrder[rank]} is the row of each rank. The rows are read in position order,
+     * nearby ones (gaps up to {@value #GATHER_GAP} rows) in one run that reads only the pages
+     * holding them, then put in rank order.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public ColumnBatch read(int[] rowOrder, long from, long to) throws IOException {
+      int size = Math.toIntExact(Math.max(0, Math.min(to, rowOrder.length) - from));
+      long[] byPosition = new long[size]; // row position << 32 | index in the result
+      for (int i = 0; i < size; i++) {
+        byPosition[i] = ((long) rowOrder[(int) from + i] << 32) | i;
+      }
+      java.util.Arrays.sort(byPosition);
+      ColumnVector[] vectors = new ColumnVector[decoders.length];
+      for (int c = 0; c < decoders.length; c++) {
+        if (decoders[c] != null) {
+          vectors[c] = decoders[c].newVector(size);
+        }
+      }
+      int i = 0;
+      while (i < size) {
+        int j = i + 1;
+        while (j < size && (byPosition[j] >>> 32) - (byPosition[j - 1] >>> 32) <= GATHER_GAP) {
+          j++;
+        }
+        long runFrom = byPosition[i] >>> 32;
+        ColumnBatch run = read(runFrom, (byPosition[j - 1] >>> 32) + 1, byPosition, i, j);
+        for (int k = i; k < j; k++) {
+          int source = (int) ((byPosition[k] >>> 32) - runFrom);
+          int target = (int) byPosition[k];
+          for (int c = 0; c < vectors.length; c++) {
+            if (vectors[c] != null) {
+              vectors[c].copyFrom(run.column(c), source, target);
+            }
+          }
+        }
+        i = j;
       }
       return new ColumnBatch(vectors, size);
     }
