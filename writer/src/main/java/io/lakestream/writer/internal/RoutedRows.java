@@ -170,8 +170,9 @@ public final class RoutedRows {
           INVALID_PROJECT,
           "Project id '"
               + project
-              + "' is not a valid project id (letters, digits, '_', '.',"
-              + " '-', at most 128 characters).",
+              + "' is not a valid project id (1 to "
+              + ProjectIds.MAX_LENGTH
+              + " letters, digits, '_' or '-').",
           null);
     }
     if (key != null && !key.equals(project)) {
