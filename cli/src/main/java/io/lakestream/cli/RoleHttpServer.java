@@ -11,12 +11,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /health} and {@code /metrics} (Prometheus) for the roles that serve no other HTTP: ingest
- * and write. {@code /health} answers 200 while the role works and 503 when it does not.
+ * {@code /health}, {@code /ready} and {@code /metrics} (Prometheus) for the roles that serve no
+ * other HTTP: ingest and write. {@code /health} and {@code /ready} answer 200 {@code
+ * {"status":"ok"}} while the role works and 503 {@code
+ * {"status":"unavailable","error":…,"detail":…}} when it does not, naming the reason.
  */
 final class RoleHttpServer implements AutoCloseable {
+  /** What {@code /health} reports: ok, or a stable error code and a sentence saying why not. */
+  record Health(boolean ok, String error, String detail) {
+    static Health healthy() {
+      return new Health(true, "", "");
+    }
+
+    static Health unavailable(String error, String detail) {
+      return new Health(false, error, detail);
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -26,6 +40,16 @@ final class RoleHttpServer implements AutoCloseable {
   }
 
   static RoleHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    return start(
+        port,
+        registry,
+        () ->
+            healthy.getAsBoolean()
+                ? Health.healthy()
+                : Health.unavailable("unavailable", "The role is not running."));
+  }
+
+  static RoleHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       ExecutorService executor =
@@ -36,16 +60,24 @@ final class RoleHttpServer implements AutoCloseable {
                 return thread;
               });
       server.setExecutor(executor);
-      server.createContext(
-          "/health",
-          exchange -> {
-            boolean ok = healthy.getAsBoolean();
-            respond(
-                exchange,
-                ok ? 200 : 503,
-                "application/json",
-                ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}");
-          });
+      for (String path : new String[] {"/health", "/ready"}) {
+        server.createContext(
+            path,
+            exchange -> {
+              Health now = health.get();
+              respond(
+                  exchange,
+                  now.ok() ? 200 : 503,
+                  "application/json",
+                  now.ok()
+                      ? "{\"status\":\"ok\"}"
+                      : "{\"status\":\"unavailable\",\"error\":"
+                          + json(now.error())
+                          + ",\"detail\":"
+                          + json(now.detail())
+                          + "}");
+            });
+      }
       server.createContext(
           "/metrics",
           exchange ->
@@ -58,7 +90,8 @@ final class RoleHttpServer implements AutoCloseable {
                   exchange,
                   404,
                   "application/json",
-                  "{\"error\":\"not_found\",\"detail\":\"This role serves /health and /metrics.\"}"));
+                  "{\"error\":\"not_found\",\"detail\":\"This role serves /health, /ready and"
+                      + " /metrics.\"}"));
       server.start();
       return new RoleHttpServer(server, executor);
     } catch (IOException e) {
@@ -74,6 +107,29 @@ final class RoleHttpServer implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** {@code text} as a JSON string literal. */
+  static String json(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

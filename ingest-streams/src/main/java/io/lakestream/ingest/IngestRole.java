@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,12 +48,39 @@ public final class IngestRole implements AutoCloseable {
 
   private final IngestConfig config;
   private final KafkaStreams streams;
+  private final ThreadFailures failures;
   private boolean closed;
   private boolean closedCleanly;
 
-  private IngestRole(IngestConfig config, KafkaStreams streams) {
+  private IngestRole(IngestConfig config, KafkaStreams streams, ThreadFailures failures) {
     this.config = config;
     this.streams = streams;
+    this.failures = failures;
+  }
+
+  /** The stream threads' failures, as the uncaught-exception handler saw them. */
+  private static final class ThreadFailures {
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicReference<Instant> lastAt = new AtomicReference<>();
+    private final AtomicReference<String> lastError = new AtomicReference<>("");
+
+    void record(Throwable error) {
+      lastError.set(describe(error));
+      lastAt.set(Instant.now());
+      count.incrementAndGet();
+    }
+
+    private static String describe(Throwable error) {
+      Throwable cause = error;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String message = String.valueOf(cause.getMessage());
+      if (message.length() > 300) {
+        message = message.substring(0, 299) + "…";
+      }
+      return cause.getClass().getSimpleName() + ": " + message;
+    }
   }
 
   /**
@@ -64,16 +94,24 @@ public final class IngestRole implements AutoCloseable {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
     createMissingTopics(config, IngestTopology.topics(config));
+    int largestInput = TopicLimits.check(config);
     Topology topology = IngestTopology.build(config, registry);
-    Properties props = IngestTopology.streamsProperties(config);
+    Properties props = IngestTopology.streamsProperties(config, largestInput);
     props.put(IngestTopology.METER_REGISTRY_CONFIG, registry);
     KafkaStreams streams = new KafkaStreams(topology, props);
+    ThreadFailures failures = new ThreadFailures();
     streams.setStateListener(
         (now, before) ->
             LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now));
+    // A failed thread is replaced, so that one failure never stops every partition; its tasks
+    // restart from the last commit. health() reports it for threadFailureWindow.
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("Ingest stream thread failed; replacing it", e);
+          failures.record(e);
+          LOG.error(
+              "Ingest stream thread failed ({} failure(s) since start); replacing it",
+              failures.count.get(),
+              e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     LOG.info(
@@ -109,7 +147,52 @@ public final class IngestRole implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    return new IngestRole(config, streams);
+    return new IngestRole(config, streams, failures);
+  }
+
+  /**
+   * Whether the router routes: unhealthy while Kafka Streams is not running or rebalancing (ERROR,
+   * PENDING_ERROR, shutting down), and for {@link IngestConfig#threadFailureWindow()} after a
+   * stream thread failed, with the reason.
+   */
+  public IngestHealth health() {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING
+        && state != KafkaStreams.State.REBALANCING
+        && state != KafkaStreams.State.CREATED) {
+      return IngestHealth.unhealthy(
+          "streams_not_running",
+          "The ingest router's Kafka Streams is "
+              + state
+              + (failures.count.get() > 0
+                  ? "; last stream thread failure: " + failures.lastError.get()
+                  : "")
+              + ". Records are not routed; see the router's log.");
+    }
+    Instant last = failures.lastAt.get();
+    if (last != null) {
+      Duration since = Duration.between(last, Instant.now());
+      if (since.compareTo(config.threadFailureWindow()) < 0) {
+        return IngestHealth.unhealthy(
+            "stream_thread_failed",
+            "A stream thread of the ingest router failed "
+                + since.toSeconds()
+                + " s ago and was replaced ("
+                + failures.count.get()
+                + " failure(s) since start): "
+                + failures.lastError.get()
+                + ". Its partitions are re-read from the last commit; the router reports healthy"
+                + " again "
+                + config.threadFailureWindow().toSeconds()
+                + " s after the last failure.");
+      }
+    }
+    return IngestHealth.ok();
+  }
+
+  /** How many stream threads failed (and were replaced) since start. */
+  public long threadFailures() {
+    return failures.count.get();
   }
 
   /** The Kafka Streams state: CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, … */
@@ -183,12 +266,11 @@ public final class IngestRole implements AutoCloseable {
         if (!existing.contains(topic)) {
           NewTopic newTopic =
               new NewTopic(topic, Optional.of(config.routedPartitions()), Optional.empty());
-          if (config.maxRecordBytes() + 65_536 > 1_048_588) {
-            newTopic.configs(
-                Map.of(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    Integer.toString(config.maxRecordBytes() + 65_536)));
-          }
+          // Explicit, not the broker's default: every routed row and dead letter fits.
+          newTopic.configs(
+              Map.of(
+                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                  Integer.toString(config.maxRequestBytes())));
           missing.add(newTopic);
         }
       }
