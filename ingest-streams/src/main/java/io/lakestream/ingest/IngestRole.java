@@ -2,6 +2,7 @@ package io.lakestream.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.ingest.internal.SendFailureListener;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -48,26 +49,66 @@ public final class IngestRole implements AutoCloseable {
 
   private final IngestConfig config;
   private final KafkaStreams streams;
-  private final ThreadFailures failures;
+  private final Failures failures;
   private boolean closed;
   private boolean closedCleanly;
 
-  private IngestRole(IngestConfig config, KafkaStreams streams, ThreadFailures failures) {
+  private IngestRole(IngestConfig config, KafkaStreams streams, Failures failures) {
     this.config = config;
     this.streams = streams;
     this.failures = failures;
   }
 
-  /** The stream threads' failures, as the uncaught-exception handler saw them. */
-  private static final class ThreadFailures {
-    private final AtomicLong count = new AtomicLong();
-    private final AtomicReference<Instant> lastAt = new AtomicReference<>();
-    private final AtomicReference<String> lastError = new AtomicReference<>("");
+  /**
+   * Failures of the stream threads (from the uncaught-exception handler) and of sends (from the
+   * production exception handler): what {@link #health()} reports.
+   */
+  private static final class Failures implements SendFailureListener {
+    /** One failure: when, its error code and a sentence for people. */
+    private record Failure(Instant at, String error, String detail) {}
 
-    void record(Throwable error) {
-      lastError.set(describe(error));
-      lastAt.set(Instant.now());
-      count.incrementAndGet();
+    private final AtomicLong threadFailures = new AtomicLong();
+    private final AtomicReference<Failure> last = new AtomicReference<>();
+    private final AtomicReference<Instant> lastRunning = new AtomicReference<>(Instant.EPOCH);
+
+    /**
+     * Whether the last failure was a stream thread's and no rebalance has completed since: its
+     * replacement has not got the partitions yet (the group waits for the failed thread's session
+     * to time out), so they are not routed.
+     */
+    boolean awaitingReplacement() {
+      Failure failure = last.get();
+      return failure != null
+          && failure.error().equals("stream_thread_failed")
+          && !lastRunning.get().isAfter(failure.at());
+    }
+
+    void threadFailed(Throwable error) {
+      long count = threadFailures.incrementAndGet();
+      last.set(
+          new Failure(
+              Instant.now(),
+              "stream_thread_failed",
+              "A stream thread of the ingest router failed and was replaced ("
+                  + count
+                  + " failure(s) since start): "
+                  + describe(error)
+                  + ". Its partitions are re-read from the last commit."));
+    }
+
+    @Override
+    public void sendFailed(String topic, String source, Exception error) {
+      last.set(
+          new Failure(
+              Instant.now(),
+              "send_failed",
+              "The ingest router could not write a record to "
+                  + topic
+                  + " for source "
+                  + source
+                  + ": "
+                  + describe(error)
+                  + ". The transaction is aborted and its records are read again."));
     }
 
     private static String describe(Throwable error) {
@@ -97,20 +138,25 @@ public final class IngestRole implements AutoCloseable {
     int largestInput = TopicLimits.check(config);
     Topology topology = IngestTopology.build(config, registry);
     Properties props = IngestTopology.streamsProperties(config, largestInput);
+    Failures failures = new Failures();
     props.put(IngestTopology.METER_REGISTRY_CONFIG, registry);
+    props.put(IngestTopology.SEND_FAILURE_LISTENER_CONFIG, failures);
     KafkaStreams streams = new KafkaStreams(topology, props);
-    ThreadFailures failures = new ThreadFailures();
     streams.setStateListener(
-        (now, before) ->
-            LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now));
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            failures.lastRunning.set(Instant.now());
+          }
+          LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now);
+        });
     // A failed thread is replaced, so that one failure never stops every partition; its tasks
     // restart from the last commit. health() reports it for threadFailureWindow.
     streams.setUncaughtExceptionHandler(
         e -> {
-          failures.record(e);
+          failures.threadFailed(e);
           LOG.error(
               "Ingest stream thread failed ({} failure(s) since start); replacing it",
-              failures.count.get(),
+              failures.threadFailures.get(),
               e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -153,10 +199,13 @@ public final class IngestRole implements AutoCloseable {
   /**
    * Whether the router routes: unhealthy while Kafka Streams is not running or rebalancing (ERROR,
    * PENDING_ERROR, shutting down), and for {@link IngestConfig#threadFailureWindow()} after a
-   * stream thread failed, with the reason.
+   * stream thread failed or the producer could not write a record (which aborts the transaction),
+   * with the reason; after a stream thread failed, also until a rebalance has given its partitions
+   * to its replacement.
    */
   public IngestHealth health() {
     KafkaStreams.State state = streams.state();
+    Failures.Failure last = failures.last.get();
     if (state != KafkaStreams.State.RUNNING
         && state != KafkaStreams.State.REBALANCING
         && state != KafkaStreams.State.CREATED) {
@@ -164,25 +213,26 @@ public final class IngestRole implements AutoCloseable {
           "streams_not_running",
           "The ingest router's Kafka Streams is "
               + state
-              + (failures.count.get() > 0
-                  ? "; last stream thread failure: " + failures.lastError.get()
-                  : "")
-              + ". Records are not routed; see the router's log.");
+              + (last == null ? "" : "; last failure: " + last.detail())
+              + " Records are not routed; see the router's log.");
     }
-    Instant last = failures.lastAt.get();
     if (last != null) {
-      Duration since = Duration.between(last, Instant.now());
+      Duration since = Duration.between(last.at(), Instant.now());
+      if (failures.awaitingReplacement()) {
+        return IngestHealth.unhealthy(
+            last.error(),
+            last.detail()
+                + " That was "
+                + since.toSeconds()
+                + " s ago; its partitions wait for the replacement thread to be assigned them.");
+      }
       if (since.compareTo(config.threadFailureWindow()) < 0) {
         return IngestHealth.unhealthy(
-            "stream_thread_failed",
-            "A stream thread of the ingest router failed "
+            last.error(),
+            last.detail()
+                + " That was "
                 + since.toSeconds()
-                + " s ago and was replaced ("
-                + failures.count.get()
-                + " failure(s) since start): "
-                + failures.lastError.get()
-                + ". Its partitions are re-read from the last commit; the router reports healthy"
-                + " again "
+                + " s ago; the router reports healthy again "
                 + config.threadFailureWindow().toSeconds()
                 + " s after the last failure.");
       }
@@ -192,7 +242,7 @@ public final class IngestRole implements AutoCloseable {
 
   /** How many stream threads failed (and were replaced) since start. */
   public long threadFailures() {
-    return failures.count.get();
+    return failures.threadFailures.get();
   }
 
   /** The Kafka Streams state: CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, … */

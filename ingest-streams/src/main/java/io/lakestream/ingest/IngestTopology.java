@@ -78,6 +78,13 @@ public final class IngestTopology {
    */
   public static final String DEAD_LETTER_BYTES_CONFIG = "lakestream.ingest.dead.letter.bytes";
 
+  /**
+   * The Streams property carrying a {@link io.lakestream.ingest.internal.SendFailureListener} to
+   * the production exception handler.
+   */
+  public static final String SEND_FAILURE_LISTENER_CONFIG =
+      "lakestream.ingest.send.failure.listener";
+
   /** The Streams property carrying the {@link MeterRegistry} to the exception handlers. */
   public static final String METER_REGISTRY_CONFIG = "lakestream.ingest.meter.registry";
 

@@ -91,6 +91,44 @@ class IngestHealthIT {
   }
 
   @Test
+  void aRecordTheBrokerRefusesMakesTheRouterUnhealthyUntilItIsWritten(@TempDir Path stateDir)
+      throws Exception {
+    IngestConfig config =
+        IngestConfig.builder(kafka.bootstrapServers())
+            .applicationId("ingest-send-failure-it")
+            .stateDir(stateDir)
+            .routedPartitions(1)
+            .threadFailureWindow(Duration.ofSeconds(5))
+            .build();
+    byte[] garbage = new byte[60_000];
+    new java.util.Random(5).nextBytes(garbage);
+    try (IngestRole role = IngestRole.start(config, new SimpleMeterRegistry())) {
+      await().atMost(Duration.ofSeconds(60)).until(role::isRunning);
+      int lettersBefore =
+          CommittedRecords.read(kafka.bootstrapServers(), Topics.DEAD_LETTER).size();
+      // Changed behind the router's back after its start-up check.
+      setMaxMessageBytes(Topics.DEAD_LETTER, 20_000);
+      try {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+          producer.send(new ProducerRecord<>(Topics.OTLP_LOGS, 0, null, garbage)).get();
+        }
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> !role.health().healthy());
+        IngestHealth failing = role.health();
+        assertThat(failing.error()).isIn("send_failed", "stream_thread_failed");
+        assertThat(failing.detail()).contains("RecordTooLargeException");
+      } finally {
+        setMaxMessageBytes(Topics.DEAD_LETTER, config.maxRequestBytes());
+      }
+      // Once the topic accepts it again, the record is re-read and set aside, and health recovers.
+      awaitRows(Topics.DEAD_LETTER, lettersBefore + 1, Duration.ofSeconds(120));
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.health().healthy());
+    }
+  }
+
+  @Test
   void theRouterRefusesToStartWhenATopicItWritesAcceptsLessThanItSends(@TempDir Path stateDir)
       throws Exception {
     kafka.kafka().createTopic(Topics.DEAD_LETTER, 1);

@@ -49,6 +49,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     if (exception instanceof RetriableException) {
       return Response.retry();
     }
+    support.sendFailed(context, record.topic(), exception);
     if (exception instanceof RecordTooLargeException) {
       return setAside(context, record, DeadLetterReason.RECORD_TOO_LARGE, exception);
     }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 final class HandlerSupport {
   private IngestMetrics metrics;
   private int deadLetterBytes = IngestConfig.DEFAULT_MAX_RECORD_BYTES;
+  private SendFailureListener sendFailures = (topic, source, error) -> {};
 
   void configure(Map<String, ?> configs) {
     Object registry = configs.get(IngestTopology.METER_REGISTRY_CONFIG);
@@ -22,6 +23,16 @@ final class HandlerSupport {
     if (budget != null) {
       deadLetterBytes = Integer.parseInt(budget.toString());
     }
+    if (configs.get(IngestTopology.SEND_FAILURE_LISTENER_CONFIG)
+        instanceof SendFailureListener listener) {
+      sendFailures = listener;
+    }
+  }
+
+  /** Reports a record the producer could not write (the transaction will abort). */
+  void sendFailed(ErrorHandlerContext context, String topic, Exception error) {
+    sendFailures.sendFailed(
+        topic, context.topic() + "-" + context.partition() + "@" + context.offset(), error);
   }
 
   /**
