@@ -57,6 +57,7 @@ final class IngestCommand implements Callable<Integer> {
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
+              () -> health(role.liveness()),
               () -> health(role.health())));
       LOG.info(
           "Lakestream ingest is running on "
@@ -68,7 +69,10 @@ final class IngestCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The router's health as the role's {@code /health} and {@code /ready} answer it. */
+  /**
+   * The router's health as the role's {@code /health} ({@link IngestRole#liveness()}) and {@code
+   * /ready} ({@link IngestRole#health()}) answer it.
+   */
   static RoleHttpServer.Health health(IngestHealth health) {
     return health.healthy()
         ? RoleHttpServer.Health.healthy()

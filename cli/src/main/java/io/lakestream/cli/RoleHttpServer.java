@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -15,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code /health}, {@code /ready} and {@code /metrics} (Prometheus) for the roles that serve no
- * other HTTP: ingest and write. {@code /health} and {@code /ready} answer 200 {@code
- * {"status":"ok"}} while the role works and 503 {@code
+ * other HTTP: ingest and write. {@code /health} (liveness) and {@code /ready} (readiness) answer
+ * 200 {@code {"status":"ok"}} while their check holds and 503 {@code
  * {"status":"unavailable","error":…,"detail":…}} when it does not, naming the reason.
  */
 final class RoleHttpServer implements AutoCloseable {
@@ -49,7 +50,17 @@ final class RoleHttpServer implements AutoCloseable {
                 : Health.unavailable("unavailable", "The role is not running."));
   }
 
+  /** Serves {@code health} on both {@code /health} and {@code /ready}. */
   static RoleHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+    return start(port, registry, health, health);
+  }
+
+  /**
+   * Serves {@code live} on {@code /health} (whether the process can still work: a liveness probe
+   * restarts it when not) and {@code ready} on {@code /ready} (whether it works now).
+   */
+  static RoleHttpServer start(
+      int port, PrometheusMeterRegistry registry, Supplier<Health> live, Supplier<Health> ready) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       ExecutorService executor =
@@ -60,9 +71,11 @@ final class RoleHttpServer implements AutoCloseable {
                 return thread;
               });
       server.setExecutor(executor);
-      for (String path : new String[] {"/health", "/ready"}) {
+      for (Map.Entry<String, Supplier<Health>> check :
+          Map.of("/health", live, "/ready", ready).entrySet()) {
+        Supplier<Health> health = check.getValue();
         server.createContext(
-            path,
+            check.getKey(),
             exchange -> {
               Health now = health.get();
               respond(

@@ -48,6 +48,24 @@ class RoleHttpServerTest {
     }
   }
 
+  @Test
+  void livenessAndReadinessAreCheckedApart() throws Exception {
+    try (RoleHttpServer server =
+        RoleHttpServer.start(
+            0,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            RoleHttpServer.Health::healthy,
+            () -> RoleHttpServer.Health.unavailable("send_failed", "Cannot write."))) {
+      assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(server, "/ready");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body())
+          .isEqualTo(
+              "{\"status\":\"unavailable\",\"error\":\"send_failed\",\"detail\":\"Cannot"
+                  + " write.\"}");
+    }
+  }
+
   private static HttpResponse<String> get(RoleHttpServer server, String path) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),

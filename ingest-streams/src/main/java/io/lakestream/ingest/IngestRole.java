@@ -204,18 +204,11 @@ public final class IngestRole implements AutoCloseable {
    * to its replacement.
    */
   public IngestHealth health() {
-    KafkaStreams.State state = streams.state();
-    Failures.Failure last = failures.last.get();
-    if (state != KafkaStreams.State.RUNNING
-        && state != KafkaStreams.State.REBALANCING
-        && state != KafkaStreams.State.CREATED) {
-      return IngestHealth.unhealthy(
-          "streams_not_running",
-          "The ingest router's Kafka Streams is "
-              + state
-              + (last == null ? "" : "; last failure: " + last.detail())
-              + " Records are not routed; see the router's log.");
+    IngestHealth live = liveness();
+    if (!live.healthy()) {
+      return live;
     }
+    Failures.Failure last = failures.last.get();
     if (last != null) {
       Duration since = Duration.between(last.at(), Instant.now());
       if (failures.awaitingReplacement()) {
@@ -238,6 +231,29 @@ public final class IngestRole implements AutoCloseable {
       }
     }
     return IngestHealth.ok();
+  }
+
+  /**
+   * Whether the router can still work without a restart: unhealthy only while Kafka Streams is in
+   * ERROR, PENDING_ERROR or shutting down. A failed stream thread is replaced, so it does not make
+   * the router dead, only not {@link #health() healthy}; restarting would not help a record that
+   * fails every time either.
+   */
+  public IngestHealth liveness() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.RUNNING
+        || state == KafkaStreams.State.REBALANCING
+        || state == KafkaStreams.State.CREATED) {
+      return IngestHealth.ok();
+    }
+    Failures.Failure last = failures.last.get();
+    return IngestHealth.unhealthy(
+        "streams_not_running",
+        "The ingest router's Kafka Streams is "
+            + state
+            + "."
+            + (last == null ? "" : " Last failure: " + last.detail())
+            + " Records are not routed; see the router's log.");
   }
 
   /** How many stream threads failed (and were replaced) since start. */

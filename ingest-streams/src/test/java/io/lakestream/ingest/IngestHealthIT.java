@@ -75,6 +75,8 @@ class IngestHealthIT {
           .pollInterval(Duration.ofMillis(50))
           .until(() -> !role.health().healthy());
       IngestHealth failing = role.health();
+      // A replaced thread is no reason to restart the process: liveness holds.
+      assertThat(role.liveness()).isEqualTo(IngestHealth.ok());
       assertThat(failing.error()).isEqualTo("stream_thread_failed");
       assertThat(failing.detail())
           .startsWith("A stream thread of the ingest router failed ")
