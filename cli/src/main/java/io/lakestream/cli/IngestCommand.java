@@ -6,6 +6,7 @@ import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.ingest.IngestConfig;
+import io.lakestream.ingest.IngestHealth;
 import io.lakestream.ingest.IngestRole;
 import io.lakestream.ingest.OtlpEncoding;
 import io.lakestream.schema.ProjectAdmission;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,8 @@ final class IngestCommand implements Callable<Integer> {
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
-              () -> isHealthy(role.state())));
+              () -> health(role.liveness()),
+              () -> health(role.health())));
       LOG.info(
           "Lakestream ingest is running on "
               + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
@@ -70,10 +71,14 @@ final class IngestCommand implements Callable<Integer> {
     return 0;
   }
 
-  static boolean isHealthy(KafkaStreams.State state) {
-    return state == KafkaStreams.State.RUNNING
-        || state == KafkaStreams.State.REBALANCING
-        || state == KafkaStreams.State.CREATED;
+  /**
+   * The router's health as the role's {@code /health} ({@link IngestRole#liveness()}) and {@code
+   * /ready} ({@link IngestRole#health()}) answer it.
+   */
+  static RoleHttpServer.Health health(IngestHealth health) {
+    return health.healthy()
+        ? RoleHttpServer.Health.healthy()
+        : RoleHttpServer.Health.unavailable(health.error(), health.detail());
   }
 
   /**
@@ -167,6 +172,8 @@ final class IngestCommand implements Callable<Integer> {
             .routedPartitions(config.integer(Settings.INGEST_PARTITIONS))
             .maxRecordBytes(
                 (int) Math.min(Integer.MAX_VALUE, config.size(Settings.INGEST_MAX_RECORD_BYTES)))
+            .maxBatchBytes(
+                (int) Math.min(Integer.MAX_VALUE, config.size(Settings.INGEST_MAX_BATCH_BYTES)))
             .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW))
             .streamsOverrides(streamsOverrides(config));
     config.optional(Settings.INGEST_DEFAULT_PROJECT).ifPresent(builder::defaultProject);

@@ -8,15 +8,30 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /health} and {@code /metrics} (Prometheus) for the roles that serve no other HTTP: ingest
- * and write. {@code /health} answers 200 while the role works and 503 when it does not.
+ * {@code /health}, {@code /ready} and {@code /metrics} (Prometheus) for the roles that serve no
+ * other HTTP: ingest and write. {@code /health} (liveness) and {@code /ready} (readiness) answer
+ * 200 {@code {"status":"ok"}} while their check holds and 503 {@code
+ * {"status":"unavailable","error":…,"detail":…}} when it does not, naming the reason.
  */
 final class RoleHttpServer implements AutoCloseable {
+  /** What {@code /health} reports: ok, or a stable error code and a sentence saying why not. */
+  record Health(boolean ok, String error, String detail) {
+    static Health healthy() {
+      return new Health(true, "", "");
+    }
+
+    static Health unavailable(String error, String detail) {
+      return new Health(false, error, detail);
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -26,6 +41,26 @@ final class RoleHttpServer implements AutoCloseable {
   }
 
   static RoleHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    return start(
+        port,
+        registry,
+        () ->
+            healthy.getAsBoolean()
+                ? Health.healthy()
+                : Health.unavailable("unavailable", "The role is not running."));
+  }
+
+  /** Serves {@code health} on both {@code /health} and {@code /ready}. */
+  static RoleHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+    return start(port, registry, health, health);
+  }
+
+  /**
+   * Serves {@code live} on {@code /health} (whether the process can still work: a liveness probe
+   * restarts it when not) and {@code ready} on {@code /ready} (whether it works now).
+   */
+  static RoleHttpServer start(
+      int port, PrometheusMeterRegistry registry, Supplier<Health> live, Supplier<Health> ready) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       ExecutorService executor =
@@ -36,16 +71,26 @@ final class RoleHttpServer implements AutoCloseable {
                 return thread;
               });
       server.setExecutor(executor);
-      server.createContext(
-          "/health",
-          exchange -> {
-            boolean ok = healthy.getAsBoolean();
-            respond(
-                exchange,
-                ok ? 200 : 503,
-                "application/json",
-                ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}");
-          });
+      for (Map.Entry<String, Supplier<Health>> check :
+          Map.of("/health", live, "/ready", ready).entrySet()) {
+        Supplier<Health> health = check.getValue();
+        server.createContext(
+            check.getKey(),
+            exchange -> {
+              Health now = health.get();
+              respond(
+                  exchange,
+                  now.ok() ? 200 : 503,
+                  "application/json",
+                  now.ok()
+                      ? "{\"status\":\"ok\"}"
+                      : "{\"status\":\"unavailable\",\"error\":"
+                          + json(now.error())
+                          + ",\"detail\":"
+                          + json(now.detail())
+                          + "}");
+            });
+      }
       server.createContext(
           "/metrics",
           exchange ->
@@ -58,7 +103,8 @@ final class RoleHttpServer implements AutoCloseable {
                   exchange,
                   404,
                   "application/json",
-                  "{\"error\":\"not_found\",\"detail\":\"This role serves /health and /metrics.\"}"));
+                  "{\"error\":\"not_found\",\"detail\":\"This role serves /health, /ready and"
+                      + " /metrics.\"}"));
       server.start();
       return new RoleHttpServer(server, executor);
     } catch (IOException e) {
@@ -74,6 +120,29 @@ final class RoleHttpServer implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** {@code text} as a JSON string literal. */
+  static String json(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

@@ -165,7 +165,9 @@ class ReplayCommandIT {
     WRITER_ROW_HEADERS.forEach((key, value) -> letter.headers().add(key, utf8(value)));
     letter.headers().add(RecordHeaders.DLQ_REASON, utf8("schema_mismatch"));
     letter.headers().add(RecordHeaders.DLQ_MESSAGE, utf8("The table's schema changed."));
-    letter.headers().add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.internal.WriterLoop"));
+    letter
+        .headers()
+        .add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.internal.WriterLoop"));
     return letter;
   }
 

@@ -49,12 +49,20 @@ import java.util.Set;
  *     ProjectAdmission#open()} (every valid project id)
  * @param routedPartitions partitions of the topics the role creates when missing (routed rows, dead
  *     letters, inputs); default {@value #DEFAULT_ROUTED_PARTITIONS}
- * @param maxRecordBytes the largest source record, and the largest routed row, accepted; larger
- *     ones go to the dead-letter topic as {@code record_too_large}; default {@value
- *     #DEFAULT_MAX_RECORD_BYTES}
+ * @param maxRecordBytes the largest routed row (its encoded value); a source record with a larger
+ *     row goes to the dead-letter topic as {@code record_too_large}. The router's producer requests
+ *     ({@link #maxRequestBytes()}) and the {@code max.message.bytes} of the topics it writes follow
+ *     from it; default {@value #DEFAULT_MAX_RECORD_BYTES}
+ * @param maxBatchBytes the largest source record value the router maps, as the consumer hands it
+ *     over (decompressed): the OTLP batch or Avro row, which is held with its rows in the memory of
+ *     one stream thread while it is routed; larger ones go to the dead-letter topic as {@code
+ *     record_too_large}. The compressed size is the broker's to limit; default {@value
+ *     #DEFAULT_MAX_BATCH_BYTES}
  * @param minTimestamp the earliest row timestamp accepted (inclusive); default the Unix epoch
  * @param maxFutureSkew how far past the clock's now a row timestamp may be; default one day
  * @param numStreamThreads Kafka Streams threads; default 1
+ * @param threadFailureWindow how long the router reports itself unhealthy after a stream thread
+ *     failed (and was replaced); default {@link #DEFAULT_THREAD_FAILURE_WINDOW}
  * @param clock the clock the future bound is measured against; default UTC system clock
  * @param streamsOverrides Kafka Streams, consumer or producer properties set last, over the
  *     router's own (for tuning; the processing guarantee cannot be changed)
@@ -73,9 +81,11 @@ public record IngestConfig(
     ProjectAdmission projectAdmission,
     int routedPartitions,
     int maxRecordBytes,
+    int maxBatchBytes,
     Instant minTimestamp,
     Duration maxFutureSkew,
     int numStreamThreads,
+    Duration threadFailureWindow,
     Clock clock,
     Map<String, String> streamsOverrides) {
 
@@ -90,6 +100,24 @@ public record IngestConfig(
 
   /** The default largest record: below the broker's default {@code message.max.bytes}. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+  /**
+   * The default largest decoded batch: 32 MiB. A batch is decoded and mapped on its stream thread,
+   * with its rows, at once (about five times its size in memory at the peak).
+   */
+  public static final int DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
+  /**
+   * Bytes of a producer request above {@link #maxRecordBytes()} by default: a routed row's key,
+   * headers and batch framing, with room to spare.
+   */
+  public static final int REQUEST_HEADROOM_BYTES = 65_536;
+
+  /** Bytes a producer request needs at least above {@link #maxRecordBytes()}. */
+  public static final int MIN_REQUEST_HEADROOM_BYTES = 16_384;
+
+  /** The default time the router stays unhealthy after a stream thread failed. */
+  public static final Duration DEFAULT_THREAD_FAILURE_WINDOW = Duration.ofMinutes(2);
 
   /** The default allowed clock skew into the future. */
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
@@ -115,6 +143,7 @@ public record IngestConfig(
     requireNonNull(projectAdmission, "projectAdmission is null");
     requireNonNull(minTimestamp, "minTimestamp is null");
     requireNonNull(maxFutureSkew, "maxFutureSkew is null");
+    requireNonNull(threadFailureWindow, "threadFailureWindow is null");
     requireNonNull(clock, "clock is null");
     requireNonNull(streamsOverrides, "streamsOverrides is null");
     check(!bootstrapServers.isBlank(), "bootstrap servers are blank. Give host:port of a broker.");
@@ -131,6 +160,12 @@ public record IngestConfig(
     check(
         maxRecordBytes >= 1024,
         "max record bytes is " + maxRecordBytes + ". Use at least 1024 bytes.");
+    check(
+        maxBatchBytes >= 1024,
+        "max batch bytes is " + maxBatchBytes + ". Use at least 1024 bytes.");
+    check(
+        !threadFailureWindow.isNegative(),
+        "thread failure window is " + threadFailureWindow + ". Use zero or a positive duration.");
     check(
         !maxFutureSkew.isNegative(),
         "max future skew is " + maxFutureSkew + ". Use zero or a positive duration.");
@@ -162,6 +197,53 @@ public record IngestConfig(
     }
     tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
     streamsOverrides = Map.copyOf(streamsOverrides);
+    long request = requestBytes(maxRecordBytes, streamsOverrides);
+    check(
+        request >= (long) maxRecordBytes + MIN_REQUEST_HEADROOM_BYTES,
+        "the producer's max.request.size ("
+            + request
+            + ") leaves no room for a row of ingest.max.record.bytes ("
+            + maxRecordBytes
+            + ") with its headers. Set max.request.size to at least ingest.max.record.bytes + "
+            + MIN_REQUEST_HEADROOM_BYTES
+            + ", or leave it unset (ingest.max.record.bytes + "
+            + REQUEST_HEADROOM_BYTES
+            + ").");
+  }
+
+  /**
+   * The router's producer {@code max.request.size}: {@code producer.max.request.size} or {@code
+   * max.request.size} of {@link #streamsOverrides()} when set, else {@link #maxRecordBytes()} +
+   * {@value #REQUEST_HEADROOM_BYTES}. Every routed row fits it; the topics the router writes must
+   * accept records of this size ({@code max.message.bytes}), which the router checks at start.
+   */
+  public int maxRequestBytes() {
+    return (int) Math.min(Integer.MAX_VALUE, requestBytes(maxRecordBytes, streamsOverrides));
+  }
+
+  /**
+   * The largest dead letter the router writes, framing and headers included: {@link
+   * #maxRequestBytes()}, which the dead-letter topic is checked to accept at start. A dead letter
+   * that would be larger is cut to a prefix of its value, with headers saying so.
+   */
+  public int deadLetterBytes() {
+    return maxRequestBytes();
+  }
+
+  private static long requestBytes(int maxRecordBytes, Map<String, String> overrides) {
+    String set = overrides.get("producer.max.request.size");
+    if (set == null) {
+      set = overrides.get("max.request.size");
+    }
+    if (set == null) {
+      return (long) maxRecordBytes + REQUEST_HEADROOM_BYTES;
+    }
+    try {
+      return Long.parseLong(set.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Invalid ingest configuration: max.request.size '" + set + "' is not a number of bytes.");
+    }
   }
 
   /**
@@ -221,6 +303,8 @@ public record IngestConfig(
     private ProjectAdmission projectAdmission = ProjectAdmission.open();
     private int routedPartitions = DEFAULT_ROUTED_PARTITIONS;
     private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+    private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+    private Duration threadFailureWindow = DEFAULT_THREAD_FAILURE_WINDOW;
     private Instant minTimestamp = Instant.EPOCH;
     private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
     private int numStreamThreads = 1;
@@ -245,6 +329,8 @@ public record IngestConfig(
       this.projectAdmission = config.projectAdmission;
       this.routedPartitions = config.routedPartitions;
       this.maxRecordBytes = config.maxRecordBytes;
+      this.maxBatchBytes = config.maxBatchBytes;
+      this.threadFailureWindow = config.threadFailureWindow;
       this.minTimestamp = config.minTimestamp;
       this.maxFutureSkew = config.maxFutureSkew;
       this.numStreamThreads = config.numStreamThreads;
@@ -327,6 +413,18 @@ public record IngestConfig(
       return this;
     }
 
+    /** The largest source record value mapped, decoded. */
+    public Builder maxBatchBytes(int maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+      return this;
+    }
+
+    /** How long the router reports itself unhealthy after a stream thread failed. */
+    public Builder threadFailureWindow(Duration threadFailureWindow) {
+      this.threadFailureWindow = threadFailureWindow;
+      return this;
+    }
+
     /** The earliest accepted row timestamp, inclusive. */
     public Builder minTimestamp(Instant minTimestamp) {
       this.minTimestamp = minTimestamp;
@@ -376,9 +474,11 @@ public record IngestConfig(
           projectAdmission,
           routedPartitions,
           maxRecordBytes,
+          maxBatchBytes,
           minTimestamp,
           maxFutureSkew,
           numStreamThreads,
+          threadFailureWindow,
           clock,
           streamsOverrides);
     }

@@ -2,9 +2,11 @@ package io.lakestream.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.ingest.internal.SendFailureListener;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,12 +49,79 @@ public final class IngestRole implements AutoCloseable {
 
   private final IngestConfig config;
   private final KafkaStreams streams;
+  private final Failures failures;
   private boolean closed;
   private boolean closedCleanly;
 
-  private IngestRole(IngestConfig config, KafkaStreams streams) {
+  private IngestRole(IngestConfig config, KafkaStreams streams, Failures failures) {
     this.config = config;
     this.streams = streams;
+    this.failures = failures;
+  }
+
+  /**
+   * Failures of the stream threads (from the uncaught-exception handler) and of sends (from the
+   * production exception handler): what {@link #health()} reports.
+   */
+  private static final class Failures implements SendFailureListener {
+    /** One failure: when, its error code and a sentence for people. */
+    private record Failure(Instant at, String error, String detail) {}
+
+    private final AtomicLong threadFailures = new AtomicLong();
+    private final AtomicReference<Failure> last = new AtomicReference<>();
+    private final AtomicReference<Instant> lastRunning = new AtomicReference<>(Instant.EPOCH);
+
+    /**
+     * Whether the last failure was a stream thread's and no rebalance has completed since: its
+     * replacement has not got the partitions yet (the group waits for the failed thread's session
+     * to time out), so they are not routed.
+     */
+    boolean awaitingReplacement() {
+      Failure failure = last.get();
+      return failure != null
+          && failure.error().equals("stream_thread_failed")
+          && !lastRunning.get().isAfter(failure.at());
+    }
+
+    void threadFailed(Throwable error) {
+      long count = threadFailures.incrementAndGet();
+      last.set(
+          new Failure(
+              Instant.now(),
+              "stream_thread_failed",
+              "A stream thread of the ingest router failed and was replaced ("
+                  + count
+                  + " failure(s) since start): "
+                  + describe(error)
+                  + ". Its partitions are re-read from the last commit."));
+    }
+
+    @Override
+    public void sendFailed(String topic, String source, Exception error) {
+      last.set(
+          new Failure(
+              Instant.now(),
+              "send_failed",
+              "The ingest router could not write a record to "
+                  + topic
+                  + " for source "
+                  + source
+                  + ": "
+                  + describe(error)
+                  + ". The transaction is aborted and its records are read again."));
+    }
+
+    private static String describe(Throwable error) {
+      Throwable cause = error;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String message = String.valueOf(cause.getMessage());
+      if (message.length() > 300) {
+        message = message.substring(0, 299) + "…";
+      }
+      return cause.getClass().getSimpleName() + ": " + message;
+    }
   }
 
   /**
@@ -64,16 +135,29 @@ public final class IngestRole implements AutoCloseable {
     requireNonNull(config, "config is null");
     requireNonNull(registry, "registry is null");
     createMissingTopics(config, IngestTopology.topics(config));
+    int largestInput = TopicLimits.check(config);
     Topology topology = IngestTopology.build(config, registry);
-    Properties props = IngestTopology.streamsProperties(config);
+    Properties props = IngestTopology.streamsProperties(config, largestInput);
+    Failures failures = new Failures();
     props.put(IngestTopology.METER_REGISTRY_CONFIG, registry);
+    props.put(IngestTopology.SEND_FAILURE_LISTENER_CONFIG, failures);
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setStateListener(
-        (now, before) ->
-            LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now));
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            failures.lastRunning.set(Instant.now());
+          }
+          LOG.info("Ingest router {}: {} → {}", config.applicationId(), before, now);
+        });
+    // A failed thread is replaced, so that one failure never stops every partition; its tasks
+    // restart from the last commit. health() reports it for threadFailureWindow.
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("Ingest stream thread failed; replacing it", e);
+          failures.threadFailed(e);
+          LOG.error(
+              "Ingest stream thread failed ({} failure(s) since start); replacing it",
+              failures.threadFailures.get(),
+              e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     LOG.info(
@@ -109,7 +193,72 @@ public final class IngestRole implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    return new IngestRole(config, streams);
+    return new IngestRole(config, streams, failures);
+  }
+
+  /**
+   * Whether the router routes: unhealthy while Kafka Streams is not running or rebalancing (ERROR,
+   * PENDING_ERROR, shutting down), and for {@link IngestConfig#threadFailureWindow()} after a
+   * stream thread failed or the producer could not write a record (which aborts the transaction),
+   * with the reason; after a stream thread failed, also until a rebalance has given its partitions
+   * to its replacement.
+   */
+  public IngestHealth health() {
+    IngestHealth live = liveness();
+    if (!live.healthy()) {
+      return live;
+    }
+    Failures.Failure last = failures.last.get();
+    if (last != null) {
+      Duration since = Duration.between(last.at(), Instant.now());
+      if (failures.awaitingReplacement()) {
+        return IngestHealth.unhealthy(
+            last.error(),
+            last.detail()
+                + " That was "
+                + since.toSeconds()
+                + " s ago; its partitions wait for the replacement thread to be assigned them.");
+      }
+      if (since.compareTo(config.threadFailureWindow()) < 0) {
+        return IngestHealth.unhealthy(
+            last.error(),
+            last.detail()
+                + " That was "
+                + since.toSeconds()
+                + " s ago; the router reports healthy again "
+                + config.threadFailureWindow().toSeconds()
+                + " s after the last failure.");
+      }
+    }
+    return IngestHealth.ok();
+  }
+
+  /**
+   * Whether the router can still work without a restart: unhealthy only while Kafka Streams is in
+   * ERROR, PENDING_ERROR or shutting down. A failed stream thread is replaced, so it does not make
+   * the router dead, only not {@link #health() healthy}; restarting would not help a record that
+   * fails every time either.
+   */
+  public IngestHealth liveness() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.RUNNING
+        || state == KafkaStreams.State.REBALANCING
+        || state == KafkaStreams.State.CREATED) {
+      return IngestHealth.ok();
+    }
+    Failures.Failure last = failures.last.get();
+    return IngestHealth.unhealthy(
+        "streams_not_running",
+        "The ingest router's Kafka Streams is "
+            + state
+            + "."
+            + (last == null ? "" : " Last failure: " + last.detail())
+            + " Records are not routed; see the router's log.");
+  }
+
+  /** How many stream threads failed (and were replaced) since start. */
+  public long threadFailures() {
+    return failures.threadFailures.get();
   }
 
   /** The Kafka Streams state: CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, … */
@@ -183,12 +332,11 @@ public final class IngestRole implements AutoCloseable {
         if (!existing.contains(topic)) {
           NewTopic newTopic =
               new NewTopic(topic, Optional.of(config.routedPartitions()), Optional.empty());
-          if (config.maxRecordBytes() + 65_536 > 1_048_588) {
-            newTopic.configs(
-                Map.of(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    Integer.toString(config.maxRecordBytes() + 65_536)));
-          }
+          // Explicit, not the broker's default: every routed row and dead letter fits.
+          newTopic.configs(
+              Map.of(
+                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                  Integer.toString(config.maxRequestBytes())));
           missing.add(newTopic);
         }
       }

@@ -72,6 +72,19 @@ public final class IngestTopology {
   /** How soon the router reads a new {@code lakestream.ingest.<table>} topic (metadata max age). */
   public static final Duration NEW_TOPICS_DISCOVERY = Duration.ofSeconds(5);
 
+  /**
+   * The Streams property carrying the largest dead letter ({@link IngestConfig#deadLetterBytes()})
+   * to the exception handlers.
+   */
+  public static final String DEAD_LETTER_BYTES_CONFIG = "lakestream.ingest.dead.letter.bytes";
+
+  /**
+   * The Streams property carrying a {@link io.lakestream.ingest.internal.SendFailureListener} to
+   * the production exception handler.
+   */
+  public static final String SEND_FAILURE_LISTENER_CONFIG =
+      "lakestream.ingest.send.failure.listener";
+
   /** The Streams property carrying the {@link MeterRegistry} to the exception handlers. */
   public static final String METER_REGISTRY_CONFIG = "lakestream.ingest.meter.registry";
 
@@ -99,7 +112,11 @@ public final class IngestTopology {
     ProcessorSupplier<byte[], byte[], Object, byte[]> router =
         () ->
             new RouterProcessor(
-                new RecordRouter(config, parts), metrics, rowSinks, DEAD_LETTER_SINK);
+                new RecordRouter(config, parts),
+                metrics,
+                rowSinks,
+                DEAD_LETTER_SINK,
+                config.deadLetterBytes());
 
     Topology topology = new Topology();
     List<String> processors = new ArrayList<>();
@@ -166,11 +183,21 @@ public final class IngestTopology {
   }
 
   /**
-   * The Kafka Streams properties of the router: exactly-once v2, byte-array serdes, the dead-letter
-   * exception handlers, producer requests large enough for {@code maxRecordBytes}, then {@link
-   * IngestConfig#streamsOverrides()}.
+   * The Kafka Streams properties of the router for inputs of records up to {@link
+   * IngestConfig#maxRequestBytes()} as stored by the broker; see {@link #streamsProperties(
+   * IngestConfig, int)}.
    */
   public static Properties streamsProperties(IngestConfig config) {
+    return streamsProperties(config, config.maxRequestBytes());
+  }
+
+  /**
+   * The Kafka Streams properties of the router: exactly-once v2, byte-array serdes, the dead-letter
+   * exception handlers, producer requests of {@link IngestConfig#maxRequestBytes()}, consumer
+   * fetches that admit an input record of {@code largestInputRecordBytes} (as the broker stores it,
+   * compressed), then {@link IngestConfig#streamsOverrides()}.
+   */
+  public static Properties streamsProperties(IngestConfig config, int largestInputRecordBytes) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -190,7 +217,15 @@ public final class IngestTopology {
         DeadLetterProductionHandler.class.getName());
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+        config.maxRequestBytes());
+    props.put(DEAD_LETTER_BYTES_CONFIG, Integer.toString(config.deadLetterBytes()));
+    // A fetch returns at least one whole batch anyway; sizing it for the largest input keeps a
+    // partition with large records from being fetched one record per round trip.
+    int fetch = Math.max(1_048_576, largestInputRecordBytes);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), fetch);
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
+        Math.max(52_428_800, fetch));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     // New lakestream.ingest.<table> topics (table types created at run time) are found on metadata
     // refresh.

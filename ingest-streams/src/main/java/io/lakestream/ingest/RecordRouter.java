@@ -47,6 +47,7 @@ public final class RecordRouter {
   private final RecordMapper notAnInput;
   private final RowEncoder encoder;
   private final int maxRecordBytes;
+  private final int maxBatchBytes;
   private final ProjectAdmission admission;
 
   /** A router with the tables, inputs, project and timestamp rules of {@code config}. */
@@ -73,6 +74,7 @@ public final class RecordRouter {
             List.of(logsTopic, spansTopic, metricsTopic, Topics.ingest("<table>")));
     this.encoder = new RowEncoder();
     this.maxRecordBytes = config.maxRecordBytes();
+    this.maxBatchBytes = config.maxBatchBytes();
     this.admission = config.projectAdmission();
   }
 
@@ -82,7 +84,8 @@ public final class RecordRouter {
    */
   public Routing route(SourceRecord source) {
     requireNonNull(source, "source is null");
-    return RecordRouting.route(source, mapper(source.topic()), encoder, maxRecordBytes, admission);
+    return RecordRouting.route(
+        source, mapper(source.topic()), encoder, maxBatchBytes, maxRecordBytes, admission);
   }
 
   /**

@@ -320,9 +320,8 @@ class DeadLetterTest {
   }
 
   @Test
-  void aRecordAboveTheLimitIsTooLarge() {
-    try (RouterDriver small =
-        new RouterDriver(RouterDriver.config().maxRecordBytes(2048).build())) {
+  void aRecordAboveTheBatchLimitIsTooLarge() {
+    try (RouterDriver small = new RouterDriver(RouterDriver.config().maxBatchBytes(2048).build())) {
       byte[] big = logs(resource("acme", "svc"), log(NOW_NANOS, "x".repeat(3000))).toByteArray();
       small.pipe(Topics.OTLP_LOGS, big);
 
@@ -332,9 +331,55 @@ class DeadLetterTest {
           .isEqualTo(
               "The record is "
                   + big.length
-                  + " bytes, above the limit of 2048 bytes. Send smaller batches or raise"
-                  + " maxRecordBytes.");
+                  + " bytes decoded, above the router's limit of 2048 bytes for one batch. Send"
+                  + " smaller batches (e.g. lower the collector's send_batch_max_size) or raise"
+                  + " ingest.max.batch.bytes.");
+      assertThat(letter.value()).isEqualTo(big);
       assertThat(small.counter("lakestream.ingest.dlq", "reason", "record_too_large")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBatchLargerThanTheRowLimitIsRoutedWhenEachRowFits() {
+    try (RouterDriver small =
+        new RouterDriver(RouterDriver.config().maxRecordBytes(2048).build())) {
+      LogRecord[] many = new LogRecord[200];
+      for (int i = 0; i < many.length; i++) {
+        many[i] = log(NOW_NANOS, "line " + i + " " + "x".repeat(100));
+      }
+      byte[] batch = logs(resource("acme", "svc"), many).toByteArray();
+      assertThat(batch.length).isGreaterThan(10 * 2048);
+
+      small.pipe(Topics.OTLP_LOGS, batch);
+
+      assertThat(small.deadLetters()).isEmpty();
+      assertThat(small.counter("lakestream.ingest.rows.out", "table", "otel_logs_and_spans"))
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aDeadLetterLargerThanTheDeadLetterTopicAcceptsIsCutWithItsSizeAndChecksum() {
+    try (RouterDriver router = new RouterDriver()) {
+      byte[] garbage = new byte[3_000_000];
+      new java.util.Random(7).nextBytes(garbage);
+
+      router.pipe(Topics.OTLP_LOGS, garbage);
+
+      TestRecord<byte[], byte[]> letter = router.onlyDeadLetter();
+      assertThat(reason(letter)).isEqualTo("undecodable");
+      Map<String, String> headers = RouterDriver.headers(letter.headers());
+      assertThat(headers)
+          .containsEntry(RecordHeaders.DLQ_TRUNCATED, "value")
+          .containsEntry(RecordHeaders.DLQ_ORIGINAL_BYTES, "3000000")
+          .containsEntry(
+              RecordHeaders.DLQ_ORIGINAL_SHA256,
+              io.lakestream.ingest.internal.DeadLetterRecord.sha256(garbage))
+          .containsEntry(RecordHeaders.SOURCE_OFFSET, "0");
+      assertThat(letter.value())
+          .hasSizeLessThan(router.config.deadLetterBytes())
+          .isEqualTo(java.util.Arrays.copyOf(garbage, letter.value().length));
+      assertThat(router.counter("lakestream.ingest.dlq", "reason", "undecodable")).isEqualTo(1);
     }
   }
 

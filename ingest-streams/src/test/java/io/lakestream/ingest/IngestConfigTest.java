@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
@@ -105,6 +106,29 @@ class IngestConfigTest {
         .hasMessage(
             "Invalid ingest configuration: bootstrap servers are blank. Give host:port of a"
                 + " broker.");
+  }
+
+  @Test
+  void theProducerRequestSizeFollowsTheRowLimitAndAnOverrideThatLeavesNoRoomIsRefused() {
+    IngestConfig config = IngestConfig.builder("b:1").maxRecordBytes(2_000_000).build();
+    assertThat(config.maxRequestBytes()).isEqualTo(2_065_536);
+    assertThat(config.deadLetterBytes()).isEqualTo(2_065_536);
+    Properties props = IngestTopology.streamsProperties(config, 8_000_000);
+    assertThat(props.get("producer.max.request.size")).isEqualTo(2_065_536);
+    assertThat(props.get("consumer.max.partition.fetch.bytes")).isEqualTo(8_000_000);
+    assertThat(props.get("consumer.fetch.max.bytes")).isEqualTo(52_428_800);
+
+    assertThatThrownBy(
+            () ->
+                IngestConfig.builder("b:1")
+                    .streamsOverrides(Map.of("producer.max.request.size", "1010000"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Invalid ingest configuration: the producer's max.request.size (1010000) leaves no"
+                + " room for a row of ingest.max.record.bytes (1000000) with its headers. Set"
+                + " max.request.size to at least ingest.max.record.bytes + 16384, or leave it"
+                + " unset (ingest.max.record.bytes + 65536).");
   }
 
   @Test

@@ -35,5 +35,19 @@ public final class RecordHeaders {
   /** DLQ records: the class of the error that set the record aside. */
   public static final String DLQ_ERROR_CLASS = "lakestream.dlq.error.class";
 
+  /**
+   * DLQ records cut to fit the dead-letter topic: what was cut ({@code value}, or {@code
+   * key,headers,value} when the source's own key and headers did not fit either). Absent when the
+   * record is whole. A truncated dead letter cannot be replayed: replay its source topic and
+   * offset.
+   */
+  public static final String DLQ_TRUNCATED = "lakestream.dlq.truncated";
+
+  /** Truncated DLQ records: the size of the source record's whole value, in bytes. */
+  public static final String DLQ_ORIGINAL_BYTES = "lakestream.dlq.original.bytes";
+
+  /** Truncated DLQ records: the SHA-256 of the source record's whole value, lowercase hex. */
+  public static final String DLQ_ORIGINAL_SHA256 = "lakestream.dlq.original.sha256";
+
   private RecordHeaders() {}
 }

@@ -102,7 +102,12 @@ public final class Settings {
       size(
           "ingest.max.record.bytes",
           "1000000",
-          "Largest source record accepted; larger ones go to the dead-letter topic.");
+          "Largest routed row; a record with a larger row goes to the dead-letter topic. The router's producer max.request.size is this + 64 KiB, and lakestream.rows.* and lakestream.dlq must accept it (max.message.bytes, checked at start).");
+  public static final Setting INGEST_MAX_BATCH_BYTES =
+      size(
+          "ingest.max.batch.bytes",
+          "32MiB",
+          "Largest source record (OTLP batch or Avro row) the router maps, decompressed; larger ones go to the dead-letter topic. Held with its rows in one stream thread's memory (about 5x at the peak).");
   public static final Setting INGEST_MAX_FUTURE_SKEW =
       duration(
           "ingest.max.future.skew",
@@ -175,8 +180,8 @@ public final class Settings {
       integer(
           "role.http.port",
           "8081",
-          "Port of /health and /metrics for the ingest and write roles. Two roles on one host"
-              + " need two ports (and two `data.dir`s).");
+          "Port of /health, /ready and /metrics for the ingest and write roles. Two roles on one"
+              + " host need two ports (and two `data.dir`s).");
 
   /** Every key, in documentation order. */
   public static final List<Setting> ALL =
@@ -203,6 +208,7 @@ public final class Settings {
           PROJECTS_REGISTRATION,
           INGEST_PARTITIONS,
           INGEST_MAX_RECORD_BYTES,
+          INGEST_MAX_BATCH_BYTES,
           INGEST_MAX_FUTURE_SKEW,
           WRITER_GROUP_ID,
           WRITER_FLUSH_ROWS,

@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * @param rowsProduced records produced, per target topic
  * @param rejected records the router rejected (not produced, not dead-lettered again), per reason
  *     code
+ * @param truncatedSources where the records of truncated dead letters (not replayed) are, as {@code
+ *     lakestream replay} options ({@code --topic T --from-offsets P:O}), the first {@value
+ *     Replayer#MAX_TRUNCATED_LISTED}
  * @param elapsed from the first read to the last commit
  */
 public record ReplaySummary(
@@ -21,11 +24,13 @@ public record ReplaySummary(
     long recordsRead,
     Map<String, Long> rowsProduced,
     Map<String, Long> rejected,
+    List<String> truncatedSources,
     Duration elapsed) {
 
   public ReplaySummary {
     rowsProduced = Map.copyOf(rowsProduced);
     rejected = Map.copyOf(rejected);
+    truncatedSources = List.copyOf(truncatedSources);
   }
 
   /** Every row produced, all topics together. */
@@ -64,6 +69,14 @@ public record ReplaySummary(
               + " (counted only, not written to the dead-letter topic again)");
       new TreeMap<>(rejected)
           .forEach((r, n) -> lines.add("    " + r + ": " + ProgressPrinter.count(n)));
+      if (rejected.containsKey(Replayer.TRUNCATED)) {
+        lines.add(
+            "  truncated: these dead letters were cut to fit lakestream.dlq and hold only the"
+                + " start of their record, so they cannot be replayed. Replay their source records"
+                + " instead (raise ingest.max.batch.bytes or ingest.max.record.bytes first if that"
+                + " was the reason): lakestream replay ...");
+        truncatedSources.forEach(source -> lines.add("    " + source));
+      }
       if (rejected.containsKey("unregistered_project")) {
         lines.add(
             "  unregistered projects: register them (POST /v1/projects), or replay with --set"

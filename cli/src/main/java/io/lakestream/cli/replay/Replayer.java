@@ -94,8 +94,25 @@ public final class Replayer {
         .writeTo(rewritten);
   }
 
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null || header.value() == null
+        ? "?"
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The reason counted for a dead letter that has no source coordinates. */
   public static final String NO_SOURCE = "no_source_coordinates";
+
+  /**
+   * The reason counted for a dead letter the router cut to fit the dead-letter topic ({@code
+   * lakestream.dlq.truncated}): it holds a prefix of its record only, so its source is replayed
+   * instead.
+   */
+  public static final String TRUNCATED = "truncated";
+
+  /** How many truncated dead letters the summary names, at most. */
+  static final int MAX_TRUNCATED_LISTED = 20;
 
   /** The reason counted for a row set aside by the writer whose schema is no table's. */
   public static final String UNKNOWN_ROW_SCHEMA = "unknown_row_schema";
@@ -233,6 +250,7 @@ public final class Replayer {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final Map<String, Long> produced = new TreeMap<>();
     private final Map<String, Long> rejected = new TreeMap<>();
+    private final List<String> truncated = new ArrayList<>();
     private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
     private long recordsRead;
     private long startNanos;
@@ -332,6 +350,27 @@ public final class Replayer {
                     record.value(),
                     record.headers()));
         case DEAD_LETTERS -> {
+          if (record.headers().lastHeader(RecordHeaders.DLQ_TRUNCATED) != null) {
+            // Routing a prefix would reject it again at best: its whole record is at its source.
+            rejected.merge(TRUNCATED, 1L, Long::sum);
+            if (truncated.size() < MAX_TRUNCATED_LISTED) {
+              truncated.add(
+                  "--topic "
+                      + header(record, RecordHeaders.SOURCE_TOPIC)
+                      + " --from-offsets "
+                      + header(record, RecordHeaders.SOURCE_PARTITION)
+                      + ":"
+                      + header(record, RecordHeaders.SOURCE_OFFSET)
+                      + " (dead letter "
+                      + record.partition()
+                      + ":"
+                      + record.offset()
+                      + ", "
+                      + header(record, RecordHeaders.DLQ_ORIGINAL_BYTES)
+                      + " bytes)");
+            }
+            return;
+          }
           if (record.headers().lastHeader(RecordHeaders.SOURCE_INDEX) != null) {
             rowAgain(p, record);
             return;
@@ -479,7 +518,12 @@ public final class Replayer {
 
     ReplaySummary summary(String topic) {
       return new ReplaySummary(
-          topic, recordsRead, produced, rejected, Duration.ofNanos(endNanos - startNanos));
+          topic,
+          recordsRead,
+          produced,
+          rejected,
+          truncated,
+          Duration.ofNanos(endNanos - startNanos));
     }
   }
 

@@ -18,14 +18,21 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Retriable errors: retry.
  *   <li>A routed row the broker finds too large, or that cannot be serialized: the source record
- *       goes to the dead-letter topic ({@code record_too_large}, {@code schema_mismatch}) and
- *       processing continues. Rows of that record sent before it stay routed; the router checks row
- *       sizes against {@code maxRecordBytes} first, so this is a last resort, logged as an error.
+ *       goes to the dead-letter topic ({@code record_too_large}, {@code schema_mismatch}), cut to
+ *       fit it ({@link DeadLetterRecord#fit}), and processing continues. Rows of that record sent
+ *       before it stay routed; the router checks row sizes against {@code maxRecordBytes} first, so
+ *       this is a last resort, logged as an error.
  *   <li>A dead-letter record that cannot be written: logged as an error with its coordinates and
  *       skipped (there is nowhere else to put it).
  *   <li>Anything else (authorization, fencing): fail, so the transaction aborts and nothing is
  *       half-written.
  * </ul>
+ *
+ * <p>Under exactly-once a send the producer itself refuses puts its transaction in an abortable
+ * state whatever this handler answers, and the source records are read again. So the router never
+ * relies on this handler for sizes: rows are checked against {@code ingest.max.record.bytes} and
+ * dead letters are cut to fit before they are sent, and {@code IngestRole} checks at start that the
+ * topics accept what the producer sends.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
@@ -42,6 +49,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     if (exception instanceof RetriableException) {
       return Response.retry();
     }
+    support.sendFailed(context, record.topic(), exception);
     if (exception instanceof RecordTooLargeException) {
       return setAside(context, record, DeadLetterReason.RECORD_TOO_LARGE, exception);
     }

@@ -34,7 +34,20 @@ public final class IngestErrors {
             + bytes
             + " bytes, above the limit of "
             + limit
-            + " bytes. Send smaller batches or raise maxRecordBytes.",
+            + " bytes. Send smaller rows or raise ingest.max.record.bytes (and the"
+            + " max.message.bytes of the lakestream.rows.* and lakestream.dlq topics with it).",
+        null);
+  }
+
+  static RecordRejectedException batchTooLarge(long bytes, int limit) {
+    return new RecordRejectedException(
+        DeadLetterReason.RECORD_TOO_LARGE,
+        "The record is "
+            + bytes
+            + " bytes decoded, above the router's limit of "
+            + limit
+            + " bytes for one batch. Send smaller batches (e.g. lower the collector's"
+            + " send_batch_max_size) or raise ingest.max.batch.bytes.",
         null);
   }
 

@@ -26,11 +26,15 @@ public final class RecordRouting {
    * of the record's rows go to its (table, project), so the writer can tell when it holds them all.
    * A record with a row of a project that {@code admission} refuses is rejected whole as {@code
    * unregistered_project}.
+   *
+   * @param maxBatchBytes the largest source value (as decoded by the consumer) that is mapped
+   * @param maxRecordBytes the largest routed row
    */
   public static Routing route(
       SourceRecord source,
       RecordMapper mapper,
       RowEncoder encoder,
+      int maxBatchBytes,
       int maxRecordBytes,
       ProjectAdmission admission) {
     try {
@@ -38,8 +42,8 @@ public final class RecordRouting {
       if (value == null || value.length == 0) {
         throw IngestErrors.noValue();
       }
-      if (value.length > maxRecordBytes) {
-        throw IngestErrors.tooLarge("The record", value.length, maxRecordBytes);
+      if (value.length > maxBatchBytes) {
+        throw IngestErrors.batchTooLarge(value.length, maxBatchBytes);
       }
       List<RoutedRow> rows = mapper.map(source);
       checkAdmitted(rows, admission);

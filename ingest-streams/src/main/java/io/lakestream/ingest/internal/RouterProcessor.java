@@ -4,6 +4,7 @@ import io.lakestream.ingest.DeadLetterReason;
 import io.lakestream.ingest.RecordRouter;
 import io.lakestream.ingest.Routing;
 import io.lakestream.ingest.SourceRecord;
+import io.lakestream.schema.Topics;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,22 +29,27 @@ public final class RouterProcessor implements Processor<byte[], byte[], Object, 
   private final IngestMetrics metrics;
   private final Function<String, String> rowSinks;
   private final String deadLetterSink;
+  private final int deadLetterBytes;
   private ProcessorContext<Object, byte[]> context;
 
   /**
    * @param router this processor's own router (routers are not thread-safe)
    * @param rowSinks the sink node of a table's routed topic
    * @param deadLetterSink the sink node of the dead-letter topic
+   * @param deadLetterBytes the largest dead letter the producer and the dead-letter topic accept;
+   *     larger ones are cut ({@link DeadLetterRecord#fit})
    */
   public RouterProcessor(
       RecordRouter router,
       IngestMetrics metrics,
       Function<String, String> rowSinks,
-      String deadLetterSink) {
+      String deadLetterSink,
+      int deadLetterBytes) {
     this.router = router;
     this.metrics = metrics;
     this.rowSinks = rowSinks;
     this.deadLetterSink = deadLetterSink;
+    this.deadLetterBytes = deadLetterBytes;
   }
 
   @Override
@@ -87,11 +93,10 @@ public final class RouterProcessor implements Processor<byte[], byte[], Object, 
         source.offset(),
         reason.code(),
         rejected.message());
-    context.forward(
-        new Record<Object, byte[]>(
+    DeadLetterRecord letter =
+        DeadLetterRecord.fit(
             record.key(),
             record.value(),
-            record.timestamp(),
             DeadLetters.deadLetterHeaders(
                 record.headers(),
                 reason,
@@ -99,7 +104,23 @@ public final class RouterProcessor implements Processor<byte[], byte[], Object, 
                 rejected.errorClass(),
                 source.topic(),
                 source.partition(),
-                source.offset())),
+                source.offset()),
+            deadLetterBytes);
+    if (letter.truncated()) {
+      LOG.warn(
+          "Dead letter of {}-{}@{} ({}) is cut to {} of its {} bytes to fit {}; replay it from"
+              + " its source topic and offset",
+          source.topic(),
+          source.partition(),
+          source.offset(),
+          reason.code(),
+          letter.value() == null ? 0 : letter.value().length,
+          record.value() == null ? 0 : record.value().length,
+          Topics.DEAD_LETTER);
+    }
+    context.forward(
+        new Record<Object, byte[]>(
+            letter.key(), letter.value(), record.timestamp(), letter.headers()),
         deadLetterSink);
     metrics.deadLetter(reason);
   }
