@@ -17,6 +17,9 @@ public final class Topics {
   /** Table definitions and project registrations (compacted). */
   public static final String CATALOG = "lakestream.catalog";
 
+  /** The commit feed: one {@link CommitAnnouncement} per Delta commit the writers make. */
+  public static final String COMMITS = "lakestream.commits";
+
   private static final String INGEST_PREFIX = "lakestream.ingest.";
   private static final String ROWS_PREFIX = "lakestream.rows.";
 

@@ -2,6 +2,7 @@ package io.lakestream.writer;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.DeadLetters;
 import io.lakestream.writer.internal.RoutedRows;
 import io.lakestream.writer.internal.StandaloneDeltaTables;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,6 +79,8 @@ public final class WriterRole implements AutoCloseable {
     Warehouse warehouse = Warehouse.of(config);
     WriterMetrics metrics = new WriterMetrics(registry);
     RoutedRows routedRows = new RoutedRows(config.tableLookup());
+    CommitFeed.createTopic(adminProperties(config));
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
     TableFlusher flusher =
         new TableFlusher(
             warehouse,
@@ -86,8 +90,8 @@ public final class WriterRole implements AutoCloseable {
             config.compression(),
             keyModels,
             faults,
-            metrics);
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
+            metrics,
+            new CommitFeed(producer, metrics));
     KafkaConsumer<byte[], byte[]> consumer;
     try {
       consumer = new KafkaConsumer<>(consumerProperties(config));
@@ -183,6 +187,14 @@ public final class WriterRole implements AutoCloseable {
     config
         .instanceId()
         .ifPresent(id -> properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+    properties.putAll(config.kafkaProperties());
+    return properties;
+  }
+
+  static Map<String, Object> adminProperties(WriterConfig config) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     properties.putAll(config.kafkaProperties());
     return properties;
   }

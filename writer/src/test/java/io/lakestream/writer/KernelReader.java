@@ -106,6 +106,25 @@ public final class KernelReader {
     return rows;
   }
 
+  /** The paths of the table's data files, as its AddFiles record them. */
+  public java.util.Set<String> filePaths(String tablePath) {
+    Scan scan = snapshot(tablePath).getScanBuilder().build();
+    java.util.Set<String> paths = new java.util.TreeSet<>();
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine, true)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            Row add = fileRows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            paths.add(add.getString(add.getSchema().indexOf("path")));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return paths;
+  }
+
   /** The table's recorded version for a source partition, or empty. */
   public Optional<Long> transactionVersion(String tablePath, String appId) {
     return snapshot(tablePath).getLatestTransactionVersion(engine, appId);

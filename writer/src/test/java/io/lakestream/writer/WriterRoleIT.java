@@ -64,7 +64,9 @@ class WriterRoleIT {
         workload.expected().keySet().stream()
             .mapToLong(t -> lake.rowCountFromStats(t.project(), t.table()))
             .sum();
-    assertThat(written).as("rows in all nine tables, by their statistics").isEqualTo(workload.rowCount());
+    assertThat(written)
+        .as("rows in all nine tables, by their statistics")
+        .isEqualTo(workload.rowCount());
   }
 
   @Test

@@ -51,6 +51,7 @@ public final class TableFlusher {
   private final KeyModelEncoder keyModels;
   private final FaultInjector faults;
   private final WriterMetrics metrics;
+  private final CommitFeed feed;
   private final Map<TableKey, TableState> states = new HashMap<>();
   private final Map<String, DataFileWriter> fileWriters = new HashMap<>();
 
@@ -61,7 +62,8 @@ public final class TableFlusher {
       String compression,
       KeyModelEncoder keyModels,
       FaultInjector faults,
-      WriterMetrics metrics) {
+      WriterMetrics metrics,
+      CommitFeed feed) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.deltaTables = requireNonNull(deltaTables, "deltaTables is null");
     this.routedRows = requireNonNull(routedRows, "routedRows is null");
@@ -69,6 +71,7 @@ public final class TableFlusher {
     this.keyModels = requireNonNull(keyModels, "keyModels is null");
     this.faults = requireNonNull(faults, "faults is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.feed = requireNonNull(feed, "feed is null");
   }
 
   /** What a flush did. */
@@ -155,8 +158,9 @@ public final class TableFlusher {
               key.table(), System.nanoTime() - started, rows.size(), file.sizeBytes());
           metrics.rowsSkipped(key.table(), skipped);
           sources.forEach((appId, range) -> state.watermarks.put(appId, range.last()));
-          file = null; // referenced by the table now
           faults.at(CrashPoint.AFTER_DELTA_COMMIT, key.project(), key.table());
+          feed.announce(state.table, committed.version(), List.of(file), knownWatermarks(state));
+          file = null; // referenced by the table now
           buffer.remove(batch);
           return new FlushResult(rows.size(), skipped, committed.version());
         }
@@ -186,6 +190,18 @@ public final class TableFlusher {
             + ": it changed under "
             + MAX_CONFLICT_RETRIES
             + " attempts in a row. The rows stay buffered and the flush is retried.");
+  }
+
+  /** The watermarks of the table known in memory (-1 for a source partition it has none of). */
+  private static Map<String, Long> knownWatermarks(TableState state) {
+    Map<String, Long> known = new java.util.TreeMap<>();
+    state.watermarks.forEach(
+        (appId, offset) -> {
+          if (offset >= 0) {
+            known.put(appId, offset);
+          }
+        });
+    return known;
   }
 
   private DataFile writeDataFile(TableState state, List<BufferedRow> rows) {

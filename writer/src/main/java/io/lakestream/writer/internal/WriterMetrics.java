@@ -106,6 +106,15 @@ public final class WriterMetrics {
         .increment();
   }
 
+  /** A commit announcement on lakestream.commits that could not be sent. */
+  public void announcementFailed() {
+    Counter.builder("lakestream.writer.commit.announcements.failed")
+        .description(
+            "Delta commits whose announcement on lakestream.commits failed (readers use the log)")
+        .register(registry)
+        .increment();
+  }
+
   public void flushFailed(String table) {
     counter("lakestream.writer.flush.failures", "Buffer flushes that failed and will retry", table)
         .increment();
