@@ -376,6 +376,13 @@ public final class Catalog implements AutoCloseable {
           .get(millis, TimeUnit.MILLISECONDS);
       log.info("Created topic {} (compacted, 1 partition)", Topics.CATALOG);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The admin client's own timeout (the same length) may fire before get()'s.
+        throw new CatalogException(
+            CatalogException.Kind.UNAVAILABLE,
+            "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
+            e.getCause());
+      }
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw unavailable(bootstrapServers, e.getCause());
       }

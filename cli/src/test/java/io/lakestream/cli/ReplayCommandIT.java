@@ -161,7 +161,9 @@ class ReplayCommandIT {
     row.put("metric_type", "gauge");
     row.put("project_id", "acme");
     ProducerRecord<byte[], byte[]> letter =
-        new ProducerRecord<>(Topics.DEAD_LETTER, null, 77L, utf8("acme"), encode(row));
+        // A recent timestamp: a record of 1970 is past the topic's retention and may be deleted.
+        new ProducerRecord<>(
+            Topics.DEAD_LETTER, null, timestampMicros / 1_000, utf8("acme"), encode(row));
     WRITER_ROW_HEADERS.forEach((key, value) -> letter.headers().add(key, utf8(value)));
     letter.headers().add(RecordHeaders.DLQ_REASON, utf8("schema_mismatch"));
     letter.headers().add(RecordHeaders.DLQ_MESSAGE, utf8("The table's schema changed."));

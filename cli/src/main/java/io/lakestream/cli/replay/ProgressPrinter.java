@@ -2,11 +2,11 @@ package io.lakestream.cli.replay;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.ingest.replay.ReplayProgress;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * always one at the end. The total counts offsets, so transaction markers in the range are counted
  * as done when passed.
  */
-public final class ProgressPrinter {
+public final class ProgressPrinter implements ReplayProgress {
   static final long REDRAW_MILLIS = 100;
   static final long PLAIN_INTERVAL_SECONDS = 2;
   private static final int BAR_WIDTH = 24;
@@ -53,7 +53,8 @@ public final class ProgressPrinter {
   }
 
   /** Prints what will be replayed and starts the clock. */
-  void start(String topic, long total, String plan) {
+  @Override
+  public void start(String topic, long total, String plan) {
     this.topic = topic;
     this.total = total;
     this.startNanos = nanoTime.getAsLong();
@@ -63,7 +64,8 @@ public final class ProgressPrinter {
   }
 
   /** Reports {@code done} of the total; prints when it is time to. */
-  void advance(long done) {
+  @Override
+  public void advance(long done) {
     long now = nanoTime.getAsLong();
     if (terminal) {
       if (now - lastPrintNanos >= REDRAW_MILLIS * 1_000_000L) {
@@ -78,7 +80,8 @@ public final class ProgressPrinter {
   }
 
   /** Prints the final state: everything in range is done. */
-  void finish() {
+  @Override
+  public void finish() {
     long now = nanoTime.getAsLong();
     if (terminal || lastPrintDone != total) {
       draw(total, now);
@@ -95,9 +98,11 @@ public final class ProgressPrinter {
     double seconds = (now - startNanos) / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
     String eta =
-        done >= total ? "0s" : rate > 0 ? duration(secondsDuration((total - done) / rate)) : "?";
+        done >= total
+            ? "0s"
+            : rate > 0 ? ReplayProgress.duration(secondsDuration((total - done) / rate)) : "?";
     int percent = total == 0 ? 100 : (int) (done * 100 / total);
-    String counts = count(done) + "/" + count(total) + " records";
+    String counts = ReplayProgress.count(done) + "/" + ReplayProgress.count(total) + " records";
     if (terminal) {
       int filled = total == 0 ? BAR_WIDTH : (int) (done * BAR_WIDTH / total);
       String line =
@@ -110,7 +115,7 @@ public final class ProgressPrinter {
               + "% "
               + counts
               + "  "
-              + count(Math.round(rate))
+              + ReplayProgress.count(Math.round(rate))
               + "/s  ETA "
               + eta;
       String padding = " ".repeat(Math.max(0, lastWidth - line.length()));
@@ -124,28 +129,11 @@ public final class ProgressPrinter {
               + " ("
               + percent
               + "%), "
-              + count(Math.round(rate))
+              + ReplayProgress.count(Math.round(rate))
               + " records/s, ETA "
               + eta);
     }
     out.flush();
-  }
-
-  /** A count with thousands separators: {@code 12,345}. */
-  static String count(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
-  }
-
-  /** A short duration: {@code 0.4s}, {@code 12.0s}, {@code 3m05s}, {@code 1h02m}. */
-  static String duration(Duration duration) {
-    long seconds = duration.getSeconds();
-    if (seconds < 60) {
-      return String.format(Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
-    }
-    if (seconds < 3600) {
-      return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
-    }
-    return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
   }
 
   private static Duration secondsDuration(double seconds) {

@@ -2,6 +2,7 @@ package io.lakestream.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.ingest.replay.ReplayProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -58,8 +59,8 @@ class ProgressPrinterTest {
 
   @Test
   void durationsAreShort() {
-    assertThat(ProgressPrinter.duration(Duration.ofMillis(400))).isEqualTo("0.4s");
-    assertThat(ProgressPrinter.duration(Duration.ofSeconds(185))).isEqualTo("3m05s");
-    assertThat(ProgressPrinter.duration(Duration.ofMinutes(62))).isEqualTo("1h02m");
+    assertThat(ReplayProgress.duration(Duration.ofMillis(400))).isEqualTo("0.4s");
+    assertThat(ReplayProgress.duration(Duration.ofSeconds(185))).isEqualTo("3m05s");
+    assertThat(ReplayProgress.duration(Duration.ofMinutes(62))).isEqualTo("1h02m");
   }
 }

@@ -1,4 +1,4 @@
-package io.lakestream.cli.replay;
+package io.lakestream.ingest.replay;
 
 import static java.util.Objects.requireNonNull;
 
@@ -136,7 +136,7 @@ public final class Replayer {
 
   private final IngestConfig config;
   private final Duration timeout;
-  private final ProgressPrinter progress;
+  private final ReplayProgress progress;
   private final RecordRouter router;
   private final Map<Long, String> tablesByFingerprint = new HashMap<>();
 
@@ -145,7 +145,7 @@ public final class Replayer {
    *     project and timestamp rules; replay routes with it as the live router would
    * @param timeout how long to wait for the brokers, and for progress, before failing
    */
-  public Replayer(IngestConfig config, Duration timeout, ProgressPrinter progress) {
+  public Replayer(IngestConfig config, Duration timeout, ReplayProgress progress) {
     this.config = requireNonNull(config, "config is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
     this.progress = requireNonNull(progress, "progress is null");
@@ -659,7 +659,7 @@ public final class Replayer {
     return "replay of "
         + topic
         + ": "
-        + ProgressPrinter.count(total)
+        + ReplayProgress.count(total)
         + " records in "
         + ranges.size()
         + " partition(s)"

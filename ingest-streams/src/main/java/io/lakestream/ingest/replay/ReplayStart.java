@@ -1,4 +1,4 @@
-package io.lakestream.cli.replay;
+package io.lakestream.ingest.replay;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.lakestream.cli.replay;
+package io.lakestream.ingest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

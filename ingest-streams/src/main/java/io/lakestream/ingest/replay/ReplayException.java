@@ -1,4 +1,4 @@
-package io.lakestream.cli.replay;
+package io.lakestream.ingest.replay;
 
 /** A replay cannot run or finish; the message says what failed, where, and what to do. */
 public final class ReplayException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.lakestream.cli.replay;
+package io.lakestream.ingest.replay;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,23 +52,23 @@ public record ReplaySummary(
   /** The summary as printed at the end of {@code lakestream replay}. */
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
-    lines.add("replay of " + topic + " finished in " + ProgressPrinter.duration(elapsed));
+    lines.add("replay of " + topic + " finished in " + ReplayProgress.duration(elapsed));
     lines.add(
         "  records read: "
-            + ProgressPrinter.count(recordsRead)
+            + ReplayProgress.count(recordsRead)
             + " ("
-            + ProgressPrinter.count(Math.round(recordsPerSecond()))
+            + ReplayProgress.count(Math.round(recordsPerSecond()))
             + " records/s)");
-    lines.add("  rows produced: " + ProgressPrinter.count(totalRowsProduced()));
+    lines.add("  rows produced: " + ReplayProgress.count(totalRowsProduced()));
     new TreeMap<>(rowsProduced)
-        .forEach((t, n) -> lines.add("    " + t + ": " + ProgressPrinter.count(n)));
+        .forEach((t, n) -> lines.add("    " + t + ": " + ReplayProgress.count(n)));
     if (!rejected.isEmpty()) {
       lines.add(
           "  rejected: "
-              + ProgressPrinter.count(totalRejected())
+              + ReplayProgress.count(totalRejected())
               + " (counted only, not written to the dead-letter topic again)");
       new TreeMap<>(rejected)
-          .forEach((r, n) -> lines.add("    " + r + ": " + ProgressPrinter.count(n)));
+          .forEach((r, n) -> lines.add("    " + r + ": " + ReplayProgress.count(n)));
       if (rejected.containsKey(Replayer.TRUNCATED)) {
         lines.add(
             "  truncated: these dead letters were cut to fit lakestream.dlq and hold only the"
