@@ -12,6 +12,7 @@ import io.lakestream.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +102,22 @@ public final class Catalog implements AutoCloseable {
    */
   public static Catalog start(
       String bootstrapServers, Map<String, TableDefinition> builtIns, Duration timeout) {
+    return start(bootstrapServers, Map.of(), builtIns, timeout);
+  }
+
+  /**
+   * Like {@link #start(String, Map, Duration)}, with more Kafka client properties (security,
+   * timeouts) applied to the catalog's admin client, producer and consumer over its own.
+   */
+  public static Catalog start(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      Map<String, TableDefinition> builtIns,
+      Duration timeout) {
     requireNonNull(bootstrapServers, "bootstrapServers is null");
-    createTopicIfMissing(bootstrapServers, timeout);
-    KafkaBackend backend = new KafkaBackend(bootstrapServers);
+    requireNonNull(clientProperties, "clientProperties is null");
+    createTopicIfMissing(bootstrapServers, clientProperties, timeout);
+    KafkaBackend backend = new KafkaBackend(bootstrapServers, clientProperties);
     Catalog catalog = new Catalog(builtIns, backend);
     backend.start(catalog, timeout);
     log.info(
@@ -337,14 +351,17 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
-  private static void createTopicIfMissing(String bootstrapServers, Duration timeout) {
+  private static void createTopicIfMissing(
+      String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     try (Admin admin =
         Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis))) {
+            with(
+                clientProperties,
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis)))) {
       if (admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS).contains(Topics.CATALOG)) {
         return;
       }
@@ -371,6 +388,14 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
+  /** {@code own}, then {@code clientProperties} over it. */
+  private static Map<String, Object> with(
+      Map<String, String> clientProperties, Map<String, Object> own) {
+    Map<String, Object> properties = new HashMap<>(own);
+    properties.putAll(clientProperties);
+    return properties;
+  }
+
   private static CatalogException unavailable(String bootstrapServers, Throwable cause) {
     return new CatalogException(
         CatalogException.Kind.UNAVAILABLE,
@@ -392,22 +417,26 @@ public final class Catalog implements AutoCloseable {
     private Thread follower;
     private volatile boolean running = true;
 
-    KafkaBackend(String bootstrapServers) {
+    KafkaBackend(String bootstrapServers, Map<String, String> clientProperties) {
       this.bootstrapServers = bootstrapServers;
       this.producer =
           new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                  ProducerConfig.ACKS_CONFIG, "all",
-                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+              with(
+                  clientProperties,
+                  Map.of(
+                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                      ProducerConfig.ACKS_CONFIG, "all",
+                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")),
               new StringSerializer(),
               new StringSerializer());
       this.consumer =
           new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                  ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+              with(
+                  clientProperties,
+                  Map.of(
+                      ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
               new StringDeserializer(),
               new StringDeserializer());
     }

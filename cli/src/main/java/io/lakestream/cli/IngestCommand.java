@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -132,6 +134,21 @@ final class IngestCommand implements Callable<Integer> {
         .build();
   }
 
+  /**
+   * The {@code kafka.*} client properties, and with a {@code role.instance.id} the main consumer's
+   * {@code group.instance.id} (Kafka Streams adds each stream thread's index to it).
+   */
+  private static Map<String, String> streamsOverrides(Configuration config) {
+    Map<String, String> overrides = new HashMap<>(config.kafkaClientProperties());
+    config
+        .optional(Settings.ROLE_INSTANCE_ID)
+        .ifPresent(
+            id ->
+                overrides.put(
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    return overrides;
+  }
+
   private static IngestConfig ingestConfig(Configuration config) {
     IngestConfig.Builder builder =
         IngestConfig.builder(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS))
@@ -150,7 +167,8 @@ final class IngestCommand implements Callable<Integer> {
             .routedPartitions(config.integer(Settings.INGEST_PARTITIONS))
             .maxRecordBytes(
                 (int) Math.min(Integer.MAX_VALUE, config.size(Settings.INGEST_MAX_RECORD_BYTES)))
-            .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW));
+            .maxFutureSkew(config.duration(Settings.INGEST_MAX_FUTURE_SKEW))
+            .streamsOverrides(streamsOverrides(config));
     config.optional(Settings.INGEST_DEFAULT_PROJECT).ifPresent(builder::defaultProject);
     try {
       return builder.build();

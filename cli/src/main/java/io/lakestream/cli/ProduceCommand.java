@@ -119,14 +119,13 @@ final class ProduceCommand implements Callable<Integer> {
     String servers = configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
     List<ProducerRecord<byte[], byte[]>> records =
         source.generate != null ? generated(source.generate) : fromFiles(configuration);
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    properties.putAll(configuration.kafkaClientProperties());
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ProducerRecord<byte[], byte[]> record : records) {
         sent.add(producer.send(record));

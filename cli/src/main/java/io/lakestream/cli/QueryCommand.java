@@ -37,11 +37,19 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--http-port", description = "HTTP port (query.http.port, default 8080).")
   String httpPort;
 
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Kafka brokers (kafka.bootstrap.servers): the sidecar follows the lakestream.catalog"
+              + " topic and sends SQL INSERTs to the ingest topics.")
+  String bootstrapServers;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<Setting, String> flags = new HashMap<>();
     flags.put(Settings.WAREHOUSE, warehouse);
     flags.put(Settings.QUERY_HTTP_PORT, httpPort);
+    flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("query"));
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -92,7 +100,9 @@ final class QueryCommand implements Callable<Integer> {
   /** Starts the sidecar on a catalog the caller shares with other roles and closes itself. */
   static QueryRuntime start(
       Configuration config, PrometheusMeterRegistry registry, Catalog catalog) {
-    KafkaRowSink sink = new KafkaRowSink(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS));
+    KafkaRowSink sink =
+        new KafkaRowSink(
+            config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), config.kafkaClientProperties());
     try {
       return new QueryRuntime(queryRole(config, registry, catalog, sink), catalog, sink, false);
     } catch (RuntimeException e) {

@@ -31,7 +31,11 @@ final class Tables {
   /** Like {@link #startCatalog(Configuration, String)}, giving up after {@code timeout}. */
   static Catalog startCatalog(Configuration config, String role, Duration timeout) {
     try {
-      return Catalog.start(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), load(config), timeout);
+      return Catalog.start(
+          config.string(Settings.KAFKA_BOOTSTRAP_SERVERS),
+          config.kafkaClientProperties(),
+          load(config),
+          timeout);
     } catch (CatalogException e) {
       throw new CliException(
           e.getMessage()

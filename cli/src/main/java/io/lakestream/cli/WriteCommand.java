@@ -83,6 +83,8 @@ final class WriteCommand implements Callable<Integer> {
               .incompleteRecordTimeout(config.duration(Settings.WRITER_INCOMPLETE_RECORD_TIMEOUT))
               .memoryCapBytes(config.size(Settings.WRITER_MEMORY_CAP))
               .checkpointInterval(config.integer(Settings.WRITER_CHECKPOINT_INTERVAL))
+              .kafkaProperties(config.kafkaClientProperties())
+              .instanceId(config.string(Settings.ROLE_INSTANCE_ID))
               .build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);

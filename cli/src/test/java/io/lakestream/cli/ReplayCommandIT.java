@@ -147,6 +147,8 @@ class ReplayCommandIT {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(writerDeadLetter(nowNanos / 1_000)).get();
     }
+    // Readable with read_committed once the live router's last transaction marker is written.
+    await().atMost(Duration.ofSeconds(60)).until(() -> readAll(Topics.DEAD_LETTER).size() == 3);
   }
 
   /** What the writer sets aside: a routed metrics row with its headers, plus the reason headers. */
@@ -163,7 +165,7 @@ class ReplayCommandIT {
     WRITER_ROW_HEADERS.forEach((key, value) -> letter.headers().add(key, utf8(value)));
     letter.headers().add(RecordHeaders.DLQ_REASON, utf8("schema_mismatch"));
     letter.headers().add(RecordHeaders.DLQ_MESSAGE, utf8("The table's schema changed."));
-    letter.headers().add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.RejectedRow"));
+    letter.headers().add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.internal.WriterLoop"));
     return letter;
   }
 
@@ -198,7 +200,10 @@ class ReplayCommandIT {
     assertEveryRowIsCopiedExactly(EVENT_ROWS, liveEventRows, 4);
   }
 
-  /** The source headers a row replayed from this dead letter carries: the letter's own place. */
+  /**
+   * The source headers a row replayed from this dead letter carries: the letter's own place, the
+   * row's index, and one row for its table (each letter here makes one).
+   */
   private static Map<String, String> asSource(ConsumerRecord<byte[], byte[]> letter, int index) {
     return Map.of(
         RecordHeaders.SOURCE_TOPIC,
@@ -208,7 +213,9 @@ class ReplayCommandIT {
         RecordHeaders.SOURCE_OFFSET,
         Long.toString(letter.offset()),
         RecordHeaders.SOURCE_INDEX,
-        Integer.toString(index));
+        Integer.toString(index),
+        RecordHeaders.SOURCE_COUNT,
+        "1");
   }
 
   private static ConsumerRecord<byte[], byte[]> deadLetterFrom(

@@ -172,6 +172,24 @@ public record IngestConfig(
     return liveTables.orElseGet(() -> TableLookup.of(tables));
   }
 
+  /**
+   * The {@link #streamsOverrides} that every Kafka client takes (security, timeouts): those without
+   * a Kafka Streams client prefix ({@code main.consumer.}, {@code consumer.}, {@code producer.},
+   * …). Clients of the router's own that are not Kafka Streams' ({@code lakestream replay}, the
+   * topic admin) apply them.
+   */
+  public Map<String, String> clientOverrides() {
+    Map<String, String> common = new java.util.HashMap<>();
+    streamsOverrides.forEach(
+        (key, value) -> {
+          if (!key.matches(
+              "(main\\.consumer|restore\\.consumer|global\\.consumer|consumer|producer|admin|topic)\\..*")) {
+            common.put(key, value);
+          }
+        });
+    return common;
+  }
+
   /** A builder with every default set, for a cluster at {@code bootstrapServers}. */
   public static Builder builder(String bootstrapServers) {
     return new Builder(bootstrapServers);

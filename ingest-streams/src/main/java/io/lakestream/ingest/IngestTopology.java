@@ -197,6 +197,9 @@ public final class IngestTopology {
     props.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         (int) NEW_TOPICS_DISCOVERY.toMillis());
+    // A router that died gives its partitions up after 15 s (Kafka's default is 45 s); with a
+    // stable instance id (group.instance.id) a restarted one takes them back without a rebalance.
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
     props.putAll(config.streamsOverrides());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     return props;

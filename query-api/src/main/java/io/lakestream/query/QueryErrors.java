@@ -174,6 +174,26 @@ public final class QueryErrors {
         null);
   }
 
+  /** A request path with a {@code %} not followed by two hex digits, e.g. {@code %uFF0E}. */
+  public static QueryException badPathEncoding(String found) {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "The request path has an invalid percent-encoding at '"
+            + found
+            + "': escape each byte of the UTF-8 text as %XX, with two hex digits (e.g. %2E for"
+            + " '.').",
+        null);
+  }
+
+  /** A request that nests too deeply to be answered (the server's stack would overflow). */
+  public static QueryException tooComplex() {
+    return new QueryException(
+        Kind.BAD_REQUEST,
+        "The request is too deeply nested to answer: simplify it (fewer nested parentheses or"
+            + " conditions).",
+        null);
+  }
+
   public static QueryException notReady(String what) {
     return new QueryException(Kind.UNAVAILABLE, "Not ready: " + what + ".", null);
   }
@@ -188,9 +208,25 @@ public final class QueryErrors {
             + table
             + (file == null ? "" : " (file " + file + ")")
             + ": "
-            + cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+            + storageProblem(cause),
         cause);
+  }
+
+  /** What went wrong with the storage, in words rather than the failure's class name. */
+  private static String storageProblem(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String name = t.getClass().getSimpleName();
+      if (name.contains("Timeout")) {
+        return "the storage did not answer in time; try again";
+      }
+      if (t instanceof java.net.ConnectException || name.contains("Connect")) {
+        return "the storage cannot be reached";
+      }
+      if (t instanceof java.io.FileNotFoundException) {
+        return "a file of the table is missing";
+      }
+    }
+    return cause.getMessage() == null ? "the storage failed" : cause.getMessage();
   }
 
   public static QueryException invalidConfig(String setting, String fix) {

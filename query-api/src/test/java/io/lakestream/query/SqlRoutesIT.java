@@ -34,6 +34,7 @@ class SqlRoutesIT {
   @TempDir static Path warehouse;
   static QueryRole role;
   static final List<GenericRecord> inserted = new ArrayList<>();
+  static List<GenericRecord> stored;
 
   @BeforeAll
   static void start() {
@@ -45,10 +46,8 @@ class SqlRoutesIT {
             .maxLimit(100)
             .defaultLimit(100)
             .build();
-    DeltaFixture.of(config)
-        .pageRows(20)
-        .table("acme", EVENTS)
-        .append(new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 500, 1_000), true);
+    stored = new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 500, 1_000);
+    DeltaFixture.of(config).pageRows(20).table("acme", EVENTS).append(stored, true);
     role =
         QueryRole.create(
             config,
@@ -233,6 +232,43 @@ class SqlRoutesIT {
           Response gone =
               client.get("/v1/tables/users", r -> r.header("Authorization", "Bearer " + ADMIN));
           assertThat(gone.code()).isEqualTo(404);
+        });
+  }
+
+  @Test
+  void countDistinctCountsEachKeyOnceAndAliasesNameTheColumns() throws Exception {
+    long distinctKeys = stored.stream().map(r -> r.get("timestamp")).distinct().count();
+    long distinctTypes =
+        stored.stream()
+            .map(r -> r.get("event_type"))
+            .filter(java.util.Objects::nonNull)
+            .map(Object::toString)
+            .distinct()
+            .count();
+    assertThat(distinctKeys).isLessThan(stored.size()); // the data has duplicate keys
+    api(
+        (server, client) -> {
+          JsonNode counts =
+              json(
+                  sql(
+                      client,
+                      ACME,
+                      "SELECT COUNT(*) AS n, COUNT(DISTINCT timestamp), COUNT(DISTINCT event_type)"
+                          + " AS kinds FROM events WHERE project_id = 'acme'"));
+          assertThat(counts.get("columns").toString())
+              .isEqualTo("[\"n\",\"count(distinct timestamp)\",\"kinds\"]");
+          assertThat(counts.get("rows").get(0).get(0).asLong()).isEqualTo(stored.size());
+          assertThat(counts.get("rows").get(0).get(1).asLong()).isEqualTo(distinctKeys);
+          assertThat(counts.get("rows").get(0).get(2).asLong()).isEqualTo(distinctTypes);
+
+          JsonNode aliased =
+              json(
+                  sql(
+                      client,
+                      ACME,
+                      "SELECT timestamp AS ts, e.event_type kind FROM events e WHERE project_id ="
+                          + " 'acme' LIMIT 1"));
+          assertThat(aliased.get("columns").toString()).isEqualTo("[\"ts\",\"kind\"]");
         });
   }
 }

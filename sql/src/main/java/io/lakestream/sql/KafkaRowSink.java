@@ -30,15 +30,22 @@ public final class KafkaRowSink implements RowSink, AutoCloseable {
 
   /** A sink producing to the given brokers. */
   public KafkaRowSink(String bootstrapServers) {
+    this(bootstrapServers, Map.of());
+  }
+
+  /**
+   * A sink producing to the given brokers, with more producer properties (security, timeouts) over
+   * its own.
+   */
+  public KafkaRowSink(String bootstrapServers, Map<String, String> clientProperties) {
+    Map<String, Object> properties = new java.util.HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    properties.putAll(clientProperties);
     this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @Override

@@ -5,14 +5,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A condition on a row's columns, from a WHERE clause; rows are maps of column to value. */
+/**
+ * A condition on a row's columns, from a WHERE clause; rows are maps of column to value.
+ *
+ * <p>Conditions follow SQL's three-valued logic: a comparison with a null value is unknown (not
+ * false), {@code NOT unknown} is unknown, {@code unknown AND false} is false and {@code unknown OR
+ * true} is true; a row passes only when the whole condition is true.
+ */
 public interface RowFilter {
   /** Keeps every row. */
   RowFilter ALL =
       new RowFilter() {
         @Override
-        public boolean test(Map<String, Object> row) {
-          return true;
+        public Boolean evaluate(Map<String, Object> row) {
+          return Boolean.TRUE;
         }
 
         @Override
@@ -21,8 +27,13 @@ public interface RowFilter {
         }
       };
 
-  /** Whether the row passes. A comparison with a null value is false, as in SQL. */
-  boolean test(Map<String, Object> row);
+  /** The condition's value for the row: true, false, or null for unknown. */
+  Boolean evaluate(Map<String, Object> row);
+
+  /** Whether the row passes: the condition is true (not false, not unknown). */
+  default boolean test(Map<String, Object> row) {
+    return Boolean.TRUE.equals(evaluate(row));
+  }
 
   /** The columns the condition reads. */
   Set<String> columns();
@@ -35,17 +46,46 @@ public interface RowFilter {
     if (b == ALL) {
       return a;
     }
-    return of(row -> a.test(row) && b.test(row), union(a, b));
+    return of(
+        row -> {
+          Boolean left = a.evaluate(row);
+          if (Boolean.FALSE.equals(left)) {
+            return false;
+          }
+          Boolean right = b.evaluate(row);
+          if (Boolean.FALSE.equals(right)) {
+            return false;
+          }
+          return left == null || right == null ? null : Boolean.TRUE;
+        },
+        union(a, b));
   }
 
   /** Either condition. */
   static RowFilter or(RowFilter a, RowFilter b) {
-    return of(row -> a.test(row) || b.test(row), union(a, b));
+    return of(
+        row -> {
+          Boolean left = a.evaluate(row);
+          if (Boolean.TRUE.equals(left)) {
+            return true;
+          }
+          Boolean right = b.evaluate(row);
+          if (Boolean.TRUE.equals(right)) {
+            return true;
+          }
+          return left == null || right == null ? null : Boolean.FALSE;
+        },
+        union(a, b));
   }
 
   /** The opposite condition. */
   static RowFilter not(RowFilter a) {
-    return of(row -> !a.test(row), a.columns());
+    return of(
+        row -> {
+          Boolean value = a.evaluate(row);
+          return value == null ? null : !value;
+        },
+        a.columns());
   }
 
   /** {@code column <op> value}. */
@@ -54,7 +94,7 @@ public interface RowFilter {
         row -> {
           Object actual = row.get(column);
           if (actual == null || value == null) {
-            return false;
+            return null;
           }
           int c = Values.compare(actual, value);
           return switch (op) {
@@ -80,8 +120,18 @@ public interface RowFilter {
     return of(
         row -> {
           Object actual = row.get(column);
-          return actual != null
-              && values.stream().anyMatch(v -> v != null && Values.compare(actual, v) == 0);
+          if (actual == null) {
+            return null;
+          }
+          boolean unknown = false;
+          for (Object v : values) {
+            if (v == null) {
+              unknown = true;
+            } else if (Values.compare(actual, v) == 0) {
+              return true;
+            }
+          }
+          return unknown ? null : Boolean.FALSE;
         },
         Set.of(column));
   }
@@ -101,16 +151,17 @@ public interface RowFilter {
             regex.toString(),
             caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.DOTALL : Pattern.DOTALL);
     return of(
-        row -> row.get(column) != null && compiled.matcher(row.get(column).toString()).matches(),
+        row ->
+            row.get(column) == null ? null : compiled.matcher(row.get(column).toString()).matches(),
         Set.of(column));
   }
 
   private static RowFilter of(
-      java.util.function.Predicate<Map<String, Object>> predicate, Set<String> columns) {
+      java.util.function.Function<Map<String, Object>, Boolean> condition, Set<String> columns) {
     return new RowFilter() {
       @Override
-      public boolean test(Map<String, Object> row) {
-        return predicate.test(row);
+      public Boolean evaluate(Map<String, Object> row) {
+        return condition.apply(row);
       }
 
       @Override

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +67,11 @@ public final class SqlExecutor {
   private SqlResult select(SqlStatement.Select select) {
     long limit =
         select.limit().orElse(select.aggregates().isEmpty() ? DEFAULT_LIMIT : Long.MAX_VALUE);
+    if (limit == 0 && !select.aggregates().isEmpty()) {
+      // LIMIT 0 limits the result, and aggregates have one row: none is returned.
+      return new SqlResult(
+          select.aggregates().stream().map(Aggregate::label).toList(), List.of(), "", 0);
+    }
     if (select.isEmptyRange() || limit == 0) {
       return aggregateOrRows(select, Stream.empty());
     }
@@ -95,7 +102,7 @@ public final class SqlExecutor {
             }
             out.add(values);
           });
-      return new SqlResult(select.columns(), out, "", out.size());
+      return new SqlResult(select.labels(), out, "", out.size());
     }
     List<Accumulator> accumulators = select.aggregates().stream().map(Accumulator::new).toList();
     rows.forEach(row -> accumulators.forEach(a -> a.add(row)));
@@ -113,9 +120,11 @@ public final class SqlExecutor {
     private double sum;
     private long longSum;
     private boolean integral = true;
+    private final Set<Object> seen;
 
     Accumulator(Aggregate aggregate) {
       this.aggregate = aggregate;
+      this.seen = aggregate.distinct() ? new TreeSet<>(Values::compare) : null;
     }
 
     void add(Map<String, Object> row) {
@@ -124,7 +133,7 @@ public final class SqlExecutor {
         return;
       }
       Object value = row.get(aggregate.column().get());
-      if (value == null) {
+      if (value == null || seen != null && !seen.add(value)) {
         return;
       }
       count++;

@@ -1,5 +1,7 @@
 package io.lakestream.sql;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lakestream.schema.Column;
@@ -7,15 +9,18 @@ import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.JsonRows;
+import java.math.BigInteger;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import net.sf.jsqlparser.JSQLParserException;
-import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.DateValue;
 import net.sf.jsqlparser.expression.DoubleValue;
@@ -31,19 +36,29 @@ import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.OldOracleJoinBinaryExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.table.Index;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.Limit;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -53,10 +68,17 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Parses SQL with JSqlParser and plans it against the known tables.
  *
- * <p>Supported: {@code CREATE TABLE} (one orderable {@code PRIMARY KEY} column), {@code DROP
- * TABLE}, {@code INSERT INTO t (cols) VALUES (...), ...}, and {@code SELECT cols|*|aggregates FROM
- * t WHERE project_id = '…' [AND <pk> <op> v ...] [AND other conditions] [ORDER BY <pk> [DESC]]
- * [LIMIT n]}. Every error says what is wrong and how to write it instead.
+ * <p>Supported: {@code CREATE TABLE} (one orderable {@code PRIMARY KEY} column, {@code NOT NULL}),
+ * {@code DROP TABLE}, {@code INSERT INTO t (cols) VALUES (...), ...}, and {@code SELECT cols [AS
+ * name]|*|aggregates FROM t [AS alias] WHERE project_id = '…' [AND <pk> <op> v ...] [AND other
+ * conditions] [ORDER BY <pk> [DESC]] [LIMIT n]}, with {@code COUNT/MIN/MAX/SUM/AVG([DISTINCT] col)}
+ * and {@code COUNT(*)}.
+ *
+ * <p>The planner reads a statement as a whitelist: every part of the parsed statement it does not
+ * run (a clause, a modifier, an operator) is refused with a message naming it, never dropped, so a
+ * statement either runs as written or fails. Statements that are too long or too deeply nested are
+ * refused before parsing ({@link StatementLimits}). Every error says what is wrong and how to write
+ * it instead, without naming the parser's classes.
  */
 public final class SqlPlanner {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -75,79 +97,209 @@ public final class SqlPlanner {
    * @throws SqlException naming the problem
    */
   public SqlStatement plan(String sql, Optional<String> defaultProject) {
-    Statement statement;
+    requireNonNull(sql, "sql is null");
+    StatementLimits.check(sql);
     try {
-      statement = CCJSqlParserUtil.parse(sql);
-    } catch (JSQLParserException e) {
-      String detail =
-          e.getCause() != null && e.getCause().getMessage() != null
-              ? e.getCause().getMessage()
-              : e.getMessage();
-      throw new SqlException("Cannot parse the SQL: " + firstLine(detail));
+      return plan(parse(sql), defaultProject.orElse(null));
+    } catch (StackOverflowError e) {
+      throw new SqlException(
+          "The statement is too deeply nested to plan: remove redundant parentheses or NOTs.");
     }
+  }
+
+  private static Statement parse(String sql) {
+    Statements statements;
+    try {
+      statements = CCJSqlParserUtil.parseStatements(sql);
+    } catch (JSQLParserException e) {
+      throw parseError(e);
+    } catch (StackOverflowError e) {
+      throw new SqlException(
+          "The statement is too deeply nested to parse: remove redundant parentheses or NOTs.");
+    }
+    if (statements == null || statements.isEmpty()) {
+      throw new SqlException(
+          "Cannot parse the SQL: it is not a statement Lakestream knows, or it is too complex."
+              + " Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
+    }
+    if (statements.size() > 1) {
+      throw new SqlException(
+          "Send one statement per request: this one holds "
+              + statements.size()
+              + " statements separated by ';'.");
+    }
+    return statements.get(0);
+  }
+
+  /** The parser's complaint in the user's terms: the unexpected word and where it is. */
+  private static SqlException parseError(JSQLParserException e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof java.util.concurrent.TimeoutException
+        || String.valueOf(e.getMessage()).contains("Time out")) {
+      throw new SqlException(
+          "Cannot parse the SQL: parsing took too long. Simplify the statement (fewer nested"
+              + " parentheses and conditions).");
+    }
+    String text = cause.getMessage() == null ? String.valueOf(e.getMessage()) : cause.getMessage();
+    StringBuilder message = new StringBuilder("Cannot parse the SQL");
+    java.util.regex.Matcher where =
+        java.util.regex.Pattern.compile("at line (\\d+), column (\\d+)").matcher(text);
+    if (where.find()) {
+      message.append(" at line ").append(where.group(1)).append(", column ").append(where.group(2));
+    }
+    java.util.regex.Matcher token =
+        java.util.regex.Pattern.compile("Encountered unexpected token:\\s*(\"[^\"]*\"|<EOF>)?")
+            .matcher(text);
+    if (token.find()) {
+      String found = token.group(1);
+      message.append(
+          found == null || found.equals("<EOF>")
+              ? ": the statement ends too early"
+              : ": unexpected " + found);
+    }
+    return new SqlException(
+        message
+            .append(". Lakestream runs CREATE TABLE, DROP TABLE, INSERT … VALUES and SELECT")
+            .append(" (see the SQL section of the query API's documentation).")
+            .toString());
+  }
+
+  private SqlStatement plan(Statement statement, String defaultProject) {
     if (statement instanceof CreateTable create) {
       return createTable(create);
     }
     if (statement instanceof Drop drop) {
-      if (!"TABLE".equalsIgnoreCase(drop.getType())) {
-        throw new SqlException("Only DROP TABLE is supported, not DROP " + drop.getType() + ".");
-      }
-      return new SqlStatement.DropTable(name(drop.getName().getName()));
+      return drop(drop);
     }
     if (statement instanceof Insert insert) {
-      return insert(insert, defaultProject.orElse(null));
+      return insert(insert, defaultProject);
     }
     if (statement instanceof PlainSelect select) {
-      return select(select);
+      return new SelectPlanner().plan(select);
     }
     if (statement instanceof Select) {
       throw new SqlException(
-          "Only a plain SELECT over one table is supported: no UNION, WITH or sub-queries.");
+          "Only a plain SELECT over one table is supported: no UNION, INTERSECT, EXCEPT, VALUES,"
+              + " WITH or sub-queries.");
     }
     throw new SqlException(
         "Unsupported statement "
-            + statement.getClass().getSimpleName()
+            + statementName(statement)
             + ". Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
   }
 
+  /** The statement's leading keyword, e.g. UPDATE, as the user wrote it. */
+  private static String statementName(Statement statement) {
+    String text = statement.toString().strip();
+    int end = 0;
+    while (end < text.length() && Character.isLetter(text.charAt(end))) {
+      end++;
+    }
+    return end == 0 ? "statement" : text.substring(0, end).toUpperCase(Locale.ROOT);
+  }
+
+  private SqlStatement drop(Drop drop) {
+    if (!"TABLE".equalsIgnoreCase(drop.getType())) {
+      throw new SqlException("Only DROP TABLE is supported, not DROP " + drop.getType() + ".");
+    }
+    if (drop.isIfExists()) {
+      throw unsupported("DROP TABLE IF EXISTS", "write DROP TABLE <name>");
+    }
+    if (drop.getParameters() != null && !drop.getParameters().isEmpty()) {
+      throw unsupported(
+          "DROP TABLE … " + String.join(" ", drop.getParameters()), "write DROP TABLE <name>");
+    }
+    String name = tableName(drop.getName());
+    Drop plain = new Drop();
+    plain.setType(drop.getType());
+    plain.setName(drop.getName());
+    requireSame(drop, plain, "DROP TABLE <name>");
+    return new SqlStatement.DropTable(name);
+  }
+
   private SqlStatement createTable(CreateTable create) {
-    String tableName = name(create.getTable().getName());
+    if (create.isIfNotExists()) {
+      throw unsupported("CREATE TABLE IF NOT EXISTS", "write CREATE TABLE <name> (…)");
+    }
+    if (create.isOrReplace()) {
+      throw unsupported("CREATE OR REPLACE TABLE", "drop the table first");
+    }
+    if (create.getSelect() != null) {
+      throw unsupported("CREATE TABLE … AS SELECT", "list the columns: CREATE TABLE <name> (…)");
+    }
+    if (create.getLikeTable() != null) {
+      throw unsupported("CREATE TABLE … LIKE", "list the columns: CREATE TABLE <name> (…)");
+    }
+    if (create.isUnlogged()
+        || create.getCreateOptionsStrings() != null
+            && !create.getCreateOptionsStrings().isEmpty()) {
+      throw unsupported(
+          "CREATE "
+              + (create.isUnlogged()
+                  ? "UNLOGGED"
+                  : String.join(" ", create.getCreateOptionsStrings()))
+              + " TABLE",
+          "write CREATE TABLE <name> (…)");
+    }
+    if (create.getTableOptionsStrings() != null && !create.getTableOptionsStrings().isEmpty()) {
+      throw unsupported(
+          "The table option " + String.join(" ", create.getTableOptionsStrings()),
+          "tables take a name, columns and a primary key only");
+    }
+    String tableName = tableName(create.getTable());
     List<String> keys = new ArrayList<>();
     List<TableDefinition.ColumnSpec> columns = new ArrayList<>();
-    if (create.getColumnDefinitions() == null) {
+    if (create.getColumnDefinitions() == null || create.getColumnDefinitions().isEmpty()) {
       throw new SqlException("CREATE TABLE " + tableName + " needs a column list.");
     }
     for (ColumnDefinition definition : create.getColumnDefinitions()) {
+      String columnName = name(definition.getColumnName());
       String specs =
           definition.getColumnSpecs() == null
               ? ""
               : String.join(" ", definition.getColumnSpecs()).toUpperCase(Locale.ROOT);
-      boolean primary = specs.contains("PRIMARY KEY");
+      String rest = (" " + specs + " ").replaceAll("\\s+", " ");
+      boolean primary = rest.contains(" PRIMARY KEY ");
+      boolean notNull = rest.contains(" NOT NULL ");
+      rest = rest.replace(" PRIMARY KEY ", " ").replace(" NOT NULL ", " ").replace(" NULL ", " ");
+      if (!rest.isBlank()) {
+        throw unsupported(
+            "The column option '" + rest.strip() + "' (column " + columnName + ")",
+            "columns take a type, NOT NULL and PRIMARY KEY only");
+      }
       if (primary) {
-        keys.add(name(definition.getColumnName()));
+        keys.add(columnName);
+      }
+      var dataType = definition.getColDataType();
+      if (dataType.getArrayData() != null && !dataType.getArrayData().isEmpty()) {
+        throw unsupported(
+            "The array type " + dataType + " (column " + columnName + ")",
+            "use array<long>, array<double> or array<string>");
       }
       // VARCHAR(20) and the like: the length is not kept.
-      String type = definition.getColDataType().getDataType().replaceAll("\\s*\\(.*\\)$", "");
-      columns.add(
-          new TableDefinition.ColumnSpec(
-              name(definition.getColumnName()),
-              type,
-              !(primary || specs.contains("NOT NULL")),
-              ""));
+      String type = dataType.getDataType().replaceAll("\\s*\\(.*\\)$", "");
+      columns.add(new TableDefinition.ColumnSpec(columnName, type, !(primary || notNull), ""));
     }
     if (create.getIndexes() != null) {
       for (Index index : create.getIndexes()) {
-        if (index.getType() != null
-            && index.getType().toUpperCase(Locale.ROOT).contains("PRIMARY")) {
-          for (String column : index.getColumnsNames()) {
-            String key = name(column);
-            keys.add(key);
-            columns.replaceAll(
-                c ->
-                    c.name().equals(key)
-                        ? new TableDefinition.ColumnSpec(c.name(), c.type(), false, c.doc())
-                        : c);
-          }
+        if (index.getType() == null
+            || !index.getType().toUpperCase(Locale.ROOT).equals("PRIMARY KEY")) {
+          throw unsupported(
+              "The constraint " + index,
+              "tables take one PRIMARY KEY and NOT NULL columns; other constraints are not"
+                  + " enforced");
+        }
+        for (String column : index.getColumnsNames()) {
+          String key = name(column);
+          keys.add(key);
+          columns.replaceAll(
+              c ->
+                  c.name().equals(key)
+                      ? new TableDefinition.ColumnSpec(c.name(), c.type(), false, c.doc())
+                      : c);
         }
       }
     }
@@ -177,25 +329,71 @@ public final class SqlPlanner {
   }
 
   private SqlStatement insert(Insert insert, String defaultProject) {
-    TableDefinition table = table(insert.getTable().getName());
-    if (insert.getValues() == null) {
-      throw new SqlException("INSERT supports VALUES lists only, not INSERT ... SELECT.");
+    if (insert.getWithItemsList() != null && !insert.getWithItemsList().isEmpty()) {
+      throw unsupported("WITH before INSERT", "write INSERT INTO <table> (columns) VALUES (…)");
     }
+    if (insert.isUseSet() || insert.getSetUpdateSets() != null) {
+      throw unsupported("INSERT … SET", "write INSERT INTO <table> (columns) VALUES (…)");
+    }
+    if (!(insert.getSelect() instanceof net.sf.jsqlparser.statement.select.Values values)) {
+      throw unsupported(
+          "INSERT … SELECT",
+          "INSERT takes VALUES lists only: INSERT INTO <table> (columns) VALUES (…), (…)");
+    }
+    if (insert.getConflictAction() != null || insert.getConflictTarget() != null) {
+      throw unsupported(
+          "ON CONFLICT", "rows are appended; every INSERT adds its rows, duplicates included");
+    }
+    if (insert.isUseDuplicate()
+        || insert.getDuplicateUpdateSets() != null && !insert.getDuplicateUpdateSets().isEmpty()) {
+      throw unsupported(
+          "ON DUPLICATE KEY UPDATE",
+          "rows are appended; every INSERT adds its rows, duplicates included");
+    }
+    if (insert.getReturningClause() != null) {
+      throw unsupported(
+          "RETURNING",
+          "rows are written asynchronously through the ingest router; read them back"
+              + " with SELECT");
+    }
+    if (insert.isModifierIgnore()) {
+      throw unsupported("INSERT IGNORE", "write INSERT INTO <table> (columns) VALUES (…)");
+    }
+    TableDefinition table = table(insert.getTable());
+    Insert plain = new Insert();
+    plain.setTable(insert.getTable());
+    plain.setColumns(insert.getColumns());
+    plain.setSelect(values);
+    requireSame(insert, plain, "INSERT INTO <table> (columns) VALUES (…)");
     List<String> names = new ArrayList<>();
     if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
       names.addAll(table.columnNames());
     } else {
-      insert.getColumns().forEach(c -> names.add(name(c.getColumnName())));
+      for (net.sf.jsqlparser.schema.Column c : insert.getColumns()) {
+        String columnName = name(c.getColumnName());
+        if (c.getTable() != null || c.getArrayConstructor() != null) {
+          throw new SqlException("Name the INSERT's columns plainly, e.g. (" + columnName + ").");
+        }
+        if (names.contains(columnName)) {
+          throw new SqlException("The INSERT names column " + columnName + " twice.");
+        }
+        names.add(columnName);
+      }
     }
     for (String name : names) {
       column(table, name);
     }
     List<ExpressionList<?>> rows = new ArrayList<>();
-    ExpressionList<?> values = insert.getValues().getExpressions();
-    if (!values.isEmpty() && values.get(0) instanceof ExpressionList<?>) {
-      values.forEach(v -> rows.add((ExpressionList<?>) v));
+    ExpressionList<?> expressions = values.getExpressions();
+    if (!expressions.isEmpty() && expressions.get(0) instanceof ExpressionList<?>) {
+      for (Expression row : expressions) {
+        if (!(row instanceof ExpressionList<?> list)) {
+          throw new SqlException("Each row of VALUES is a parenthesised list: VALUES (1, 'a'), …");
+        }
+        rows.add(list);
+      }
     } else {
-      rows.add(values);
+      rows.add(expressions);
     }
     List<GenericRecord> records = new ArrayList<>();
     int number = 0;
@@ -224,179 +422,315 @@ public final class SqlPlanner {
     return new SqlStatement.Insert(table, List.copyOf(records));
   }
 
-  private SqlStatement select(PlainSelect select) {
-    if (select.getJoins() != null && !select.getJoins().isEmpty()) {
-      throw new SqlException("Joins are not supported: query one table at a time.");
-    }
-    if (select.getGroupBy() != null) {
-      throw new SqlException("GROUP BY is not supported; aggregates run over the whole key range.");
-    }
-    if (!(select.getFromItem() instanceof net.sf.jsqlparser.schema.Table from)) {
-      throw new SqlException("SELECT needs FROM <table>.");
-    }
-    TableDefinition table = table(from.getName());
-    String pk = table.primaryKey();
+  /** Plans one SELECT: the table, its qualifiers, the project, the key range and the filter. */
+  private final class SelectPlanner {
+    private TableDefinition table;
+    private final Set<String> qualifiers = new HashSet<>();
+    private String project;
+    private Object from;
+    private Object to;
+    private RowFilter filter = RowFilter.ALL;
 
-    List<String> columns = new ArrayList<>();
-    List<SqlStatement.Aggregate> aggregates = new ArrayList<>();
-    for (SelectItem<?> item : select.getSelectItems()) {
-      Expression expression = item.getExpression();
-      if (expression instanceof AllColumns) {
-        columns.addAll(table.columnNames());
-      } else if (expression instanceof net.sf.jsqlparser.schema.Column column) {
-        columns.add(column(table, name(column.getColumnName())).name());
-      } else if (expression instanceof net.sf.jsqlparser.expression.Function function) {
-        aggregates.add(
-            aggregate(table, function, item.getAlias() == null ? null : item.getAlias().getName()));
-      } else {
+    SqlStatement plan(PlainSelect select) {
+      refuseClausesNotRun(select);
+      if (!(select.getFromItem() instanceof net.sf.jsqlparser.schema.Table fromTable)) {
         throw new SqlException(
-            "Cannot select " + expression + ": select columns, * or COUNT/MIN/MAX/SUM/AVG.");
+            select.getFromItem() == null
+                ? "SELECT needs FROM <table>."
+                : "SELECT reads FROM one table by name, not from a sub-query or function.");
       }
-    }
-    if (!aggregates.isEmpty() && !columns.isEmpty()) {
-      throw new SqlException(
-          "Select either columns or aggregates, not both: there is no GROUP BY.");
-    }
-
-    Where where = new Where(table);
-    if (select.getWhere() == null) {
-      throw missingProject();
-    }
-    for (Expression conjunct : conjuncts(select.getWhere())) {
-      where.add(conjunct);
-    }
-    if (where.project == null) {
-      throw missingProject();
-    }
-
-    boolean descending = false;
-    if (select.getOrderByElements() != null) {
-      if (select.getOrderByElements().size() != 1) {
-        throw new SqlException("ORDER BY takes the primary key only: ORDER BY " + pk + " [DESC].");
+      table = table(fromTable);
+      qualifiers.add(table.name());
+      if (fromTable.getAlias() != null) {
+        if (fromTable.getAlias().getAliasColumns() != null) {
+          throw unsupported("Column aliases on the table", "alias the table only: FROM t AS x");
+        }
+        qualifiers.add(name(fromTable.getAlias().getName()));
       }
-      OrderByElement order = select.getOrderByElements().get(0);
-      if (!(order.getExpression() instanceof net.sf.jsqlparser.schema.Column c)
-          || !name(c.getColumnName()).equals(pk)) {
+      var plainTable = new net.sf.jsqlparser.schema.Table(fromTable.getName());
+      plainTable.setAlias(fromTable.getAlias());
+      requireSame(fromTable, plainTable, "FROM <table> [AS alias]");
+
+      List<String> columns = new ArrayList<>();
+      List<String> labels = new ArrayList<>();
+      List<SqlStatement.Aggregate> aggregates = new ArrayList<>();
+      for (SelectItem<?> item : select.getSelectItems()) {
+        Expression expression = item.getExpression();
+        String alias = item.getAlias() == null ? null : name(item.getAlias().getName());
+        if (item.getAlias() != null && item.getAlias().getAliasColumns() != null) {
+          throw unsupported("Column lists in aliases", "write <column> AS <name>");
+        }
+        if (expression instanceof AllColumns all) {
+          if (alias != null) {
+            throw new SqlException("* cannot take an alias: alias columns one by one.");
+          }
+          if (all instanceof AllTableColumns tableColumns
+              && !qualifiers.contains(name(tableColumns.getTable().getName()))) {
+            throw unknownQualifier(tableColumns.getTable().getName());
+          }
+          requireSame(
+              all,
+              all instanceof AllTableColumns t
+                  ? new AllTableColumns(t.getTable())
+                  : new AllColumns(),
+              "*");
+          columns.addAll(table.columnNames());
+          labels.addAll(table.columnNames());
+        } else if (expression instanceof net.sf.jsqlparser.schema.Column column) {
+          String name = column(column).name();
+          columns.add(name);
+          labels.add(alias != null ? alias : name);
+        } else if (expression instanceof net.sf.jsqlparser.expression.Function function) {
+          aggregates.add(aggregate(function, alias));
+        } else {
+          throw new SqlException(
+              "Cannot select "
+                  + expression
+                  + ": select columns, * or COUNT/MIN/MAX/SUM/AVG of a column, each optionally"
+                  + " with AS <name>.");
+        }
+      }
+      if (!aggregates.isEmpty() && !columns.isEmpty()) {
         throw new SqlException(
-            "Rows come in primary key order: ORDER BY "
-                + pk
-                + " [DESC], not ORDER BY "
-                + order.getExpression()
-                + ".");
+            "Select either columns or aggregates, not both: there is no GROUP BY.");
       }
-      descending = !order.isAsc();
+
+      if (select.getWhere() == null) {
+        throw missingProject();
+      }
+      for (Expression conjunct : conjuncts(select.getWhere())) {
+        add(conjunct);
+      }
+      if (project == null) {
+        throw missingProject();
+      }
+
+      boolean descending = false;
+      String pk = table.primaryKey();
+      if (select.getOrderByElements() != null) {
+        if (select.getOrderByElements().size() != 1) {
+          throw new SqlException(
+              "ORDER BY takes the primary key only: ORDER BY " + pk + " [DESC].");
+        }
+        OrderByElement order = select.getOrderByElements().get(0);
+        if (!(order.getExpression() instanceof net.sf.jsqlparser.schema.Column c)
+            || !column(c).name().equals(pk)) {
+          throw new SqlException(
+              "Rows come in primary key order: ORDER BY "
+                  + pk
+                  + " [DESC], not ORDER BY "
+                  + order.getExpression()
+                  + ".");
+        }
+        if (order.getNullOrdering() != null || order.isMysqlWithRollup()) {
+          throw unsupported(
+              "ORDER BY " + order, "the primary key is never null: ORDER BY " + pk + " [DESC]");
+        }
+        descending = !order.isAsc();
+      }
+      OptionalLong limit = OptionalLong.empty();
+      if (select.getLimit() != null) {
+        limit = OptionalLong.of(limit(select.getLimit()));
+      }
+      return new SqlStatement.Select(
+          table,
+          project,
+          List.copyOf(columns),
+          List.copyOf(labels),
+          Optional.ofNullable(from),
+          Optional.ofNullable(to),
+          descending,
+          limit,
+          filter,
+          List.copyOf(aggregates));
     }
-    OptionalLong limit = OptionalLong.empty();
-    if (select.getLimit() != null) {
-      if (select.getLimit().getOffset() != null || select.getOffset() != null) {
+
+    /** Refuses every clause of the SELECT other than those the executor runs. */
+    private void refuseClausesNotRun(PlainSelect select) {
+      if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
+        throw unsupported("WITH", "query one table directly");
+      }
+      if (select.getDistinct() != null) {
+        throw unsupported(
+            "SELECT " + select.getDistinct().toString().strip(),
+            "COUNT(DISTINCT <column>) counts distinct values");
+      }
+      if (select.getJoins() != null && !select.getJoins().isEmpty()) {
+        throw new SqlException("Joins are not supported: query one table at a time.");
+      }
+      if (select.getGroupBy() != null) {
+        throw new SqlException(
+            "GROUP BY is not supported; aggregates run over the whole key range.");
+      }
+      if (select.getHaving() != null) {
+        throw unsupported("HAVING", "aggregates return one row; filter rows with WHERE");
+      }
+      if (select.getOffset() != null
+          || select.getLimit() != null && select.getLimit().getOffset() != null) {
         throw new SqlException("OFFSET is not supported; narrow the key range instead.");
       }
-      if (!(select.getLimit().getRowCount() instanceof LongValue count) || count.getValue() < 0) {
+      if (select.getFetch() != null) {
+        throw unsupported("FETCH", "write LIMIT n");
+      }
+      if (select.getTop() != null) {
+        throw unsupported("TOP", "write LIMIT n");
+      }
+      if (select.getIntoTables() != null && !select.getIntoTables().isEmpty()) {
+        throw unsupported("SELECT … INTO", "INSERT takes VALUES lists");
+      }
+      if (select.getQualify() != null) {
+        throw unsupported("QUALIFY", "filter rows with WHERE");
+      }
+      if (select.getWindowDefinitions() != null && !select.getWindowDefinitions().isEmpty()) {
+        throw unsupported("WINDOW", "window functions are not supported");
+      }
+      if (select.getForMode() != null) {
+        throw unsupported("FOR " + select.getForMode(), "reads take no locks");
+      }
+      PlainSelect plain = new PlainSelect();
+      plain.setSelectItems(select.getSelectItems());
+      plain.setFromItem(select.getFromItem());
+      plain.setWhere(select.getWhere());
+      plain.setOrderByElements(select.getOrderByElements());
+      plain.setLimit(select.getLimit());
+      requireSame(select, plain, "SELECT … FROM <table> WHERE … [ORDER BY <key> [DESC]] [LIMIT n]");
+    }
+
+    private long limit(Limit limit) {
+      if (limit.isLimitAll() || limit.isLimitNull()) {
         throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
       }
-      limit = OptionalLong.of(count.getValue());
+      if (limit.getByExpressions() != null) {
+        throw unsupported("LIMIT … BY", "write LIMIT n");
+      }
+      if (!(limit.getRowCount() instanceof LongValue count)) {
+        throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
+      }
+      BigInteger value = count.getBigIntegerValue();
+      if (value.signum() < 0) {
+        throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
+      }
+      if (value.bitLength() > 63) {
+        throw new SqlException(
+            "LIMIT "
+                + value
+                + " is too large: the largest limit is "
+                + Long.MAX_VALUE
+                + "; leave LIMIT out to read every row.");
+      }
+      return value.longValue();
     }
-    return new SqlStatement.Select(
-        table,
-        where.project,
-        List.copyOf(new LinkedHashSet<>(columns)),
-        Optional.ofNullable(where.from),
-        Optional.ofNullable(where.to),
-        descending,
-        limit,
-        where.filter,
-        List.copyOf(aggregates));
-  }
 
-  private SqlException missingProject() {
-    return new SqlException(
-        "SELECT needs project_id = '<project>' in its WHERE clause, joined with AND: every project has"
-            + " its own table, so a query reads one project's table.");
-  }
-
-  private SqlStatement.Aggregate aggregate(
-      TableDefinition table, net.sf.jsqlparser.expression.Function function, String alias) {
-    SqlStatement.Aggregate.Function kind;
-    try {
-      kind = SqlStatement.Aggregate.Function.valueOf(function.getName().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new SqlException(
-          "Unsupported function " + function.getName() + ": use COUNT, MIN, MAX, SUM or AVG.");
-    }
-    Optional<String> column = Optional.empty();
-    if (!function.isAllColumns()) {
+    private SqlStatement.Aggregate aggregate(
+        net.sf.jsqlparser.expression.Function function, String alias) {
+      SqlStatement.Aggregate.Function kind;
+      try {
+        kind = SqlStatement.Aggregate.Function.valueOf(function.getName().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new SqlException(
+            "Unsupported function " + function.getName() + ": use COUNT, MIN, MAX, SUM or AVG.");
+      }
+      if (function.getMultipartName() != null && function.getMultipartName().size() > 1) {
+        throw new SqlException(
+            "Unsupported function " + function.getName() + ": use COUNT, MIN, MAX, SUM or AVG.");
+      }
+      if (function.isUnique()) {
+        throw unsupported(kind + "(UNIQUE …)", "write " + kind + "(DISTINCT <column>)");
+      }
+      boolean distinct = function.isDistinct();
+      Optional<String> column = Optional.empty();
       ExpressionList<?> parameters = function.getParameters();
-      if (parameters == null
-          || parameters.size() != 1
-          || !(parameters.get(0) instanceof net.sf.jsqlparser.schema.Column c)) {
-        if (parameters != null
-            && parameters.size() == 1
-            && parameters.get(0) instanceof AllColumns
-            && kind == SqlStatement.Aggregate.Function.COUNT) {
-          return new SqlStatement.Aggregate(
-              kind, Optional.empty(), alias != null ? alias : "count");
+      boolean star =
+          function.isAllColumns()
+              || parameters != null
+                  && parameters.size() == 1
+                  && parameters.get(0) instanceof AllColumns all
+                  && !(all instanceof AllTableColumns);
+      if (star) {
+        if (kind != SqlStatement.Aggregate.Function.COUNT || distinct) {
+          throw new SqlException(
+              kind + (distinct ? "(DISTINCT *)" : "(*)") + " is not meaningful; name a column.");
         }
-        throw new SqlException(
-            kind + " takes one column, e.g. " + kind + "(" + table.primaryKey() + ").");
+      } else {
+        if (parameters == null
+            || parameters.size() != 1
+            || !(parameters.get(0) instanceof net.sf.jsqlparser.schema.Column c)) {
+          throw new SqlException(
+              kind + " takes one column, e.g. " + kind + "(" + table.primaryKey() + ").");
+        }
+        Column col = column(c);
+        if (kind != SqlStatement.Aggregate.Function.COUNT
+            && kind != SqlStatement.Aggregate.Function.MIN
+            && kind != SqlStatement.Aggregate.Function.MAX
+            && !isNumeric(col.type())) {
+          throw new SqlException(
+              kind
+                  + "("
+                  + col.name()
+                  + ") needs a numeric column; "
+                  + col.name()
+                  + " is "
+                  + col.type()
+                  + ".");
+        }
+        if (distinct && !isComparable(col.type())) {
+          throw new SqlException(
+              kind
+                  + "(DISTINCT "
+                  + col.name()
+                  + ") needs a column of a comparable type; "
+                  + col.name()
+                  + " is "
+                  + col.type()
+                  + ".");
+        }
+        column = Optional.of(col.name());
       }
-      Column col = column(table, name(c.getColumnName()));
-      if (kind != SqlStatement.Aggregate.Function.COUNT
-          && kind != SqlStatement.Aggregate.Function.MIN
-          && kind != SqlStatement.Aggregate.Function.MAX
-          && !isNumeric(col.type())) {
-        throw new SqlException(
-            kind
-                + "("
-                + col.name()
-                + ") needs a numeric column; "
-                + col.name()
-                + " is "
-                + col.type()
-                + ".");
+      net.sf.jsqlparser.expression.Function plain = new net.sf.jsqlparser.expression.Function();
+      plain.setName(function.getName());
+      plain.setParameters(parameters);
+      plain.setAllColumns(function.isAllColumns());
+      plain.setDistinct(distinct);
+      requireSame(function, plain, kind + "([DISTINCT] <column>)");
+      String label =
+          alias != null
+              ? alias
+              : kind.name().toLowerCase(Locale.ROOT)
+                  + column.map(c -> "(" + (distinct ? "distinct " : "") + c + ")").orElse("");
+      return new SqlStatement.Aggregate(kind, column, distinct, label);
+    }
+
+    /** A column of the table, named plainly or qualified by the table's name or alias. */
+    private Column column(net.sf.jsqlparser.schema.Column reference) {
+      if (reference.getTable() != null && reference.getTable().getName() != null) {
+        if (reference.getTable().getSchemaName() != null
+            || !qualifiers.contains(name(reference.getTable().getName()))) {
+          throw unknownQualifier(reference.getTable().toString());
+        }
       }
-      column = Optional.of(col.name());
-    } else if (kind != SqlStatement.Aggregate.Function.COUNT) {
-      throw new SqlException(kind + "(*) is not meaningful; name a column.");
-    }
-    String label =
-        alias != null
-            ? alias
-            : kind.name().toLowerCase(Locale.ROOT) + column.map(c -> "(" + c + ")").orElse("");
-    return new SqlStatement.Aggregate(kind, column, label);
-  }
-
-  /** What a WHERE clause says: the project, the key range, and the other conditions. */
-  private final class Where {
-    final TableDefinition table;
-    String project;
-    Object from;
-    Object to;
-    RowFilter filter = RowFilter.ALL;
-
-    Where(TableDefinition table) {
-      this.table = table;
+      if (reference.getArrayConstructor() != null) {
+        throw unsupported("Array subscripts (" + reference + ")", "select the whole array column");
+      }
+      return SqlPlanner.column(table, name(reference.getColumnName()));
     }
 
-    void add(Expression conjunct) {
+    private SqlException unknownQualifier(String qualifier) {
+      return new SqlException(
+          "'"
+              + qualifier
+              + "' is not the table of this query: qualify columns with "
+              + String.join(" or ", new TreeSet<>(qualifiers))
+              + ", or not at all.");
+    }
+
+    /** One condition of the WHERE clause's top-level AND. */
+    private void add(Expression conjunct) {
+      if (isProjectCondition(conjunct)) {
+        return;
+      }
       if (conjunct instanceof ComparisonOperator comparison) {
         Comparison c = comparison(comparison);
-        if (c != null && c.column.equals(TableDefinition.PROJECT_COLUMN) && c.op.equals("=")) {
-          String value = c.value instanceof CharSequence s ? s.toString() : null;
-          if (value == null) {
-            throw new SqlException("project_id is text: write project_id = 'acme'.");
-          }
-          if (project != null && !project.equals(value)) {
-            throw new SqlException(
-                "A query reads one project: project_id is both '"
-                    + project
-                    + "' and '"
-                    + value
-                    + "'.");
-          }
-          project = value;
-          return;
-        }
-        if (c != null && c.column.equals(table.primaryKey()) && !c.op.equals("<>")) {
+        if (c.column.equals(table.primaryKey()) && !c.op.equals("<>")) {
           bound(c.op, c.value);
           return;
         }
@@ -404,25 +738,73 @@ public final class SqlPlanner {
       if (conjunct instanceof Between between
           && !between.isNot()
           && between.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c
-          && name(c.getColumnName()).equals(table.primaryKey())) {
+          && column(c).name().equals(table.primaryKey())) {
         Column pk = table.primaryKeyColumn();
-        bound(">=", value(pk, between.getBetweenExpressionStart()));
-        bound("<=", value(pk, between.getBetweenExpressionEnd()));
+        bound(">=", nonNull(pk, between.getBetweenExpressionStart()));
+        bound("<=", nonNull(pk, between.getBetweenExpressionEnd()));
         return;
       }
       filter = RowFilter.and(filter, compile(conjunct));
+    }
+
+    /**
+     * Takes {@code project_id = 'acme'} (or {@code project_id IN ('acme')}) as the project to read;
+     * refuses any other top-level condition that would name several projects.
+     */
+    private boolean isProjectCondition(Expression conjunct) {
+      String value;
+      if (conjunct instanceof EqualsTo equals) {
+        Comparison c = comparison(equals);
+        if (!c.column.equals(TableDefinition.PROJECT_COLUMN)) {
+          return false;
+        }
+        value = c.value instanceof CharSequence text ? text.toString() : null;
+      } else if (conjunct instanceof InExpression in
+          && !in.isNot()
+          && in.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c
+          && column(c).name().equals(TableDefinition.PROJECT_COLUMN)) {
+        List<Object> values = inValues(in);
+        if (values.size() != 1) {
+          throw new SqlException(
+              "A query reads one project's table, and "
+                  + conjunct
+                  + " names "
+                  + values.size()
+                  + " projects: write project_id = '<project>' and send one query per project.");
+        }
+        value = values.get(0) instanceof CharSequence text ? text.toString() : null;
+      } else {
+        return false;
+      }
+      if (value == null) {
+        throw new SqlException("project_id is text: write project_id = 'acme'.");
+      }
+      if (project != null && !project.equals(value)) {
+        throw new SqlException(
+            "A query reads one project: project_id is both '" + project + "' and '" + value + "'.");
+      }
+      project = value;
+      return true;
     }
 
     private void bound(String op, Object value) {
       switch (op) {
         case "=" -> {
           lower(value);
-          upper(next(value));
+          next(value).ifPresent(this::upper);
         }
         case ">=" -> lower(value);
-        case ">" -> lower(next(value));
+        case ">" -> {
+          Optional<Object> next = next(value);
+          if (next.isPresent()) {
+            lower(next.get());
+          } else { // nothing is above the largest key: an empty range
+            lower(value);
+            upper(value);
+          }
+        }
         case "<" -> upper(value);
-        case "<=" -> upper(next(value));
+        case "<=" -> next(value).ifPresent(this::upper); // else every key is <= value
         default -> throw new IllegalStateException(op);
       }
     }
@@ -439,15 +821,13 @@ public final class SqlPlanner {
       }
     }
 
-    private Object next(Object value) {
+    /** The smallest key above {@code value}; empty when {@code value} is the largest key. */
+    private Optional<Object> next(Object value) {
       if (value instanceof Double d) {
-        return Math.nextUp(d);
+        return d == Double.POSITIVE_INFINITY ? Optional.empty() : Optional.of(Math.nextUp(d));
       }
       long v = ((Number) value).longValue();
-      if (v == Long.MAX_VALUE) {
-        throw new SqlException("The key bound " + v + " is the largest key; use >= instead.");
-      }
-      return v + 1;
+      return v == Long.MAX_VALUE ? Optional.empty() : Optional.of(v + 1);
     }
 
     private RowFilter compile(Expression expression) {
@@ -468,73 +848,138 @@ public final class SqlPlanner {
       }
       if (expression instanceof ComparisonOperator comparison) {
         Comparison c = comparison(comparison);
-        if (c == null) {
-          throw new SqlException(
-              "Cannot filter on " + expression + ": compare a column with a value.");
-        }
         return RowFilter.compare(c.column, c.op, c.value);
       }
       if (expression instanceof IsNullExpression isNull
           && isNull.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c) {
-        return RowFilter.isNull(column(table, name(c.getColumnName())).name(), isNull.isNot());
+        return RowFilter.isNull(column(c).name(), isNull.isNot());
       }
       if (expression instanceof InExpression in
-          && in.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c
-          && in.getRightExpression() instanceof ParenthesedExpressionList<?> list) {
-        Column column = column(table, name(c.getColumnName()));
-        List<Object> values = new ArrayList<>();
-        list.forEach(e -> values.add(value(column, e)));
-        RowFilter filter = RowFilter.in(column.name(), values);
+          && in.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c) {
+        if (in.isGlobal() || in.getOldOracleJoinSyntax() != 0 || in.getOraclePriorPosition() != 0) {
+          throw unsupported("The condition " + in, "write <column> [NOT] IN (<values>)");
+        }
+        RowFilter filter = RowFilter.in(column(c).name(), inValues(in));
         return in.isNot() ? RowFilter.not(filter) : filter;
       }
-      if (expression instanceof LikeExpression like
-          && like.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c
-          && like.getRightExpression() instanceof StringValue pattern) {
-        RowFilter filter =
-            RowFilter.like(
-                column(table, name(c.getColumnName())).name(),
-                pattern.getValue(),
-                like.getLikeKeyWord() == LikeExpression.KeyWord.ILIKE);
-        return like.isNot() ? RowFilter.not(filter) : filter;
+      if (expression instanceof LikeExpression like) {
+        return like(like);
       }
       if (expression instanceof Between between
           && between.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c) {
-        Column column = column(table, name(c.getColumnName()));
+        Column column = column(c);
         RowFilter filter =
             RowFilter.and(
                 RowFilter.compare(
-                    column.name(), ">=", value(column, between.getBetweenExpressionStart())),
+                    column.name(), ">=", nonNull(column, between.getBetweenExpressionStart())),
                 RowFilter.compare(
-                    column.name(), "<=", value(column, between.getBetweenExpressionEnd())));
+                    column.name(), "<=", nonNull(column, between.getBetweenExpressionEnd())));
         return between.isNot() ? RowFilter.not(filter) : filter;
       }
       throw new SqlException(
           "Unsupported condition "
               + expression
-              + ". Use =, <>, <, <=, >, >=, BETWEEN, IN, LIKE, IS NULL, AND, OR, NOT.");
+              + ". Use =, <>, <, <=, >, >=, BETWEEN, IN, LIKE, ILIKE, IS NULL, AND, OR, NOT"
+              + " between a column and a value.");
     }
 
+    private RowFilter like(LikeExpression like) {
+      LikeExpression.KeyWord keyword = like.getLikeKeyWord();
+      if (keyword != LikeExpression.KeyWord.LIKE && keyword != LikeExpression.KeyWord.ILIKE) {
+        throw unsupported(
+            keyword.toString().replace('_', ' '),
+            "LIKE and ILIKE with % and _ are the pattern matches supported");
+      }
+      if (like.getEscape() != null) {
+        throw unsupported(
+            "LIKE … ESCAPE",
+            "LIKE patterns have no escape character; % and _ always match any text and one"
+                + " character");
+      }
+      if (like.isUseBinary()) {
+        throw unsupported("LIKE BINARY", "write LIKE (case-sensitive) or ILIKE");
+      }
+      if (!(like.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c)
+          || !(like.getRightExpression() instanceof StringValue pattern)
+          || pattern.getPrefix() != null) {
+        throw new SqlException(
+            "Unsupported condition " + like + ": write <column> [NOT] LIKE '<pattern>'.");
+      }
+      RowFilter filter =
+          RowFilter.like(
+              column(c).name(), pattern.getValue(), keyword == LikeExpression.KeyWord.ILIKE);
+      return like.isNot() ? RowFilter.not(filter) : filter;
+    }
+
+    private List<Object> inValues(InExpression in) {
+      if (!(in.getRightExpression() instanceof ParenthesedExpressionList<?> list)
+          || list.isEmpty()) {
+        throw new SqlException(
+            "Unsupported condition " + in + ": IN takes a list of values, e.g. IN (1, 2).");
+      }
+      Column column = column((net.sf.jsqlparser.schema.Column) in.getLeftExpression());
+      List<Object> values = new ArrayList<>();
+      for (Expression e : list) {
+        values.add(nonNull(column, e, in));
+      }
+      return values;
+    }
+
+    /** {@code column <op> value} or {@code value <op> column}, the operator facing the column. */
     private Comparison comparison(ComparisonOperator comparison) {
-      BinaryExpression binary = (BinaryExpression) comparison;
+      if (!(comparison instanceof EqualsTo
+          || comparison instanceof NotEqualsTo
+          || comparison instanceof GreaterThan
+          || comparison instanceof GreaterThanEquals
+          || comparison instanceof MinorThan
+          || comparison instanceof MinorThanEquals)) {
+        throw new SqlException(
+            "Unsupported operator "
+                + comparison.getStringExpression()
+                + " in "
+                + comparison
+                + ". Use =, <>, <, <=, >, >=.");
+      }
+      OldOracleJoinBinaryExpression binary = (OldOracleJoinBinaryExpression) comparison;
+      if (binary.getOldOracleJoinSyntax() != 0 || binary.getOraclePriorPosition() != 0) {
+        throw unsupported("The condition " + comparison, "compare a column with a value");
+      }
       String op =
-          comparison.getStringExpression().equals("!=") ? "<>" : comparison.getStringExpression();
+          switch (comparison.getStringExpression()) {
+            case "!=", "<>", "^=", "~=" -> "<>";
+            default -> comparison.getStringExpression();
+          };
       if (binary.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c
           && !(binary.getRightExpression() instanceof net.sf.jsqlparser.schema.Column)) {
-        Column column = column(table, name(c.getColumnName()));
-        return new Comparison(column.name(), op, value(column, binary.getRightExpression()));
+        Column column = column(c);
+        return new Comparison(
+            column.name(), op, nonNull(column, binary.getRightExpression(), comparison));
       }
       if (binary.getRightExpression() instanceof net.sf.jsqlparser.schema.Column c
           && !(binary.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column)) {
-        Column column = column(table, name(c.getColumnName()));
-        return new Comparison(column.name(), flip(op), value(column, binary.getLeftExpression()));
+        Column column = column(c);
+        return new Comparison(
+            column.name(), flip(op), nonNull(column, binary.getLeftExpression(), comparison));
       }
-      return null;
+      throw new SqlException("Cannot filter on " + comparison + ": compare a column with a value.");
     }
 
-    private Object value(Column column, Expression expression) {
+    private Object nonNull(Column column, Expression expression) {
+      return nonNull(column, expression, expression);
+    }
+
+    /** A value for the column; NULL is refused, as a comparison with NULL is never true. */
+    private Object nonNull(Column column, Expression expression, Expression condition) {
       JsonNode literal = literal(expression, "column " + column.name());
       if (literal.isNull()) {
-        return null;
+        throw new SqlException(
+            "Comparing with NULL is never true in SQL ("
+                + condition
+                + "): write "
+                + column.name()
+                + " IS NULL or "
+                + column.name()
+                + " IS NOT NULL.");
       }
       try {
         Object value = JsonRows.convert(table, column, literal);
@@ -545,6 +990,12 @@ public final class SqlPlanner {
         throw new SqlException(e.getMessage(), e);
       }
     }
+  }
+
+  private SqlException missingProject() {
+    return new SqlException(
+        "SELECT needs project_id = '<project>' in its WHERE clause, joined with AND: every project has"
+            + " its own table, so a query reads one project's table.");
   }
 
   private record Comparison(String column, String op, Object value) {}
@@ -564,11 +1015,9 @@ public final class SqlPlanner {
     if (expression instanceof AndExpression and) {
       all.addAll(conjuncts(and.getLeftExpression()));
       all.addAll(conjuncts(and.getRightExpression()));
-    } else if (expression instanceof Parenthesis p && p.getExpression() instanceof AndExpression) {
+    } else if (expression instanceof Parenthesis p) {
       all.addAll(conjuncts(p.getExpression()));
-    } else if (expression instanceof ParenthesedExpressionList<?> p
-        && p.size() == 1
-        && p.get(0) instanceof AndExpression) {
+    } else if (expression instanceof ParenthesedExpressionList<?> p && p.size() == 1) {
       all.addAll(conjuncts(p.get(0)));
     } else {
       all.add(expression);
@@ -581,35 +1030,48 @@ public final class SqlPlanner {
       return NODES.nullNode();
     }
     if (expression instanceof LongValue v) {
-      return NODES.numberNode(v.getValue());
+      return NODES.numberNode(wholeNumber(v.getBigIntegerValue()));
     }
     if (expression instanceof DoubleValue v) {
+      if (Double.isInfinite(v.getValue())) {
+        throw new SqlException(
+            "The number " + v + " is out of range: numbers are 64-bit floating point.");
+      }
       return NODES.numberNode(v.getValue());
     }
     if (expression instanceof StringValue v) {
+      if (v.getPrefix() != null && !v.getPrefix().equalsIgnoreCase("N")) {
+        throw unsupported(
+            "The string prefix " + v.getPrefix() + " in " + v, "write plain '…' text");
+      }
       return NODES.textNode(v.getValue());
     }
     if (expression instanceof BooleanValue v) {
       return NODES.booleanNode(v.getValue());
     }
     if (expression instanceof TimestampValue v) {
-      return NODES.textNode(v.getValue().toInstant().toString());
+      // TIMESTAMP '2026-11-21 10:00:00' is UTC, whatever the server's time zone.
+      return NODES.textNode(v.getValue().toLocalDateTime().toInstant(ZoneOffset.UTC).toString());
     }
     if (expression instanceof DateValue v) {
       return NODES.textNode(v.getValue().toString());
     }
     if (expression instanceof net.sf.jsqlparser.schema.Column c
+        && c.getTable() == null
         && (c.getColumnName().equalsIgnoreCase("true")
             || c.getColumnName().equalsIgnoreCase("false"))) {
       return NODES.booleanNode(Boolean.parseBoolean(c.getColumnName()));
     }
-    if (expression instanceof SignedExpression signed && signed.getSign() == '-') {
-      JsonNode inner = literal(signed.getExpression(), where);
-      if (inner.isIntegralNumber()) {
-        return NODES.numberNode(-inner.longValue());
+    if (expression instanceof SignedExpression signed
+        && (signed.getSign() == '-' || signed.getSign() == '+')) {
+      boolean negative = signed.getSign() == '-';
+      if (signed.getExpression() instanceof LongValue v) {
+        BigInteger value = v.getBigIntegerValue();
+        return NODES.numberNode(wholeNumber(negative ? value.negate() : value));
       }
-      if (inner.isNumber()) {
-        return NODES.numberNode(-inner.doubleValue());
+      if (signed.getExpression() instanceof DoubleValue v) {
+        JsonNode inner = literal(v, where);
+        return negative ? NODES.numberNode(-inner.doubleValue()) : inner;
       }
     }
     if (expression instanceof ParenthesedExpressionList<?> list && list.size() > 0) {
@@ -620,11 +1082,40 @@ public final class SqlPlanner {
     throw new SqlException("Expected a literal value for " + where + ", found " + expression + ".");
   }
 
-  private TableDefinition table(String name) {
-    String tableName = name(name);
+  private static long wholeNumber(BigInteger value) {
+    if (value.bitLength() > 63) {
+      throw new SqlException(
+          "The number "
+              + value
+              + " is out of range: whole numbers are 64-bit, from "
+              + Long.MIN_VALUE
+              + " to "
+              + Long.MAX_VALUE
+              + ".");
+    }
+    return value.longValue();
+  }
+
+  private TableDefinition table(net.sf.jsqlparser.schema.Table reference) {
+    String tableName = tableName(reference);
     return tables
         .apply(tableName)
         .orElseThrow(() -> new SqlException("There is no table '" + tableName + "'."));
+  }
+
+  /** The table's name; a schema, database or empty name is refused. */
+  private static String tableName(net.sf.jsqlparser.schema.Table reference) {
+    if (reference == null
+        || reference.getName() == null
+        || name(reference.getName()).isBlank()
+        || reference.getNameParts().size() != 1) {
+      throw new SqlException(
+          "'"
+              + (reference == null ? "" : reference.getFullyQualifiedName())
+              + "' is not a table name: name a table with letters, digits and underscores, without"
+              + " a schema or database part.");
+    }
+    return name(reference.getName());
   }
 
   private static Column column(TableDefinition table, String name) {
@@ -649,6 +1140,40 @@ public final class SqlPlanner {
     };
   }
 
+  /** Whether values of the type compare with each other (so DISTINCT can tell them apart). */
+  private static boolean isComparable(ColumnType type) {
+    return switch (type) {
+      case INT, LONG, FLOAT, DOUBLE, TIMESTAMP, DATE, STRING, JSON, BOOLEAN -> true;
+      default -> false;
+    };
+  }
+
+  /** A refusal of a construct the planner does not run, naming it and what to write instead. */
+  private static SqlException unsupported(String construct, String instead) {
+    return new SqlException(construct + " is not supported: " + instead + ".");
+  }
+
+  /**
+   * Refuses a statement part with more in it than the planner reads: {@code plain} holds only what
+   * the planner reads, so a difference in their SQL text is a clause the executor would ignore.
+   */
+  private static void requireSame(Object parsed, Object plain, String supportedForm) {
+    String written = parsed.toString();
+    String understood = plain.toString();
+    if (!written.equals(understood)) {
+      throw new SqlException(
+          "Part of '"
+              + abbreviate(written)
+              + "' is not supported: Lakestream runs "
+              + supportedForm
+              + " and would ignore the rest.");
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+  }
+
   private static String name(String identifier) {
     String name = identifier;
     if (name.length() >= 2
@@ -657,9 +1182,5 @@ public final class SqlPlanner {
       name = name.substring(1, name.length() - 1);
     }
     return name;
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.lines().findFirst().orElse(text).trim();
   }
 }

@@ -24,8 +24,9 @@ public sealed interface SqlStatement {
    *
    * @param table the table type
    * @param projectId the project named by {@code project_id = '…'}
-   * @param columns the columns to return, in order (all columns for {@code *}); empty with
-   *     aggregates
+   * @param columns the columns to return, in order (all columns for {@code *}); a column may appear
+   *     more than once; empty with aggregates
+   * @param labels the name of each returned column: its alias, else its name
    * @param from the smallest key (inclusive), as the primary key's value (Long for int, long,
    *     timestamp and date keys; Double for float and double keys)
    * @param to the key bound (exclusive), same representation
@@ -38,6 +39,7 @@ public sealed interface SqlStatement {
       TableDefinition table,
       String projectId,
       List<String> columns,
+      List<String> labels,
       Optional<Object> from,
       Optional<Object> to,
       boolean descending,
@@ -64,8 +66,15 @@ public sealed interface SqlStatement {
     }
   }
 
-  /** An aggregate over the selected rows: {@code COUNT(*)}, {@code COUNT/MIN/MAX/SUM/AVG(col)}. */
-  record Aggregate(Function function, Optional<String> column, String label) {
+  /**
+   * An aggregate over the selected rows: {@code COUNT(*)}, {@code COUNT/MIN/MAX/SUM/AVG([DISTINCT]
+   * col)}.
+   *
+   * @param column the column aggregated; empty for {@code COUNT(*)}
+   * @param distinct whether each distinct non-null value counts once
+   * @param label the result's column name: the alias, else e.g. {@code count(distinct trace_id)}
+   */
+  record Aggregate(Function function, Optional<String> column, boolean distinct, String label) {
     /** The aggregate functions supported. */
     public enum Function {
       COUNT,

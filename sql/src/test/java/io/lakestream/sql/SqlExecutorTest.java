@@ -133,4 +133,55 @@ class SqlExecutorTest {
   void selectWithoutLimitReturnsEveryRowOfTheRange() {
     assertThat(run("SELECT user_id FROM users WHERE project_id = 'acme'").rows()).hasSize(50);
   }
+
+  @Test
+  void countDistinctCountsEachValueOnce() {
+    run(
+        "INSERT INTO users (user_id, email, created_at) VALUES (101, 'dup@example.com', 5),"
+            + " (102, 'dup@example.com', 5), (103, 'other@example.com', 5), (104, NULL, 7),"
+            + " (105, 'dup@example.com', 7)");
+    SqlResult result =
+        run(
+            "SELECT COUNT(*), COUNT(email), COUNT(DISTINCT email), COUNT(DISTINCT created_at),"
+                + " SUM(DISTINCT created_at), SUM(created_at) AS total FROM users WHERE project_id"
+                + " = 'acme' AND user_id > 100");
+    assertThat(result.columns())
+        .containsExactly(
+            "count",
+            "count(email)",
+            "count(distinct email)",
+            "count(distinct created_at)",
+            "sum(distinct created_at)",
+            "total");
+    assertThat(result.rows()).containsExactly(List.of(5L, 4L, 2L, 2L, 12L, 29L));
+  }
+
+  @Test
+  void aliasesNameTheResultColumns() {
+    SqlResult result =
+        run(
+            "SELECT user_id AS id, email, email AS mail FROM users WHERE project_id = 'acme' AND"
+                + " user_id = 3");
+    assertThat(result.columns()).containsExactly("id", "email", "mail");
+    assertThat(result.rows()).containsExactly(List.of(3L, "u3@example.com", "u3@example.com"));
+  }
+
+  @Test
+  void notKeepsOutRowsWhoseComparisonIsUnknown() {
+    run("INSERT INTO users (user_id, email, created_at) VALUES (201, NULL, 1), (202, 'x', 1)");
+    SqlResult result =
+        run(
+            "SELECT user_id FROM users WHERE project_id = 'acme' AND user_id > 200 AND NOT (email ="
+                + " 'y')");
+    assertThat(result.rows()).containsExactly(List.of(202L));
+  }
+
+  @Test
+  void limitZeroOnAggregatesReturnsNoRow() {
+    SqlResult result = run("SELECT COUNT(*) FROM users WHERE project_id = 'acme' LIMIT 0");
+    assertThat(result.columns()).containsExactly("count");
+    assertThat(result.rows()).isEmpty();
+    assertThat(run("SELECT COUNT(*) FROM users WHERE project_id = 'acme' LIMIT 1").rows())
+        .containsExactly(List.of(50L));
+  }
 }

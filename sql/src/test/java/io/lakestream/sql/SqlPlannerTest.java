@@ -249,10 +249,13 @@ class SqlPlannerTest {
   void unparsableSqlIsReported() {
     assertThatThrownBy(() -> plan("SELEC * FROM events"))
         .isInstanceOf(SqlException.class)
-        .hasMessageStartingWith("Cannot parse the SQL: ");
+        .hasMessage(
+            "Cannot parse the SQL at line 1, column 1: unexpected \"SELEC\". Lakestream runs CREATE"
+                + " TABLE, DROP TABLE, INSERT … VALUES and SELECT (see the SQL section of the query"
+                + " API's documentation).");
     assertThatThrownBy(() -> plan("UPDATE events SET name = 'x'"))
         .hasMessage(
-            "Unsupported statement Update. Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
+            "Unsupported statement UPDATE. Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
   }
 
   @Test
@@ -264,5 +267,92 @@ class SqlPlannerTest {
             RowFilter.in("x", List.of("a", "b"))
                 .test(Map.of("x", new org.apache.avro.util.Utf8("b"))))
         .isTrue();
+  }
+
+  @Test
+  void aliasesNameTheOutputColumnsAndAColumnMayRepeat() {
+    SqlStatement.Select select =
+        (SqlStatement.Select)
+            plan(
+                "SELECT e.name AS who, name, name AS \"again\" FROM events e WHERE project_id = 'acme'");
+    assertThat(select.columns()).containsExactly("name", "name", "name");
+    assertThat(select.labels()).containsExactly("who", "name", "again");
+    assertThat(select.columnsToRead()).containsExactlyInAnyOrder("name", "timestamp");
+  }
+
+  @Test
+  void countDistinctIsPlannedAsDistinct() {
+    SqlStatement.Select select =
+        (SqlStatement.Select)
+            plan("SELECT COUNT(DISTINCT event_type) FROM events WHERE project_id = 'acme'");
+    assertThat(select.aggregates())
+        .containsExactly(
+            new SqlStatement.Aggregate(
+                SqlStatement.Aggregate.Function.COUNT,
+                Optional.of("event_type"),
+                true,
+                "count(distinct event_type)"));
+  }
+
+  @Test
+  void aProjectInAOneValueListIsTheProject() {
+    assertThat(
+            ((SqlStatement.Select) plan("SELECT * FROM events WHERE project_id IN ('x')"))
+                .projectId())
+        .isEqualTo("x");
+  }
+
+  @Test
+  void keyBoundsAtTheEndsOfTheRangeAreNotErrors() {
+    SqlStatement.Select all =
+        (SqlStatement.Select)
+            plan(
+                "SELECT * FROM events WHERE project_id = 'a' AND timestamp <= 9223372036854775807"
+                    + " AND timestamp >= -9223372036854775808");
+    assertThat(all.from()).contains(Long.MIN_VALUE);
+    assertThat(all.to()).isEmpty();
+    assertThat(all.isEmptyRange()).isFalse();
+    SqlStatement.Select none =
+        (SqlStatement.Select)
+            plan("SELECT * FROM events WHERE project_id = 'a' AND timestamp > 9223372036854775807");
+    assertThat(none.isEmptyRange()).isTrue();
+    SqlStatement.Select below =
+        (SqlStatement.Select)
+            plan(
+                "SELECT * FROM events WHERE project_id = 'a' AND timestamp < -9223372036854775808");
+    assertThat(below.to()).contains(Long.MIN_VALUE);
+  }
+
+  @Test
+  void notOfAComparisonWithANullColumnIsUnknownAsInSql() {
+    createUsers();
+    SqlStatement.Select select =
+        (SqlStatement.Select)
+            plan("SELECT * FROM users WHERE project_id = 'acme' AND NOT (email = 'a@example.com')");
+    Map<String, Object> nullEmail = new HashMap<>();
+    nullEmail.put("email", null);
+    assertThat(select.filter().test(nullEmail)).isFalse();
+    assertThat(select.filter().test(Map.of("email", "b@example.com"))).isTrue();
+    assertThat(select.filter().test(Map.of("email", "a@example.com"))).isFalse();
+    SqlStatement.Select or =
+        (SqlStatement.Select)
+            plan(
+                "SELECT * FROM users WHERE project_id = 'acme' AND NOT (email = 'a' OR created_at > 5)");
+    Map<String, Object> row = new HashMap<>();
+    row.put("email", null);
+    row.put("created_at", 9L);
+    assertThat(or.filter().test(row)).isFalse(); // NOT (unknown OR true) = false
+    row.put("created_at", 1L);
+    assertThat(or.filter().test(row)).isFalse(); // NOT (unknown OR false) = unknown
+  }
+
+  @Test
+  void parenthesesAroundTheTopLevelConditionsAreTransparent() {
+    SqlStatement.Select select =
+        (SqlStatement.Select)
+            plan("SELECT * FROM events WHERE ((project_id = 'a') AND (timestamp >= 5))");
+    assertThat(select.projectId()).isEqualTo("a");
+    assertThat(select.from()).contains(5L);
+    assertThat(select.filter()).isSameAs(RowFilter.ALL);
   }
 }

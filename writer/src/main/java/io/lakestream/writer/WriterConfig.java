@@ -55,6 +55,9 @@ import java.util.Optional;
  * @param compression Parquet compression of data files: {@code zstd} or {@code snappy}
  * @param kafkaProperties extra Kafka client properties (security, timeouts), applied to the
  *     consumer and the DLQ producer
+ * @param instanceId a stable name of this writer instance, unique in the group, or empty: the
+ *     consumer's {@code group.instance.id} (static membership), so that a restarted writer gets its
+ *     partitions back at once instead of after a rebalance
  * @param topicPattern the routed topics to consume, a regular expression (default {@link
  *     Topics#rowsPattern()}: every table); rows of a matched topic whose table is not in {@code
  *     tables} go to the DLQ
@@ -75,6 +78,7 @@ public record WriterConfig(
     Duration logRetention,
     String compression,
     Map<String, String> kafkaProperties,
+    Optional<String> instanceId,
     String topicPattern) {
 
   /** The default consumer group of the writer role. */
@@ -93,6 +97,10 @@ public record WriterConfig(
     requireNonNull(liveTables, "liveTables is null");
     kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
     requireNonNull(topicPattern, "topicPattern is null");
+    requireNonNull(instanceId, "instanceId is null");
+    if (instanceId.isPresent() && instanceId.get().isBlank()) {
+      instanceId = Optional.empty();
+    }
     compression = compression.toLowerCase(Locale.ROOT);
     if (bootstrapServers.isBlank()) {
       throw WriterErrors.invalidConfig("bootstrapServers", "name at least one host:port");
@@ -205,6 +213,7 @@ public record WriterConfig(
     private Duration logRetention = Duration.ofDays(7);
     private String compression = "zstd";
     private Map<String, String> kafkaProperties = Map.of();
+    private Optional<String> instanceId = Optional.empty();
     private String topicPattern = Topics.rowsPattern();
 
     private Builder() {}
@@ -225,6 +234,7 @@ public record WriterConfig(
       logRetention = config.logRetention;
       compression = config.compression;
       kafkaProperties = config.kafkaProperties;
+      instanceId = config.instanceId;
       topicPattern = config.topicPattern;
     }
 
@@ -319,6 +329,12 @@ public record WriterConfig(
     }
 
     /** The routed topics to consume, as a regular expression; see {@link WriterConfig}. */
+    /** A stable name of this instance for static group membership; see {@link WriterConfig}. */
+    public Builder instanceId(String instanceId) {
+      this.instanceId = Optional.ofNullable(instanceId);
+      return this;
+    }
+
     public Builder topicPattern(String topicPattern) {
       this.topicPattern = topicPattern;
       return this;
@@ -351,6 +367,7 @@ public record WriterConfig(
           logRetention,
           compression,
           kafkaProperties,
+          instanceId,
           topicPattern);
     }
   }

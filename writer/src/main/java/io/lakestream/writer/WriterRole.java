@@ -177,6 +177,12 @@ public final class WriterRole implements AutoCloseable {
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     // Discover new lakestream.rows.* topics within seconds.
     properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+    // A writer that died gives its partitions up after 15 s (Kafka's default is 45 s); with a
+    // stable instance id, a restarted one takes them back without a rebalance.
+    properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
+    config
+        .instanceId()
+        .ifPresent(id -> properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
     properties.putAll(config.kafkaProperties());
     return properties;
   }

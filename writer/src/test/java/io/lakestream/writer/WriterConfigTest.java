@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lakestream.storage.S3Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WriterConfigTest {
@@ -68,5 +69,29 @@ class WriterConfigTest {
                 .build()
                 .toString())
         .doesNotContain("hunter2");
+  }
+
+  @Test
+  void aStableInstanceIdMakesTheConsumerAStaticMemberAndKafkaKeysWin() {
+    WriterConfig config =
+        WriterConfig.builder()
+            .bootstrapServers("k:9092")
+            .warehouse("/lake")
+            .instanceId("writer-0")
+            .kafkaProperties(Map.of("security.protocol", "SSL", "session.timeout.ms", "30000"))
+            .build();
+
+    Map<String, Object> consumer = WriterRole.consumerProperties(config);
+    assertThat(consumer)
+        .containsEntry("group.instance.id", "writer-0")
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("session.timeout.ms", "30000");
+    assertThat(WriterRole.producerProperties(config))
+        .containsEntry("security.protocol", "SSL")
+        .doesNotContainKey("group.instance.id");
+    WriterConfig dynamic = config.toBuilder().instanceId("").kafkaProperties(Map.of()).build();
+    assertThat(WriterRole.consumerProperties(dynamic))
+        .doesNotContainKey("group.instance.id")
+        .containsEntry("session.timeout.ms", 15_000);
   }
 }

@@ -67,10 +67,55 @@ public final class Configuration {
         put(values, setting.key(), value, "environment " + setting.environmentVariable());
       }
     }
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_ENVIRONMENT_PREFIX) && Settings.find(keyOf(name)).isEmpty()) {
+            put(values, keyOf(name), value, "environment " + name);
+          }
+        });
     flags.forEach((key, value) -> put(values, key, value, "flag"));
     Configuration configuration = new Configuration(values);
     configuration.checkAll();
     return configuration;
+  }
+
+  /**
+   * Keys {@code kafka.<property>} other than Lakestream's own pass {@code <property>} to every
+   * Kafka client of a role (consumers, producers, admin clients, Kafka Streams): security,
+   * timeouts, {@code client.rack}. {@code LAKESTREAM_KAFKA_SASL_MECHANISM} is {@code
+   * kafka.sasl.mechanism}.
+   */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  private static final String KAFKA_ENVIRONMENT_PREFIX = "LAKESTREAM_KAFKA_";
+
+  private static String keyOf(String environmentVariable) {
+    return environmentVariable
+        .substring("LAKESTREAM_".length())
+        .toLowerCase(Locale.ROOT)
+        .replace('_', '.');
+  }
+
+  /** Whether {@code key} is a Kafka client property passed through ({@link #KAFKA_PREFIX}). */
+  private static boolean isKafkaClientKey(String key) {
+    return key.startsWith(KAFKA_PREFIX)
+        && key.length() > KAFKA_PREFIX.length()
+        && Settings.find(key).isEmpty();
+  }
+
+  /**
+   * The Kafka client properties set with {@code kafka.<property>} keys, without the prefix; every
+   * role applies them to all of its Kafka clients, over its own defaults.
+   */
+  public Map<String, String> kafkaClientProperties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (isKafkaClientKey(key)) {
+            properties.put(key.substring(KAFKA_PREFIX.length()), value.value());
+          }
+        });
+    return properties;
   }
 
   /** Defaults only; for tests. */
@@ -154,6 +199,13 @@ public final class Configuration {
       String text = setting.secret() && !value.value().isEmpty() ? "****" : value.value();
       shown.put(setting.key(), new Value(text, value.source()));
     }
+    values.forEach(
+        (key, value) -> {
+          if (isKafkaClientKey(key)) {
+            boolean secret = key.matches(".*(password|secret|jaas|token|key)(\\..*)?");
+            shown.put(key, new Value(secret ? "****" : value.value(), value.source()));
+          }
+        });
     return shown;
   }
 
@@ -238,7 +290,7 @@ public final class Configuration {
 
   private static void put(Map<String, Value> values, String key, String value, String source) {
     String normalized = key.trim().toLowerCase(Locale.ROOT).replace('_', '.');
-    if (Settings.find(normalized).isEmpty()) {
+    if (Settings.find(normalized).isEmpty() && !isKafkaClientKey(normalized)) {
       throw new ConfigException(
           "Unknown configuration key '"
               + key

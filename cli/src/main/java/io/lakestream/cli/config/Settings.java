@@ -13,11 +13,20 @@ public final class Settings {
   public static final Setting KAFKA_BOOTSTRAP_SERVERS =
       string(
           "kafka.bootstrap.servers", "localhost:9092", "Kafka brokers, host:port[,host:port...].");
+  public static final Setting ROLE_INSTANCE_ID =
+      string(
+          "role.instance.id",
+          "",
+          "A stable name of this instance (e.g. a StatefulSet pod's name), unique per role: the Kafka"
+              + " `group.instance.id` of the router's and the writer's consumers (static"
+              + " membership), so a restarted instance takes its partitions back without a"
+              + " rebalance. Empty: dynamic membership.");
   public static final Setting DATA_DIR =
       string(
           "data.dir",
           "./data",
-          "Local folder for role state (Kafka Streams state, registrations; `dev`: broker, S3 and warehouse).");
+          "Local folder for role state (Kafka Streams state, registrations; `dev`: broker, S3 and"
+              + " warehouse). Two roles on one host need two folders.");
   public static final Setting TABLES_DIR =
       string(
           "tables.dir",
@@ -86,7 +95,9 @@ public final class Settings {
       integer(
           "ingest.rows.partitions",
           "12",
-          "Partitions of the lakestream.rows.<table> topics the router creates.");
+          "Partitions of every topic the router creates when missing: lakestream.rows.<table>, and"
+              + " also its inputs (otlp_*, lakestream.ingest.<table>) and lakestream.dlq. Create"
+              + " input topics yourself to give them another count.");
   public static final Setting INGEST_MAX_RECORD_BYTES =
       size(
           "ingest.max.record.bytes",
@@ -151,7 +162,10 @@ public final class Settings {
 
   public static final Setting ROLE_HTTP_PORT =
       integer(
-          "role.http.port", "8081", "Port of /health and /metrics for the ingest and write roles.");
+          "role.http.port",
+          "8081",
+          "Port of /health and /metrics for the ingest and write roles. Two roles on one host"
+              + " need two ports (and two `data.dir`s).");
 
   /** Every key, in documentation order. */
   public static final List<Setting> ALL =
@@ -194,6 +208,7 @@ public final class Settings {
           QUERY_TOKENS,
           QUERY_ADMIN_TOKEN,
           QUERY_ENCRYPTION_KEY,
+          ROLE_INSTANCE_ID,
           ROLE_HTTP_PORT);
 
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();

@@ -635,6 +635,7 @@ public final class Replayer {
     props.put(
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
         Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+    props.putAll(config.clientOverrides());
     try {
       return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     } catch (KafkaException e) {
@@ -660,6 +661,7 @@ public final class Replayer {
     props.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
         Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+    props.putAll(config.clientOverrides());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

@@ -141,7 +141,44 @@ class ConfigurationTest {
   void everyDefaultIsValid() {
     Configuration config = Configuration.defaults();
     assertThat(config.describe()).hasSize(Settings.ALL.size());
+    assertThat(config.kafkaClientProperties()).isEmpty();
     assertThat(config.duration(Settings.WRITER_FLUSH_AGE)).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.size(Settings.WRITER_FLUSH_BYTES)).isEqualTo(128L << 20);
+  }
+
+  @Test
+  void kafkaKeysReachTheKafkaClientsFromEverySource(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("lakestream.yaml");
+    Files.writeString(file, "kafka:\n  bootstrap.servers: k:9092\n  security.protocol: SASL_SSL\n");
+
+    Configuration config =
+        Configuration.resolve(
+            Optional.of(file),
+            Map.of(
+                "LAKESTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "LAKESTREAM_KAFKA_SASL_JAAS_CONFIG", "ScramLoginModule required password=\"p\";",
+                "OTHER_KAFKA_THING", "ignored"),
+            Map.of("kafka.client.rack", "eu-1a", "kafka.session.timeout.ms", "30000"),
+            Map.of());
+
+    assertThat(config.kafkaClientProperties())
+        .containsOnly(
+            Map.entry("security.protocol", "SASL_SSL"),
+            Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+            Map.entry("sasl.jaas.config", "ScramLoginModule required password=\"p\";"),
+            Map.entry("client.rack", "eu-1a"),
+            Map.entry("session.timeout.ms", "30000"));
+    assertThat(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("k:9092");
+    assertThat(config.describe().get("kafka.sasl.jaas.config").value()).isEqualTo("****");
+    assertThat(config.describe().get("kafka.client.rack").value()).isEqualTo("eu-1a");
+  }
+
+  @Test
+  void otherUnknownKeysAreStillRejected() {
+    assertThatThrownBy(
+            () ->
+                Configuration.resolve(
+                    Optional.empty(), Map.of(), Map.of("kafkaa.x", "1"), Map.of()))
+        .hasMessageStartingWith("Unknown configuration key 'kafkaa.x' (from flag)");
   }
 }

@@ -2,18 +2,23 @@ package io.lakestream.query.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JettyConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryException;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become responses: {@code {"error": code, "detail": message}} with
  * the status of the failure's kind. Unexpected exceptions answer 500 with a reference to the log
- * line holding the stack trace; no response ever carries a stack trace.
+ * line holding the stack trace; no response ever carries a stack trace or names an internal class
+ * ({@link #userTerms}). Requests Jetty refuses before any route sees them get the same JSON body
+ * ({@link JsonErrorHandler}).
  */
 final class ErrorResponses {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -21,7 +26,13 @@ final class ErrorResponses {
 
   private ErrorResponses() {}
 
+  /** Jetty's own error pages (414, 431, a malformed path) as JSON errors. */
+  static void register(JettyConfig jetty) {
+    jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+  }
+
   static void register(RoutesConfig routes) {
+    routes.before(ErrorResponses::checkPathEncoding);
     routes.exception(QueryException.class, ErrorResponses::queryException);
     routes.exception(HttpResponseException.class, ErrorResponses::httpResponseException);
     routes.exception(Exception.class, ErrorResponses::unexpected);
@@ -44,6 +55,23 @@ final class ErrorResponses {
                 "Method " + ctx.method().name() + " is not allowed on " + ctx.path() + ".");
           }
         });
+  }
+
+  /**
+   * Refuses a path whose percent-encoding is not {@code %XX} (e.g. {@code %uFF0E}): Jetty lets it
+   * through, and decoding the path parameters would fail.
+   */
+  private static void checkPathEncoding(Context ctx) {
+    String path = ctx.req().getRequestURI();
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || !isHex(path.charAt(i + 1)) || !isHex(path.charAt(i + 2))) {
+        throw QueryErrors.badPathEncoding(path.substring(i, Math.min(path.length(), i + 6)));
+      }
+    }
+  }
+
+  private static boolean isHex(char c) {
+    return Character.digit(c, 16) >= 0;
   }
 
   static int status(QueryException.Kind kind) {
@@ -75,12 +103,7 @@ final class ErrorResponses {
   /** Javalin's own answers (no such route, method not allowed, ...), as JSON errors. */
   private static void httpResponseException(HttpResponseException e, Context ctx) {
     int status = e.getStatus();
-    String error =
-        switch (status) {
-          case 404 -> "not_found";
-          case 405 -> "method_not_allowed";
-          default -> status >= 500 ? "internal" : "bad_request";
-        };
+    String error = JsonErrorHandler.code(status);
     String detail =
         status == 404 ? "No route " + ctx.method().name() + " " + ctx.path() + "." : e.getMessage();
     write(ctx, status, error, detail);
@@ -107,11 +130,38 @@ final class ErrorResponses {
           detail);
       return;
     }
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", error);
-    body.put("detail", detail);
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(body.toString());
+    ctx.result(body(error, detail));
+  }
+
+  /** The JSON error body, its detail in the user's terms. */
+  static String body(String error, String detail) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", error);
+    body.put("detail", userTerms(detail));
+    return body.toString();
+  }
+
+  /** Qualified Java names such as {@code net.sf.jsqlparser.parser.ParseException: }. */
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*)?");
+
+  /** Simple names of exceptions and errors, such as {@code StackOverflowError: }. */
+  private static final Pattern THROWABLE_NAME =
+      Pattern.compile("\\b[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b(?::\\s*)?");
+
+  /**
+   * The detail without the names of internal classes, which would mean nothing to the user and tell
+   * an attacker what runs here. The messages are written in the user's terms where they are made;
+   * this is the net under them, for messages that come from libraries.
+   */
+  static String userTerms(String detail) {
+    if (detail == null) {
+      return "The request failed.";
+    }
+    String clean = QUALIFIED_NAME.matcher(detail).replaceAll("");
+    clean = THROWABLE_NAME.matcher(clean).replaceAll("").strip();
+    return clean.isEmpty() ? "The request failed." : clean;
   }
 }

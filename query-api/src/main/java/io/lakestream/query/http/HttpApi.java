@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -99,7 +100,11 @@ public final class HttpApi {
                     if (!endpoint.path.equals("*")) {
                       ctx.attribute(ROUTE_ATTRIBUTE, endpoint.path);
                     }
-                    endpoint.handler.handle(ctx);
+                    try {
+                      endpoint.handler.handle(ctx);
+                    } catch (StackOverflowError e) {
+                      throw QueryErrors.tooComplex();
+                    }
                   });
           config.events.handlerAdded(
               meta -> {
@@ -124,6 +129,7 @@ public final class HttpApi {
             }
           }
           ErrorResponses.register(config.routes);
+          ErrorResponses.register(config.jetty);
         });
   }
 

@@ -26,7 +26,10 @@ public final class DeadLetters {
     this.producer = producer;
   }
 
-  /** Sends {@code record} to the DLQ with the reason headers. */
+  /**
+   * Sends {@code record} to the DLQ with the reason headers; the error class header names {@code
+   * error}'s class, or {@link RoutedRows} when the record was refused without one.
+   */
   public void send(
       ConsumerRecord<byte[], byte[]> record, String reason, String message, Throwable error) {
     Headers headers =
@@ -38,19 +41,20 @@ public final class DeadLetters {
     headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
     headers.add(
         RecordHeaders.DLQ_ERROR_CLASS,
-        utf8(error == null ? "io.lakestream.writer.RejectedRow" : error.getClass().getName()));
+        utf8(error == null ? RoutedRows.class.getName() : error.getClass().getName()));
     send(new ProducerRecord<>(Topics.DEAD_LETTER, null, record.key(), record.value(), headers));
   }
 
   /**
    * Sends a buffered row to the DLQ as the routed record it was read from: the project as key, the
-   * row's Avro bytes, its source headers ({@code lakestream.source.*}) and the reason headers.
+   * row's Avro bytes, its source headers ({@code lakestream.source.*}) and the reason headers,
+   * naming {@link WriterLoop}, which sets such rows aside, as the error class.
    */
   public void sendRow(String project, BufferedRow row, String reason, String message) {
     Headers headers = row.source().coordinates().toHeaders();
     headers.add(RecordHeaders.DLQ_REASON, utf8(reason));
     headers.add(RecordHeaders.DLQ_MESSAGE, utf8(message));
-    headers.add(RecordHeaders.DLQ_ERROR_CLASS, utf8("io.lakestream.writer.RejectedRow"));
+    headers.add(RecordHeaders.DLQ_ERROR_CLASS, utf8(WriterLoop.class.getName()));
     send(new ProducerRecord<>(Topics.DEAD_LETTER, null, utf8(project), row.value(), headers));
   }
 

@@ -144,11 +144,6 @@ public final class TableBuffer {
     return rows.isEmpty();
   }
 
-  /** When the oldest buffered row arrived ({@link System#nanoTime()}), if any. */
-  public OptionalLong oldestArrivalNanos() {
-    return rows.isEmpty() ? OptionalLong.empty() : OptionalLong.of(rows.get(0).arrivalNanos());
-  }
-
   /** Whether the buffer reached a flush threshold at {@code nowNanos}. */
   public boolean isDue(long flushRows, long flushBytes, long flushAgeNanos, long nowNanos) {
     if (rows.isEmpty()) {
