@@ -165,7 +165,7 @@ public final class Soak {
       event("roles healthy");
       long produceStart = System.currentTimeMillis();
       AtomicReference<Throwable> chaosFailure = new AtomicReference<>();
-      Thread chaos = new Thread(() -> chaos(commits, chaosFailure), "soak-chaos");
+      Thread chaos = new Thread(() -> chaos(admin, commits, chaosFailure), "soak-chaos");
       Thread progress = new Thread(() -> progress(commits), "soak-progress");
       progress.setDaemon(true);
       producing = true;
@@ -385,23 +385,28 @@ public final class Soak {
   // ---- chaos ----
 
   /**
-   * {@code --kills} kill -9s of a random role, each restarted 1–3 s later; a zombie (writer-b
-   * frozen with SIGSTOP) after the second kill; a kill-all half way. A kill waits until the roles
-   * are healthy again and some table has committed since the last restart, then a random pause
-   * around {@code --kill-every}: so the pipeline makes progress between kills even on a slow
-   * machine, and every kill can be timed to the next commit. Production may end before the last
-   * kill: the routers and writers still work through the backlog then.
+   * Up to {@code --kills} kill -9s of a random role, each restarted 1–3 s later; a zombie (writer-b
+   * frozen with SIGSTOP) after the second kill or at 30% of production; a kill-all half way through
+   * the kills or at 70% of production. A kill waits until the roles are healthy again and some
+   * table has committed since the last restart, then a random pause around {@code --kill-every}: so
+   * the pipeline makes progress between kills even on a slow machine, and every kill can be timed
+   * to the next commit. Kills go on after production while the routers and writers work through the
+   * backlog, and stop once it is written.
    */
-  private void chaos(CommitWatcher commits, AtomicReference<Throwable> failure) {
+  private void chaos(Admin admin, CommitWatcher commits, AtomicReference<Throwable> failure) {
     try {
       RoleProcess zombie = roles.get(3); // writer-b
       long zombieUntil = Long.MAX_VALUE;
       boolean zombieDone = false;
       int done = 0;
       long lastRestart = System.currentTimeMillis();
+      boolean killAllDone = false;
       while (done < options.kills()) {
-        awaitProgress(
-            commits, lastRestart, zombieDone && zombieUntil != Long.MAX_VALUE ? zombie : null);
+        if (!awaitProgress(
+            admin, commits, lastRestart, zombieUntil != Long.MAX_VALUE ? zombie : null)) {
+          event("the backlog is written: no more kills");
+          break;
+        }
         long meanMillis = options.killEvery().toMillis();
         sleepNanos(
             TimeUnit.MILLISECONDS.toNanos(
@@ -412,7 +417,8 @@ public final class Soak {
           event("SIGCONT " + zombie + " (zombie resumes)");
           zombieUntil = Long.MAX_VALUE;
         }
-        if (!zombieDone && done == 2) {
+        double produced = rowsSent.get() / (double) options.rows();
+        if (!zombieDone && (done == 2 || produced >= 0.3)) {
           List<Integer> owned = ownedPartitions(zombie);
           zombie.freeze();
           zombieUntil = System.currentTimeMillis() + options.zombieFor().toMillis();
@@ -427,7 +433,8 @@ public final class Soak {
           continue;
         }
         boolean zombieFrozen = zombieUntil != Long.MAX_VALUE;
-        if (done == options.kills() / 2 && !zombieFrozen) {
+        if (!killAllDone && (done >= options.kills() / 2 || produced >= 0.7) && !zombieFrozen) {
+          killAllDone = true;
           long at = System.currentTimeMillis();
           Set<String> all = new TreeSet<>();
           for (RoleProcess role : roles) {
@@ -472,20 +479,27 @@ public final class Soak {
     }
   }
 
-  /** Waits (up to 5 minutes) until every running role is healthy and a table committed since. */
-  private void awaitProgress(CommitWatcher commits, long since, RoleProcess frozen)
-      throws InterruptedException {
+  /**
+   * Waits (up to 5 minutes) until every running role is healthy and a table committed since;
+   * returns false when production is over and everything produced is routed and written.
+   */
+  private boolean awaitProgress(Admin admin, CommitWatcher commits, long since, RoleProcess frozen)
+      throws Exception {
     long deadline = System.currentTimeMillis() + 300_000;
     while (System.currentTimeMillis() < deadline) {
+      if (!producing && lag(admin).isEmpty()) {
+        return false;
+      }
       boolean healthy = roles.stream().filter(r -> r != frozen).allMatch(RoleProcess::isHealthy);
       boolean committed =
           data.projects().stream().anyMatch(p -> commits.firstCommitAfter(p, since) > 0);
       if (healthy && committed) {
-        return;
+        return true;
       }
-      Thread.sleep(500);
+      Thread.sleep(1_000);
     }
     event("no progress within 5 minutes of the last restart; going on");
+    return true;
   }
 
   /**

@@ -40,7 +40,7 @@ record SoakOptions(
         --work             folder for the broker, the warehouse, the roles' state and logs
                            (default: a new folder under the system temp folder)
         --cli              folder with lakestream-cli.jar and lib/ (default cli/target)
-        --kills            kill -9s, the kill-all (half way) included (default 16)
+        --kills            kill -9s, the kill-all (half way) included (default 12)
         --kill-every       mean seconds between the pipeline making progress again after a kill
                            and the next kill (default 8)
         --zombie           seconds a writer is frozen with SIGSTOP (default 55: longer than the
@@ -65,7 +65,7 @@ record SoakOptions(
     Path work = null;
     Path cli = Path.of("cli/target");
     Duration killEvery = Duration.ofSeconds(8);
-    int kills = 16;
+    int kills = 12;
     Duration zombie = Duration.ofSeconds(55);
     boolean chaos = true;
     int replays = 2;
