@@ -326,7 +326,8 @@ public final class Soak {
             String.join(
                 " | ",
                 lines.stream()
-                    .filter(l -> !l.contains(" INFO ") && !l.contains(" WARN "))
+                    .filter(
+                        l -> !l.contains(" INFO ") && !l.contains(" WARN ") && !l.contains(" ETA "))
                     .toList())));
   }
 
@@ -395,7 +396,7 @@ public final class Soak {
    */
   private void chaos(Admin admin, CommitWatcher commits, AtomicReference<Throwable> failure) {
     try {
-      RoleProcess zombie = roles.get(3); // writer-b
+      RoleProcess zombie = roles.get(3); // the writer frozen: the one holding more partitions
       long zombieUntil = Long.MAX_VALUE;
       boolean zombieDone = false;
       int done = 0;
@@ -418,7 +419,13 @@ public final class Soak {
           zombieUntil = Long.MAX_VALUE;
         }
         double produced = rowsSent.get() / (double) options.rows();
-        if (!zombieDone && (done == 2 || produced >= 0.3)) {
+        List<RoleProcess> writers = roles.stream().filter(RoleProcess::isWriter).toList();
+        RoleProcess holder =
+            writers.stream()
+                .max(java.util.Comparator.comparingInt(w -> ownedPartitions(w).size()))
+                .orElseThrow();
+        if (!zombieDone && (done == 2 || produced >= 0.3) && !ownedPartitions(holder).isEmpty()) {
+          zombie = holder;
           List<Integer> owned = ownedPartitions(zombie);
           zombie.freeze();
           zombieUntil = System.currentTimeMillis() + options.zombieFor().toMillis();
@@ -811,7 +818,7 @@ public final class Soak {
         routerKills,
         kills.stream().filter(k -> k.kind().equals("kill-all")).count(),
         options.replays() >= 2 ? " (+1 before replay 2)" : "",
-        options.chaos() ? "writer-b, SIGSTOP " + options.zombieFor().toSeconds() + " s" : "none",
+        options.chaos() ? "a writer, SIGSTOP " + options.zombieFor().toSeconds() + " s" : "none",
         options.replays());
     say(
         "wall time            %.1f s (production %.1f s, then drained %.1f s later%s)",
