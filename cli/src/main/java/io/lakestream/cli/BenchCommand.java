@@ -1,11 +1,15 @@
 package io.lakestream.cli;
 
 import io.lakestream.bench.IndexComparison;
+import io.lakestream.bench.soak.Soak;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /** {@code lakestream bench}: short versions of the project's benchmarks. */
 @Command(
@@ -13,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run a short benchmark; the full runs and their figures are in docs/benchmarks.md.",
-    subcommands = {BenchCommand.Index.class})
+    subcommands = {BenchCommand.Index.class, BenchCommand.SoakRun.class})
 final class BenchCommand {
 
   /** {@code lakestream bench index}: learned index against TreeMap, binary search and a B+tree. */
@@ -57,6 +61,41 @@ final class BenchCommand {
         throw new CliException(e.getMessage(), e);
       }
       return 0;
+    }
+  }
+
+  /**
+   * {@code lakestream bench soak}: the exactly-once soak, with the roles started as processes of
+   * this command's own jars.
+   */
+  @Command(
+      name = "soak",
+      description =
+          "Exactly-once soak: two routers and two writers as processes, OTLP logs with unique ids,"
+              + " kill -9s, a kill-all, a zombie writer and replays; then every row is counted with"
+              + " Delta Kernel. Exits 0 only when nothing is lost or duplicated. Options: --help.")
+  static final class SoakRun implements Callable<Integer> {
+    @Unmatched List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> all = new ArrayList<>(args);
+      if (!all.contains("--cli")) {
+        cliDir().ifPresent(dir -> all.addAll(List.of("--cli", dir.toString())));
+      }
+      return Soak.run(all.toArray(String[]::new), System.out);
+    }
+
+    /** The folder of the running lakestream-cli.jar, whose lib/ the roles are started from. */
+    private static java.util.Optional<Path> cliDir() {
+      try {
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.toString().endsWith(".jar")
+            ? java.util.Optional.of(jar.getParent())
+            : java.util.Optional.empty();
+      } catch (URISyntaxException | SecurityException e) {
+        return java.util.Optional.empty();
+      }
     }
   }
 }
