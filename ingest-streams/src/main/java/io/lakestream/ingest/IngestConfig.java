@@ -261,6 +261,22 @@ public record IngestConfig(
    * topic admin) apply them.
    */
   public Map<String, String> clientOverrides() {
+    return commonOverrides();
+  }
+
+  /**
+   * The properties of the router's own admin client (topic creation, the start-up size check): the
+   * brokers, a client id, then {@link #clientOverrides()}.
+   */
+  public Map<String, Object> adminProperties() {
+    Map<String, Object> properties = new java.util.HashMap<>();
+    properties.put("bootstrap.servers", bootstrapServers);
+    properties.put("client.id", applicationId + "-admin");
+    properties.putAll(commonOverrides());
+    return properties;
+  }
+
+  private Map<String, String> commonOverrides() {
     Map<String, String> common = new java.util.HashMap<>();
     streamsOverrides.forEach(
         (key, value) -> {

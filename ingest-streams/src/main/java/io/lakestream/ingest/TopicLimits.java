@@ -10,11 +10,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The size limits the router depends on, checked against the brokers at start: every topic the
@@ -83,18 +83,31 @@ final class TopicLimits {
     return largestInput;
   }
 
+  /**
+   * The topics' configurations; a topic the router has just created may not be known to every
+   * broker yet, so an unknown topic is asked again for a while.
+   */
+  private static Map<ConfigResource, Config> describe(Admin admin, List<ConfigResource> resources)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return admin.describeConfigs(resources).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200); // metadata of a new topic propagates within moments
+      }
+    }
+  }
+
   private static Map<String, Integer> maxMessageBytes(IngestConfig config, Set<String> topics) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                config.applicationId() + "-admin"))) {
+    try (Admin admin = Admin.create(config.adminProperties())) {
       List<ConfigResource> resources =
           topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-      Map<ConfigResource, Config> configs =
-          admin.describeConfigs(resources).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Map<ConfigResource, Config> configs = describe(admin, resources);
       Map<String, Integer> limits = new java.util.HashMap<>();
       for (Map.Entry<ConfigResource, Config> entry : configs.entrySet()) {
         ConfigEntry limit = entry.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
