@@ -3,9 +3,7 @@ package io.lakestream.ingest;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.ingest.internal.DeadLetters;
-import io.lakestream.schema.RecordHeaders;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
+import io.lakestream.schema.SourceCoordinates;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -51,34 +49,24 @@ public record SourceRecord(
   public static SourceRecord ofDeadLetter(
       byte[] key, byte[] value, long timestamp, Headers deadLetterHeaders) {
     requireNonNull(deadLetterHeaders, "deadLetterHeaders is null");
-    String topic = header(deadLetterHeaders, RecordHeaders.SOURCE_TOPIC);
-    String partition = header(deadLetterHeaders, RecordHeaders.SOURCE_PARTITION);
-    String offset = header(deadLetterHeaders, RecordHeaders.SOURCE_OFFSET);
+    SourceCoordinates source;
     try {
-      return new SourceRecord(
-          topic,
-          Integer.parseInt(partition),
-          Long.parseLong(offset),
-          timestamp,
-          key,
-          value,
-          DeadLetters.withoutLakestreamHeaders(deadLetterHeaders));
-    } catch (NumberFormatException e) {
+      source = SourceCoordinates.read(deadLetterHeaders);
+    } catch (SourceCoordinates.InvalidSourceHeadersException e) {
       throw new IllegalArgumentException(
-          "The dead letter's source partition '"
-              + partition
-              + "' or offset '"
-              + offset
-              + "' is not a number",
-          e);
+          "The dead letter's source headers are not valid: " + e.getMessage(), e);
     }
-  }
-
-  private static String header(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    if (header == null || header.value() == null || header.value().length == 0) {
-      throw new IllegalArgumentException("The dead letter has no header '" + name + "'");
+    if (source == null) {
+      throw new IllegalArgumentException(
+          "The dead letter has no source headers (lakestream.source.topic, .partition, .offset)");
     }
-    return new String(header.value(), StandardCharsets.UTF_8);
+    return new SourceRecord(
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        timestamp,
+        key,
+        value,
+        DeadLetters.withoutLakestreamHeaders(deadLetterHeaders));
   }
 }

@@ -195,11 +195,16 @@ class RecordRouterTest {
 
     assertThatThrownBy(() -> SourceRecord.ofDeadLetter(null, new byte[] {1}, 1L, headers))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("The dead letter has no header 'lakestream.source.offset'");
+        .hasMessage(
+            "The dead letter's source headers are not valid: The header"
+                + " lakestream.source.offset is missing");
     headers.add(RecordHeaders.SOURCE_OFFSET, utf8("x"));
     assertThatThrownBy(() -> SourceRecord.ofDeadLetter(null, new byte[] {1}, 1L, headers))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("The dead letter's source partition '0' or offset 'x' is not a number");
+        .hasMessage(
+            "The dead letter's source headers are not valid: The header lakestream.source.offset"
+                + " is 'x', not a decimal number from 0 to "
+                + Long.MAX_VALUE);
   }
 
   private static byte[] utf8(String text) {
