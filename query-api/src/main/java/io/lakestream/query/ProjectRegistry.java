@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.SecretBox;
 import io.lakestream.query.BucketValidator.BucketUnreachableException;
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.QueryException;
 import io.lakestream.schema.ProjectIds;
 import java.time.Clock;
 import java.util.List;

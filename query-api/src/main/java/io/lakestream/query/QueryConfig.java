@@ -2,6 +2,8 @@ package io.lakestream.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.QueryException;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;

@@ -1,5 +1,9 @@
 package io.lakestream.query;
 
+import io.lakestream.reader.RowFormat;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
+import io.lakestream.tables.TableRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

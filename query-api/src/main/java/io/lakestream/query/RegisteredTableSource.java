@@ -2,6 +2,8 @@ package io.lakestream.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.reader.TableId;
+import io.lakestream.tables.TableSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.lakestream.query;
 
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.QueryException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -5,6 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.CatalogException;
 import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.reader.ByteSlice;
+import io.lakestream.reader.Cursor;
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.QueryException;
+import io.lakestream.reader.ReadPlan;
+import io.lakestream.reader.RowQuery;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.RowRange;
@@ -12,6 +20,7 @@ import io.lakestream.sql.SqlException;
 import io.lakestream.sql.SqlExecutor;
 import io.lakestream.sql.SqlResult;
 import io.lakestream.sql.SqlStatement;
+import io.lakestream.tables.TableData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +87,7 @@ public final class SqlService {
     } catch (SqlException e) {
       throw QueryErrors.badSql(e.getMessage());
     } catch (CatalogException e) {
-      throw QueryErrors.catalog(e);
+      throw CatalogErrors.of(e);
     }
   }
 
@@ -89,7 +98,7 @@ public final class SqlService {
       requireNoOtherSchema(table);
       return catalog.createTable(table);
     } catch (CatalogException e) {
-      throw QueryErrors.catalog(e);
+      throw CatalogErrors.of(e);
     }
   }
 
@@ -99,7 +108,7 @@ public final class SqlService {
     try {
       catalog.dropTable(name);
     } catch (CatalogException e) {
-      throw QueryErrors.catalog(e);
+      throw CatalogErrors.of(e);
     }
   }
 
@@ -124,7 +133,7 @@ public final class SqlService {
       }
       return purged;
     } catch (CatalogException e) {
-      throw QueryErrors.catalog(e);
+      throw CatalogErrors.of(e);
     } catch (UncheckedIOException e) {
       throw QueryErrors.purgeFailed(name, e.getCause());
     }

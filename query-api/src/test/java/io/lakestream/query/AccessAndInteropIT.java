@@ -3,6 +3,8 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.reader.TestRows;
+import io.lakestream.reader.TimestampStyle;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.testkit.PrometheusText;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.reader.QueryException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

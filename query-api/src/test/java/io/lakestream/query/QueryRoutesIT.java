@@ -9,6 +9,8 @@ import io.javalin.testtools.Response;
 import io.javalin.testtools.TestCase;
 import io.lakestream.query.BucketValidator.BucketUnreachableException;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.reader.Keys;
+import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.reader.Cursor;
+import io.lakestream.reader.IndexedFile;
+import io.lakestream.reader.KeyRange;
+import io.lakestream.reader.QueryException;
+import io.lakestream.reader.ReadPlan;
+import io.lakestream.reader.RowFormat;
+import io.lakestream.reader.RowQuery;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,6 +3,7 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.reader.TestRows;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,12 @@
 package io.lakestream.query;
 
 import io.lakestream.query.ForeignParquetWriter.TimestampEncoding;
+import io.lakestream.reader.KeyRange;
+import io.lakestream.reader.ReadPlan;
+import io.lakestream.reader.RowFormat;
+import io.lakestream.reader.RowQuery;
+import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinition.ColumnSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,9 +2,9 @@ package io.lakestream.query.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.lakestream.query.QueryErrors;
 import io.lakestream.query.QueryService;
-import io.lakestream.query.TableId;
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.TableId;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

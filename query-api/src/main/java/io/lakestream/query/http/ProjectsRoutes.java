@@ -9,10 +9,11 @@ import io.lakestream.catalog.CatalogException;
 import io.lakestream.catalog.ProjectRegistration;
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.BucketRegistration;
+import io.lakestream.query.CatalogErrors;
 import io.lakestream.query.ProjectRegistry;
-import io.lakestream.query.QueryErrors;
-import io.lakestream.query.QueryException;
 import io.lakestream.query.QueryService;
+import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.QueryException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -88,7 +89,7 @@ final class ProjectsRoutes {
         catalog.registerProject(
             ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
       } catch (CatalogException e) {
-        throw QueryErrors.catalog(e); // an invalid id: 400 saying what a project id is
+        throw CatalogErrors.of(e); // an invalid id: 400 saying what a project id is
       }
     }
     ctx.status(existing.isEmpty() ? 201 : 200);
@@ -128,7 +129,7 @@ final class ProjectsRoutes {
     try {
       catalog.unregisterProject(projectId);
     } catch (CatalogException e) {
-      throw QueryErrors.catalog(e);
+      throw CatalogErrors.of(e);
     }
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     answer.put("unregistered", projectId);

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.IndexedFile;
-import io.lakestream.query.Keys;
 import io.lakestream.query.QueryService;
-import io.lakestream.query.TableId;
-import io.lakestream.query.TableRegistry.TableStatus;
-import io.lakestream.query.TableSnapshot;
+import io.lakestream.reader.IndexedFile;
+import io.lakestream.reader.Keys;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ColumnType;
+import io.lakestream.tables.TableRegistry.TableStatus;
 import java.time.Instant;
 
 /** Table metadata: {@code GET /v1/projects/{p}/tables/{t}} and {@code GET /list_tables}. */

@@ -1,0 +1,428 @@
+package io.lakestream.reader.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.reader.Keys;
+import io.lakestream.schema.Column;
+import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.TableDefinition;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.functional.FutureIO;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.filter2.columnindex.RowRanges;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads row ranges of Parquet data files, decoding only the pages that hold them: for each row
+ * group the range touches, a {@link RowRanges} of the wanted rows goes to {@link
+ * ParquetFileReader#readFilteredRowGroup(int, RowRanges)}, which uses the offset index to fetch the
+ * overlapping pages of the requested columns only. Each column is then decoded on its own, straight
+ * into a {@link ColumnVector} ({@link ColumnDecoder}: no record assembly), skipping the other rows
+ * of those pages; dictionaries come decoded from a cache.
+ *
+ * <p>Open readers (footer and offset indexes loaded) are kept per file and projection, up to a
+ * bound, so a warm read costs the page reads only. A {@link FileReader} is used by one thread at a
+ * time; {@link #open} lends one out and {@link FileReader#close()} gives it back.
+ */
+public final class ParquetFiles implements AutoCloseable {
+  private final Configuration conf;
+  private final int maxIdleReaders;
+  private final LinkedHashMap<PoolKey, ArrayDeque<FileReader>> idle =
+      new LinkedHashMap<>(16, 0.75f, true);
+  private int idleCount;
+  private boolean closed;
+  private final DictionaryCache dictionaries = new DictionaryCache(64L << 20);
+
+  /**
+   * @param conf how to reach the files (local or s3a)
+   * @param maxIdleReaders open readers kept for reuse, at most
+   */
+  public ParquetFiles(Configuration conf, int maxIdleReaders) {
+    this.conf = requireNonNull(conf, "conf is null");
+    this.maxIdleReaders = maxIdleReaders;
+  }
+
+  /**
+   * Rows between two wanted rows of an unsorted file up to which both are read in one run (one
+   * filtered read of the row group; the run's vectors span the rows between them).
+   */
+  static final int GATHER_GAP = 65_536;
+
+  private record PoolKey(String location, List<String> columns) {}
+
+  /**
+   * A reader of {@code columns} of the file; rows it reads have one slot per column, in this order.
+   *
+   * @throws IOException when the file cannot be opened or its footer read
+   */
+  public FileReader open(
+      String location, long sizeBytes, TableDefinition table, List<String> columns)
+      throws IOException {
+    PoolKey key = new PoolKey(location, List.copyOf(columns));
+    synchronized (this) {
+      ArrayDeque<FileReader> readers = idle.get(key);
+      if (readers != null && !readers.isEmpty()) {
+        idleCount--;
+        FileReader reader = readers.pop();
+        if (readers.isEmpty()) {
+          idle.remove(key);
+        }
+        return reader;
+      }
+    }
+    return new FileReader(key, sizeBytes, table);
+  }
+
+  /** Closes the idle readers of a file (after it was removed from its table). */
+  public void forget(String location) {
+    List<FileReader> toClose = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Map.Entry<PoolKey, ArrayDeque<FileReader>>> it = idle.entrySet().iterator();
+          it.hasNext(); ) {
+        Map.Entry<PoolKey, ArrayDeque<FileReader>> entry = it.next();
+        if (entry.getKey().location().equals(location)) {
+          toClose.addAll(entry.getValue());
+          idleCount -= entry.getValue().size();
+          it.remove();
+        }
+      }
+    }
+    toClose.forEach(FileReader::closeQuietly);
+    dictionaries.forget(location);
+  }
+
+  /** Open readers kept for reuse. */
+  public synchronized int idleReaders() {
+    return idleCount;
+  }
+
+  private void giveBack(FileReader reader) {
+    List<FileReader> toClose = new ArrayList<>();
+    synchronized (this) {
+      if (closed || maxIdleReaders <= 0) {
+        toClose.add(reader);
+      } else {
+        idle.computeIfAbsent(reader.key, k -> new ArrayDeque<>()).push(reader);
+        idleCount++;
+        Iterator<Map.Entry<PoolKey, ArrayDeque<FileReader>>> eldest = idle.entrySet().iterator();
+        while (idleCount > maxIdleReaders && eldest.hasNext()) {
+          Map.Entry<PoolKey, ArrayDeque<FileReader>> entry = eldest.next();
+          toClose.addAll(entry.getValue());
+          idleCount -= entry.getValue().size();
+          eldest.remove();
+        }
+      }
+    }
+    toClose.forEach(FileReader::closeQuietly);
+  }
+
+  /** Closes every idle reader; readers lent out are closed when given back. */
+  @Override
+  public void close() {
+    List<FileReader> toClose = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      idle.values().forEach(toClose::addAll);
+      idle.clear();
+      idleCount = 0;
+    }
+    toClose.forEach(FileReader::closeQuietly);
+  }
+
+  /**
+   * The file as Parquet reads it: local files through the raw local file system (the checksummed
+   * one reads in 512-byte chunks), S3 objects opened for random access with their known length (no
+   * HEAD request).
+   */
+  private InputFile inputFile(Path path, long sizeBytes) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    FileSystem reading =
+        fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+    FileStatus status = new FileStatus(sizeBytes, false, 1, 0, 0, path);
+    return new InputFile() {
+      @Override
+      public long getLength() {
+        return sizeBytes;
+      }
+
+      @Override
+      public SeekableInputStream newStream() throws IOException {
+        if (reading == fs && !(fs instanceof org.apache.hadoop.fs.RawLocalFileSystem)) {
+          try {
+            return HadoopStreams.wrap(
+                FutureIO.awaitFuture(
+                    fs.openFile(path)
+                        .withFileStatus(status)
+                        .opt("fs.option.openfile.read.policy", "random")
+                        .build()));
+          } catch (IOException | RuntimeException e) {
+            // fall back to a plain open below
+          }
+        }
+        return HadoopStreams.wrap(reading.open(path));
+      }
+
+      @Override
+      public String toString() {
+        return path.toString();
+      }
+    };
+  }
+
+  /**
+   * Reads every key of a file, in row order, from its key column only: for files whose AddFile
+   * carries no learned model.
+   */
+  public long[] readAllKeys(String location, long sizeBytes, TableDefinition table)
+      throws IOException {
+    try (FileReader reader =
+        new FileReader(new PoolKey(location, List.of(table.primaryKey())), sizeBytes, table)) {
+      long rows = reader.rowCount();
+      ColumnBatch batch = reader.read(0, rows);
+      long[] keys = new long[Math.toIntExact(rows)];
+      ColumnType type = table.primaryKeyColumn().type();
+      for (int i = 0; i < keys.length; i++) {
+        if (batch.isNull(0, i)) {
+          throw new IllegalArgumentException(
+              "the primary key column '"
+                  + table.primaryKey()
+                  + "' is null in row "
+                  + i
+                  + " (or missing from the file)");
+        }
+        keys[i] = Keys.encode(type, batch.value(0, i));
+      }
+      return keys;
+    }
+  }
+
+  /**
+   * Checks from the footer that every column of {@code table} the file holds can be read as the
+   * table's type (a reader of all columns is opened, and kept for reuse).
+   *
+   * @throws IllegalArgumentException naming the first column that cannot
+   * @throws IOException when the file cannot be opened or is not Parquet
+   */
+  public void checkColumns(String location, long sizeBytes, TableDefinition table)
+      throws IOException {
+    open(location, sizeBytes, table, table.columnNames()).close();
+  }
+
+  /** An open data file with a projection: reads rows by position, column by column. */
+  public final class FileReader implements Closeable {
+    private final PoolKey key;
+    private final ParquetFileReader reader;
+    private final List<BlockMetaData> blocks;
+    private final long[] blockStarts;
+    private final boolean[] blockHasOffsetIndex;
+    private final long rowCount;
+
+    /** Per column of the projection, its decoder; null where the file lacks the column. */
+    private final ColumnDecoder[] decoders;
+
+    private FileReader(PoolKey key, long sizeBytes, TableDefinition table) throws IOException {
+      this.key = key;
+      Path path = new Path(key.location());
+      InputFile input = inputFile(path, sizeBytes);
+      ParquetReadOptions.Builder options = HadoopReadOptions.builder(conf, path);
+      if ("file".equals(path.getFileSystem(conf).getUri().getScheme())) {
+        // Vectored reads of local files hand each range to a thread pool: a few pages are read
+        // faster in the calling thread. (On S3 they are parallel ranged GETs: kept.)
+        options.withUseHadoopVectoredIo(false);
+      }
+      this.reader = ParquetFileReader.open(input, options.build());
+      try {
+        MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        List<Type> fields = new ArrayList<>();
+        this.decoders = new ColumnDecoder[key.columns().size()];
+        for (Type field : fileSchema.getFields()) {
+          int slot = key.columns().indexOf(field.getName());
+          if (slot >= 0) {
+            fields.add(field);
+            Column column =
+                table
+                    .column(field.getName())
+                    .orElseThrow(() -> new IllegalStateException("no column " + field));
+            decoders[slot] = new ColumnDecoder(fileSchema, field, column.type(), createdBy);
+          }
+        }
+        reader.setRequestedSchema(new MessageType(fileSchema.getName(), fields));
+        this.blocks = reader.getRowGroups();
+        this.blockStarts = new long[blocks.size()];
+        this.blockHasOffsetIndex = new boolean[blocks.size()];
+        long start = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+          blockStarts[i] = start;
+          start += blocks.get(i).getRowCount();
+          boolean offsetIndex = true;
+          for (ColumnChunkMetaData chunk : blocks.get(i).getColumns()) {
+            offsetIndex &= chunk.getOffsetIndexReference() != null;
+          }
+          blockHasOffsetIndex[i] = offsetIndex;
+        }
+        this.rowCount = start;
+      } catch (RuntimeException e) {
+        closeQuietly();
+        throw e;
+      }
+    }
+
+    /** Rows in the file. */
+    public long rowCount() {
+      return rowCount;
+    }
+
+    /**
+     * Reads rows {@code [from, to)} (to at most the row count), each column decoded from the pages
+     * that hold these rows only (the offset index tells which; row groups without one are read
+     * whole).
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public ColumnBatch read(long from, long to) throws IOException {
+      return read(from, to, null, 0, 0);
+    }
+
+    /**
+     * Rows {@code [from, to)}; when {@code selected} is given, only the pages holding its rows
+     * {@code selected[first, last)} (positions in the high 32 bits, ascending) are read, and the
+     * other rows of the batch are left unset.
+     */
+    private ColumnBatch read(long from, long to, long[] selected, int first, int last)
+        throws IOException {
+      long start = from;
+      long end = Math.min(to, rowCount);
+      int size = Math.toIntExact(Math.max(0, end - start));
+      ColumnVector[] vectors = new ColumnVector[decoders.length];
+      for (int c = 0; c < decoders.length; c++) {
+        if (decoders[c] != null) {
+          vectors[c] = decoders[c].newVector(size);
+        }
+      }
+      int next = first;
+      for (int i = 0; i < blocks.size() && from < end; i++) {
+        long blockStart = blockStarts[i];
+        long blockEnd = blockStart + blocks.get(i).getRowCount();
+        if (blockEnd <= from) {
+          continue;
+        }
+        long firstRow = Math.max(from, blockStart) - blockStart;
+        long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
+        RowRanges rows;
+        if (selected == null) {
+          rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
+        } else {
+          if (next == last || (selected[next] >>> 32) >= blockEnd) {
+            from = blockEnd;
+            continue;
+          }
+          RowRanges.Builder builder = RowRanges.builder();
+          firstRow = (selected[next] >>> 32) - blockStart;
+          while (next < last && (selected[next] >>> 32) < blockEnd) {
+            lastRow = (selected[next++] >>> 32) - blockStart + 1;
+            builder.addSelectedRow(lastRow - 1);
+          }
+          rows = builder.build();
+        }
+        int offset = (int) (blockStart + firstRow - start);
+        try (PageReadStore pages =
+            blockHasOffsetIndex[i]
+                ? reader.readFilteredRowGroup(i, rows)
+                : reader.readRowGroup(i)) {
+          for (int c = 0; c < decoders.length; c++) {
+            ColumnDecoder decoder = decoders[c];
+            if (decoder == null) {
+              continue;
+            }
+            PageReader columnPages = pages.getPageReader(decoder.descriptor());
+            DictionaryCache.Entry dictionary =
+                dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
+            decoder.decode(columnPages, dictionary, firstRow, lastRow, vectors[c], offset);
+          }
+        }
+        from = blockEnd;
+      }
+      return new ColumnBatch(vectors, size);
+    }
+
+    /**
+     * Reads the rows of ranks {@code [from, to)} of a file whose rows are not in key order, in rank
+     * order: {@code rowOrder[rank]} is the row of each rank. The rows are read in position order,
+     * nearby ones (gaps up to {@value #GATHER_GAP} rows) in one run that reads only the pages
+     * holding them, then put in rank order.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public ColumnBatch read(int[] rowOrder, long from, long to) throws IOException {
+      int size = Math.toIntExact(Math.max(0, Math.min(to, rowOrder.length) - from));
+      long[] byPosition = new long[size]; // row position << 32 | index in the result
+      for (int i = 0; i < size; i++) {
+        byPosition[i] = ((long) rowOrder[(int) from + i] << 32) | i;
+      }
+      java.util.Arrays.sort(byPosition);
+      ColumnVector[] vectors = new ColumnVector[decoders.length];
+      for (int c = 0; c < decoders.length; c++) {
+        if (decoders[c] != null) {
+          vectors[c] = decoders[c].newVector(size);
+        }
+      }
+      int i = 0;
+      while (i < size) {
+        int j = i + 1;
+        while (j < size && (byPosition[j] >>> 32) - (byPosition[j - 1] >>> 32) <= GATHER_GAP) {
+          j++;
+        }
+        long runFrom = byPosition[i] >>> 32;
+        ColumnBatch run = read(runFrom, (byPosition[j - 1] >>> 32) + 1, byPosition, i, j);
+        for (int k = i; k < j; k++) {
+          int source = (int) ((byPosition[k] >>> 32) - runFrom);
+          int target = (int) byPosition[k];
+          for (int c = 0; c < vectors.length; c++) {
+            if (vectors[c] != null) {
+              vectors[c].copyFrom(run.column(c), source, target);
+            }
+          }
+        }
+        i = j;
+      }
+      return new ColumnBatch(vectors, size);
+    }
+
+    /** Gives the reader back to the pool. */
+    @Override
+    public void close() {
+      giveBack(this);
+    }
+
+    private void closeQuietly() {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        // nothing to do: the reader is dropped either way
+      }
+    }
+  }
+}

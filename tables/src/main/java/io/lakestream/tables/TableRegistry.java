@@ -1,0 +1,532 @@
+package io.lakestream.tables;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.reader.IndexedFile;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.tables.DeltaLogReader.LogCommit;
+import io.lakestream.tables.DeltaLogReader.LogFile;
+import io.lakestream.tables.DeltaLogReader.LogSnapshot;
+import io.lakestream.tables.DeltaLogReader.TableLog;
+import io.lakestream.tables.TableSource.TableLocation;
+import io.lakestream.tables.internal.FileIndexer;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every table the sidecar serves, each with its current {@link TableSnapshot}: discovers tables
+ * through {@link TableSource}s, loads each one's index from its Delta log (checkpoint and commits;
+ * models from AddFile tags, no data file read when every file has one), then tails the log every
+ * poll interval and applies new commits' AddFiles and RemoveFiles incrementally.
+ *
+ * <p>Thread-safe. Readers get immutable snapshots; a table's polls never overlap.
+ */
+public final class TableRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TableRegistry.class);
+
+  private final Function<String, Optional<TableDefinition>> definitions;
+  private final List<TableSource> sources;
+  private final DeltaLogReader logs;
+  private final FileIndexer indexer;
+  private final ParquetFiles files;
+  private final ScheduledExecutorService executor;
+  private final Duration pollInterval;
+  private final Clock clock;
+  private final Map<TableId, LiveTable> tables = new ConcurrentHashMap<>();
+  private final Set<String> skippedTableTypes = ConcurrentHashMap.newKeySet();
+  private final Set<String> purging = ConcurrentHashMap.newKeySet();
+  private volatile boolean discovered;
+  private volatile boolean polling;
+  private volatile boolean closed;
+  private volatile Consumer<TableId> onNewTable = id -> {};
+  private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+
+  /**
+   * A registry that polls nothing until {@link #start} or {@link #pollAll()}.
+   *
+   * @param definitions the table type of a name, if the type exists (a lookup in the catalog)
+   * @param sources where tables are discovered (the warehouse, registered buckets)
+   * @param logs how Delta logs are read
+   * @param files how data files are read, to index files that carry no model tag
+   * @param executor runs discovery and polls
+   * @param pollInterval how often each table's log is polled
+   * @param clock the time of a table's last poll (its status)
+   */
+  public TableRegistry(
+      Function<String, Optional<TableDefinition>> definitions,
+      List<TableSource> sources,
+      DeltaLogReader logs,
+      ParquetFiles files,
+      ScheduledExecutorService executor,
+      Duration pollInterval,
+      Clock clock) {
+    this.definitions = requireNonNull(definitions, "definitions is null");
+    this.sources = List.copyOf(sources);
+    this.logs = requireNonNull(logs, "logs is null");
+    this.files = requireNonNull(files, "files is null");
+    this.indexer = new FileIndexer(files);
+    this.executor = requireNonNull(executor, "executor is null");
+    this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** Calls {@code listener} once for each table when it is first discovered. */
+  public void onNewTable(Consumer<TableId> listener) {
+    this.onNewTable = requireNonNull(listener, "listener is null");
+  }
+
+  /**
+   * Discovers now, then every {@code discoveryInterval}; polls each table, known or discovered
+   * later, every poll interval. Before this, tables are only polled by {@link #pollAll()}.
+   */
+  public void start(Duration discoveryInterval) {
+    synchronized (schedules) {
+      polling = true;
+      for (LiveTable table : tables.values()) {
+        schedulePolls(table);
+      }
+      schedules.add(
+          executor.scheduleWithFixedDelay(
+              this::discoverQuietly, 0, discoveryInterval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void discoverQuietly() {
+    try {
+      discover();
+    } catch (RuntimeException e) {
+      log.warn("Table discovery failed; retrying at the next interval: {}", e.toString());
+    }
+  }
+
+  /** Lists the sources once and starts serving new tables. Returns the tables now known. */
+  public Set<TableId> discover() {
+    for (TableSource source : sources) {
+      for (TableLocation location : source.discover()) {
+        String type = location.id().table();
+        if (purging.contains(type)) {
+          continue;
+        }
+        TableDefinition definition = definitions.apply(type).orElse(null);
+        if (definition == null) {
+          if (skippedTableTypes.add(type)) {
+            log.warn(
+                "Not serving table {} at {}: table type '{}' is not configured",
+                location.id(),
+                location.location(),
+                type);
+          }
+          continue;
+        }
+        tables.computeIfAbsent(
+            location.id(),
+            id -> {
+              LiveTable table = new LiveTable(id, definition, location.location());
+              log.info("Discovered table {} at {}", id, location.location());
+              synchronized (schedules) {
+                if (polling) {
+                  schedulePolls(table);
+                }
+              }
+              onNewTable.accept(id);
+              return table;
+            });
+      }
+    }
+    discovered = true;
+    return Set.copyOf(tables.keySet());
+  }
+
+  private void schedulePolls(LiveTable table) {
+    table.polls =
+        executor.scheduleWithFixedDelay(
+            table::pollQuietly, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    schedules.add(table.polls);
+  }
+
+  /**
+   * Every table folder the sources list now, with its table type, whether that type is served or
+   * not (a dropped type's folders stay until purged).
+   */
+  public List<TableLocation> locations() {
+    List<TableLocation> all = new ArrayList<>();
+    for (TableSource source : sources) {
+      all.addAll(source.discover());
+    }
+    return all;
+  }
+
+  /**
+   * Stops serving and discovering tables of {@code tableType} while {@code action} runs (e.g.
+   * deletes their folders), then forgets those tables: a later discovery starts afresh.
+   */
+  public <T> T withoutType(String tableType, Supplier<T> action) {
+    purging.add(tableType);
+    try {
+      for (LiveTable table : List.copyOf(tables.values())) {
+        if (table.id.table().equals(tableType)) {
+          forget(table);
+        }
+      }
+      return action.get();
+    } finally {
+      skippedTableTypes.remove(tableType);
+      purging.remove(tableType);
+    }
+  }
+
+  private void forget(LiveTable table) {
+    synchronized (schedules) {
+      if (table.polls != null) {
+        table.polls.cancel(false);
+        schedules.remove(table.polls);
+      }
+    }
+    synchronized (table) {
+      // waits for a running poll of the table
+      tables.remove(table.id, table);
+    }
+    log.info("Stopped serving table {} at {}", table.id, table.location);
+  }
+
+  /** The current snapshot of a table; empty when unknown or not loaded yet. */
+  public Optional<TableSnapshot> snapshot(TableId id) {
+    LiveTable table = tables.get(id);
+    return table == null ? Optional.empty() : Optional.ofNullable(table.snapshot);
+  }
+
+  /** The loaded snapshots of every table. */
+  public List<TableSnapshot> snapshots() {
+    return tables.values().stream()
+        .map(t -> t.snapshot)
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  /** The state of a table; empty when unknown. */
+  public Optional<TableStatus> status(TableId id) {
+    LiveTable table = tables.get(id);
+    return table == null ? Optional.empty() : Optional.of(table.status());
+  }
+
+  /** Every discovered table. */
+  public Set<TableId> tables() {
+    return Set.copyOf(tables.keySet());
+  }
+
+  /** The tables of a project, by name. */
+  public List<String> tablesOf(String project) {
+    return tables.keySet().stream()
+        .filter(id -> id.project().equals(project))
+        .map(TableId::table)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Whether discovery ran and every discovered table is loaded and was caught up with its log at
+   * its last poll.
+   */
+  public boolean ready() {
+    return discovered && tables.values().stream().allMatch(t -> t.snapshot != null && t.caughtUp);
+  }
+
+  /**
+   * The tables whose last poll failed, each with the reason (in the order of their ids): they are
+   * not served (see {@link TableStatus#stale()}) and are retried every poll interval.
+   */
+  public Map<TableId, String> failing() {
+    Map<TableId, String> failing = new java.util.TreeMap<>();
+    for (LiveTable table : tables.values()) {
+      String error = table.lastError;
+      if (error != null) {
+        failing.put(table.id, error);
+      }
+    }
+    return failing;
+  }
+
+  /** The tables that are not loaded or not caught up. */
+  public List<TableId> lagging() {
+    return tables.values().stream()
+        .filter(t -> t.snapshot == null || !t.caughtUp)
+        .map(t -> t.id)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Polls every table's log once, now, on the calling thread (tests and benchmarks; the scheduled
+   * polls do this in the background).
+   */
+  public void pollAll() {
+    for (LiveTable table : tables.values()) {
+      table.poll();
+    }
+  }
+
+  /** Stops discovery and polling; waits briefly for a running poll. */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (schedules) {
+      polling = false;
+      schedules.forEach(s -> s.cancel(false));
+      schedules.clear();
+    }
+  }
+
+  /**
+   * What the registry knows of a table.
+   *
+   * @param id the table
+   * @param location its folder
+   * @param snapshot its index; empty until loaded
+   * @param caughtUp whether the last poll read every commit of the log
+   * @param lastPollMillis when the log was last polled successfully (0: never)
+   * @param lastError the last poll's failure, if it failed: why the table cannot be loaded or
+   *     followed (e.g. a data file it cannot read), in the user's terms
+   */
+  public record TableStatus(
+      TableId id,
+      String location,
+      Optional<TableSnapshot> snapshot,
+      boolean caughtUp,
+      long lastPollMillis,
+      Optional<String> lastError) {
+
+    /**
+     * Whether the log moved on past what the sidecar can serve: the last poll failed, so the
+     * snapshot (if any) may be older than the table. Such a table is not read from (reads answer
+     * 503 naming the reason) until a poll succeeds.
+     */
+    public boolean stale() {
+      return lastError.isPresent();
+    }
+  }
+
+  private final class LiveTable {
+    final TableId id;
+    final TableDefinition definition;
+    final String location;
+    final TableLog tableLog;
+    volatile TableSnapshot snapshot;
+    volatile boolean caughtUp;
+    volatile long lastPollMillis;
+    volatile String lastError;
+    ScheduledFuture<?> polls;
+
+    LiveTable(TableId id, TableDefinition definition, String location) {
+      this.id = id;
+      this.definition = definition;
+      this.location = location;
+      this.tableLog = logs.open(location);
+    }
+
+    TableStatus status() {
+      return new TableStatus(
+          id,
+          location,
+          Optional.ofNullable(snapshot),
+          caughtUp,
+          lastPollMillis,
+          Optional.ofNullable(lastError));
+    }
+
+    void pollQuietly() {
+      try {
+        poll();
+      } catch (RuntimeException e) {
+        // poll() records the failure
+      }
+    }
+
+    synchronized void poll() {
+      try {
+        if (snapshot == null) {
+          load();
+        } else {
+          try {
+            applyNewCommits();
+          } catch (DeltaLogReader.LogGapException e) {
+            log.warn("Reloading {}: {}", id, e.getMessage());
+            load();
+          }
+        }
+        caughtUp = true;
+        if (lastError != null) {
+          log.info("Table {} is served again at version {}", id, snapshot.version());
+        }
+        lastError = null;
+        lastPollMillis = clock.millis();
+      } catch (RuntimeException | IOException e) {
+        if (closed) {
+          return; // interrupted by close()
+        }
+        caughtUp = false;
+        String message = reason(e);
+        if (!message.equals(lastError)) {
+          TableSnapshot served = snapshot;
+          log.warn(
+              "Not serving table {} at {} ({}); retrying every {} ms: {}",
+              id,
+              location,
+              served == null ? "never loaded" : "loaded up to version " + served.version(),
+              pollInterval.toMillis(),
+              message,
+              e);
+        }
+        lastError = message;
+        if (e instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+      }
+    }
+
+    private void load() throws IOException {
+      long started = System.nanoTime();
+      LogSnapshot logSnapshot = tableLog.snapshot();
+      List<IndexedFile> indexed = indexAll(logSnapshot.files(), logSnapshot.version());
+      TableSnapshot loaded =
+          TableSnapshot.of(
+              id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed);
+      long built = indexed.stream().filter(IndexedFile::modelBuilt).count();
+      log.info(
+          "Loaded table {} at version {}: {} files, {} rows, {} model bytes ({} models built from"
+              + " key columns) in {} ms",
+          id,
+          loaded.version(),
+          loaded.fileCount(),
+          loaded.rows(),
+          loaded.indexBytes(),
+          built,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      TableSnapshot previous = snapshot;
+      snapshot = loaded;
+      if (previous != null) {
+        for (IndexedFile file : previous.files()) {
+          if (loaded.file(file.logPath()) == null) {
+            files.forget(file.location());
+          }
+        }
+      }
+    }
+
+    /**
+     * Applies the new commits one by one. A file added and removed again among them is not read, so
+     * that a commit removing a file the sidecar cannot read (the fix of a bad commit) lets the
+     * table move on.
+     */
+    private void applyNewCommits() throws IOException {
+      TableSnapshot current = snapshot;
+      List<LogCommit> commits = tableLog.commitsAfter(current.version());
+      Map<String, Long> lastRemoved = new java.util.HashMap<>();
+      for (LogCommit commit : commits) {
+        for (String removed : commit.removed()) {
+          lastRemoved.put(removed, commit.version());
+        }
+      }
+      for (LogCommit commit : commits) {
+        List<LogFile> kept = new ArrayList<>();
+        for (LogFile file : commit.added()) {
+          if (lastRemoved.getOrDefault(file.path(), -1L) <= commit.version()) {
+            kept.add(file);
+          }
+        }
+        List<IndexedFile> added = indexAll(kept, commit.version());
+        List<String> forgotten = new ArrayList<>();
+        for (String removed : commit.removed()) {
+          IndexedFile file = current.file(removed);
+          if (file != null) {
+            forgotten.add(file.location());
+          }
+        }
+        current =
+            current.apply(commit.version(), commit.timestampMillis(), commit.removed(), added);
+        snapshot = current;
+        forgotten.forEach(files::forget);
+        if (log.isDebugEnabled()) {
+          log.debug(
+              "Applied commit {} of {}: +{} -{} files",
+              commit.version(),
+              id,
+              added.size(),
+              commit.removed().size());
+        }
+      }
+    }
+
+    private List<IndexedFile> indexAll(Collection<LogFile> logFiles, long version)
+        throws IOException {
+      List<IndexedFile> indexed = new ArrayList<>(logFiles.size());
+      Set<String> seen = new HashSet<>();
+      for (LogFile file : logFiles) {
+        if (!seen.add(file.path())) {
+          continue;
+        }
+        IndexedFile entry;
+        try {
+          entry = indexer.index(definition, location, file);
+        } catch (IOException | RuntimeException e) {
+          throw new UnreadableFileException(file.path(), version, e);
+        }
+        if (entry != null) {
+          indexed.add(entry);
+        }
+      }
+      return indexed;
+    }
+  }
+
+  /** A data file of a table's log that the sidecar cannot index. */
+  private static final class UnreadableFileException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableFileException(String path, long version, Throwable cause) {
+      super(
+          "cannot read data file "
+              + path
+              + " of version "
+              + version
+              + " of its Delta log: "
+              + describe(cause),
+          cause);
+    }
+  }
+
+  /** Why a poll failed, in the user's terms: no internal class names. */
+  private static String reason(Throwable e) {
+    if (e instanceof UnreadableFileException) {
+      return e.getMessage();
+    }
+    return "cannot read the Delta log: " + describe(e);
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e instanceof IOException ? "storage failure" : "unexpected failure";
+    }
+    return message;
+  }
+}

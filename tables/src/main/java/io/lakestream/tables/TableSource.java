@@ -1,0 +1,35 @@
+package io.lakestream.tables;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.reader.TableId;
+import java.util.List;
+
+/**
+ * Where the query sidecar learns which tables exist: a listing of the warehouse ({@code
+ * internal.WarehouseTableSource}) now, the catalog topic later. Called periodically; each call
+ * returns every table that exists at that moment.
+ */
+@FunctionalInterface
+public interface TableSource {
+  /**
+   * The tables that exist now.
+   *
+   * @throws RuntimeException when the listing fails; the caller retries at the next interval
+   */
+  List<TableLocation> discover();
+
+  /**
+   * A table and the Hadoop path of its folder.
+   *
+   * @param id the project and table type
+   * @param location e.g. {@code file:/data/warehouse/projects/acme/events} or {@code
+   *     s3a://bucket/prefix/projects/acme/events}
+   */
+  record TableLocation(TableId id, String location) {
+    public TableLocation {
+      requireNonNull(id, "id is null");
+      requireNonNull(location, "location is null");
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.lakestream.tables.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.VersionLog;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.CommitInfo;
+import io.delta.standalone.actions.RemoveFile;
+import io.lakestream.tables.DeltaLogReader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/** {@link DeltaLogReader} on Delta Standalone 3.3. */
+public final class StandaloneDeltaLogReader implements DeltaLogReader {
+  private final Configuration conf;
+
+  public StandaloneDeltaLogReader(Configuration conf) {
+    this.conf = requireNonNull(conf, "conf is null");
+  }
+
+  @Override
+  public TableLog open(String tablePath) {
+    return new StandaloneTableLog(new Path(tablePath));
+  }
+
+  private final class StandaloneTableLog implements TableLog {
+    private final Path path;
+    private DeltaLog log;
+
+    StandaloneTableLog(Path path) {
+      this.path = path;
+    }
+
+    private DeltaLog log() {
+      if (log == null) {
+        log = DeltaLog.forTable(conf, path);
+      }
+      return log;
+    }
+
+    @Override
+    public LogSnapshot snapshot() {
+      Snapshot snapshot = log().update();
+      long version = snapshot.getVersion();
+      if (version < 0) {
+        return new LogSnapshot(-1, 0, List.of());
+      }
+      List<LogFile> files = new ArrayList<>();
+      for (AddFile add : snapshot.getAllFiles()) {
+        files.add(toLogFile(add));
+      }
+      return new LogSnapshot(version, commitTimestamp(version), files);
+    }
+
+    @Override
+    public Optional<String> schemaJson() {
+      Snapshot snapshot = log().update();
+      if (snapshot.getVersion() < 0 || snapshot.getMetadata().getSchema() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(snapshot.getMetadata().getSchema().toJson());
+    }
+
+    private long commitTimestamp(long version) {
+      try {
+        CommitInfo info = log().getCommitInfoAt(version);
+        return info == null || info.getTimestamp() == null ? 0 : info.getTimestamp().getTime();
+      } catch (RuntimeException e) {
+        return 0; // the commit file may be gone once a checkpoint covers it
+      }
+    }
+
+    @Override
+    public List<LogCommit> commitsAfter(long version) {
+      Iterator<VersionLog> changes;
+      try {
+        changes = log().getChanges(version + 1, true);
+      } catch (IllegalStateException e) {
+        throw new LogGapException("commits after " + version + " of " + path + " are gone", e);
+      }
+      List<LogCommit> commits = new ArrayList<>();
+      long expected = version + 1;
+      while (changes.hasNext()) {
+        VersionLog entry;
+        try {
+          entry = changes.next();
+        } catch (IllegalStateException e) {
+          throw new LogGapException("commits after " + version + " of " + path + " are gone", e);
+        }
+        if (entry.getVersion() != expected) {
+          throw new LogGapException(
+              "expected commit " + expected + " of " + path + " but read " + entry.getVersion(),
+              null);
+        }
+        expected++;
+        List<LogFile> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        long timestamp = 0;
+        for (Action action : entry.getActions()) {
+          if (action instanceof AddFile add) {
+            added.add(toLogFile(add));
+          } else if (action instanceof RemoveFile remove) {
+            removed.add(remove.getPath());
+          } else if (action instanceof CommitInfo info && info.getTimestamp() != null) {
+            timestamp = info.getTimestamp().getTime();
+          }
+        }
+        if (timestamp == 0) {
+          for (LogFile file : added) {
+            timestamp = Math.max(timestamp, file.modificationTime());
+          }
+        }
+        commits.add(new LogCommit(entry.getVersion(), timestamp, added, removed));
+      }
+      return commits;
+    }
+  }
+
+  private static LogFile toLogFile(AddFile add) {
+    return new LogFile(
+        add.getPath(), add.getSize(), add.getModificationTime(), add.getStats(), add.getTags());
+  }
+}
