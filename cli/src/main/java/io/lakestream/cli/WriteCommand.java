@@ -85,6 +85,7 @@ final class WriteCommand implements Callable<Integer> {
               .checkpointInterval(config.integer(Settings.WRITER_CHECKPOINT_INTERVAL))
               .kafkaProperties(config.kafkaClientProperties())
               .instanceId(config.string(Settings.ROLE_INSTANCE_ID))
+              .tableCache(config.integer(Settings.WRITER_TABLE_CACHE))
               .build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);

@@ -58,6 +58,9 @@ import java.util.Optional;
  * @param instanceId a stable name of this writer instance, unique in the group, or empty: the
  *     consumer's {@code group.instance.id} (static membership), so that a restarted writer gets its
  *     partitions back at once instead of after a rebalance
+ * @param tableCache how many tables' state (a Delta log object, the txn watermarks) the writer
+ *     keeps, least recently used given back first, so that memory follows the active tables and not
+ *     every table ever written; a table given back is read again from its log when it returns
  * @param topicPattern the routed topics to consume, a regular expression (default {@link
  *     Topics#rowsPattern()}: every table); rows of a matched topic whose table is not in {@code
  *     tables} go to the DLQ
@@ -79,6 +82,7 @@ public record WriterConfig(
     String compression,
     Map<String, String> kafkaProperties,
     Optional<String> instanceId,
+    int tableCache,
     String topicPattern) {
 
   /** The default consumer group of the writer role. */
@@ -100,6 +104,9 @@ public record WriterConfig(
     requireNonNull(instanceId, "instanceId is null");
     if (instanceId.isPresent() && instanceId.get().isBlank()) {
       instanceId = Optional.empty();
+    }
+    if (tableCache < 1) {
+      throw WriterErrors.invalidConfig("tableCache", "must be at least 1");
     }
     compression = compression.toLowerCase(Locale.ROOT);
     if (bootstrapServers.isBlank()) {
@@ -214,6 +221,7 @@ public record WriterConfig(
     private String compression = "zstd";
     private Map<String, String> kafkaProperties = Map.of();
     private Optional<String> instanceId = Optional.empty();
+    private int tableCache = 10_000;
     private String topicPattern = Topics.rowsPattern();
 
     private Builder() {}
@@ -235,6 +243,7 @@ public record WriterConfig(
       compression = config.compression;
       kafkaProperties = config.kafkaProperties;
       instanceId = config.instanceId;
+      tableCache = config.tableCache;
       topicPattern = config.topicPattern;
     }
 
@@ -335,6 +344,12 @@ public record WriterConfig(
       return this;
     }
 
+    /** How many tables' state the writer keeps; see {@link WriterConfig}. */
+    public Builder tableCache(int tableCache) {
+      this.tableCache = tableCache;
+      return this;
+    }
+
     public Builder topicPattern(String topicPattern) {
       this.topicPattern = topicPattern;
       return this;
@@ -368,6 +383,7 @@ public record WriterConfig(
           compression,
           kafkaProperties,
           instanceId,
+          tableCache,
           topicPattern);
     }
   }

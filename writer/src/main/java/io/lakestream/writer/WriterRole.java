@@ -91,7 +91,8 @@ public final class WriterRole implements AutoCloseable {
             keyModels,
             faults,
             metrics,
-            new CommitFeed(producer, metrics));
+            new CommitFeed(producer, metrics),
+            config.tableCache());
     KafkaConsumer<byte[], byte[]> consumer;
     try {
       consumer = new KafkaConsumer<>(consumerProperties(config));

@@ -69,6 +69,28 @@ class WriterRoleIT {
         .isEqualTo(workload.rowCount());
   }
 
+  /**
+   * Nine tables through a writer that keeps the state of two: tables are given back and read again
+   * from their logs all the time, and every row still lands once.
+   */
+  @Test
+  void writesEveryRowExactlyOnceWhileTableStateIsGivenBack() {
+    WriterConfig config = config("evict", "evict-writer").toBuilder().tableCache(2).build();
+    Workload workload =
+        Workload.generate(config.tables().values(), PROJECTS, "otlp_logs", 2, 0, 120, 5);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Lake lake = new Lake(config);
+
+    try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers());
+        WriterRole writer = WriterRole.start(config, registry)) {
+      workload.produce(producer, 20);
+      lake.awaitExactly(workload.expected(), TIMEOUT);
+    }
+    assertThat(registry.get("lakestream.writer.table.states.evicted").counter().count())
+        .as("table states given back")
+        .isGreaterThan(0);
+  }
+
   @Test
   void replayingTheRoutedTopicsFromTheStartChangesNoTable() {
     WriterConfig first = config("replay", "replay-first");

@@ -129,6 +129,12 @@ public final class Settings {
           "15m",
           "How long rows wait for the rest of their source record before they go to the DLQ as"
               + " `incomplete_record`.");
+  public static final Setting WRITER_TABLE_CACHE =
+      integer(
+          "writer.table.cache",
+          "10000",
+          "Tables whose state (Delta log object, txn watermarks) a writer keeps, least recently"
+              + " used given back first; a table given back is read again from its log.");
   public static final Setting WRITER_MEMORY_CAP =
       size(
           "writer.memory.cap",
@@ -215,6 +221,7 @@ public final class Settings {
           WRITER_FLUSH_BYTES,
           WRITER_FLUSH_AGE,
           WRITER_INCOMPLETE_RECORD_TIMEOUT,
+          WRITER_TABLE_CACHE,
           WRITER_MEMORY_CAP,
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,

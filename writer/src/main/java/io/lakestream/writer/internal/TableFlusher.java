@@ -52,7 +52,7 @@ public final class TableFlusher {
   private final FaultInjector faults;
   private final WriterMetrics metrics;
   private final CommitFeed feed;
-  private final Map<TableKey, TableState> states = new HashMap<>();
+  private final Map<TableKey, TableState> states;
   private final Map<String, DataFileWriter> fileWriters = new HashMap<>();
 
   public TableFlusher(
@@ -63,7 +63,8 @@ public final class TableFlusher {
       KeyModelEncoder keyModels,
       FaultInjector faults,
       WriterMetrics metrics,
-      CommitFeed feed) {
+      CommitFeed feed,
+      int tableCache) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.deltaTables = requireNonNull(deltaTables, "deltaTables is null");
     this.routedRows = requireNonNull(routedRows, "routedRows is null");
@@ -72,6 +73,27 @@ public final class TableFlusher {
     this.faults = requireNonNull(faults, "faults is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.feed = requireNonNull(feed, "feed is null");
+    if (tableCache < 1) {
+      throw new IllegalArgumentException("tableCache must be at least 1: " + tableCache);
+    }
+    // Least recently used first: a table that has not been written or looked up for longest gives
+    // back its Delta log object and watermarks, which are read again from the log if it returns.
+    this.states =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<TableKey, TableState> eldest) {
+            boolean evict = size() > tableCache;
+            if (evict) {
+              metrics.tableStateEvicted();
+            }
+            return evict;
+          }
+        };
+  }
+
+  /** How many tables' state (Delta log object, watermarks) is held now. */
+  public int tablesHeld() {
+    return states.size();
   }
 
   /** What a flush did. */

@@ -106,6 +106,16 @@ public final class WriterMetrics {
         .increment();
   }
 
+  /** A table's state was given back (the writer holds writer.table.cache tables at most). */
+  public void tableStateEvicted() {
+    Counter.builder("lakestream.writer.table.states.evicted")
+        .description(
+            "Tables whose Delta log object and watermarks the writer gave back, least recently"
+                + " used first (writer.table.cache)")
+        .register(registry)
+        .increment();
+  }
+
   /** A commit announcement on lakestream.commits that could not be sent. */
   public void announcementFailed() {
     Counter.builder("lakestream.writer.commit.announcements.failed")
