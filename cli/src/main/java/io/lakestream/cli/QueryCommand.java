@@ -7,11 +7,13 @@ import io.lakestream.cli.config.Settings;
 import io.lakestream.query.QueryConfig;
 import io.lakestream.query.QueryRole;
 import io.lakestream.sql.KafkaRowSink;
+import io.lakestream.tables.CommitFeedFollower;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +71,16 @@ final class QueryCommand implements Callable<Integer> {
    * The sidecar with the catalog it follows and the producer its SQL INSERTs use; closing it closes
    * the catalog too when the sidecar started it.
    */
-  record QueryRuntime(QueryRole role, Catalog catalog, KafkaRowSink sink, boolean ownsCatalog)
+  record QueryRuntime(
+      QueryRole role,
+      Catalog catalog,
+      KafkaRowSink sink,
+      boolean ownsCatalog,
+      Optional<CommitFeedFollower> feed)
       implements AutoCloseable {
     @Override
     public void close() {
+      feed.ifPresent(CommitFeedFollower::close);
       role.close();
       sink.close();
       if (ownsCatalog) {
@@ -90,7 +98,7 @@ final class QueryCommand implements Callable<Integer> {
     Catalog catalog = Tables.startCatalog(config, "query API");
     try {
       QueryRuntime shared = start(config, registry, catalog);
-      return new QueryRuntime(shared.role(), catalog, shared.sink(), true);
+      return new QueryRuntime(shared.role(), catalog, shared.sink(), true, shared.feed());
     } catch (RuntimeException e) {
       catalog.close();
       throw e;
@@ -103,12 +111,34 @@ final class QueryCommand implements Callable<Integer> {
     KafkaRowSink sink =
         new KafkaRowSink(
             config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), config.kafkaClientProperties());
+    QueryRole role;
     try {
-      return new QueryRuntime(queryRole(config, registry, catalog, sink), catalog, sink, false);
+      role = queryRole(config, registry, catalog, sink);
     } catch (RuntimeException e) {
       sink.close();
       throw e;
     }
+    Optional<CommitFeedFollower> feed = Optional.empty();
+    if (config.bool(Settings.QUERY_COMMIT_FEED)) {
+      feed =
+          Optional.of(
+              CommitFeedFollower.start(
+                  config.string(Settings.KAFKA_BOOTSTRAP_SERVERS),
+                  config.kafkaClientProperties(),
+                  role.tables()));
+    }
+    return new QueryRuntime(role, catalog, sink, false, feed);
+  }
+
+  /**
+   * How often the tables' logs are polled (or the warehouse listed): the setting, or with the
+   * commit feed on, the slow fallback interval ({@code query.fallback.interval}) for tables that
+   * other tools write.
+   */
+  private static java.time.Duration pollInterval(Configuration config, Setting interval) {
+    return config.bool(Settings.QUERY_COMMIT_FEED)
+        ? config.duration(Settings.QUERY_FALLBACK_INTERVAL)
+        : config.duration(interval);
   }
 
   private static QueryRole queryRole(
@@ -118,8 +148,8 @@ final class QueryCommand implements Callable<Integer> {
             .warehouse(Warehouses.warehouse(config))
             .s3(Warehouses.queryS3(config))
             .httpPort(config.integer(Settings.QUERY_HTTP_PORT))
-            .pollInterval(config.duration(Settings.QUERY_POLL_INTERVAL))
-            .discoveryInterval(config.duration(Settings.QUERY_DISCOVERY_INTERVAL))
+            .pollInterval(pollInterval(config, Settings.QUERY_POLL_INTERVAL))
+            .discoveryInterval(pollInterval(config, Settings.QUERY_DISCOVERY_INTERVAL))
             .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))
             .open(config.bool(Settings.QUERY_OPEN))
             .allowPrivateEndpoints(config.bool(Settings.QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS))

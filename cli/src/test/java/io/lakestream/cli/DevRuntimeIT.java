@@ -62,6 +62,69 @@ class DevRuntimeIT {
     return new DevRuntime.Options(config, kafkaPort, 0, false);
   }
 
+  /**
+   * With the commit feed, tables are found and followed from the writer's announcements: the
+   * fallback poll and listing are ten minutes apart here, so anything served within the test came
+   * through the feed. (With the feed off and the same ten minutes, the table is never served.)
+   */
+  @Test
+  void withTheCommitFeedNewTablesAndTheirCommitsAreServedWithoutPolling(@TempDir Path dataDir)
+      throws Exception {
+    Configuration config =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "data.dir",
+                dataDir.toString(),
+                "query.http.port",
+                "0",
+                "query.commit.feed",
+                "true",
+                "query.fallback.interval",
+                "10m"),
+            RoleDefaults.of("dev"));
+    try (DevRuntime dev = DevRuntime.start(new DevRuntime.Options(config, 0, 0, true))) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI status =
+          java.net.URI.create(
+              "http://localhost:" + dev.query().port() + "/v1/projects/acme/tables/events");
+      java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                var response =
+                    http.send(
+                        java.net.http.HttpRequest.newBuilder(status).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                first.set(version(response.body()));
+              });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          version(
+                              http.send(
+                                      java.net.http.HttpRequest.newBuilder(status).build(),
+                                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                                  .body()))
+                      .as("later commits served")
+                      .isGreaterThan(first.get()));
+    }
+  }
+
+  private static long version(String status) throws java.io.IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(status)
+        .get("delta_version")
+        .asLong();
+  }
+
   @Test
   void theDemoIsQueryableOverHttpWithinSeconds(@TempDir Path dataDir) throws Exception {
     Configuration config =

@@ -111,6 +111,41 @@ public final class TableRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * A writer announced version {@code version} of {@code id} ({@code lakestream.commits}): a known
+   * table behind it reads its new commits now; an unknown one is looked for at once. Returns at
+   * once; the work runs on the registry's threads.
+   */
+  public void announced(TableId id, long version) {
+    requireNonNull(id, "id is null");
+    if (closed) {
+      return;
+    }
+    LiveTable table = tables.get(id);
+    if (table == null) {
+      executor.execute(this::discoverQuietly);
+      return;
+    }
+    TableSnapshot served = table.snapshot;
+    if (served == null || served.version() < version) {
+      executor.execute(table::pollQuietly);
+    }
+  }
+
+  /**
+   * Reads every known table's new commits now, and looks for new tables: what a feed follower does
+   * once it is positioned, so that nothing committed before its position is missed.
+   */
+  public void refreshAll() {
+    if (closed) {
+      return;
+    }
+    executor.execute(this::discoverQuietly);
+    for (LiveTable table : tables.values()) {
+      executor.execute(table::pollQuietly);
+    }
+  }
+
   private void discoverQuietly() {
     try {
       discover();

@@ -150,6 +150,19 @@ public final class Settings {
           "query.poll.interval",
           "500ms",
           "How often each table's Delta log is polled for new commits.");
+  public static final Setting QUERY_COMMIT_FEED =
+      bool(
+          "query.commit.feed",
+          "false",
+          "Follow the writers' commit feed (lakestream.commits): a table is read when a commit of it"
+              + " is announced and new tables are found from their first commit; the logs are then"
+              + " polled and the warehouse listed only every query.fallback.interval.");
+  public static final Setting QUERY_FALLBACK_INTERVAL =
+      duration(
+          "query.fallback.interval",
+          "60s",
+          "With query.commit.feed: how often every table's log is still polled and the warehouse"
+              + " listed, for commits made by other tools (a Spark OPTIMIZE, a restore).");
   public static final Setting QUERY_DISCOVERY_INTERVAL =
       duration(
           "query.discovery.interval",
@@ -227,6 +240,8 @@ public final class Settings {
           QUERY_HTTP_PORT,
           QUERY_POLL_INTERVAL,
           QUERY_DISCOVERY_INTERVAL,
+          QUERY_COMMIT_FEED,
+          QUERY_FALLBACK_INTERVAL,
           QUERY_MAX_LIMIT,
           QUERY_OPEN,
           QUERY_TOKENS,

@@ -1,0 +1,170 @@
+package io.lakestream.tables;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.reader.TableId;
+import io.lakestream.schema.CommitAnnouncement;
+import io.lakestream.schema.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the writers' commit feed ({@code lakestream.commits}) and tells a {@link TableRegistry}
+ * which table has a new version, so that tables are read when they change instead of polled on a
+ * timer, and new tables are found when their first commit is announced.
+ *
+ * <p>Start-up: the follower takes every partition of the feed at its end, and only then asks the
+ * registry to read every table once ({@link TableRegistry#refreshAll}); a commit made before that
+ * position is found by that read, one made after it is announced. The feed is a hint: the registry
+ * always reads the Delta log itself, so a lost or repeated announcement changes nothing but how
+ * soon a commit is served (a slow fallback poll of the registry finds what was not announced).
+ */
+public final class CommitFeedFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CommitFeedFollower.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration TOPIC_RETRY = Duration.ofSeconds(5);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final TableRegistry registry;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean positioned;
+  private volatile long announcements;
+
+  private CommitFeedFollower(KafkaConsumer<byte[], byte[]> consumer, TableRegistry registry) {
+    this.consumer = consumer;
+    this.registry = registry;
+    this.thread = new Thread(this::run, "lakestream-commit-feed");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Starts following the feed on a thread of its own.
+   *
+   * @param clientProperties more Kafka consumer properties (security, timeouts), over its own
+   */
+  public static CommitFeedFollower start(
+      String bootstrapServers, Map<String, String> clientProperties, TableRegistry registry) {
+    requireNonNull(bootstrapServers, "bootstrapServers is null");
+    requireNonNull(clientProperties, "clientProperties is null");
+    requireNonNull(registry, "registry is null");
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestream-query-commit-feed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.putAll(clientProperties);
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    CommitFeedFollower follower = new CommitFeedFollower(consumer, registry);
+    follower.thread.start();
+    return follower;
+  }
+
+  /** Whether the follower has taken the feed's partitions and started reading. */
+  public boolean isPositioned() {
+    return positioned;
+  }
+
+  /** Announcements read since start. */
+  public long announcements() {
+    return announcements;
+  }
+
+  private void run() {
+    try {
+      position();
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          apply(record);
+        }
+      }
+    } catch (WakeupException e) {
+      // close()
+    } catch (RuntimeException e) {
+      log.error(
+          "Stopped following {}: {}. Tables are still read by the fallback poll.",
+          Topics.COMMITS,
+          e.toString());
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private void position() {
+    while (running) {
+      List<PartitionInfo> partitions;
+      try {
+        partitions = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(10));
+      } catch (KafkaException e) {
+        if (e instanceof WakeupException wakeup) {
+          throw wakeup;
+        }
+        log.warn("Cannot read the partitions of {} yet: {}", Topics.COMMITS, e.toString());
+        partitions = List.of();
+      }
+      if (!partitions.isEmpty()) {
+        List<TopicPartition> assigned =
+            partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(assigned);
+        consumer.seekToEnd(assigned);
+        assigned.forEach(consumer::position); // fixes the positions now
+        positioned = true;
+        registry.refreshAll();
+        log.info("Following {} ({} partitions)", Topics.COMMITS, assigned.size());
+        return;
+      }
+      log.info(
+          "{} does not exist yet (no writer has started); looking again in {} s",
+          Topics.COMMITS,
+          TOPIC_RETRY.toSeconds());
+      try {
+        Thread.sleep(TOPIC_RETRY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> record) {
+    CommitAnnouncement announcement;
+    try {
+      announcement = CommitAnnouncement.fromJson(record.value());
+    } catch (IllegalArgumentException e) {
+      log.warn(
+          "Skipping {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+      return;
+    }
+    announcements++;
+    registry.announced(
+        new TableId(announcement.project(), announcement.table()), announcement.version());
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
