@@ -38,9 +38,12 @@ public record BufferedRow(
     return source.index();
   }
 
-  /** Whether the row says how many rows its source record has for its table. */
+  /**
+   * Whether the row says how many rows its source record has for its table, and which of them it
+   * is: only then can the buffer tell when it holds them all.
+   */
   public boolean isCounted() {
-    return source.count() > 0;
+    return source.count() > 0 && source.index() >= 0;
   }
 
   /** What this row counts for in the memory cap. */

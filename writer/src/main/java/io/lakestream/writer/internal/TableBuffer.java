@@ -73,7 +73,8 @@ public final class TableBuffer {
     }
     return records
         .computeIfAbsent(
-            new RecordId(row.appId(), row.sourceOffset()), id -> new HeldRows(row.source().count()))
+            new RecordId(row.appId(), row.sourceOffset()),
+            id -> new HeldRows(row.source().count(), row.arrivalNanos()))
         .add(row.sourceIndex());
   }
 
@@ -84,16 +85,20 @@ public final class TableBuffer {
    * @param legacyComplete whether a row without a row count is complete
    */
   public List<BufferedRow> completeRows(Predicate<BufferedRow> legacyComplete) {
+    boolean[] complete = new boolean[rows.size()];
     Map<String, Long> firstIncomplete = new HashMap<>();
-    for (BufferedRow row : rows) {
-      if (!isComplete(row, legacyComplete)) {
+    for (int i = 0; i < complete.length; i++) {
+      BufferedRow row = rows.get(i);
+      complete[i] = isComplete(row, legacyComplete);
+      if (!complete[i]) {
         firstIncomplete.merge(row.appId(), row.sourceOffset(), Math::min);
       }
     }
     List<BufferedRow> selected = new ArrayList<>();
-    for (BufferedRow row : rows) {
+    for (int i = 0; i < complete.length; i++) {
+      BufferedRow row = rows.get(i);
       Long limit = firstIncomplete.get(row.appId());
-      if ((limit == null || row.sourceOffset() < limit) && isComplete(row, legacyComplete)) {
+      if (complete[i] && (limit == null || row.sourceOffset() < limit)) {
         selected.add(row);
       }
     }
@@ -114,18 +119,22 @@ public final class TableBuffer {
    * have not within the time an open transaction can last.
    */
   public List<BufferedRow> incompleteRowsArrivedBefore(long arrivedBeforeNanos) {
-    Map<RecordId, Boolean> expired = new HashMap<>();
-    for (BufferedRow row : rows) {
-      if (row.isCounted() && !isComplete(row, r -> true)) {
-        expired.merge(
-            new RecordId(row.appId(), row.sourceOffset()),
-            row.arrivalNanos() - arrivedBeforeNanos < 0,
-            Boolean::logicalOr);
-      }
+    // One entry per source record, not per row: the common case (nothing expired) reads no row.
+    Set<RecordId> expired = new HashSet<>();
+    records.forEach(
+        (id, held) -> {
+          if (held.count > 0
+              && !held.isComplete()
+              && held.firstArrivalNanos - arrivedBeforeNanos < 0) {
+            expired.add(id);
+          }
+        });
+    if (expired.isEmpty()) {
+      return List.of();
     }
     List<BufferedRow> selected = new ArrayList<>();
     for (BufferedRow row : rows) {
-      if (expired.getOrDefault(new RecordId(row.appId(), row.sourceOffset()), false)) {
+      if (row.isCounted() && expired.contains(new RecordId(row.appId(), row.sourceOffset()))) {
         selected.add(row);
       }
     }
@@ -217,12 +226,14 @@ public final class TableBuffer {
     private static final int DENSE_INDEXES = 1 << 20;
 
     private final int count;
+    private final long firstArrivalNanos;
     private final BitSet indexes = new BitSet();
     private Set<Integer> sparseIndexes;
     private int held;
 
-    HeldRows(int count) {
+    HeldRows(int count, long firstArrivalNanos) {
       this.count = count;
+      this.firstArrivalNanos = firstArrivalNanos;
     }
 
     boolean add(int index) {

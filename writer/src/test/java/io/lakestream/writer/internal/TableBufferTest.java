@@ -146,6 +146,17 @@ class TableBufferTest {
   }
 
   @Test
+  void aRowWithACountButNoIndexFollowsTheOlderRule() {
+    TableBuffer buffer = buffer();
+    BufferedRow row = row(P0, 0, 10, SourceCoordinates.UNKNOWN, 3);
+    buffer.add(row);
+
+    assertThat(buffer.completeRows(r -> true)).containsExactly(row);
+    assertThat(buffer.completeRows(r -> false)).isEmpty();
+    assertThat(buffer.incompleteRowsArrivedBefore(Long.MAX_VALUE)).isEmpty();
+  }
+
+  @Test
   void findsTheRowsOfRecordsStillIncompleteAfterATime() {
     TableBuffer buffer = buffer();
     BufferedRow old = row(P0, 1, 10, 0, 2); // arrived at nanos 1
