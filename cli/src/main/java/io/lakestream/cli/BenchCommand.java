@@ -83,7 +83,7 @@ final class BenchCommand {
       if (!all.contains("--cli")) {
         cliDir().ifPresent(dir -> all.addAll(List.of("--cli", dir.toString())));
       }
-      return Soak.run(all.toArray(String[]::new), System.out);
+      return Soak.run(all.toArray(String[]::new), System.out, System.err);
     }
 
     /** The folder of the running lakestream-cli.jar, whose lib/ the roles are started from. */

@@ -59,6 +59,11 @@ import org.apache.kafka.common.utils.Utils;
  * --help} lists them).
  */
 public final class Soak {
+  /** The router's producer max.request.size with the default ingest.max.record.bytes. */
+  private static final int ROUTER_REQUEST_BYTES = 1_000_000 + 65_536;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Soak.class);
+
   static final String LOGS_TOPIC = "otlp_logs";
   static final String TABLE = "otel_logs_and_spans";
   static final String ROUTED_TOPIC = "lakestream.rows." + TABLE;
@@ -93,19 +98,21 @@ public final class Soak {
 
   /** Runs the soak; exits 0 when exact, 1 when rows were lost or duplicated, 2 on bad usage. */
   public static void main(String[] args) throws Exception {
-    System.exit(run(args, System.out));
+    System.exit(run(args, System.out, System.err));
   }
 
   /**
    * Runs the soak with {@code args} (see {@code --help}); returns 0 when every id landed exactly
-   * once, 1 when not, 2 when the arguments are wrong (the usage is printed to stderr).
+   * once, 1 when not, 2 when the arguments are wrong (said on {@code err}).
+   *
+   * @param out where the progress, the timeline and the verdict go
    */
-  public static int run(String[] args, PrintStream out) throws Exception {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     SoakOptions options;
     try {
       options = SoakOptions.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
+      err.println(e.getMessage());
       return 2;
     }
     return new Soak(options, out).run();
@@ -148,8 +155,12 @@ public final class Soak {
     try (Admin admin = kafka.admin();
         CommitWatcher commits = new CommitWatcher(warehouse, TABLE)) {
       kafka.createTopic(LOGS_TOPIC, options.partitions());
-      kafka.createTopic(ROUTED_TOPIC, options.partitions());
-      kafka.createTopic(DLQ, options.partitions());
+      // The router refuses to start when the topics it writes take smaller messages than its
+      // producer sends: ingest.max.record.bytes (1,000,000) + 64 KiB of headers and framing.
+      Map<String, String> routerLimit =
+          Map.of("max.message.bytes", Integer.toString(ROUTER_REQUEST_BYTES));
+      kafka.createTopic(ROUTED_TOPIC, options.partitions(), routerLimit);
+      kafka.createTopic(DLQ, options.partitions(), routerLimit);
       defineRoles(cliJar);
       Thread stopRoles =
           new Thread(
@@ -482,7 +493,8 @@ public final class Soak {
       }
     } catch (Throwable e) {
       failure.set(e);
-      e.printStackTrace(out);
+      LOG.error("The chaos stopped on an error", e);
+      out.println("chaos stopped on an error: " + e);
     }
   }
 

@@ -85,12 +85,11 @@ public final class TableStateFigures {
         before >> 20);
   }
 
-  private static long usedAfterGc() throws InterruptedException {
-    Runtime runtime = Runtime.getRuntime();
+  /** Heap in use after full collections (System.gc() collects before it returns). */
+  private static long usedAfterGc() {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      Thread.sleep(200);
     }
-    return runtime.totalMemory() - runtime.freeMemory();
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }
