@@ -35,18 +35,11 @@ class CommitFeedIT {
 
   @Test
   void announcesEveryCommitOnceWithItsFilesRowsAndWatermarks() {
-    Map<String, TableDefinition> tables = TestTables.builtInsPrefixed("feed");
-    tables.keySet().forEach(table -> kafka.createTopic(Topics.rows(table), 3));
-    kafka.createTopic(Topics.DEAD_LETTER, 1);
     WriterConfig config =
-        WriterConfig.devBuilder()
-            .bootstrapServers(kafka.bootstrapServers())
-            .groupId("feed-writer")
-            .warehouse(dir.toUri())
-            .tables(tables)
-            .topicPattern("lakestream\\.rows\\.feed_.*")
+        TestWriters.onPrefixedTables(kafka, dir, "feed", 3)
             .flushAge(Duration.ofMillis(200))
             .build();
+    Map<String, TableDefinition> tables = config.tables();
     Workload workload =
         Workload.generate(tables.values(), List.of("acme", "globex"), "otlp_logs", 2, 0, 80, 11);
     Lake lake = new Lake(config);

@@ -88,41 +88,41 @@ public final class KernelReader {
    * the way that every file has a stats string with numRecords.
    */
   public long rowCountFromStats(String tablePath) {
-    Scan scan = snapshot(tablePath).getScanBuilder().build();
-    long rows = 0;
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine, true)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
-          while (fileRows.hasNext()) {
-            Row add = fileRows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-            String stats = add.getString(InternalScanFileUtils.ADD_FILE_STATS_ORDINAL);
-            rows += JSON.readTree(stats).get("numRecords").asLong();
+    long[] rows = {0};
+    forEachAddFile(
+        tablePath,
+        add -> {
+          String stats = add.getString(InternalScanFileUtils.ADD_FILE_STATS_ORDINAL);
+          try {
+            rows[0] += JSON.readTree(stats).get("numRecords").asLong();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return rows;
+        });
+    return rows[0];
   }
 
   /** The paths of the table's data files, as its AddFiles record them. */
   public java.util.Set<String> filePaths(String tablePath) {
-    Scan scan = snapshot(tablePath).getScanBuilder().build();
     java.util.Set<String> paths = new java.util.TreeSet<>();
+    forEachAddFile(tablePath, add -> paths.add(add.getString(add.getSchema().indexOf("path"))));
+    return paths;
+  }
+
+  /** Calls {@code action} with the AddFile of every live data file of the table's snapshot. */
+  private void forEachAddFile(String tablePath, java.util.function.Consumer<Row> action) {
+    Scan scan = snapshot(tablePath).getScanBuilder().build();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine, true)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> fileRows = files.next().getRows()) {
           while (fileRows.hasNext()) {
-            Row add = fileRows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-            paths.add(add.getString(add.getSchema().indexOf("path")));
+            action.accept(fileRows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return paths;
   }
 
   /** The table's recorded version for a source partition, or empty. */

@@ -2,14 +2,11 @@ package io.lakestream.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakestream.schema.TableDefinition;
-import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,22 +22,14 @@ class WriterBackpressureIT {
 
   @Test
   void aBurstOfTenTimesTheMemoryCapLandsWithBoundedBuffers() {
-    Map<String, TableDefinition> tables = TestTables.builtInsPrefixed("burst");
-    tables.keySet().forEach(table -> kafka.createTopic(Topics.rows(table), 2));
-    kafka.createTopic(Topics.DEAD_LETTER, 1);
     WriterConfig config =
-        WriterConfig.devBuilder()
-            .bootstrapServers(kafka.bootstrapServers())
-            .groupId("burst-writer")
-            .warehouse(dir.toUri())
-            .tables(tables)
-            .topicPattern("lakestream\\.rows\\.burst_.*")
+        TestWriters.onPrefixedTables(kafka, dir, "burst", 2)
             .flushBytes(64 * 1024)
             .memoryCapBytes(CAP)
             .flushAge(Duration.ofMillis(200))
             .build();
     Workload workload =
-        Workload.generate(tables.values(), List.of("acme"), "otlp_logs", 2, 0, 2_300, 6);
+        Workload.generate(config.tables().values(), List.of("acme"), "otlp_logs", 2, 0, 2_300, 6);
     long burstBytes;
     try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers())) {
       workload.produce(producer, 2_000);

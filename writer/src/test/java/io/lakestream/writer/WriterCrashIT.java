@@ -3,8 +3,6 @@ package io.lakestream.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lakestream.schema.TableDefinition;
-import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -28,15 +26,7 @@ class WriterCrashIT {
   @TempDir Path dir;
 
   private WriterConfig config(String prefix) {
-    Map<String, TableDefinition> tables = TestTables.builtInsPrefixed(prefix);
-    tables.keySet().forEach(table -> kafka.createTopic(Topics.rows(table), 3));
-    kafka.createTopic(Topics.DEAD_LETTER, 1);
-    return WriterConfig.devBuilder()
-        .bootstrapServers(kafka.bootstrapServers())
-        .groupId(prefix + "-writer")
-        .warehouse(dir.toUri())
-        .tables(tables)
-        .topicPattern("lakestream\\.rows\\." + prefix + "_.*")
+    return TestWriters.onPrefixedTables(kafka, dir, prefix, 3)
         .flushAge(Duration.ofMillis(500))
         .build();
   }

@@ -35,18 +35,8 @@ class WriterInterleavingIT {
   @TempDir Path dir;
 
   private WriterConfig config(String prefix) {
-    Map<String, TableDefinition> tables = TestTables.builtInsPrefixed(prefix);
     // One routed partition: every row of every producer lands in it, interleaved.
-    tables.keySet().forEach(table -> kafka.createTopic(Topics.rows(table), 1));
-    kafka.createTopic(Topics.DEAD_LETTER, 1);
-    return WriterConfig.devBuilder()
-        .bootstrapServers(kafka.bootstrapServers())
-        .groupId(prefix + "-writer")
-        .warehouse(dir.toUri())
-        .tables(tables)
-        .topicPattern("lakestream\\.rows\\." + prefix + "_.*")
-        .flushAge(FLUSH_AGE)
-        .build();
+    return TestWriters.onPrefixedTables(kafka, dir, prefix, 1).flushAge(FLUSH_AGE).build();
   }
 
   /**

@@ -31,15 +31,8 @@ class WriterRoleIT {
   @TempDir Path dir;
 
   private WriterConfig config(String prefix, String groupId) {
-    Map<String, TableDefinition> tables = TestTables.builtInsPrefixed(prefix);
-    tables.keySet().forEach(table -> kafka.createTopic(Topics.rows(table), 3));
-    kafka.createTopic(Topics.DEAD_LETTER, 1);
-    return WriterConfig.devBuilder()
-        .bootstrapServers(kafka.bootstrapServers())
+    return TestWriters.onPrefixedTables(kafka, dir, prefix, 3)
         .groupId(groupId)
-        .warehouse(dir.toUri())
-        .tables(tables)
-        .topicPattern("lakestream\\.rows\\." + prefix + "_.*")
         .flushAge(Duration.ofMillis(300))
         .build();
   }
