@@ -270,8 +270,12 @@ public record IngestConfig(
    */
   public Map<String, Object> adminProperties() {
     Map<String, Object> properties = new java.util.HashMap<>();
-    properties.put("bootstrap.servers", bootstrapServers);
-    properties.put("client.id", applicationId + "-admin");
+    properties.put(
+        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers);
+    properties.put(
+        org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG,
+        applicationId + "-admin");
     properties.putAll(commonOverrides());
     return properties;
   }

@@ -678,7 +678,7 @@ public final class Replayer {
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     props.put(
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-        Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+        Math.max(1_048_576, config.maxRequestBytes()));
     props.putAll(config.clientOverrides());
     try {
       return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -704,7 +704,7 @@ public final class Replayer {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        Math.max(1_048_576, config.maxRecordBytes() + 65_536));
+        config.maxRequestBytes()); // the live router's: the topics are checked to accept it
     props.putAll(config.clientOverrides());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
