@@ -195,6 +195,9 @@ public final class WriterRole implements AutoCloseable {
   static Map<String, Object> adminProperties(WriterConfig config) {
     Map<String, Object> properties = new HashMap<>();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    // The API timeout may not be below the request timeout (30 s by default): the admin client
+    // refuses to start otherwise.
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     properties.putAll(config.kafkaProperties());
     return properties;

@@ -56,6 +56,9 @@ class CommitFeedIT {
 
       List<ConsumerRecord<byte[], byte[]>> records =
           checks.readAtLeast(Topics.COMMITS, commits, TIMEOUT);
+      assertThat(checks.endOffsets(List.of(Topics.COMMITS)))
+          .as("created by the writer (not by the broker on first use)")
+          .hasSize(io.lakestream.writer.internal.CommitFeed.PARTITIONS);
       assertThat(records).hasSize(commits);
       Map<String, List<CommitAnnouncement>> byKey = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> record : records) {

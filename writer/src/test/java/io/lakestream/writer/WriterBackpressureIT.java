@@ -38,13 +38,17 @@ class WriterBackpressureIT {
     }
     assertThat(burstBytes).isGreaterThanOrEqualTo(10 * CAP);
     AtomicInteger failures = new AtomicInteger();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    // Storage is down for the first four flushes and then until the writer has paused, so the
+    // test does not depend on how fast this machine fills the buffers.
     FaultInjector storageDownAtFirst =
         (point, project, table) -> {
-          if (point == CrashPoint.AFTER_DATA_FILE_WRITTEN && failures.incrementAndGet() <= 4) {
+          if (point == CrashPoint.AFTER_DATA_FILE_WRITTEN
+              && (failures.incrementAndGet() <= 4
+                  || meters.find("lakestream.writer.pauses").counter() == null)) {
             throw new IllegalStateException("simulated storage outage");
           }
         };
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     try (WriterRole writer =
         WriterRole.start(config, meters, KeyModelEncoder.learned(), storageDownAtFirst)) {
