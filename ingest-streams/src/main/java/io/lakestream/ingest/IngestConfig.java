@@ -109,9 +109,11 @@ public record IngestConfig(
 
   /**
    * Bytes of a producer request above {@link #maxRecordBytes()} by default: a routed row's key,
-   * headers and batch framing, with room to spare.
+   * headers and batch framing, with room to spare. With the default largest record the request is
+   * 1,048,588 bytes, Kafka's own default {@code max.message.bytes}, so topics created with the
+   * broker's defaults accept every routed row and dead letter.
    */
-  public static final int REQUEST_HEADROOM_BYTES = 65_536;
+  public static final int REQUEST_HEADROOM_BYTES = 48_588;
 
   /** Bytes a producer request needs at least above {@link #maxRecordBytes()}. */
   public static final int MIN_REQUEST_HEADROOM_BYTES = 16_384;

@@ -111,10 +111,10 @@ class IngestConfigTest {
   @Test
   void theProducerRequestSizeFollowsTheRowLimitAndAnOverrideThatLeavesNoRoomIsRefused() {
     IngestConfig config = IngestConfig.builder("b:1").maxRecordBytes(2_000_000).build();
-    assertThat(config.maxRequestBytes()).isEqualTo(2_065_536);
-    assertThat(config.deadLetterBytes()).isEqualTo(2_065_536);
+    assertThat(config.maxRequestBytes()).isEqualTo(2_048_588);
+    assertThat(config.deadLetterBytes()).isEqualTo(2_048_588);
     Properties props = IngestTopology.streamsProperties(config, 8_000_000);
-    assertThat(props.get("producer.max.request.size")).isEqualTo(2_065_536);
+    assertThat(props.get("producer.max.request.size")).isEqualTo(2_048_588);
     assertThat(props.get("consumer.max.partition.fetch.bytes")).isEqualTo(8_000_000);
     assertThat(props.get("consumer.fetch.max.bytes")).isEqualTo(52_428_800);
 
@@ -128,7 +128,7 @@ class IngestConfigTest {
             "Invalid ingest configuration: the producer's max.request.size (1010000) leaves no"
                 + " room for a row of ingest.max.record.bytes (1000000) with its headers. Set"
                 + " max.request.size to at least ingest.max.record.bytes + 16384, or leave it"
-                + " unset (ingest.max.record.bytes + 65536).");
+                + " unset (ingest.max.record.bytes + 48588).");
   }
 
   @Test

@@ -146,12 +146,12 @@ class IngestHealthIT {
         .isInstanceOf(IngestException.class)
         .hasMessage(
             "Cannot start the ingest router ingest-limits-it: max.message.bytes of lakestream.dlq"
-                + " (500000) is below the router's producer max.request.size (1065536 ="
+                + " (500000) is below the router's producer max.request.size (1048588 ="
                 + " ingest.max.record.bytes 1000000 + headers and batch framing). Routed rows or"
                 + " dead letters of that size would be refused and the router would stop. Raise the"
-                + " topics' max.message.bytes to at least 1065536 (kafka-configs --alter"
+                + " topics' max.message.bytes to at least 1048588 (kafka-configs --alter"
                 + " --entity-type topics --entity-name <topic> --add-config"
-                + " max.message.bytes=1065536), or lower ingest.max.record.bytes.");
+                + " max.message.bytes=1048588), or lower ingest.max.record.bytes.");
 
     try {
       // With the limit lowered to what the topic accepts, it starts.
@@ -159,12 +159,18 @@ class IngestHealthIT {
       try (IngestRole role = IngestRole.start(smaller, new SimpleMeterRegistry())) {
         await().atMost(Duration.ofSeconds(60)).until(role::isRunning);
       }
+      // A topic made with the broker's defaults accepts what the default router sends.
+      setMaxMessageBytes(Topics.DEAD_LETTER, null);
+      try (IngestRole role = IngestRole.start(config, new SimpleMeterRegistry())) {
+        await().atMost(Duration.ofSeconds(60)).until(role::isRunning);
+      }
     } finally {
       setMaxMessageBytes(Topics.DEAD_LETTER, config.maxRequestBytes());
     }
   }
 
-  private static void setMaxMessageBytes(String topic, int bytes) throws Exception {
+  /** Sets a topic's max.message.bytes, or with null, removes it (the broker's default applies). */
+  private static void setMaxMessageBytes(String topic, Integer bytes) throws Exception {
     try (Admin admin = kafka.kafka().admin()) {
       admin
           .incrementalAlterConfigs(
@@ -173,8 +179,9 @@ class IngestHealthIT {
                   List.of(
                       new AlterConfigOp(
                           new ConfigEntry(
-                              TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)),
-                          AlterConfigOp.OpType.SET))))
+                              TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                              bytes == null ? null : bytes.toString()),
+                          bytes == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET))))
           .all()
           .get();
     }

@@ -43,7 +43,7 @@ class IngestTopologyTest {
         .containsEntry(
             StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
             DeadLetterProductionHandler.class.getName())
-        .containsEntry("producer.max.request.size", 1_065_536);
+        .containsEntry("producer.max.request.size", 1_048_588);
   }
 
   @Test

@@ -60,7 +60,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class Soak {
   /** The router's producer max.request.size with the default ingest.max.record.bytes. */
-  private static final int ROUTER_REQUEST_BYTES = 1_000_000 + 65_536;
+  private static final int ROUTER_REQUEST_BYTES = 1_000_000 + 48_588;
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Soak.class);
 
