@@ -1,5 +1,7 @@
 package io.lakestream.cli;
 
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,20 +10,26 @@ import picocli.CommandLine.Command;
     name = "lakestream",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Kafka to Delta Lake, per project, with learned-index range reads.",
-    subcommands = {
-      DevCommand.class,
-      IngestCommand.class,
-      WriteCommand.class,
-      QueryCommand.class,
-      ProduceCommand.class,
-      ReplayCommand.class,
-      SqlCommand.class,
-      BenchCommand.class,
-      ConfigCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Kafka to Delta Lake, per project, with learned-index range reads.")
 public final class Main {
+  /**
+   * The commands in the order help lists them. A name (dev, bench) is a command of the {@code
+   * cli-dev} module: on the class path of a source checkout ({@code ./lakestream}) and of the
+   * development image, absent from the production image, which then carries no Kafka broker, S3
+   * server, JUnit or JMH.
+   */
+  private static final List<Object> COMMANDS =
+      List.of(
+          "dev",
+          IngestCommand.class,
+          WriteCommand.class,
+          QueryCommand.class,
+          ProduceCommand.class,
+          ReplayCommand.class,
+          SqlCommand.class,
+          "bench",
+          ConfigCommand.class,
+          CommandLine.HelpCommand.class);
 
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {
@@ -35,9 +43,59 @@ public final class Main {
 
   /** The configured command line, for tests that capture its output. */
   static CommandLine commandLine() {
-    return new CommandLine(new Main())
+    CommandLine commandLine = new CommandLine(new Main());
+    for (Object command : COMMANDS) {
+      if (command instanceof String name) {
+        commandLine.addSubcommand(name, developerCommand(name));
+      } else {
+        commandLine.addSubcommand(command);
+      }
+    }
+    return commandLine
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(Main::reportFailure);
+  }
+
+  /** The command of {@code cli-dev}, or one that says where to find it. */
+  private static CommandLine developerCommand(String name) {
+    String className =
+        "io.lakestream.cli."
+            + Character.toUpperCase(name.charAt(0))
+            + name.substring(1)
+            + "Command";
+    try {
+      var constructor = Class.forName(className).getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return new CommandLine(constructor.newInstance());
+    } catch (ClassNotFoundException e) {
+      return new CommandLine(new NotInstalled(name));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot create the command " + className, e);
+    }
+  }
+
+  /** A developer command this installation does not have (the production image). */
+  @Command(
+      description = "Not in this installation: run it from a source checkout or the dev image.")
+  static final class NotInstalled implements Callable<Integer> {
+    private final String name;
+
+    @CommandLine.Unmatched private List<String> arguments;
+
+    NotInstalled(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Integer call() {
+      throw new CliException(
+          "'lakestream "
+              + name
+              + "' is not in this installation: the production image holds the roles only (ingest,"
+              + " write, query). Run it from a source checkout (./lakestream "
+              + name
+              + ") or from the development image (docker build --target dev -t lakestream:dev .).");
+    }
   }
 
   /**

@@ -54,9 +54,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>Also measures, for every kill, the time from the kill to the next Delta commit of the tables
  * the killed process was holding up (see {@link KillEvent}).
  *
- * <p>Run: {@code ./lakestream bench soak [options]}, or {@code java -cp
- * 'cli/target/lakestream-cli.jar:cli/target/lib/*' io.lakestream.bench.soak.Soak [options]} ({@code
- * --help} lists them).
+ * <p>Run: {@code ./lakestream bench soak [options]}, or {@code java -cp 'cli-dev/target/lib-dev/*'
+ * io.lakestream.bench.soak.Soak [options]} ({@code --help} lists them).
  */
 public final class Soak {
   /** The router's producer max.request.size with the default ingest.max.record.bytes. */
@@ -156,7 +155,7 @@ public final class Soak {
         CommitWatcher commits = new CommitWatcher(warehouse, TABLE)) {
       kafka.createTopic(LOGS_TOPIC, options.partitions());
       // The router refuses to start when the topics it writes take smaller messages than its
-      // producer sends: ingest.max.record.bytes (1,000,000) + 64 KiB of headers and framing.
+      // producer sends: ingest.max.record.bytes (1,000,000) + 48,588 bytes of headers and framing.
       Map<String, String> routerLimit =
           Map.of("max.message.bytes", Integer.toString(ROUTER_REQUEST_BYTES));
       kafka.createTopic(ROUTED_TOPIC, options.partitions(), routerLimit);

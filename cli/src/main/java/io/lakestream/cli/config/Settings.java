@@ -102,7 +102,7 @@ public final class Settings {
       size(
           "ingest.max.record.bytes",
           "1000000",
-          "Largest routed row; a record with a larger row goes to the dead-letter topic. The router's producer max.request.size is this + 64 KiB, and lakestream.rows.* and lakestream.dlq must accept it (max.message.bytes, checked at start).");
+          "Largest routed row; a record with a larger row goes to the dead-letter topic. The router's producer max.request.size is this + 48,588 bytes (1,048,588 by default: Kafka's default max.message.bytes), and lakestream.rows.* and lakestream.dlq must accept it (max.message.bytes, checked at start).");
   public static final Setting INGEST_MAX_BATCH_BYTES =
       size(
           "ingest.max.batch.bytes",

@@ -86,11 +86,19 @@ final class BenchCommand {
       return Soak.run(all.toArray(String[]::new), System.out, System.err);
     }
 
-    /** The folder of the running lakestream-cli.jar, whose lib/ the roles are started from. */
+    /**
+     * The folder with lakestream-cli.jar and the production lib/ the roles are started from: {@code
+     * $LAKESTREAM_HOME/cli/target} (set by the launcher of a source checkout), else the folder of
+     * the running lakestream-cli.jar when it has that layout.
+     */
     private static java.util.Optional<Path> cliDir() {
+      String home = System.getenv("LAKESTREAM_HOME");
+      if (home != null) {
+        return java.util.Optional.of(Path.of(home, "cli", "target"));
+      }
       try {
         Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return jar.toString().endsWith(".jar")
+        return jar.getFileName().toString().equals("lakestream-cli.jar")
             ? java.util.Optional.of(jar.getParent())
             : java.util.Optional.empty();
       } catch (URISyntaxException | SecurityException e) {
