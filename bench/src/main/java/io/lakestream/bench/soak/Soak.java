@@ -110,11 +110,36 @@ public final class Soak {
     SoakOptions options;
     try {
       options = SoakOptions.parse(args);
+      if (options.workDir() != null) {
+        refusePreviousRun(options.workDir());
+      }
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 2;
     }
     return new Soak(options, out).run();
+  }
+
+  /**
+   * Refuses a work folder with a previous run's broker, warehouse or logs: its rows would be
+   * counted again as this run's, and every row would read as duplicated.
+   */
+  private static void refusePreviousRun(Path work) throws IOException {
+    for (String previous : List.of("warehouse", "kafka", "logs")) {
+      Path folder = work.resolve(previous);
+      if (Files.isDirectory(folder)) {
+        try (var entries = Files.list(folder)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException(
+                "--work "
+                    + work
+                    + " holds a previous run ("
+                    + previous
+                    + "/ is not empty): give a new folder, or delete this one first");
+          }
+        }
+      }
+    }
   }
 
   private int run() throws Exception {

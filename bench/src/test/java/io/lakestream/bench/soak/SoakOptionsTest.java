@@ -3,8 +3,14 @@ package io.lakestream.bench.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SoakOptionsTest {
   @Test
@@ -36,5 +42,27 @@ class SoakOptionsTest {
         .hasMessage("--rows needs a positive number, not 'many'");
     assertThatThrownBy(() -> SoakOptions.parse(new String[] {"--replays", "3"}))
         .hasMessageStartingWith("--replays must be 0, 1 or 2");
+  }
+
+  @Test
+  void aWorkFolderWithAPreviousRunIsRefused(@TempDir Path work) throws Exception {
+    // Its tables would be read as this run's: every row would count as duplicated.
+    Files.createDirectories(work.resolve("warehouse/projects"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int status =
+        Soak.run(
+            new String[] {"--work", work.toString()},
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "--work "
+                + work
+                + " holds a previous run (warehouse/ is not empty): give a new folder, or delete"
+                + " this one first"
+                + System.lineSeparator());
   }
 }
