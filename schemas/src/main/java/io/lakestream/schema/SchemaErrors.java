@@ -117,14 +117,6 @@ final class SchemaErrors {
             + "', which is not defined. Name a defined column.");
   }
 
-  static SchemaException missingProjectColumn(String source) {
-    return new SchemaException(
-        "Table definition "
-            + source
-            + " has no 'project_id' column. Add '- {name: project_id, type: string, nullable:"
-            + " false}': every row belongs to a project.");
-  }
-
   static SchemaException badProjectColumn(String source, Column column) {
     return new SchemaException(
         "Table definition "

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +27,6 @@ public final class DemoProducer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final DemoData data = new DemoData(42);
   private final Clock clock;
-  private final AtomicLong records = new AtomicLong();
 
   private DemoProducer(String bootstrapServers, Clock clock) {
     this.clock = clock;
@@ -74,13 +72,7 @@ public final class DemoProducer implements AutoCloseable {
       }
     }
     producer.flush();
-    records.addAndGet(sent);
     return sent;
-  }
-
-  /** Records sent so far. */
-  public long recordsSent() {
-    return records.get();
   }
 
   private void sendSafely() {

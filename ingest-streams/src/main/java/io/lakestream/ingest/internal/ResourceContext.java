@@ -8,6 +8,14 @@ import org.apache.kafka.common.header.Headers;
 /**
  * What every row of one OTLP resource shares: its project, its attributes as JSON and its service
  * name.
+ *
+ * <p>The three OTLP mappers ({@link OtlpLogsMapper}, {@link OtlpSpansMapper}, {@link
+ * OtlpMetricsMapper}) each walk resource → scope → item in their own loops on purpose. The
+ * generated protobuf types of each signal share no interface, so one shared walk would take five
+ * accessor lambdas per signal and hide the indexes that every error message names ({@code
+ * resource_logs[0].scope_logs[1].log_records[2]}); the metrics walk also fans one metric out into
+ * points of five kinds. What the walks do share (a resource's project and attributes, resolved once
+ * per resource at its first item, so an empty resource is never refused) is this record.
  */
 record ResourceContext(String project, String attributesJson, String serviceName) {
   static final String SERVICE_NAME = "service.name";

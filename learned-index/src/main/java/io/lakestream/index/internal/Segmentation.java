@@ -120,18 +120,6 @@ public final class Segmentation {
     return new Segments(fitter.data, fitter.count, n, epsilon, keys[0], keys[n - 1]);
   }
 
-  /**
-   * Throws if {@code keys} is not sorted; the same check {@link #fit} makes as it goes, for callers
-   * that stop fitting early.
-   */
-  public static void checkSorted(long[] keys) {
-    for (int i = 1; i < keys.length; i++) {
-      if (keys[i] < keys[i - 1]) {
-        throw notSorted(keys, i);
-      }
-    }
-  }
-
   private static IllegalArgumentException notSorted(long[] keys, int i) {
     return new IllegalArgumentException(
         "Cannot build a learned index: keys are not sorted: keys["

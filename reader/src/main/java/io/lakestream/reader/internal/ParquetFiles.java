@@ -113,11 +113,6 @@ public final class ParquetFiles implements AutoCloseable {
     dictionaries.forget(location);
   }
 
-  /** Open readers kept for reuse. */
-  public synchronized int idleReaders() {
-    return idleCount;
-  }
-
   private void giveBack(FileReader reader) {
     List<FileReader> toClose = new ArrayList<>();
     synchronized (this) {
