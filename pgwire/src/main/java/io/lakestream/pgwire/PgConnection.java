@@ -733,12 +733,8 @@ final class PgConnection {
     try {
       PgResult result = start(portal);
       if (result instanceof PgResult.Command command) {
-        if (!portal.done) {
-          portal.done = true;
-          commandComplete(command.tag());
-        } else {
-          commandComplete(command.tag());
-        }
+        portal.done = true;
+        commandComplete(command.tag());
         return;
       }
       PgResult.Rows rows = (PgResult.Rows) result;
@@ -746,8 +742,7 @@ final class PgConnection {
         commandComplete("SELECT 0");
         return;
       }
-      session.clearCancel();
-      running = true;
+      running = true; // a cancel that arrived while the statement started is still set
       long count = sendRows(rows, portal.resultFormats, Math.max(maxRows, 0));
       portal.sent += count;
       if (maxRows > 0 && count == maxRows && rows.rows().hasNext()) {

@@ -320,6 +320,46 @@ class PgJdbcTest {
   }
 
   @Test
+  void queryBuildersListTablesAndColumnsFromInformationSchema() throws SQLException {
+    try (Connection c = acme();
+        Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT quote_ident(table_name) AS \"table\" FROM information_schema.tables WHERE"
+                  + " quote_ident(table_schema) NOT IN ('information_schema', 'pg_catalog')"
+                  + " AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+        while (rs.next()) {
+          tables.add(rs.getString("table"));
+        }
+      }
+      assertThat(tables).containsExactly("events", "numbers");
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE"
+                  + " table_name = 'events' ORDER BY ordinal_position")) {
+        while (rs.next()) {
+          columns.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+        }
+      }
+      assertThat(columns)
+          .containsExactly(
+              "timestamp timestamp with time zone NO",
+              "event_type text NO",
+              "attributes jsonb YES");
+      // A catalog query about something Lakestream tables do not have answers no rows.
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT c2.relname, i.indisprimary FROM pg_catalog.pg_class c, pg_catalog.pg_class c2,"
+                  + " pg_catalog.pg_index i WHERE c.oid = '16384' AND c.oid = i.indrelid")) {
+        assertThat(rs.getMetaData().getColumnCount()).isEqualTo(2);
+        assertThat(rs.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void anEmptyQueryAnswersEmpty() throws SQLException {
     try (Connection c = acme();
         Statement s = c.createStatement()) {

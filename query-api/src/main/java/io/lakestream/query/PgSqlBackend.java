@@ -112,6 +112,46 @@ final class PgSqlBackend implements PgBackend {
     return PgResult.Rows.of(columns, rows);
   }
 
+  /**
+   * The columns of a statement before its parameters are bound: from a run with null parameters, or
+   * when it cannot run so ({@code project_id = NULL}), from its select list and the table.
+   */
+  @Override
+  public List<PgColumn> describe(PgSession session, String sql, List<PgType> parameterTypes) {
+    try {
+      return PgBackend.super.describe(session, sql, parameterTypes);
+    } catch (PgException e) {
+      Matcher from = FROM.matcher(sql);
+      int select = sql.toLowerCase(Locale.ROOT).indexOf("select");
+      Optional<TableDefinition> table =
+          from.find() && select >= 0
+              ? query.sql().catalog().table(from.group(1).toLowerCase(Locale.ROOT))
+              : Optional.empty();
+      if (table.isEmpty()) {
+        throw e;
+      }
+      Map<String, ColumnType> types = new HashMap<>();
+      table.get().columns().forEach(c -> types.put(c.name(), c.type()));
+      String list = sql.substring(select + "select".length(), from.start()).strip();
+      List<PgColumn> columns = new ArrayList<>();
+      if (list.equals("*")) {
+        table.get().columns().forEach(c -> columns.add(new PgColumn(c.name(), type(c.type()))));
+        return columns;
+      }
+      for (String item : items(list)) {
+        Matcher aliased = ALIASED.matcher(item.strip());
+        boolean hasAlias = aliased.matches() && !item.strip().endsWith(")");
+        String expression = hasAlias ? aliased.group(1).strip() : item.strip();
+        String name =
+            hasAlias
+                ? aliased.group(2).toLowerCase(Locale.ROOT)
+                : expression.toLowerCase(Locale.ROOT).replace("count(*)", "count");
+        columns.add(new PgColumn(name, typeOf(expression, types, List.of(), 0)));
+      }
+      return columns;
+    }
+  }
+
   private static String tag(String statement) {
     String[] words = statement.strip().split("\\s+", 3);
     return (words[0] + (words.length > 1 ? " " + words[1] : "")).toUpperCase(Locale.ROOT);
@@ -267,6 +307,17 @@ final class PgSqlBackend implements PgBackend {
       return aliases;
     }
     String list = statement.substring(select + "select".length(), from.start());
+    for (String item : items(list)) {
+      Matcher aliased = ALIASED.matcher(item.strip());
+      if (aliased.matches() && !aliased.group(1).strip().equalsIgnoreCase("distinct")) {
+        aliases.put(aliased.group(2).toLowerCase(Locale.ROOT), aliased.group(1).strip());
+      }
+    }
+    return aliases;
+  }
+
+  /** The items of a select list: split at top-level commas. */
+  private static List<String> items(String list) {
     int depth = 0;
     int start = 0;
     List<String> items = new ArrayList<>();
@@ -279,13 +330,7 @@ final class PgSqlBackend implements PgBackend {
       }
     }
     items.add(list.substring(start));
-    for (String item : items) {
-      Matcher aliased = ALIASED.matcher(item.strip());
-      if (aliased.matches() && !aliased.group(1).strip().equalsIgnoreCase("distinct")) {
-        aliases.put(aliased.group(2).toLowerCase(Locale.ROOT), aliased.group(1).strip());
-      }
-    }
-    return aliases;
+    return items;
   }
 
   /** A value as {@link PgType} expects it: microseconds become instants, days dates. */

@@ -173,7 +173,72 @@ class PgWireIT {
         }
       }
       assertThat(read).hasSize(50).containsExactlyElementsOf(expected);
+
+      // The same range with timestamptz parameters (pgJDBC sends OffsetDateTime as timestamptz).
+      s.setObject(2, micros(from).atOffset(java.time.ZoneOffset.UTC));
+      s.setObject(3, micros(to).atOffset(java.time.ZoneOffset.ofHours(2)).plusNanos(0));
+      int rows = 0;
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+        }
+      }
+      assertThat(rows).isEqualTo(50);
     }
+    // Describe before bind (pgJDBC's getMetaData): the columns come from the select list.
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT timestamp AS ts, event_type, COUNT(*) FROM events WHERE project_id = ? AND"
+                    + " timestamp >= ?")) {
+      java.sql.ResultSetMetaData columns = s.getMetaData();
+      assertThat(columns.getColumnCount()).isEqualTo(3);
+      assertThat(columns.getColumnName(1)).isEqualTo("ts");
+      assertThat(columns.getColumnTypeName(1)).isEqualTo("timestamptz");
+      assertThat(columns.getColumnTypeName(2)).isEqualTo("text");
+      assertThat(columns.getColumnTypeName(3)).isEqualTo("int8");
+    }
+  }
+
+  /**
+   * The figure in docs/benchmarks.md: time from starting {@code psql -c 'select 1'} (connect, SCRAM
+   * with a project token, query) to its exit, and from a pgJDBC connect to the first row.
+   */
+  @Test
+  void timeFromConnectToFirstRow() throws Exception {
+    Path psql = Path.of("/usr/bin/psql");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(psql), "psql is not installed");
+    List<Double> psqlMillis = new ArrayList<>();
+    List<Double> jdbcMillis = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      long start = System.nanoTime();
+      assertThat(psql(psql, "-A", "-t", "-c", "select 1")).isEqualTo("1\n");
+      psqlMillis.add((System.nanoTime() - start) / 1e6);
+      start = System.nanoTime();
+      try (Connection c = connect("acme", "acme-token");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select 1")) {
+        assertThat(rs.next()).isTrue();
+        jdbcMillis.add((System.nanoTime() - start) / 1e6);
+      }
+    }
+    org.slf4j.LoggerFactory.getLogger(PgWireIT.class)
+        .info(
+            "FIGURE PgWireIT connect to first row of select 1 (SCRAM, project token), 30 runs:"
+                + " psql process {} ; pgJDBC in-process {}",
+            percentiles(psqlMillis),
+            percentiles(jdbcMillis));
+  }
+
+  static String percentiles(List<Double> millis) {
+    List<Double> sorted = new ArrayList<>(millis);
+    sorted.sort(null);
+    return String.format(
+        java.util.Locale.ROOT,
+        "median %.1f ms, p90 %.1f ms, min %.1f ms",
+        sorted.get(sorted.size() / 2),
+        sorted.get((int) (sorted.size() * 0.9)),
+        sorted.get(0));
   }
 
   @Test
