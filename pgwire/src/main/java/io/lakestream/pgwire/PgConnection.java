@@ -422,7 +422,9 @@ final class PgConnection {
     try {
       Optional<PgResult> local = SessionStatements.answer(statement, session);
       if (local.isEmpty()) {
-        local = CatalogQueries.answer(statement, session.database(), () -> backend.tables(session));
+        local =
+            CatalogQueries.answer(
+                statement, parameters, session.database(), () -> backend.tables(session));
       }
       PgResult result = local.orElseGet(() -> backend.execute(session, statement, parameters));
       if (result instanceof PgResult.Command command) {

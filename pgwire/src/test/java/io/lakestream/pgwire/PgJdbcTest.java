@@ -348,6 +348,42 @@ class PgJdbcTest {
               "timestamp timestamp with time zone NO",
               "event_type text NO",
               "attributes jsonb YES");
+      // JDBC's DatabaseMetaData (DBeaver, IntelliJ, notebooks) lists the tables too.
+      List<String> listed = new ArrayList<>();
+      try (ResultSet rs = c.getMetaData().getTables(null, "public", "%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          listed.add(
+              rs.getString("TABLE_SCHEM")
+                  + "."
+                  + rs.getString("TABLE_NAME")
+                  + " "
+                  + rs.getString("TABLE_TYPE")
+                  + " "
+                  + rs.getString("REMARKS"));
+        }
+      }
+      assertThat(listed)
+          .containsExactly(
+              "public.events TABLE Application events.", "public.numbers TABLE Numbers.");
+      try (ResultSet rs = c.getMetaData().getTables(null, null, "num%", null)) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("TABLE_NAME")).isEqualTo("numbers");
+        assertThat(rs.next()).isFalse();
+      }
+      List<String> described = new ArrayList<>();
+      try (ResultSet rs = c.getMetaData().getColumns(null, null, "events", "%")) {
+        while (rs.next()) {
+          described.add(
+              rs.getString("COLUMN_NAME")
+                  + " "
+                  + rs.getString("TYPE_NAME")
+                  + " "
+                  + rs.getString("IS_NULLABLE"));
+        }
+      }
+      assertThat(described)
+          .containsExactly(
+              "timestamp timestamptz NO", "event_type text NO", "attributes jsonb YES");
       // A catalog query about something Lakestream tables do not have answers no rows.
       try (ResultSet rs =
           s.executeQuery(

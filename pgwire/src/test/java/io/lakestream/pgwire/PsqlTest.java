@@ -114,6 +114,11 @@ class PsqlTest {
         .containsPattern("public \\| numbers\\s+\\| table \\| lakestream")
         .contains("(2 rows)");
 
+    Run pattern = psql("acme-secret", "-c", "\\dt num*");
+    assertThat(pattern.out()).contains("numbers").doesNotContain("events").contains("(1 row)");
+    Run relations = psql("acme-secret", "-c", "\\d");
+    assertThat(relations.out()).contains("events").contains("numbers");
+
     Run describe = psql("acme-secret", "-c", "\\d events");
     assertThat(describe.err()).isEmpty();
     assertThat(describe.out())

@@ -37,9 +37,14 @@ public final class CatalogQueries {
   private static final Pattern RELATION =
       Pattern.compile("(?i)\\bpg_catalog\\.(pg_[a-z_]+)\\b(?!\\s*\\()");
   private static final Pattern RELNAME_PATTERN =
-      Pattern.compile("(?i)c\\.relname\\s+operator\\s*\\(\\s*pg_catalog\\.~\\s*\\)\\s*'([^']*)'");
+      Pattern.compile(
+          "(?i)\\bc\\.relname\\s+operator\\s*\\(\\s*pg_catalog\\.~\\s*\\)\\s*'([^']*)'");
+  private static final Pattern RELNAME_LIKE =
+      Pattern.compile("(?i)\\bc\\.relname\\s+like\\s+e?'([^']*)'");
+  private static final Pattern ATTNAME_LIKE =
+      Pattern.compile("(?i)\\battname\\s+like\\s+e?'([^']*)'");
   private static final Pattern RELNAME_EQUALS =
-      Pattern.compile("(?i)c\\.relname\\s*=\\s*'([^']*)'");
+      Pattern.compile("(?i)\\bc\\.relname\\s*=\\s*'([^']*)'");
   private static final Pattern OID_EQUALS =
       Pattern.compile("(?i)\\b(?:c\\.oid|a\\.attrelid)\\s*=\\s*'?(\\d+)'?");
   private static final Pattern RELKIND_IN =
@@ -67,13 +72,28 @@ public final class CatalogQueries {
    * @param tables the tables the session may list, asked for only when needed
    */
   public static Optional<PgResult> answer(
-      String statement, String database, Supplier<List<PgTable>> tables) {
+      String statement, List<Object> parameters, String database, Supplier<List<PgTable>> tables) {
     if (!isCatalogQuery(statement)) {
       return Optional.empty();
     }
-    String sql = SqlText.normalize(statement);
+    String sql = SqlText.normalize(SqlText.inline(statement, parameters));
     String list = SqlText.selectList(sql);
     String rest = sql.substring(Math.min(sql.length(), sql.indexOf(list) + list.length()));
+    // SELECT * FROM (SELECT …) alias WHERE …: the inner select list, both WHERE clauses.
+    String from = rest.strip();
+    if (list.equals("*") && from.regionMatches(true, 0, "from (", 0, 6)) {
+      int close = closingParenthesis(from, 5);
+      if (close > 0) {
+        String inner = from.substring(6, close).strip();
+        if (inner.regionMatches(true, 0, "select", 0, 6)) {
+          list = SqlText.selectList(inner);
+          rest =
+              inner.substring(Math.min(inner.length(), inner.indexOf(list) + list.length()))
+                  + " "
+                  + from.substring(close + 1);
+        }
+      }
+    }
     List<String> items = SqlText.splitList(list);
     String lowerRest = rest.toLowerCase(Locale.ROOT);
     Set<String> relations = new LinkedHashSet<>();
@@ -84,13 +104,36 @@ public final class CatalogQueries {
     List<PgTable> sorted = new ArrayList<>(tables.get());
     sorted.sort(Comparator.comparing(PgTable::name));
     if (!relations.isEmpty()
-        && Set.of("pg_class", "pg_namespace", "pg_am").containsAll(relations)
+        && Set.of("pg_class", "pg_namespace", "pg_am", "pg_description").containsAll(relations)
         && relations.contains("pg_class")) {
       return Optional.of(rows(items, classRows(rest, sorted), database));
     }
-    if (relations.equals(Set.of("pg_attribute"))
-        || relations.equals(Set.of("pg_attribute", "pg_class"))) {
-      return Optional.of(rows(items, attributeRows(rest, sorted), database));
+    if (relations.contains("pg_attribute")
+        && Set.of(
+                "pg_attribute",
+                "pg_class",
+                "pg_namespace",
+                "pg_type",
+                "pg_attrdef",
+                "pg_description")
+            .containsAll(relations)) {
+      List<Row> rows = new ArrayList<>();
+      if (OID_EQUALS.matcher(rest).find()) {
+        rows.addAll(attributeRows(rest, sorted));
+      } else {
+        for (Row table : classRows(rest, sorted)) {
+          List<PgTable.Column> columns = table.table().columns();
+          for (int c = 0; c < columns.size(); c++) {
+            rows.add(new Row(table.table(), table.oid(), columns.get(c), c + 1));
+          }
+        }
+      }
+      Matcher column = ATTNAME_LIKE.matcher(rest);
+      if (column.find()) {
+        Pattern wanted = likePattern(column.group(1));
+        rows.removeIf(r -> !wanted.matcher(r.column().name()).matches());
+      }
+      return Optional.of(rows(items, rows, database));
     }
     if (relations.isEmpty() && lowerRest.contains("information_schema.tables")) {
       List<Row> rows = new ArrayList<>();
@@ -112,6 +155,22 @@ public final class CatalogQueries {
     return Optional.of(rows(items, List.of(), database));
   }
 
+  private static int closingParenthesis(String text, int open) {
+    int depth = 0;
+    for (int i = open; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\'') {
+        int end = text.indexOf('\'', i + 1);
+        i = end < 0 ? text.length() : end;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** One answer row: a table, or one of its columns. */
   private record Row(PgTable table, int oid, PgTable.Column column, int position) {}
 
@@ -124,6 +183,10 @@ public final class CatalogQueries {
     Matcher name = RELNAME_PATTERN.matcher(rest);
     if (name.find()) {
       pattern = Optional.of(Pattern.compile(name.group(1)));
+    }
+    Matcher like = RELNAME_LIKE.matcher(rest);
+    if (pattern.isEmpty() && like.find()) {
+      pattern = Optional.of(likePattern(like.group(1)));
     }
     Matcher equals = RELNAME_EQUALS.matcher(rest);
     Optional<String> exact = equals.find() ? Optional.of(equals.group(1)) : Optional.empty();
@@ -142,6 +205,24 @@ public final class CatalogQueries {
       rows.add(new Row(table, tableOid, null, 0));
     }
     return rows;
+  }
+
+  /** A SQL LIKE pattern ({@code %}, {@code _}, backslash escapes) as a regular expression. */
+  private static Pattern likePattern(String like) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < like.length(); i++) {
+      char c = like.charAt(i);
+      if (c == '\\' && i + 1 < like.length()) {
+        regex.append(Pattern.quote(String.valueOf(like.charAt(++i))));
+      } else if (c == '%') {
+        regex.append(".*");
+      } else if (c == '_') {
+        regex.append('.');
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString());
   }
 
   private static List<Row> attributeRows(String rest, List<PgTable> tables) {
@@ -226,6 +307,22 @@ public final class CatalogQueries {
       return new Item(
           name, PgType.TEXT, r -> r.column() == null ? null : r.column().type().sqlName());
     }
+    if (e.equals("a.atttypid") || e.equals("atttypid")) {
+      return new Item(name, PgType.OID, r -> r.column() == null ? null : r.column().type().oid());
+    }
+    if (e.contains("atttypmod") || e.contains("typtypmod")) {
+      return new Item(name, PgType.INT4, r -> -1);
+    }
+    if (e.contains("attlen")) {
+      return new Item(
+          name, PgType.INT2, r -> r.column() == null ? null : (short) r.column().type().size());
+    }
+    if (e.contains("typbasetype")) {
+      return new Item(name, PgType.OID, r -> 0);
+    }
+    if (e.contains("typtype") && !e.contains("attnotnull")) {
+      return new Item(name, PgType.CHAR, r -> "b");
+    }
     if (n.equals("udt_name") || e.contains("atttypid")) {
       return new Item(
           name, PgType.NAME, r -> r.column() == null ? null : r.column().type().typeName());
@@ -240,6 +337,9 @@ public final class CatalogQueries {
     if (e.contains("attnum") || n.equals("ordinal_position")) {
       return new Item(name, PgType.INT4, Row::position);
     }
+    if (e.startsWith("nullif")) {
+      return new Item(name, PgType.CHAR, r -> null);
+    }
     if (e.contains("attidentity") || e.contains("attgenerated") || e.contains("attcompression")) {
       return new Item(name, PgType.CHAR, r -> "");
     }
@@ -247,17 +347,22 @@ public final class CatalogQueries {
       return new Item(name, PgType.CHAR, r -> "x");
     }
     // Table-level items (pg_class, information_schema.tables).
+    if (n.equals("table_type")) {
+      // JDBC's DatabaseMetaData.getTables computes it from relkind; information_schema has it.
+      String type = e.contains("relkind") ? "TABLE" : "BASE TABLE";
+      return new Item(name, PgType.TEXT, r -> type);
+    }
     if (e.contains("nspname") || n.equals("table_schema") || n.equals("schema")) {
       return new Item(name, PgType.NAME, r -> "public");
+    }
+    if (n.equals("current_database") || e.startsWith("current_database(")) {
+      return new Item(name, PgType.NAME, r -> database);
     }
     if (e.contains("relname") || n.equals("table_name") || n.equals("name") || n.equals("table")) {
       return new Item(name, PgType.NAME, r -> r.table().name());
     }
     if (n.equals("table_catalog")) {
       return new Item(name, PgType.NAME, r -> database);
-    }
-    if (n.equals("table_type")) {
-      return new Item(name, PgType.TEXT, r -> "BASE TABLE");
     }
     if (e.startsWith("case") && e.contains("relkind") || n.equals("type")) {
       return new Item(name, PgType.TEXT, r -> "table");
@@ -293,7 +398,10 @@ public final class CatalogQueries {
     if (e.contains("array_to_string") || e.contains("reloftype")) {
       return new Item(name, PgType.TEXT, r -> "");
     }
-    if (e.contains("obj_description") || n.equals("description")) {
+    if (e.contains("description") || n.equals("remarks")) {
+      if (e.contains("dsc.")) {
+        return new Item(name, PgType.TEXT, r -> null); // column comments: none
+      }
       return new Item(name, PgType.TEXT, r -> r.column() == null ? r.table().description() : null);
     }
     return new Item(name, PgType.TEXT, r -> null);

@@ -67,6 +67,39 @@ public final class SqlText {
     }
   }
 
+  /**
+   * The statement with {@code $1}, {@code $2}, … outside quotes replaced by the parameters as
+   * quoted text literals (nulls as {@code NULL}): for the queries the server answers itself.
+   */
+  public static String inline(String sql, List<Object> parameters) {
+    if (parameters.isEmpty()) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length());
+    int i = 0;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipQuoted(sql, i, c);
+        out.append(sql, i, end);
+        i = end;
+      } else if (c == '$' && i + 1 < sql.length() && Character.isDigit(sql.charAt(i + 1))) {
+        int end = i + 1;
+        while (end < sql.length() && Character.isDigit(sql.charAt(end))) {
+          end++;
+        }
+        int index = Integer.parseInt(sql.substring(i + 1, end)) - 1;
+        Object value = index < parameters.size() ? parameters.get(index) : null;
+        out.append(value == null ? "NULL" : "'" + value.toString().replace("'", "''") + "'");
+        i = end;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
   /** The statement without comments, with runs of whitespace made one space, trimmed. */
   public static String normalize(String statement) {
     String text = stripComments(statement).replaceAll("\\s+", " ").strip();
