@@ -101,15 +101,26 @@ final class PgSqlBackend implements PgBackend {
           tag(statement).equals("INSERT INTO") ? "INSERT 0 " + result.count() : tag(statement));
     }
     List<PgColumn> columns = columns(statement, result);
-    List<List<?>> rows = new ArrayList<>(result.rows().size());
-    for (List<Object> row : result.rows()) {
-      List<Object> values = new ArrayList<>(row.size());
-      for (int i = 0; i < row.size(); i++) {
-        values.add(value(columns.get(i).type(), row.get(i)));
-      }
-      rows.add(values);
-    }
-    return PgResult.Rows.of(columns, rows);
+    java.util.Iterator<List<Object>> rows = result.rows().iterator();
+    // Values are converted as the protocol writes each row, not all at once.
+    java.util.Iterator<List<?>> converted =
+        new java.util.Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
+
+          @Override
+          public List<?> next() {
+            List<Object> row = rows.next();
+            List<Object> values = new ArrayList<>(row.size());
+            for (int i = 0; i < row.size(); i++) {
+              values.add(value(columns.get(i).type(), row.get(i)));
+            }
+            return values;
+          }
+        };
+    return new PgResult.Rows(columns, converted, () -> {});
   }
 
   /**
