@@ -15,7 +15,7 @@ USER lakestream
 WORKDIR /var/lib/lakestream
 ENV LAKESTREAM_DATA_DIR=/var/lib/lakestream \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-EXPOSE 8080 8081
+EXPOSE 8080 8081 5432
 ENTRYPOINT ["java", "-cp", "/opt/lakestream/lakestream-cli.jar:/opt/lakestream/lib/*", "io.lakestream.cli.Main"]
 CMD ["--help"]
 
@@ -28,7 +28,7 @@ USER lakestream
 WORKDIR /var/lib/lakestream
 ENV LAKESTREAM_DATA_DIR=/var/lib/lakestream \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-EXPOSE 8080 8081 9092
+EXPOSE 8080 8081 5432 9092
 ENTRYPOINT ["java", "-cp", "/opt/lakestream/lakestream-cli-dev.jar:/opt/lakestream/lib/*", "io.lakestream.cli.Main"]
 CMD ["dev", "--help"]
 

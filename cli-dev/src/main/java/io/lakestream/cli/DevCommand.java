@@ -42,6 +42,11 @@ final class DevCommand implements Callable<Integer> {
   String httpPort;
 
   @Option(
+      names = "--pg-port",
+      description = "PostgreSQL protocol port for psql, Grafana, JDBC (default: 5432; -1: off).")
+  String pgPort;
+
+  @Option(
       names = "--tables-dir",
       description = "A folder of extra table definitions (*.yaml) to load beside the built-ins.")
   String tablesDir;
@@ -56,6 +61,7 @@ final class DevCommand implements Callable<Integer> {
     Map<Setting, String> flags = new HashMap<>();
     flags.put(Settings.DATA_DIR, dataDir);
     flags.put(Settings.QUERY_HTTP_PORT, httpPort);
+    flags.put(Settings.QUERY_PG_PORT, pgPort);
     flags.put(Settings.TABLES_DIR, tablesDir);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("dev"));
     try (RoleRunner runner = new RoleRunner()) {

@@ -87,6 +87,8 @@ final class DevRuntime implements AutoCloseable {
     requirePortFree(options.kafkaPort(), "--kafka-port", "Kafka");
     requirePortFree(options.s3Port(), "--s3-port", "S3");
     requirePortFree(options.config().integer(Settings.QUERY_HTTP_PORT), "--http-port", "Query API");
+    requirePortFree(
+        options.config().integer(Settings.QUERY_PG_PORT), "--pg-port", "PostgreSQL protocol");
     try {
       Files.createDirectories(root);
       warehouse = Files.createDirectories(root.resolve("warehouse"));
@@ -202,6 +204,11 @@ final class DevRuntime implements AutoCloseable {
             + "projects/<project>/<table>/ (Delta)");
     String url = "http://localhost:" + query.role().port();
     out.println("  Query API              " + url + "  (open: no tokens in dev)");
+    int pgPort = query.role().pgPort();
+    if (pgPort >= 0) {
+      out.println(
+          "  PostgreSQL protocol    localhost:" + pgPort + "  (user: a project id, any password)");
+    }
     if (demo != null) {
       out.println(
           "  Demo data              acme, globex, initech: spans, logs, metrics, events every second");
@@ -226,6 +233,16 @@ final class DevRuntime implements AutoCloseable {
             + " \"SELECT COUNT(*), MAX(timestamp) FROM events WHERE project_id = '"
             + project
             + "'\"");
+    if (pgPort >= 0) {
+      out.println(
+          "  psql -h localhost -p "
+              + pgPort
+              + " -U "
+              + project
+              + " lakestream -c \"SELECT COUNT(*) FROM events WHERE project_id = '"
+              + project
+              + "'\"");
+    }
     out.println();
     out.flush();
   }
@@ -252,8 +269,8 @@ final class DevRuntime implements AutoCloseable {
   }
 
   private static void requirePortFree(int port, String option, String what) {
-    if (port == 0) {
-      return;
+    if (port <= 0) {
+      return; // any free port, or off
     }
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);

@@ -52,12 +52,52 @@ class DevRuntimeIT {
     }
   }
 
+  @Test
+  void aTakenPostgresPortIsReportedWithTheFlagToChange(@TempDir Path dataDir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Configuration config =
+          Configuration.resolve(
+              Optional.empty(),
+              Map.of(),
+              Map.of(
+                  "data.dir",
+                  dataDir.toString(),
+                  "query.http.port",
+                  "0",
+                  "query.pg.port",
+                  String.valueOf(taken.getLocalPort())),
+              RoleDefaults.of("dev"));
+      assertThatThrownBy(() -> DevRuntime.start(new DevRuntime.Options(config, 0, 0, false)))
+          .isInstanceOf(CliException.class)
+          .hasMessage(
+              "PostgreSQL protocol port "
+                  + taken.getLocalPort()
+                  + " is already in use (is another 'lakestream dev' running?). Stop that"
+                  + " process or pass --pg-port <port>.");
+    }
+  }
+
+  @Test
+  void devServesThePostgresProtocolWithAnyPassword(@TempDir Path dataDir) throws Exception {
+    try (DevRuntime dev = DevRuntime.start(options(dataDir, 0));
+        java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + dev.query().pgPort() + "/lakestream",
+                "acme",
+                "anything");
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT version()")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).startsWith("PostgreSQL 15.0 (Lakestream)");
+    }
+  }
+
   private static DevRuntime.Options options(Path dataDir, int kafkaPort) {
     Configuration config =
         Configuration.resolve(
             Optional.empty(),
             Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
             RoleDefaults.of("dev"));
     return new DevRuntime.Options(config, kafkaPort, 0, false);
   }
@@ -78,6 +118,8 @@ class DevRuntimeIT {
                 "data.dir",
                 dataDir.toString(),
                 "query.http.port",
+                "0",
+                "query.pg.port",
                 "0",
                 "query.commit.feed",
                 "true",
@@ -100,7 +142,9 @@ class DevRuntimeIT {
                         java.net.http.HttpRequest.newBuilder(status).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                first.set(version(response.body()));
+                long version = version(response.body());
+                assertThat(version).as("loaded: " + response.body()).isNotNegative();
+                first.set(version);
               });
       await()
           .atMost(Duration.ofSeconds(60))
@@ -118,11 +162,11 @@ class DevRuntimeIT {
     }
   }
 
+  /** The table's Delta version in a status body; -1 while the table is not loaded yet. */
   private static long version(String status) throws java.io.IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(status)
-        .get("delta_version")
-        .asLong();
+    var version =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(status).get("delta_version");
+    return version == null ? -1 : version.asLong();
   }
 
   @Test
@@ -131,7 +175,7 @@ class DevRuntimeIT {
         Configuration.resolve(
             Optional.empty(),
             Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
             RoleDefaults.of("dev"));
     try (DevRuntime dev = DevRuntime.start(new DevRuntime.Options(config, 0, 0, true))) {
       java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();

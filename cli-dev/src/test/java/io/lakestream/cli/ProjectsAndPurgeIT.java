@@ -206,6 +206,8 @@ class ProjectsAndPurgeIT {
                 dataDir.toString(),
                 "query.http.port",
                 "0",
+                "query.pg.port",
+                "0",
                 "projects.registration",
                 "required"),
             RoleDefaults.of("dev"));

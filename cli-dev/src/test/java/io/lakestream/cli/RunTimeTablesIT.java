@@ -143,7 +143,7 @@ class RunTimeTablesIT {
         Configuration.resolve(
             Optional.empty(),
             Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0"),
+            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
             RoleDefaults.of("dev"));
     return new DevRuntime.Options(config, 0, 0, false);
   }

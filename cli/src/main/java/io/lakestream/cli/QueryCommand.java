@@ -40,6 +40,11 @@ final class QueryCommand implements Callable<Integer> {
   String httpPort;
 
   @Option(
+      names = "--pg-port",
+      description = "PostgreSQL protocol port (query.pg.port, default 5432; -1 turns it off).")
+  String pgPort;
+
+  @Option(
       names = "--bootstrap-servers",
       description =
           "Kafka brokers (kafka.bootstrap.servers): the sidecar follows the lakestream.catalog"
@@ -51,6 +56,7 @@ final class QueryCommand implements Callable<Integer> {
     Map<Setting, String> flags = new HashMap<>();
     flags.put(Settings.WAREHOUSE, warehouse);
     flags.put(Settings.QUERY_HTTP_PORT, httpPort);
+    flags.put(Settings.QUERY_PG_PORT, pgPort);
     flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("query"));
     try (RoleRunner runner = new RoleRunner()) {
@@ -60,6 +66,7 @@ final class QueryCommand implements Callable<Integer> {
       LOG.info(
           "Lakestream query sidecar is serving http://localhost:"
               + role.port()
+              + (role.pgPort() >= 0 ? " and PostgreSQL on port " + role.pgPort() : "")
               + " over "
               + Warehouses.warehouse(configuration));
       runner.awaitShutdown("the query sidecar");
@@ -148,6 +155,7 @@ final class QueryCommand implements Callable<Integer> {
             .warehouse(Warehouses.warehouse(config))
             .s3(Warehouses.queryS3(config))
             .httpPort(config.integer(Settings.QUERY_HTTP_PORT))
+            .pgPort(config.integer(Settings.QUERY_PG_PORT))
             .pollInterval(pollInterval(config, Settings.QUERY_POLL_INTERVAL))
             .discoveryInterval(pollInterval(config, Settings.QUERY_DISCOVERY_INTERVAL))
             .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))

@@ -44,6 +44,8 @@ import java.util.TreeMap;
  *     Prometheus scraper); without any token {@code /metrics} serves series without a project
  * @param allowPrivateEndpoints whether {@code POST /register_project} may contact loopback,
  *     link-local and private addresses (development; off by default)
+ * @param pgPort the PostgreSQL protocol port (on {@code httpHost}); 0 picks a free one ({@link
+ *     QueryRole#pgPort()} tells which), -1 (the builder's default) serves no PostgreSQL protocol
  */
 public record QueryConfig(
     URI warehouse,
@@ -62,7 +64,8 @@ public record QueryConfig(
     Map<String, TableDefinition> tables,
     int maxOpenFiles,
     Optional<String> metricsToken,
-    boolean allowPrivateEndpoints) {
+    boolean allowPrivateEndpoints,
+    int pgPort) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -103,6 +106,10 @@ public record QueryConfig(
     }
     if (httpPort < 0 || httpPort > 65535) {
       throw QueryErrors.invalidConfig("httpPort", "use 0 (any free port) to 65535");
+    }
+    if (pgPort < -1 || pgPort > 65535) {
+      throw QueryErrors.invalidConfig(
+          "pgPort", "use -1 (no PostgreSQL protocol), 0 (any free port) or 1 to 65535");
     }
     if (pollInterval.toMillis() < 10 || discoveryInterval.toMillis() < 10) {
       throw QueryErrors.invalidConfig(
@@ -165,6 +172,8 @@ public record QueryConfig(
         + httpHost
         + ":"
         + httpPort
+        + ", pg="
+        + (pgPort < 0 ? "off" : String.valueOf(pgPort))
         + ", pollInterval="
         + pollInterval
         + ", limits="
@@ -205,6 +214,7 @@ public record QueryConfig(
     private int maxOpenFiles = 256;
     private Optional<String> metricsToken = Optional.empty();
     private boolean allowPrivateEndpoints;
+    private int pgPort = -1;
 
     private Builder() {}
 
@@ -226,6 +236,7 @@ public record QueryConfig(
       maxOpenFiles = c.maxOpenFiles;
       metricsToken = c.metricsToken;
       allowPrivateEndpoints = c.allowPrivateEndpoints;
+      pgPort = c.pgPort;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -337,6 +348,12 @@ public record QueryConfig(
       return this;
     }
 
+    /** The PostgreSQL protocol port: 0 picks a free one, -1 (the default) serves none. */
+    public Builder pgPort(int pgPort) {
+      this.pgPort = pgPort;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -362,7 +379,8 @@ public record QueryConfig(
           tables,
           maxOpenFiles,
           metricsToken,
-          allowPrivateEndpoints);
+          allowPrivateEndpoints,
+          pgPort);
     }
   }
 }

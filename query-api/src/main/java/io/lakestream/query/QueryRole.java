@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.Javalin;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.SecretBox;
+import io.lakestream.pgwire.PgAuthentication;
+import io.lakestream.pgwire.PgServer;
 import io.lakestream.query.http.HttpApi;
 import io.lakestream.query.internal.FileRegistrationStore;
 import io.lakestream.query.internal.HadoopStorage;
@@ -59,6 +61,7 @@ public final class QueryRole implements AutoCloseable {
   private final QueryService service;
   private final Javalin app;
   private boolean started;
+  private PgServer pg;
 
   private QueryRole(
       QueryConfig config,
@@ -112,6 +115,9 @@ public final class QueryRole implements AutoCloseable {
     try {
       role.app.start(config.httpHost(), config.httpPort());
       role.started = true;
+      if (config.pgPort() >= 0) {
+        role.pg = startPostgresProtocol(config, role.service);
+      }
       role.tables.start(config.discoveryInterval());
       log.info(
           "Query API listening on {}:{}, warehouse {}, polling every {} ms",
@@ -125,6 +131,29 @@ public final class QueryRole implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * The PostgreSQL protocol on {@code query.pg.port}: SCRAM-SHA-256 with bearer tokens as
+   * passwords, or no password when the role runs open.
+   *
+   * @throws QueryException when the port cannot be bound
+   */
+  static PgServer startPostgresProtocol(QueryConfig config, QueryService service) {
+    PgAuthentication authentication =
+        config.open() ? PgAuthentication.TRUST : PgAuthentication.SCRAM_SHA_256;
+    try {
+      return PgServer.start(
+          new PgServer.Options(
+              config.httpHost(), config.pgPort(), authentication, MAX_PG_CONNECTIONS),
+          new PgSqlBackend(service));
+    } catch (java.io.UncheckedIOException e) {
+      throw QueryErrors.invalidConfig(
+          "pgPort", e.getMessage() + "; set query.pg.port to a free port, or -1 to turn it off");
+    }
+  }
+
+  /** PostgreSQL connections served at once. */
+  static final int MAX_PG_CONNECTIONS = 64;
 
   /** A sink for a role without Kafka: INSERT is refused with the reason. */
   static final io.lakestream.sql.RowSink NO_INSERTS =
@@ -247,6 +276,11 @@ public final class QueryRole implements AutoCloseable {
     return app.port();
   }
 
+  /** The PostgreSQL protocol port, once started; -1 when the role serves none. */
+  public int pgPort() {
+    return pg == null ? -1 : pg.port();
+  }
+
   /** The configuration the role runs with. */
   public QueryConfig config() {
     return config;
@@ -274,6 +308,9 @@ public final class QueryRole implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (pg != null) {
+        pg.close();
+      }
       if (started) {
         app.stop();
       }

@@ -145,6 +145,12 @@ public final class Settings {
 
   public static final Setting QUERY_HTTP_PORT =
       integer("query.http.port", "8080", "Port of the query API (and of /health, /metrics).");
+  public static final Setting QUERY_PG_PORT =
+      integer(
+          "query.pg.port",
+          "5432",
+          "Port of the PostgreSQL protocol (psql, Grafana, JDBC; user: the project id, password: the"
+              + " project's or the admin token); 0 picks a free port, -1 turns it off.");
   public static final Setting QUERY_POLL_INTERVAL =
       duration(
           "query.poll.interval",
@@ -238,6 +244,7 @@ public final class Settings {
           WRITER_MEMORY_CAP,
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,
+          QUERY_PG_PORT,
           QUERY_POLL_INTERVAL,
           QUERY_DISCOVERY_INTERVAL,
           QUERY_COMMIT_FEED,

@@ -1,0 +1,101 @@
+package io.lakestream.pgwire;
+
+/** The SQLSTATE codes Lakestream answers with, and the errors the protocol itself raises. */
+public final class PgErrors {
+  /** Syntax error, or a statement the engine does not run as written. */
+  public static final String SYNTAX_ERROR = "42601";
+
+  /** The table does not exist. */
+  public static final String UNDEFINED_TABLE = "42P01";
+
+  /** The credentials do not grant what the statement reads. */
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+  /** Wrong user name or password. */
+  public static final String INVALID_PASSWORD = "28P01";
+
+  /** The query was cancelled by a cancel request. */
+  public static final String QUERY_CANCELED = "57014";
+
+  /** A feature Lakestream does not support. */
+  public static final String FEATURE_NOT_SUPPORTED = "0A000";
+
+  /** Something broke inside the server. */
+  public static final String INTERNAL_ERROR = "XX000";
+
+  /** A parameter value that cannot be read as its type. */
+  public static final String INVALID_PARAMETER_VALUE = "22P02";
+
+  /** The client broke the protocol. */
+  public static final String PROTOCOL_VIOLATION = "08P01";
+
+  /** Too many connections. */
+  public static final String TOO_MANY_CONNECTIONS = "53300";
+
+  /** An unknown prepared statement, portal or setting. */
+  public static final String UNDEFINED_OBJECT = "42704";
+
+  /** A prepared statement of that name exists already. */
+  public static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+
+  /** An unknown prepared statement. */
+  public static final String INVALID_SQL_STATEMENT_NAME = "26000";
+
+  /** An unknown portal. */
+  public static final String INVALID_CURSOR_NAME = "34000";
+
+  private PgErrors() {}
+
+  /** A statement the engine cannot run as written. */
+  public static PgException syntax(String message) {
+    return new PgException(SYNTAX_ERROR, message, null, null);
+  }
+
+  /** The statement reads a table that does not exist. */
+  public static PgException undefinedTable(String message) {
+    return new PgException(UNDEFINED_TABLE, message, null, null);
+  }
+
+  /** The credentials do not grant what the statement reads. */
+  public static PgException forbidden(String message) {
+    return new PgException(INSUFFICIENT_PRIVILEGE, message, null, null);
+  }
+
+  /** Password authentication failed for {@code user}. */
+  public static PgException badPassword(String user) {
+    return new PgException(
+        INVALID_PASSWORD,
+        "password authentication failed for user \"" + user + "\"",
+        null,
+        "Use the project's bearer token (or the admin token) as the password.");
+  }
+
+  /** The running query was cancelled. */
+  public static PgException cancelled() {
+    return new PgException(QUERY_CANCELED, "canceling statement due to user request", null, null);
+  }
+
+  /** A feature Lakestream does not support. */
+  public static PgException notSupported(String message) {
+    return new PgException(FEATURE_NOT_SUPPORTED, message, null, null);
+  }
+
+  /** Something broke inside the server: the message names what, never a class or a stack. */
+  public static PgException internal(String message) {
+    return new PgException(INTERNAL_ERROR, message, null, null);
+  }
+
+  /** A parameter value that cannot be read as its type. */
+  public static PgException badParameter(int index, String type, String why) {
+    return new PgException(
+        INVALID_PARAMETER_VALUE,
+        "parameter $" + index + " is not a valid " + type + ": " + why,
+        null,
+        null);
+  }
+
+  /** The client broke the protocol. */
+  public static PgException protocol(String message) {
+    return new PgException(PROTOCOL_VIOLATION, message, null, null);
+  }
+}

@@ -1,0 +1,449 @@
+package io.lakestream.pgwire;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The PostgreSQL types Lakestream sends and accepts, with their text and binary encodings.
+ *
+ * <p>Java values per type: {@code BOOL} a {@code Boolean}; {@code INT2}/{@code INT4}/{@code INT8}/
+ * {@code OID} any {@code Number}; {@code FLOAT4}/{@code FLOAT8} a {@code Number}; {@code NUMERIC} a
+ * {@code BigDecimal} or any {@code Number}; text types, {@code JSON} and {@code JSONB} a {@code
+ * String} (any object is sent as its {@code toString()}); {@code BYTEA} a {@code byte[]}; {@code
+ * DATE} a {@code LocalDate}; {@code TIMESTAMP} a {@code LocalDateTime}; {@code TIMESTAMPTZ} an
+ * {@code Instant} or {@code OffsetDateTime}; arrays a {@code List} of their element's values.
+ */
+public enum PgType {
+  BOOL(16, "bool", "boolean", 1, null),
+  BYTEA(17, "bytea", "bytea", -1, null),
+  CHAR(18, "char", "\"char\"", 1, null),
+  NAME(19, "name", "name", 64, null),
+  INT8(20, "int8", "bigint", 8, null),
+  INT2(21, "int2", "smallint", 2, null),
+  INT4(23, "int4", "integer", 4, null),
+  TEXT(25, "text", "text", -1, null),
+  OID(26, "oid", "oid", 4, null),
+  JSON(114, "json", "json", -1, null),
+  FLOAT4(700, "float4", "real", 4, null),
+  FLOAT8(701, "float8", "double precision", 8, null),
+  VARCHAR(1043, "varchar", "character varying", -1, null),
+  DATE(1082, "date", "date", 4, null),
+  TIMESTAMP(1114, "timestamp", "timestamp without time zone", 8, null),
+  TIMESTAMPTZ(1184, "timestamptz", "timestamp with time zone", 8, null),
+  NUMERIC(1700, "numeric", "numeric", -1, null),
+  JSONB(3802, "jsonb", "jsonb", -1, null),
+  BOOL_ARRAY(1000, "_bool", "boolean[]", -1, BOOL),
+  INT2_ARRAY(1005, "_int2", "smallint[]", -1, INT2),
+  INT4_ARRAY(1007, "_int4", "integer[]", -1, INT4),
+  TEXT_ARRAY(1009, "_text", "text[]", -1, TEXT),
+  VARCHAR_ARRAY(1015, "_varchar", "character varying[]", -1, VARCHAR),
+  INT8_ARRAY(1016, "_int8", "bigint[]", -1, INT8),
+  FLOAT4_ARRAY(1021, "_float4", "real[]", -1, FLOAT4),
+  FLOAT8_ARRAY(1022, "_float8", "double precision[]", -1, FLOAT8),
+  DATE_ARRAY(1182, "_date", "date[]", -1, DATE),
+  TIMESTAMPTZ_ARRAY(1185, "_timestamptz", "timestamp with time zone[]", -1, TIMESTAMPTZ),
+  NUMERIC_ARRAY(1231, "_numeric", "numeric[]", -1, NUMERIC),
+  JSONB_ARRAY(3807, "_jsonb", "jsonb[]", -1, JSONB);
+
+  private static final LocalDateTime PG_EPOCH = LocalDateTime.of(2000, 1, 1, 0, 0);
+  private static final long PG_EPOCH_DAY = LocalDate.of(2000, 1, 1).toEpochDay();
+  private static final DateTimeFormatter TIMESTAMP_TEXT =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd HH:mm:ss")
+          .appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true)
+          .toFormatter(Locale.ROOT);
+
+  private final int oid;
+  private final String typeName;
+  private final String sqlName;
+  private final int size;
+  private final PgType element;
+
+  PgType(int oid, String typeName, String sqlName, int size, PgType element) {
+    this.oid = oid;
+    this.typeName = typeName;
+    this.sqlName = sqlName;
+    this.size = size;
+    this.element = element;
+  }
+
+  /** The type's OID, as in {@code pg_type.oid}. */
+  public int oid() {
+    return oid;
+  }
+
+  /** The type's name in {@code pg_type.typname}, e.g. {@code int8}. */
+  public String typeName() {
+    return typeName;
+  }
+
+  /** The name {@code format_type} gives, e.g. {@code bigint} or {@code text[]}. */
+  public String sqlName() {
+    return sqlName;
+  }
+
+  /** The fixed size in bytes ({@code pg_type.typlen}), or -1 for variable-length types. */
+  public int size() {
+    return size;
+  }
+
+  /** The element type of an array type. */
+  public Optional<PgType> element() {
+    return Optional.ofNullable(element);
+  }
+
+  /** The array type whose elements are of this type, if Lakestream has one. */
+  public Optional<PgType> arrayType() {
+    for (PgType type : values()) {
+      if (type.element == this) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The type of an OID, if Lakestream knows it. */
+  public static Optional<PgType> ofOid(int oid) {
+    for (PgType type : values()) {
+      if (type.oid == oid) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A value in the text format, as {@code psql} prints it. */
+  public String text(Object value) {
+    if (element != null) {
+      return arrayText((List<?>) value);
+    }
+    return switch (this) {
+      case BOOL -> ((Boolean) value) ? "t" : "f";
+      case INT2, INT4, INT8, OID ->
+          value instanceof Number n ? Long.toString(n.longValue()) : str(value);
+      case FLOAT4 -> floatText(((Number) value).floatValue());
+      case FLOAT8 -> floatText(((Number) value).doubleValue());
+      case NUMERIC -> value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+      case BYTEA -> "\\x" + HexFormat.of().formatHex((byte[]) value);
+      case DATE -> ((LocalDate) value).toString();
+      case TIMESTAMP -> TIMESTAMP_TEXT.format((LocalDateTime) value);
+      case TIMESTAMPTZ -> TIMESTAMP_TEXT.format(utc(value)) + "+00";
+      default -> str(value);
+    };
+  }
+
+  /** A value in the binary format. */
+  public byte[] binary(Object value) {
+    if (element != null) {
+      return arrayBinary((List<?>) value);
+    }
+    return switch (this) {
+      case BOOL -> new byte[] {(byte) (((Boolean) value) ? 1 : 0)};
+      case CHAR -> new byte[] {(byte) str(value).charAt(0)};
+      case INT2 -> ByteBuffer.allocate(2).putShort(((Number) value).shortValue()).array();
+      case INT4, OID -> ByteBuffer.allocate(4).putInt(((Number) value).intValue()).array();
+      case INT8 -> ByteBuffer.allocate(8).putLong(((Number) value).longValue()).array();
+      case FLOAT4 -> ByteBuffer.allocate(4).putFloat(((Number) value).floatValue()).array();
+      case FLOAT8 -> ByteBuffer.allocate(8).putDouble(((Number) value).doubleValue()).array();
+      case NUMERIC ->
+          numericBinary(value instanceof BigDecimal d ? d : new BigDecimal(value.toString()));
+      case BYTEA -> (byte[]) value;
+      case DATE ->
+          ByteBuffer.allocate(4)
+              .putInt((int) (((LocalDate) value).toEpochDay() - PG_EPOCH_DAY))
+              .array();
+      case TIMESTAMP ->
+          ByteBuffer.allocate(8)
+              .putLong(ChronoUnit.MICROS.between(PG_EPOCH, (LocalDateTime) value))
+              .array();
+      case TIMESTAMPTZ ->
+          ByteBuffer.allocate(8).putLong(ChronoUnit.MICROS.between(PG_EPOCH, utc(value))).array();
+      case JSONB -> {
+        byte[] text = str(value).getBytes(StandardCharsets.UTF_8);
+        byte[] jsonb = new byte[text.length + 1];
+        jsonb[0] = 1; // jsonb binary format version
+        System.arraycopy(text, 0, jsonb, 1, text.length);
+        yield jsonb;
+      }
+      default -> str(value).getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  /**
+   * Reads a parameter sent in the text format.
+   *
+   * @throws PgException {@code 22P02} when the text is not a value of this type
+   */
+  public Object parseText(String text, int index) {
+    try {
+      return switch (this) {
+        case BOOL -> parseBool(text, index);
+        case INT2 -> Short.parseShort(text.strip());
+        case INT4, OID -> Integer.parseInt(text.strip());
+        case INT8 -> Long.parseLong(text.strip());
+        case FLOAT4 -> Float.parseFloat(text.strip());
+        case FLOAT8 -> Double.parseDouble(text.strip());
+        case NUMERIC -> new BigDecimal(text.strip());
+        case BYTEA ->
+            text.startsWith("\\x")
+                ? HexFormat.of().parseHex(text.substring(2))
+                : text.getBytes(StandardCharsets.UTF_8);
+        case DATE -> LocalDate.parse(text.strip());
+        case TIMESTAMP -> parseTimestamp(text).toLocalDateTime();
+        case TIMESTAMPTZ -> parseTimestamp(text).toInstant();
+        default -> {
+          if (element != null) {
+            throw PgErrors.notSupported(
+                "parameter $"
+                    + index
+                    + " is an array ("
+                    + sqlName
+                    + "): array parameters are not"
+                    + " supported; inline the values or use one parameter per element");
+          }
+          yield text;
+        }
+      };
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw PgErrors.badParameter(index, sqlName, "'" + text + "'");
+    }
+  }
+
+  /**
+   * Reads a parameter sent in the binary format.
+   *
+   * @throws PgException {@code 22P02} when the bytes are not a value of this type
+   */
+  public Object parseBinary(byte[] bytes, int index) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    if (size > 0 && bytes.length != size && this != NAME) {
+      throw PgErrors.badParameter(
+          index, sqlName, bytes.length + " bytes in the binary format, expected " + size);
+    }
+    return switch (this) {
+      case BOOL -> bytes[0] != 0;
+      case INT2 -> buffer.getShort();
+      case INT4, OID -> buffer.getInt();
+      case INT8 -> buffer.getLong();
+      case FLOAT4 -> buffer.getFloat();
+      case FLOAT8 -> buffer.getDouble();
+      case BYTEA -> bytes;
+      case DATE -> LocalDate.ofEpochDay(PG_EPOCH_DAY + buffer.getInt());
+      case TIMESTAMP -> PG_EPOCH.plus(buffer.getLong(), ChronoUnit.MICROS);
+      case TIMESTAMPTZ ->
+          PG_EPOCH.plus(buffer.getLong(), ChronoUnit.MICROS).toInstant(ZoneOffset.UTC);
+      case JSONB -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+      case TEXT, VARCHAR, NAME, JSON, CHAR -> new String(bytes, StandardCharsets.UTF_8);
+      default ->
+          throw PgErrors.notSupported(
+              "parameter $"
+                  + index
+                  + " of type "
+                  + sqlName
+                  + " in the binary format is not supported;"
+                  + " send it in the text format");
+    };
+  }
+
+  private static Boolean parseBool(String text, int index) {
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "t", "true", "1", "yes", "y", "on" -> true;
+      case "f", "false", "0", "no", "n", "off" -> false;
+      default -> throw PgErrors.badParameter(index, "boolean", "'" + text + "'");
+    };
+  }
+
+  /**
+   * Reads {@code 2026-01-02 03:04:05.678+01}, ISO forms with {@code T} and {@code Z}, or no zone
+   * (UTC).
+   */
+  static OffsetDateTime parseTimestamp(String text) {
+    String t = text.strip().replace(' ', 'T');
+    if (t.endsWith("Z") || t.endsWith("z")) {
+      t = t.substring(0, t.length() - 1) + "+00:00";
+    }
+    int sign = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
+    if (sign > t.indexOf('T') && t.indexOf('T') > 0) {
+      String offset = t.substring(sign + 1);
+      if (offset.length() == 2) {
+        offset = offset + ":00";
+      } else if (offset.length() == 4 && offset.indexOf(':') < 0) {
+        offset = offset.substring(0, 2) + ":" + offset.substring(2);
+      }
+      return OffsetDateTime.parse(t.substring(0, sign + 1) + offset);
+    }
+    if (t.indexOf('T') < 0) {
+      return LocalDate.parse(t).atStartOfDay().atOffset(ZoneOffset.UTC);
+    }
+    return LocalDateTime.parse(t).atOffset(ZoneOffset.UTC);
+  }
+
+  private static LocalDateTime utc(Object value) {
+    if (value instanceof Instant instant) {
+      return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+    if (value instanceof OffsetDateTime time) {
+      return time.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
+    return (LocalDateTime) value;
+  }
+
+  private static String str(Object value) {
+    return value.toString();
+  }
+
+  /** Floats as PostgreSQL prints them: {@code 100}, {@code 1.5}, {@code 1e+20}, {@code NaN}. */
+  static String floatText(double d) {
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Infinity" : "-Infinity";
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return (d == 0 && 1 / d < 0) ? "-0" : Long.toString((long) d);
+    }
+    String s = Double.toString(d);
+    int e = s.indexOf('E');
+    if (e < 0) {
+      return s;
+    }
+    String mantissa = s.substring(0, e);
+    if (mantissa.endsWith(".0")) {
+      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    }
+    int exponent = Integer.parseInt(s.substring(e + 1));
+    return mantissa
+        + "e"
+        + (exponent < 0 ? "-" : "+")
+        + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+  }
+
+  private static String floatText(float f) {
+    if (f == Math.rint(f) && Math.abs(f) < 1e6) {
+      return floatText((double) f);
+    }
+    return floatText(Double.parseDouble(Float.toString(f)));
+  }
+
+  private String arrayText(List<?> values) {
+    StringBuilder out = new StringBuilder("{");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Object value = values.get(i);
+      if (value == null) {
+        out.append("NULL");
+        continue;
+      }
+      String text = element.text(value);
+      if (needsQuotes(text)) {
+        out.append('"');
+        for (char c : text.toCharArray()) {
+          if (c == '"' || c == '\\') {
+            out.append('\\');
+          }
+          out.append(c);
+        }
+        out.append('"');
+      } else {
+        out.append(text);
+      }
+    }
+    return out.append('}').toString();
+  }
+
+  private static boolean needsQuotes(String text) {
+    if (text.isEmpty() || text.equalsIgnoreCase("NULL")) {
+      return true;
+    }
+    for (char c : text.toCharArray()) {
+      if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private byte[] arrayBinary(List<?> values) {
+    List<byte[]> encoded = new ArrayList<>(values.size());
+    int length = values.isEmpty() ? 12 : 20;
+    boolean hasNull = false;
+    for (Object value : values) {
+      byte[] bytes = value == null ? null : element.binary(value);
+      hasNull |= bytes == null;
+      encoded.add(bytes);
+      length += 4 + (bytes == null ? 0 : bytes.length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(length);
+    out.putInt(values.isEmpty() ? 0 : 1).putInt(hasNull ? 1 : 0).putInt(element.oid);
+    if (!values.isEmpty()) {
+      out.putInt(values.size()).putInt(1);
+    }
+    for (byte[] bytes : encoded) {
+      if (bytes == null) {
+        out.putInt(-1);
+      } else {
+        out.putInt(bytes.length).put(bytes);
+      }
+    }
+    return out.array();
+  }
+
+  /** NUMERIC's binary format: base-10000 digits with a weight, a sign and a display scale. */
+  private static byte[] numericBinary(BigDecimal value) {
+    int sign = value.signum() < 0 ? 0x4000 : 0;
+    BigDecimal abs = value.abs();
+    if (abs.scale() < 0) {
+      abs = abs.setScale(0);
+    }
+    int scale = abs.scale();
+    String plain = abs.toPlainString();
+    int dot = plain.indexOf('.');
+    String whole = dot < 0 ? plain : plain.substring(0, dot);
+    String fraction = dot < 0 ? "" : plain.substring(dot + 1);
+    whole = "0".repeat((4 - whole.length() % 4) % 4) + whole;
+    fraction = fraction + "0".repeat((4 - fraction.length() % 4) % 4);
+    List<Short> digits = new ArrayList<>();
+    for (int i = 0; i < whole.length(); i += 4) {
+      digits.add(Short.parseShort(whole.substring(i, i + 4)));
+    }
+    int weight = digits.size() - 1;
+    for (int i = 0; i < fraction.length(); i += 4) {
+      digits.add(Short.parseShort(fraction.substring(i, i + 4)));
+    }
+    while (!digits.isEmpty() && digits.get(0) == 0) {
+      digits.remove(0);
+      weight--;
+    }
+    while (!digits.isEmpty() && digits.get(digits.size() - 1) == 0) {
+      digits.remove(digits.size() - 1);
+    }
+    if (digits.isEmpty()) {
+      weight = 0;
+      sign = 0;
+    }
+    ByteBuffer out = ByteBuffer.allocate(8 + 2 * digits.size());
+    out.putShort((short) digits.size()).putShort((short) weight).putShort((short) sign);
+    out.putShort((short) scale);
+    digits.forEach(out::putShort);
+    return out.array();
+  }
+}

@@ -1,0 +1,387 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.lakestream.reader.TestRows;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.Topics;
+import io.lakestream.schema.convert.AvroSchemas;
+import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.writer.WriterConfig;
+import io.lakestream.writer.WriterRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PostgreSQL protocol of the query sidecar, with pgJDBC and psql, over tables the real writer
+ * wrote from Kafka: tokens as passwords (SCRAM), SQL with bind parameters, types from the table
+ * definitions, SQLSTATE errors, the catalog, and tenant isolation.
+ */
+class PgWireIT {
+  static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  static final long BASE = 1_795_000_000_000_000L;
+  static final int ROWS = 300;
+
+  @TempDir static Path warehouse;
+  static EmbeddedKafka kafka;
+  static WriterRole writer;
+  static QueryRole query;
+  static final Map<String, List<GenericRecord>> sent = new HashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopic(Topics.rows("events"), 2);
+    writer =
+        WriterRole.start(
+            WriterConfig.devBuilder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .warehouse(warehouse.toUri())
+                .flushAge(Duration.ofMillis(200))
+                .build(),
+            new SimpleMeterRegistry());
+    query =
+        QueryRole.start(
+            QueryConfig.builder()
+                .warehouse(warehouse.toUri())
+                .httpHost("127.0.0.1")
+                .httpPort(0)
+                .pgPort(0)
+                .pollInterval(Duration.ofMillis(100))
+                .discoveryInterval(Duration.ofMillis(200))
+                .projectToken("acme", "acme-token")
+                .projectToken("globex", "globex-token")
+                .adminToken("admin-token")
+                .build(),
+            new SimpleMeterRegistry());
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (String project : List.of("acme", "globex")) {
+        long[] keys = new long[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+          keys[i] = BASE + i * 1_000_000L; // one row a second
+        }
+        List<GenericRecord> rows = new TestRows(EVENTS, project.hashCode()).rows(project, keys);
+        for (GenericRecord row : rows) {
+          producer.send(record(project, row));
+        }
+        sent.put(project, rows);
+      }
+    }
+    for (String project : List.of("acme", "globex")) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> count(project, project + "-token") == ROWS);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (query != null) {
+        query.close();
+      }
+      if (writer != null) {
+        writer.close();
+      }
+    } finally {
+      if (kafka != null) {
+        kafka.close();
+      }
+      org.apache.hadoop.fs.FileSystem.closeAll();
+    }
+  }
+
+  static Connection connect(String user, String password) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + query.pgPort() + "/lakestream", properties);
+  }
+
+  static long count(String project, String token) {
+    try (Connection c = connect(project, token);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM events WHERE project_id = '" + project + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void aRangeWithBindParametersReturnsTheWrittenRowsWithTheirTypes() throws SQLException {
+    List<GenericRecord> acme = sent.get("acme");
+    long from = BASE + 100 * 1_000_000L;
+    long to = BASE + 149 * 1_000_000L;
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT timestamp, event_type, attributes FROM events WHERE project_id = ? AND"
+                    + " timestamp >= ? AND timestamp <= ? ORDER BY timestamp")) {
+      s.setString(1, "acme");
+      s.setLong(2, from);
+      s.setLong(3, to);
+      List<String> read = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.getMetaData().getColumnTypeName(1)).isEqualTo("timestamptz");
+        assertThat(rs.getMetaData().getColumnTypeName(2)).isEqualTo("text");
+        assertThat(rs.getMetaData().getColumnTypeName(3)).isEqualTo("jsonb");
+        while (rs.next()) {
+          read.add(rs.getObject(1, OffsetDateTime.class).toInstant() + " " + rs.getString(2));
+        }
+      }
+      List<String> expected = new ArrayList<>();
+      for (GenericRecord row : acme) {
+        long key = (Long) row.get("timestamp");
+        if (key >= from && key <= to) {
+          expected.add(micros(key) + " " + row.get("event_type"));
+        }
+      }
+      assertThat(read).hasSize(50).containsExactlyElementsOf(expected);
+
+      // The same range with timestamptz parameters (pgJDBC sends OffsetDateTime as timestamptz).
+      s.setObject(2, micros(from).atOffset(java.time.ZoneOffset.UTC));
+      s.setObject(3, micros(to).atOffset(java.time.ZoneOffset.ofHours(2)).plusNanos(0));
+      int rows = 0;
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+        }
+      }
+      assertThat(rows).isEqualTo(50);
+    }
+    // Describe before bind (pgJDBC's getMetaData): the columns come from the select list.
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT timestamp AS ts, event_type, COUNT(*) FROM events WHERE project_id = ? AND"
+                    + " timestamp >= ?")) {
+      java.sql.ResultSetMetaData columns = s.getMetaData();
+      assertThat(columns.getColumnCount()).isEqualTo(3);
+      assertThat(columns.getColumnName(1)).isEqualTo("ts");
+      assertThat(columns.getColumnTypeName(1)).isEqualTo("timestamptz");
+      assertThat(columns.getColumnTypeName(2)).isEqualTo("text");
+      assertThat(columns.getColumnTypeName(3)).isEqualTo("int8");
+    }
+  }
+
+  /**
+   * The figure in docs/benchmarks.md: time from starting {@code psql -c 'select 1'} (connect, SCRAM
+   * with a project token, query) to its exit, and from a pgJDBC connect to the first row.
+   */
+  @Test
+  void timeFromConnectToFirstRow() throws Exception {
+    Path psql = Path.of("/usr/bin/psql");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(psql), "psql is not installed");
+    List<Double> psqlMillis = new ArrayList<>();
+    List<Double> jdbcMillis = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      long start = System.nanoTime();
+      assertThat(psql(psql, "-A", "-t", "-c", "select 1")).isEqualTo("1\n");
+      psqlMillis.add((System.nanoTime() - start) / 1e6);
+      start = System.nanoTime();
+      try (Connection c = connect("acme", "acme-token");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select 1")) {
+        assertThat(rs.next()).isTrue();
+        jdbcMillis.add((System.nanoTime() - start) / 1e6);
+      }
+    }
+    org.slf4j.LoggerFactory.getLogger(PgWireIT.class)
+        .info(
+            "FIGURE PgWireIT connect to first row of select 1 (SCRAM, project token), 30 runs:"
+                + " psql process {} ; pgJDBC in-process {}",
+            percentiles(psqlMillis),
+            percentiles(jdbcMillis));
+  }
+
+  static String percentiles(List<Double> millis) {
+    List<Double> sorted = new ArrayList<>(millis);
+    sorted.sort(null);
+    return String.format(
+        java.util.Locale.ROOT,
+        "median %.1f ms, p90 %.1f ms, min %.1f ms",
+        sorted.get(sorted.size() / 2),
+        sorted.get((int) (sorted.size() * 0.9)),
+        sorted.get(0));
+  }
+
+  @Test
+  void aggregatesAndTheGrafanaConnectionTest() throws SQLException {
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT 1")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT COUNT(*), MIN(timestamp), MAX(timestamp) FROM events WHERE project_id ="
+                  + " 'acme'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(ROWS);
+        assertThat(rs.getObject(2, OffsetDateTime.class).toInstant()).isEqualTo(micros(BASE));
+        assertThat(rs.getObject(3, OffsetDateTime.class).toInstant())
+            .isEqualTo(micros(BASE + (ROWS - 1) * 1_000_000L));
+      }
+    }
+  }
+
+  @Test
+  void aProjectTokenReadsOnlyItsProject() throws SQLException {
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(
+              () -> s.executeQuery("SELECT count(*) FROM events WHERE project_id = 'globex'"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+          .hasMessageContaining("globex");
+      assertThatThrownBy(
+              () ->
+                  s.executeQuery(
+                      "SELECT count(*) FROM events WHERE project_id = 'acme' OR project_id ="
+                          + " 'globex'"))
+          .isInstanceOf(SQLException.class);
+    }
+    try (PreparedStatement s =
+        connect("acme", "acme-token")
+            .prepareStatement("SELECT count(*) FROM events WHERE project_id = ?")) {
+      s.setString(1, "globex' OR project_id = 'acme");
+      assertThatThrownBy(s::executeQuery).isInstanceOf(SQLException.class);
+      s.setString(1, "GLOBEX");
+      assertThatThrownBy(s::executeQuery)
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    }
+    assertThatThrownBy(() -> connect("globex", "acme-token"))
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"))
+        .hasMessageContaining("password authentication failed for user \"globex\"");
+    assertThatThrownBy(() -> connect("acme", "no-such-token"))
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    assertThat(count("globex", "admin-token")).isEqualTo(ROWS);
+  }
+
+  @Test
+  void errorsSayWhatToFix() throws SQLException {
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM nowhere WHERE project_id = 'acme'"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"))
+          .hasMessageContaining("There is no table 'nowhere'");
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM events"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42601"))
+          .hasMessageContaining("project_id");
+    }
+  }
+
+  @Test
+  void psqlQueriesAndListsTheTables() throws Exception {
+    Path psql = Path.of("/usr/bin/psql");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(psql), "psql is not installed (apt-get install postgresql-client)");
+    String count =
+        psql(psql, "-A", "-t", "-c", "select count(*) from events where project_id = 'acme'");
+    assertThat(count).isEqualTo(ROWS + "\n");
+    String tables = psql(psql, "-c", "\\dt");
+    assertThat(tables)
+        .containsPattern("public \\| events\\s+\\| table")
+        .containsPattern("public \\| otel_logs_and_spans\\s+\\| table");
+    String describe = psql(psql, "-c", "\\d otel_logs_and_spans");
+    assertThat(describe)
+        .contains("Table \"public.otel_logs_and_spans\"")
+        .containsPattern("timestamp\\s+\\| timestamp with time zone \\|\\s+\\| not null");
+  }
+
+  static String psql(Path psql, String... arguments) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                psql.toString(),
+                "-X",
+                "-w",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(query.pgPort()),
+                "-U",
+                "acme",
+                "-d",
+                "lakestream"));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("PGPASSWORD", "acme-token");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(err).isEmpty();
+    assertThat(process.exitValue()).isZero();
+    return out;
+  }
+
+  static Instant micros(long micros) {
+    return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new KafkaProducer<>(properties);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String project, GenericRecord row) {
+    ByteBuffer buffer;
+    try {
+      buffer =
+          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), AvroSchemas.rowSchema(EVENTS))
+              .encode(row);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] value = new byte[buffer.remaining()];
+    buffer.get(value);
+    return new ProducerRecord<>(
+        Topics.rows("events"), project.getBytes(StandardCharsets.UTF_8), value);
+  }
+}
