@@ -17,7 +17,10 @@ public interface DeltaTables {
    */
   Table open(String project, TableDefinition definition);
 
-  /** One Delta table, used by one thread at a time. */
+  /**
+   * One Delta table, flushed by one thread at a time; {@link #refresh} may be called from another
+   * thread meanwhile.
+   */
   interface Table {
     String project();
 

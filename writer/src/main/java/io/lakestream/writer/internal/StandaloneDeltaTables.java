@@ -73,7 +73,8 @@ public final class StandaloneDeltaTables implements DeltaTables {
     private final TableDefinition definition;
     private final String path;
     private final DeltaLog log;
-    private OptimisticTransaction readView;
+    // Set to null by refresh() from the poll thread while a flush thread may read it.
+    private volatile OptimisticTransaction readView;
 
     StandaloneTable(String project, TableDefinition definition, String path, DeltaLog log) {
       this.project = project;
@@ -100,10 +101,12 @@ public final class StandaloneDeltaTables implements DeltaTables {
     @Override
     public long transactionVersion(String appId) {
       try {
-        if (readView == null) {
-          readView = log.startTransaction();
+        OptimisticTransaction view = readView;
+        if (view == null) {
+          view = log.startTransaction();
+          readView = view;
         }
-        return readView.txnVersion(appId);
+        return view.txnVersion(appId);
       } catch (RuntimeException e) {
         readView = null;
         throw WriterErrors.deltaFailure("read", project, definition.name(), path, e);
