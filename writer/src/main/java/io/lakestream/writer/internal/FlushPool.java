@@ -107,7 +107,9 @@ public final class FlushPool implements AutoCloseable {
           } catch (Error e) {
             fatal.compareAndSet(null, e);
             outcomes.add(new Outcome(buffer, rows, null, e));
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
+            // Delta Standalone (Scala) and Hadoop may throw checked exceptions undeclared, e.g. an
+            // InterruptedIOException when close() interrupts a flush.
             outcomes.add(new Outcome(buffer, rows, null, e));
           }
         });

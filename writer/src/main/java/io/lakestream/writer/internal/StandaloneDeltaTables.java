@@ -42,6 +42,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
   private final int checkpointInterval;
   private final Duration logRetention;
 
+  /** The Delta schema of each table type, made once and shared by all its tables. */
+  private final Map<TableDefinition, io.delta.standalone.types.StructType> schemas =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public StandaloneDeltaTables(Warehouse warehouse, int checkpointInterval, Duration logRetention) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.checkpointInterval = checkpointInterval;
@@ -177,7 +181,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
           .id(UUID.randomUUID().toString())
           .name(definition.name())
           .description(definition.description().isEmpty() ? null : definition.description())
-          .schema(DeltaSchemas.structType(definition))
+          .schema(schemas.computeIfAbsent(definition, DeltaSchemas::structType))
           .partitionColumns(definition.partitionColumns())
           .configuration(tableProperties())
           .createdTime(System.currentTimeMillis())
