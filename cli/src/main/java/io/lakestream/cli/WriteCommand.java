@@ -86,10 +86,20 @@ final class WriteCommand implements Callable<Integer> {
               .kafkaProperties(config.kafkaClientProperties())
               .instanceId(config.string(Settings.ROLE_INSTANCE_ID))
               .tableCache(config.integer(Settings.WRITER_TABLE_CACHE))
+              .flushThreads(flushThreads(config.integer(Settings.WRITER_FLUSH_THREADS)))
               .build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }
     return WriterRole.start(writer, registry);
+  }
+
+  /** {@code writer.flush.threads}: 0 means the writer's default (the cores, at least 2). */
+  private static int flushThreads(int configured) {
+    if (configured < 0) {
+      throw new CliException(
+          "writer.flush.threads must be 0 (the number of cores) or more, not " + configured);
+    }
+    return configured == 0 ? WriterConfig.defaultFlushThreads() : configured;
   }
 }

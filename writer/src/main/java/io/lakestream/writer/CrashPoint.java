@@ -6,6 +6,12 @@ public enum CrashPoint {
   AFTER_DATA_FILE_WRITTEN,
   /** The Delta commit is made; the Kafka offsets it covers are not committed. */
   AFTER_DELTA_COMMIT,
+  /**
+   * A table's flush is committed and handed back to the poll thread, which has taken its rows out
+   * of the buffers; other tables' flushes of the same poll may not be, and no offset is committed
+   * yet.
+   */
+  FLUSH_APPLIED,
   /** Every due table is committed; the Kafka offsets are about to be committed. */
   BEFORE_OFFSET_COMMIT
 }

@@ -61,6 +61,8 @@ import java.util.Optional;
  * @param tableCache how many tables' state (a Delta log object, the txn watermarks) the writer
  *     keeps, least recently used given back first, so that memory follows the active tables and not
  *     every table ever written; a table given back is read again from its log when it returns
+ * @param flushThreads how many tables' flushes (Parquet write and Delta commit) may run at once,
+ *     off the poll thread; one per table at a time. Default: the available processors, at least 2
  * @param topicPattern the routed topics to consume, a regular expression (default {@link
  *     Topics#rowsPattern()}: every table); rows of a matched topic whose table is not in {@code
  *     tables} go to the DLQ
@@ -83,6 +85,7 @@ public record WriterConfig(
     Map<String, String> kafkaProperties,
     Optional<String> instanceId,
     int tableCache,
+    int flushThreads,
     String topicPattern) {
 
   /** The default consumer group of the writer role. */
@@ -107,6 +110,9 @@ public record WriterConfig(
     }
     if (tableCache < 1) {
       throw WriterErrors.invalidConfig("tableCache", "must be at least 1");
+    }
+    if (flushThreads < 1) {
+      throw WriterErrors.invalidConfig("flushThreads", "must be at least 1");
     }
     compression = compression.toLowerCase(Locale.ROOT);
     if (bootstrapServers.isBlank()) {
@@ -161,6 +167,11 @@ public record WriterConfig(
    */
   public TableLookup tableLookup() {
     return liveTables.orElseGet(() -> TableLookup.of(tables));
+  }
+
+  /** The default of {@code flushThreads}: the available processors, at least 2. */
+  public static int defaultFlushThreads() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /** A builder with the production defaults; set at least bootstrap servers and warehouse. */
@@ -222,6 +233,7 @@ public record WriterConfig(
     private Map<String, String> kafkaProperties = Map.of();
     private Optional<String> instanceId = Optional.empty();
     private int tableCache = 10_000;
+    private int flushThreads = defaultFlushThreads();
     private String topicPattern = Topics.rowsPattern();
 
     private Builder() {}
@@ -244,6 +256,7 @@ public record WriterConfig(
       kafkaProperties = config.kafkaProperties;
       instanceId = config.instanceId;
       tableCache = config.tableCache;
+      flushThreads = config.flushThreads;
       topicPattern = config.topicPattern;
     }
 
@@ -350,6 +363,12 @@ public record WriterConfig(
       return this;
     }
 
+    /** How many flushes may run at once; see {@link WriterConfig}. */
+    public Builder flushThreads(int flushThreads) {
+      this.flushThreads = flushThreads;
+      return this;
+    }
+
     public Builder topicPattern(String topicPattern) {
       this.topicPattern = topicPattern;
       return this;
@@ -384,6 +403,7 @@ public record WriterConfig(
           kafkaProperties,
           instanceId,
           tableCache,
+          flushThreads,
           topicPattern);
     }
   }

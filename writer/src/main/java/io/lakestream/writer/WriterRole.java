@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.DeadLetters;
+import io.lakestream.writer.internal.FlushPool;
 import io.lakestream.writer.internal.RoutedRows;
 import io.lakestream.writer.internal.StandaloneDeltaTables;
 import io.lakestream.writer.internal.TableFlusher;
@@ -32,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * every routed row into its project's Delta table ({@code {warehouse}/projects/{project}/{table}/})
  * exactly once, whatever crashes, rebalances, zombie writers or replays happen (DESIGN §5).
  *
- * <p>Start as many as there are routed partitions to share; each runs one thread. {@link #close()}
- * flushes what it can, commits the offsets it covers and leaves the group; a writer that dies
- * instead loses nothing: its successor re-reads from the committed offsets and the tables'
- * transaction watermarks drop what had already landed.
+ * <p>Start as many as there are routed partitions to share; each runs one poll thread and {@code
+ * flushThreads} flush threads. {@link #close()} flushes what it can, commits the offsets it covers
+ * and leaves the group; a writer that dies instead loses nothing: its successor re-reads from the
+ * committed offsets and the tables' transaction watermarks drop what had already landed.
  */
 public final class WriterRole implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriterRole.class);
@@ -81,6 +82,7 @@ public final class WriterRole implements AutoCloseable {
     RoutedRows routedRows = new RoutedRows(config.tableLookup());
     CommitFeed.createTopic(adminProperties(config));
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
+    FlushPool pool = new FlushPool(config.flushThreads(), "lakestream-flush-" + config.groupId());
     TableFlusher flusher =
         new TableFlusher(
             warehouse,
@@ -89,7 +91,7 @@ public final class WriterRole implements AutoCloseable {
             routedRows,
             config.compression(),
             keyModels,
-            faults,
+            pool.guard(faults),
             metrics,
             new CommitFeed(producer, metrics),
             config.tableCache());
@@ -98,21 +100,31 @@ public final class WriterRole implements AutoCloseable {
       consumer = new KafkaConsumer<>(consumerProperties(config));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
+      pool.close();
       throw e;
     }
     WriterLoop loop =
         new WriterLoop(
-            config, consumer, new DeadLetters(producer), flusher, routedRows, metrics, faults);
+            config,
+            consumer,
+            new DeadLetters(producer),
+            flusher,
+            pool,
+            routedRows,
+            metrics,
+            faults);
     WriterRole role = new WriterRole(config, loop, producer, metrics);
     role.thread.start();
     log.info(
-        "Writer started: group {}, warehouse {}, tables {}, flush at {} rows / {} bytes / {}",
+        "Writer started: group {}, warehouse {}, tables {}, flush at {} rows / {} bytes / {} on {}"
+            + " threads",
         config.groupId(),
         config.warehouse(),
         config.tables().keySet(),
         config.flushRows(),
         config.flushBytes(),
-        config.flushAge());
+        config.flushAge(),
+        config.flushThreads());
     return role;
   }
 

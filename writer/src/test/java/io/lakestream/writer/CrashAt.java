@@ -16,15 +16,22 @@ final class CrashAt implements FaultInjector {
   private final CrashPoint point;
   private final int nth;
   private final AtomicInteger reached = new AtomicInteger();
+  private volatile Workload.TableId crashedIn;
 
   CrashAt(CrashPoint point, int nth) {
     this.point = point;
     this.nth = nth;
   }
 
+  /** The table whose flush crashed, or null before the crash. */
+  Workload.TableId crashedIn() {
+    return crashedIn;
+  }
+
   @Override
   public void at(CrashPoint reachedPoint, String project, String table) {
     if (reachedPoint == point && reached.incrementAndGet() == nth) {
+      crashedIn = new Workload.TableId(project, table);
       throw new SimulatedCrash("simulated crash at " + point + " (" + project + "/" + table + ")");
     }
   }

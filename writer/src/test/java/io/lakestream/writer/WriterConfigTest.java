@@ -26,6 +26,24 @@ class WriterConfigTest {
   }
 
   @Test
+  void flushesOnAtLeastTwoThreadsByDefaultAndRefusesNone() {
+    WriterConfig config =
+        WriterConfig.builder().bootstrapServers("k:9092").warehouse("/tmp/lake").build();
+
+    assertThat(config.flushThreads())
+        .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    assertThatThrownBy(
+            () ->
+                WriterConfig.builder()
+                    .bootstrapServers("k:9092")
+                    .warehouse("/tmp/lake")
+                    .flushThreads(0)
+                    .build())
+        .isInstanceOf(WriterException.class)
+        .hasMessage("Invalid writer configuration 'flushThreads': must be at least 1.");
+  }
+
+  @Test
   void parsesAPlainPathAsALocalWarehouse() {
     WriterConfig config =
         WriterConfig.builder().bootstrapServers("k:9092").warehouse("/no/such/lake").build();

@@ -135,6 +135,12 @@ public final class Settings {
           "10000",
           "Tables whose state (Delta log object, txn watermarks) a writer keeps, least recently"
               + " used given back first; a table given back is read again from its log.");
+  public static final Setting WRITER_FLUSH_THREADS =
+      integer(
+          "writer.flush.threads",
+          "0",
+          "Tables flushed at once (Parquet write and Delta commit), off the consuming thread, one"
+              + " flush per table at a time; 0: the number of cores, at least 2.");
   public static final Setting WRITER_MEMORY_CAP =
       size(
           "writer.memory.cap",
@@ -241,6 +247,7 @@ public final class Settings {
           WRITER_FLUSH_AGE,
           WRITER_INCOMPLETE_RECORD_TIMEOUT,
           WRITER_TABLE_CACHE,
+          WRITER_FLUSH_THREADS,
           WRITER_MEMORY_CAP,
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,

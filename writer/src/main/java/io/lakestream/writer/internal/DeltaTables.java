@@ -11,13 +11,18 @@ import java.util.Map;
 public interface DeltaTables {
   /**
    * The table of {@code definition} for {@code project}, at {@code {warehouse}/projects/{project}/
-   * {table}}. Opening reads the log; the table is created by its first commit.
+   * {table}}. Opening may read nothing yet: failures to read the log surface from the first call
+   * that needs it. The table is created by its first commit (metadata, protocol, files and txn in
+   * one commit).
    *
    * @throws io.lakestream.writer.WriterException naming the table when the log cannot be read
    */
   Table open(String project, TableDefinition definition);
 
-  /** One Delta table, used by one thread at a time. */
+  /**
+   * One Delta table, flushed by one thread at a time; {@link #refresh} may be called from another
+   * thread meanwhile.
+   */
   interface Table {
     String project();
 

@@ -35,6 +35,9 @@ import org.apache.kafka.common.TopicPartition;
  * <p>A record without any source header is its own source: its appId is the routed partition and
  * its source offset the routed offset, so exactly-once still holds for rows produced straight to a
  * routed topic.
+ *
+ * <p>{@link #decode} may be called from the flush threads; every other method from the poll thread
+ * only.
  */
 public final class RoutedRows {
   /** DLQ reason: the routed topic names a table this writer does not know. */
@@ -53,8 +56,9 @@ public final class RoutedRows {
   public static final String SCHEMA_VIOLATION = "schema_violation";
 
   private final TableLookup tables;
-  private final Map<String, RowCodec> codecs = new HashMap<>();
-  private BinaryDecoder binaryDecoder;
+  // Read by the poll thread (parse) and the flush threads (decode).
+  private final Map<String, RowCodec> codecs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ThreadLocal<BinaryDecoder> binaryDecoders = new ThreadLocal<>();
 
   public RoutedRows(Map<String, TableDefinition> tables) {
     this(TableLookup.of(tables));
@@ -221,9 +225,11 @@ public final class RoutedRows {
       codecs.put(table.name(), codec);
     }
     if (codec.matches(value)) {
-      binaryDecoder =
+      BinaryDecoder binaryDecoder =
           DecoderFactory.get()
-              .binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, binaryDecoder);
+              .binaryDecoder(
+                  value, HEADER_LENGTH, value.length - HEADER_LENGTH, binaryDecoders.get());
+      binaryDecoders.set(binaryDecoder);
       return codec.reader.read(reuse, binaryDecoder);
     }
     return codec.messageDecoder.decode(value, reuse);

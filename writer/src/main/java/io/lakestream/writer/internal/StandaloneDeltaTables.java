@@ -11,6 +11,7 @@ import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.Metadata;
 import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.delta.storage.LogStore;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.DeltaSchemas;
 import io.lakestream.writer.WriterErrors;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -42,21 +44,53 @@ public final class StandaloneDeltaTables implements DeltaTables {
   private final int checkpointInterval;
   private final Duration logRetention;
 
+  /** The Delta schema of each table type, made once and shared by all its tables. */
+  private final Map<TableDefinition, io.delta.standalone.types.StructType> schemas =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, LogStore> logStores = new java.util.concurrent.ConcurrentHashMap<>();
+
   public StandaloneDeltaTables(Warehouse warehouse, int checkpointInterval, Duration logRetention) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.checkpointInterval = checkpointInterval;
     this.logRetention = requireNonNull(logRetention, "logRetention is null");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads nothing: the Delta log object is started on the first read or commit that needs it,
+   * and a new table's first commit needs none ({@link FirstCommit}).
+   */
   @Override
   public Table open(String project, TableDefinition definition) {
     Path path = warehouse.tablePath(project, definition.name());
-    try {
-      DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), path);
-      return new StandaloneTable(project, definition, path.toString(), log);
-    } catch (RuntimeException e) {
-      throw WriterErrors.deltaFailure("open", project, definition.name(), path.toString(), e);
+    return new StandaloneTable(project, definition, path);
+  }
+
+  /**
+   * The log store that commits to {@code path}'s file system (the one Standalone is configured
+   * with, made once per scheme), or null when none is configured: then every commit goes through
+   * Standalone.
+   */
+  private LogStore logStore(Path path) {
+    String scheme = path.toUri().getScheme();
+    String className = warehouse.hadoopConf().get("delta.logStore." + scheme + ".impl");
+    if (className == null) {
+      return null;
     }
+    return logStores.computeIfAbsent(
+        scheme,
+        s -> {
+          try {
+            return (LogStore)
+                Class.forName(className)
+                    .getConstructor(Configuration.class)
+                    .newInstance(warehouse.hadoopConf());
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot make the log store " + className, e);
+          }
+        });
   }
 
   /** The configuration of a new table. */
@@ -72,14 +106,35 @@ public final class StandaloneDeltaTables implements DeltaTables {
     private final String project;
     private final TableDefinition definition;
     private final String path;
-    private final DeltaLog log;
-    private OptimisticTransaction readView;
+    private final Path hadoopPath;
+    private DeltaLog log; // started when first needed, by the table's flush (one at a time)
+    // Whether the table has no log yet, as last checked; null: check again. A new table is read
+    // and created without a Delta log object.
+    private volatile Boolean isNew;
+    // Set to null by refresh() from the poll thread while a flush thread may read it.
+    private volatile OptimisticTransaction readView;
 
-    StandaloneTable(String project, TableDefinition definition, String path, DeltaLog log) {
+    StandaloneTable(String project, TableDefinition definition, Path path) {
       this.project = project;
       this.definition = definition;
-      this.path = path;
-      this.log = log;
+      this.path = path.toString();
+      this.hadoopPath = path;
+    }
+
+    private DeltaLog log() {
+      if (log == null) {
+        log = DeltaLog.forTable(warehouse.hadoopConf(), hadoopPath);
+      }
+      return log;
+    }
+
+    private boolean isNew() throws java.io.IOException {
+      Boolean known = isNew;
+      if (known == null) {
+        known = FirstCommit.isNew(hadoopPath, warehouse.hadoopConf());
+        isNew = known;
+      }
+      return known;
     }
 
     @Override
@@ -100,11 +155,16 @@ public final class StandaloneDeltaTables implements DeltaTables {
     @Override
     public long transactionVersion(String appId) {
       try {
-        if (readView == null) {
-          readView = log.startTransaction();
+        if (isNew()) {
+          return -1;
         }
-        return readView.txnVersion(appId);
-      } catch (RuntimeException e) {
+        OptimisticTransaction view = readView;
+        if (view == null) {
+          view = log().startTransaction();
+          readView = view;
+        }
+        return view.txnVersion(appId);
+      } catch (java.io.IOException | RuntimeException e) {
         readView = null;
         throw WriterErrors.deltaFailure("read", project, definition.name(), path, e);
       }
@@ -113,12 +173,35 @@ public final class StandaloneDeltaTables implements DeltaTables {
     @Override
     public void refresh() {
       readView = null;
+      isNew = null;
     }
 
     @Override
     public CommitOutcome commit(List<DataFile> files, Map<String, SourceRange> sources) {
       try {
-        OptimisticTransaction txn = log.startTransaction();
+        LogStore logStore = logStore(hadoopPath);
+        if (logStore != null && isNew()) {
+          try {
+            FirstCommit.write(
+                logStore,
+                warehouse.hadoopConf(),
+                hadoopPath,
+                definition,
+                schemas.computeIfAbsent(definition, DeltaSchemas::structType),
+                tableProperties(),
+                files,
+                sources,
+                ENGINE_INFO);
+            isNew = false;
+            return new Committed(0);
+          } catch (java.nio.file.FileAlreadyExistsException e) {
+            isNew = false; // another writer created it first: commit through its log
+          } catch (java.io.IOException e) {
+            isNew = null; // the outcome is unknown: the retry looks again
+            throw WriterErrors.deltaFailure("create", project, definition.name(), path, e);
+          }
+        }
+        OptimisticTransaction txn = log().startTransaction();
         Map<String, Long> current = new LinkedHashMap<>();
         boolean overlap = false;
         for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
@@ -158,13 +241,15 @@ public final class StandaloneDeltaTables implements DeltaTables {
         return new Committed(result.getVersion());
       } catch (DeltaConcurrentModificationException e) {
         readView = null;
+        isNew = null;
         Map<String, Long> current = new LinkedHashMap<>();
         for (String appId : sources.keySet()) {
           current.put(appId, transactionVersion(appId));
         }
         return new Conflict(current, e.getClass().getSimpleName() + ": " + e.getMessage());
-      } catch (RuntimeException e) {
+      } catch (java.io.IOException | RuntimeException e) {
         readView = null;
+        isNew = null;
         throw WriterErrors.deltaFailure("commit to", project, definition.name(), path, e);
       }
     }
@@ -174,7 +259,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
           .id(UUID.randomUUID().toString())
           .name(definition.name())
           .description(definition.description().isEmpty() ? null : definition.description())
-          .schema(DeltaSchemas.structType(definition))
+          .schema(schemas.computeIfAbsent(definition, DeltaSchemas::structType))
           .partitionColumns(definition.partitionColumns())
           .configuration(tableProperties())
           .createdTime(System.currentTimeMillis())

@@ -15,13 +15,11 @@ import io.lakestream.writer.internal.DeltaTables.SourceRange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Predicate;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,14 +33,22 @@ import org.slf4j.LoggerFactory;
  * their source partition are dropped; the rest are sorted by primary key (stable), written as one
  * file and committed with one {@code txn} per source partition (version = highest source offset).
  * If the commit finds that another writer got there first, the watermarks are re-read, what is
- * already in the table is dropped, and the rest is written again. Watermarks are read once per
- * table after each assignment and then kept in memory.
+ * already in the table is dropped, and the rest is written again, after a short wait ({@link
+ * Backoff}). Watermarks are read once per table after each assignment and then kept in memory.
  *
- * <p>Not thread-safe: the writer loop owns it.
+ * <p>Thread-safe for flushes of different tables at once (the flush pool); flushes of one table
+ * must not overlap. A table's state is shared by its flushes (one at a time) and the poll thread's
+ * {@link #alreadyWritten}, which only reads watermarks already known and never waits for storage.
+ * Delta log objects, Parquet writer settings and schema converters are made once per table type
+ * where they can be shared ({@link DataFileWriter}), once per table where they cannot.
  */
 public final class TableFlusher {
   private static final Logger log = LoggerFactory.getLogger(TableFlusher.class);
   private static final int MAX_CONFLICT_RETRIES = 10;
+
+  /** The wait between commit attempts that conflict with another writer. */
+  private static final Backoff CONFLICTS =
+      new Backoff(java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(1));
 
   private final Warehouse warehouse;
   private final DeltaTables deltaTables;
@@ -53,7 +59,8 @@ public final class TableFlusher {
   private final WriterMetrics metrics;
   private final CommitFeed feed;
   private final Map<TableKey, TableState> states;
-  private final Map<String, DataFileWriter> fileWriters = new HashMap<>();
+  private final Map<String, DataFileWriter> fileWriters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public TableFlusher(
       Warehouse warehouse,
@@ -93,51 +100,58 @@ public final class TableFlusher {
 
   /** How many tables' state (Delta log object, watermarks) is held now. */
   public int tablesHeld() {
-    return states.size();
+    synchronized (states) {
+      return states.size();
+    }
   }
 
   /** What a flush did. */
   public record FlushResult(long rowsWritten, long rowsSkipped, long version) {}
 
   /**
-   * Whether a row is already in its table, by the watermark in memory. Reads the watermark from the
-   * log the first time a (table, source partition) is seen after {@link #forgetWatermarks}.
-   *
-   * @return false as well when the watermark cannot be read now (the flush checks again)
+   * Whether a row is already in its table, by the watermark known in memory (read by an earlier
+   * flush of the table). Never reads storage: a table not flushed since {@link #forgetWatermarks}
+   * says false, and its flush drops what is there already.
    */
-  public boolean alreadyWritten(TableKey key, TableDefinition definition, BufferedRow row) {
-    try {
-      return row.sourceOffset() <= state(key, definition).watermark(row.appId());
-    } catch (WriterException e) {
-      log.debug("Cannot read the watermark of {} yet: {}", key, e.getMessage());
+  public boolean alreadyWritten(TableKey key, BufferedRow row) {
+    TableState state;
+    synchronized (states) {
+      state = states.get(key);
+    }
+    if (state == null) {
       return false;
     }
+    Long watermark = state.watermarks.get(row.appId());
+    return watermark != null && row.sourceOffset() <= watermark;
   }
 
   /** Forgets every watermark, so each is read again from its table (after an assignment). */
   public void forgetWatermarks() {
-    for (TableState state : states.values()) {
+    List<TableState> held;
+    synchronized (states) {
+      held = new ArrayList<>(states.values());
+    }
+    for (TableState state : held) {
       state.table.refresh();
       state.watermarks.clear();
     }
   }
 
   /**
-   * Writes and commits the complete rows of {@code buffer} ({@link TableBuffer#completeRows}),
-   * removing them from the buffer once they are in the table (or found to be there already). Rows
-   * of one source record are all complete or all not, so a source record is never split across
-   * commits.
+   * Writes and commits {@code batch}, complete rows of one table ({@link TableBuffer#completeRows}:
+   * whole source records, so a source record is never split across commits), in one Parquet file
+   * and one Delta commit. When this returns, every row of the batch is in the table, written now or
+   * found there already; the caller then removes them from its buffer. Rows at or below the table's
+   * watermarks are not written again.
    *
-   * @param legacyComplete whether a row routed without a row count is complete
-   * @throws WriterException when storage fails; the rows stay buffered and a retry is safe
+   * @throws WriterException when storage fails; nothing of the batch is committed, or (outcome
+   *     unknown) a retry finds it committed through the watermarks, so a retry is safe
    */
-  public FlushResult flush(TableBuffer buffer, Predicate<BufferedRow> legacyComplete) {
-    List<BufferedRow> batch = buffer.completeRows(legacyComplete);
+  public FlushResult flush(TableKey key, TableDefinition definition, List<BufferedRow> batch) {
     if (batch.isEmpty()) {
       return new FlushResult(0, 0, -1);
     }
-    TableKey key = buffer.key();
-    TableState state = state(key, buffer.definition());
+    TableState state = state(key, definition);
     DataFile file = null;
     int fileRows = 0;
     boolean outcomeUnknown = false;
@@ -151,7 +165,6 @@ public final class TableFlusher {
         }
         long skipped = batch.size() - rows.size();
         if (rows.isEmpty()) {
-          buffer.remove(batch);
           metrics.rowsSkipped(key.table(), skipped);
           return new FlushResult(0, skipped, -1);
         }
@@ -183,7 +196,6 @@ public final class TableFlusher {
           faults.at(CrashPoint.AFTER_DELTA_COMMIT, key.project(), key.table());
           feed.announce(state.table, committed.version(), List.of(file), knownWatermarks(state));
           file = null; // referenced by the table now
-          buffer.remove(batch);
           return new FlushResult(rows.size(), skipped, committed.version());
         }
         Conflict conflict = (Conflict) outcome;
@@ -195,6 +207,9 @@ public final class TableFlusher {
         conflict
             .versions()
             .forEach((appId, version) -> state.watermarks.merge(appId, version, Math::max));
+        if (attempt < MAX_CONFLICT_RETRIES) {
+          java.util.concurrent.locks.LockSupport.parkNanos(CONFLICTS.delay(attempt).toNanos());
+        }
       }
     } catch (RuntimeException e) {
       // After a commit whose outcome is unknown the file may be in the table: keep it.
@@ -267,22 +282,31 @@ public final class TableFlusher {
   }
 
   private TableState state(TableKey key, TableDefinition definition) {
-    TableState state = states.get(key);
-    if (state == null) {
-      state = new TableState(deltaTables.open(key.project(), definition));
-      states.put(key, state);
+    synchronized (states) {
+      TableState state = states.get(key);
+      if (state != null) {
+        return state;
+      }
     }
-    return state;
+    // Opening reads the log: outside the lock, so that other tables' flushes go on meanwhile. Only
+    // this table's flush (one at a time) opens it.
+    TableState opened = new TableState(deltaTables.open(key.project(), definition));
+    synchronized (states) {
+      states.put(key, opened);
+    }
+    return opened;
   }
 
   /** Forgets a table entirely (its buffer is gone and it may move to another writer). */
   public void forget(TableKey key) {
-    states.remove(key);
+    synchronized (states) {
+      states.remove(key);
+    }
   }
 
   private static final class TableState {
     final DeltaTables.Table table;
-    final Map<String, Long> watermarks = new HashMap<>();
+    final Map<String, Long> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
 
     TableState(DeltaTables.Table table) {
       this.table = table;

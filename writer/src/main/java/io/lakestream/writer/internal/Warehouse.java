@@ -49,10 +49,14 @@ public final class Warehouse {
     } catch (IllegalArgumentException e) {
       throw WriterErrors.invalidConfig("warehouse", e.getMessage());
     }
-    // fs.file.impl stays the checksummed LocalFileSystem (.crc side files): the instance is
-    // cached JVM-wide and s3a needs that class for its upload buffers.
     if (HadoopWarehouse.isS3(uri)) {
       configureS3(conf, s3);
+    } else {
+      // Still the checksummed LocalFileSystem (.crc side files), without a forked chmod per file
+      // and folder. Not cached: Hadoop caches one file system per scheme JVM-wide whatever the
+      // configuration, so the cached one would be whichever role asked first.
+      conf.set("fs.file.impl", LocalWarehouseFileSystem.class.getName());
+      conf.setBoolean("fs.file.impl.disable.cache", true);
     }
     return new Warehouse(root, conf);
   }

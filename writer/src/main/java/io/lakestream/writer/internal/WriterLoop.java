@@ -2,18 +2,14 @@ package io.lakestream.writer.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
 import io.lakestream.writer.CrashPoint;
 import io.lakestream.writer.FaultInjector;
 import io.lakestream.writer.WriterConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -32,9 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer's one thread: polls {@code lakestream.rows.*}, buffers rows per (project, table),
- * flushes buffers by rows, bytes and age, and commits the routed offsets once the Delta commits
- * that cover them are made.
+ * The writer's poll thread: polls {@code lakestream.rows.*}, buffers rows per (project, table),
+ * hands due buffers' complete rows to the flush pool ({@link FlushPool}: Parquet write and Delta
+ * commit on {@code writer.flush.threads} threads, one flush per table at a time), applies the
+ * flushes' outcomes between polls, and commits the routed offsets their commits cover.
+ *
+ * <p>Only this thread touches the consumer, the buffers ({@link Buffers}) and the offsets ({@link
+ * PartitionOffsets}). A flush's rows stay in their buffer until its outcome is applied, so a
+ * partition's committed offset never passes a row whose commit has not succeeded, whichever other
+ * tables' flushes finish first.
  *
  * <p>A source record's rows for one (project, table) all travel through one routed partition, in
  * one producer transaction, and each says how many they are ({@code lakestream.source.count}). A
@@ -43,21 +45,22 @@ import org.slf4j.LoggerFactory;
  * other producers' transactions are open in the same partition: with {@code read_committed} the
  * consumer stops at the first open transaction, possibly in the middle of a committed one, so "read
  * to the end" says nothing about a record being whole. Rows routed before the count existed keep
- * the older rule: complete when a later source record of the same source partition was seen in the
- * same routed partition, or when the routed partition was read to its end at the last poll. Flushes
- * take complete rows only, so a source record is never split across commits. Rows still incomplete
- * after {@code incompleteRecordTimeout} go to the DLQ as {@value #INCOMPLETE_RECORD}.
+ * the older rule ({@link SourcePositions}). Flushes take complete rows only, so a source record is
+ * never split across commits. Rows still incomplete after {@code incompleteRecordTimeout} go to the
+ * DLQ as {@value #INCOMPLETE_RECORD}.
  *
- * <p>Failures: a flush that fails keeps its rows and is retried with exponential backoff (per
- * table, up to {@value #MAX_BACKOFF_MILLIS} ms), with a log line naming the table and the cause.
- * When buffers hold the memory cap and flushes fail, every partition is paused until they drain. A
- * row that cannot be written goes to the DLQ and its offset advances.
+ * <p>Failures: a flush that fails keeps its rows (and so their offsets) and is retried with
+ * exponential backoff ({@link Backoff}), with a log line naming the table and the cause. When the
+ * buffers hold the memory cap while flushes fail or are still running, every partition is paused
+ * until they drain. A row that cannot be written goes to the DLQ and its offset advances.
+ * Revocation waits for the flushes in flight, flushes the revoked partitions' tables and commits
+ * their offsets; lost partitions are dropped at once, and a flush of their rows still running can
+ * only commit what no other writer has (the tables' txn watermarks fence it).
  */
 public final class WriterLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WriterLoop.class);
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
-  private static final long FIRST_BACKOFF_MILLIS = 250;
   private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration FLUSH_WAIT = Duration.ofSeconds(60);
   private static final long OFFSET_COMMIT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
   private static final long INCOMPLETE_CHECK_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -67,6 +70,7 @@ public final class WriterLoop implements Runnable {
   private final Consumer<byte[], byte[]> consumer;
   private final DeadLetters deadLetters;
   private final TableFlusher flusher;
+  private final FlushPool pool;
   private final RoutedRows routedRows;
   private final WriterMetrics metrics;
   private final FaultInjector faults;
@@ -77,17 +81,12 @@ public final class WriterLoop implements Runnable {
   private final long memoryCap;
   private final Pattern topicPattern;
 
-  private final Map<TableKey, TableBuffer> buffers = new LinkedHashMap<>();
-  private final Map<TableKey, Retry> retries = new HashMap<>();
-  private final Map<TopicPartition, Map<String, Long>> latestSource = new HashMap<>();
-  private final Set<TopicPartition> sealed = new HashSet<>();
-  private final Set<TopicPartition> active = new HashSet<>();
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
-  private final Map<TopicPartition, Long> firstSeen = new HashMap<>();
-  private long bufferedBytes;
-  private long bufferedRows;
+  private final Buffers buffers = new Buffers();
+  private final PartitionOffsets offsets = new PartitionOffsets();
+  private final SourcePositions sources = new SourcePositions();
+  private final Backoff backoff = Backoff.FLUSHES.fresh();
   private boolean paused;
-  private boolean flushedSinceOffsetCommit;
+  private boolean progressSinceOffsetCommit;
   private boolean rewindPending;
   private long lastOffsetCommitNanos = System.nanoTime();
   private long lastIncompleteCheckNanos = System.nanoTime();
@@ -96,20 +95,27 @@ public final class WriterLoop implements Runnable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
+  /**
+   * @param pool runs the flushes; the loop closes it when it ends
+   * @param faults crash points of the poll thread ({@link CrashPoint#FLUSH_APPLIED}, {@link
+   *     CrashPoint#BEFORE_OFFSET_COMMIT})
+   */
   public WriterLoop(
       WriterConfig config,
       Consumer<byte[], byte[]> consumer,
       DeadLetters deadLetters,
       TableFlusher flusher,
+      FlushPool pool,
       RoutedRows routedRows,
       WriterMetrics metrics,
       FaultInjector faults) {
     this.consumer = requireNonNull(consumer, "consumer is null");
     this.deadLetters = requireNonNull(deadLetters, "deadLetters is null");
     this.flusher = requireNonNull(flusher, "flusher is null");
+    this.pool = requireNonNull(pool, "pool is null");
     this.routedRows = requireNonNull(routedRows, "routedRows is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
-    this.faults = requireNonNull(faults, "faults is null");
+    this.faults = pool.guard(requireNonNull(faults, "faults is null"));
     this.flushRows = config.flushRows();
     this.flushBytes = config.flushBytes();
     this.flushAgeNanos = config.flushAge().toNanos();
@@ -148,7 +154,9 @@ public final class WriterLoop implements Runnable {
         }
         ConsumerRecords<byte[], byte[]> records;
         try {
-          records = consumer.poll(Duration.ofMillis(buffers.isEmpty() ? 200 : 50));
+          records =
+              consumer.poll(
+                  Duration.ofMillis(buffers.isEmpty() && pool.inFlight() == 0 ? 200 : 20));
         } catch (WakeupException e) {
           continue;
         } catch (KafkaException e) {
@@ -181,10 +189,11 @@ public final class WriterLoop implements Runnable {
       }
     } finally {
       try {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5)); // revocation may still flush: before the pool
       } catch (RuntimeException e) {
         log.warn("Cannot close the consumer cleanly: {}", e.toString());
       }
+      pool.close();
       running = false;
     }
   }
@@ -193,13 +202,10 @@ public final class WriterLoop implements Runnable {
     long now = System.nanoTime();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      active.add(partition);
-      firstSeen.putIfAbsent(partition, record.offset());
+      offsets.read(partition, record.offset());
       RowSource source = routedRows.source(record);
       if (source != null) {
-        latestSource
-            .computeIfAbsent(partition, p -> new HashMap<>())
-            .merge(source.appId(), source.offset(), Math::max);
+        sources.read(partition, source);
       }
       RoutedRows.Parsed parsed = routedRows.parse(record, source, now);
       if (parsed instanceof RoutedRows.Rejected rejected) {
@@ -215,126 +221,144 @@ public final class WriterLoop implements Runnable {
         continue;
       }
       RoutedRows.Row row = (RoutedRows.Row) parsed;
-      if (flusher.alreadyWritten(row.table(), row.definition(), row.row())) {
+      if (flusher.alreadyWritten(row.table(), row.row())
+          || !buffers.add(row.table(), row.definition(), row.row())) {
+        // in the table already, or the same row of the same record is buffered
         metrics.rowsSkipped(row.table().table(), 1);
-        continue;
       }
-      boolean added =
-          buffers
-              .computeIfAbsent(row.table(), key -> new TableBuffer(key, row.definition()))
-              .add(row.row());
-      if (!added) {
-        metrics.rowsSkipped(row.table().table(), 1); // the same row of the same record is buffered
-        continue;
-      }
-      bufferedBytes += row.row().sizeBytes();
-      bufferedRows++;
     }
-    metrics.buffered(bufferedBytes, bufferedRows);
+    metrics.buffered(buffers.bytes(), buffers.rows());
   }
 
   private void updateSealed() {
-    sealed.clear();
+    Set<TopicPartition> sealed = new HashSet<>();
     for (TopicPartition partition : consumer.assignment()) {
       OptionalLong lag = consumer.currentLag(partition);
       if (lag.isPresent() && lag.getAsLong() == 0) {
         sealed.add(partition);
       }
     }
-  }
-
-  /**
-   * The older completeness rule, for rows without a row count: whether no more rows of this row's
-   * source record can arrive.
-   */
-  private boolean isCompleteByPosition(BufferedRow row) {
-    if (sealed.contains(row.partition())) {
-      return true;
-    }
-    Map<String, Long> latest = latestSource.get(row.partition());
-    Long newest = latest == null ? null : latest.get(row.appId());
-    return newest != null && newest > row.sourceOffset();
+    sources.sealed(sealed);
   }
 
   private void maintain() {
+    applyOutcomes(pool.completed());
     long now = System.nanoTime();
-    for (TableBuffer buffer : new ArrayList<>(buffers.values())) {
+    for (TableBuffer buffer : buffers.all()) {
       if (buffer.isDue(flushRows, flushBytes, flushAgeNanos, now)) {
-        flush(buffer, now);
+        startFlush(buffer, now);
       }
     }
-    if (bufferedBytes >= memoryCap) {
-      List<TableBuffer> largestFirst = new ArrayList<>(buffers.values());
-      largestFirst.sort(Comparator.comparingLong(TableBuffer::bytes).reversed());
-      for (TableBuffer buffer : largestFirst) {
-        if (bufferedBytes < memoryCap / 2) {
+    if (buffers.bytes() >= memoryCap) {
+      long notFlushing = buffers.bytes();
+      for (TableBuffer buffer : buffers.largestFirst()) {
+        if (notFlushing < memoryCap / 2) {
           break;
         }
-        flush(buffer, now);
+        notFlushing -= pool.isInFlight(buffer.key()) ? buffer.bytes() : startFlush(buffer, now);
       }
     }
     if (now - lastIncompleteCheckNanos >= INCOMPLETE_CHECK_INTERVAL_NANOS) {
       lastIncompleteCheckNanos = now;
-      for (TableBuffer buffer : new ArrayList<>(buffers.values())) {
+      for (TableBuffer buffer : buffers.all()) {
         setAsideIncomplete(buffer, now);
       }
     }
     applyBackpressure();
-    if (flushedSinceOffsetCommit || now - lastOffsetCommitNanos >= OFFSET_COMMIT_INTERVAL_NANOS) {
+    if (progressSinceOffsetCommit || now - lastOffsetCommitNanos >= OFFSET_COMMIT_INTERVAL_NANOS) {
       commitOffsets(consumer.assignment());
     }
   }
 
-  private void flush(TableBuffer buffer, long now) {
+  /**
+   * Hands the complete rows of {@code buffer} to the pool, unless its table has a flush in flight
+   * or is waiting out a failure.
+   *
+   * @return the bytes handed over
+   */
+  private long startFlush(TableBuffer buffer, long now) {
     TableKey key = buffer.key();
-    Retry retry = retries.get(key);
-    if (retry != null && now < retry.atNanos) {
-      return;
+    if (pool.isInFlight(key) || !backoff.mayTry(key, now)) {
+      return 0;
     }
-    long bytesBefore = buffer.bytes();
-    int rowsBefore = buffer.rowCount();
-    try {
-      if (!routedRows.isLive(key.table())) {
-        deadLetterDropped(buffer);
-        retries.remove(key);
-        return;
+    if (!routedRows.isLive(key.table())) {
+      deadLetterDropped(buffer);
+      backoff.forget(key);
+      return 0;
+    }
+    List<BufferedRow> batch = buffer.completeRows(sources::isComplete);
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    TableDefinition definition = buffer.definition();
+    pool.submit(buffer, batch, () -> flusher.flush(key, definition, batch));
+    long bytes = 0;
+    for (BufferedRow row : batch) {
+      bytes += row.sizeBytes();
+    }
+    return bytes;
+  }
+
+  /**
+   * Applies finished flushes: their rows leave the buffers (so their offsets may be committed), or
+   * stay and wait out a backoff.
+   *
+   * @throws Error the error that ended a flush, as a crash would end the process
+   */
+  private void applyOutcomes(List<FlushPool.Outcome> outcomes) {
+    long now = System.nanoTime();
+    for (FlushPool.Outcome outcome : outcomes) {
+      if (outcome.failure() instanceof Error error) {
+        throw error;
       }
-      TableFlusher.FlushResult result = flusher.flush(buffer, this::isCompleteByPosition);
-      if (retry != null) {
-        log.info("Flushing {} works again after {} failed attempts", key, retry.failures);
-        retries.remove(key);
-      }
-      if (result.rowsWritten() > 0 || result.rowsSkipped() > 0) {
-        flushedSinceOffsetCommit = true;
+    }
+    for (FlushPool.Outcome outcome : outcomes) {
+      TableKey key = outcome.table();
+      if (outcome.failure() == null) {
+        buffers.remove(outcome.buffer(), outcome.batch());
+        int failures = backoff.succeeded(key);
+        if (failures > 0) {
+          log.info("Flushing {} works again after {} failed attempts", key, failures);
+        }
+        progressSinceOffsetCommit = true;
+        TableFlusher.FlushResult result = outcome.result();
         log.debug(
             "Flushed {}: {} rows written at version {}, {} already there",
             key,
             result.rowsWritten(),
             result.version(),
             result.rowsSkipped());
+        faults.at(CrashPoint.FLUSH_APPLIED, key.project(), key.table());
+      } else {
+        Duration delay = backoff.failed(key, now);
+        metrics.flushFailed(key.table());
+        log.warn(
+            "Cannot flush {} ({} rows): {}. Retrying in {} ms; the rows stay buffered and"
+                + " their offsets uncommitted, so nothing is lost.",
+            key,
+            outcome.batch().size(),
+            outcome.failure().getMessage(),
+            delay.toMillis());
       }
-    } catch (RuntimeException e) {
-      Retry next = retry == null ? new Retry() : retry;
-      next.failures++;
-      long delay =
-          Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(next.failures - 1, 16));
-      next.atNanos = now + Duration.ofMillis(delay).toNanos();
-      retries.put(key, next);
-      metrics.flushFailed(key.table());
+    }
+    if (!outcomes.isEmpty()) {
+      metrics.buffered(buffers.bytes(), buffers.rows());
+    }
+  }
+
+  /** Waits for every flush in flight and applies the outcomes. */
+  private void awaitFlushes() {
+    try {
+      applyOutcomes(pool.awaitAll(FLUSH_WAIT));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WakeupException();
+    }
+    if (pool.inFlight() > 0) {
       log.warn(
-          "Cannot flush {} ({} rows buffered): {}. Retrying in {} ms; the rows stay buffered and"
-              + " their offsets uncommitted, so nothing is lost.",
-          key,
-          buffer.rowCount(),
-          e.getMessage(),
-          delay);
-    } finally {
-      bufferedBytes -= bytesBefore - buffer.bytes();
-      bufferedRows -= rowsBefore - buffer.rowCount();
-      if (buffer.isEmpty()) {
-        buffers.remove(key);
-      }
-      metrics.buffered(bufferedBytes, bufferedRows);
+          "{} flushes still running after {} s; their offsets stay uncommitted",
+          pool.inFlight(),
+          FLUSH_WAIT.toSeconds());
     }
   }
 
@@ -353,8 +377,9 @@ public final class WriterLoop implements Runnable {
       deadLetters.sendRow(buffer.key().project(), row, RoutedRows.UNKNOWN_TABLE, message);
       metrics.deadLettered(RoutedRows.UNKNOWN_TABLE);
     }
-    buffer.remove(rows);
-    flushedSinceOffsetCommit = true;
+    buffers.remove(buffer, rows);
+    metrics.buffered(buffers.bytes(), buffers.rows());
+    progressSinceOffsetCommit = true;
     log.warn(
         "{}: {} buffered rows sent to {}: the table type was dropped",
         buffer.key(),
@@ -366,15 +391,13 @@ public final class WriterLoop implements Runnable {
    * Sends rows whose source record is still incomplete after the timeout to the DLQ, so that they
    * neither wait forever nor hold back the later records of their source partition. This happens
    * only when a producer wrote part of a record (the rest of it is then in the DLQ too, as the
-   * router's dead letter of the whole source record).
+   * router's dead letter of the whole source record). Such rows are never in a flush in flight.
    */
   private void setAsideIncomplete(TableBuffer buffer, long now) {
     List<BufferedRow> rows = buffer.incompleteRowsArrivedBefore(now - incompleteTimeoutNanos);
     if (rows.isEmpty()) {
       return;
     }
-    long bytesBefore = buffer.bytes();
-    int rowsBefore = buffer.rowCount();
     for (BufferedRow row : rows) {
       deadLetters.sendRow(
           buffer.key().project(),
@@ -390,14 +413,9 @@ public final class WriterLoop implements Runnable {
               + " as well, replay that instead of these rows.");
       metrics.deadLettered(INCOMPLETE_RECORD);
     }
-    buffer.remove(rows);
-    bufferedBytes -= bytesBefore - buffer.bytes();
-    bufferedRows -= rowsBefore - buffer.rowCount();
-    flushedSinceOffsetCommit = true;
-    if (buffer.isEmpty()) {
-      buffers.remove(buffer.key());
-    }
-    metrics.buffered(bufferedBytes, bufferedRows);
+    buffers.remove(buffer, rows);
+    progressSinceOffsetCommit = true;
+    metrics.buffered(buffers.bytes(), buffers.rows());
     log.error(
         "{}: {} rows of incomplete source records sent to {} after {} s: a producer wrote only part"
             + " of a record",
@@ -407,55 +425,46 @@ public final class WriterLoop implements Runnable {
         Duration.ofNanos(incompleteTimeoutNanos).toSeconds());
   }
 
+  /**
+   * Pauses every partition while the buffers hold the memory cap and flushes fail or are still
+   * running; resumes below three quarters of it, or once no flush fails or runs.
+   */
   private void applyBackpressure() {
-    boolean failing = !retries.isEmpty();
-    if (!paused && bufferedBytes >= memoryCap && failing) {
+    boolean draining = backoff.anyFailing() || pool.inFlight() > 0;
+    long bytes = buffers.bytes();
+    if (!paused && bytes >= memoryCap && draining) {
       Set<TopicPartition> assignment = consumer.assignment();
       consumer.pause(assignment);
       paused = true;
       metrics.paused(true);
       metrics.pausedOnce();
       log.warn(
-          "Buffers hold {} bytes, the memory cap, and flushes are failing: pausing {} partitions"
-              + " until flushes catch up",
-          bufferedBytes,
+          "Buffers hold {} bytes, the memory cap, while {} flushes run and {} fail: pausing {}"
+              + " partitions until flushes catch up",
+          bytes,
+          pool.inFlight(),
+          backoff.anyFailing() ? "some" : "none",
           assignment.size());
-    } else if (paused && (bufferedBytes < memoryCap * 3 / 4 || !failing)) {
+    } else if (paused && (bytes < memoryCap * 3 / 4 || !draining)) {
       consumer.resume(consumer.paused());
       paused = false;
       metrics.paused(false);
-      log.info("Buffers hold {} bytes: resuming consumption", bufferedBytes);
+      log.info("Buffers hold {} bytes: resuming consumption", bytes);
     } else if (paused) {
       consumer.pause(consumer.assignment()); // partitions assigned while paused
     }
   }
 
   /**
-   * Commits, for each partition, the offset of its first row still buffered, or its position when
-   * none is: everything before it is in Delta or in the DLQ.
+   * Commits, for each partition, the offset of its first row still buffered (in flight or not), or
+   * its position when none is: everything before it is in Delta or in the DLQ.
    */
   private void commitOffsets(Collection<TopicPartition> partitions) {
     lastOffsetCommitNanos = System.nanoTime();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : partitions) {
-      if (!active.contains(partition)) {
-        continue;
-      }
-      long offset = consumer.position(partition);
-      for (TableBuffer buffer : buffers.values()) {
-        OptionalLong first = buffer.firstOffset(partition);
-        if (first.isPresent()) {
-          offset = Math.min(offset, first.getAsLong());
-        }
-      }
-      Long last = committed.get(partition);
-      boolean progressed = offset > firstSeen.getOrDefault(partition, -1L);
-      if (last == null ? progressed : last != offset) {
-        offsets.put(partition, new OffsetAndMetadata(offset));
-      }
-    }
-    if (offsets.isEmpty()) {
-      flushedSinceOffsetCommit = false;
+    Map<TopicPartition, OffsetAndMetadata> toCommit =
+        offsets.toCommit(partitions, consumer::position, buffers::firstOffset);
+    if (toCommit.isEmpty()) {
+      progressSinceOffsetCommit = false;
       return;
     }
     Exception deadLetterFailure = deadLetters.flush();
@@ -467,11 +476,12 @@ public final class WriterLoop implements Runnable {
       rewind();
       return;
     }
+    pool.checkAlive();
     faults.at(CrashPoint.BEFORE_OFFSET_COMMIT, "", "");
     try {
-      consumer.commitSync(offsets, COMMIT_TIMEOUT);
-      offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
-      flushedSinceOffsetCommit = false;
+      consumer.commitSync(toCommit, COMMIT_TIMEOUT);
+      offsets.committed(toCommit);
+      progressSinceOffsetCommit = false;
     } catch (CommitFailedException e) {
       log.warn("Cannot commit offsets, the group rebalanced: {}", e.getMessage());
     } catch (WakeupException e) {
@@ -481,15 +491,19 @@ public final class WriterLoop implements Runnable {
     }
   }
 
-  /** Forgets every buffered row and reads again from the last committed offsets. */
+  /**
+   * Forgets every buffered row and reads again from the last committed offsets. Flushes in flight
+   * go on; their outcomes are applied to buffers no longer held, and the table's next flush waits
+   * for them and drops, by the watermarks, what they wrote.
+   */
   private void rewind() {
     rewindPending = true;
     Set<TopicPartition> assignment = consumer.assignment();
     drop(assignment);
     flusher.forgetWatermarks();
-    Map<TopicPartition, OffsetAndMetadata> offsets = consumer.committed(assignment);
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
     for (TopicPartition partition : assignment) {
-      OffsetAndMetadata offset = offsets.get(partition);
+      OffsetAndMetadata offset = committed.get(partition);
       if (offset == null) {
         consumer.seekToBeginning(List.of(partition));
       } else {
@@ -501,37 +515,27 @@ public final class WriterLoop implements Runnable {
 
   private void drop(Collection<TopicPartition> partitions) {
     Set<TopicPartition> dropped = new HashSet<>(partitions);
-    for (Iterator<TableBuffer> it = buffers.values().iterator(); it.hasNext(); ) {
-      TableBuffer buffer = it.next();
-      long bytes = buffer.bytes();
-      int rows = buffer.rowCount();
-      buffer.removePartitions(dropped);
-      bufferedBytes -= bytes - buffer.bytes();
-      bufferedRows -= rows - buffer.rowCount();
-      if (buffer.isEmpty()) {
-        it.remove();
-        retries.remove(buffer.key());
-        flusher.forget(buffer.key());
+    for (TableKey emptied : buffers.dropPartitions(dropped)) {
+      backoff.forget(emptied);
+      if (!pool.isInFlight(emptied)) {
+        flusher.forget(emptied);
       }
     }
-    for (TopicPartition partition : dropped) {
-      latestSource.remove(partition);
-      sealed.remove(partition);
-      active.remove(partition);
-      committed.remove(partition);
-      firstSeen.remove(partition);
-    }
-    metrics.buffered(bufferedBytes, bufferedRows);
+    sources.forget(dropped);
+    offsets.forget(dropped);
+    metrics.buffered(buffers.bytes(), buffers.rows());
   }
 
   private void shutDown() {
     log.info("Writer stopping: flushing complete rows and committing offsets");
+    awaitFlushes();
     updateSealed();
+    backoff.clear();
     long now = System.nanoTime();
-    retries.clear();
-    for (TableBuffer buffer : new ArrayList<>(buffers.values())) {
-      flush(buffer, now);
+    for (TableBuffer buffer : buffers.all()) {
+      startFlush(buffer, now);
     }
+    awaitFlushes();
     commitOffsets(consumer.assignment());
   }
 
@@ -541,12 +545,16 @@ public final class WriterLoop implements Runnable {
       if (partitions.isEmpty() || failure != null) {
         return;
       }
+      // Flushes in flight first: their rows may be of these partitions, and a flush of a table
+      // must end before its next one starts.
+      awaitFlushes();
       long now = System.nanoTime();
-      for (TableBuffer buffer : new ArrayList<>(buffers.values())) {
+      for (TableBuffer buffer : buffers.all()) {
         if (buffer.partitions().stream().anyMatch(partitions::contains)) {
-          flush(buffer, now);
+          startFlush(buffer, now);
         }
       }
+      awaitFlushes();
       try {
         commitOffsets(partitions);
       } catch (RuntimeException e) {
@@ -573,10 +581,5 @@ public final class WriterLoop implements Runnable {
         log.info("Partitions assigned: {}", partitions);
       }
     }
-  }
-
-  private static final class Retry {
-    int failures;
-    long atNanos;
   }
 }

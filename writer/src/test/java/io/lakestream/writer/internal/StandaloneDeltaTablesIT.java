@@ -128,6 +128,45 @@ class StandaloneDeltaTablesIT {
     assertThat(new KernelReader(warehouse.hadoopConf()).rows(mine.path())).hasSize(10);
   }
 
+  /**
+   * A new table is created by one log entry written without a Delta log object; Standalone then
+   * commits on top of it, and Kernel and a fresh Standalone log read both.
+   */
+  @Test
+  void createsATableInOneLogEntryThatStandaloneAndKernelContinueFrom() throws Exception {
+    Warehouse warehouse = warehouse();
+    StandaloneDeltaTables tables = new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7));
+    DeltaTables.Table table = tables.open("acme", EVENTS);
+
+    assertThat(
+            table.commit(
+                List.of(writeFile(warehouse, table, 0, 10)),
+                Map.of("src-0", new SourceRange(0, 9), "src-1", new SourceRange(3, 4))))
+        .isEqualTo(new Committed(0));
+    try (var entries = Files.list(dir.resolve("projects/acme/events/_delta_log"))) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .containsExactly("00000000000000000000.json");
+    }
+    assertThat(
+            table.commit(
+                List.of(writeFile(warehouse, table, 10, 5)),
+                Map.of("src-0", new SourceRange(10, 14))))
+        .isEqualTo(new Committed(1));
+
+    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    assertThat(kernel.rows(table.path())).hasSize(15);
+    assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(14L);
+    assertThat(kernel.transactionVersion(table.path(), "src-1")).contains(4L);
+    io.delta.standalone.DeltaLog log =
+        io.delta.standalone.DeltaLog.forTable(
+            warehouse.hadoopConf(), new org.apache.hadoop.fs.Path(table.path()));
+    assertThat(log.snapshot().getMetadata().getConfiguration()).isEqualTo(tables.tableProperties());
+    assertThat(log.snapshot().getMetadata().getSchema())
+        .isEqualTo(io.lakestream.schema.convert.DeltaSchemas.structType(EVENTS));
+    assertThat(log.snapshot().getAllFiles()).hasSize(2);
+    assertThat(tables.open("acme", EVENTS).transactionVersion("src-1")).isEqualTo(4);
+  }
+
   @Test
   void checkpointsEveryIntervalAndKernelReadsThrough() throws Exception {
     Warehouse warehouse = warehouse();

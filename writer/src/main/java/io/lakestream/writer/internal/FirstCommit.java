@@ -1,0 +1,129 @@
+package io.lakestream.writer.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delta.standalone.types.StructType;
+import io.delta.storage.LogStore;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.writer.internal.DeltaTables.SourceRange;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A new table's first commit written straight to its log, without a Delta log object: version 0
+ * holds the protocol (1, 2), the metadata, the files and one {@code txn} per source partition, in
+ * one entry written with the log store's atomic create ({@link LogStore#write(Path,
+ * java.util.Iterator, Boolean, Configuration)} without overwrite: a hard link on local disk, a
+ * conditional put on S3). So creating a table costs two existence checks and one write, instead of
+ * starting Standalone's log (a listing of {@code _delta_log} and a snapshot) and reading it back
+ * after the commit.
+ *
+ * <p>Another writer that creates the same table first makes the write fail with {@link
+ * java.nio.file.FileAlreadyExistsException}; nothing of this commit is in the table then, and the
+ * caller commits through the Delta log as for any existing table, whose {@code txn} check drops
+ * what the other writer wrote.
+ */
+final class FirstCommit {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String FIRST_VERSION = "00000000000000000000.json";
+  private static final String LAST_CHECKPOINT = "_last_checkpoint";
+
+  private FirstCommit() {}
+
+  /**
+   * Whether the table at {@code tablePath} has no log yet: neither a version 0 nor a checkpoint (a
+   * table whose early versions were cleaned up after a checkpoint has {@code _last_checkpoint}).
+   */
+  static boolean isNew(Path tablePath, Configuration conf) throws IOException {
+    Path log = new Path(tablePath, "_delta_log");
+    FileSystem fs = log.getFileSystem(conf);
+    return !fs.exists(new Path(log, FIRST_VERSION)) && !fs.exists(new Path(log, LAST_CHECKPOINT));
+  }
+
+  /**
+   * Writes version 0.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when the table was created meanwhile
+   * @throws IOException when storage fails; the outcome may be unknown
+   */
+  static void write(
+      LogStore logStore,
+      Configuration conf,
+      Path tablePath,
+      TableDefinition definition,
+      StructType schema,
+      Map<String, String> properties,
+      List<DataFile> files,
+      Map<String, SourceRange> sources,
+      String engineInfo)
+      throws IOException {
+    long now = System.currentTimeMillis();
+    List<String> actions = new ArrayList<>();
+
+    ObjectNode commitInfo = JSON.createObjectNode();
+    commitInfo.put("timestamp", now);
+    commitInfo.put("operation", "WRITE");
+    commitInfo.putObject("operationParameters").put("mode", "Append");
+    commitInfo.put("isBlindAppend", true);
+    commitInfo.put("engineInfo", engineInfo);
+    actions.add(action("commitInfo", commitInfo));
+
+    ObjectNode protocol = JSON.createObjectNode();
+    protocol.put("minReaderVersion", 1);
+    protocol.put("minWriterVersion", 2);
+    actions.add(action("protocol", protocol));
+
+    ObjectNode metadata = JSON.createObjectNode();
+    metadata.put("id", UUID.randomUUID().toString());
+    metadata.put("name", definition.name());
+    if (!definition.description().isEmpty()) {
+      metadata.put("description", definition.description());
+    }
+    ObjectNode format = metadata.putObject("format");
+    format.put("provider", "parquet");
+    format.putObject("options");
+    metadata.put("schemaString", schema.toJson());
+    definition.partitionColumns().forEach(metadata.putArray("partitionColumns")::add);
+    if (!metadata.has("partitionColumns")) {
+      metadata.putArray("partitionColumns");
+    }
+    ObjectNode configuration = metadata.putObject("configuration");
+    properties.forEach(configuration::put);
+    metadata.put("createdTime", now);
+    actions.add(action("metaData", metadata));
+
+    for (DataFile file : files) {
+      ObjectNode add = JSON.createObjectNode();
+      add.put("path", file.path());
+      add.putObject("partitionValues");
+      add.put("size", file.sizeBytes());
+      add.put("modificationTime", file.modificationTime());
+      add.put("dataChange", true);
+      add.put("stats", file.statsJson()); // a JSON string, as the protocol says
+      ObjectNode tags = add.putObject("tags");
+      file.tags().forEach(tags::put);
+      actions.add(action("add", add));
+    }
+    for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
+      ObjectNode txn = JSON.createObjectNode();
+      txn.put("appId", source.getKey());
+      txn.put("version", source.getValue().last());
+      txn.put("lastUpdated", now);
+      actions.add(action("txn", txn));
+    }
+    Path log = new Path(tablePath, "_delta_log");
+    logStore.write(new Path(log, FIRST_VERSION), actions.iterator(), false, conf);
+  }
+
+  private static String action(String name, ObjectNode body) {
+    ObjectNode wrapper = JSON.createObjectNode();
+    wrapper.set(name, body);
+    return wrapper.toString();
+  }
+}
