@@ -44,6 +44,14 @@ import java.util.TreeMap;
  *     Prometheus scraper); without any token {@code /metrics} serves series without a project
  * @param allowPrivateEndpoints whether {@code POST /register_project} may contact loopback,
  *     link-local and private addresses (development; off by default)
+ * @param kafkaBootstrapServers the Kafka cluster whose commit feed the sidecar follows; empty
+ *     without Kafka
+ * @param kafkaClientProperties more Kafka client properties (security, timeouts)
+ * @param commitFeed whether to follow the commit feed ({@code lakestream.commits}) instead of
+ *     polling each table (needs {@code kafkaBootstrapServers}); then {@code pollInterval} and
+ *     {@code discoveryInterval} are not used
+ * @param fallbackInterval with the commit feed, how often one sweep lists the sources and reads
+ *     every table's log, for commits no announcement names; zero turns the sweep off
  */
 public record QueryConfig(
     URI warehouse,
@@ -62,7 +70,11 @@ public record QueryConfig(
     Map<String, TableDefinition> tables,
     int maxOpenFiles,
     Optional<String> metricsToken,
-    boolean allowPrivateEndpoints) {
+    boolean allowPrivateEndpoints,
+    Optional<String> kafkaBootstrapServers,
+    Map<String, String> kafkaClientProperties,
+    boolean commitFeed,
+    Duration fallbackInterval) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -74,6 +86,10 @@ public record QueryConfig(
     requireNonNull(encryptionKey, "encryptionKey is null");
     requireNonNull(dataDir, "dataDir is null");
     requireNonNull(metricsToken, "metricsToken is null");
+    requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
+    kafkaClientProperties =
+        Map.copyOf(requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
+    requireNonNull(fallbackInterval, "fallbackInterval is null");
     Map<String, Set<String>> tokens = new TreeMap<>();
     for (var entry : requireNonNull(projectTokens, "projectTokens is null").entrySet()) {
       String project = ProjectIds.normalize(entry.getKey());
@@ -122,6 +138,13 @@ public record QueryConfig(
       throw QueryErrors.invalidConfig(
           "tokens", "give project tokens or an admin token, or run open (development only)");
     }
+    if (commitFeed && kafkaBootstrapServers.isEmpty()) {
+      throw QueryErrors.invalidConfig(
+          "commitFeed", "following the commit feed needs the Kafka bootstrap servers");
+    }
+    if (fallbackInterval.isNegative()) {
+      throw QueryErrors.invalidConfig("fallbackInterval", "use 0 (off) or a positive duration");
+    }
     encryptionKey.ifPresent(QueryConfig::decodeKey);
   }
 
@@ -165,8 +188,12 @@ public record QueryConfig(
         + httpHost
         + ":"
         + httpPort
-        + ", pollInterval="
-        + pollInterval
+        + (commitFeed
+            ? ", commitFeed="
+                + kafkaBootstrapServers.orElse("")
+                + ", fallbackInterval="
+                + fallbackInterval
+            : ", pollInterval=" + pollInterval)
         + ", limits="
         + defaultLimit
         + "/"
@@ -205,6 +232,10 @@ public record QueryConfig(
     private int maxOpenFiles = 256;
     private Optional<String> metricsToken = Optional.empty();
     private boolean allowPrivateEndpoints;
+    private Optional<String> kafkaBootstrapServers = Optional.empty();
+    private Map<String, String> kafkaClientProperties = Map.of();
+    private boolean commitFeed;
+    private Duration fallbackInterval = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -226,6 +257,10 @@ public record QueryConfig(
       maxOpenFiles = c.maxOpenFiles;
       metricsToken = c.metricsToken;
       allowPrivateEndpoints = c.allowPrivateEndpoints;
+      kafkaBootstrapServers = c.kafkaBootstrapServers;
+      kafkaClientProperties = c.kafkaClientProperties;
+      commitFeed = c.commitFeed;
+      fallbackInterval = c.fallbackInterval;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -337,6 +372,25 @@ public record QueryConfig(
       return this;
     }
 
+    /** The Kafka cluster the sidecar follows the commit feed on, with more client properties. */
+    public Builder kafka(String bootstrapServers, Map<String, String> clientProperties) {
+      this.kafkaBootstrapServers = Optional.ofNullable(bootstrapServers);
+      this.kafkaClientProperties = Map.copyOf(clientProperties);
+      return this;
+    }
+
+    /** Follows the commit feed instead of polling each table (needs {@link #kafka}). */
+    public Builder commitFeed(boolean commitFeed) {
+      this.commitFeed = commitFeed;
+      return this;
+    }
+
+    /** With the commit feed: how often the fallback sweep runs; zero turns it off. */
+    public Builder fallbackInterval(Duration fallbackInterval) {
+      this.fallbackInterval = fallbackInterval;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -362,7 +416,11 @@ public record QueryConfig(
           tables,
           maxOpenFiles,
           metricsToken,
-          allowPrivateEndpoints);
+          allowPrivateEndpoints,
+          kafkaBootstrapServers,
+          kafkaClientProperties,
+          commitFeed,
+          fallbackInterval);
     }
   }
 }

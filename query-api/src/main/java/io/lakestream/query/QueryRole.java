@@ -13,6 +13,8 @@ import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.RangeReader;
 import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.Topics;
+import io.lakestream.tables.CommitFeedFollower;
 import io.lakestream.tables.DeltaLogReader;
 import io.lakestream.tables.TableData;
 import io.lakestream.tables.TableRegistry;
@@ -35,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query sidecar: discovers the warehouse's tables, keeps a learned index of each one current by
- * tailing its Delta log, and answers key range reads over HTTP.
+ * The query sidecar: discovers the warehouse's tables, keeps a learned index of each one current
+ * (from the writers' commit feed with {@link QueryConfig#commitFeed()}, else by polling each Delta
+ * log), and answers key range reads over HTTP.
  *
  * <pre>
  * try (QueryRole query = QueryRole.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
@@ -59,6 +62,7 @@ public final class QueryRole implements AutoCloseable {
   private final QueryService service;
   private final Javalin app;
   private boolean started;
+  private CommitFeedFollower feed;
 
   private QueryRole(
       QueryConfig config,
@@ -112,13 +116,23 @@ public final class QueryRole implements AutoCloseable {
     try {
       role.app.start(config.httpHost(), config.httpPort());
       role.started = true;
-      role.tables.start(config.discoveryInterval());
-      log.info(
-          "Query API listening on {}:{}, warehouse {}, polling every {} ms",
-          config.httpHost(),
-          role.port(),
-          config.warehouse(),
-          config.pollInterval().toMillis());
+      role.startFollowing();
+      if (config.commitFeed()) {
+        log.info(
+            "Query API listening on {}:{}, warehouse {}, following {} (fallback sweep {})",
+            config.httpHost(),
+            role.port(),
+            config.warehouse(),
+            Topics.COMMITS,
+            config.fallbackInterval().isZero() ? "off" : "every " + config.fallbackInterval());
+      } else {
+        log.info(
+            "Query API listening on {}:{}, warehouse {}, polling every {} ms",
+            config.httpHost(),
+            role.port(),
+            config.warehouse(),
+            config.pollInterval().toMillis());
+      }
       return role;
     } catch (RuntimeException e) {
       role.close();
@@ -267,7 +281,27 @@ public final class QueryRole implements AutoCloseable {
 
   /** Starts discovery and tailing without the HTTP server (for in-process tests). */
   void startTailing() {
-    tables.start(config.discoveryInterval());
+    startFollowing();
+  }
+
+  /**
+   * Follows the tables: through the commit feed (one fallback sweep every fallback interval, no
+   * timer per table), or by polling every table's log.
+   */
+  private void startFollowing() {
+    if (config.commitFeed()) {
+      tables.followFeed(config.fallbackInterval());
+      feed =
+          CommitFeedFollower.start(
+              config.kafkaBootstrapServers().orElseThrow(), config.kafkaClientProperties(), tables);
+    } else {
+      tables.start(config.discoveryInterval());
+    }
+  }
+
+  /** The commit feed follower, when the role follows the feed and has started. */
+  public Optional<CommitFeedFollower> commitFeed() {
+    return Optional.ofNullable(feed);
   }
 
   /** Stops the HTTP server, then discovery and tailing, and frees readers and memory. */
@@ -278,6 +312,9 @@ public final class QueryRole implements AutoCloseable {
         app.stop();
       }
     } finally {
+      if (feed != null) {
+        feed.close();
+      }
       tables.close();
       executor.shutdownNow();
       try {

@@ -46,6 +46,10 @@ final class TablesRoutes {
     if (status.lastPollMillis() > 0) {
       body.put("last_poll_at", Instant.ofEpochMilli(status.lastPollMillis()).toString());
     }
+    if (status.lastAnnouncementMillis() > 0) {
+      body.put(
+          "last_announcement_at", Instant.ofEpochMilli(status.lastAnnouncementMillis()).toString());
+    }
     status.lastError().ifPresent(error -> body.put("last_error", error));
     status.snapshot().ifPresent(snapshot -> describe(body, snapshot, now));
     json(ctx, body);
