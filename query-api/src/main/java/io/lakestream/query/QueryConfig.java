@@ -52,6 +52,11 @@ import java.util.TreeMap;
  *     {@code discoveryInterval} are not used
  * @param fallbackInterval with the commit feed, how often one sweep lists the sources and reads
  *     every table's log, for commits no announcement names; zero turns the sweep off
+ * @param tailEnabled whether to serve the live tail: rows of the routed-rows topics not yet in a
+ *     Delta commit (needs {@code kafkaBootstrapServers})
+ * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
+ *     pauses reading
+ * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
  */
 public record QueryConfig(
     URI warehouse,
@@ -74,7 +79,10 @@ public record QueryConfig(
     Optional<String> kafkaBootstrapServers,
     Map<String, String> kafkaClientProperties,
     boolean commitFeed,
-    Duration fallbackInterval) {
+    Duration fallbackInterval,
+    boolean tailEnabled,
+    long tailMaxBytes,
+    String writerGroup) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -141,6 +149,14 @@ public record QueryConfig(
     if (commitFeed && kafkaBootstrapServers.isEmpty()) {
       throw QueryErrors.invalidConfig(
           "commitFeed", "following the commit feed needs the Kafka bootstrap servers");
+    }
+    requireNonNull(writerGroup, "writerGroup is null");
+    if (tailEnabled && kafkaBootstrapServers.isEmpty()) {
+      throw QueryErrors.invalidConfig(
+          "tailEnabled", "the live tail needs the Kafka bootstrap servers");
+    }
+    if (tailMaxBytes < 1) {
+      throw QueryErrors.invalidConfig("tailMaxBytes", "must be at least 1 byte");
     }
     if (fallbackInterval.isNegative()) {
       throw QueryErrors.invalidConfig("fallbackInterval", "use 0 (off) or a positive duration");
@@ -236,6 +252,9 @@ public record QueryConfig(
     private Map<String, String> kafkaClientProperties = Map.of();
     private boolean commitFeed;
     private Duration fallbackInterval = Duration.ofSeconds(60);
+    private boolean tailEnabled;
+    private long tailMaxBytes = 256L << 20;
+    private String writerGroup = "lakestream-writer";
 
     private Builder() {}
 
@@ -261,6 +280,9 @@ public record QueryConfig(
       kafkaClientProperties = c.kafkaClientProperties;
       commitFeed = c.commitFeed;
       fallbackInterval = c.fallbackInterval;
+      tailEnabled = c.tailEnabled;
+      tailMaxBytes = c.tailMaxBytes;
+      writerGroup = c.writerGroup;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -391,6 +413,24 @@ public record QueryConfig(
       return this;
     }
 
+    /** Serves the live tail: rows not yet in a Delta commit (needs {@link #kafka}). */
+    public Builder tailEnabled(boolean tailEnabled) {
+      this.tailEnabled = tailEnabled;
+      return this;
+    }
+
+    /** Live tail rows kept in memory at most, in bytes as read (default 256 MiB). */
+    public Builder tailMaxBytes(long tailMaxBytes) {
+      this.tailMaxBytes = tailMaxBytes;
+      return this;
+    }
+
+    /** The writers' consumer group (default {@code lakestream-writer}). */
+    public Builder writerGroup(String writerGroup) {
+      this.writerGroup = writerGroup;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -420,7 +460,10 @@ public record QueryConfig(
           kafkaBootstrapServers,
           kafkaClientProperties,
           commitFeed,
-          fallbackInterval);
+          fallbackInterval,
+          tailEnabled,
+          tailMaxBytes,
+          writerGroup);
     }
   }
 }

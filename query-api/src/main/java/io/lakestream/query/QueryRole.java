@@ -16,6 +16,7 @@ import io.lakestream.reader.internal.ParquetFiles;
 import io.lakestream.schema.Topics;
 import io.lakestream.tables.CommitFeedFollower;
 import io.lakestream.tables.DeltaLogReader;
+import io.lakestream.tables.LiveTail;
 import io.lakestream.tables.TableData;
 import io.lakestream.tables.TableRegistry;
 import io.lakestream.tables.internal.StandaloneDeltaLogReader;
@@ -63,6 +64,7 @@ public final class QueryRole implements AutoCloseable {
   private final Javalin app;
   private boolean started;
   private CommitFeedFollower feed;
+  private LiveTail tail;
 
   private QueryRole(
       QueryConfig config,
@@ -297,6 +299,24 @@ public final class QueryRole implements AutoCloseable {
     } else {
       tables.start(config.discoveryInterval());
     }
+    if (config.tailEnabled()) {
+      CommitFeedFollower follower = feed;
+      tail =
+          LiveTail.start(
+              config.kafkaBootstrapServers().orElseThrow(),
+              config.kafkaClientProperties(),
+              config.writerGroup(),
+              config::tables,
+              tables,
+              follower != null ? follower::isPositioned : tables::ready,
+              config.tailMaxBytes());
+      service.attachTail(tail);
+    }
+  }
+
+  /** The live tail, when the role serves it and has started. */
+  public Optional<LiveTail> liveTail() {
+    return Optional.ofNullable(tail);
   }
 
   /** The commit feed follower, when the role follows the feed and has started. */
@@ -312,6 +332,9 @@ public final class QueryRole implements AutoCloseable {
         app.stop();
       }
     } finally {
+      if (tail != null) {
+        tail.close();
+      }
       if (feed != null) {
         feed.close();
       }

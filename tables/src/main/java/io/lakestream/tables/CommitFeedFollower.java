@@ -65,6 +65,9 @@ public final class CommitFeedFollower implements AutoCloseable {
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestream-query-commit-feed");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // looking a topic up must not create it (with the broker's defaults): the writer and the
+    // router create theirs with their own partitions and limits
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     properties.putAll(clientProperties);
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.TailRows;
 import io.lakestream.reader.internal.ParquetFiles;
 import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.TableDefinition;
@@ -162,7 +163,7 @@ public final class TableRegistry implements AutoCloseable {
       if (closed) {
         return;
       }
-      table.pollQuietly();
+      table.sweepQuietly();
     }
     fallbackSweeps.incrementAndGet();
   }
@@ -553,6 +554,25 @@ public final class TableRegistry implements AutoCloseable {
           Optional.ofNullable(lastError));
     }
 
+    /**
+     * A fallback sweep's look at the table: one listing of its log; the log is read only when it
+     * names a version other than the one served.
+     */
+    void sweepQuietly() {
+      TableSnapshot current = snapshot;
+      if (current != null && lastError == null) {
+        try {
+          if (tableLog.latestVersion() == current.version()) {
+            lastPollMillis = clock.millis();
+            return;
+          }
+        } catch (RuntimeException e) {
+          // the full read below records why
+        }
+      }
+      pollQuietly();
+    }
+
     void pollQuietly() {
       try {
         poll();
@@ -614,6 +634,7 @@ public final class TableRegistry implements AutoCloseable {
         List<String> forgotten = new ArrayList<>();
         if (current == null) {
           next = TableSnapshot.of(id, definition, version, announcement.committedAtMillis(), added);
+          next = next.withWatermarks(announcement.watermarks());
         } else {
           for (String removed : announcement.removed()) {
             IndexedFile file = current.file(removed);
@@ -622,10 +643,11 @@ public final class TableRegistry implements AutoCloseable {
             }
           }
           next =
-              current.apply(
-                  version, announcement.committedAtMillis(), announcement.removed(), added);
+              current
+                  .apply(version, announcement.committedAtMillis(), announcement.removed(), added)
+                  .withWatermarks(announcement.watermarks());
         }
-        snapshot = next;
+        snapshot = withoutCommittedTail(next);
         forgotten.forEach(files::forget);
         caughtUp = true;
         lastError = null;
@@ -686,13 +708,28 @@ public final class TableRegistry implements AutoCloseable {
       }
     }
 
+    /** The source partitions whose watermarks the served snapshot carries. */
+    private Set<String> knownSources() {
+      TableSnapshot current = snapshot;
+      return current == null ? Set.of() : current.watermarks().keySet();
+    }
+
     private void load() throws IOException {
+      load(knownSources());
+    }
+
+    /**
+     * Loads the latest snapshot from the log, with the watermarks of {@code sources} at its
+     * version, and the live tail kept without the rows it holds.
+     */
+    private void load(Set<String> sources) throws IOException {
       long started = System.nanoTime();
-      LogSnapshot logSnapshot = tableLog.snapshot();
+      LogSnapshot logSnapshot = tableLog.snapshot(sources);
       List<IndexedFile> indexed = indexAll(logSnapshot.files(), logSnapshot.version());
       TableSnapshot loaded =
           TableSnapshot.of(
-              id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed);
+                  id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed)
+              .withWatermarks(logSnapshot.transactions());
       long built = indexed.stream().filter(IndexedFile::modelBuilt).count();
       log.info(
           "Loaded table {} at version {}: {} files, {} rows, {} model bytes ({} models built from"
@@ -705,7 +742,7 @@ public final class TableRegistry implements AutoCloseable {
           built,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       TableSnapshot previous = snapshot;
-      snapshot = loaded;
+      snapshot = previous == null ? loaded : withoutCommittedTail(loaded.withTail(previous.tail()));
       if (previous != null) {
         for (IndexedFile file : previous.files()) {
           if (loaded.file(file.logPath()) == null) {
@@ -745,7 +782,10 @@ public final class TableRegistry implements AutoCloseable {
           }
         }
         current =
-            current.apply(commit.version(), commit.timestampMillis(), commit.removed(), added);
+            current
+                .apply(commit.version(), commit.timestampMillis(), commit.removed(), added)
+                .withWatermarks(commit.transactions());
+        current = withoutCommittedTail(current);
         snapshot = current;
         forgotten.forEach(files::forget);
         if (log.isDebugEnabled()) {
@@ -756,6 +796,51 @@ public final class TableRegistry implements AutoCloseable {
               added.size(),
               commit.removed().size());
         }
+      }
+    }
+
+    /**
+     * Adds rows read from the table's routed-rows topic to its live tail, without those its
+     * watermarks say are in Delta already. A row of a source partition the snapshot has no
+     * watermark of makes the table load its log with that watermark first (once per source
+     * partition), so that a row is never served both from a file and from the tail.
+     */
+    void appendTail(List<TailRows.Row> rows) {
+      lock.lock();
+      try {
+        Set<String> unknown = new HashSet<>();
+        TableSnapshot current = snapshot;
+        for (TailRows.Row row : rows) {
+          if (current == null || !current.watermarks().containsKey(row.source())) {
+            unknown.add(row.source());
+          }
+        }
+        if (current == null || !unknown.isEmpty()) {
+          Set<String> sources = new HashSet<>(knownSources());
+          sources.addAll(unknown);
+          try {
+            load(sources);
+            lastPollMillis = clock.millis();
+          } catch (IOException | RuntimeException e) {
+            log.warn(
+                "Not adding {} rows of {} to its live tail (they are served once committed):"
+                    + " cannot read its Delta log: {}",
+                rows.size(),
+                id,
+                describe(e));
+            return;
+          }
+          current = snapshot;
+        }
+        List<TailRows.Row> kept = new ArrayList<>(rows.size());
+        for (TailRows.Row row : rows) {
+          if (!TailRows.covered(row, current.watermarks())) {
+            kept.add(row);
+          }
+        }
+        snapshot = current.withTail(current.tail().with(kept));
+      } finally {
+        lock.unlock();
       }
     }
 
@@ -779,6 +864,56 @@ public final class TableRegistry implements AutoCloseable {
       }
       return indexed;
     }
+  }
+
+  /** {@code next} without the tail rows its watermarks say are in its files. */
+  private static TableSnapshot withoutCommittedTail(TableSnapshot next) {
+    TailRows tail = next.tail();
+    TailRows kept = tail.without(next.watermarks());
+    return kept == tail ? next : next.withTail(kept);
+  }
+
+  /**
+   * Adds rows read from {@code id}'s routed-rows topic to the table's live tail (see {@link
+   * TailRows}); a table not served yet is served from the source that would hold it (its Delta
+   * table may not exist yet: version -1). Rows of a table type not served are dropped.
+   */
+  public void appendTail(TableId id, List<TailRows.Row> rows) {
+    requireNonNull(id, "id is null");
+    if (closed || rows.isEmpty()) {
+      return;
+    }
+    LiveTable table = tables.get(id);
+    if (table == null) {
+      TableDefinition definition = definitions.apply(id.table()).orElse(null);
+      if (definition == null || purging.contains(id.table())) {
+        return;
+      }
+      Optional<TableLocation> location = Optional.empty();
+      for (TableSource source : sources) {
+        location = source.locate(id);
+        if (location.isPresent()) {
+          break;
+        }
+      }
+      if (location.isEmpty()) {
+        return;
+      }
+      table = serve(location.get(), definition);
+    }
+    table.appendTail(rows);
+  }
+
+  /** The live tail's size over every table, in bytes as read. */
+  public long tailBytes() {
+    long bytes = 0;
+    for (LiveTable table : tables.values()) {
+      TableSnapshot current = table.snapshot;
+      if (current != null) {
+        bytes += current.tail().bytes();
+      }
+    }
+    return bytes;
   }
 
   /** A data file of a table's log that the sidecar cannot index. */

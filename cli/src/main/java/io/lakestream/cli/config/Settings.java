@@ -167,6 +167,18 @@ public final class Settings {
           "With query.commit.feed: how often one sweep lists the warehouse and reads every table's"
               + " log, for commits made by other tools (a Spark OPTIMIZE, a restore); 0s turns it"
               + " off.");
+  public static final Setting QUERY_TAIL_ENABLED =
+      bool(
+          "query.tail.enabled",
+          "false",
+          "Serve the live tail: rows of lakestream.rows.<table> not yet in a Delta commit, read from"
+              + " the writers' committed offsets and merged into every read, each row once.");
+  public static final Setting QUERY_TAIL_MAX_BYTES =
+      size(
+          "query.tail.max.bytes",
+          "256MiB",
+          "With query.tail.enabled: live tail rows kept in memory at most; above it the sidecar"
+              + " pauses reading the rows topics (rows then become visible when committed).");
   public static final Setting QUERY_DISCOVERY_INTERVAL =
       duration(
           "query.discovery.interval",
@@ -247,6 +259,8 @@ public final class Settings {
           QUERY_DISCOVERY_INTERVAL,
           QUERY_COMMIT_FEED,
           QUERY_FALLBACK_INTERVAL,
+          QUERY_TAIL_ENABLED,
+          QUERY_TAIL_MAX_BYTES,
           QUERY_MAX_LIMIT,
           QUERY_OPEN,
           QUERY_TOKENS,

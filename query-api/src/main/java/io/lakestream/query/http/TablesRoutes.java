@@ -52,6 +52,13 @@ final class TablesRoutes {
     }
     status.lastError().ifPresent(error -> body.put("last_error", error));
     status.snapshot().ifPresent(snapshot -> describe(body, snapshot, now));
+    service
+        .tailLagMillis(status.id().table())
+        .ifPresent(
+            lag -> {
+              body.put("tail_rows", status.snapshot().map(s -> s.tail().size()).orElse(0));
+              body.put("tail_lag_ms", lag);
+            });
     json(ctx, body);
   }
 
