@@ -151,7 +151,6 @@ public final class LiveTail implements AutoCloseable {
   private void run() {
     try {
       while (running && !ready.get()) {
-        Thread.onSpinWait();
         try {
           Thread.sleep(100);
         } catch (InterruptedException e) {

@@ -820,6 +820,8 @@ public final class TableRegistry implements AutoCloseable {
           sources.addAll(unknown);
           try {
             load(sources);
+            caughtUp = true;
+            lastError = null;
             lastPollMillis = clock.millis();
           } catch (IOException | RuntimeException e) {
             log.warn(
