@@ -7,13 +7,11 @@ import io.lakestream.cli.config.Settings;
 import io.lakestream.query.QueryConfig;
 import io.lakestream.query.QueryRole;
 import io.lakestream.sql.KafkaRowSink;
-import io.lakestream.tables.CommitFeedFollower;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,16 +76,10 @@ final class QueryCommand implements Callable<Integer> {
    * The sidecar with the catalog it follows and the producer its SQL INSERTs use; closing it closes
    * the catalog too when the sidecar started it.
    */
-  record QueryRuntime(
-      QueryRole role,
-      Catalog catalog,
-      KafkaRowSink sink,
-      boolean ownsCatalog,
-      Optional<CommitFeedFollower> feed)
+  record QueryRuntime(QueryRole role, Catalog catalog, KafkaRowSink sink, boolean ownsCatalog)
       implements AutoCloseable {
     @Override
     public void close() {
-      feed.ifPresent(CommitFeedFollower::close);
       role.close();
       sink.close();
       if (ownsCatalog) {
@@ -105,7 +97,7 @@ final class QueryCommand implements Callable<Integer> {
     Catalog catalog = Tables.startCatalog(config, "query API");
     try {
       QueryRuntime shared = start(config, registry, catalog);
-      return new QueryRuntime(shared.role(), catalog, shared.sink(), true, shared.feed());
+      return new QueryRuntime(shared.role(), catalog, shared.sink(), true);
     } catch (RuntimeException e) {
       catalog.close();
       throw e;
@@ -125,27 +117,7 @@ final class QueryCommand implements Callable<Integer> {
       sink.close();
       throw e;
     }
-    Optional<CommitFeedFollower> feed = Optional.empty();
-    if (config.bool(Settings.QUERY_COMMIT_FEED)) {
-      feed =
-          Optional.of(
-              CommitFeedFollower.start(
-                  config.string(Settings.KAFKA_BOOTSTRAP_SERVERS),
-                  config.kafkaClientProperties(),
-                  role.tables()));
-    }
-    return new QueryRuntime(role, catalog, sink, false, feed);
-  }
-
-  /**
-   * How often the tables' logs are polled (or the warehouse listed): the setting, or with the
-   * commit feed on, the slow fallback interval ({@code query.fallback.interval}) for tables that
-   * other tools write.
-   */
-  private static java.time.Duration pollInterval(Configuration config, Setting interval) {
-    return config.bool(Settings.QUERY_COMMIT_FEED)
-        ? config.duration(Settings.QUERY_FALLBACK_INTERVAL)
-        : config.duration(interval);
+    return new QueryRuntime(role, catalog, sink, false);
   }
 
   private static QueryRole queryRole(
@@ -156,8 +128,14 @@ final class QueryCommand implements Callable<Integer> {
             .s3(Warehouses.queryS3(config))
             .httpPort(config.integer(Settings.QUERY_HTTP_PORT))
             .pgPort(config.integer(Settings.QUERY_PG_PORT))
-            .pollInterval(pollInterval(config, Settings.QUERY_POLL_INTERVAL))
-            .discoveryInterval(pollInterval(config, Settings.QUERY_DISCOVERY_INTERVAL))
+            .pollInterval(config.duration(Settings.QUERY_POLL_INTERVAL))
+            .discoveryInterval(config.duration(Settings.QUERY_DISCOVERY_INTERVAL))
+            .kafka(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), config.kafkaClientProperties())
+            .commitFeed(config.bool(Settings.QUERY_COMMIT_FEED))
+            .fallbackInterval(config.duration(Settings.QUERY_FALLBACK_INTERVAL))
+            .tailEnabled(config.bool(Settings.QUERY_TAIL_ENABLED))
+            .tailMaxBytes(config.size(Settings.QUERY_TAIL_MAX_BYTES))
+            .writerGroup(config.string(Settings.WRITER_GROUP_ID))
             .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))
             .open(config.bool(Settings.QUERY_OPEN))
             .allowPrivateEndpoints(config.bool(Settings.QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS))

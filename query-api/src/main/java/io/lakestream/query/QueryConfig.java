@@ -46,6 +46,19 @@ import java.util.TreeMap;
  *     link-local and private addresses (development; off by default)
  * @param pgPort the PostgreSQL protocol port (on {@code httpHost}); 0 picks a free one ({@link
  *     QueryRole#pgPort()} tells which), -1 (the builder's default) serves no PostgreSQL protocol
+ * @param kafkaBootstrapServers the Kafka cluster whose commit feed the sidecar follows; empty
+ *     without Kafka
+ * @param kafkaClientProperties more Kafka client properties (security, timeouts)
+ * @param commitFeed whether to follow the commit feed ({@code lakestream.commits}) instead of
+ *     polling each table (needs {@code kafkaBootstrapServers}); then {@code pollInterval} and
+ *     {@code discoveryInterval} are not used
+ * @param fallbackInterval with the commit feed, how often one sweep lists the sources and reads
+ *     every table's log, for commits no announcement names; zero turns the sweep off
+ * @param tailEnabled whether to serve the live tail: rows of the routed-rows topics not yet in a
+ *     Delta commit (needs {@code kafkaBootstrapServers})
+ * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
+ *     pauses reading
+ * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
  */
 public record QueryConfig(
     URI warehouse,
@@ -65,7 +78,14 @@ public record QueryConfig(
     int maxOpenFiles,
     Optional<String> metricsToken,
     boolean allowPrivateEndpoints,
-    int pgPort) {
+    int pgPort,
+    Optional<String> kafkaBootstrapServers,
+    Map<String, String> kafkaClientProperties,
+    boolean commitFeed,
+    Duration fallbackInterval,
+    boolean tailEnabled,
+    long tailMaxBytes,
+    String writerGroup) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -77,6 +97,10 @@ public record QueryConfig(
     requireNonNull(encryptionKey, "encryptionKey is null");
     requireNonNull(dataDir, "dataDir is null");
     requireNonNull(metricsToken, "metricsToken is null");
+    requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
+    kafkaClientProperties =
+        Map.copyOf(requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
+    requireNonNull(fallbackInterval, "fallbackInterval is null");
     Map<String, Set<String>> tokens = new TreeMap<>();
     for (var entry : requireNonNull(projectTokens, "projectTokens is null").entrySet()) {
       String project = ProjectIds.normalize(entry.getKey());
@@ -129,6 +153,21 @@ public record QueryConfig(
       throw QueryErrors.invalidConfig(
           "tokens", "give project tokens or an admin token, or run open (development only)");
     }
+    if (commitFeed && kafkaBootstrapServers.isEmpty()) {
+      throw QueryErrors.invalidConfig(
+          "commitFeed", "following the commit feed needs the Kafka bootstrap servers");
+    }
+    requireNonNull(writerGroup, "writerGroup is null");
+    if (tailEnabled && kafkaBootstrapServers.isEmpty()) {
+      throw QueryErrors.invalidConfig(
+          "tailEnabled", "the live tail needs the Kafka bootstrap servers");
+    }
+    if (tailMaxBytes < 1) {
+      throw QueryErrors.invalidConfig("tailMaxBytes", "must be at least 1 byte");
+    }
+    if (fallbackInterval.isNegative()) {
+      throw QueryErrors.invalidConfig("fallbackInterval", "use 0 (off) or a positive duration");
+    }
     encryptionKey.ifPresent(QueryConfig::decodeKey);
   }
 
@@ -174,8 +213,12 @@ public record QueryConfig(
         + httpPort
         + ", pg="
         + (pgPort < 0 ? "off" : String.valueOf(pgPort))
-        + ", pollInterval="
-        + pollInterval
+        + (commitFeed
+            ? ", commitFeed="
+                + kafkaBootstrapServers.orElse("")
+                + ", fallbackInterval="
+                + fallbackInterval
+            : ", pollInterval=" + pollInterval)
         + ", limits="
         + defaultLimit
         + "/"
@@ -215,6 +258,13 @@ public record QueryConfig(
     private Optional<String> metricsToken = Optional.empty();
     private boolean allowPrivateEndpoints;
     private int pgPort = -1;
+    private Optional<String> kafkaBootstrapServers = Optional.empty();
+    private Map<String, String> kafkaClientProperties = Map.of();
+    private boolean commitFeed;
+    private Duration fallbackInterval = Duration.ofSeconds(60);
+    private boolean tailEnabled;
+    private long tailMaxBytes = 256L << 20;
+    private String writerGroup = "lakestream-writer";
 
     private Builder() {}
 
@@ -237,6 +287,13 @@ public record QueryConfig(
       metricsToken = c.metricsToken;
       allowPrivateEndpoints = c.allowPrivateEndpoints;
       pgPort = c.pgPort;
+      kafkaBootstrapServers = c.kafkaBootstrapServers;
+      kafkaClientProperties = c.kafkaClientProperties;
+      commitFeed = c.commitFeed;
+      fallbackInterval = c.fallbackInterval;
+      tailEnabled = c.tailEnabled;
+      tailMaxBytes = c.tailMaxBytes;
+      writerGroup = c.writerGroup;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -354,6 +411,43 @@ public record QueryConfig(
       return this;
     }
 
+    /** The Kafka cluster the sidecar follows the commit feed on, with more client properties. */
+    public Builder kafka(String bootstrapServers, Map<String, String> clientProperties) {
+      this.kafkaBootstrapServers = Optional.ofNullable(bootstrapServers);
+      this.kafkaClientProperties = Map.copyOf(clientProperties);
+      return this;
+    }
+
+    /** Follows the commit feed instead of polling each table (needs {@link #kafka}). */
+    public Builder commitFeed(boolean commitFeed) {
+      this.commitFeed = commitFeed;
+      return this;
+    }
+
+    /** With the commit feed: how often the fallback sweep runs; zero turns it off. */
+    public Builder fallbackInterval(Duration fallbackInterval) {
+      this.fallbackInterval = fallbackInterval;
+      return this;
+    }
+
+    /** Serves the live tail: rows not yet in a Delta commit (needs {@link #kafka}). */
+    public Builder tailEnabled(boolean tailEnabled) {
+      this.tailEnabled = tailEnabled;
+      return this;
+    }
+
+    /** Live tail rows kept in memory at most, in bytes as read (default 256 MiB). */
+    public Builder tailMaxBytes(long tailMaxBytes) {
+      this.tailMaxBytes = tailMaxBytes;
+      return this;
+    }
+
+    /** The writers' consumer group (default {@code lakestream-writer}). */
+    public Builder writerGroup(String writerGroup) {
+      this.writerGroup = writerGroup;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -380,7 +474,14 @@ public record QueryConfig(
           maxOpenFiles,
           metricsToken,
           allowPrivateEndpoints,
-          pgPort);
+          pgPort,
+          kafkaBootstrapServers,
+          kafkaClientProperties,
+          commitFeed,
+          fallbackInterval,
+          tailEnabled,
+          tailMaxBytes,
+          writerGroup);
     }
   }
 }

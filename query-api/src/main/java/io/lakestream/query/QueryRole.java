@@ -15,7 +15,10 @@ import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.RangeReader;
 import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.Topics;
+import io.lakestream.tables.CommitFeedFollower;
 import io.lakestream.tables.DeltaLogReader;
+import io.lakestream.tables.LiveTail;
 import io.lakestream.tables.TableData;
 import io.lakestream.tables.TableRegistry;
 import io.lakestream.tables.internal.StandaloneDeltaLogReader;
@@ -37,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query sidecar: discovers the warehouse's tables, keeps a learned index of each one current by
- * tailing its Delta log, and answers key range reads over HTTP.
+ * The query sidecar: discovers the warehouse's tables, keeps a learned index of each one current
+ * (from the writers' commit feed with {@link QueryConfig#commitFeed()}, else by polling each Delta
+ * log), and answers key range reads over HTTP.
  *
  * <pre>
  * try (QueryRole query = QueryRole.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
@@ -62,6 +66,8 @@ public final class QueryRole implements AutoCloseable {
   private final Javalin app;
   private boolean started;
   private PgServer pg;
+  private CommitFeedFollower feed;
+  private LiveTail tail;
 
   private QueryRole(
       QueryConfig config,
@@ -118,13 +124,23 @@ public final class QueryRole implements AutoCloseable {
       if (config.pgPort() >= 0) {
         role.pg = startPostgresProtocol(config, role.service);
       }
-      role.tables.start(config.discoveryInterval());
-      log.info(
-          "Query API listening on {}:{}, warehouse {}, polling every {} ms",
-          config.httpHost(),
-          role.port(),
-          config.warehouse(),
-          config.pollInterval().toMillis());
+      role.startFollowing();
+      if (config.commitFeed()) {
+        log.info(
+            "Query API listening on {}:{}, warehouse {}, following {} (fallback sweep {})",
+            config.httpHost(),
+            role.port(),
+            config.warehouse(),
+            Topics.COMMITS,
+            config.fallbackInterval().isZero() ? "off" : "every " + config.fallbackInterval());
+      } else {
+        log.info(
+            "Query API listening on {}:{}, warehouse {}, polling every {} ms",
+            config.httpHost(),
+            role.port(),
+            config.warehouse(),
+            config.pollInterval().toMillis());
+      }
       return role;
     } catch (RuntimeException e) {
       role.close();
@@ -301,7 +317,45 @@ public final class QueryRole implements AutoCloseable {
 
   /** Starts discovery and tailing without the HTTP server (for in-process tests). */
   void startTailing() {
-    tables.start(config.discoveryInterval());
+    startFollowing();
+  }
+
+  /**
+   * Follows the tables: through the commit feed (one fallback sweep every fallback interval, no
+   * timer per table), or by polling every table's log.
+   */
+  private void startFollowing() {
+    if (config.commitFeed()) {
+      tables.followFeed(config.fallbackInterval());
+      feed =
+          CommitFeedFollower.start(
+              config.kafkaBootstrapServers().orElseThrow(), config.kafkaClientProperties(), tables);
+    } else {
+      tables.start(config.discoveryInterval());
+    }
+    if (config.tailEnabled()) {
+      CommitFeedFollower follower = feed;
+      tail =
+          LiveTail.start(
+              config.kafkaBootstrapServers().orElseThrow(),
+              config.kafkaClientProperties(),
+              config.writerGroup(),
+              config::tables,
+              tables,
+              follower != null ? follower::isPositioned : tables::ready,
+              config.tailMaxBytes());
+      service.attachTail(tail);
+    }
+  }
+
+  /** The live tail, when the role serves it and has started. */
+  public Optional<LiveTail> liveTail() {
+    return Optional.ofNullable(tail);
+  }
+
+  /** The commit feed follower, when the role follows the feed and has started. */
+  public Optional<CommitFeedFollower> commitFeed() {
+    return Optional.ofNullable(feed);
   }
 
   /** Stops the HTTP server, then discovery and tailing, and frees readers and memory. */
@@ -315,6 +369,12 @@ public final class QueryRole implements AutoCloseable {
         app.stop();
       }
     } finally {
+      if (tail != null) {
+        tail.close();
+      }
+      if (feed != null) {
+        feed.close();
+      }
       tables.close();
       executor.shutdownNow();
       try {

@@ -70,6 +70,23 @@ public final class QueryService {
   }
 
   private volatile SqlService sql;
+  private volatile io.lakestream.tables.LiveTail tail;
+
+  /** Connects the live tail, whose lag the table status shows; once, at start-up. */
+  void attachTail(io.lakestream.tables.LiveTail tail) {
+    this.tail = tail;
+  }
+
+  /**
+   * How far the live tail's reading of a table type is behind, in milliseconds; empty without the
+   * live tail.
+   */
+  public java.util.OptionalLong tailLagMillis(String tableType) {
+    io.lakestream.tables.LiveTail current = tail;
+    return current == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(current.lagMillis(tableType));
+  }
 
   /** Connects the SQL service, which reads through this one; once, at start-up. */
   void attach(SqlService sql) {

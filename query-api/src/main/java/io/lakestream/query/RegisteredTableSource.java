@@ -7,6 +7,7 @@ import io.lakestream.tables.TableSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
@@ -41,14 +42,7 @@ final class RegisteredTableSource implements TableSource {
       try {
         configure(registration);
         for (String table : registration.tables()) {
-          Path location =
-              new Path(
-                  "s3a://"
-                      + registration.bucket()
-                      + "/projects/"
-                      + registration.projectId()
-                      + "/"
-                      + table);
+          Path location = location(registration, table);
           FileSystem fs = location.getFileSystem(conf);
           if (fs.exists(new Path(location, "_delta_log"))) {
             tables.add(
@@ -69,6 +63,27 @@ final class RegisteredTableSource implements TableSource {
       }
     }
     return tables;
+  }
+
+  @Override
+  public Optional<TableLocation> locate(TableId id) {
+    for (BucketRegistration registration : projects.all()) {
+      if (registration.projectId().equals(id.project())
+          && registration.tables().contains(id.table())) {
+        try {
+          configure(registration);
+        } catch (RuntimeException e) {
+          return Optional.empty();
+        }
+        return Optional.of(new TableLocation(id, location(registration, id.table()).toString()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Path location(BucketRegistration registration, String table) {
+    return new Path(
+        "s3a://" + registration.bucket() + "/projects/" + registration.projectId() + "/" + table);
   }
 
   private void configure(BucketRegistration registration) {

@@ -249,7 +249,7 @@ class KafkaToQueryIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+  static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
     Map<String, Object> properties = new HashMap<>();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -260,7 +260,7 @@ class KafkaToQueryIT {
 
   private static final Map<String, BinaryMessageEncoder<GenericRecord>> ENCODERS = new HashMap<>();
 
-  private static ProducerRecord<byte[], byte[]> record(
+  static ProducerRecord<byte[], byte[]> record(
       TableDefinition table, String project, GenericRecord row) {
     try {
       ByteBuffer buffer =

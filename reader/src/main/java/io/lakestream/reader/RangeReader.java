@@ -94,30 +94,64 @@ public final class RangeReader {
           }
         }
       }
+      TailRows tail = snapshot.tail();
+      int tailLo = 0;
+      int tailHi = 0;
+      if (!effective.isEmpty() && tail.size() > 0) {
+        tailLo = tail.firstAtLeast(effective.lo());
+        tailHi =
+            effective.hi() == Long.MAX_VALUE ? tail.size() : tail.firstAtLeast(effective.hi() + 1);
+      }
+      // the tail's next row: ascending from tailLo up, descending from tailHi - 1 down
+      int tailNext = descending ? tailHi - 1 : tailLo;
+      int tailFrom = -1;
+      int tailTo = -1;
       long taken = 0;
       long lastKey = 0;
       long servedAtLastKey = 0;
       long skipped = 0;
       boolean more = false;
-      while (!queue.isEmpty()) {
-        FileStream head = queue.poll();
-        if (cursor != null && skipped < toSkip && head.key == cursor.key()) {
+      while (true) {
+        FileStream head = queue.peek();
+        boolean tailLeft = descending ? tailNext >= tailLo : tailNext < tailHi;
+        if (head == null && !tailLeft) {
+          break;
+        }
+        // ascending: a key's file rows, then its tail rows; descending: the exact reverse
+        boolean fromTail =
+            tailLeft
+                && (head == null
+                    || (descending
+                        ? tail.row(tailNext).key() >= head.key
+                        : tail.row(tailNext).key() < head.key));
+        long key = fromTail ? tail.row(tailNext).key() : head.key;
+        if (cursor != null && skipped < toSkip && key == cursor.key()) {
           skipped++;
         } else if (taken == limit) {
           more = true;
           break;
         } else {
-          head.take();
+          if (fromTail) {
+            tailFrom = tailFrom < 0 ? tailNext : Math.min(tailFrom, tailNext);
+            tailTo = Math.max(tailTo, tailNext + 1);
+          } else {
+            head.take();
+          }
           taken++;
-          if (taken > 1 && head.key == lastKey) {
+          if (taken > 1 && key == lastKey) {
             servedAtLastKey++;
           } else {
-            lastKey = head.key;
+            lastKey = key;
             servedAtLastKey = 1;
           }
         }
-        if (head.nextIn(effective)) {
-          queue.add(head);
+        if (fromTail) {
+          tailNext += descending ? -1 : 1;
+        } else {
+          queue.poll();
+          if (head.nextIn(effective)) {
+            queue.add(head);
+          }
         }
       }
       Optional<Cursor> next = Optional.empty();
@@ -134,7 +168,9 @@ public final class RangeReader {
           slices.add(new ReadPlan.Slice(stream.file, stream.sliceFrom, stream.sliceTo));
         }
       }
-      return new ReadPlan(snapshot, descending, slices, taken, next);
+      return tailFrom < 0
+          ? new ReadPlan(snapshot, descending, slices, taken, next)
+          : new ReadPlan(snapshot, descending, slices, taken, next, tailFrom, tailTo);
     } catch (StorageException e) {
       throw QueryErrors.storageFailure("read the key column", snapshot.id(), e.file, e.getCause());
     } finally {
@@ -178,9 +214,30 @@ public final class RangeReader {
         }
       }
       ColumnBatchSink columnar = sink instanceof ColumnBatchSink c ? c : null;
+      TailRows tail = snapshot.tail();
+      int[] tailColumns = tailColumns(snapshot.definition(), projection);
+      int tailNext = plan.descending() ? plan.tailTo() - 1 : plan.tailFrom();
       long served = 0;
-      while (!queue.isEmpty()) {
-        FileStream head = queue.poll();
+      while (true) {
+        FileStream head = queue.peek();
+        boolean tailLeft =
+            plan.descending() ? tailNext >= plan.tailFrom() : tailNext < plan.tailTo();
+        if (head == null && !tailLeft) {
+          break;
+        }
+        boolean fromTail =
+            tailLeft
+                && (head == null
+                    || (plan.descending()
+                        ? tail.row(tailNext).key() >= head.key
+                        : tail.row(tailNext).key() < head.key));
+        if (fromTail) {
+          sink.accept(project(tail.row(tailNext).values(), tailColumns));
+          tailNext += plan.descending() ? -1 : 1;
+          served++;
+          continue;
+        }
+        queue.poll();
         ColumnBatch batch = head.batch;
         int row = head.index;
         if (head.advance()) {
@@ -202,6 +259,24 @@ public final class RangeReader {
     } finally {
       streams.forEach(FileStream::close);
     }
+  }
+
+  /** For each column of {@code projection}, its position in the table's columns. */
+  private static int[] tailColumns(TableDefinition table, List<String> projection) {
+    List<String> names = table.columnNames();
+    int[] positions = new int[projection.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = names.indexOf(projection.get(i));
+    }
+    return positions;
+  }
+
+  private static Object[] project(Object[] values, int[] positions) {
+    Object[] row = new Object[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      row[i] = values[positions[i]];
+    }
+    return row;
   }
 
   private static Comparator<FileStream> order(boolean descending) {

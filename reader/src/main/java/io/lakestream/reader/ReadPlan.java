@@ -13,15 +13,29 @@ import java.util.Optional;
  * @param slices per file, the rows {@code [from, to)} of the page
  * @param rowCount rows in the page
  * @param next where the next page starts; empty when this page ends the range
+ * @param tailFrom the first row of the snapshot's live tail in the page ({@link TailRows#row})
+ * @param tailTo after the last row of the live tail in the page ({@code tailFrom}: none)
  */
 public record ReadPlan(
     TableSnapshot snapshot,
     boolean descending,
     List<Slice> slices,
     long rowCount,
-    Optional<Cursor> next) {
+    Optional<Cursor> next,
+    int tailFrom,
+    int tailTo) {
   public ReadPlan {
     slices = List.copyOf(slices);
+  }
+
+  /** A plan of file rows only. */
+  public ReadPlan(
+      TableSnapshot snapshot,
+      boolean descending,
+      List<Slice> slices,
+      long rowCount,
+      Optional<Cursor> next) {
+    this(snapshot, descending, slices, rowCount, next, 0, 0);
   }
 
   /** Rows {@code [from, to)} of a file. */

@@ -32,6 +32,8 @@ public final class TableSnapshot {
   private final Map<String, IndexedFile> byLogPath;
   private final long rows;
   private final long indexBytes;
+  private final TailRows tail;
+  private final Map<String, Long> watermarks;
 
   private TableSnapshot(
       TableId id,
@@ -39,6 +41,19 @@ public final class TableSnapshot {
       long version,
       long commitTimestampMillis,
       IndexedFile[] sortedFiles) {
+    this(id, definition, version, commitTimestampMillis, sortedFiles, TailRows.empty(), Map.of());
+  }
+
+  private TableSnapshot(
+      TableId id,
+      TableDefinition definition,
+      long version,
+      long commitTimestampMillis,
+      IndexedFile[] sortedFiles,
+      TailRows tail,
+      Map<String, Long> watermarks) {
+    this.tail = requireNonNull(tail, "tail is null");
+    this.watermarks = Map.copyOf(watermarks);
     this.id = requireNonNull(id, "id is null");
     this.definition = requireNonNull(definition, "definition is null");
     this.version = version;
@@ -104,7 +119,45 @@ public final class TableSnapshot {
       merged[n++] = extra[j++];
     }
     return new TableSnapshot(
-        id, definition, newVersion, newCommitTimestampMillis, Arrays.copyOf(merged, n));
+        id,
+        definition,
+        newVersion,
+        newCommitTimestampMillis,
+        Arrays.copyOf(merged, n),
+        tail,
+        watermarks);
+  }
+
+  /**
+   * The same files with {@code newTail} as the live tail: rows read from the table's routed-rows
+   * topic that these files do not hold. A read of this snapshot serves both, each row once.
+   */
+  public TableSnapshot withTail(TailRows newTail) {
+    return new TableSnapshot(
+        id, definition, version, commitTimestampMillis, files, newTail, watermarks);
+  }
+
+  /**
+   * The same files and tail with the table's txn watermarks (source partition → highest source
+   * offset in these files) raised to {@code newWatermarks} where higher.
+   */
+  public TableSnapshot withWatermarks(Map<String, Long> newWatermarks) {
+    Map<String, Long> merged = new HashMap<>(watermarks);
+    newWatermarks.forEach((source, offset) -> merged.merge(source, offset, Math::max));
+    return new TableSnapshot(id, definition, version, commitTimestampMillis, files, tail, merged);
+  }
+
+  /** The live tail served with these files; empty without the tail. */
+  public TailRows tail() {
+    return tail;
+  }
+
+  /**
+   * The table's txn watermarks as far as the sidecar knows them: source partition ({@code
+   * <topic>-<partition>}) → highest source offset these files hold.
+   */
+  public Map<String, Long> watermarks() {
+    return watermarks;
   }
 
   /**

@@ -2,7 +2,6 @@ package io.lakestream.tables;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.reader.TableId;
 import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.Topics;
 import java.time.Duration;
@@ -21,15 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the writers' commit feed ({@code lakestream.commits}) and tells a {@link TableRegistry}
- * which table has a new version, so that tables are read when they change instead of polled on a
- * timer, and new tables are found when their first commit is announced.
+ * Follows the writers' commit feed ({@code lakestream.commits}) and hands each announced commit to
+ * a {@link TableRegistry}, which applies it to the table's index without reading the Delta log (see
+ * {@link TableRegistry#apply}); new tables are found from their first announced commit.
  *
- * <p>Start-up: the follower takes every partition of the feed at its end, and only then asks the
- * registry to read every table once ({@link TableRegistry#refreshAll}); a commit made before that
- * position is found by that read, one made after it is announced. The feed is a hint: the registry
- * always reads the Delta log itself, so a lost or repeated announcement changes nothing but how
- * soon a commit is served (a slow fallback poll of the registry finds what was not announced).
+ * <p>Start-up: the follower takes every partition of the feed at its end, then has the registry
+ * load every table from its log ({@link TableRegistry#loadAll}) and waits for that, and only then
+ * reads the feed from the positions taken: a commit made before them is in the loaded snapshot, one
+ * made after them is announced (and skipped when the snapshot already holds it). A lost
+ * announcement shows as a gap in the table's versions at its next one (the registry then reads the
+ * log), or is found by the registry's fallback sweep; a repeated one is skipped.
  */
 public final class CommitFeedFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommitFeedFollower.class);
@@ -65,6 +65,9 @@ public final class CommitFeedFollower implements AutoCloseable {
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestream-query-commit-feed");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // looking a topic up must not create it (with the broker's defaults): the writer and the
+    // router create theirs with their own partitions and limits
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     properties.putAll(clientProperties);
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -73,7 +76,10 @@ public final class CommitFeedFollower implements AutoCloseable {
     return follower;
   }
 
-  /** Whether the follower has taken the feed's partitions and started reading. */
+  /**
+   * Whether the follower has taken the feed's partitions, the registry has loaded every table, and
+   * the feed is read.
+   */
   public boolean isPositioned() {
     return positioned;
   }
@@ -121,9 +127,15 @@ public final class CommitFeedFollower implements AutoCloseable {
         consumer.assign(assigned);
         consumer.seekToEnd(assigned);
         assigned.forEach(consumer::position); // fixes the positions now
+        long started = System.nanoTime();
+        registry.loadAll();
         positioned = true;
-        registry.refreshAll();
-        log.info("Following {} ({} partitions)", Topics.COMMITS, assigned.size());
+        log.info(
+            "Following {} ({} partitions) after loading {} tables in {} ms",
+            Topics.COMMITS,
+            assigned.size(),
+            registry.tables().size(),
+            Duration.ofNanos(System.nanoTime() - started).toMillis());
         return;
       }
       log.info(
@@ -153,8 +165,20 @@ public final class CommitFeedFollower implements AutoCloseable {
       return;
     }
     announcements++;
-    registry.announced(
-        new TableId(announcement.project(), announcement.table()), announcement.version());
+    try {
+      registry.apply(announcement);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Cannot apply commit {} of {}/{} announced at {}-{}@{}; its log is read at the next"
+              + " announcement or fallback sweep: {}",
+          announcement.version(),
+          announcement.project(),
+          announcement.table(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+    }
   }
 
   @Override

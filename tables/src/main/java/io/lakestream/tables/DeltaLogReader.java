@@ -26,7 +26,29 @@ public interface DeltaLogReader {
      *
      * @throws RuntimeException when the log cannot be read
      */
-    LogSnapshot snapshot();
+    default LogSnapshot snapshot() {
+      return snapshot(java.util.Set.of());
+    }
+
+    /**
+     * As {@link #snapshot()}, with the table's transaction versions (Delta {@code txn}) of {@code
+     * appIds} at the same version: for Lakestream's writer, per source partition {@code
+     * <topic>-<partition>}, the highest source offset committed; -1 for an appId without one.
+     *
+     * @throws RuntimeException when the log cannot be read
+     */
+    LogSnapshot snapshot(java.util.Set<String> appIds);
+
+    /**
+     * The latest version of the log as its commit files name it, without reading any of them (one
+     * listing of {@code _delta_log}); -1 when there is none. A cheap check of whether a table moved
+     * on since a version.
+     *
+     * @throws RuntimeException when the log cannot be listed
+     */
+    default long latestVersion() {
+      return snapshot().version();
+    }
 
     /**
      * The commits after {@code version}, oldest first; empty when there is none.
@@ -68,10 +90,13 @@ public interface DeltaLogReader {
    * @param version the log version, -1 for a table without commits
    * @param timestampMillis when that version was committed, 0 if unknown
    * @param files the live data files
+   * @param transactions the transaction versions asked for, by appId (-1: none)
    */
-  record LogSnapshot(long version, long timestampMillis, List<LogFile> files) {
+  record LogSnapshot(
+      long version, long timestampMillis, List<LogFile> files, Map<String, Long> transactions) {
     public LogSnapshot {
       files = List.copyOf(files);
+      transactions = Map.copyOf(transactions);
     }
   }
 
@@ -82,11 +107,18 @@ public interface DeltaLogReader {
    * @param timestampMillis when it was committed
    * @param added files added
    * @param removed paths of files removed (as their AddFile recorded them)
+   * @param transactions the transaction versions the commit sets, by appId (Delta {@code txn})
    */
-  record LogCommit(long version, long timestampMillis, List<LogFile> added, List<String> removed) {
+  record LogCommit(
+      long version,
+      long timestampMillis,
+      List<LogFile> added,
+      List<String> removed,
+      Map<String, Long> transactions) {
     public LogCommit {
       added = List.copyOf(added);
       removed = List.copyOf(removed);
+      transactions = Map.copyOf(transactions);
     }
   }
 

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.TailRows;
 import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.tables.DeltaLogReader.LogCommit;
 import io.lakestream.tables.DeltaLogReader.LogFile;
@@ -24,9 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -36,10 +42,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Every table the sidecar serves, each with its current {@link TableSnapshot}: discovers tables
  * through {@link TableSource}s, loads each one's index from its Delta log (checkpoint and commits;
- * models from AddFile tags, no data file read when every file has one), then tails the log every
- * poll interval and applies new commits' AddFiles and RemoveFiles incrementally.
+ * models from AddFile tags, no data file read when every file has one), then follows each table in
+ * one of two ways:
  *
- * <p>Thread-safe. Readers get immutable snapshots; a table's polls never overlap.
+ * <ul>
+ *   <li>{@link #start polling}: every table's log is read every poll interval and new commits'
+ *       AddFiles and RemoveFiles applied incrementally;
+ *   <li>{@link #followFeed following the commit feed}: a {@link CommitFeedFollower} hands each
+ *       writer's {@link CommitAnnouncement} to {@link #apply}, which applies the announced files to
+ *       the index without reading the log; the log is read only when the announcement is not enough
+ *       (a gap in versions, a file without a key model). One slow sweep (every table's log and
+ *       every source's listing, every fallback interval) finds what other tools commit.
+ * </ul>
+ *
+ * <p>Thread-safe. Readers get immutable snapshots; a table's log reads and announced commits are
+ * applied one at a time.
  */
 public final class TableRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TableRegistry.class);
@@ -60,6 +77,9 @@ public final class TableRegistry implements AutoCloseable {
   private volatile boolean closed;
   private volatile Consumer<TableId> onNewTable = id -> {};
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+  private final AtomicLong announcementsApplied = new AtomicLong();
+  private final AtomicLong announcementsReadFromLog = new AtomicLong();
+  private final AtomicLong fallbackSweeps = new AtomicLong();
 
   /**
    * A registry that polls nothing until {@link #start} or {@link #pollAll()}.
@@ -112,39 +132,173 @@ public final class TableRegistry implements AutoCloseable {
   }
 
   /**
-   * A writer announced version {@code version} of {@code id} ({@code lakestream.commits}): a known
-   * table behind it reads its new commits now; an unknown one is looked for at once. Returns at
-   * once; the work runs on the registry's threads.
+   * Follows the tables through {@link #apply announced commits} instead of polling: no table has a
+   * timer of its own. Every {@code fallbackInterval} one sweep lists the sources and reads every
+   * table's log once, for commits that no announcement names (other tools, lost announcements);
+   * {@link Duration#ZERO} turns the sweep off. The first sweep comes one interval after this call:
+   * start-up is {@link #loadAll()}.
    */
-  public void announced(TableId id, long version) {
-    requireNonNull(id, "id is null");
-    if (closed) {
+  public void followFeed(Duration fallbackInterval) {
+    requireNonNull(fallbackInterval, "fallbackInterval is null");
+    if (fallbackInterval.isNegative()) {
+      throw new IllegalArgumentException("fallbackInterval is negative: " + fallbackInterval);
+    }
+    if (fallbackInterval.isZero()) {
       return;
     }
+    synchronized (schedules) {
+      schedules.add(
+          executor.scheduleWithFixedDelay(
+              this::sweepQuietly,
+              fallbackInterval.toMillis(),
+              fallbackInterval.toMillis(),
+              TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** One fallback sweep: lists the sources, then reads every table's log, one after the other. */
+  private void sweepQuietly() {
+    discoverQuietly();
+    for (LiveTable table : List.copyOf(tables.values())) {
+      if (closed) {
+        return;
+      }
+      table.sweepQuietly();
+    }
+    fallbackSweeps.incrementAndGet();
+  }
+
+  /**
+   * Lists the sources and reads every table's log, now, on the registry's threads, and returns when
+   * every table is loaded or has failed (its status says why): a feed follower's start-up, between
+   * taking the feed's end offsets and applying what comes after them, so that a commit is either in
+   * the loaded snapshot or announced after it.
+   */
+  public void loadAll() {
+    discoverQuietly();
+    List<Future<?>> loads = new ArrayList<>();
+    for (LiveTable table : tables.values()) {
+      if (closed) {
+        return;
+      }
+      loads.add(executor.submit(table::pollQuietly));
+    }
+    for (Future<?> load : loads) {
+      try {
+        load.get();
+      } catch (ExecutionException e) {
+        // the table's status records the failure
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** What {@link #apply} did with an announcement. */
+  public enum Applied {
+    /** The announced files are in the table's index; no log was read. */
+    APPLIED,
+    /** The table already held that version (a repeated or older announcement). */
+    ALREADY_HELD,
+    /**
+     * The announcement was not enough (a gap in versions, a file without a key model, the table not
+     * loaded or busy): the table's log is read instead, on the registry's threads.
+     */
+    READING_LOG,
+    /** The table is not one this sidecar serves (a type it does not know, or being purged). */
+    NOT_SERVED,
+    /** No source holds the announced location: the sources are listed instead. */
+    LISTING
+  }
+
+  /**
+   * Applies a writer's announced commit ({@code lakestream.commits}) to its table's index, without
+   * reading the Delta log when the announcement holds all it needs: the next version of a loaded
+   * table, each added file with its key model. A table not known yet is served from the source
+   * whose location for it is the announced one (no listing), from the announced files when this is
+   * its first version, else from its log. Never blocks on a table's log read: that runs on the
+   * registry's threads.
+   */
+  public Applied apply(CommitAnnouncement announcement) {
+    requireNonNull(announcement, "announcement is null");
+    if (closed) {
+      return Applied.NOT_SERVED;
+    }
+    TableId id = new TableId(announcement.project(), announcement.table());
     LiveTable table = tables.get(id);
     if (table == null) {
-      executor.execute(this::discoverQuietly);
-      return;
+      if (purging.contains(id.table())) {
+        return Applied.NOT_SERVED;
+      }
+      TableDefinition definition = definitions.apply(id.table()).orElse(null);
+      if (definition == null) {
+        if (skippedTableTypes.add(id.table())) {
+          log.warn(
+              "Not serving table {} announced at {}: table type '{}' is not configured",
+              id,
+              announcement.location(),
+              id.table());
+        }
+        return Applied.NOT_SERVED;
+      }
+      Optional<TableLocation> location = locate(id, announcement.location());
+      if (location.isEmpty()) {
+        log.info(
+            "Table {} announced at {}, which no source holds; listing the sources",
+            id,
+            announcement.location());
+        executor.execute(this::discoverQuietly);
+        return Applied.LISTING;
+      }
+      table = serve(location.get(), definition);
     }
-    TableSnapshot served = table.snapshot;
-    if (served == null || served.version() < version) {
-      executor.execute(table::pollQuietly);
+    Applied applied = table.applyAnnounced(announcement);
+    if (applied == Applied.APPLIED) {
+      announcementsApplied.incrementAndGet();
+    } else if (applied == Applied.READING_LOG) {
+      announcementsReadFromLog.incrementAndGet();
+    }
+    return applied;
+  }
+
+  /** The source location of {@code id} that is the announced one. */
+  private Optional<TableLocation> locate(TableId id, String announced) {
+    String wanted = normalize(announced);
+    for (TableSource source : sources) {
+      Optional<TableLocation> location = source.locate(id);
+      if (location.isPresent() && normalize(location.get().location()).equals(wanted)) {
+        return location;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String normalize(String location) {
+    try {
+      return new org.apache.hadoop.fs.Path(location).toUri().normalize().toString();
+    } catch (IllegalArgumentException e) {
+      return location;
     }
   }
 
   /**
-   * Reads every known table's new commits now, and looks for new tables: what a feed follower does
-   * once it is positioned, so that nothing committed before its position is missed.
+   * Counts of the feed's effect since start: announcements applied without a log read, and those
+   * that made the table read its log; fallback sweeps done.
    */
-  public void refreshAll() {
-    if (closed) {
-      return;
-    }
-    executor.execute(this::discoverQuietly);
-    for (LiveTable table : tables.values()) {
-      executor.execute(table::pollQuietly);
-    }
+  public FeedCounts feedCounts() {
+    return new FeedCounts(
+        announcementsApplied.get(), announcementsReadFromLog.get(), fallbackSweeps.get());
   }
+
+  /**
+   * How the registry followed the commit feed.
+   *
+   * @param applied announcements applied to an index without reading the log
+   * @param readFromLog announcements that made their table read its log
+   * @param fallbackSweeps fallback sweeps (listing and every log) completed
+   */
+  public record FeedCounts(long applied, long readFromLog, long fallbackSweeps) {}
 
   private void discoverQuietly() {
     try {
@@ -173,23 +327,28 @@ public final class TableRegistry implements AutoCloseable {
           }
           continue;
         }
-        tables.computeIfAbsent(
-            location.id(),
-            id -> {
-              LiveTable table = new LiveTable(id, definition, location.location());
-              log.info("Discovered table {} at {}", id, location.location());
-              synchronized (schedules) {
-                if (polling) {
-                  schedulePolls(table);
-                }
-              }
-              onNewTable.accept(id);
-              return table;
-            });
+        serve(location, definition);
       }
     }
     discovered = true;
     return Set.copyOf(tables.keySet());
+  }
+
+  /** The table at {@code location}, served from now on (polled when polling). */
+  private LiveTable serve(TableLocation location, TableDefinition definition) {
+    return tables.computeIfAbsent(
+        location.id(),
+        id -> {
+          LiveTable table = new LiveTable(id, definition, location.location());
+          log.info("Discovered table {} at {}", id, location.location());
+          synchronized (schedules) {
+            if (polling) {
+              schedulePolls(table);
+            }
+          }
+          onNewTable.accept(id);
+          return table;
+        });
   }
 
   private void schedulePolls(LiveTable table) {
@@ -237,9 +396,11 @@ public final class TableRegistry implements AutoCloseable {
         schedules.remove(table.polls);
       }
     }
-    synchronized (table) {
-      // waits for a running poll of the table
+    table.lock.lock(); // waits for a running poll of the table
+    try {
       tables.remove(table.id, table);
+    } finally {
+      table.lock.unlock();
     }
     log.info("Stopped serving table {} at {}", table.id, table.location);
   }
@@ -339,6 +500,7 @@ public final class TableRegistry implements AutoCloseable {
    * @param snapshot its index; empty until loaded
    * @param caughtUp whether the last poll read every commit of the log
    * @param lastPollMillis when the log was last polled successfully (0: never)
+   * @param lastAnnouncementMillis when an announced commit was last applied (0: never)
    * @param lastError the last poll's failure, if it failed: why the table cannot be loaded or
    *     followed (e.g. a data file it cannot read), in the user's terms
    */
@@ -348,6 +510,7 @@ public final class TableRegistry implements AutoCloseable {
       Optional<TableSnapshot> snapshot,
       boolean caughtUp,
       long lastPollMillis,
+      long lastAnnouncementMillis,
       Optional<String> lastError) {
 
     /**
@@ -368,8 +531,10 @@ public final class TableRegistry implements AutoCloseable {
     volatile TableSnapshot snapshot;
     volatile boolean caughtUp;
     volatile long lastPollMillis;
+    volatile long lastAnnouncementMillis;
     volatile String lastError;
     ScheduledFuture<?> polls;
+    final ReentrantLock lock = new ReentrantLock();
 
     LiveTable(TableId id, TableDefinition definition, String location) {
       this.id = id;
@@ -385,7 +550,27 @@ public final class TableRegistry implements AutoCloseable {
           Optional.ofNullable(snapshot),
           caughtUp,
           lastPollMillis,
+          lastAnnouncementMillis,
           Optional.ofNullable(lastError));
+    }
+
+    /**
+     * A fallback sweep's look at the table: one listing of its log; the log is read only when it
+     * names a version other than the one served.
+     */
+    void sweepQuietly() {
+      TableSnapshot current = snapshot;
+      if (current != null && lastError == null) {
+        try {
+          if (tableLog.latestVersion() == current.version()) {
+            lastPollMillis = clock.millis();
+            return;
+          }
+        } catch (RuntimeException e) {
+          // the full read below records why
+        }
+      }
+      pollQuietly();
     }
 
     void pollQuietly() {
@@ -396,7 +581,92 @@ public final class TableRegistry implements AutoCloseable {
       }
     }
 
-    synchronized void poll() {
+    void poll() {
+      lock.lock();
+      try {
+        pollLocked();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /**
+     * Applies an announced commit when it is the next version and carries every file's key model;
+     * otherwise reads the log on the registry's threads. Does not wait for a running log read.
+     */
+    Applied applyAnnounced(CommitAnnouncement announcement) {
+      if (!lock.tryLock()) {
+        // a log read is running; it may have listed the log before this commit: read it again
+        executor.execute(this::pollQuietly);
+        return Applied.READING_LOG;
+      }
+      try {
+        TableSnapshot current = snapshot;
+        long version = announcement.version();
+        if (current != null && version <= current.version()) {
+          return Applied.ALREADY_HELD;
+        }
+        boolean complete =
+            announcement.added().stream().allMatch(FileIndexer::hasModelTag)
+                && (current == null ? version == 0 : version == current.version() + 1);
+        if (!complete) {
+          executor.execute(this::pollQuietly);
+          return Applied.READING_LOG;
+        }
+        List<LogFile> logFiles = new ArrayList<>(announcement.added().size());
+        for (CommitAnnouncement.AddedFile file : announcement.added()) {
+          logFiles.add(
+              new LogFile(
+                  file.path(),
+                  file.sizeBytes(),
+                  announcement.committedAtMillis(),
+                  "{\"numRecords\":" + file.rows() + "}",
+                  file.tags()));
+        }
+        List<IndexedFile> added;
+        try {
+          added = indexAll(logFiles, version);
+        } catch (IOException | RuntimeException e) {
+          executor.execute(this::pollQuietly);
+          return Applied.READING_LOG;
+        }
+        TableSnapshot next;
+        List<String> forgotten = new ArrayList<>();
+        if (current == null) {
+          next = TableSnapshot.of(id, definition, version, announcement.committedAtMillis(), added);
+          next = next.withWatermarks(announcement.watermarks());
+        } else {
+          for (String removed : announcement.removed()) {
+            IndexedFile file = current.file(removed);
+            if (file != null) {
+              forgotten.add(file.location());
+            }
+          }
+          next =
+              current
+                  .apply(version, announcement.committedAtMillis(), announcement.removed(), added)
+                  .withWatermarks(announcement.watermarks());
+        }
+        snapshot = withoutCommittedTail(next);
+        forgotten.forEach(files::forget);
+        caughtUp = true;
+        lastError = null;
+        lastAnnouncementMillis = clock.millis();
+        if (log.isDebugEnabled()) {
+          log.debug(
+              "Applied announced commit {} of {}: +{} -{} files",
+              version,
+              id,
+              added.size(),
+              announcement.removed().size());
+        }
+        return Applied.APPLIED;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void pollLocked() {
       try {
         if (snapshot == null) {
           load();
@@ -438,13 +708,28 @@ public final class TableRegistry implements AutoCloseable {
       }
     }
 
+    /** The source partitions whose watermarks the served snapshot carries. */
+    private Set<String> knownSources() {
+      TableSnapshot current = snapshot;
+      return current == null ? Set.of() : current.watermarks().keySet();
+    }
+
     private void load() throws IOException {
+      load(knownSources());
+    }
+
+    /**
+     * Loads the latest snapshot from the log, with the watermarks of {@code sources} at its
+     * version, and the live tail kept without the rows it holds.
+     */
+    private void load(Set<String> sources) throws IOException {
       long started = System.nanoTime();
-      LogSnapshot logSnapshot = tableLog.snapshot();
+      LogSnapshot logSnapshot = tableLog.snapshot(sources);
       List<IndexedFile> indexed = indexAll(logSnapshot.files(), logSnapshot.version());
       TableSnapshot loaded =
           TableSnapshot.of(
-              id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed);
+                  id, definition, logSnapshot.version(), logSnapshot.timestampMillis(), indexed)
+              .withWatermarks(logSnapshot.transactions());
       long built = indexed.stream().filter(IndexedFile::modelBuilt).count();
       log.info(
           "Loaded table {} at version {}: {} files, {} rows, {} model bytes ({} models built from"
@@ -457,7 +742,7 @@ public final class TableRegistry implements AutoCloseable {
           built,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       TableSnapshot previous = snapshot;
-      snapshot = loaded;
+      snapshot = previous == null ? loaded : withoutCommittedTail(loaded.withTail(previous.tail()));
       if (previous != null) {
         for (IndexedFile file : previous.files()) {
           if (loaded.file(file.logPath()) == null) {
@@ -497,7 +782,10 @@ public final class TableRegistry implements AutoCloseable {
           }
         }
         current =
-            current.apply(commit.version(), commit.timestampMillis(), commit.removed(), added);
+            current
+                .apply(commit.version(), commit.timestampMillis(), commit.removed(), added)
+                .withWatermarks(commit.transactions());
+        current = withoutCommittedTail(current);
         snapshot = current;
         forgotten.forEach(files::forget);
         if (log.isDebugEnabled()) {
@@ -508,6 +796,53 @@ public final class TableRegistry implements AutoCloseable {
               added.size(),
               commit.removed().size());
         }
+      }
+    }
+
+    /**
+     * Adds rows read from the table's routed-rows topic to its live tail, without those its
+     * watermarks say are in Delta already. A row of a source partition the snapshot has no
+     * watermark of makes the table load its log with that watermark first (once per source
+     * partition), so that a row is never served both from a file and from the tail.
+     */
+    void appendTail(List<TailRows.Row> rows) {
+      lock.lock();
+      try {
+        Set<String> unknown = new HashSet<>();
+        TableSnapshot current = snapshot;
+        for (TailRows.Row row : rows) {
+          if (current == null || !current.watermarks().containsKey(row.source())) {
+            unknown.add(row.source());
+          }
+        }
+        if (current == null || !unknown.isEmpty()) {
+          Set<String> sources = new HashSet<>(knownSources());
+          sources.addAll(unknown);
+          try {
+            load(sources);
+            caughtUp = true;
+            lastError = null;
+            lastPollMillis = clock.millis();
+          } catch (IOException | RuntimeException e) {
+            log.warn(
+                "Not adding {} rows of {} to its live tail (they are served once committed):"
+                    + " cannot read its Delta log: {}",
+                rows.size(),
+                id,
+                describe(e));
+            return;
+          }
+          current = snapshot;
+        }
+        List<TailRows.Row> kept = new ArrayList<>(rows.size());
+        for (TailRows.Row row : rows) {
+          if (!TailRows.covered(row, current.watermarks())) {
+            kept.add(row);
+          }
+        }
+        snapshot = current.withTail(current.tail().with(kept));
+      } finally {
+        lock.unlock();
       }
     }
 
@@ -531,6 +866,56 @@ public final class TableRegistry implements AutoCloseable {
       }
       return indexed;
     }
+  }
+
+  /** {@code next} without the tail rows its watermarks say are in its files. */
+  private static TableSnapshot withoutCommittedTail(TableSnapshot next) {
+    TailRows tail = next.tail();
+    TailRows kept = tail.without(next.watermarks());
+    return kept == tail ? next : next.withTail(kept);
+  }
+
+  /**
+   * Adds rows read from {@code id}'s routed-rows topic to the table's live tail (see {@link
+   * TailRows}); a table not served yet is served from the source that would hold it (its Delta
+   * table may not exist yet: version -1). Rows of a table type not served are dropped.
+   */
+  public void appendTail(TableId id, List<TailRows.Row> rows) {
+    requireNonNull(id, "id is null");
+    if (closed || rows.isEmpty()) {
+      return;
+    }
+    LiveTable table = tables.get(id);
+    if (table == null) {
+      TableDefinition definition = definitions.apply(id.table()).orElse(null);
+      if (definition == null || purging.contains(id.table())) {
+        return;
+      }
+      Optional<TableLocation> location = Optional.empty();
+      for (TableSource source : sources) {
+        location = source.locate(id);
+        if (location.isPresent()) {
+          break;
+        }
+      }
+      if (location.isEmpty()) {
+        return;
+      }
+      table = serve(location.get(), definition);
+    }
+    table.appendTail(rows);
+  }
+
+  /** The live tail's size over every table, in bytes as read. */
+  public long tailBytes() {
+    long bytes = 0;
+    for (LiveTable table : tables.values()) {
+      TableSnapshot current = table.snapshot;
+      if (current != null) {
+        bytes += current.tail().bytes();
+      }
+    }
+    return bytes;
   }
 
   /** A data file of a table's log that the sidecar cannot index. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.reader.TableId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the query sidecar learns which tables exist: a listing of the warehouse ({@code
@@ -18,6 +19,15 @@ public interface TableSource {
    * @throws RuntimeException when the listing fails; the caller retries at the next interval
    */
   List<TableLocation> discover();
+
+  /**
+   * Where this source would hold {@code id}'s folder, without listing or reading anything: how a
+   * table announced on the commit feed is matched to a source. Empty when the source cannot hold
+   * the table (e.g. a project it does not know); the table may still not exist there.
+   */
+  default Optional<TableLocation> locate(TableId id) {
+    return Optional.empty();
+  }
 
   /**
    * A table and the Hadoop path of its folder.

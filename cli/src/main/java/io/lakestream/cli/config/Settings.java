@@ -161,25 +161,42 @@ public final class Settings {
       duration(
           "query.poll.interval",
           "500ms",
-          "How often each table's Delta log is polled for new commits.");
+          "With query.commit.feed=false: how often each table's Delta log is polled for new"
+              + " commits.");
   public static final Setting QUERY_COMMIT_FEED =
       bool(
           "query.commit.feed",
-          "false",
-          "Follow the writers' commit feed (lakestream.commits): a table is read when a commit of it"
-              + " is announced and new tables are found from their first commit; the logs are then"
-              + " polled and the warehouse listed only every query.fallback.interval.");
+          "true",
+          "Follow the writers' commit feed (lakestream.commits): each announced commit is applied to"
+              + " its table's index without reading the Delta log, and new tables are found from"
+              + " their first commit; no table is polled on a timer of its own. `false`: poll every"
+              + " table's log every query.poll.interval and list the warehouse every"
+              + " query.discovery.interval.");
   public static final Setting QUERY_FALLBACK_INTERVAL =
       duration(
           "query.fallback.interval",
           "60s",
-          "With query.commit.feed: how often every table's log is still polled and the warehouse"
-              + " listed, for commits made by other tools (a Spark OPTIMIZE, a restore).");
+          "With query.commit.feed: how often one sweep lists the warehouse and reads every table's"
+              + " log, for commits made by other tools (a Spark OPTIMIZE, a restore); 0s turns it"
+              + " off.");
+  public static final Setting QUERY_TAIL_ENABLED =
+      bool(
+          "query.tail.enabled",
+          "false",
+          "Serve the live tail: rows of lakestream.rows.<table> not yet in a Delta commit, read from"
+              + " the writers' committed offsets and merged into every read, each row once.");
+  public static final Setting QUERY_TAIL_MAX_BYTES =
+      size(
+          "query.tail.max.bytes",
+          "256MiB",
+          "With query.tail.enabled: live tail rows kept in memory at most; above it the sidecar"
+              + " pauses reading the rows topics (rows then become visible when committed).");
   public static final Setting QUERY_DISCOVERY_INTERVAL =
       duration(
           "query.discovery.interval",
           "5s",
-          "How often the warehouse is listed for new tables (`dev`: 1s).");
+          "With query.commit.feed=false: how often the warehouse is listed for new tables (`dev`:"
+              + " 1s).");
   public static final Setting QUERY_MAX_LIMIT =
       integer("query.max.limit", "100000", "Largest `limit` a range read accepts.");
   public static final Setting QUERY_OPEN =
@@ -256,6 +273,8 @@ public final class Settings {
           QUERY_DISCOVERY_INTERVAL,
           QUERY_COMMIT_FEED,
           QUERY_FALLBACK_INTERVAL,
+          QUERY_TAIL_ENABLED,
+          QUERY_TAIL_MAX_BYTES,
           QUERY_MAX_LIMIT,
           QUERY_OPEN,
           QUERY_TOKENS,

@@ -46,8 +46,19 @@ final class TablesRoutes {
     if (status.lastPollMillis() > 0) {
       body.put("last_poll_at", Instant.ofEpochMilli(status.lastPollMillis()).toString());
     }
+    if (status.lastAnnouncementMillis() > 0) {
+      body.put(
+          "last_announcement_at", Instant.ofEpochMilli(status.lastAnnouncementMillis()).toString());
+    }
     status.lastError().ifPresent(error -> body.put("last_error", error));
     status.snapshot().ifPresent(snapshot -> describe(body, snapshot, now));
+    service
+        .tailLagMillis(status.id().table())
+        .ifPresent(
+            lag -> {
+              body.put("tail_rows", status.snapshot().map(s -> s.tail().size()).orElse(0));
+              body.put("tail_lag_ms", lag);
+            });
     json(ctx, body);
   }
 

@@ -8,6 +8,7 @@ import io.lakestream.index.IndexFormatException;
 import io.lakestream.index.KeyModel;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.tables.DeltaLogReader.LogFile;
 import java.io.IOException;
@@ -157,6 +158,14 @@ public final class FileIndexer {
       System.arraycopy(fromKeys, 0, keys, 0, n);
     }
     return fromOrder;
+  }
+
+  /**
+   * Whether an announced file carries a key model in its tags (whether it can be indexed without
+   * reading it, as long as the model is readable and covers the file's rows).
+   */
+  public static boolean hasModelTag(CommitAnnouncement.AddedFile file) {
+    return MODEL_TAGS.stream().anyMatch(file.tags()::containsKey);
   }
 
   private static KeyModel modelFromTags(LogFile file, String location) {

@@ -3,18 +3,28 @@ package io.lakestream.tables.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.delta.standalone.DeltaLog;
+import io.delta.standalone.OptimisticTransaction;
 import io.delta.standalone.Snapshot;
 import io.delta.standalone.VersionLog;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.CommitInfo;
 import io.delta.standalone.actions.RemoveFile;
+import io.delta.standalone.actions.SetTransaction;
 import io.lakestream.tables.DeltaLogReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** {@link DeltaLogReader} on Delta Standalone 3.3. */
@@ -46,17 +56,26 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
     }
 
     @Override
-    public LogSnapshot snapshot() {
+    public LogSnapshot snapshot(Set<String> appIds) {
       Snapshot snapshot = log().update();
       long version = snapshot.getVersion();
+      Map<String, Long> transactions = new HashMap<>();
       if (version < 0) {
-        return new LogSnapshot(-1, 0, List.of());
+        appIds.forEach(appId -> transactions.put(appId, -1L));
+        return new LogSnapshot(-1, 0, List.of(), transactions);
+      }
+      if (!appIds.isEmpty()) {
+        // a transaction starts on the snapshot update() just read: the same version
+        OptimisticTransaction transaction = log().startTransaction();
+        for (String appId : appIds) {
+          transactions.put(appId, transaction.txnVersion(appId));
+        }
       }
       List<LogFile> files = new ArrayList<>();
       for (AddFile add : snapshot.getAllFiles()) {
         files.add(toLogFile(add));
       }
-      return new LogSnapshot(version, commitTimestamp(version), files);
+      return new LogSnapshot(version, commitTimestamp(version), files, transactions);
     }
 
     @Override
@@ -74,6 +93,31 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         return info == null || info.getTimestamp() == null ? 0 : info.getTimestamp().getTime();
       } catch (RuntimeException e) {
         return 0; // the commit file may be gone once a checkpoint covers it
+      }
+    }
+
+    @Override
+    public long latestVersion() {
+      Path logFolder = new Path(path, "_delta_log");
+      try {
+        FileSystem fs = logFolder.getFileSystem(conf);
+        long latest = -1;
+        for (FileStatus file : fs.listStatus(logFolder)) {
+          String name = file.getPath().getName();
+          int dot = name.indexOf('.');
+          if (dot == 20 && (name.endsWith(".json") || name.endsWith(".checkpoint.parquet"))) {
+            try {
+              latest = Math.max(latest, Long.parseLong(name.substring(0, dot)));
+            } catch (NumberFormatException e) {
+              // not a commit file
+            }
+          }
+        }
+        return latest;
+      } catch (FileNotFoundException e) {
+        return -1;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + logFolder + ": " + e.getMessage(), e);
       }
     }
 
@@ -102,12 +146,15 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         expected++;
         List<LogFile> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
+        Map<String, Long> transactions = new HashMap<>();
         long timestamp = 0;
         for (Action action : entry.getActions()) {
           if (action instanceof AddFile add) {
             added.add(toLogFile(add));
           } else if (action instanceof RemoveFile remove) {
             removed.add(remove.getPath());
+          } else if (action instanceof SetTransaction txn) {
+            transactions.put(txn.getAppId(), txn.getVersion());
           } else if (action instanceof CommitInfo info && info.getTimestamp() != null) {
             timestamp = info.getTimestamp().getTime();
           }
@@ -117,7 +164,7 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
             timestamp = Math.max(timestamp, file.modificationTime());
           }
         }
-        commits.add(new LogCommit(entry.getVersion(), timestamp, added, removed));
+        commits.add(new LogCommit(entry.getVersion(), timestamp, added, removed, transactions));
       }
       return commits;
     }

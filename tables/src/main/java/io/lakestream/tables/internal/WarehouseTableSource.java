@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,6 +25,12 @@ public final class WarehouseTableSource implements TableSource {
   public WarehouseTableSource(Path root, Configuration conf) {
     this.root = requireNonNull(root, "root is null");
     this.conf = requireNonNull(conf, "conf is null");
+  }
+
+  @Override
+  public Optional<TableLocation> locate(TableId id) {
+    Path table = new Path(new Path(new Path(root, PROJECTS_FOLDER), id.project()), id.table());
+    return Optional.of(new TableLocation(id, table.toString()));
   }
 
   @Override

@@ -1,0 +1,194 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TestRows;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.Topics;
+import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.writer.WriterConfig;
+import io.lakestream.writer.WriterRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sidecar on the commit feed, without any log poll or listing (fallback sweep off): rows the
+ * writer commits are served from the announcements; a sidecar stopped and started again (a new
+ * process in all but the JVM: nothing of the first is kept) serves exactly the same rows, including
+ * those committed while it was down (found by its start-up load, before the feed's end offsets it
+ * took) and those committed after (announced).
+ */
+class CommitFeedRestartIT {
+  private static final List<String> PROJECTS = List.of("acme", "globex");
+  private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  private static final long BASE = 1_795_000_000_000_000L;
+
+  @TempDir Path warehouse;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Random random = new Random(14);
+  private final Map<TableId, List<GenericRecord>> sent = new TreeMap<>();
+
+  @AfterAll
+  static void forgetCachedFileSystems() throws java.io.IOException {
+    org.apache.hadoop.fs.FileSystem.closeAll();
+  }
+
+  @Test
+  void aRestartedSidecarServesTheSameRowsFromItsLoadAndTheFeed() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(200))
+              .build();
+      QueryConfig queryConfig =
+          QueryConfig.builder()
+              .warehouse(warehouse.toUri())
+              .httpHost("127.0.0.1")
+              .httpPort(0)
+              .adminToken("admin")
+              .kafka(kafka.bootstrapServers(), Map.of())
+              .commitFeed(true)
+              .fallbackInterval(Duration.ZERO)
+              .build();
+      try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
+          KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers())) {
+        Map<TableId, List<String>> before;
+        try (QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
+          String origin = "http://127.0.0.1:" + query.port();
+          await().atMost(Duration.ofSeconds(60)).until(() -> positioned(query));
+          produce(producer, 200);
+          before = awaitAllRows(origin);
+          assertThat(query.tables().feedCounts().applied()).isPositive();
+        }
+
+        produce(producer, 150); // committed while no sidecar runs
+        await().atMost(Duration.ofSeconds(60)).until(this::writerCommittedEverything);
+
+        try (QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
+          String origin = "http://127.0.0.1:" + query.port();
+          await().atMost(Duration.ofSeconds(60)).until(() -> positioned(query));
+          Map<TableId, List<String>> afterRestart = awaitAllRows(origin);
+          for (TableId id : before.keySet()) {
+            assertThat(afterRestart.get(id)).containsAll(before.get(id));
+          }
+          long appliedAtStart = query.tables().feedCounts().applied();
+
+          produce(producer, 100); // committed and announced after the restart
+          awaitAllRows(origin);
+          assertThat(query.tables().feedCounts().applied()).isGreaterThan(appliedAtStart);
+          assertThat(query.tables().feedCounts().fallbackSweeps()).isZero();
+        }
+        assertThat(writer.failure()).isEmpty();
+      }
+    }
+  }
+
+  private static boolean positioned(QueryRole query) {
+    return query.commitFeed().map(f -> f.isPositioned()).orElse(false);
+  }
+
+  /** Whether every row sent so far is in Delta, as Delta Kernel reads the tables. */
+  private boolean writerCommittedEverything() {
+    KernelRows kernel = new KernelRows(new org.apache.hadoop.conf.Configuration());
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+      String table =
+          warehouse
+              .resolve("projects")
+              .resolve(entry.getKey().project())
+              .resolve(entry.getKey().table())
+              .toUri()
+              .toString();
+      try {
+        if (kernel.rows(table, List.of(EVENTS.primaryKey())).size() != entry.getValue().size()) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void produce(KafkaProducer<byte[], byte[]> producer, int rowsPerProject) {
+    for (String project : PROJECTS) {
+      TestRows rows = new TestRows(EVENTS, random.nextLong());
+      long[] keys = new long[rowsPerProject];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = BASE + random.nextInt(5_000) * 1_000L;
+      }
+      for (GenericRecord row : rows.rows(project, keys)) {
+        producer.send(KafkaToQueryIT.record(EVENTS, project, row));
+        sent.computeIfAbsent(new TableId(project, EVENTS.name()), id -> new ArrayList<>()).add(row);
+      }
+    }
+    producer.flush();
+  }
+
+  /** Waits until every row sent is served, then reads each table whole, in key order. */
+  private Map<TableId, List<String>> awaitAllRows(String origin) throws Exception {
+    Map<TableId, List<String>> served = new TreeMap<>();
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+      TableId id = entry.getKey();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> rowCount(origin, id) == entry.getValue().size());
+      List<String> rows = readAll(origin, id);
+      KafkaToQueryIT.assertSameRowsInKeyOrder(
+          EVENTS,
+          rows,
+          KafkaToQueryIT.expected(EVENTS, entry.getValue(), Long.MIN_VALUE, Long.MAX_VALUE));
+      served.put(id, rows);
+    }
+    return served;
+  }
+
+  private List<String> readAll(String origin, TableId id) throws Exception {
+    HttpResponse<String> page =
+        get(
+            origin,
+            "/v1/projects/" + id.project() + "/tables/" + id.table() + "/rows?limit=100000");
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    return ExpectedRows.texts(ExpectedRows.parse(page.body()));
+  }
+
+  private long rowCount(String origin, TableId id) throws Exception {
+    HttpResponse<String> status =
+        get(origin, "/v1/projects/" + id.project() + "/tables/" + id.table());
+    if (status.statusCode() != 200) {
+      return -1;
+    }
+    var rows = ExpectedRows.parse(status.body()).get("rows");
+    return rows == null ? -1 : rows.asLong();
+  }
+
+  private HttpResponse<String> get(String origin, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .header("Authorization", "Bearer admin")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,194 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TestRows;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.Topics;
+import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.writer.WriterConfig;
+import io.lakestream.writer.WriterRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live tail (query.tail.enabled): rows produced while no writer runs are served from the tail;
+ * once a writer starts and commits them, every read, before, during and after their move into
+ * Delta, serves each row exactly once.
+ */
+class LiveTailIT {
+  private static final List<String> PROJECTS = List.of("acme", "globex");
+  private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  private static final long BASE = 1_795_000_000_000_000L;
+
+  @TempDir Path warehouse;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Random random = new Random(41);
+  private final Map<TableId, List<GenericRecord>> sent = new TreeMap<>();
+
+  @AfterAll
+  static void forgetCachedFileSystems() throws java.io.IOException {
+    org.apache.hadoop.fs.FileSystem.closeAll();
+  }
+
+  @Test
+  void rowsAreReadExactlyOnceFromTheTailThenFromDelta() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      kafka.createTopic(Topics.COMMITS, 12); // as a writer that ran before created it
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(300))
+              .build();
+      QueryConfig queryConfig =
+          QueryConfig.builder()
+              .warehouse(warehouse.toUri())
+              .httpHost("127.0.0.1")
+              .httpPort(0)
+              .adminToken("admin")
+              .kafka(kafka.bootstrapServers(), Map.of())
+              .commitFeed(true)
+              .fallbackInterval(Duration.ZERO)
+              .tailEnabled(true)
+              .build();
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
+        String origin = "http://127.0.0.1:" + query.port();
+
+        // no writer: the rows are only in Kafka
+        produce(producer, 120);
+        awaitExactlyTheRowsSent(origin);
+        for (TableId id : sent.keySet()) {
+          assertThat(status(origin, id).get("tail_rows").asLong()).isEqualTo(120);
+          assertThat(status(origin, id).get("delta_version").asLong()).isEqualTo(-1);
+        }
+
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          // during the move into Delta, every read serves each row once (a failed check fails
+          // the test at once: only the end of the move is waited for)
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(50))
+              .until(
+                  () -> {
+                    assertEveryTableServesExactlyTheRowsSent(origin);
+                    for (TableId id : sent.keySet()) {
+                      var status = status(origin, id);
+                      if (status.get("tail_rows").asLong() != 0
+                          || !status.has("rows")
+                          || status.get("rows").asLong() != 120) {
+                        return false;
+                      }
+                    }
+                    return true;
+                  });
+          // rows produced while the writer runs: from the tail or from Delta, once
+          produce(producer, 80);
+          awaitExactlyTheRowsSent(origin);
+          assertThat(writer.failure()).isEmpty();
+        }
+
+        // the writer stopped again: new rows from the tail, committed ones from Delta
+        produce(producer, 50);
+        awaitExactlyTheRowsSent(origin);
+        for (TableId id : sent.keySet()) {
+          assertThat(status(origin, id).get("tail_rows").asLong()).isEqualTo(50);
+        }
+        assertThat(query.liveTail().orElseThrow().rowsRead()).isGreaterThanOrEqualTo(500);
+      }
+    }
+  }
+
+  private void produce(KafkaProducer<byte[], byte[]> producer, int rowsPerProject) {
+    for (String project : PROJECTS) {
+      TestRows rows = new TestRows(EVENTS, random.nextLong());
+      long[] keys = new long[rowsPerProject];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = BASE + random.nextInt(5_000) * 1_000L;
+      }
+      for (GenericRecord row : rows.rows(project, keys)) {
+        producer.send(KafkaToQueryIT.record(EVENTS, project, row));
+        sent.computeIfAbsent(new TableId(project, EVENTS.name()), id -> new ArrayList<>()).add(row);
+      }
+    }
+    producer.flush();
+  }
+
+  /** Waits until a read serves as many rows as were sent, then checks they are exactly those. */
+  private void awaitExactlyTheRowsSent(String origin) {
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> readAll(origin, entry.getKey()).size() == entry.getValue().size());
+    }
+    assertEveryTableServesExactlyTheRowsSent(origin);
+  }
+
+  private void assertEveryTableServesExactlyTheRowsSent(String origin) {
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+      KafkaToQueryIT.assertSameRowsInKeyOrder(
+          EVENTS,
+          readAll(origin, entry.getKey()),
+          KafkaToQueryIT.expected(EVENTS, entry.getValue(), Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+  }
+
+  private List<String> readAll(String origin, TableId id) {
+    HttpResponse<String> page =
+        get(
+            origin,
+            "/v1/projects/" + id.project() + "/tables/" + id.table() + "/rows?limit=100000");
+    if (page.statusCode() != 200) {
+      return List.of();
+    }
+    return ExpectedRows.texts(ExpectedRows.parse(page.body()));
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode status(String origin, TableId id) {
+    HttpResponse<String> status =
+        get(origin, "/v1/projects/" + id.project() + "/tables/" + id.table());
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private HttpResponse<String> get(String origin, String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(origin + path))
+              .header("Authorization", "Bearer admin")
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
