@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       IngestCommand.class,
       WriteCommand.class,
+      MaintainCommand.class,
       QueryCommand.class,
       ProduceCommand.class,
       ReplayCommand.class,
