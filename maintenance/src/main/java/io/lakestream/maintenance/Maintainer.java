@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.delta.standalone.DeltaLog;
 import io.lakestream.maintenance.internal.Compaction;
+import io.lakestream.maintenance.internal.Retention;
 import io.lakestream.maintenance.internal.Vacuum;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.writer.internal.Warehouse;
@@ -18,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintains the tables of one warehouse: per table, compaction (retried once after a conflicting
- * concurrent commit, then left for the next pass), then vacuum and log cleanup. Safe beside live
- * writers and readers; two maintainers must not work on the same table at once (a conflict is
- * detected and skipped, but work is wasted).
+ * Maintains the tables of one warehouse: per table, retention (rows older than the table type's
+ * retention), compaction (retried once after a conflicting concurrent commit, then left for the
+ * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
+ * must not work on the same table at once (a conflict is detected and skipped, but work is wasted).
  */
 public final class Maintainer {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
@@ -33,6 +34,7 @@ public final class Maintainer {
   private final Warehouse warehouse;
   private final Compaction compaction;
   private final Vacuum vacuum;
+  private final Retention retention;
 
   /** A maintainer of the warehouse of {@code config}. */
   public Maintainer(MaintenanceConfig config) {
@@ -54,6 +56,7 @@ public final class Maintainer {
             config.compression(),
             beforeCommit);
     this.vacuum = new Vacuum(warehouse.hadoopConf());
+    this.retention = new Retention(warehouse.hadoopConf(), config.compression());
   }
 
   /** The configuration. */
@@ -110,19 +113,28 @@ public final class Maintainer {
     long start = System.nanoTime();
     Optional<TableDefinition> definition = config.tables().table(location.table());
     if (definition.isEmpty()) {
-      return report(location, null, null, start, "skipped: unknown table type");
+      return report(location, null, null, null, start, "skipped: unknown table type");
     }
     TableDefinition table = definition.get();
     Compaction.Result compacted = null;
     Vacuum.Result vacuumed = null;
+    Retention.Result expired = null;
     String note = "";
     try {
       DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
+      expired =
+          retention.expire(
+              location.project(), table, location.path(), log, config.clock().millis());
+      if (expired.conflict()) {
+        note = "retention skipped: a concurrent commit conflicted, next pass retries";
+      }
       compacted = compaction.compact(location.project(), table, location.path(), log);
       if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
         compacted = compaction.compact(location.project(), table, location.path(), log);
         if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
-          note = "compaction skipped: concurrent commits conflicted twice, next pass retries";
+          note =
+              (note.isEmpty() ? "" : note + "; ")
+                  + "compaction skipped: concurrent commits conflicted twice, next pass retries";
         }
       }
       vacuumed =
@@ -135,13 +147,14 @@ public final class Maintainer {
       LOG.warn(failure.getMessage(), e);
       note = "failed: " + failure.getMessage();
     }
-    return report(location, compacted, vacuumed, start, note);
+    return report(location, compacted, vacuumed, expired, start, note);
   }
 
   private static TableReport report(
       TableLocation location,
       Compaction.Result compacted,
       Vacuum.Result vacuumed,
+      Retention.Result expired,
       long startNanos,
       String note) {
     long millis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -159,7 +172,7 @@ public final class Maintainer {
         vacuumed == null ? 0 : vacuumed.filesDeleted(),
         vacuumed == null ? 0 : vacuumed.bytesDeleted(),
         vacuumed == null ? 0 : vacuumed.logFilesDeleted(),
-        0,
+        expired == null ? 0 : expired.rowsExpired(),
         millis,
         note);
   }

@@ -3,11 +3,20 @@ package io.lakestream.maintenance;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Figures for docs/benchmarks.md (printed, never asserted): the same rows as many small files (one
@@ -56,6 +65,8 @@ public final class CompactionFigures {
 
       double smallBefore = medianReadMillis(small, reads);
       double oneFile = medianReadMillis(one, reads);
+      double smallFilesBefore = medianFileReadMillis(small, reads);
+      double oneFileFiles = medianFileReadMillis(one, reads);
 
       Maintainer maintainer =
           new Maintainer(
@@ -69,6 +80,7 @@ public final class CompactionFigures {
       }
       double seconds = (System.nanoTime() - compactionStart) / 1e9;
       double smallAfter = medianReadMillis(small, reads);
+      double smallFilesAfter = medianFileReadMillis(small, reads);
 
       System.out.println(report.summary());
       System.out.printf(
@@ -95,6 +107,16 @@ public final class CompactionFigures {
           report.bytesRewritten() / 1e6 / seconds,
           report.bytesRewritten() / 1e6,
           (report.bytesAfter() - (report.bytesBefore() - report.bytesRewritten())) / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s, data files only (file list held, as the sidecar holds it) | | | %.0f ms (%.1f×) |"
+              + " %.0f ms (%.2f×) | %.0f ms | |%n",
+          storage,
+          smallFilesBefore,
+          smallFilesBefore / oneFileFiles,
+          smallFilesAfter,
+          smallFilesAfter / oneFileFiles,
+          oneFileFiles);
     } finally {
       if (s3 != null) {
         s3.close();
@@ -116,6 +138,40 @@ public final class CompactionFigures {
     }
     Arrays.sort(millis);
     return millis[reads / 2];
+  }
+
+  /**
+   * The median time of {@code reads} reads of every row of every live file (parquet-avro, all
+   * columns), the file list taken from the log once beforehand: what a reader that keeps the
+   * table's snapshot in memory, as the query sidecar does, pays per file.
+   */
+  private static double medianFileReadMillis(SmallFileTable table, int reads) throws IOException {
+    int expected = table.allIds().size();
+    List<org.apache.hadoop.fs.Path> files = new ArrayList<>();
+    for (String file : table.livePaths()) {
+      files.add(new org.apache.hadoop.fs.Path(table.root(), file));
+    }
+    Configuration conf = table.warehouse().hadoopConf();
+    double[] millis = new double[reads + 2];
+    for (int i = 0; i < reads + 2; i++) {
+      long start = System.nanoTime();
+      int rows = 0;
+      for (org.apache.hadoop.fs.Path file : files) {
+        try (ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(file, conf))
+                .withDataModel(GenericData.get())
+                .build()) {
+          while (reader.read() != null) {
+            rows++;
+          }
+        }
+      }
+      check(rows, expected);
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    double[] measured = Arrays.copyOfRange(millis, 2, reads + 2);
+    Arrays.sort(measured);
+    return measured[reads / 2];
   }
 
   private static void check(int rows, int expected) {

@@ -302,6 +302,11 @@ public final class Compaction {
   }
 
   private void deleteQuietly(Path root, List<DataFile> files) {
+    deleteQuietly(conf, root, files);
+  }
+
+  /** Deletes files that are in no commit; a failure is logged (vacuum deletes them later). */
+  static void deleteQuietly(Configuration conf, Path root, List<DataFile> files) {
     for (DataFile file : files) {
       try {
         FileSystem fs = root.getFileSystem(conf);
