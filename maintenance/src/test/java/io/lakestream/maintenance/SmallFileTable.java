@@ -96,6 +96,78 @@ final class SmallFileTable {
     }
   }
 
+  /**
+   * Appends {@code files} files of {@code rows} rows in one commit (file {@code f} from key {@code
+   * 100 f}, as {@link #append} would write them one by one): a quick way to many small files.
+   */
+  long appendInOneCommit(int files, int rows) {
+    List<DataFile> written = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    try {
+      for (int flush = 0; flush < files; flush++) {
+        long[] keys = new long[rows];
+        List<GenericRecord> records = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+          keys[i] = 100L * flush + 3L * i;
+          String id = "f" + flush + "-r" + i;
+          ids.add(id);
+          records.add(TestRows.row(table, project, keys[i], id));
+        }
+        written.add(this.files.write(root(), this.files.newFileName(), records.iterator(), keys));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long sourceOffset = offset++;
+    DeltaTables.CommitOutcome outcome =
+        delta.commit(
+            written, Map.of(APP_ID, new DeltaTables.SourceRange(sourceOffset, sourceOffset)));
+    if (!(outcome instanceof DeltaTables.Committed committed)) {
+      throw new IllegalStateException("append not committed: " + outcome);
+    }
+    idsByVersion.put(committed.version(), ids);
+    return committed.version();
+  }
+
+  /**
+   * Appends the rows {@link #appendInOneCommit} would write, all in one file sorted by key: the
+   * same table as one file.
+   */
+  long appendAsOneFile(int fileCount, int rows) {
+    List<long[]> keyed = new ArrayList<>();
+    for (int flush = 0; flush < fileCount; flush++) {
+      for (int i = 0; i < rows; i++) {
+        keyed.add(new long[] {100L * flush + 3L * i, flush, i});
+      }
+    }
+    keyed.sort(java.util.Comparator.comparingLong((long[] k) -> k[0]));
+    long[] keys = new long[keyed.size()];
+    List<GenericRecord> records = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int n = 0; n < keys.length; n++) {
+      long[] k = keyed.get(n);
+      keys[n] = k[0];
+      String id = "f" + k[1] + "-r" + k[2];
+      ids.add(id);
+      records.add(TestRows.row(table, project, k[0], id));
+    }
+    try {
+      DataFile file = files.write(root(), files.newFileName(), records.iterator(), keys);
+      long sourceOffset = offset++;
+      DeltaTables.CommitOutcome outcome =
+          delta.commit(
+              List.of(file),
+              Map.of(APP_ID, new DeltaTables.SourceRange(sourceOffset, sourceOffset)));
+      if (!(outcome instanceof DeltaTables.Committed committed)) {
+        throw new IllegalStateException("append not committed: " + outcome);
+      }
+      idsByVersion.put(committed.version(), ids);
+      return committed.version();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The ids committed at or before {@code version}. */
   Set<String> idsUpTo(long version) {
     Set<String> ids = new TreeSet<>();
