@@ -6,6 +6,7 @@ import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Settings;
 import io.lakestream.cli.demo.DemoProducer;
 import io.lakestream.ingest.IngestRole;
+import io.lakestream.maintenance.MaintenanceRole;
 import io.lakestream.query.QueryRole;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.testkit.EmbeddedS3;
@@ -57,6 +58,7 @@ final class DevRuntime implements AutoCloseable {
   private IngestRole ingest;
   private WriterRole writer;
   private QueryCommand.QueryRuntime query;
+  private MaintenanceRole maintenance;
   private DemoProducer demo;
   private EmbeddedS3 s3;
   private Path warehouse;
@@ -116,6 +118,8 @@ final class DevRuntime implements AutoCloseable {
     running.add(writer);
     query = QueryCommand.start(roles, registry, catalog);
     running.add(query);
+    maintenance = MaintainCommand.start(roles, registry, catalog);
+    running.add(maintenance);
     if (options.demo()) {
       demo = DemoProducer.start(kafka.bootstrapServers(), Duration.ofSeconds(1));
       running.add(demo);
@@ -153,6 +157,10 @@ final class DevRuntime implements AutoCloseable {
 
   WriterRole writer() {
     return writer;
+  }
+
+  MaintenanceRole maintenance() {
+    return maintenance;
   }
 
   QueryRole query() {
@@ -209,6 +217,9 @@ final class DevRuntime implements AutoCloseable {
       out.println(
           "  PostgreSQL protocol    localhost:" + pgPort + "  (user: a project id, any password)");
     }
+    out.println(
+        "  Maintenance            compaction and vacuum every "
+            + options.config().string(Settings.MAINTENANCE_INTERVAL));
     if (demo != null) {
       out.println(
           "  Demo data              acme, globex, initech: spans, logs, metrics, events every second");

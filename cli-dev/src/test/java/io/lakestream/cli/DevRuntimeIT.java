@@ -222,6 +222,13 @@ class DevRuntimeIT {
                           "\"project_id\":\"acme\"",
                           "\"project_id\":\"globex\"",
                           "\"project_id\":\"initech\""));
+      // dev maintains its tables in-process, every 30 s.
+      assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .contains("Maintenance            compaction and vacuum every 30s");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> dev.maintenance().tablesMaintained() > 0);
     }
   }
 

@@ -23,7 +23,8 @@ final class ConfigCommand implements Callable<Integer> {
       names = "--role",
       defaultValue = "dev",
       description =
-          "Show the defaults of this role: dev, ingest, write or query (default: ${DEFAULT-VALUE}).")
+          "Show the defaults of this role: dev, ingest, write, query or maintain (default:"
+              + " ${DEFAULT-VALUE}).")
   String role;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -23,6 +23,7 @@ public final class Main {
           "dev",
           IngestCommand.class,
           WriteCommand.class,
+          MaintainCommand.class,
           QueryCommand.class,
           ProduceCommand.class,
           ReplayCommand.class,

@@ -21,10 +21,12 @@ final class RoleDefaults {
               Map.entry(Settings.QUERY_DISCOVERY_INTERVAL, "1s"),
               Map.entry(Settings.INGEST_PARTITIONS, "4"),
               Map.entry(Settings.INGEST_DEFAULT_PROJECT, "default"),
-              Map.entry(Settings.PROJECTS_REGISTRATION, "auto"));
-      case "ingest", "write", "query" -> Map.of();
+              Map.entry(Settings.PROJECTS_REGISTRATION, "auto"),
+              Map.entry(Settings.MAINTENANCE_INTERVAL, "30s"));
+      case "ingest", "write", "query", "maintain" -> Map.of();
       default ->
-          throw new CliException("Unknown role '" + role + "'. Use dev, ingest, write or query.");
+          throw new CliException(
+              "Unknown role '" + role + "'. Use dev, ingest, write, query or maintain.");
     };
   }
 }

@@ -11,6 +11,18 @@ final class SchemaErrors {
         "Cannot read table definition " + source + ": " + detail + ". Fix the YAML syntax.", cause);
   }
 
+  static SchemaException badRetention(String source, String value, String why) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + " has retention '"
+            + value
+            + "': "
+            + why
+            + ". Write it as a number of days, hours or minutes (30d, 12h, 90m) on a table whose"
+            + " primary key is a timestamp or a date.");
+  }
+
   static SchemaException missingField(String source, String field) {
     return new SchemaException(
         "Table definition " + source + " has no '" + field + "'. Add '" + field + ":' to it.");

@@ -2,6 +2,7 @@ package io.lakestream.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class TableDefinition {
   private final String primaryKey;
   private final List<String> sortOrder;
   private final List<String> partitionColumns;
+  private final Duration retention;
 
   private TableDefinition(
       String name,
@@ -33,13 +35,15 @@ public final class TableDefinition {
       List<Column> columns,
       String primaryKey,
       List<String> sortOrder,
-      List<String> partitionColumns) {
+      List<String> partitionColumns,
+      Duration retention) {
     this.name = name;
     this.description = description;
     this.columns = List.copyOf(columns);
     this.primaryKey = primaryKey;
     this.sortOrder = List.copyOf(sortOrder);
     this.partitionColumns = List.copyOf(partitionColumns);
+    this.retention = retention;
   }
 
   /** A column as written by a user, before its type name is checked. */
@@ -130,7 +134,36 @@ public final class TableDefinition {
       }
     }
     return new TableDefinition(
-        name, description == null ? "" : description, columns, primaryKey, sort, partitions);
+        name, description == null ? "" : description, columns, primaryKey, sort, partitions, null);
+  }
+
+  /**
+   * This definition with a retention: table maintenance removes rows whose primary key is older
+   * than {@code retention} before now.
+   *
+   * @param source where the retention comes from, named in errors
+   * @throws SchemaException when the retention is not positive or the primary key is not a
+   *     timestamp or a date
+   */
+  public TableDefinition withRetention(String source, Duration retention) {
+    requireNonNull(retention, "retention is null");
+    if (retention.isNegative() || retention.isZero()) {
+      throw SchemaErrors.badRetention(source, retention.toString(), "it must be positive");
+    }
+    ColumnType keyType = primaryKeyColumn().type();
+    if (keyType != ColumnType.TIMESTAMP && keyType != ColumnType.DATE) {
+      throw SchemaErrors.badRetention(
+          source,
+          retention.toString(),
+          "primary key '" + primaryKey + "' is a " + keyType.typeName() + ", not a time");
+    }
+    return new TableDefinition(
+        name, description, columns, primaryKey, sortOrder, partitionColumns, retention);
+  }
+
+  /** How long rows are kept, by their primary key; empty: forever. */
+  public Optional<Duration> retention() {
+    return Optional.ofNullable(retention);
   }
 
   /** The table type's name, an identifier. */
@@ -186,7 +219,8 @@ public final class TableDefinition {
         && columns.equals(other.columns)
         && primaryKey.equals(other.primaryKey)
         && sortOrder.equals(other.sortOrder)
-        && partitionColumns.equals(other.partitionColumns);
+        && partitionColumns.equals(other.partitionColumns)
+        && java.util.Objects.equals(retention, other.retention);
   }
 
   @Override

@@ -142,14 +142,45 @@ public final class TableDefinitions {
               node.path("nullable").asBoolean(true),
               text(node, "doc")));
     }
-    return TableDefinition.validate(
-        source,
-        text(root, "name"),
-        text(root, "description"),
-        columns,
-        text(root, "primary_key"),
-        strings(root.path("sort_order")),
-        strings(root.path("partition_columns")));
+    TableDefinition table =
+        TableDefinition.validate(
+            source,
+            text(root, "name"),
+            text(root, "description"),
+            columns,
+            text(root, "primary_key"),
+            strings(root.path("sort_order")),
+            strings(root.path("partition_columns")));
+    String retention = text(root, "retention");
+    if (retention != null) {
+      table = table.withRetention(source, parseRetention(source, retention));
+    }
+    return table;
+  }
+
+  /** {@code 30d}, {@code 12h}, {@code 90m} as a duration. */
+  static java.time.Duration parseRetention(String source, String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*([dhm])\\s*").matcher(text);
+    if (!m.matches()) {
+      throw SchemaErrors.badRetention(source, text, "it is not a duration");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "d" -> java.time.Duration.ofDays(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofMinutes(n);
+    };
+  }
+
+  /** {@code duration} as {@link #parseRetention} reads it: whole days, hours or minutes. */
+  static String formatRetention(java.time.Duration duration) {
+    if (duration.toMinutes() % (24 * 60) == 0) {
+      return duration.toDays() + "d";
+    } else if (duration.toMinutes() % 60 == 0) {
+      return duration.toHours() + "h";
+    }
+    return duration.toMinutes() + "m";
   }
 
   /**
@@ -165,6 +196,7 @@ public final class TableDefinitions {
     root.put("primary_key", table.primaryKey());
     table.sortOrder().forEach(root.putArray("sort_order")::add);
     table.partitionColumns().forEach(root.putArray("partition_columns")::add);
+    table.retention().ifPresent(retention -> root.put("retention", formatRetention(retention)));
     var columns = root.putArray("columns");
     for (Column column : table.columns()) {
       var node = columns.addObject();

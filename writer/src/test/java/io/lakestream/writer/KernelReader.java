@@ -52,7 +52,16 @@ public final class KernelReader {
 
   /** Every row of the table's latest snapshot; arrays and binaries are left out. */
   public List<Map<String, Object>> rows(String tablePath) {
-    Snapshot snapshot = snapshot(tablePath);
+    return rows(snapshot(tablePath));
+  }
+
+  /** Every row of the table at {@code version}; arrays and binaries are left out. */
+  public List<Map<String, Object>> rows(String tablePath, long version) {
+    return rows(TableManager.loadSnapshot(tablePath).atVersion(version).build(engine));
+  }
+
+  /** Every row of {@code snapshot}; arrays and binaries are left out. */
+  public List<Map<String, Object>> rows(Snapshot snapshot) {
     Scan scan = snapshot.getScanBuilder().build();
     Row scanState = scan.getScanState(engine);
     StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);

@@ -224,11 +224,40 @@ public final class Settings {
           "query.encryption.key",
           "Base64 AES key (16 or 32 bytes) encrypting stored project secrets.");
 
+  public static final Setting MAINTENANCE_INTERVAL =
+      duration(
+          "maintenance.interval",
+          "5m",
+          "How often `lakestream maintain` maintains each table (compaction, vacuum, log cleanup);"
+              + " tables take turns, the longest unmaintained first (`dev` default: 30s).");
+  public static final Setting MAINTENANCE_TARGET_FILE_BYTES =
+      size(
+          "maintenance.target.file.bytes",
+          "128MiB",
+          "Data files below this size are merged by primary key into files of about this size.");
+  public static final Setting MAINTENANCE_MAX_REWRITE_BYTES =
+      size(
+          "maintenance.max.rewrite.bytes",
+          "1GiB",
+          "The most bytes of small files one table's compaction rewrites in one turn; the rest"
+              + " waits for its next turn, so a large backlog does not hold other tables up.");
+  public static final Setting MAINTENANCE_VACUUM_GRACE =
+      duration(
+          "maintenance.vacuum.grace",
+          "1d",
+          "How long a data file removed from a table's log (by compaction), or written and never"
+              + " committed (a crash), is kept before vacuum deletes it: readers on an older"
+              + " snapshot keep reading it meanwhile. Keep it above the longest read and the"
+              + " longest write-to-commit time.");
+  public static final Setting MAINTENANCE_THREADS =
+      integer(
+          "maintenance.threads", "1", "How many tables `lakestream maintain` works on at once.");
+
   public static final Setting ROLE_HTTP_PORT =
       integer(
           "role.http.port",
           "8081",
-          "Port of /health, /ready and /metrics for the ingest and write roles. Two roles on one"
+          "Port of /health, /ready and /metrics for the ingest, write and maintain roles. Two roles on one"
               + " host need two ports (and two `data.dir`s).");
 
   /** Every key, in documentation order. */
@@ -282,6 +311,11 @@ public final class Settings {
           QUERY_METRICS_TOKEN,
           QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS,
           QUERY_ENCRYPTION_KEY,
+          MAINTENANCE_INTERVAL,
+          MAINTENANCE_TARGET_FILE_BYTES,
+          MAINTENANCE_MAX_REWRITE_BYTES,
+          MAINTENANCE_VACUUM_GRACE,
+          MAINTENANCE_THREADS,
           ROLE_INSTANCE_ID,
           ROLE_HTTP_PORT);
 

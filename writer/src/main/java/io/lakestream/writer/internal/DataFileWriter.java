@@ -92,6 +92,55 @@ public final class DataFileWriter {
     if (sortedKeys.length == 0) {
       throw new IllegalArgumentException("a data file needs at least one row");
     }
+    return write(tableRoot, fileName, rows, () -> sortedKeys);
+  }
+
+  /**
+   * Writes the rows to {@code tableRoot/fileName} as {@link #write(Path, String, Iterator, long[])}
+   * does, taking each row's key with {@code keyOf} as the row is written: for rows streamed from
+   * elsewhere (a merge of files), whose keys are not known before.
+   *
+   * @param rows the rows in key order, with the table's Avro row schema, at least one
+   * @param keyOf the key of a row ({@link PrimaryKeys#encode})
+   * @throws IOException when storage fails; a partial file may remain (it is never referenced)
+   */
+  public DataFile write(
+      Path tableRoot,
+      String fileName,
+      Iterator<GenericRecord> rows,
+      java.util.function.ToLongFunction<GenericRecord> keyOf)
+      throws IOException {
+    long[][] keys = {new long[1024]};
+    int[] count = {0};
+    Iterator<GenericRecord> keyed =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
+
+          @Override
+          public GenericRecord next() {
+            GenericRecord row = rows.next();
+            if (count[0] == keys[0].length) {
+              keys[0] = java.util.Arrays.copyOf(keys[0], keys[0].length * 2);
+            }
+            keys[0][count[0]++] = keyOf.applyAsLong(row);
+            return row;
+          }
+        };
+    if (!rows.hasNext()) {
+      throw new IllegalArgumentException("a data file needs at least one row");
+    }
+    return write(tableRoot, fileName, keyed, () -> java.util.Arrays.copyOf(keys[0], count[0]));
+  }
+
+  private DataFile write(
+      Path tableRoot,
+      String fileName,
+      Iterator<GenericRecord> rows,
+      java.util.function.Supplier<long[]> keysAfterWriting)
+      throws IOException {
     Path path = new Path(tableRoot, fileName);
     CountingOutputFile output = new CountingOutputFile(HadoopOutputFile.fromPath(path, conf));
     FileStatistics statistics = new FileStatistics(table);
@@ -114,6 +163,7 @@ public final class DataFileWriter {
         writer.write(row);
       }
     }
+    long[] sortedKeys = keysAfterWriting.get();
     if (statistics.numRecords() != sortedKeys.length) {
       throw new IllegalStateException(
           "wrote " + statistics.numRecords() + " rows but got " + sortedKeys.length + " keys");

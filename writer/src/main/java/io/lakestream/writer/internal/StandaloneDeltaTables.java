@@ -267,8 +267,11 @@ public final class StandaloneDeltaTables implements DeltaTables {
     }
   }
 
-  /** {@code {"a":1}} → {@code "{\"a\":1}"}: see the class comment. */
-  static String quotedJson(String json) {
+  /**
+   * {@code {"a":1}} → {@code "{\"a\":1}"}: see the class comment. Public for maintenance, which
+   * writes AddFiles of its own.
+   */
+  public static String quotedJson(String json) {
     StringBuilder quoted = new StringBuilder(json.length() + 16).append('"');
     for (int i = 0; i < json.length(); i++) {
       char c = json.charAt(i);

@@ -1,0 +1,137 @@
+package io.lakestream.cli;
+
+import io.lakestream.catalog.Catalog;
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.cli.config.Setting;
+import io.lakestream.cli.config.Settings;
+import io.lakestream.maintenance.Maintainer;
+import io.lakestream.maintenance.MaintenanceConfig;
+import io.lakestream.maintenance.MaintenanceException;
+import io.lakestream.maintenance.MaintenanceRole;
+import io.lakestream.maintenance.TableReport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lakestream maintain}: compaction, vacuum and log cleanup of every table of the warehouse,
+ * on a schedule or once.
+ */
+@Command(
+    name = "maintain",
+    mixinStandardHelpOptions = true,
+    description =
+        "Maintain every table of the warehouse: merge small files into large sorted ones, delete"
+            + " files no reader needs, keep Delta logs short. Runs every maintenance.interval;"
+            + " --once does one pass and exits.")
+final class MaintainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(MaintainCommand.class);
+
+  @Mixin ConfigOptions config;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(names = "--warehouse", description = "file:///path or s3://bucket/prefix (warehouse).")
+  String warehouse;
+
+  @Option(
+      names = "--once",
+      description =
+          "One pass over every table, then exit with one line per table (files before → after,"
+              + " bytes, rows expired). Exit status 1 when a table failed.")
+  boolean once;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<Setting, String> flags = new HashMap<>();
+    flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+    flags.put(Settings.WAREHOUSE, warehouse);
+    Configuration configuration = config.resolve(flags, RoleDefaults.of("maintain"));
+    if (once) {
+      try (Catalog catalog = Tables.startCatalog(configuration, "maintenance")) {
+        return runOnce(configuration, catalog, spec.commandLine().getOut());
+      }
+    }
+    try (RoleRunner runner = new RoleRunner()) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Catalog catalog = runner.add(Tables.startCatalog(configuration, "maintenance"));
+      MaintenanceRole role = runner.add(start(configuration, registry, catalog));
+      runner.add(
+          RoleHttpServer.start(
+              configuration.integer(Settings.ROLE_HTTP_PORT),
+              registry,
+              () ->
+                  role.failure().isEmpty()
+                      ? RoleHttpServer.Health.healthy()
+                      : RoleHttpServer.Health.unavailable(
+                          "warehouse_unreachable", role.failure().get())));
+      LOG.info(
+          "Lakestream maintenance is running on "
+              + Warehouses.warehouse(configuration)
+              + " every "
+              + configuration.string(Settings.MAINTENANCE_INTERVAL)
+              + "; /health and /metrics on port "
+              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      runner.awaitShutdown("maintenance");
+    }
+    return 0;
+  }
+
+  /** One pass; prints a line per table; 1 when a table failed. */
+  static int runOnce(Configuration configuration, Catalog catalog, PrintWriter out) {
+    Maintainer maintainer = new Maintainer(maintenanceConfig(configuration, catalog));
+    List<TableReport> reports;
+    try {
+      reports = maintainer.runOnce();
+    } catch (MaintenanceException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    for (TableReport report : reports) {
+      out.println(report.summary());
+    }
+    out.println(
+        reports.size()
+            + " tables maintained"
+            + (reports.stream().anyMatch(TableReport::failed) ? ", some failed (see above)" : "")
+            + ".");
+    out.flush();
+    return reports.stream().anyMatch(TableReport::failed) ? 1 : 0;
+  }
+
+  /** Starts scheduled maintenance of the configuration's warehouse. */
+  static MaintenanceRole start(
+      Configuration configuration, PrometheusMeterRegistry registry, Catalog catalog) {
+    return MaintenanceRole.start(maintenanceConfig(configuration, catalog), registry);
+  }
+
+  static MaintenanceConfig maintenanceConfig(Configuration configuration, Catalog catalog) {
+    try {
+      return MaintenanceConfig.builder()
+          .warehouse(Warehouses.warehouse(configuration))
+          .s3(Warehouses.writerS3(configuration))
+          .tables(Tables.live(catalog))
+          .interval(configuration.duration(Settings.MAINTENANCE_INTERVAL))
+          .targetFileBytes(configuration.size(Settings.MAINTENANCE_TARGET_FILE_BYTES))
+          .maxRewriteBytes(configuration.size(Settings.MAINTENANCE_MAX_REWRITE_BYTES))
+          .vacuumGrace(configuration.duration(Settings.MAINTENANCE_VACUUM_GRACE))
+          .threads(configuration.integer(Settings.MAINTENANCE_THREADS))
+          .build();
+    } catch (MaintenanceException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+}

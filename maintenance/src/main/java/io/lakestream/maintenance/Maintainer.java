@@ -1,0 +1,179 @@
+package io.lakestream.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.delta.standalone.DeltaLog;
+import io.lakestream.maintenance.internal.Compaction;
+import io.lakestream.maintenance.internal.Retention;
+import io.lakestream.maintenance.internal.Vacuum;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.writer.internal.Warehouse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maintains the tables of one warehouse: per table, retention (rows older than the table type's
+ * retention), compaction (retried once after a conflicting concurrent commit, then left for the
+ * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
+ * must not work on the same table at once (a conflict is detected and skipped, but work is wasted).
+ */
+public final class Maintainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
+
+  /** A table of the warehouse: its project, type name and folder. */
+  public record TableLocation(String project, String table, Path path) {}
+
+  private final MaintenanceConfig config;
+  private final Warehouse warehouse;
+  private final Compaction compaction;
+  private final Vacuum vacuum;
+  private final Retention retention;
+
+  /** A maintainer of the warehouse of {@code config}. */
+  public Maintainer(MaintenanceConfig config) {
+    this(config, Compaction.BeforeCommit.NONE);
+  }
+
+  Maintainer(MaintenanceConfig config, Compaction.BeforeCommit beforeCommit) {
+    this.config = requireNonNull(config, "config is null");
+    try {
+      this.warehouse = Warehouse.of(config.warehouse(), config.s3());
+    } catch (RuntimeException e) {
+      throw MaintenanceErrors.invalidConfig("warehouse", e.getMessage());
+    }
+    this.compaction =
+        new Compaction(
+            warehouse.hadoopConf(),
+            config.targetFileBytes(),
+            config.maxRewriteBytes(),
+            config.compression(),
+            beforeCommit);
+    this.vacuum = new Vacuum(warehouse.hadoopConf());
+    this.retention = new Retention(warehouse.hadoopConf(), config.compression());
+  }
+
+  /** The configuration. */
+  public MaintenanceConfig config() {
+    return config;
+  }
+
+  /**
+   * Every table of the warehouse now: the folders {@code projects/{project}/{table}} that hold a
+   * {@code _delta_log}.
+   *
+   * @throws MaintenanceException when the warehouse cannot be listed
+   */
+  public List<TableLocation> discover() {
+    Path projects = new Path(warehouse.root(), Warehouse.PROJECTS_FOLDER);
+    List<TableLocation> tables = new ArrayList<>();
+    try {
+      FileSystem fs = projects.getFileSystem(warehouse.hadoopConf());
+      if (!fs.exists(projects)) {
+        return tables;
+      }
+      for (FileStatus project : fs.listStatus(projects)) {
+        if (!project.isDirectory()) {
+          continue;
+        }
+        for (FileStatus table : fs.listStatus(project.getPath())) {
+          if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
+            tables.add(
+                new TableLocation(
+                    project.getPath().getName(), table.getPath().getName(), table.getPath()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw MaintenanceErrors.listingFailure(warehouse.root().toString(), e);
+    }
+    return tables;
+  }
+
+  /** One pass over every table of the warehouse, one after the other. */
+  public List<TableReport> runOnce() {
+    List<TableReport> reports = new ArrayList<>();
+    for (TableLocation table : discover()) {
+      reports.add(maintain(table));
+    }
+    return reports;
+  }
+
+  /**
+   * Compacts, vacuums and cleans the log of one table. Never throws for the table's own failures:
+   * they are in the report's note (and logged).
+   */
+  public TableReport maintain(TableLocation location) {
+    long start = System.nanoTime();
+    Optional<TableDefinition> definition = config.tables().table(location.table());
+    if (definition.isEmpty()) {
+      return report(location, null, null, null, start, "skipped: unknown table type");
+    }
+    TableDefinition table = definition.get();
+    Compaction.Result compacted = null;
+    Vacuum.Result vacuumed = null;
+    Retention.Result expired = null;
+    String note = "";
+    try {
+      DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
+      expired =
+          retention.expire(
+              location.project(), table, location.path(), log, config.clock().millis());
+      if (expired.conflict()) {
+        note = "retention skipped: a concurrent commit conflicted, next pass retries";
+      }
+      compacted = compaction.compact(location.project(), table, location.path(), log);
+      if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
+        compacted = compaction.compact(location.project(), table, location.path(), log);
+        if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
+          note =
+              (note.isEmpty() ? "" : note + "; ")
+                  + "compaction skipped: concurrent commits conflicted twice, next pass retries";
+        }
+      }
+      vacuumed =
+          vacuum.vacuum(
+              location.path(), log, config.clock().millis(), config.vacuumGrace().toMillis());
+    } catch (IOException | RuntimeException e) {
+      MaintenanceException failure =
+          MaintenanceErrors.tableFailure(
+              "maintain", location.project(), location.table(), location.path().toString(), e);
+      LOG.warn(failure.getMessage(), e);
+      note = "failed: " + failure.getMessage();
+    }
+    return report(location, compacted, vacuumed, expired, start, note);
+  }
+
+  private static TableReport report(
+      TableLocation location,
+      Compaction.Result compacted,
+      Vacuum.Result vacuumed,
+      Retention.Result expired,
+      long startNanos,
+      String note) {
+    long millis = (System.nanoTime() - startNanos) / 1_000_000;
+    return new TableReport(
+        location.project(),
+        location.table(),
+        compacted == null ? 0 : compacted.filesBefore(),
+        compacted == null ? 0 : compacted.filesAfter(),
+        compacted == null ? 0 : compacted.bytesBefore(),
+        compacted == null ? 0 : compacted.bytesAfter(),
+        compacted == null ? 0 : compacted.filesRewritten(),
+        compacted == null ? 0 : compacted.filesWritten(),
+        compacted == null ? 0 : compacted.rowsRewritten(),
+        compacted == null ? 0 : compacted.bytesRewritten(),
+        vacuumed == null ? 0 : vacuumed.filesDeleted(),
+        vacuumed == null ? 0 : vacuumed.bytesDeleted(),
+        vacuumed == null ? 0 : vacuumed.logFilesDeleted(),
+        expired == null ? 0 : expired.rowsExpired(),
+        millis,
+        note);
+  }
+}

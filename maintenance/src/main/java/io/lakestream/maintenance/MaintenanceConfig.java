@@ -1,0 +1,174 @@
+package io.lakestream.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableLookup;
+import io.lakestream.storage.S3Settings;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What table maintenance needs: the warehouse, the table types (for each table's primary key and
+ * columns), and its limits.
+ *
+ * @param warehouse {@code file:///path} or {@code s3://bucket/prefix}; tables live under {@code
+ *     {warehouse}/projects/{project}/{table}/}
+ * @param s3 how to reach S3 when the warehouse is on S3
+ * @param tables where table types are looked up by name (the catalog, or a fixed map); a table
+ *     whose type is unknown is left alone
+ * @param targetFileBytes files below this size are compacted, into files of about this size
+ * @param maxRewriteBytes the most input bytes one table's compaction rewrites in one pass, so a
+ *     table with a large backlog does not hold the others up; the rest waits for the next pass
+ * @param vacuumGrace how long a file removed from the log (or never committed) is kept before it is
+ *     deleted: readers holding an older snapshot keep reading it meanwhile
+ * @param interval how often a table is maintained by {@link MaintenanceRole}
+ * @param threads how many tables are maintained at once
+ * @param compression Parquet compression of compacted files: {@code zstd} or {@code snappy}
+ * @param clock the time that vacuum and retention compare against
+ */
+public record MaintenanceConfig(
+    URI warehouse,
+    S3Settings s3,
+    TableLookup tables,
+    long targetFileBytes,
+    long maxRewriteBytes,
+    Duration vacuumGrace,
+    Duration interval,
+    int threads,
+    String compression,
+    Clock clock) {
+  /** Default {@link #targetFileBytes}: 128 MiB. */
+  public static final long DEFAULT_TARGET_FILE_BYTES = 128L * 1024 * 1024;
+
+  /** Default {@link #maxRewriteBytes}: 1 GiB. */
+  public static final long DEFAULT_MAX_REWRITE_BYTES = 1024L * 1024 * 1024;
+
+  /** Default {@link #vacuumGrace}: one day. */
+  public static final Duration DEFAULT_VACUUM_GRACE = Duration.ofDays(1);
+
+  /** Default {@link #interval}: five minutes. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+
+  public MaintenanceConfig {
+    requireNonNull(warehouse, "warehouse is null");
+    requireNonNull(s3, "s3 is null");
+    requireNonNull(tables, "tables is null");
+    requireNonNull(vacuumGrace, "vacuumGrace is null");
+    requireNonNull(interval, "interval is null");
+    requireNonNull(compression, "compression is null");
+    requireNonNull(clock, "clock is null");
+    if (targetFileBytes < 1024) {
+      throw MaintenanceErrors.invalidConfig(
+          "maintenance.target.file.bytes", "must be at least 1KiB, got " + targetFileBytes);
+    }
+    if (maxRewriteBytes < targetFileBytes) {
+      throw MaintenanceErrors.invalidConfig(
+          "maintenance.max.rewrite.bytes",
+          "must be at least maintenance.target.file.bytes (" + targetFileBytes + ")");
+    }
+    if (vacuumGrace.isNegative()) {
+      throw MaintenanceErrors.invalidConfig("maintenance.vacuum.grace", "must not be negative");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw MaintenanceErrors.invalidConfig("maintenance.interval", "must be positive");
+    }
+    if (threads < 1) {
+      throw MaintenanceErrors.invalidConfig("maintenance.threads", "must be at least 1");
+    }
+    if (!compression.equals("zstd") && !compression.equals("snappy")) {
+      throw MaintenanceErrors.invalidConfig("compression", "use zstd or snappy");
+    }
+  }
+
+  /** A builder with the defaults; {@code warehouse} and {@code tables} must be set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link MaintenanceConfig}. */
+  public static final class Builder {
+    private URI warehouse;
+    private S3Settings s3 =
+        new S3Settings(Optional.empty(), "us-east-1", true, Optional.empty(), Optional.empty());
+    private TableLookup tables = TableLookup.of(Map.of());
+    private long targetFileBytes = DEFAULT_TARGET_FILE_BYTES;
+    private long maxRewriteBytes = DEFAULT_MAX_REWRITE_BYTES;
+    private Duration vacuumGrace = DEFAULT_VACUUM_GRACE;
+    private Duration interval = DEFAULT_INTERVAL;
+    private int threads = 1;
+    private String compression = "zstd";
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder warehouse(URI warehouse) {
+      this.warehouse = warehouse;
+      return this;
+    }
+
+    public Builder s3(S3Settings s3) {
+      this.s3 = s3;
+      return this;
+    }
+
+    public Builder tables(TableLookup tables) {
+      this.tables = tables;
+      return this;
+    }
+
+    public Builder targetFileBytes(long targetFileBytes) {
+      this.targetFileBytes = targetFileBytes;
+      return this;
+    }
+
+    public Builder maxRewriteBytes(long maxRewriteBytes) {
+      this.maxRewriteBytes = maxRewriteBytes;
+      return this;
+    }
+
+    public Builder vacuumGrace(Duration vacuumGrace) {
+      this.vacuumGrace = vacuumGrace;
+      return this;
+    }
+
+    public Builder interval(Duration interval) {
+      this.interval = interval;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder compression(String compression) {
+      this.compression = compression;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public MaintenanceConfig build() {
+      if (warehouse == null) {
+        throw MaintenanceErrors.invalidConfig("warehouse", "set where tables live");
+      }
+      return new MaintenanceConfig(
+          warehouse,
+          s3,
+          tables,
+          targetFileBytes,
+          Math.max(maxRewriteBytes, targetFileBytes),
+          vacuumGrace,
+          interval,
+          threads,
+          compression,
+          clock);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.lakestream.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The maintenance role: every {@code interval} it lists the warehouse and queues each table whose
+ * last maintenance is at least {@code interval} old; {@code threads} workers take the queue in the
+ * order of their last maintenance, oldest (and never maintained) first, so tables take turns: a
+ * table waits behind at most one turn of each other due table, never behind a whole backlog, and a
+ * turn is bounded ({@code maxRewriteBytes} of compaction). A table is never queued twice.
+ */
+public final class MaintenanceRole implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenanceRole.class);
+
+  private final Maintainer maintainer;
+  private final MaintenanceMetrics metrics;
+  private final ScheduledExecutorService planner;
+  private final ThreadPoolExecutor workers;
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> lastRun = new ConcurrentHashMap<>();
+  private final AtomicReference<String> listingFailure = new AtomicReference<>();
+  private final AtomicLong tablesMaintained = new AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  private volatile boolean running = true;
+
+  private MaintenanceRole(Maintainer maintainer, MeterRegistry registry) {
+    this.maintainer = maintainer;
+    this.metrics = new MaintenanceMetrics(registry);
+    int threads = maintainer.config().threads();
+    this.workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new PriorityBlockingQueue<>(),
+            daemon("lakestream-maintenance-worker"));
+    this.planner = Executors.newSingleThreadScheduledExecutor(daemon("lakestream-maintenance"));
+    Gauge.builder("lakestream.maintenance.tables.queued", queued, Set::size)
+        .description("Tables waiting for their maintenance turn")
+        .register(registry);
+  }
+
+  /** Starts maintaining the warehouse of {@code config} in background threads. */
+  public static MaintenanceRole start(MaintenanceConfig config, MeterRegistry registry) {
+    return start(new Maintainer(config), registry);
+  }
+
+  static MaintenanceRole start(Maintainer maintainer, MeterRegistry registry) {
+    requireNonNull(maintainer, "maintainer is null");
+    requireNonNull(registry, "registry is null");
+    MaintenanceRole role = new MaintenanceRole(maintainer, registry);
+    Duration interval = maintainer.config().interval();
+    role.planner.scheduleWithFixedDelay(role::plan, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return role;
+  }
+
+  /** Whether the role runs: started, not closed. */
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Why the last listing of the warehouse failed, when it did; empty once one succeeds. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(listingFailure.get());
+  }
+
+  /** Tables maintained since the start (each turn counts). */
+  public long tablesMaintained() {
+    return tablesMaintained.get();
+  }
+
+  private void plan() {
+    try {
+      long now = System.currentTimeMillis();
+      long interval = maintainer.config().interval().toMillis();
+      for (Maintainer.TableLocation table : maintainer.discover()) {
+        String key = table.project() + "/" + table.table();
+        long last = lastRun.getOrDefault(key, Long.MIN_VALUE);
+        if (last != Long.MIN_VALUE && now - last < interval) {
+          continue;
+        }
+        if (queued.add(key)) {
+          workers.execute(new Turn(table, key, last, sequence.incrementAndGet()));
+        }
+      }
+      listingFailure.set(null);
+    } catch (RuntimeException e) {
+      LOG.warn("Maintenance could not list the warehouse: {}", e.getMessage(), e);
+      listingFailure.set(e.getMessage());
+    }
+  }
+
+  /** One table's turn; the queue orders turns by the table's last maintenance, oldest first. */
+  private final class Turn implements Runnable, Comparable<Turn> {
+    private final Maintainer.TableLocation table;
+    private final String key;
+    private final long lastRun;
+    private final long order;
+
+    Turn(Maintainer.TableLocation table, String key, long lastRun, long order) {
+      this.table = table;
+      this.key = key;
+      this.lastRun = lastRun;
+      this.order = order;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (!running) {
+          return;
+        }
+        TableReport report = maintainer.maintain(table);
+        metrics.record(report);
+        tablesMaintained.incrementAndGet();
+        if (report.filesRewritten() > 0
+            || report.filesDeleted() > 0
+            || report.rowsExpired() > 0
+            || !report.note().isEmpty()) {
+          LOG.info("Maintained {}", report.summary());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Maintenance of {} failed: {}", key, e.getMessage(), e);
+      } finally {
+        MaintenanceRole.this.lastRun.put(key, System.currentTimeMillis());
+        queued.remove(key);
+      }
+    }
+
+    @Override
+    public int compareTo(Turn other) {
+      int byLastRun = Long.compare(lastRun, other.lastRun);
+      return byLastRun != 0 ? byLastRun : Long.compare(order, other.order);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicLong count = new AtomicLong();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Stops planning, lets the running turns finish (at most a minute), drops the queued ones. */
+  @Override
+  public void close() {
+    running = false;
+    planner.shutdownNow();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.lakestream.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduled role: it finds every table, compacts each in turn, and counts what it did. */
+class MaintenanceRoleIT {
+  @TempDir Path folder;
+
+  @Test
+  void compactsEveryTableOnItsScheduleAndCountsTheWork() {
+    SmallFileTable acme =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "acme");
+    SmallFileTable globex =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "globex");
+    CompactionIT.appendFiles(acme, 0, 20);
+    CompactionIT.appendFiles(globex, 0, 10);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    try (MaintenanceRole role =
+        MaintenanceRole.start(
+            CompactionIT.config(folder.toUri(), CompactionIT.NO_S3)
+                .interval(Duration.ofMillis(200))
+                .build(),
+            registry)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> acme.livePaths().size() == 1 && globex.livePaths().size() == 1);
+      // New small files are picked up by a later turn.
+      CompactionIT.appendFiles(acme, 20, 5);
+      await().atMost(Duration.ofSeconds(60)).until(() -> acme.livePaths().size() == 1);
+      assertThat(role.failure()).isEmpty();
+    }
+
+    assertThat(acme.readIds()).doesNotHaveDuplicates().hasSameElementsAs(acme.allIds());
+    assertThat(globex.readIds()).doesNotHaveDuplicates().hasSameElementsAs(globex.allIds());
+    // Each table's first turn merged all its files; later turns merged the new ones (with the
+    // compacted file, still below the target) in one turn or more.
+    assertThat(count(registry, "lakestream.maintenance.files.rewritten"))
+        .isGreaterThanOrEqualTo(20 + 10 + 6);
+    assertThat(count(registry, "lakestream.maintenance.rows.rewritten"))
+        .isGreaterThanOrEqualTo(40 * (20 + 10 + 25));
+    assertThat(count(registry, "lakestream.maintenance.bytes.rewritten")).isPositive();
+  }
+
+  private static double count(SimpleMeterRegistry registry, String name) {
+    return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+}
