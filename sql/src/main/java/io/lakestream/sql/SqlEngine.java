@@ -1,0 +1,120 @@
+package io.lakestream.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.internal.DuckDbSession;
+import io.lakestream.sql.internal.ScanNeeds;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
+ * embedded DuckDB, above Lakestream's own reads.
+ *
+ * <p>Each statement gets a new in-memory database holding the table types as tables, and nothing
+ * else: no file, network or extension access, its configuration locked. The engine's optimized plan
+ * of the statement says, for each table it scans, the columns it uses and the filters it pushes
+ * down (constants folded); the primary-key conditions become a key range read through the learned
+ * index ({@link TableScan}), for the one project the caller may read, and only those rows are
+ * loaded. The statement then runs as written, in PostgreSQL-like SQL (DuckDB's dialect): every
+ * condition is applied again by the engine, so the ranges read only need to hold the rows the
+ * statement uses.
+ *
+ * <p>Tenant isolation holds by construction: the database holds one project's rows, whatever the
+ * statement says.
+ */
+public final class SqlEngine {
+  private static final Pattern FIRST_WORD =
+      Pattern.compile("^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/|\\()*([A-Za-z]+)", Pattern.DOTALL);
+  private static final Set<String> QUERIES =
+      Set.of("select", "with", "values", "from", "table", "show", "describe");
+
+  /**
+   * How much a statement may use.
+   *
+   * @param maxRows the most rows one statement may load from the tables (all tables together)
+   * @param memoryLimit the engine's memory limit per statement, e.g. {@code 1GB}
+   * @param threads the engine's threads per statement
+   */
+  public record Limits(long maxRows, String memoryLimit, int threads) {
+    /** 20 million rows, 2 GB, 2 threads. */
+    public static final Limits DEFAULT = new Limits(20_000_000, "2GB", 2);
+  }
+
+  /** Which project a statement reads, given the projects it names. */
+  @FunctionalInterface
+  public interface ProjectChoice {
+    /**
+     * The project to read.
+     *
+     * @param named the projects the statement names with {@code project_id = '…'} in the conditions
+     *     on its tables (empty when it names none)
+     * @throws RuntimeException when the caller may not read them, or must name one
+     */
+    String project(Set<String> named);
+  }
+
+  private final Supplier<Map<String, TableDefinition>> tables;
+  private final TableScan scan;
+  private final Limits limits;
+
+  /**
+   * An engine over the catalog's table types and a reader of their rows.
+   *
+   * @param tables the table types, by name, at the time a statement starts
+   */
+  public SqlEngine(Supplier<Map<String, TableDefinition>> tables, TableScan scan, Limits limits) {
+    this.tables = requireNonNull(tables, "tables is null");
+    this.scan = requireNonNull(scan, "scan is null");
+    this.limits = requireNonNull(limits, "limits is null");
+  }
+
+  /** Whether a statement is a query this engine runs (rather than DDL or {@code INSERT}). */
+  public static boolean isQuery(String sql) {
+    Matcher m = FIRST_WORD.matcher(sql);
+    return m.find() && QUERIES.contains(m.group(1).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Runs a query; the caller reads the result and must close it.
+   *
+   * @throws SqlException when the statement cannot run (the message says why)
+   */
+  public QueryResult query(String sql, ProjectChoice choice) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(choice, "choice is null");
+    if (sql.length() > StatementLimits.MAX_LENGTH) {
+      throw new SqlException(
+          "The statement is "
+              + sql.length()
+              + " characters long; at most "
+              + StatementLimits.MAX_LENGTH
+              + " are accepted.");
+    }
+    DuckDbSession session =
+        DuckDbSession.open(tables.get(), limits.memoryLimit(), limits.threads(), limits.maxRows());
+    try {
+      if (!readsNoRows(sql)) {
+        ScanNeeds needs = session.plan(sql);
+        if (!needs.tables().isEmpty()) {
+          String project = choice.project(needs.namedProjects());
+          session.load(needs.tables().values(), project, scan);
+        }
+      }
+      return session.run(sql);
+    } catch (RuntimeException e) {
+      session.closeQuietly();
+      throw e;
+    }
+  }
+
+  private static boolean readsNoRows(String sql) {
+    Matcher m = FIRST_WORD.matcher(sql);
+    return m.find() && Set.of("show", "describe").contains(m.group(1).toLowerCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,280 @@
+package io.lakestream.sql.internal;
+
+import io.lakestream.schema.Column;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.SqlException;
+import io.lakestream.sql.TableScan;
+import io.lakestream.sql.internal.ScanNeeds.TableNeed;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One statement's in-memory DuckDB database: the project's tables, empty until the statement's plan
+ * says which rows it needs, then filled with just those rows, then the statement itself. The
+ * database holds nothing else and reaches no file or network (the configuration is locked before
+ * the statement runs), so a statement reads the rows it was given and nothing more.
+ */
+public final class DuckDbSession {
+  private final DuckDBConnection connection;
+  private final Map<String, TableDefinition> tables;
+  private final long maxRows;
+  private long rowsLoaded;
+
+  private DuckDbSession(
+      DuckDBConnection connection, Map<String, TableDefinition> tables, long maxRows) {
+    this.connection = connection;
+    this.tables = tables;
+    this.maxRows = maxRows;
+  }
+
+  /**
+   * A new database with every table type as an empty table.
+   *
+   * @param memoryLimit DuckDB's {@code memory_limit}, e.g. {@code 1GB}
+   */
+  public static DuckDbSession open(
+      Map<String, TableDefinition> tables, String memoryLimit, int threads, long maxRows) {
+    Properties properties = new Properties();
+    properties.setProperty("enable_external_access", "false");
+    properties.setProperty("autoinstall_known_extensions", "false");
+    properties.setProperty("autoload_known_extensions", "false");
+    properties.setProperty("allow_community_extensions", "false");
+    properties.setProperty("memory_limit", memoryLimit);
+    properties.setProperty("threads", Integer.toString(threads));
+    properties.setProperty("jdbc_stream_results", "true");
+    DuckDBConnection connection;
+    try {
+      connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+    } catch (SQLException e) {
+      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+    }
+    DuckDbSession session = new DuckDbSession(connection, tables, maxRows);
+    try {
+      // One transaction: now() and current_timestamp are its start, the same in the plan read
+      // for the key ranges and in the statement.
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        for (TableDefinition table : tables.values()) {
+          s.execute(createTable(table, table.columns().stream().map(Column::name).toList()));
+        }
+      }
+      return session;
+    } catch (SQLException e) {
+      session.closeQuietly();
+      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+    }
+  }
+
+  /**
+   * What the statement needs from each table, from the engine's plan of it over the empty tables
+   * (statistics are not used, or the optimizer would see that the tables are empty).
+   */
+  public ScanNeeds plan(String sql) {
+    try (Statement s = connection.createStatement()) {
+      s.execute("SET disabled_optimizers = 'statistics_propagation'");
+      StringBuilder json = new StringBuilder();
+      try (PreparedStatement explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + sql);
+          ResultSet rows = explain.executeQuery()) {
+        while (rows.next()) {
+          json.append(rows.getString(2));
+        }
+      }
+      s.execute("RESET disabled_optimizers");
+      return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    }
+  }
+
+  /** Fills each needed table with the project's rows, read by {@code scan}. */
+  public void load(Collection<TableNeed> needs, String projectId, TableScan scan) {
+    for (TableNeed need : needs) {
+      load(need, projectId, scan);
+    }
+  }
+
+  private void load(TableNeed need, String projectId, TableScan scan) {
+    TableDefinition table = need.table();
+    List<String> names = need.columns();
+    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+    int[] checked = new int[need.equalities().size()];
+    Object[] wanted = new Object[checked.length];
+    int k = 0;
+    for (Map.Entry<String, Object> e : need.equalities().entrySet()) {
+      checked[k] = names.indexOf(e.getKey());
+      wanted[k++] = e.getValue();
+    }
+    try {
+      try (Statement s = connection.createStatement()) {
+        s.execute("DROP TABLE " + quote(table.name()));
+        s.execute(createTable(table, names));
+      }
+      try (DuckDBAppender appender = connection.createAppender(table.name())) {
+        scan.scan(
+            table,
+            projectId,
+            need.from(),
+            need.to(),
+            names,
+            values -> {
+              for (int i = 0; i < checked.length; i++) {
+                if (!matches(values[checked[i]], wanted[i])) {
+                  return;
+                }
+              }
+              if (++rowsLoaded > maxRows) {
+                throw SqlException.of(
+                    "The statement reads more than "
+                        + maxRows
+                        + " rows (table "
+                        + table.name()
+                        + " of project "
+                        + projectId
+                        + "): narrow the range of "
+                        + table.primaryKey()
+                        + " (e.g. a shorter time range) so that it reads fewer rows.");
+              }
+              append(appender, columns, values);
+            });
+      }
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    } catch (AppendFailure e) {
+      throw SqlEngineErrors.of(e.getCause());
+    }
+  }
+
+  private static boolean matches(Object value, Object wanted) {
+    if (value instanceof Number n && wanted instanceof Long l) {
+      return n.longValue() == l && !(value instanceof Double || value instanceof Float);
+    }
+    return Objects.equals(value, wanted);
+  }
+
+  private static void append(DuckDBAppender appender, List<Column> columns, Object[] values) {
+    try {
+      appender.beginRow();
+      for (int i = 0; i < values.length; i++) {
+        Object v = values[i];
+        if (v == null) {
+          appender.appendNull();
+          continue;
+        }
+        switch (columns.get(i).type()) {
+          case BOOLEAN -> appender.append((boolean) (Boolean) v);
+          case INT -> appender.append(((Number) v).intValue());
+          case LONG -> appender.append(((Number) v).longValue());
+          case FLOAT -> appender.append(((Number) v).floatValue());
+          case DOUBLE -> appender.append(((Number) v).doubleValue());
+          case TIMESTAMP -> appender.appendEpochMicros(((Number) v).longValue());
+          case DATE -> appender.appendEpochDays(((Number) v).intValue());
+          case BYTES -> appender.appendByteArray((byte[]) v);
+          case ARRAY_LONG, ARRAY_DOUBLE, ARRAY_STRING -> appender.append((Collection<?>) v);
+          default -> appender.append(v.toString());
+        }
+      }
+      appender.endRow();
+    } catch (SQLException e) {
+      throw new AppendFailure(e);
+    }
+  }
+
+  /**
+   * Runs the statement over the loaded tables; the result owns this session and closes it.
+   *
+   * @throws SqlException when the engine refuses the statement
+   */
+  public QueryResult run(String sql) {
+    PreparedStatement statement = null;
+    try {
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET lock_configuration = true");
+      }
+      statement = connection.prepareStatement(sql);
+      ResultSet rows = statement.executeQuery();
+      return new DuckDbResult(connection, statement, rows);
+    } catch (SQLException e) {
+      if (statement != null) {
+        try {
+          statement.close();
+        } catch (SQLException ignored) {
+          // closing the connection below releases it
+        }
+      }
+      closeQuietly();
+      throw SqlEngineErrors.of(e);
+    }
+  }
+
+  /** Closes the database; its memory is freed. */
+  public void closeQuietly() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // in memory: nothing to clean up
+    }
+  }
+
+  /** The names of the tables that a statement's plan scans. */
+  public static Set<String> names(ScanNeeds needs) {
+    return needs.tables().keySet();
+  }
+
+  private static String createTable(TableDefinition table, List<String> names) {
+    Function<String, String> definition =
+        name -> quote(name) + " " + duckType(table.column(name).orElseThrow());
+    return "CREATE TABLE "
+        + quote(table.name())
+        + " ("
+        + String.join(", ", names.stream().map(definition).toList())
+        + ")";
+  }
+
+  private static String duckType(Column column) {
+    return switch (column.type()) {
+      case BOOLEAN -> "BOOLEAN";
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case FLOAT -> "FLOAT";
+      case DOUBLE -> "DOUBLE";
+      case STRING -> "VARCHAR";
+      case BYTES -> "BLOB";
+      case TIMESTAMP -> "TIMESTAMPTZ";
+      case DATE -> "DATE";
+      case JSON -> "JSON";
+      case ARRAY_LONG -> "BIGINT[]";
+      case ARRAY_DOUBLE -> "DOUBLE[]";
+      case ARRAY_STRING -> "VARCHAR[]";
+    };
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** An appender failure carried through the scan's callback. */
+  private static final class AppendFailure extends RuntimeException {
+    AppendFailure(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+}
