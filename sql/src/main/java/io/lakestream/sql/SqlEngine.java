@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.internal.DuckDbSession;
 import io.lakestream.sql.internal.ScanNeeds;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -86,27 +87,35 @@ public final class SqlEngine {
    * @throws SqlException when the statement cannot run (the message says why)
    */
   public QueryResult query(String sql, ProjectChoice choice) {
+    return query(sql, List.of(), choice);
+  }
+
+  /**
+   * Runs a query with parameters ({@code $1}, {@code $2}, … or {@code ?}); the caller reads the
+   * result and must close it.
+   *
+   * @param parameters the values of the parameters, in order: Java values ({@link String}, {@link
+   *     Long}, {@link Double}, {@link Boolean}, {@link java.math.BigDecimal}, {@link
+   *     java.time.Instant}, {@link java.time.LocalDate}, …) or null
+   * @throws SqlException when the statement cannot run, or the parameters do not match it
+   */
+  public QueryResult query(String sql, List<?> parameters, ProjectChoice choice) {
     requireNonNull(sql, "sql is null");
     requireNonNull(choice, "choice is null");
-    if (sql.length() > StatementLimits.MAX_LENGTH) {
-      throw new SqlException(
-          "The statement is "
-              + sql.length()
-              + " characters long; at most "
-              + StatementLimits.MAX_LENGTH
-              + " are accepted.");
-    }
+    requireNonNull(parameters, "parameters is null");
+    StatementLimits.checkQuery(sql);
     DuckDbSession session =
         DuckDbSession.open(tables.get(), limits.memoryLimit(), limits.threads(), limits.maxRows());
     try {
+      session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
-        ScanNeeds needs = session.plan(sql);
+        ScanNeeds needs = session.plan(sql, parameters);
         if (!needs.tables().isEmpty()) {
           String project = choice.project(needs.namedProjects());
           session.load(needs.tables().values(), project, scan);
         }
       }
-      return session.run(sql);
+      return session.run(sql, parameters);
     } catch (RuntimeException e) {
       session.closeQuietly();
       throw e;

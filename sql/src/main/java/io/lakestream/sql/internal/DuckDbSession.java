@@ -83,20 +83,97 @@ public final class DuckDbSession {
    * What the statement needs from each table, from the engine's plan of it over the empty tables
    * (statistics are not used, or the optimizer would see that the tables are empty).
    */
-  public ScanNeeds plan(String sql) {
+  public ScanNeeds plan(String sql, List<?> parameters) {
     try (Statement s = connection.createStatement()) {
+      // Prepared alone first, so that an error quotes the statement as the user wrote it.
+      try (PreparedStatement alone = connection.prepareStatement(sql)) {
+        int expected = alone.getParameterMetaData().getParameterCount();
+        if (expected != parameters.size()) {
+          throw SqlException.of(
+              expected > 0 && parameters.isEmpty()
+                  ? "The statement has "
+                      + expected
+                      + " parameter(s) ($1 or ?) and no values were given: write the values in the"
+                      + " statement, or send them as parameters (e.g. through the PostgreSQL"
+                      + " protocol's extended query)."
+                  : "The statement has "
+                      + expected
+                      + " parameter(s) and "
+                      + parameters.size()
+                      + " value(s) were given: give one value for each parameter.");
+        }
+      }
       s.execute("SET disabled_optimizers = 'statistics_propagation'");
       StringBuilder json = new StringBuilder();
-      try (PreparedStatement explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + sql);
-          ResultSet rows = explain.executeQuery()) {
-        while (rows.next()) {
-          json.append(rows.getString(2));
+      try (PreparedStatement explain =
+          connection.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
+        bind(explain, parameters);
+        try (ResultSet rows = explain.executeQuery()) {
+          while (rows.next()) {
+            json.append(rows.getString(2));
+          }
         }
       }
       s.execute("RESET disabled_optimizers");
       return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
     } catch (SQLException e) {
       throw SqlEngineErrors.of(e);
+    }
+  }
+
+  /**
+   * Refuses a request that is not exactly one query, before anything runs (DuckDB's JDBC driver
+   * would run every statement but the last while preparing).
+   */
+  public void requireOneQuery(String sql) throws SqlException {
+    String answer;
+    try (PreparedStatement parse = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
+      parse.setString(1, sql);
+      try (ResultSet rows = parse.executeQuery()) {
+        rows.next();
+        answer = rows.getString(1);
+      }
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    }
+    com.fasterxml.jackson.databind.JsonNode parsed;
+    try {
+      parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the engine's parse is not JSON", e);
+    }
+    if (!parsed.path("error").asBoolean(false)) {
+      int statements = parsed.path("statements").size();
+      if (statements > 1) {
+        throw SqlException.of(
+            "The request holds "
+                + statements
+                + " statements: send one statement per request (a trailing ';' is fine).");
+      }
+      return;
+    }
+    if (parsed.path("error_type").asText().equals("parser")) {
+      // Prepared for the engine's own message, which quotes the statement; a statement that does
+      // not parse runs nothing.
+      try (PreparedStatement ignored = connection.prepareStatement(sql)) {
+        throw SqlException.of(parsed.path("error_message").asText("The statement does not parse."));
+      } catch (SQLException e) {
+        throw SqlEngineErrors.of(e);
+      }
+    }
+    throw SqlException.of(
+        "Only one query (SELECT, WITH, VALUES, SHOW, DESCRIBE) runs per request, and nothing that"
+            + " changes data: send one statement per request; CREATE TABLE, DROP TABLE and INSERT"
+            + " each on their own.");
+  }
+
+  private static void bind(PreparedStatement statement, List<?> parameters) throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof java.time.Instant instant) {
+        value = instant.atOffset(java.time.ZoneOffset.UTC);
+      }
+      statement.setObject(i + 1, value);
     }
   }
 
@@ -198,13 +275,14 @@ public final class DuckDbSession {
    *
    * @throws SqlException when the engine refuses the statement
    */
-  public QueryResult run(String sql) {
+  public QueryResult run(String sql, List<?> parameters) {
     PreparedStatement statement = null;
     try {
       try (Statement s = connection.createStatement()) {
         s.execute("SET lock_configuration = true");
       }
       statement = connection.prepareStatement(sql);
+      bind(statement, parameters);
       ResultSet rows = statement.executeQuery();
       return new DuckDbResult(connection, statement, rows);
     } catch (SQLException e) {

@@ -24,6 +24,15 @@ public final class SqlEngineErrors {
               + message.lines().findFirst().orElse("")
               + " Rewrite the statement (e.g. without the construct named).");
     }
+    if (message.contains("Cannot compare values of type TIMESTAMP WITH TIME ZONE and type")) {
+      message +=
+          "\nTimestamps are timestamptz: compare them with '2026-11-21T10:00:00Z',"
+              + " to_timestamp(<seconds>) or make_timestamptz(<microseconds>).";
+    }
+    message =
+        message.replace(
+            " Use \"SET max_expression_depth TO x\" to increase the maximum expression depth.",
+            " Simplify the expression.");
     return SqlException.of(message);
   }
 }
