@@ -132,6 +132,12 @@ class SqlEngineTest {
                 + " project_id = 'globex' UNION SELECT project_id FROM otel_logs_and_spans",
             "acme");
     assertThat(rows).containsExactly(List.of("acme"));
+    // The optimizer drops the condition; the statement still binds to project_id.
+    assertThat(
+            rows(
+                "SELECT count(*) FROM otel_logs_and_spans WHERE project_id <> 'acme' OR true",
+                "acme"))
+        .containsExactly(List.of(120L));
   }
 
   @Test

@@ -187,7 +187,11 @@ public final class DuckDbSession {
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     List<String> names = need.columns();
-    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+    List<Column> columns = table.columns();
+    int[] positions = new int[columns.size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = names.indexOf(columns.get(i).name());
+    }
     int[] checked = new int[need.equalities().size()];
     Object[] wanted = new Object[checked.length];
     int k = 0;
@@ -196,10 +200,8 @@ public final class DuckDbSession {
       wanted[k++] = e.getValue();
     }
     try {
-      try (Statement s = connection.createStatement()) {
-        s.execute("DROP TABLE " + quote(table.name()));
-        s.execute(createTable(table, names));
-      }
+      // Columns the statement does not use stay null: the statement still binds to every column
+      // (a condition the optimizer removed, e.g. "x <> 1 OR true", was bound first).
       try (DuckDBAppender appender = connection.createAppender(table.name())) {
         scan.scan(
             table,
@@ -225,7 +227,7 @@ public final class DuckDbSession {
                         + table.primaryKey()
                         + " (e.g. a shorter time range) so that it reads fewer rows.");
               }
-              append(appender, columns, values);
+              append(appender, columns, positions, values);
             });
       }
     } catch (SQLException e) {
@@ -242,11 +244,12 @@ public final class DuckDbSession {
     return Objects.equals(value, wanted);
   }
 
-  private static void append(DuckDBAppender appender, List<Column> columns, Object[] values) {
+  private static void append(
+      DuckDBAppender appender, List<Column> columns, int[] positions, Object[] values) {
     try {
       appender.beginRow();
-      for (int i = 0; i < values.length; i++) {
-        Object v = values[i];
+      for (int i = 0; i < positions.length; i++) {
+        Object v = positions[i] < 0 ? null : values[positions[i]];
         if (v == null) {
           appender.appendNull();
           continue;
