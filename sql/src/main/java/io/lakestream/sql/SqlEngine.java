@@ -3,6 +3,7 @@ package io.lakestream.sql;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.internal.DuckDbDatabase;
 import io.lakestream.sql.internal.DuckDbSession;
 import io.lakestream.sql.internal.ScanNeeds;
 import java.util.List;
@@ -17,19 +18,19 @@ import java.util.regex.Pattern;
  * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
  * embedded DuckDB, above Lakestream's own reads.
  *
- * <p>Each statement gets a new in-memory database holding the table types as tables, and nothing
- * else: no file, network or extension access, its configuration locked. The engine's optimized plan
- * of the statement says, for each table it scans, the columns it uses and the filters it pushes
- * down (constants folded); the primary-key conditions become a key range read through the learned
- * index ({@link TableScan}), for the one project the caller may read, and only those rows are
- * loaded. The statement then runs as written, in PostgreSQL-like SQL (DuckDB's dialect): every
- * condition is applied again by the engine, so the ranges read only need to hold the rows the
- * statement uses.
+ * <p>Each statement gets its own connection to one in-memory database, holding the table types as
+ * temporary tables that only this connection sees; the database reaches no file, network or
+ * extension, and its configuration is locked. The engine's optimized plan of the statement says,
+ * for each table it scans, the columns it uses and the filters it pushes down (constants folded);
+ * the primary-key conditions become a key range read through the learned index ({@link TableScan}),
+ * for the one project the caller may read, and only those rows are loaded. The statement then runs
+ * as written, in PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the
+ * engine, so the ranges read only need to hold the rows the statement uses.
  *
  * <p>Tenant isolation holds by construction: the database holds one project's rows, whatever the
  * statement says.
  */
-public final class SqlEngine {
+public final class SqlEngine implements AutoCloseable {
   private static final Pattern FIRST_WORD =
       Pattern.compile("^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/|\\()*([A-Za-z]+)", Pattern.DOTALL);
   private static final Set<String> QUERIES =
@@ -39,8 +40,8 @@ public final class SqlEngine {
    * How much a statement may use.
    *
    * @param maxRows the most rows one statement may load from the tables (all tables together)
-   * @param memoryLimit the engine's memory limit per statement, e.g. {@code 1GB}
-   * @param threads the engine's threads per statement
+   * @param memoryLimit the engine's memory limit, all statements together, e.g. {@code 2GB}
+   * @param threads the engine's threads
    */
   public record Limits(long maxRows, String memoryLimit, int threads) {
     /** 20 million rows, 2 GB, 2 threads. */
@@ -63,6 +64,7 @@ public final class SqlEngine {
   private final Supplier<Map<String, TableDefinition>> tables;
   private final TableScan scan;
   private final Limits limits;
+  private DuckDbDatabase database;
 
   /**
    * An engine over the catalog's table types and a reader of their rows.
@@ -104,8 +106,7 @@ public final class SqlEngine {
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    DuckDbSession session =
-        DuckDbSession.open(tables.get(), limits.memoryLimit(), limits.threads(), limits.maxRows());
+    DuckDbSession session = DuckDbSession.open(database(), tables.get(), limits.maxRows());
     try {
       session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
@@ -119,6 +120,22 @@ public final class SqlEngine {
     } catch (RuntimeException e) {
       session.closeQuietly();
       throw e;
+    }
+  }
+
+  private synchronized DuckDbDatabase database() {
+    if (database == null) {
+      database = new DuckDbDatabase(limits.memoryLimit(), limits.threads());
+    }
+    return database;
+  }
+
+  /** Closes the engine's database; statements still running fail. */
+  @Override
+  public synchronized void close() {
+    if (database != null) {
+      database.close();
+      database = null;
     }
   }
 

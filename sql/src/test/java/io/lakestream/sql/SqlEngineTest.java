@@ -141,6 +141,22 @@ class SqlEngineTest {
   }
 
   @Test
+  void aStatementSeesNeitherTheRowsNorTheTablesOfAnotherRunningAtTheSameTime() {
+    try (QueryResult acme =
+        engine.query("SELECT project_id FROM otel_logs_and_spans", named -> "acme")) {
+      assertThat(acme.next()).isTrue();
+      assertThat(rows("SELECT DISTINCT project_id FROM otel_logs_and_spans", "globex"))
+          .containsExactly(List.of("globex"));
+      assertThat(
+              rows(
+                  "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__lakestream%'",
+                  "globex"))
+          .containsExactly(List.of(0L));
+      assertThat(acme.value(0)).isEqualTo("acme");
+    }
+  }
+
+  @Test
   void theProjectsAStatementNamesGoToTheChoice() {
     List<Set<String>> asked = new ArrayList<>();
     engine

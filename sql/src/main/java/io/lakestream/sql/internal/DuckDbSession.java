@@ -6,7 +6,6 @@ import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.SqlException;
 import io.lakestream.sql.TableScan;
 import io.lakestream.sql.internal.ScanNeeds.TableNeed;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
@@ -40,26 +38,14 @@ public final class DuckDbSession {
     this.maxRows = maxRows;
   }
 
-  /**
-   * A new database with every table type as an empty table.
-   *
-   * @param memoryLimit DuckDB's {@code memory_limit}, e.g. {@code 1GB}
-   */
+  /** A new connection to {@code database} with every table type as an empty temporary table. */
   public static DuckDbSession open(
-      Map<String, TableDefinition> tables, String memoryLimit, int threads, long maxRows) {
-    Properties properties = new Properties();
-    properties.setProperty("enable_external_access", "false");
-    properties.setProperty("autoinstall_known_extensions", "false");
-    properties.setProperty("autoload_known_extensions", "false");
-    properties.setProperty("allow_community_extensions", "false");
-    properties.setProperty("memory_limit", memoryLimit);
-    properties.setProperty("threads", Integer.toString(threads));
-    properties.setProperty("jdbc_stream_results", "true");
+      DuckDbDatabase database, Map<String, TableDefinition> tables, long maxRows) {
     DuckDBConnection connection;
     try {
-      connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+      connection = database.connect();
     } catch (SQLException e) {
-      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not connect", e);
     }
     DuckDbSession session = new DuckDbSession(connection, tables, maxRows);
     try {
@@ -67,9 +53,10 @@ public final class DuckDbSession {
       // for the key ranges and in the statement.
       connection.setAutoCommit(false);
       try (Statement s = connection.createStatement()) {
-        s.execute("SET TimeZone = 'UTC'");
         for (TableDefinition table : tables.values()) {
-          s.execute(createTable(table, table.columns().stream().map(Column::name).toList()));
+          s.execute(
+              createTable(
+                  table.name(), table, table.columns().stream().map(Column::name).toList()));
         }
       }
       return session;
@@ -103,7 +90,6 @@ public final class DuckDbSession {
                       + " value(s) were given: give one value for each parameter.");
         }
       }
-      s.execute("SET disabled_optimizers = 'statistics_propagation'");
       StringBuilder json = new StringBuilder();
       try (PreparedStatement explain =
           connection.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
@@ -114,7 +100,6 @@ public final class DuckDbSession {
           }
         }
       }
-      s.execute("RESET disabled_optimizers");
       return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
     } catch (SQLException e) {
       throw SqlEngineErrors.of(e);
@@ -187,11 +172,7 @@ public final class DuckDbSession {
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     List<String> names = need.columns();
-    List<Column> columns = table.columns();
-    int[] positions = new int[columns.size()];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = names.indexOf(columns.get(i).name());
-    }
+    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
     int[] checked = new int[need.equalities().size()];
     Object[] wanted = new Object[checked.length];
     int k = 0;
@@ -200,9 +181,15 @@ public final class DuckDbSession {
       wanted[k++] = e.getValue();
     }
     try {
-      // Columns the statement does not use stay null: the statement still binds to every column
-      // (a condition the optimizer removed, e.g. "x <> 1 OR true", was bound first).
-      try (DuckDBAppender appender = connection.createAppender(table.name())) {
+      // The rows go to a table of just the columns read; the table type becomes a view over it
+      // with the other columns null, so that the statement still binds to every column (a
+      // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first). Appending only
+      // the columns read is several times faster than appending nulls.
+      String rowsTable = "__lakestream_rows_" + table.name();
+      try (Statement s = connection.createStatement()) {
+        s.execute(createTable(rowsTable, table, names));
+      }
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", rowsTable)) {
         scan.scan(
             table,
             projectId,
@@ -227,8 +214,12 @@ public final class DuckDbSession {
                         + table.primaryKey()
                         + " (e.g. a shorter time range) so that it reads fewer rows.");
               }
-              append(appender, columns, positions, values);
+              append(appender, columns, values);
             });
+      }
+      try (Statement s = connection.createStatement()) {
+        s.execute("DROP TABLE " + quote(table.name()));
+        s.execute(view(table, rowsTable, names));
       }
     } catch (SQLException e) {
       throw SqlEngineErrors.of(e);
@@ -244,12 +235,11 @@ public final class DuckDbSession {
     return Objects.equals(value, wanted);
   }
 
-  private static void append(
-      DuckDBAppender appender, List<Column> columns, int[] positions, Object[] values) {
+  private static void append(DuckDBAppender appender, List<Column> columns, Object[] values) {
     try {
       appender.beginRow();
-      for (int i = 0; i < positions.length; i++) {
-        Object v = positions[i] < 0 ? null : values[positions[i]];
+      for (int i = 0; i < values.length; i++) {
+        Object v = values[i];
         if (v == null) {
           appender.appendNull();
           continue;
@@ -281,9 +271,6 @@ public final class DuckDbSession {
   public QueryResult run(String sql, List<?> parameters) {
     PreparedStatement statement = null;
     try {
-      try (Statement s = connection.createStatement()) {
-        s.execute("SET lock_configuration = true");
-      }
       statement = connection.prepareStatement(sql);
       bind(statement, parameters);
       ResultSet rows = statement.executeQuery();
@@ -315,14 +302,34 @@ public final class DuckDbSession {
     return needs.tables().keySet();
   }
 
-  private static String createTable(TableDefinition table, List<String> names) {
+  private static String createTable(String name, TableDefinition table, List<String> names) {
     Function<String, String> definition =
-        name -> quote(name) + " " + duckType(table.column(name).orElseThrow());
-    return "CREATE TABLE "
-        + quote(table.name())
+        column -> quote(column) + " " + duckType(table.column(column).orElseThrow());
+    return "CREATE TEMPORARY TABLE "
+        + quote(name)
         + " ("
         + String.join(", ", names.stream().map(definition).toList())
         + ")";
+  }
+
+  /** The table type as a view over the rows read: the columns not read are typed nulls. */
+  private static String view(TableDefinition table, String rowsTable, List<String> names) {
+    StringBuilder select = new StringBuilder();
+    for (Column column : table.columns()) {
+      select.append(select.length() == 0 ? "" : ", ");
+      if (names.contains(column.name())) {
+        select.append(quote(column.name()));
+      } else {
+        select.append("CAST(NULL AS ").append(duckType(column)).append(") AS ");
+        select.append(quote(column.name()));
+      }
+    }
+    return "CREATE TEMPORARY VIEW "
+        + quote(table.name())
+        + " AS SELECT "
+        + select
+        + " FROM "
+        + quote(rowsTable);
   }
 
   private static String duckType(Column column) {
