@@ -84,9 +84,28 @@ public final class SqlService {
    * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
    */
   public QueryResult run(Principal principal, String sql, Optional<String> defaultProject) {
+    return run(principal, sql, List.of(), defaultProject);
+  }
+
+  /**
+   * Checks and runs one statement with parameters ({@code $1}, … or {@code ?}, queries only); the
+   * caller reads the result, then closes it.
+   *
+   * @param parameters the parameters' values, in order (see {@link SqlEngine#query(String, List,
+   *     SqlEngine.ProjectChoice)} for the Java types)
+   * @param defaultProject the project of inserted rows that name none
+   * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
+   */
+  public QueryResult run(
+      Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
     try {
       if (SqlEngine.isQuery(sql)) {
-        return engine.query(sql, named -> project(principal, named));
+        return engine.query(sql, parameters, named -> project(principal, named));
+      }
+      if (!parameters.isEmpty()) {
+        throw QueryErrors.badSql(
+            "Parameters are taken by queries only: write the values of an INSERT in the"
+                + " statement.");
       }
       SqlStatement statement = executor.plan(sql, defaultProject);
       authorize(principal, statement);

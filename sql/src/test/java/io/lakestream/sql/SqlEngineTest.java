@@ -98,6 +98,32 @@ class SqlEngineTest {
   }
 
   @Test
+  void parametersAreBoundAndTheirKeyConditionsBecomeTheRange() {
+    try (QueryResult result =
+        engine.query(
+            "SELECT count(*) FROM otel_logs_and_spans WHERE timestamp >= $1 AND timestamp < $2"
+                + " AND severity_text = $3",
+            List.of(
+                Instant.ofEpochSecond(BASE / 1_000_000 + 600),
+                Instant.ofEpochSecond(BASE / 1_000_000 + 1200),
+                "ERROR"),
+            named -> "acme")) {
+      assertThat(result.next()).isTrue();
+      assertThat(result.value(0)).isEqualTo(3L);
+    }
+    assertThat(scan.calls.get(0))
+        .startsWith(
+            "otel_logs_and_spans acme Optional["
+                + (BASE + 600_000_000L)
+                + "] Optional["
+                + (BASE + 1_200_000_000L)
+                + "]");
+    assertThatThrownBy(() -> rows("SELECT * FROM otel_logs_and_spans WHERE trace_id = $1", "acme"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageStartingWith("The statement has 1 parameter(s) ($1 or ?) and no values");
+  }
+
+  @Test
   void grafanaTimeBucketsGroupAndOrder() {
     List<List<Object>> rows =
         rows(
