@@ -235,9 +235,17 @@ public final class ScanNeeds {
       }
       if (name.equals(table.primaryKey())) {
         bound(op, value.get());
-      } else if (op.equals("=")) {
+      } else if (op.equals("=") && exact(column.get().type())) {
         equalities.put(name, value.get());
       }
+    }
+
+    /** Whether rows can be filtered on an equality of this type exactly as the engine would. */
+    private static boolean exact(ColumnType type) {
+      return switch (type) {
+        case STRING, INT, LONG, TIMESTAMP, DATE -> true;
+        default -> false; // floats: the scan's Float against a Double literal
+      };
     }
 
     private void bound(String op, Object value) {
