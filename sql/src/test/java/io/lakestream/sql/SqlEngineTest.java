@@ -145,9 +145,19 @@ class SqlEngineTest {
                 + " otel_logs_and_spans l ON l.trace_id = s.trace_id WHERE s.trace_id = 't0' AND"
                 + " s.record_type = 'span' AND l.record_type = 'log' ORDER BY 1, 2",
             "acme");
-    assertThat(rows).isNotEmpty();
-    assertThat(scan.calls).hasSize(1);
-    assertThat(scan.calls.get(0)).contains("Optional.empty Optional.empty");
+    // t0: rows 0, 10, …, 110; spans are every fourth row, logs the others.
+    assertThat(rows).hasSize(6 * 6);
+    // A lookup: the key and trace_id of the whole range first, then the 12 matching keys whole.
+    assertThat(scan.calls.get(0))
+        .isEqualTo("otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, trace_id]");
+    assertThat(scan.calls).hasSize(1 + 12);
+    assertThat(scan.calls.get(1))
+        .isEqualTo(
+            "otel_logs_and_spans acme Optional["
+                + BASE
+                + "] Optional["
+                + (BASE + 1)
+                + "] [timestamp, record_type, trace_id, duration_ns, severity_text]");
   }
 
   @Test

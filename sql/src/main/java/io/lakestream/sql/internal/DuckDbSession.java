@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
@@ -169,9 +170,14 @@ public final class DuckDbSession {
     }
   }
 
+  /** The most keys a lookup reads row by row; more read the whole range once. */
+  private static final int MAX_LOOKUP_KEYS = 4_096;
+
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
-    List<String> names = need.columns();
+    // Every row of the project's table has its project_id: the view gives it as a constant.
+    List<String> names =
+        need.columns().stream().filter(n -> !n.equals(TableDefinition.PROJECT_COLUMN)).toList();
     List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
     int[] checked = new int[need.equalities().size()];
     Object[] wanted = new Object[checked.length];
@@ -190,12 +196,7 @@ public final class DuckDbSession {
         s.execute(createTable(rowsTable, table, names));
       }
       try (DuckDBAppender appender = connection.createAppender("temp", "main", rowsTable)) {
-        scan.scan(
-            table,
-            projectId,
-            need.from(),
-            need.to(),
-            names,
+        java.util.function.Consumer<Object[]> rows =
             values -> {
               for (int i = 0; i < checked.length; i++) {
                 if (!matches(values[checked[i]], wanted[i])) {
@@ -215,17 +216,73 @@ public final class DuckDbSession {
                         + " (e.g. a shorter time range) so that it reads fewer rows.");
               }
               append(appender, columns, values);
-            });
+            };
+        Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
+        if (keys.isPresent()) {
+          for (long key : keys.get()) {
+            scan.scan(table, projectId, Optional.of(key), Optional.of(key + 1), names, rows);
+          }
+        } else {
+          scan.scan(table, projectId, need.from(), need.to(), names, rows);
+        }
       }
       try (Statement s = connection.createStatement()) {
         s.execute("DROP TABLE " + quote(table.name()));
-        s.execute(view(table, rowsTable, names));
+        s.execute(view(table, rowsTable, names, projectId));
       }
     } catch (SQLException e) {
       throw SqlEngineErrors.of(e);
     } catch (AppendFailure e) {
       throw SqlEngineErrors.of(e.getCause());
     }
+  }
+
+  /**
+   * For a lookup (an equality on other columns, e.g. {@code trace_id = '…'}, while more columns are
+   * used), the keys of the rows that match, found by reading just the key and the compared columns
+   * of the range: the rows are then read whole key by key. Empty when that would not pay (no
+   * equality, nothing more to read, keys that are not integers, or too many matches).
+   */
+  private static Optional<java.util.SortedSet<Long>> lookupKeys(
+      TableNeed need, List<String> names, String projectId, TableScan scan) {
+    TableDefinition table = need.table();
+    Map<String, Object> equalities = need.equalities();
+    boolean integralKey =
+        switch (table.primaryKeyColumn().type()) {
+          case INT, LONG, TIMESTAMP, DATE -> true;
+          default -> false;
+        };
+    List<String> probe = new java.util.ArrayList<>();
+    probe.add(table.primaryKey());
+    equalities.keySet().stream().filter(n -> !n.equals(table.primaryKey())).forEach(probe::add);
+    if (equalities.isEmpty() || !integralKey || probe.size() >= names.size()) {
+      return Optional.empty();
+    }
+    Object[] wanted = new Object[probe.size()];
+    for (int i = 1; i < probe.size(); i++) {
+      wanted[i] = equalities.get(probe.get(i));
+    }
+    java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
+    boolean[] tooMany = {false};
+    scan.scan(
+        table,
+        projectId,
+        need.from(),
+        need.to(),
+        probe,
+        values -> {
+          for (int i = 1; i < values.length; i++) {
+            if (!matches(values[i], wanted[i])) {
+              return;
+            }
+          }
+          if (keys.size() < MAX_LOOKUP_KEYS) {
+            keys.add(((Number) values[0]).longValue());
+          } else {
+            tooMany[0] = true;
+          }
+        });
+    return tooMany[0] ? Optional.empty() : Optional.of(keys);
   }
 
   private static boolean matches(Object value, Object wanted) {
@@ -312,12 +369,19 @@ public final class DuckDbSession {
         + ")";
   }
 
-  /** The table type as a view over the rows read: the columns not read are typed nulls. */
-  private static String view(TableDefinition table, String rowsTable, List<String> names) {
+  /**
+   * The table type as a view over the rows read: the project's id as a constant, the columns not
+   * read as typed nulls.
+   */
+  private static String view(
+      TableDefinition table, String rowsTable, List<String> names, String projectId) {
     StringBuilder select = new StringBuilder();
     for (Column column : table.columns()) {
       select.append(select.length() == 0 ? "" : ", ");
       if (names.contains(column.name())) {
+        select.append(quote(column.name()));
+      } else if (column.name().equals(TableDefinition.PROJECT_COLUMN)) {
+        select.append("CAST('").append(projectId.replace("'", "''")).append("' AS VARCHAR) AS ");
         select.append(quote(column.name()));
       } else {
         select.append("CAST(NULL AS ").append(duckType(column)).append(") AS ");
