@@ -16,39 +16,30 @@ import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
-import io.lakestream.sql.SqlResult;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
+import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultColumn;
+import io.lakestream.sql.SqlException;
+import io.lakestream.sql.SqlType;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL protocol's backend in the query sidecar: the password is a bearer token (the
- * project's, or the admin's), statements run through {@link SqlService} with the same checks as
- * {@code POST /v1/sql}, and result column types come from the table definition.
- *
- * <p>Parameters ({@code $1}, …) are written into the statement as SQL literals, since {@link
- * SqlService} takes SQL text; timestamps as ISO-8601 UTC text. This adapter is meant to be replaced
- * when the SQL engine returns typed, streamed results.
+ * project's, or the admin's), and statements run through {@link SqlService} with the same checks as
+ * {@code POST /v1/sql}. Parameters ({@code $1}, …) go to the SQL engine as values, never into the
+ * statement's text; result columns carry the engine's types, and rows are read from the engine as
+ * the protocol writes them.
  */
 final class PgSqlBackend implements PgBackend {
-  private static final Pattern FROM = Pattern.compile("(?i)\\bfrom\\s+\"?([a-z_][a-z0-9_]*)\"?");
-  private static final Pattern AGGREGATE =
-      Pattern.compile(
-          "(?i)(count|min|max|sum|avg)\\s*\\(\\s*(distinct\\s+)?\"?([a-z0-9_*]*)\"?\\s*\\)");
-  private static final Pattern ALIASED =
-      Pattern.compile("(?is)(.+?)\\s+(?:as\\s+)?\"?([a-z_][a-z0-9_]*)\"?");
+  /** SQLSTATE of a statement that failed while producing its rows (a cast, a division by zero). */
+  static final String DATA_EXCEPTION = "22000";
 
   private final QueryService query;
 
@@ -85,87 +76,27 @@ final class PgSqlBackend implements PgBackend {
 
   @Override
   public PgResult execute(PgSession session, String sql, List<Object> parameters) {
-    String statement = bind(sql, parameters);
     Optional<String> project =
         ProjectIds.isValid(ProjectIds.normalize(session.user()))
             ? Optional.of(ProjectIds.normalize(session.user()))
             : Optional.empty();
-    SqlResult result;
+    QueryResult result;
     try {
-      result = query.sql().run((Principal) session.principal(), statement, project);
+      result = query.sql().run((Principal) session.principal(), sql, parameters, project);
     } catch (QueryException e) {
       throw error(e);
     }
     if (result.columns().isEmpty()) {
-      return new PgResult.Command(
-          tag(statement).equals("INSERT INTO") ? "INSERT 0 " + result.count() : tag(statement));
+      try (result) {
+        String tag = tag(sql);
+        return new PgResult.Command(tag.equals("INSERT INTO") ? "INSERT 0 " + result.count() : tag);
+      }
     }
-    List<PgColumn> columns = columns(statement, result);
-    java.util.Iterator<List<Object>> rows = result.rows().iterator();
-    // Values are converted as the protocol writes each row, not all at once.
-    java.util.Iterator<List<?>> converted =
-        new java.util.Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return rows.hasNext();
-          }
-
-          @Override
-          public List<?> next() {
-            List<Object> row = rows.next();
-            List<Object> values = new ArrayList<>(row.size());
-            for (int i = 0; i < row.size(); i++) {
-              values.add(value(columns.get(i).type(), row.get(i)));
-            }
-            return values;
-          }
-        };
-    return new PgResult.Rows(columns, converted, () -> {});
-  }
-
-  /**
-   * The columns of a statement before its parameters are bound: from a run with null parameters, or
-   * when it cannot run so ({@code project_id = NULL}), from its select list and the table.
-   */
-  @Override
-  public List<PgColumn> describe(PgSession session, String sql, List<PgType> parameterTypes) {
-    try {
-      return PgBackend.super.describe(session, sql, parameterTypes);
-    } catch (PgException e) {
-      Matcher from = FROM.matcher(sql);
-      int select = sql.toLowerCase(Locale.ROOT).indexOf("select");
-      Optional<TableDefinition> table =
-          from.find() && select >= 0
-              ? query.sql().catalog().table(from.group(1).toLowerCase(Locale.ROOT))
-              : Optional.empty();
-      if (table.isEmpty()) {
-        throw e;
-      }
-      Map<String, ColumnType> types = new HashMap<>();
-      table.get().columns().forEach(c -> types.put(c.name(), c.type()));
-      String list = sql.substring(select + "select".length(), from.start()).strip();
-      List<PgColumn> columns = new ArrayList<>();
-      if (list.equals("*")) {
-        table.get().columns().forEach(c -> columns.add(new PgColumn(c.name(), type(c.type()))));
-        return columns;
-      }
-      for (String item : items(list)) {
-        Matcher aliased = ALIASED.matcher(item.strip());
-        boolean hasAlias = aliased.matches() && !item.strip().endsWith(")");
-        String expression = hasAlias ? aliased.group(1).strip() : item.strip();
-        String name =
-            hasAlias
-                ? aliased.group(2).toLowerCase(Locale.ROOT)
-                : expression.toLowerCase(Locale.ROOT).replace("count(*)", "count");
-        columns.add(new PgColumn(name, typeOf(expression, types, List.of(), 0)));
-      }
-      return columns;
+    List<PgColumn> columns = new ArrayList<>();
+    for (ResultColumn column : result.columns()) {
+      columns.add(new PgColumn(column.name(), type(column)));
     }
-  }
-
-  private static String tag(String statement) {
-    String[] words = statement.strip().split("\\s+", 3);
-    return (words[0] + (words.length > 1 ? " " + words[1] : "")).toUpperCase(Locale.ROOT);
+    return new PgResult.Rows(columns, new Rows(result, columns), result::close);
   }
 
   @Override
@@ -179,6 +110,48 @@ final class PgSqlBackend implements PgBackend {
       tables.add(new PgTable(table.name(), columns, table.description()));
     }
     return tables;
+  }
+
+  /** The rows of a result, read from the engine one at a time as the protocol asks for them. */
+  private static final class Rows implements Iterator<List<?>> {
+    private final QueryResult result;
+    private final List<PgColumn> columns;
+    private Boolean hasNext;
+
+    Rows(QueryResult result, List<PgColumn> columns) {
+      this.result = result;
+      this.columns = columns;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (hasNext == null) {
+        try {
+          hasNext = result.next();
+        } catch (SqlException e) {
+          throw new PgException(DATA_EXCEPTION, e.getMessage(), null, null);
+        }
+      }
+      return hasNext;
+    }
+
+    @Override
+    public List<?> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      hasNext = null;
+      List<Object> row = new ArrayList<>(columns.size());
+      for (int i = 0; i < columns.size(); i++) {
+        row.add(value(columns.get(i).type(), result.value(i)));
+      }
+      return row;
+    }
+  }
+
+  private static String tag(String statement) {
+    String[] words = statement.strip().split("\\s+", 3);
+    return (words[0] + (words.length > 1 ? " " + words[1] : "")).toUpperCase(Locale.ROOT);
   }
 
   /** The SQLSTATE of each kind of query error. */
@@ -198,6 +171,7 @@ final class PgSqlBackend implements PgBackend {
     return new PgException(state, e.getMessage(), null, null);
   }
 
+  /** The PostgreSQL type of a table column (for the catalog: {@code \\d}, information_schema). */
   static PgType type(ColumnType type) {
     return switch (type) {
       case BOOLEAN -> PgType.BOOL;
@@ -217,229 +191,55 @@ final class PgSqlBackend implements PgBackend {
   }
 
   /**
-   * Each result column's type: a table column's (through its alias), {@code count} as bigint,
-   * {@code min}/{@code max} as their column, {@code avg} as double; otherwise from the values.
+   * The PostgreSQL type of a result column; types PostgreSQL clients have no common codec for here
+   * (time, interval, uuid, structs) are sent as text.
    */
-  private List<PgColumn> columns(String statement, SqlResult result) {
-    Map<String, ColumnType> types = new HashMap<>();
-    Matcher from = FROM.matcher(statement);
-    if (from.find()) {
-      query
-          .sql()
-          .catalog()
-          .table(from.group(1).toLowerCase(Locale.ROOT))
-          .ifPresent(t -> t.columns().forEach(c -> types.put(c.name(), c.type())));
+  static PgType type(ResultColumn column) {
+    if (column.type() == SqlType.ARRAY) {
+      return switch (column.elementType().orElseThrow()) {
+        case BOOLEAN -> PgType.BOOL_ARRAY;
+        case SMALLINT -> PgType.INT2_ARRAY;
+        case INTEGER -> PgType.INT4_ARRAY;
+        case BIGINT -> PgType.INT8_ARRAY;
+        case REAL -> PgType.FLOAT4_ARRAY;
+        case DOUBLE -> PgType.FLOAT8_ARRAY;
+        case NUMERIC -> PgType.NUMERIC_ARRAY;
+        case DATE -> PgType.DATE_ARRAY;
+        case TIMESTAMPTZ -> PgType.TIMESTAMPTZ_ARRAY;
+        case JSON -> PgType.JSONB_ARRAY;
+        default -> PgType.TEXT_ARRAY;
+      };
     }
-    Map<String, String> aliases = aliases(statement);
-    List<PgColumn> columns = new ArrayList<>();
-    for (int i = 0; i < result.columns().size(); i++) {
-      String name = result.columns().get(i);
-      String expression = aliases.getOrDefault(name.toLowerCase(Locale.ROOT), name);
-      columns.add(new PgColumn(name, typeOf(expression, types, result.rows(), i)));
-    }
-    return columns;
+    return switch (column.type()) {
+      case BOOLEAN -> PgType.BOOL;
+      case SMALLINT -> PgType.INT2;
+      case INTEGER -> PgType.INT4;
+      case BIGINT -> PgType.INT8;
+      case REAL -> PgType.FLOAT4;
+      case DOUBLE -> PgType.FLOAT8;
+      case NUMERIC -> PgType.NUMERIC;
+      case BYTEA -> PgType.BYTEA;
+      case DATE -> PgType.DATE;
+      case TIMESTAMP -> PgType.TIMESTAMP;
+      case TIMESTAMPTZ -> PgType.TIMESTAMPTZ;
+      case JSON -> PgType.JSONB;
+      case TEXT, TIME, INTERVAL, UUID, ARRAY -> PgType.TEXT;
+    };
   }
 
-  private static PgType typeOf(
-      String expression, Map<String, ColumnType> types, List<List<Object>> rows, int index) {
-    String e = expression.strip().replace("\"", "");
-    int dot = e.indexOf('.');
-    if (dot > 0 && types.containsKey(e.substring(dot + 1))) {
-      e = e.substring(dot + 1);
-    }
-    if (types.containsKey(e)) {
-      return type(types.get(e));
-    }
-    Matcher aggregate = AGGREGATE.matcher(e);
-    if (aggregate.matches() || e.equalsIgnoreCase("count")) {
-      String function = aggregate.matches() ? aggregate.group(1).toLowerCase(Locale.ROOT) : "count";
-      ColumnType argument = aggregate.matches() ? types.get(aggregate.group(3)) : null;
-      switch (function) {
-        case "count" -> {
-          return PgType.INT8;
-        }
-        case "avg" -> {
-          return PgType.FLOAT8;
-        }
-        case "min", "max" -> {
-          if (argument != null) {
-            return type(argument);
-          }
-        }
-        default -> {
-          if (argument == ColumnType.INT || argument == ColumnType.LONG) {
-            return PgType.INT8;
-          }
-          if (argument != null) {
-            return PgType.FLOAT8;
-          }
-        }
-      }
-    }
-    for (List<Object> row : rows) {
-      Object value = row.get(index);
-      if (value != null) {
-        return valueType(value);
-      }
-    }
-    return PgType.TEXT;
-  }
-
-  private static PgType valueType(Object value) {
-    if (value instanceof Boolean) {
-      return PgType.BOOL;
-    }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short) {
-      return PgType.INT8;
-    }
-    if (value instanceof Number) {
-      return value instanceof BigDecimal ? PgType.NUMERIC : PgType.FLOAT8;
-    }
-    if (value instanceof byte[]) {
-      return PgType.BYTEA;
-    }
-    if (value instanceof List<?> list) {
-      Object first =
-          list.stream().filter(v -> v != null).findFirst().map(v -> (Object) v).orElse("");
-      return first instanceof Number n
-          ? (n instanceof Long || n instanceof Integer ? PgType.INT8_ARRAY : PgType.FLOAT8_ARRAY)
-          : PgType.TEXT_ARRAY;
-    }
-    return PgType.TEXT;
-  }
-
-  /** Select-list aliases: {@code timestamp AS ts} maps {@code ts} to {@code timestamp}. */
-  private static Map<String, String> aliases(String statement) {
-    Map<String, String> aliases = new HashMap<>();
-    String lower = statement.toLowerCase(Locale.ROOT);
-    int select = lower.indexOf("select");
-    Matcher from = FROM.matcher(statement);
-    if (select < 0 || !from.find()) {
-      return aliases;
-    }
-    String list = statement.substring(select + "select".length(), from.start());
-    for (String item : items(list)) {
-      Matcher aliased = ALIASED.matcher(item.strip());
-      if (aliased.matches() && !aliased.group(1).strip().equalsIgnoreCase("distinct")) {
-        aliases.put(aliased.group(2).toLowerCase(Locale.ROOT), aliased.group(1).strip());
-      }
-    }
-    return aliases;
-  }
-
-  /** The items of a select list: split at top-level commas. */
-  private static List<String> items(String list) {
-    int depth = 0;
-    int start = 0;
-    List<String> items = new ArrayList<>();
-    for (int i = 0; i < list.length(); i++) {
-      char c = list.charAt(i);
-      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-      if (c == ',' && depth == 0) {
-        items.add(list.substring(start, i));
-        start = i + 1;
-      }
-    }
-    items.add(list.substring(start));
-    return items;
-  }
-
-  /** A value as {@link PgType} expects it: microseconds become instants, days dates. */
+  /** A value as {@link PgType} writes it: what is sent as text becomes its text. */
   private static Object value(PgType type, Object value) {
     if (value == null) {
       return null;
     }
-    return switch (type) {
-      case TIMESTAMPTZ -> value instanceof Number n ? micros(n.longValue()) : value;
-      case DATE -> value instanceof Number n ? LocalDate.ofEpochDay(n.longValue()) : value;
-      case BYTEA -> value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : value;
-      default -> value;
-    };
-  }
-
-  private static Instant micros(long micros) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-  }
-
-  /**
-   * Writes parameters into the statement as literals, skipping {@code $n} inside quotes and
-   * comments.
-   *
-   * @throws PgException when the statement uses a parameter that was not bound
-   */
-  static String bind(String sql, List<Object> parameters) {
-    if (parameters.isEmpty()) {
-      return sql;
+    if (type == PgType.TEXT && !(value instanceof String)) {
+      return value.toString();
     }
-    StringBuilder out = new StringBuilder(sql.length() + 16 * parameters.size());
-    int i = 0;
-    while (i < sql.length()) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = i + 1;
-        while (end < sql.length()) {
-          if (sql.charAt(end) == c) {
-            if (end + 1 < sql.length() && sql.charAt(end + 1) == c) {
-              end += 2;
-              continue;
-            }
-            break;
-          }
-          end++;
-        }
-        end = Math.min(end + 1, sql.length());
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '-' && sql.startsWith("--", i)) {
-        int end = sql.indexOf('\n', i);
-        end = end < 0 ? sql.length() : end;
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '$' && i + 1 < sql.length() && Character.isDigit(sql.charAt(i + 1))) {
-        int end = i + 1;
-        while (end < sql.length() && Character.isDigit(sql.charAt(end))) {
-          end++;
-        }
-        int index = Integer.parseInt(sql.substring(i + 1, end));
-        if (index < 1 || index > parameters.size()) {
-          throw PgErrors.syntax(
-              "the statement uses $"
-                  + index
-                  + " but "
-                  + parameters.size()
-                  + " parameters were bound");
-        }
-        out.append(literal(parameters.get(index - 1)));
-        i = end;
-      } else {
-        out.append(c);
-        i++;
-      }
+    if (type == PgType.TEXT_ARRAY && value instanceof List<?> list) {
+      List<String> texts = new ArrayList<>(list.size());
+      list.forEach(v -> texts.add(v == null ? null : v.toString()));
+      return texts;
     }
-    return out.toString();
-  }
-
-  private static String literal(Object value) {
-    if (value == null) {
-      return "NULL";
-    }
-    if (value instanceof BigDecimal decimal) {
-      return decimal.toPlainString();
-    }
-    if (value instanceof Number || value instanceof Boolean) {
-      return value.toString().toUpperCase(Locale.ROOT);
-    }
-    if (value instanceof Instant instant) {
-      return "'" + instant + "'";
-    }
-    if (value instanceof byte[] bytes) {
-      return quote(new String(bytes, StandardCharsets.UTF_8));
-    }
-    return quote(value.toString());
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("'", "''") + "'";
+    return value;
   }
 }

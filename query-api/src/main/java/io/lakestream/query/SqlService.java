@@ -15,11 +15,14 @@ import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.RowRange;
+import io.lakestream.sql.SqlEngine;
 import io.lakestream.sql.SqlException;
 import io.lakestream.sql.SqlExecutor;
 import io.lakestream.sql.SqlResult;
 import io.lakestream.sql.SqlStatement;
+import io.lakestream.sql.TableScan;
 import io.lakestream.tables.TableData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,18 +43,21 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * SQL and table types at run time: plans statements against the catalog, checks that the principal
- * may do what a statement does, and runs it — SELECTs through the learned-index range reader.
+ * SQL and table types at run time: checks that the principal may do what a statement does, and runs
+ * it — queries in the SQL engine ({@link SqlEngine}) over one project's rows read through the
+ * learned index, DDL and {@code INSERT} through the planner.
  *
- * <p>Who may do what: {@code SELECT} needs the project's token (or admin); {@code INSERT} needs the
- * token of every project its rows name; {@code CREATE TABLE} and {@code DROP TABLE} need the admin
- * token.
+ * <p>Who may do what: a query reads the one project that the token reads (a project token that
+ * reads several, and the admin token, name it with {@code project_id = '…'}); {@code INSERT} needs
+ * the token of every project its rows name; {@code CREATE TABLE} and {@code DROP TABLE} need the
+ * admin token.
  */
 public final class SqlService {
   private final Catalog catalog;
   private final QueryService query;
   private final TableData data;
   private final SqlExecutor executor;
+  private final SqlEngine engine;
 
   /**
    * A service over the catalog, the query service (for reads), the tables' data (for schema checks
@@ -63,6 +69,7 @@ public final class SqlService {
     this.query = requireNonNull(query, "query is null");
     this.data = requireNonNull(data, "data is null");
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
+    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), SqlEngine.Limits.DEFAULT);
   }
 
   /** The catalog of table types and projects. */
@@ -71,24 +78,83 @@ public final class SqlService {
   }
 
   /**
-   * Plans, checks and runs one statement.
+   * Checks and runs one statement; the caller reads the result, then closes it.
    *
    * @param defaultProject the project of inserted rows that name none
    * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
    */
-  public SqlResult run(Principal principal, String sql, Optional<String> defaultProject) {
+  public QueryResult run(Principal principal, String sql, Optional<String> defaultProject) {
+    return run(principal, sql, List.of(), defaultProject);
+  }
+
+  /**
+   * Checks and runs one statement with parameters ({@code $1}, … or {@code ?}, queries only); the
+   * caller reads the result, then closes it.
+   *
+   * @param parameters the parameters' values, in order (see {@link SqlEngine#query(String, List,
+   *     SqlEngine.ProjectChoice)} for the Java types)
+   * @param defaultProject the project of inserted rows that name none
+   * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
+   */
+  public QueryResult run(
+      Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
     try {
+      if (SqlEngine.isQuery(sql)) {
+        return engine.query(sql, parameters, named -> project(principal, named));
+      }
+      if (!parameters.isEmpty()) {
+        throw QueryErrors.badSql(
+            "Parameters are taken by queries only: write the values of an INSERT in the"
+                + " statement.");
+      }
       SqlStatement statement = executor.plan(sql, defaultProject);
       authorize(principal, statement);
       if (statement instanceof SqlStatement.CreateTable create) {
         requireNoOtherSchema(create.table());
       }
-      return executor.execute(statement);
+      SqlResult result = executor.execute(statement);
+      return QueryResult.message(result.message(), result.count());
     } catch (SqlException e) {
       throw QueryErrors.badSql(e.getMessage());
     } catch (CatalogException e) {
       throw CatalogErrors.of(e);
     }
+  }
+
+  /**
+   * The project a query reads: the one its token reads, or the one it names with {@code project_id
+   * = '…'} (which the token must read).
+   */
+  private String project(Principal principal, Set<String> named) {
+    Set<String> projects = new java.util.TreeSet<>();
+    for (String name : named) {
+      String project = name.toLowerCase(java.util.Locale.ROOT);
+      if (!ProjectIds.isValid(project)) {
+        throw QueryErrors.badSql(
+            "The statement names project_id "
+                + ProjectIds.quote(name)
+                + ", which is not a project id: use 1 to 64 letters, digits, '_' or '-'.");
+      }
+      query.access().checkProject(principal, project);
+      projects.add(project);
+    }
+    if (projects.size() > 1) {
+      throw QueryErrors.badSql(
+          "The statement names several projects ("
+              + String.join(", ", projects)
+              + "): a statement reads one project's tables; send one statement per project.");
+    }
+    if (projects.size() == 1) {
+      return projects.iterator().next();
+    }
+    if (!principal.admin() && principal.projects().size() == 1) {
+      return principal.projects().iterator().next();
+    }
+    throw QueryErrors.badSql(
+        "SELECT needs project_id = '<project>' in its WHERE clause: "
+            + (principal.admin()
+                ? "the admin token reads every project, so name the one to read."
+                : "this token reads several projects, so name the one to read."));
   }
 
   /** Creates a table type (admin only). */
@@ -176,6 +242,91 @@ public final class SqlService {
     } else {
       query.access().checkAdmin(principal, "create or drop tables");
     }
+  }
+
+  /**
+   * The rows a query needs, read page by page through the learned index, with only the columns it
+   * uses. A project that has no such table yet reads as empty.
+   */
+  private final class IndexedScan implements TableScan {
+    private static final int PAGE_ROWS = 65_536;
+
+    @Override
+    public void scan(
+        TableDefinition table,
+        String projectId,
+        Optional<Object> from,
+        Optional<Object> to,
+        List<String> columns,
+        Consumer<Object[]> rows) {
+      if (from.isPresent()
+          && to.isPresent()
+          && io.lakestream.sql.Values.compare(from.get(), to.get()) >= 0) {
+        return;
+      }
+      TableSnapshot snapshot;
+      try {
+        snapshot = query.snapshot(new Principal(true, Set.of()), projectId, table.name());
+      } catch (QueryException e) {
+        if (e.kind() == QueryException.Kind.NOT_FOUND) {
+          return;
+        }
+        throw e;
+      }
+      boolean[] bytes = new boolean[columns.size()];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] =
+            table.column(columns.get(i)).orElseThrow().type()
+                == io.lakestream.schema.ColumnType.BYTES;
+      }
+      String joined = String.join(",", columns);
+      String cursor = null;
+      do {
+        RowQuery page =
+            RowQuery.range(
+                table,
+                from.map(String::valueOf).orElse(null),
+                to.map(String::valueOf).orElse(null),
+                String.valueOf(PAGE_ROWS),
+                joined,
+                "asc",
+                cursor,
+                PAGE_ROWS,
+                PAGE_ROWS);
+        ReadPlan plan = query.plan(snapshot, page);
+        try {
+          query
+              .reader()
+              .fetch(
+                  plan,
+                  columns,
+                  values -> {
+                    for (int i = 0; i < values.length; i++) {
+                      values[i] = engineValue(values[i], bytes[i]);
+                    }
+                    rows.accept(values);
+                  });
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        cursor = plan.next().map(Cursor::encode).orElse(null);
+      } while (cursor != null);
+    }
+  }
+
+  private static Object engineValue(Object value, boolean bytes) {
+    if (value instanceof ByteSlice slice) {
+      return bytes
+          ? java.util.Arrays.copyOfRange(
+              slice.array(), slice.offset(), slice.offset() + slice.length())
+          : new String(slice.array(), slice.offset(), slice.length(), StandardCharsets.UTF_8);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> plain = new ArrayList<>(list.size());
+      list.forEach(v -> plain.add(engineValue(v, false)));
+      return plain;
+    }
+    return value;
   }
 
   /**

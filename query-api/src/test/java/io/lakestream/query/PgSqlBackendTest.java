@@ -1,43 +1,50 @@
 package io.lakestream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
+import io.lakestream.pgwire.PgType;
+import io.lakestream.schema.ColumnType;
+import io.lakestream.sql.ResultColumn;
+import io.lakestream.sql.SqlType;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Bound parameters become SQL literals that cannot change the statement around them. */
+/** Every type the SQL engine returns and every column type has a PostgreSQL type a client reads. */
 class PgSqlBackendTest {
   @Test
-  void parametersBecomeLiteralsOutsideQuotesAndComments() {
-    String sql =
-        "SELECT '$1', \"$2\" FROM events -- $1\n"
-            + "WHERE project_id = $1 AND timestamp >= $2 AND ok = $3 AND n IN ($4, $5, $10)";
-    List<Object> parameters =
-        Arrays.asList(
-            "acme' OR project_id = 'globex",
-            Instant.parse("2026-12-06T08:00:00.5Z"),
-            true,
-            null,
-            new BigDecimal("1.50"),
-            6L,
-            7L,
-            8L,
-            9L,
-            10.5);
-    assertThat(PgSqlBackend.bind(sql, parameters))
-        .isEqualTo(
-            "SELECT '$1', \"$2\" FROM events -- $1\n"
-                + "WHERE project_id = 'acme'' OR project_id = ''globex' AND timestamp >="
-                + " '2026-12-06T08:00:00.500Z' AND ok = TRUE AND n IN (NULL, 1.50, 10.5)");
+  void engineTypesMapToTheirPostgresTypes() {
+    assertThat(PgSqlBackend.type(ResultColumn.of("n", SqlType.BIGINT))).isEqualTo(PgType.INT8);
+    assertThat(PgSqlBackend.type(ResultColumn.of("t", SqlType.TIMESTAMPTZ)))
+        .isEqualTo(PgType.TIMESTAMPTZ);
+    assertThat(PgSqlBackend.type(ResultColumn.of("j", SqlType.JSON))).isEqualTo(PgType.JSONB);
+    assertThat(PgSqlBackend.type(ResultColumn.of("p", SqlType.NUMERIC))).isEqualTo(PgType.NUMERIC);
+    assertThat(
+            PgSqlBackend.type(
+                new ResultColumn("a", SqlType.ARRAY, Optional.of(SqlType.DOUBLE), "DOUBLE[]")))
+        .isEqualTo(PgType.FLOAT8_ARRAY);
+    // Types without a codec here are sent as their text.
+    assertThat(PgSqlBackend.type(ResultColumn.of("i", SqlType.INTERVAL))).isEqualTo(PgType.TEXT);
+    assertThat(PgSqlBackend.type(ResultColumn.of("u", SqlType.UUID))).isEqualTo(PgType.TEXT);
   }
 
   @Test
-  void aParameterThatWasNotBoundIsAnError() {
-    assertThatThrownBy(() -> PgSqlBackend.bind("SELECT $2", List.of(1L)))
-        .hasMessage("the statement uses $2 but 1 parameters were bound");
+  void everyTypeHasOne() {
+    for (SqlType type : SqlType.values()) {
+      ResultColumn column =
+          type == SqlType.ARRAY
+              ? new ResultColumn("a", type, Optional.of(SqlType.TEXT), "VARCHAR[]")
+              : ResultColumn.of("c", type);
+      assertThat(PgSqlBackend.type(column)).as(type.name()).isNotNull();
+      if (type != SqlType.ARRAY) {
+        assertThat(
+                PgSqlBackend.type(
+                    new ResultColumn("a", SqlType.ARRAY, Optional.of(type), type + "[]")))
+            .as(type + "[]")
+            .isNotNull();
+      }
+    }
+    for (ColumnType type : ColumnType.values()) {
+      assertThat(PgSqlBackend.type(type)).as(type.name()).isNotNull();
+    }
   }
 }

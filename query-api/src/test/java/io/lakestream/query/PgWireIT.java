@@ -185,12 +185,12 @@ class PgWireIT {
       }
       assertThat(rows).isEqualTo(50);
     }
-    // Describe before bind (pgJDBC's getMetaData): the columns come from the select list.
+    // Describe before bind (pgJDBC's getMetaData): the engine's types of the select list.
     try (Connection c = connect("acme", "acme-token");
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT timestamp AS ts, event_type, COUNT(*) FROM events WHERE project_id = ? AND"
-                    + " timestamp >= ?")) {
+                    + " timestamp >= ? GROUP BY ts, event_type")) {
       java.sql.ResultSetMetaData columns = s.getMetaData();
       assertThat(columns.getColumnCount()).isEqualTo(3);
       assertThat(columns.getColumnName(1)).isEqualTo("ts");

@@ -6,6 +6,11 @@ public final class SqlException extends RuntimeException {
     super(message);
   }
 
+  /** An exception with a message for the user (what went wrong and what to do). */
+  public static SqlException of(String message) {
+    return new SqlException(message);
+  }
+
   SqlException(String message, Throwable cause) {
     super(message, cause);
   }

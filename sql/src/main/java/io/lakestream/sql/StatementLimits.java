@@ -28,6 +28,18 @@ final class StatementLimits {
    * @throws SqlException naming the limit and how to stay within it
    */
   static void check(String sql) {
+    checkSize(sql, true);
+  }
+
+  /**
+   * Refuses a query over the size limits (length, nesting, AND/OR operators); a query may have a
+   * {@code LIMIT} in each of its sub-queries.
+   */
+  static void checkQuery(String sql) {
+    checkSize(sql, false);
+  }
+
+  private static void checkSize(String sql, boolean oneLimit) {
     if (sql.length() > MAX_LENGTH) {
       throw new SqlException(
           "The statement is "
@@ -87,7 +99,7 @@ final class StatementLimits {
               + MAX_NESTING
               + " are accepted. Remove redundant parentheses.");
     }
-    if (limits > 1) {
+    if (oneLimit && limits > 1) {
       // the parser keeps only one of them
       throw new SqlException("The statement has " + limits + " LIMIT clauses; write one.");
     }

@@ -8,21 +8,30 @@ import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.QueryService;
 import io.lakestream.query.SqlService;
 import io.lakestream.reader.QueryErrors;
+import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.TableId;
+import io.lakestream.reader.TimestampStyle;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.AvroSchemas;
-import io.lakestream.sql.SqlResult;
+import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.SqlException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SQL and table types: {@code POST /v1/sql}, {@code POST /v1/tables}, {@code GET /v1/tables},
  * {@code GET /v1/tables/{name}}, {@code DELETE /v1/tables/{name}}.
  */
 final class SqlRoutes {
+  private static final Logger log = LoggerFactory.getLogger(SqlRoutes.class);
   private final QueryService query;
   private final SqlService sql;
 
@@ -31,9 +40,20 @@ final class SqlRoutes {
     this.sql = sql;
   }
 
-  /** {@code {"sql": "...", "project": "..."}} → {@code {"columns", "rows", "message", "count"}}. */
-  void execute(Context ctx) {
+  /**
+   * {@code {"sql": "...", "project": "..."}} → the result in the negotiated format (JSON {@code
+   * {"columns", "types", "rows", "message", "count"}}, NDJSON or CSV), streamed as the engine
+   * produces it.
+   */
+  void execute(Context ctx) throws IOException {
     Principal principal = query.authenticate(ctx.header("Authorization"));
+    RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
+    if (format == RowFormat.ARROW) {
+      throw QueryErrors.unsupportedFormat(
+          "arrow",
+          List.of("json (application/json)", "ndjson (application/x-ndjson)", "csv (text/csv)"));
+    }
+    TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     JsonNode body = body(ctx);
     JsonNode statement = body.get("sql");
     if (statement == null || !statement.isTextual() || statement.asText().isBlank()) {
@@ -41,18 +61,25 @@ final class SqlRoutes {
     }
     Optional<String> project =
         body.hasNonNull("project") ? Optional.of(body.get("project").asText()) : Optional.empty();
-    SqlResult result = sql.run(principal, statement.asText(), project);
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    ArrayNode columns = answer.putArray("columns");
-    result.columns().forEach(columns::add);
-    ArrayNode rows = answer.putArray("rows");
-    for (List<Object> row : result.rows()) {
-      ArrayNode values = rows.addArray();
-      row.forEach(v -> values.add(ErrorResponses.JSON.valueToTree(v)));
+    try (QueryResult result = sql.run(principal, statement.asText(), project)) {
+      boolean first;
+      try {
+        first = result.next(); // a statement failing at once still gets its error status
+      } catch (SqlException e) {
+        throw QueryErrors.badSql(e.getMessage());
+      }
+      HttpServletResponse response = ctx.res();
+      response.setStatus(200);
+      response.setContentType(format.mediaType() + "; charset=utf-8");
+      try {
+        new SqlResultWriter(result, timestamps).write(format, first, response.getOutputStream());
+      } catch (SqlException e) {
+        // After the first byte the status cannot change: the body ends early, unparsable.
+        log.warn("SQL statement failed while streaming its rows: {}", e.getMessage());
+      } catch (EofException e) {
+        log.debug("POST /v1/sql: the client went away");
+      }
     }
-    answer.put("message", result.message());
-    answer.put("count", result.count());
-    TablesRoutes.json(ctx, answer);
   }
 
   /** A table definition in the YAML files' shape, as JSON. */

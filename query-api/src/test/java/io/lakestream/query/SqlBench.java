@@ -1,0 +1,246 @@
+package io.lakestream.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.reader.TestRows;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * SQL latency of the query sidecar ({@code POST /v1/sql}: DuckDB over learned-index range reads)
+ * against DuckDB reading the same Parquet files directly, in one run. A plain main, not a test:
+ *
+ * <pre>
+ * mvn -o -q -B -pl query-api -am test-compile
+ * mvn -o -q -B -pl query-api dependency:build-classpath \
+ *   -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * CP=$(tr ':' '\n' < query-api/target/cp.txt \
+ *   | sed -E 's#.*&#47;io/lakestream/lakestream-([a-z-]+)/.*#\1/target/classes#' | paste -sd:)
+ * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx3g \
+ *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
+ *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
+ *   io.lakestream.query.SqlBench [files=10] [rowsPerFile=200000] [days=3] [repeats=20]
+ * </pre>
+ *
+ * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
+ * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
+ * ZSTD, page index, key model tag), 6 rows a trace, 1 in 5 logs an ERROR, 4 services. Both engines
+ * run the same SQL text; DuckDB sees {@code otel_logs_and_spans} as a view over {@code
+ * read_parquet([every file])} (one connection, object cache on, all cores). Lakestream: HTTP over
+ * loopback, the whole JSON body read. Engines take turns query by query.
+ */
+public final class SqlBench {
+  private static final TableDefinition LOGS = TableDefinitions.builtIn("otel_logs_and_spans");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] SERVICES = {"api", "db", "web", "auth"};
+
+  private SqlBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int files = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int rowsPerFile = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+    int days = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    long total = (long) files * rowsPerFile;
+    long end = System.currentTimeMillis() * 1000;
+    long span = days * 86_400_000_000L;
+    long step = span / total;
+    long first = end - span;
+    Path dir = Files.createTempDirectory("lakestream-sql-bench");
+    System.out.printf(
+        "Java %s, %d cores; %d files x %d rows of otel_logs_and_spans over %d days (%d µs apart)%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        files,
+        rowsPerFile,
+        days,
+        step);
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(dir.resolve("warehouse").toUri())
+            .adminToken("admin")
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .build();
+    DeltaFixture fixture =
+        DeltaFixture.of(config).pageRows(1000).rowGroupBytes(32L << 20).keepRows(false);
+    DeltaFixture.Table table = fixture.table("bench", LOGS);
+    long started = System.nanoTime();
+    TestRows generator = new TestRows(LOGS, 1);
+    for (int f = 0; f < files; f++) {
+      List<GenericRecord> rows = new ArrayList<>(rowsPerFile);
+      for (int i = 0; i < rowsPerFile; i++) {
+        long global = (long) f * rowsPerFile + i;
+        GenericRecord row = generator.row("bench", first + global * step);
+        boolean spanRow = global % 3 == 0;
+        row.put("record_type", spanRow ? "span" : "log");
+        row.put("service_name", SERVICES[(int) (global % 4)]);
+        row.put("severity_text", spanRow ? null : global % 5 == 0 ? "ERROR" : "INFO");
+        row.put("trace_id", "trace-" + global / 6);
+        rows.add(row);
+      }
+      table.append(rows, true);
+    }
+    long bytes = 0;
+    StringBuilder list = new StringBuilder();
+    for (DeltaFixture.WrittenFile file : table.liveFiles()) {
+      bytes += file.size();
+      String path =
+          Path.of(new org.apache.hadoop.fs.Path(table.path(), file.path()).toUri()).toString();
+      list.append(list.length() == 0 ? "" : ", ").append('\'').append(path).append('\'');
+    }
+    System.out.printf(
+        "Wrote %d rows, %.1f MB, in %.1f s%n%n",
+        total, bytes / 1e6, (System.nanoTime() - started) / 1e9);
+
+    long hour = first + span / 2 / 3_600_000_000L * 3_600_000_000L; // an hour in the middle
+    String hourFrom = iso(hour);
+    String hourTo = iso(hour + 3_600_000_000L);
+    long traceRow = (hour + 1_800_000_000L - first) / step;
+    String traceId = "trace-" + traceRow / 6;
+    List<String[]> queries =
+        List.of(
+            new String[] {
+              "1 hour, count(*) per minute",
+              "SELECT date_trunc('minute', timestamp) AS minute, count(*) AS n FROM"
+                  + " otel_logs_and_spans WHERE project_id = 'bench' AND timestamp >= "
+                  + hourFrom
+                  + " AND timestamp < "
+                  + hourTo
+                  + " GROUP BY 1 ORDER BY 1"
+            },
+            new String[] {
+              "last 15 min ERROR logs",
+              "SELECT timestamp, service_name, body FROM otel_logs_and_spans WHERE project_id ="
+                  + " 'bench' AND timestamp >= now() - interval '15 minutes' AND severity_text ="
+                  + " 'ERROR' ORDER BY timestamp DESC"
+            },
+            new String[] {
+              "a trace by trace_id within 1 hour",
+              "SELECT * FROM otel_logs_and_spans WHERE project_id = 'bench' AND trace_id = '"
+                  + traceId
+                  + "' AND timestamp >= "
+                  + hourFrom
+                  + " AND timestamp < "
+                  + hourTo
+                  + " ORDER BY timestamp"
+            },
+            new String[] {
+              "full scan: count(*) per service",
+              "SELECT service_name, count(*) AS n FROM otel_logs_and_spans WHERE project_id ="
+                  + " 'bench' GROUP BY 1 ORDER BY 1"
+            });
+
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry());
+        Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      String origin = "http://127.0.0.1:" + role.port();
+      try (Statement s = duck.createStatement()) {
+        s.execute("SET threads TO " + Runtime.getRuntime().availableProcessors());
+        s.execute("SET enable_object_cache = true");
+        s.execute("SET TimeZone = 'UTC'");
+        s.execute("CREATE VIEW otel_logs_and_spans AS SELECT * FROM read_parquet([" + list + "])");
+      }
+      System.out.println(
+          "| query | rows out | Lakestream SQL (HTTP) p50 / p90 ms | DuckDB on the Parquet files"
+              + " p50 / p90 ms | DuckDB ÷ Lakestream (p50) |");
+      System.out.println("|---|---|---|---|---|");
+      for (String[] query : queries) {
+        long[] ours = new long[repeats];
+        long[] theirs = new long[repeats];
+        long oursRows = 0;
+        long theirRows = 0;
+        for (int i = 0; i < 3; i++) { // warm-up
+          overHttp(http, origin, query[1]);
+          duckdb(duck, query[1]);
+        }
+        for (int i = 0; i < repeats; i++) {
+          long t0 = System.nanoTime();
+          oursRows = overHttp(http, origin, query[1]);
+          long t1 = System.nanoTime();
+          theirRows =
+              Boolean.getBoolean("bench.onlyLakestream") ? oursRows : duckdb(duck, query[1]);
+          long t2 = System.nanoTime();
+          ours[i] = t1 - t0;
+          theirs[i] = t2 - t1;
+        }
+        if (oursRows != theirRows) {
+          throw new IllegalStateException(
+              query[0] + ": Lakestream " + oursRows + " rows, DuckDB " + theirRows);
+        }
+        Arrays.sort(ours);
+        Arrays.sort(theirs);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %d | %.1f / %.1f | %.1f / %.1f | %.1f× |%n",
+            query[0],
+            oursRows,
+            percentile(ours, 0.5),
+            percentile(ours, 0.9),
+            percentile(theirs, 0.5),
+            percentile(theirs, 0.9),
+            percentile(theirs, 0.5) / percentile(ours, 0.5));
+      }
+    }
+    System.exit(0);
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+
+  private static String iso(long micros) {
+    return "'"
+        + java.time.Instant.ofEpochSecond(micros / 1_000_000, micros % 1_000_000 * 1000)
+        + "'";
+  }
+
+  private static long overHttp(HttpClient http, String origin, String sql) throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
+                .header("Authorization", "Bearer admin")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.createObjectNode().put("sql", sql).toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(new String(response.body()));
+    }
+    return JSON.readTree(response.body()).get("rows").size();
+  }
+
+  private static long duckdb(Connection duck, String sql) throws Exception {
+    long rows = 0;
+    try (Statement s = duck.createStatement();
+        ResultSet result = s.executeQuery(sql)) {
+      ResultSetMetaData meta = result.getMetaData();
+      while (result.next()) {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          result.getObject(i);
+        }
+        rows++;
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,146 @@
+package io.lakestream.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.internal.DuckDbDatabase;
+import io.lakestream.sql.internal.DuckDbSession;
+import io.lakestream.sql.internal.ScanNeeds;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
+ * embedded DuckDB, above Lakestream's own reads.
+ *
+ * <p>Each statement gets its own connection to one in-memory database, holding the table types as
+ * temporary tables that only this connection sees; the database reaches no file, network or
+ * extension, and its configuration is locked. The engine's optimized plan of the statement says,
+ * for each table it scans, the columns it uses and the filters it pushes down (constants folded);
+ * the primary-key conditions become a key range read through the learned index ({@link TableScan}),
+ * for the one project the caller may read, and only those rows are loaded. The statement then runs
+ * as written, in PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the
+ * engine, so the ranges read only need to hold the rows the statement uses.
+ *
+ * <p>Tenant isolation holds by construction: the database holds one project's rows, whatever the
+ * statement says.
+ */
+public final class SqlEngine implements AutoCloseable {
+  private static final Pattern FIRST_WORD =
+      Pattern.compile("^(?:\\s+|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/|\\()*([A-Za-z]+)", Pattern.DOTALL);
+  private static final Set<String> QUERIES =
+      Set.of("select", "with", "values", "from", "table", "show", "describe");
+
+  /**
+   * How much a statement may use.
+   *
+   * @param maxRows the most rows one statement may load from the tables (all tables together)
+   * @param memoryLimit the engine's memory limit, all statements together, e.g. {@code 2GB}
+   * @param threads the engine's threads
+   */
+  public record Limits(long maxRows, String memoryLimit, int threads) {
+    /** 20 million rows, 2 GB, 2 threads. */
+    public static final Limits DEFAULT = new Limits(20_000_000, "2GB", 2);
+  }
+
+  /** Which project a statement reads, given the projects it names. */
+  @FunctionalInterface
+  public interface ProjectChoice {
+    /**
+     * The project to read.
+     *
+     * @param named the projects the statement names with {@code project_id = '…'} in the conditions
+     *     on its tables (empty when it names none)
+     * @throws RuntimeException when the caller may not read them, or must name one
+     */
+    String project(Set<String> named);
+  }
+
+  private final Supplier<Map<String, TableDefinition>> tables;
+  private final TableScan scan;
+  private final Limits limits;
+  private DuckDbDatabase database;
+
+  /**
+   * An engine over the catalog's table types and a reader of their rows.
+   *
+   * @param tables the table types, by name, at the time a statement starts
+   */
+  public SqlEngine(Supplier<Map<String, TableDefinition>> tables, TableScan scan, Limits limits) {
+    this.tables = requireNonNull(tables, "tables is null");
+    this.scan = requireNonNull(scan, "scan is null");
+    this.limits = requireNonNull(limits, "limits is null");
+  }
+
+  /** Whether a statement is a query this engine runs (rather than DDL or {@code INSERT}). */
+  public static boolean isQuery(String sql) {
+    Matcher m = FIRST_WORD.matcher(sql);
+    return m.find() && QUERIES.contains(m.group(1).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Runs a query; the caller reads the result and must close it.
+   *
+   * @throws SqlException when the statement cannot run (the message says why)
+   */
+  public QueryResult query(String sql, ProjectChoice choice) {
+    return query(sql, List.of(), choice);
+  }
+
+  /**
+   * Runs a query with parameters ({@code $1}, {@code $2}, … or {@code ?}); the caller reads the
+   * result and must close it.
+   *
+   * @param parameters the values of the parameters, in order: Java values ({@link String}, {@link
+   *     Long}, {@link Double}, {@link Boolean}, {@link java.math.BigDecimal}, {@link
+   *     java.time.Instant}, {@link java.time.LocalDate}, …) or null
+   * @throws SqlException when the statement cannot run, or the parameters do not match it
+   */
+  public QueryResult query(String sql, List<?> parameters, ProjectChoice choice) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(choice, "choice is null");
+    requireNonNull(parameters, "parameters is null");
+    StatementLimits.checkQuery(sql);
+    DuckDbSession session = DuckDbSession.open(database(), tables.get(), limits.maxRows());
+    try {
+      session.requireOneQuery(sql);
+      if (!readsNoRows(sql)) {
+        ScanNeeds needs = session.plan(sql, parameters);
+        if (!needs.tables().isEmpty()) {
+          String project = choice.project(needs.namedProjects());
+          session.load(needs.tables().values(), project, scan);
+        }
+      }
+      return session.run(sql, parameters);
+    } catch (RuntimeException e) {
+      session.closeQuietly();
+      throw e;
+    }
+  }
+
+  private synchronized DuckDbDatabase database() {
+    if (database == null) {
+      database = new DuckDbDatabase(limits.memoryLimit(), limits.threads());
+    }
+    return database;
+  }
+
+  /** Closes the engine's database; statements still running fail. */
+  @Override
+  public synchronized void close() {
+    if (database != null) {
+      database.close();
+      database = null;
+    }
+  }
+
+  private static boolean readsNoRows(String sql) {
+    Matcher m = FIRST_WORD.matcher(sql);
+    return m.find() && Set.of("show", "describe").contains(m.group(1).toLowerCase(Locale.ROOT));
+  }
+}

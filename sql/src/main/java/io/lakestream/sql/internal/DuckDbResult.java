@@ -1,0 +1,217 @@
+package io.lakestream.sql.internal;
+
+import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultColumn;
+import io.lakestream.sql.SqlType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A DuckDB result set read row by row; closing it closes its statement and its database. */
+public final class DuckDbResult implements QueryResult {
+  private final Connection connection;
+  private final PreparedStatement statement;
+  private final ResultSet rows;
+  private final List<ResultColumn> columns;
+  private final Object[] current;
+  private long count;
+  private boolean closed;
+
+  DuckDbResult(Connection connection, PreparedStatement statement, ResultSet rows)
+      throws SQLException {
+    this.connection = connection;
+    this.statement = statement;
+    this.rows = rows;
+    ResultSetMetaData meta = rows.getMetaData();
+    List<ResultColumn> list = new ArrayList<>();
+    for (int i = 1; i <= meta.getColumnCount(); i++) {
+      list.add(column(postgresName(meta.getColumnLabel(i)), meta.getColumnTypeName(i)));
+    }
+    this.columns = List.copyOf(list);
+    this.current = new Object[columns.size()];
+  }
+
+  @Override
+  public List<ResultColumn> columns() {
+    return columns;
+  }
+
+  @Override
+  public boolean next() {
+    try {
+      if (closed || !rows.next()) {
+        return false;
+      }
+      for (int i = 0; i < current.length; i++) {
+        current[i] = read(i + 1, columns.get(i));
+      }
+      count++;
+      return true;
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    }
+  }
+
+  @Override
+  public Object value(int column) {
+    return current[column];
+  }
+
+  @Override
+  public String message() {
+    return "";
+  }
+
+  @Override
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AutoCloseable c : new AutoCloseable[] {rows, statement, connection}) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // The database is in memory and per statement: nothing is left behind.
+      }
+    }
+  }
+
+  private Object read(int index, ResultColumn column) throws SQLException {
+    switch (column.type()) {
+      case TEXT, JSON, INTERVAL -> {
+        return rows.getString(index);
+      }
+      case DATE -> {
+        return rows.getObject(index, LocalDate.class);
+      }
+      case TIME -> {
+        return rows.getObject(index, LocalTime.class);
+      }
+      case TIMESTAMP -> {
+        return rows.getObject(index, LocalDateTime.class);
+      }
+      case TIMESTAMPTZ -> {
+        OffsetDateTime time = rows.getObject(index, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+      }
+      default -> {
+        Object value = rows.getObject(index);
+        if (value == null) {
+          return null;
+        }
+        if (column.type() == SqlType.ARRAY) {
+          Object[] elements = (Object[]) ((Array) value).getArray();
+          List<Object> list = new ArrayList<>(elements.length);
+          for (Object element : elements) {
+            list.add(plain(element, column.elementType().orElseThrow()));
+          }
+          return list;
+        }
+        return plain(value, column.type());
+      }
+    }
+  }
+
+  private static Object plain(Object value, SqlType type) throws SQLException {
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      case BOOLEAN -> value;
+      case SMALLINT -> ((Number) value).shortValue();
+      case INTEGER -> ((Number) value).intValue();
+      case BIGINT -> ((Number) value).longValue();
+      case REAL -> ((Number) value).floatValue();
+      case DOUBLE -> ((Number) value).doubleValue();
+      case NUMERIC ->
+          value instanceof BigDecimal d
+              ? d
+              : value instanceof BigInteger i
+                  ? new BigDecimal(i)
+                  : new BigDecimal(value.toString());
+      case BYTEA -> value instanceof Blob b ? b.getBytes(1, (int) b.length()) : value;
+      case UUID -> value instanceof UUID ? value : UUID.fromString(value.toString());
+      case TIMESTAMPTZ -> value instanceof OffsetDateTime t ? t.toInstant() : value;
+      case TIMESTAMP -> value instanceof java.sql.Timestamp t ? t.toLocalDateTime() : value;
+      case DATE -> value instanceof java.sql.Date d ? d.toLocalDate() : value;
+      default -> value.toString();
+    };
+  }
+
+  /**
+   * The name PostgreSQL gives a result column that has no alias: a function call is named by its
+   * function ({@code count(*)} is {@code count}, {@code min("timestamp")} is {@code min}); other
+   * names are kept.
+   */
+  static String postgresName(String label) {
+    if (label.equals("count_star()")) {
+      return "count";
+    }
+    java.util.regex.Matcher call = FUNCTION_CALL.matcher(label);
+    return call.matches() ? call.group(1) : label;
+  }
+
+  private static final java.util.regex.Pattern FUNCTION_CALL =
+      java.util.regex.Pattern.compile(
+          "^([a-z_][a-z0-9_]*)\\((?:DISTINCT )?[^()]*(?:\\([^()]*\\)[^()]*)*\\)$");
+
+  /** A column of the engine's type, as the nearest PostgreSQL type. */
+  static ResultColumn column(String name, String engineType) {
+    String type = engineType.strip();
+    if (type.endsWith("[]")) {
+      SqlType element = type(type.substring(0, type.length() - 2));
+      if (element == SqlType.ARRAY) {
+        return new ResultColumn(name, SqlType.TEXT, Optional.empty(), engineType);
+      }
+      return new ResultColumn(name, SqlType.ARRAY, Optional.of(element), engineType);
+    }
+    return new ResultColumn(name, type(type), Optional.empty(), engineType);
+  }
+
+  private static SqlType type(String type) {
+    if (type.endsWith("[]")) {
+      return SqlType.ARRAY;
+    }
+    if (type.startsWith("DECIMAL")) {
+      return SqlType.NUMERIC;
+    }
+    return switch (type) {
+      case "BOOLEAN" -> SqlType.BOOLEAN;
+      case "TINYINT", "SMALLINT", "UTINYINT" -> SqlType.SMALLINT;
+      case "INTEGER", "USMALLINT" -> SqlType.INTEGER;
+      case "BIGINT", "UINTEGER" -> SqlType.BIGINT;
+      case "UBIGINT", "HUGEINT", "UHUGEINT" -> SqlType.NUMERIC;
+      case "FLOAT" -> SqlType.REAL;
+      case "DOUBLE" -> SqlType.DOUBLE;
+      case "BLOB" -> SqlType.BYTEA;
+      case "DATE" -> SqlType.DATE;
+      case "TIME" -> SqlType.TIME;
+      case "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS" -> SqlType.TIMESTAMP;
+      case "TIMESTAMP WITH TIME ZONE" -> SqlType.TIMESTAMPTZ;
+      case "INTERVAL" -> SqlType.INTERVAL;
+      case "JSON" -> SqlType.JSON;
+      case "UUID" -> SqlType.UUID;
+      default -> SqlType.TEXT;
+    };
+  }
+}

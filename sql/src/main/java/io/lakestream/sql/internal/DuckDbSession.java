@@ -1,0 +1,432 @@
+package io.lakestream.sql.internal;
+
+import io.lakestream.schema.Column;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.SqlException;
+import io.lakestream.sql.TableScan;
+import io.lakestream.sql.internal.ScanNeeds.TableNeed;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One statement's in-memory DuckDB database: the project's tables, empty until the statement's plan
+ * says which rows it needs, then filled with just those rows, then the statement itself. The
+ * database holds nothing else and reaches no file or network (the configuration is locked before
+ * the statement runs), so a statement reads the rows it was given and nothing more.
+ */
+public final class DuckDbSession {
+  private final DuckDBConnection connection;
+  private final Map<String, TableDefinition> tables;
+  private final long maxRows;
+  private long rowsLoaded;
+
+  private DuckDbSession(
+      DuckDBConnection connection, Map<String, TableDefinition> tables, long maxRows) {
+    this.connection = connection;
+    this.tables = tables;
+    this.maxRows = maxRows;
+  }
+
+  /** A new connection to {@code database} with every table type as an empty temporary table. */
+  public static DuckDbSession open(
+      DuckDbDatabase database, Map<String, TableDefinition> tables, long maxRows) {
+    DuckDBConnection connection;
+    try {
+      connection = database.connect();
+    } catch (SQLException e) {
+      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not connect", e);
+    }
+    DuckDbSession session = new DuckDbSession(connection, tables, maxRows);
+    try {
+      // One transaction: now() and current_timestamp are its start, the same in the plan read
+      // for the key ranges and in the statement.
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        for (TableDefinition table : tables.values()) {
+          s.execute(
+              createTable(
+                  table.name(), table, table.columns().stream().map(Column::name).toList()));
+        }
+      }
+      return session;
+    } catch (SQLException e) {
+      session.closeQuietly();
+      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+    }
+  }
+
+  /**
+   * What the statement needs from each table, from the engine's plan of it over the empty tables
+   * (statistics are not used, or the optimizer would see that the tables are empty).
+   */
+  public ScanNeeds plan(String sql, List<?> parameters) {
+    try (Statement s = connection.createStatement()) {
+      // Prepared alone first, so that an error quotes the statement as the user wrote it.
+      try (PreparedStatement alone = connection.prepareStatement(sql)) {
+        int expected = alone.getParameterMetaData().getParameterCount();
+        if (expected != parameters.size()) {
+          throw SqlException.of(
+              expected > 0 && parameters.isEmpty()
+                  ? "The statement has "
+                      + expected
+                      + " parameter(s) ($1 or ?) and no values were given: write the values in the"
+                      + " statement, or send them as parameters (e.g. through the PostgreSQL"
+                      + " protocol's extended query)."
+                  : "The statement has "
+                      + expected
+                      + " parameter(s) and "
+                      + parameters.size()
+                      + " value(s) were given: give one value for each parameter.");
+        }
+      }
+      StringBuilder json = new StringBuilder();
+      try (PreparedStatement explain =
+          connection.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
+        bind(explain, parameters);
+        try (ResultSet rows = explain.executeQuery()) {
+          while (rows.next()) {
+            json.append(rows.getString(2));
+          }
+        }
+      }
+      return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    }
+  }
+
+  /**
+   * Refuses a request that is not exactly one query, before anything runs (DuckDB's JDBC driver
+   * would run every statement but the last while preparing).
+   */
+  public void requireOneQuery(String sql) throws SqlException {
+    String answer;
+    try (PreparedStatement parse = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
+      parse.setString(1, sql);
+      try (ResultSet rows = parse.executeQuery()) {
+        rows.next();
+        answer = rows.getString(1);
+      }
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    }
+    com.fasterxml.jackson.databind.JsonNode parsed;
+    try {
+      parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the engine's parse is not JSON", e);
+    }
+    if (!parsed.path("error").asBoolean(false)) {
+      int statements = parsed.path("statements").size();
+      if (statements > 1) {
+        throw SqlException.of(
+            "The request holds "
+                + statements
+                + " statements: send one statement per request (a trailing ';' is fine).");
+      }
+      return;
+    }
+    if (parsed.path("error_type").asText().equals("parser")) {
+      // Prepared for the engine's own message, which quotes the statement; a statement that does
+      // not parse runs nothing.
+      try (PreparedStatement ignored = connection.prepareStatement(sql)) {
+        throw SqlException.of(parsed.path("error_message").asText("The statement does not parse."));
+      } catch (SQLException e) {
+        throw SqlEngineErrors.of(e);
+      }
+    }
+    throw SqlException.of(
+        "Only one query (SELECT, WITH, VALUES, SHOW, DESCRIBE) runs per request, and nothing that"
+            + " changes data: send one statement per request; CREATE TABLE, DROP TABLE and INSERT"
+            + " each on their own.");
+  }
+
+  private static void bind(PreparedStatement statement, List<?> parameters) throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof java.time.Instant instant) {
+        value = instant.atOffset(java.time.ZoneOffset.UTC);
+      }
+      statement.setObject(i + 1, value);
+    }
+  }
+
+  /** Fills each needed table with the project's rows, read by {@code scan}. */
+  public void load(Collection<TableNeed> needs, String projectId, TableScan scan) {
+    for (TableNeed need : needs) {
+      load(need, projectId, scan);
+    }
+  }
+
+  /** The most keys a lookup reads row by row; more read the whole range once. */
+  private static final int MAX_LOOKUP_KEYS = 4_096;
+
+  private void load(TableNeed need, String projectId, TableScan scan) {
+    TableDefinition table = need.table();
+    // Every row of the project's table has its project_id: the view gives it as a constant.
+    List<String> names =
+        need.columns().stream().filter(n -> !n.equals(TableDefinition.PROJECT_COLUMN)).toList();
+    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+    int[] checked = new int[need.equalities().size()];
+    Object[] wanted = new Object[checked.length];
+    int k = 0;
+    for (Map.Entry<String, Object> e : need.equalities().entrySet()) {
+      checked[k] = names.indexOf(e.getKey());
+      wanted[k++] = e.getValue();
+    }
+    try {
+      // The rows go to a table of just the columns read; the table type becomes a view over it
+      // with the other columns null, so that the statement still binds to every column (a
+      // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first). Appending only
+      // the columns read is several times faster than appending nulls.
+      String rowsTable = "__lakestream_rows_" + table.name();
+      try (Statement s = connection.createStatement()) {
+        s.execute(createTable(rowsTable, table, names));
+      }
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", rowsTable)) {
+        java.util.function.Consumer<Object[]> rows =
+            values -> {
+              for (int i = 0; i < checked.length; i++) {
+                if (!matches(values[checked[i]], wanted[i])) {
+                  return;
+                }
+              }
+              if (++rowsLoaded > maxRows) {
+                throw SqlException.of(
+                    "The statement reads more than "
+                        + maxRows
+                        + " rows (table "
+                        + table.name()
+                        + " of project "
+                        + projectId
+                        + "): narrow the range of "
+                        + table.primaryKey()
+                        + " (e.g. a shorter time range) so that it reads fewer rows.");
+              }
+              append(appender, columns, values);
+            };
+        Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
+        if (keys.isPresent()) {
+          for (long key : keys.get()) {
+            scan.scan(table, projectId, Optional.of(key), Optional.of(key + 1), names, rows);
+          }
+        } else {
+          scan.scan(table, projectId, need.from(), need.to(), names, rows);
+        }
+      }
+      try (Statement s = connection.createStatement()) {
+        s.execute("DROP TABLE " + quote(table.name()));
+        s.execute(view(table, rowsTable, names, projectId));
+      }
+    } catch (SQLException e) {
+      throw SqlEngineErrors.of(e);
+    } catch (AppendFailure e) {
+      throw SqlEngineErrors.of(e.getCause());
+    }
+  }
+
+  /**
+   * For a lookup (an equality on other columns, e.g. {@code trace_id = '…'}, while more columns are
+   * used), the keys of the rows that match, found by reading just the key and the compared columns
+   * of the range: the rows are then read whole key by key. Empty when that would not pay (no
+   * equality, nothing more to read, keys that are not integers, or too many matches).
+   */
+  private static Optional<java.util.SortedSet<Long>> lookupKeys(
+      TableNeed need, List<String> names, String projectId, TableScan scan) {
+    TableDefinition table = need.table();
+    Map<String, Object> equalities = need.equalities();
+    boolean integralKey =
+        switch (table.primaryKeyColumn().type()) {
+          case INT, LONG, TIMESTAMP, DATE -> true;
+          default -> false;
+        };
+    List<String> probe = new java.util.ArrayList<>();
+    probe.add(table.primaryKey());
+    equalities.keySet().stream().filter(n -> !n.equals(table.primaryKey())).forEach(probe::add);
+    if (equalities.isEmpty() || !integralKey || probe.size() >= names.size()) {
+      return Optional.empty();
+    }
+    Object[] wanted = new Object[probe.size()];
+    for (int i = 1; i < probe.size(); i++) {
+      wanted[i] = equalities.get(probe.get(i));
+    }
+    java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
+    boolean[] tooMany = {false};
+    scan.scan(
+        table,
+        projectId,
+        need.from(),
+        need.to(),
+        probe,
+        values -> {
+          for (int i = 1; i < values.length; i++) {
+            if (!matches(values[i], wanted[i])) {
+              return;
+            }
+          }
+          if (keys.size() < MAX_LOOKUP_KEYS) {
+            keys.add(((Number) values[0]).longValue());
+          } else {
+            tooMany[0] = true;
+          }
+        });
+    return tooMany[0] ? Optional.empty() : Optional.of(keys);
+  }
+
+  private static boolean matches(Object value, Object wanted) {
+    if (value instanceof Number n && wanted instanceof Long l) {
+      return n.longValue() == l && !(value instanceof Double || value instanceof Float);
+    }
+    return Objects.equals(value, wanted);
+  }
+
+  private static void append(DuckDBAppender appender, List<Column> columns, Object[] values) {
+    try {
+      appender.beginRow();
+      for (int i = 0; i < values.length; i++) {
+        Object v = values[i];
+        if (v == null) {
+          appender.appendNull();
+          continue;
+        }
+        switch (columns.get(i).type()) {
+          case BOOLEAN -> appender.append((boolean) (Boolean) v);
+          case INT -> appender.append(((Number) v).intValue());
+          case LONG -> appender.append(((Number) v).longValue());
+          case FLOAT -> appender.append(((Number) v).floatValue());
+          case DOUBLE -> appender.append(((Number) v).doubleValue());
+          case TIMESTAMP -> appender.appendEpochMicros(((Number) v).longValue());
+          case DATE -> appender.appendEpochDays(((Number) v).intValue());
+          case BYTES -> appender.appendByteArray((byte[]) v);
+          case ARRAY_LONG, ARRAY_DOUBLE, ARRAY_STRING -> appender.append((Collection<?>) v);
+          default -> appender.append(v.toString());
+        }
+      }
+      appender.endRow();
+    } catch (SQLException e) {
+      throw new AppendFailure(e);
+    }
+  }
+
+  /**
+   * Runs the statement over the loaded tables; the result owns this session and closes it.
+   *
+   * @throws SqlException when the engine refuses the statement
+   */
+  public QueryResult run(String sql, List<?> parameters) {
+    PreparedStatement statement = null;
+    try {
+      statement = connection.prepareStatement(sql);
+      bind(statement, parameters);
+      ResultSet rows = statement.executeQuery();
+      return new DuckDbResult(connection, statement, rows);
+    } catch (SQLException e) {
+      if (statement != null) {
+        try {
+          statement.close();
+        } catch (SQLException ignored) {
+          // closing the connection below releases it
+        }
+      }
+      closeQuietly();
+      throw SqlEngineErrors.of(e);
+    }
+  }
+
+  /** Closes the database; its memory is freed. */
+  public void closeQuietly() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // in memory: nothing to clean up
+    }
+  }
+
+  /** The names of the tables that a statement's plan scans. */
+  public static Set<String> names(ScanNeeds needs) {
+    return needs.tables().keySet();
+  }
+
+  private static String createTable(String name, TableDefinition table, List<String> names) {
+    Function<String, String> definition =
+        column -> quote(column) + " " + duckType(table.column(column).orElseThrow());
+    return "CREATE TEMPORARY TABLE "
+        + quote(name)
+        + " ("
+        + String.join(", ", names.stream().map(definition).toList())
+        + ")";
+  }
+
+  /**
+   * The table type as a view over the rows read: the project's id as a constant, the columns not
+   * read as typed nulls.
+   */
+  private static String view(
+      TableDefinition table, String rowsTable, List<String> names, String projectId) {
+    StringBuilder select = new StringBuilder();
+    for (Column column : table.columns()) {
+      select.append(select.length() == 0 ? "" : ", ");
+      if (names.contains(column.name())) {
+        select.append(quote(column.name()));
+      } else if (column.name().equals(TableDefinition.PROJECT_COLUMN)) {
+        select.append("CAST('").append(projectId.replace("'", "''")).append("' AS VARCHAR) AS ");
+        select.append(quote(column.name()));
+      } else {
+        select.append("CAST(NULL AS ").append(duckType(column)).append(") AS ");
+        select.append(quote(column.name()));
+      }
+    }
+    return "CREATE TEMPORARY VIEW "
+        + quote(table.name())
+        + " AS SELECT "
+        + select
+        + " FROM "
+        + quote(rowsTable);
+  }
+
+  private static String duckType(Column column) {
+    return switch (column.type()) {
+      case BOOLEAN -> "BOOLEAN";
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case FLOAT -> "FLOAT";
+      case DOUBLE -> "DOUBLE";
+      case STRING -> "VARCHAR";
+      case BYTES -> "BLOB";
+      case TIMESTAMP -> "TIMESTAMPTZ";
+      case DATE -> "DATE";
+      case JSON -> "JSON";
+      case ARRAY_LONG -> "BIGINT[]";
+      case ARRAY_DOUBLE -> "DOUBLE[]";
+      case ARRAY_STRING -> "VARCHAR[]";
+    };
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** An appender failure carried through the scan's callback. */
+  private static final class AppendFailure extends RuntimeException {
+    AppendFailure(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package io.lakestream.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The engine over a hand-written table scan: what it reads, and what it answers. */
+class SqlEngineTest {
+  static final TableDefinition OTEL = TableDefinitions.builtIn("otel_logs_and_spans");
+  static final long HOUR = 3_600_000_000L;
+  static final long BASE = 1_795_000_000_000_000L; // 2026-11-18T...Z, micros
+
+  /** Rows of two projects; records every scan asked for. */
+  static final class FakeScan implements TableScan {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public void scan(
+        TableDefinition table,
+        String projectId,
+        Optional<Object> from,
+        Optional<Object> to,
+        List<String> columns,
+        Consumer<Object[]> rows) {
+      calls.add(table.name() + " " + projectId + " " + from + " " + to + " " + columns);
+      for (int i = 0; i < 120; i++) {
+        long timestamp = BASE + i * 60_000_000L; // one row a minute, two hours
+        if (from.isPresent() && timestamp < (Long) from.get()
+            || to.isPresent() && timestamp >= (Long) to.get()) {
+          continue;
+        }
+        Object[] values = new Object[columns.size()];
+        for (int c = 0; c < values.length; c++) {
+          values[c] =
+              switch (columns.get(c)) {
+                case "timestamp" -> timestamp;
+                case "project_id" -> projectId;
+                case "service_name" -> projectId + (i % 2 == 0 ? "-api" : "-db");
+                case "severity_text" -> i % 3 == 0 ? "ERROR" : "INFO";
+                case "trace_id" -> "t" + (i % 10);
+                case "record_type" -> i % 4 == 0 ? "span" : "log";
+                case "duration_ns" -> (long) i * 1000;
+                case "attributes" -> "{\"http.route\": \"/r" + (i % 3) + "\"}";
+                default -> null;
+              };
+        }
+        rows.accept(values);
+      }
+    }
+  }
+
+  final FakeScan scan = new FakeScan();
+  final SqlEngine engine =
+      new SqlEngine(TableDefinitions::builtIns, scan, SqlEngine.Limits.DEFAULT);
+
+  List<List<Object>> rows(String sql, String project) {
+    try (QueryResult result = engine.query(sql, named -> project)) {
+      List<List<Object>> rows = new ArrayList<>();
+      while (result.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 0; i < result.columns().size(); i++) {
+          row.add(result.value(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  @Test
+  void keyConditionsBecomeTheRangeReadAndOnlyUsedColumnsAreRead() {
+    List<List<Object>> rows =
+        rows(
+            "SELECT count(*) FROM otel_logs_and_spans WHERE timestamp >= to_timestamp("
+                + (BASE / 1_000_000 + 600)
+                + ") AND timestamp < to_timestamp("
+                + (BASE / 1_000_000 + 1200)
+                + ") AND severity_text = 'ERROR'",
+            "acme");
+    assertThat(rows).containsExactly(List.of(3L)); // minutes 12, 15 and 18
+    assertThat(scan.calls)
+        .containsExactly(
+            "otel_logs_and_spans acme Optional["
+                + (BASE + 600_000_000L)
+                + "] Optional["
+                + (BASE + 1_200_000_000L)
+                + "] [timestamp, severity_text]");
+  }
+
+  @Test
+  void parametersAreBoundAndTheirKeyConditionsBecomeTheRange() {
+    try (QueryResult result =
+        engine.query(
+            "SELECT count(*) FROM otel_logs_and_spans WHERE timestamp >= $1 AND timestamp < $2"
+                + " AND severity_text = $3",
+            List.of(
+                Instant.ofEpochSecond(BASE / 1_000_000 + 600),
+                Instant.ofEpochSecond(BASE / 1_000_000 + 1200),
+                "ERROR"),
+            named -> "acme")) {
+      assertThat(result.next()).isTrue();
+      assertThat(result.value(0)).isEqualTo(3L);
+    }
+    assertThat(scan.calls.get(0))
+        .startsWith(
+            "otel_logs_and_spans acme Optional["
+                + (BASE + 600_000_000L)
+                + "] Optional["
+                + (BASE + 1_200_000_000L)
+                + "]");
+    assertThatThrownBy(() -> rows("SELECT * FROM otel_logs_and_spans WHERE trace_id = $1", "acme"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageStartingWith("The statement has 1 parameter(s) ($1 or ?) and no values");
+  }
+
+  @Test
+  void grafanaTimeBucketsGroupAndOrder() {
+    List<List<Object>> rows =
+        rows(
+            "SELECT floor(extract(epoch from \"timestamp\")/600)*600 AS time, service_name,"
+                + " count(*) FROM otel_logs_and_spans WHERE \"timestamp\" BETWEEN"
+                + " '2026-11-18T07:00:00Z' AND '2026-11-18T23:59:59Z' GROUP BY 1, 2 ORDER BY 1,"
+                + " 2 LIMIT 2",
+            "acme");
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).get(1)).isEqualTo("acme-api");
+    assertThat(scan.calls.get(0)).contains("[timestamp, service_name]");
+  }
+
+  @Test
+  void aSelfJoinReadsOneRangeAndKeepsTheEqualityBothSidesShare() {
+    List<List<Object>> rows =
+        rows(
+            "SELECT s.duration_ns, l.severity_text FROM otel_logs_and_spans s JOIN"
+                + " otel_logs_and_spans l ON l.trace_id = s.trace_id WHERE s.trace_id = 't0' AND"
+                + " s.record_type = 'span' AND l.record_type = 'log' ORDER BY 1, 2",
+            "acme");
+    // t0: rows 0, 10, …, 110; spans are every fourth row, logs the others.
+    assertThat(rows).hasSize(6 * 6);
+    // A lookup: the key and trace_id of the whole range first, then the 12 matching keys whole.
+    assertThat(scan.calls.get(0))
+        .isEqualTo("otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, trace_id]");
+    assertThat(scan.calls).hasSize(1 + 12);
+    assertThat(scan.calls.get(1))
+        .isEqualTo(
+            "otel_logs_and_spans acme Optional["
+                + BASE
+                + "] Optional["
+                + (BASE + 1)
+                + "] [timestamp, record_type, trace_id, duration_ns, severity_text]");
+  }
+
+  @Test
+  void theDatabaseHoldsOnlyTheChosenProjectsRows() {
+    List<List<Object>> rows =
+        rows(
+            "SELECT DISTINCT project_id FROM otel_logs_and_spans WHERE project_id = 'acme' OR"
+                + " project_id = 'globex' UNION SELECT project_id FROM otel_logs_and_spans",
+            "acme");
+    assertThat(rows).containsExactly(List.of("acme"));
+    // The optimizer drops the condition; the statement still binds to project_id.
+    assertThat(
+            rows(
+                "SELECT count(*) FROM otel_logs_and_spans WHERE project_id <> 'acme' OR true",
+                "acme"))
+        .containsExactly(List.of(120L));
+  }
+
+  @Test
+  void aStatementSeesNeitherTheRowsNorTheTablesOfAnotherRunningAtTheSameTime() {
+    try (QueryResult acme =
+        engine.query("SELECT project_id FROM otel_logs_and_spans", named -> "acme")) {
+      assertThat(acme.next()).isTrue();
+      assertThat(rows("SELECT DISTINCT project_id FROM otel_logs_and_spans", "globex"))
+          .containsExactly(List.of("globex"));
+      assertThat(
+              rows(
+                  "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__lakestream%'",
+                  "globex"))
+          .containsExactly(List.of(0L));
+      assertThat(acme.value(0)).isEqualTo("acme");
+    }
+  }
+
+  @Test
+  void theProjectsAStatementNamesGoToTheChoice() {
+    List<Set<String>> asked = new ArrayList<>();
+    engine
+        .query(
+            "SELECT 1 FROM otel_logs_and_spans WHERE project_id = 'globex'",
+            named -> {
+              asked.add(named);
+              return "acme";
+            })
+        .close();
+    assertThat(asked).containsExactly(Set.of("globex"));
+  }
+
+  @Test
+  void filesNetworkAndSettingsAreRefused() {
+    assertThatThrownBy(() -> rows("SELECT * FROM read_parquet('/tmp/other/x.parquet')", "acme"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageContaining("file system operations are disabled by configuration");
+    assertThatThrownBy(() -> rows("SELECT * FROM read_text('/etc/passwd')", "acme"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageContaining("disabled by configuration");
+  }
+
+  @Test
+  void typesMapToPostgresTypes() {
+    try (QueryResult result =
+        engine.query(
+            "SELECT timestamp, sum(duration_ns) AS total, attributes, [1, 2] AS list, 1.5::float AS f"
+                + " FROM otel_logs_and_spans WHERE timestamp < to_timestamp("
+                + (BASE / 1_000_000 + 60)
+                + ") GROUP BY ALL",
+            named -> "acme")) {
+      assertThat(result.columns())
+          .extracting(ResultColumn::type)
+          .containsExactly(
+              SqlType.TIMESTAMPTZ, SqlType.NUMERIC, SqlType.JSON, SqlType.ARRAY, SqlType.REAL);
+      assertThat(result.columns().get(3).elementType()).contains(SqlType.INTEGER);
+      assertThat(result.next()).isTrue();
+      assertThat(result.value(0)).isEqualTo(Instant.ofEpochSecond(BASE / 1_000_000));
+      assertThat(result.value(3)).isEqualTo(List.of(1, 2));
+    }
+  }
+
+  @Test
+  void queriesAreToldFromOtherStatements() {
+    assertThat(SqlEngine.isQuery("  -- c\n /* x */ (SELECT 1)")).isTrue();
+    assertThat(SqlEngine.isQuery("with x as (select 1) select * from x")).isTrue();
+    assertThat(SqlEngine.isQuery("INSERT INTO t VALUES (1)")).isFalse();
+    assertThat(SqlEngine.isQuery("CREATE TABLE t (id BIGINT PRIMARY KEY)")).isFalse();
+    assertThat(Map.of()).isEmpty();
+  }
+}
