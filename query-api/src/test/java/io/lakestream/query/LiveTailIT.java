@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The live tail (query.tail.enabled): rows produced while no writer runs are served from the tail;
- * once a writer starts and commits them, every read, before, during and after their move into
- * Delta, serves each row exactly once.
+ * The live tail (query.tail.enabled): rows produced while no writer runs are served from the tail,
+ * in JSON, CSV, Arrow and page by page with cursors; once a writer starts and commits them, every
+ * read, before, during and after their move into Delta, serves each row exactly once; rows in files
+ * and in the tail are merged by key in every format.
  */
 class LiveTailIT {
   private static final List<String> PROJECTS = List.of("acme", "globex");
@@ -83,6 +84,7 @@ class LiveTailIT {
           assertThat(status(origin, id).get("tail_rows").asLong()).isEqualTo(120);
           assertThat(status(origin, id).get("delta_version").asLong()).isEqualTo(-1);
         }
+        assertEveryFormatAndCursorServeTheRowsSent(origin);
 
         try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
           // during the move into Delta, every read serves each row once (a failed check fails
@@ -115,6 +117,7 @@ class LiveTailIT {
         for (TableId id : sent.keySet()) {
           assertThat(status(origin, id).get("tail_rows").asLong()).isEqualTo(50);
         }
+        assertEveryFormatAndCursorServeTheRowsSent(origin); // files and tail merged
         assertThat(query.liveTail().orElseThrow().rowsRead()).isGreaterThanOrEqualTo(500);
       }
     }
@@ -152,6 +155,46 @@ class LiveTailIT {
           EVENTS,
           readAll(origin, entry.getKey()),
           KafkaToQueryIT.expected(EVENTS, entry.getValue(), Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+  }
+
+  /** CSV, Arrow and a paged walk with cursors serve the same rows as JSON. */
+  private void assertEveryFormatAndCursorServeTheRowsSent(String origin) throws Exception {
+    List<String> columns = EVENTS.columnNames();
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+      TableId id = entry.getKey();
+      List<String> expected =
+          KafkaToQueryIT.expected(EVENTS, entry.getValue(), Long.MIN_VALUE, Long.MAX_VALUE);
+      String rows = "/v1/projects/" + id.project() + "/tables/" + id.table() + "/rows?limit=100000";
+      KafkaToQueryIT.assertSameRowsInKeyOrder(
+          EVENTS,
+          ResponseFormats.csvTexts(EVENTS, columns, get(origin, rows + "&format=csv").body()),
+          expected);
+      HttpResponse<byte[]> arrow =
+          http.send(
+              HttpRequest.newBuilder(URI.create(origin + rows + "&format=arrow"))
+                  .header("Authorization", "Bearer admin")
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      KafkaToQueryIT.assertSameRowsInKeyOrder(
+          EVENTS, ResponseFormats.arrowTexts(EVENTS, columns, arrow.body()), expected);
+      List<String> walked = new ArrayList<>();
+      String cursor = null;
+      do {
+        HttpResponse<String> page =
+            get(
+                origin,
+                "/v1/projects/"
+                    + id.project()
+                    + "/tables/"
+                    + id.table()
+                    + "/rows?limit=37"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        walked.addAll(ExpectedRows.texts(ExpectedRows.parse(page.body())));
+        cursor = page.headers().firstValue("Lakestream-Next-Cursor").orElse(null);
+      } while (cursor != null);
+      KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, walked, expected);
     }
   }
 
