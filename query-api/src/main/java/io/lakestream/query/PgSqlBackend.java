@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL protocol's backend in the query sidecar: the password is a bearer token (the
@@ -40,6 +41,14 @@ import java.util.Set;
 final class PgSqlBackend implements PgBackend {
   /** SQLSTATE of a statement that failed while producing its rows (a cast, a division by zero). */
   static final String DATA_EXCEPTION = "22000";
+
+  /** The planner's and the engine's words for a table that does not exist. */
+  private static final Pattern UNDEFINED_TABLE =
+      Pattern.compile("^There is no table|Table with name \\S+ does not exist");
+
+  /** The engine's words for a column that does not exist. */
+  private static final Pattern UNDEFINED_COLUMN =
+      Pattern.compile("Referenced column \\S+ not found");
 
   private final QueryService query;
 
@@ -163,9 +172,11 @@ final class PgSqlBackend implements PgBackend {
           case NOT_FOUND -> PgErrors.UNDEFINED_TABLE;
           case CONFLICT -> "42P07";
           case BAD_REQUEST ->
-              e.getMessage().startsWith("There is no table")
+              UNDEFINED_TABLE.matcher(e.getMessage()).find()
                   ? PgErrors.UNDEFINED_TABLE
-                  : PgErrors.SYNTAX_ERROR;
+                  : UNDEFINED_COLUMN.matcher(e.getMessage()).find()
+                      ? "42703"
+                      : PgErrors.SYNTAX_ERROR;
           default -> PgErrors.INTERNAL_ERROR;
         };
     return new PgException(state, e.getMessage(), null, null);
