@@ -170,8 +170,11 @@ public final class DuckDbSession {
     }
   }
 
-  /** The most keys a lookup reads row by row; more read the whole range once. */
-  private static final int MAX_LOOKUP_KEYS = 4_096;
+  /**
+   * The most keys a lookup reads key by key (each a read of its own), and at most one key in 100
+   * rows of the range; more read the whole range once.
+   */
+  private static final int MAX_LOOKUP_KEYS = 64;
 
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
@@ -264,6 +267,7 @@ public final class DuckDbSession {
     }
     java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
     boolean[] tooMany = {false};
+    long[] probed = {0};
     scan.scan(
         table,
         projectId,
@@ -271,6 +275,7 @@ public final class DuckDbSession {
         need.to(),
         probe,
         values -> {
+          probed[0]++;
           for (int i = 1; i < values.length; i++) {
             if (!matches(values[i], wanted[i])) {
               return;
@@ -282,7 +287,7 @@ public final class DuckDbSession {
             tooMany[0] = true;
           }
         });
-    return tooMany[0] ? Optional.empty() : Optional.of(keys);
+    return tooMany[0] || keys.size() * 100L > probed[0] ? Optional.empty() : Optional.of(keys);
   }
 
   private static boolean matches(Object value, Object wanted) {
