@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -72,7 +71,7 @@ public final class DuckDbSession {
    * (statistics are not used, or the optimizer would see that the tables are empty).
    */
   public ScanNeeds plan(String sql, List<?> parameters) {
-    try (Statement s = connection.createStatement()) {
+    try {
       // Prepared alone first, so that an error quotes the statement as the user wrote it.
       try (PreparedStatement alone = connection.prepareStatement(sql)) {
         int expected = alone.getParameterMetaData().getParameterCount();
@@ -357,11 +356,6 @@ public final class DuckDbSession {
     } catch (SQLException e) {
       // in memory: nothing to clean up
     }
-  }
-
-  /** The names of the tables that a statement's plan scans. */
-  public static Set<String> names(ScanNeeds needs) {
-    return needs.tables().keySet();
   }
 
   private static String createTable(String name, TableDefinition table, List<String> names) {
