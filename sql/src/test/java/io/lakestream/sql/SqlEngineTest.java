@@ -147,17 +147,13 @@ class SqlEngineTest {
             "acme");
     // t0: rows 0, 10, …, 110; spans are every fourth row, logs the others.
     assertThat(rows).hasSize(6 * 6);
-    // A lookup: the key and trace_id of the whole range first, then the 12 matching keys whole.
-    assertThat(scan.calls.get(0))
-        .isEqualTo("otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, trace_id]");
-    assertThat(scan.calls).hasSize(1 + 12);
-    assertThat(scan.calls.get(1))
-        .isEqualTo(
-            "otel_logs_and_spans acme Optional["
-                + BASE
-                + "] Optional["
-                + (BASE + 1)
-                + "] [timestamp, record_type, trace_id, duration_ns, severity_text]");
+    // The key and trace_id of the range first; 12 matching keys in 120 rows are too many to read
+    // key by key, so the range is then read once with every column used.
+    assertThat(scan.calls)
+        .containsExactly(
+            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, trace_id]",
+            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type,"
+                + " trace_id, duration_ns, severity_text]");
   }
 
   @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -72,7 +71,7 @@ public final class DuckDbSession {
    * (statistics are not used, or the optimizer would see that the tables are empty).
    */
   public ScanNeeds plan(String sql, List<?> parameters) {
-    try (Statement s = connection.createStatement()) {
+    try {
       // Prepared alone first, so that an error quotes the statement as the user wrote it.
       try (PreparedStatement alone = connection.prepareStatement(sql)) {
         int expected = alone.getParameterMetaData().getParameterCount();
@@ -170,8 +169,11 @@ public final class DuckDbSession {
     }
   }
 
-  /** The most keys a lookup reads row by row; more read the whole range once. */
-  private static final int MAX_LOOKUP_KEYS = 4_096;
+  /**
+   * The most keys a lookup reads key by key (each a read of its own), and at most one key in 100
+   * rows of the range; more read the whole range once.
+   */
+  private static final int MAX_LOOKUP_KEYS = 64;
 
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
@@ -264,6 +266,7 @@ public final class DuckDbSession {
     }
     java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
     boolean[] tooMany = {false};
+    long[] probed = {0};
     scan.scan(
         table,
         projectId,
@@ -271,6 +274,7 @@ public final class DuckDbSession {
         need.to(),
         probe,
         values -> {
+          probed[0]++;
           for (int i = 1; i < values.length; i++) {
             if (!matches(values[i], wanted[i])) {
               return;
@@ -282,7 +286,7 @@ public final class DuckDbSession {
             tooMany[0] = true;
           }
         });
-    return tooMany[0] ? Optional.empty() : Optional.of(keys);
+    return tooMany[0] || keys.size() * 100L > probed[0] ? Optional.empty() : Optional.of(keys);
   }
 
   private static boolean matches(Object value, Object wanted) {
@@ -352,11 +356,6 @@ public final class DuckDbSession {
     } catch (SQLException e) {
       // in memory: nothing to clean up
     }
-  }
-
-  /** The names of the tables that a statement's plan scans. */
-  public static Set<String> names(ScanNeeds needs) {
-    return needs.tables().keySet();
   }
 
   private static String createTable(String name, TableDefinition table, List<String> names) {
