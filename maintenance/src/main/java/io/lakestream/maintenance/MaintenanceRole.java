@@ -166,10 +166,14 @@ public final class MaintenanceRole implements AutoCloseable {
   public void close() {
     running = false;
     planner.shutdownNow();
-    workers.shutdownNow();
+    workers.getQueue().clear();
+    workers.shutdown();
     try {
-      workers.awaitTermination(1, TimeUnit.MINUTES);
+      if (!workers.awaitTermination(1, TimeUnit.MINUTES)) {
+        workers.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
