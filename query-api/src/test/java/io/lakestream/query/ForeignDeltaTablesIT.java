@@ -176,15 +176,17 @@ class ForeignDeltaTablesIT {
         Path.of(new org.apache.hadoop.fs.Path(table.path(), foreign.path()).toUri()).toString();
     List<Long> duckdb = new ArrayList<>();
     try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-        java.sql.ResultSet result =
-            connection
-                .createStatement()
-                .executeQuery(
-                    "SELECT epoch_us(\"timestamp\") FROM read_parquet('"
-                        + file.replace("'", "''")
-                        + "')")) {
-      while (result.next()) {
-        duckdb.add(result.getLong(1));
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("SET TimeZone = 'UTC'");
+      // Every encoding as microseconds: DuckDB 2 has no epoch_us of TIMESTAMPTZ_NS itself.
+      try (java.sql.ResultSet result =
+          statement.executeQuery(
+              "SELECT epoch_us(CAST(\"timestamp\" AS TIMESTAMPTZ)) FROM read_parquet('"
+                  + file.replace("'", "''")
+                  + "')")) {
+        while (result.next()) {
+          duckdb.add(result.getLong(1));
+        }
       }
     }
     assertThat(duckdb)
