@@ -49,6 +49,9 @@ final class ArrowRowLoader implements AutoCloseable {
    */
   static final int BATCH_ROWS = 32_768;
 
+  /** The rows a batch's vectors hold before they first grow. */
+  private static final int FIRST_CAPACITY = 1024;
+
   private final int batchRows;
   private final boolean inPlace;
 
@@ -148,7 +151,8 @@ final class ArrowRowLoader implements AutoCloseable {
     }
     vectors = root.getFieldVectors().toArray(new FieldVector[0]);
     for (FieldVector vector : vectors) {
-      vector.setInitialCapacity(batchRows);
+      // Small first: a lookup reads a few rows of many columns; setSafe grows the vectors.
+      vector.setInitialCapacity(Math.min(batchRows, FIRST_CAPACITY));
       vector.allocateNew();
     }
     rows = 0;
