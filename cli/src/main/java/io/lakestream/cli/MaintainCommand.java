@@ -93,9 +93,8 @@ final class MaintainCommand implements Callable<Integer> {
 
   /** One pass; prints a line per table; 1 when a table failed. */
   static int runOnce(Configuration configuration, Catalog catalog, PrintWriter out) {
-    Maintainer maintainer = new Maintainer(maintenanceConfig(configuration, catalog));
     List<TableReport> reports;
-    try {
+    try (Maintainer maintainer = new Maintainer(maintenanceConfig(configuration, catalog))) {
       reports = maintainer.runOnce();
     } catch (MaintenanceException e) {
       throw new CliException(e.getMessage(), e);
@@ -129,6 +128,9 @@ final class MaintainCommand implements Callable<Integer> {
           .maxRewriteBytes(configuration.size(Settings.MAINTENANCE_MAX_REWRITE_BYTES))
           .vacuumGrace(configuration.duration(Settings.MAINTENANCE_VACUUM_GRACE))
           .threads(configuration.integer(Settings.MAINTENANCE_THREADS))
+          .commitFeed(
+              configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS),
+              configuration.kafkaClientProperties())
           .build();
     } catch (MaintenanceException e) {
       throw new CliException(e.getMessage(), e);

@@ -3,18 +3,30 @@ package io.lakestream.maintenance;
 import static java.util.Objects.requireNonNull;
 
 import io.delta.standalone.DeltaLog;
+import io.lakestream.maintenance.internal.Announcements;
 import io.lakestream.maintenance.internal.Compaction;
 import io.lakestream.maintenance.internal.Retention;
 import io.lakestream.maintenance.internal.Vacuum;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.Warehouse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +35,12 @@ import org.slf4j.LoggerFactory;
  * retention), compaction (retried once after a conflicting concurrent commit, then left for the
  * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
  * must not work on the same table at once (a conflict is detected and skipped, but work is wasted).
+ *
+ * <p>With {@link MaintenanceConfig#commitFeed()} set, every compaction and retention commit is
+ * announced on {@code lakestream.commits} as the writer announces its appends; {@link #close()}
+ * sends what is still buffered.
  */
-public final class Maintainer {
+public final class Maintainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
 
   /** A table of the warehouse: its project, type name and folder. */
@@ -35,6 +51,8 @@ public final class Maintainer {
   private final Compaction compaction;
   private final Vacuum vacuum;
   private final Retention retention;
+  private final Producer<byte[], byte[]> producer;
+  private final AtomicLong announcementsFailed = new AtomicLong();
 
   /** A maintainer of the warehouse of {@code config}. */
   public Maintainer(MaintenanceConfig config) {
@@ -48,15 +66,60 @@ public final class Maintainer {
     } catch (RuntimeException e) {
       throw MaintenanceErrors.invalidConfig("warehouse", e.getMessage());
     }
+    this.producer = feedProducer(config);
+    Announcements announcements =
+        producer == null
+            ? Announcements.NONE
+            : new Announcements(new CommitFeed(producer, announcementsFailed::incrementAndGet));
     this.compaction =
         new Compaction(
             warehouse.hadoopConf(),
             config.targetFileBytes(),
             config.maxRewriteBytes(),
             config.compression(),
-            beforeCommit);
+            beforeCommit,
+            announcements);
     this.vacuum = new Vacuum(warehouse.hadoopConf());
-    this.retention = new Retention(warehouse.hadoopConf(), config.compression());
+    this.retention = new Retention(warehouse.hadoopConf(), config.compression(), announcements);
+  }
+
+  private static Producer<byte[], byte[]> feedProducer(MaintenanceConfig config) {
+    if (config.commitFeed().isEmpty()) {
+      return null;
+    }
+    Map<String, Object> admin = new HashMap<>();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.commitFeed().get());
+    admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    admin.putAll(config.kafkaProperties());
+    CommitFeed.createTopic(admin);
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.commitFeed().get());
+    properties.put(
+        ProducerConfig.CLIENT_ID_CONFIG,
+        "lakestream-maintenance-" + UUID.randomUUID().toString().substring(0, 8));
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // a send must never hold a maintenance turn up for long: the log is the truth
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    properties.putAll(config.kafkaProperties());
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Commit announcements that could not be sent since the start (readers use the log). */
+  public long announcementsFailed() {
+    return announcementsFailed.get();
+  }
+
+  /** Sends the announcements still buffered (at most 10 s) and closes the feed's producer. */
+  @Override
+  public void close() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
   }
 
   /** The configuration. */

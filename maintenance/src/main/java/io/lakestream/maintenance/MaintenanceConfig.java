@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param threads how many tables are maintained at once
  * @param compression Parquet compression of compacted files: {@code zstd} or {@code snappy}
  * @param clock the time that vacuum and retention compare against
+ * @param commitFeed the Kafka bootstrap servers on which maintenance announces its commits ({@code
+ *     lakestream.commits}, as the writer does); empty: commits are not announced
+ * @param kafkaProperties more Kafka client properties (security, timeouts) for the feed's producer
  */
 public record MaintenanceConfig(
     URI warehouse,
@@ -39,7 +42,9 @@ public record MaintenanceConfig(
     Duration interval,
     int threads,
     String compression,
-    Clock clock) {
+    Clock clock,
+    Optional<String> commitFeed,
+    Map<String, String> kafkaProperties) {
   /** Default {@link #targetFileBytes}: 128 MiB. */
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L * 1024 * 1024;
 
@@ -60,6 +65,8 @@ public record MaintenanceConfig(
     requireNonNull(interval, "interval is null");
     requireNonNull(compression, "compression is null");
     requireNonNull(clock, "clock is null");
+    requireNonNull(commitFeed, "commitFeed is null");
+    kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
     if (targetFileBytes < 1024) {
       throw MaintenanceErrors.invalidConfig(
           "maintenance.target.file.bytes", "must be at least 1KiB, got " + targetFileBytes);
@@ -101,8 +108,17 @@ public record MaintenanceConfig(
     private int threads = 1;
     private String compression = "zstd";
     private Clock clock = Clock.systemUTC();
+    private Optional<String> commitFeed = Optional.empty();
+    private Map<String, String> kafkaProperties = Map.of();
 
     private Builder() {}
+
+    /** Announce commits on {@code lakestream.commits} of the brokers {@code bootstrapServers}. */
+    public Builder commitFeed(String bootstrapServers, Map<String, String> kafkaProperties) {
+      this.commitFeed = Optional.of(requireNonNull(bootstrapServers, "bootstrapServers is null"));
+      this.kafkaProperties = requireNonNull(kafkaProperties, "kafkaProperties is null");
+      return this;
+    }
 
     public Builder warehouse(URI warehouse) {
       this.warehouse = warehouse;
@@ -168,7 +184,9 @@ public record MaintenanceConfig(
           interval,
           threads,
           compression,
-          clock);
+          clock,
+          commitFeed,
+          kafkaProperties);
     }
   }
 }

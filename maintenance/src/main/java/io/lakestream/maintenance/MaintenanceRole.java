@@ -2,6 +2,7 @@ package io.lakestream.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -55,6 +56,14 @@ public final class MaintenanceRole implements AutoCloseable {
     this.planner = Executors.newSingleThreadScheduledExecutor(daemon("lakestream-maintenance"));
     Gauge.builder("lakestream.maintenance.tables.queued", queued, Set::size)
         .description("Tables waiting for their maintenance turn")
+        .register(registry);
+    FunctionCounter.builder(
+            "lakestream.maintenance.commit.announcements.failed",
+            maintainer,
+            Maintainer::announcementsFailed)
+        .description(
+            "Maintenance commits whose announcement on lakestream.commits failed (readers use the"
+                + " log)")
         .register(registry);
   }
 
@@ -161,7 +170,10 @@ public final class MaintenanceRole implements AutoCloseable {
     };
   }
 
-  /** Stops planning, lets the running turns finish (at most a minute), drops the queued ones. */
+  /**
+   * Stops planning, lets the running turns finish (at most a minute), drops the queued ones, then
+   * sends the commit announcements still buffered.
+   */
   @Override
   public void close() {
     running = false;
@@ -175,6 +187,8 @@ public final class MaintenanceRole implements AutoCloseable {
     } catch (InterruptedException e) {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      maintainer.close();
     }
   }
 }

@@ -45,6 +45,34 @@ final class KernelRows {
     return TableManager.loadSnapshot(tablePath).build(engine).getVersion();
   }
 
+  /** The latest txn version of {@code appId} ({@code <topic>-<partition>}); empty when none. */
+  Optional<Long> transactionVersion(String tablePath, String appId) {
+    return TableManager.loadSnapshot(tablePath)
+        .build(engine)
+        .getLatestTransactionVersion(engine, appId);
+  }
+
+  /** The names of the latest snapshot's data files, sorted. */
+  List<String> fileNames(String tablePath) {
+    Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);
+    List<String> names = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> files =
+        snapshot.getScanBuilder().build().getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            String path = InternalScanFileUtils.getAddFileStatus(fileRows.next()).getPath();
+            names.add(path.substring(path.lastIndexOf('/') + 1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    names.sort(null);
+    return names;
+  }
+
   /** Every row of the latest snapshot, in file order, as text of {@code columns}. */
   List<String> rows(String tablePath, List<String> columns) {
     Snapshot snapshot = TableManager.loadSnapshot(tablePath).build(engine);

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * then nothing is committed, the new files are deleted and {@link Outcome#CONFLICT} returned. A
  * failure while committing leaves the outcome unknown: the new files stay, and are deleted by
  * vacuum if they are in no commit.
+ *
+ * <p>A committed compaction is announced on {@code lakestream.commits} ({@link Announcements}), so
+ * that the query sidecar swaps the files in its index without reading the log.
  */
 public final class Compaction {
   private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
@@ -91,18 +94,21 @@ public final class Compaction {
   private final long maxRewriteBytes;
   private final String compression;
   private final BeforeCommit beforeCommit;
+  private final Announcements announcements;
 
   public Compaction(
       Configuration conf,
       long targetFileBytes,
       long maxRewriteBytes,
       String compression,
-      BeforeCommit beforeCommit) {
+      BeforeCommit beforeCommit,
+      Announcements announcements) {
     this.conf = requireNonNull(conf, "conf is null");
     this.targetFileBytes = targetFileBytes;
     this.maxRewriteBytes = maxRewriteBytes;
     this.compression = requireNonNull(compression, "compression is null");
     this.beforeCommit = requireNonNull(beforeCommit, "beforeCommit is null");
+    this.announcements = requireNonNull(announcements, "announcements is null");
   }
 
   /**
@@ -164,9 +170,11 @@ public final class Compaction {
     beforeCommit.filesWritten(project, table.name(), written.stream().map(DataFile::path).toList());
     long now = System.currentTimeMillis();
     List<Action> actions = new ArrayList<>();
+    List<AddFile> removed = new ArrayList<>(rewritten);
     for (List<AddFile> group : groups) {
       for (AddFile file : group) {
         actions.add(file.remove(now, false));
+        removed.add(file);
       }
     }
     for (DataFile file : written) {
@@ -212,6 +220,7 @@ public final class Compaction {
           0,
           small.size());
     }
+    announcements.announce(project, table.name(), root, log, snapshot, version, written, removed);
     long bytesWritten = written.stream().mapToLong(DataFile::sizeBytes).sum();
     return new Result(
         Outcome.COMMITTED,

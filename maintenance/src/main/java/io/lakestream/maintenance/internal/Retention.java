@@ -48,10 +48,12 @@ public final class Retention {
 
   private final Configuration conf;
   private final String compression;
+  private final Announcements announcements;
 
-  public Retention(Configuration conf, String compression) {
+  public Retention(Configuration conf, String compression, Announcements announcements) {
     this.conf = requireNonNull(conf, "conf is null");
     this.compression = requireNonNull(compression, "compression is null");
+    this.announcements = requireNonNull(announcements, "announcements is null");
   }
 
   /** The key below which rows expire, for a table with a retention. */
@@ -139,16 +141,20 @@ public final class Retention {
               StandaloneDeltaTables.quotedJson(file.statsJson()),
               file.tags()));
     }
+    long version;
     try {
-      txn.commit(
-          actions,
-          new Operation(
-              Operation.Name.DELETE,
-              Map.of(
-                  "predicate", "\"" + table.primaryKey() + " older than " + retention.get() + "\""),
-              Map.of(),
-              Optional.of("lakestream retention")),
-          Compaction.ENGINE_INFO);
+      version =
+          txn.commit(
+                  actions,
+                  new Operation(
+                      Operation.Name.DELETE,
+                      Map.of(
+                          "predicate",
+                          "\"" + table.primaryKey() + " older than " + retention.get() + "\""),
+                      Map.of(),
+                      Optional.of("lakestream retention")),
+                  Compaction.ENGINE_INFO)
+              .getVersion();
     } catch (DeltaConcurrentModificationException e) {
       LOG.info(
           "Retention of {}/{} skipped: a concurrent commit conflicts ({})",
@@ -158,6 +164,9 @@ public final class Retention {
       Compaction.deleteQuietly(conf, root, written);
       return new Result(0, 0, 0, true);
     }
+    List<AddFile> removed = new ArrayList<>(expired);
+    removed.addAll(straddling);
+    announcements.announce(project, table.name(), root, log, snapshot, version, written, removed);
     return new Result(rows, expired.size(), straddling.size(), false);
   }
 

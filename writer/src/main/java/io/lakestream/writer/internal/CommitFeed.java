@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Announces every Delta commit on {@code lakestream.commits} ({@link CommitAnnouncement}), keyed by
- * {@code <project>/<table>} so that one table's announcements stay in order in one partition.
+ * {@code <project>/<table>} so that one table's announcements stay in order in one partition. Used
+ * by the writer for its appends and by maintenance for its compaction and retention commits.
  *
  * <p>Sends are asynchronous and never hold up the writer: a send that fails is logged and counted,
  * and readers find the commit in the Delta log instead. The producer is idempotent, so a retried
@@ -28,14 +29,23 @@ public final class CommitFeed {
   private static final Logger log = LoggerFactory.getLogger(CommitFeed.class);
 
   /** A feed that announces nothing, for tests of other parts. */
-  public static final CommitFeed NONE = new CommitFeed(null, null);
+  public static final CommitFeed NONE = new CommitFeed(null, () -> {});
 
   private final Producer<byte[], byte[]> producer;
-  private final WriterMetrics metrics;
+  private final Runnable onFailure;
 
+  /** A feed of the writer: a failed send is counted in {@code metrics}. */
   public CommitFeed(Producer<byte[], byte[]> producer, WriterMetrics metrics) {
+    this(producer, metrics == null ? () -> {} : metrics::announcementFailed);
+  }
+
+  /**
+   * A feed sending on {@code producer} (null: announces nothing); {@code onFailure} runs once for
+   * each announcement that could not be sent (on the producer's thread).
+   */
+  public CommitFeed(Producer<byte[], byte[]> producer, Runnable onFailure) {
     this.producer = producer;
-    this.metrics = metrics;
+    this.onFailure = requireNonNull(onFailure, "onFailure is null");
   }
 
   /** Partitions of {@code lakestream.commits} when the writer creates it. */
@@ -76,6 +86,32 @@ public final class CommitFeed {
       return;
     }
     requireNonNull(table, "table is null");
+    announce(
+        table.project(),
+        table.definition().name(),
+        table.path(),
+        version,
+        files,
+        List.of(),
+        watermarks);
+  }
+
+  /**
+   * Announces a commit to the table {@code project}/{@code table} at {@code location} that added
+   * {@code files} and removed the paths {@code removed} (relative to the table folder, as in the
+   * log). Asynchronous and best effort: a failed send is logged and counted, never thrown.
+   */
+  public void announce(
+      String project,
+      String table,
+      String location,
+      long version,
+      List<DataFile> files,
+      List<String> removed,
+      Map<String, Long> watermarks) {
+    if (producer == null) {
+      return;
+    }
     List<CommitAnnouncement.AddedFile> added = new ArrayList<>(files.size());
     for (DataFile file : files) {
       added.add(
@@ -85,13 +121,13 @@ public final class CommitFeed {
     CommitAnnouncement announcement =
         new CommitAnnouncement(
             CommitAnnouncement.FORMAT,
-            table.project(),
-            table.definition().name(),
-            table.path(),
+            project,
+            table,
+            location,
             version,
             System.currentTimeMillis(),
             added,
-            List.of(),
+            removed,
             watermarks);
     try {
       producer.send(
@@ -110,7 +146,7 @@ public final class CommitFeed {
   }
 
   private void failed(CommitAnnouncement announcement, Exception error) {
-    metrics.announcementFailed();
+    onFailure.run();
     log.warn(
         "Cannot announce version {} of {} on {}: {}. Readers find it in the Delta log.",
         announcement.version(),

@@ -1,0 +1,241 @@
+package io.lakestream.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lakestream.maintenance.Maintainer;
+import io.lakestream.maintenance.MaintenanceConfig;
+import io.lakestream.maintenance.TableReport;
+import io.lakestream.reader.IndexedFile;
+import io.lakestream.reader.TableId;
+import io.lakestream.reader.TableSnapshot;
+import io.lakestream.reader.TestRows;
+import io.lakestream.schema.CommitAnnouncement;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.TableLookup;
+import io.lakestream.schema.Topics;
+import io.lakestream.tables.TableRegistry;
+import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.writer.WriterConfig;
+import io.lakestream.writer.WriterRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A compaction announced on the commit feed: the writer commits small files, the sidecar follows
+ * the feed with no fallback sweep (so nothing but an announcement can tell it of the compaction),
+ * and {@code maintain} compacts the table. Its announcement carries the removed and added files and
+ * the table's unchanged txn watermarks; the sidecar applies it without reading the log, and then
+ * serves exactly the files, rows and version that Delta Kernel reads, every row once.
+ */
+class CompactionFeedIT {
+  private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  private static final TableId TABLE = new TableId("acme", EVENTS.name());
+  private static final long BASE = 1_795_000_000_000_000L;
+
+  @TempDir Path warehouse;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Random random = new Random(15);
+  private final List<GenericRecord> sent = new ArrayList<>();
+
+  @AfterAll
+  static void forgetCachedFileSystems() throws java.io.IOException {
+    org.apache.hadoop.fs.FileSystem.closeAll();
+  }
+
+  @Test
+  void theSidecarAppliesAnAnnouncedCompactionWithoutReadingTheLog() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(200))
+              .build();
+      QueryConfig queryConfig =
+          QueryConfig.builder()
+              .warehouse(warehouse.toUri())
+              .httpHost("127.0.0.1")
+              .httpPort(0)
+              .adminToken("admin")
+              .kafka(kafka.bootstrapServers(), Map.of())
+              .commitFeed(true)
+              .fallbackInterval(Duration.ZERO)
+              .build();
+      MaintenanceConfig maintenanceConfig =
+          MaintenanceConfig.builder()
+              .warehouse(warehouse.toUri())
+              .tables(TableLookup.of(Map.of(EVENTS.name(), EVENTS)))
+              .targetFileBytes(16L * 1024 * 1024)
+              .commitFeed(kafka.bootstrapServers(), Map.of())
+              .build();
+      String tablePath = warehouse.resolve("projects/acme/events").toUri().toString();
+      KernelRows kernel = new KernelRows(new org.apache.hadoop.conf.Configuration());
+      try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
+          KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
+        String origin = "http://127.0.0.1:" + query.port();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> query.commitFeed().map(f -> f.isPositioned()).orElse(false));
+        for (int batch = 0; batch < 6; batch++) {
+          produce(producer, 50);
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> rowCount(origin) == sent.size());
+        }
+        TableRegistry tables = query.tables();
+        TableSnapshot before = tables.snapshot(TABLE).orElseThrow();
+        assertThat(before.fileCount()).isGreaterThanOrEqualTo(6);
+        assertThat(before.version()).isEqualTo(kernel.version(tablePath));
+        TableRegistry.FeedCounts countsBefore = tables.feedCounts();
+
+        TableReport report;
+        try (Maintainer maintainer = new Maintainer(maintenanceConfig)) {
+          report = maintainer.runOnce().get(0);
+        }
+        assertThat(report.failed()).as(report.summary()).isFalse();
+        assertThat(report.filesRewritten()).isEqualTo(before.fileCount());
+        assertThat(report.filesAfter()).isEqualTo(1);
+        long compactedVersion = kernel.version(tablePath);
+        assertThat(compactedVersion).isEqualTo(before.version() + 1);
+
+        // The announcement: the writer's record, with the files swapped and the watermarks kept.
+        CommitAnnouncement announcement = announcement(kafka, compactedVersion);
+        assertThat(announcement.location())
+            .isEqualTo(announcement(kafka, before.version()).location());
+        assertThat(announcement.removed())
+            .containsExactlyInAnyOrderElementsOf(
+                before.files().stream().map(IndexedFile::logPath).toList());
+        assertThat(announcement.added()).hasSize(1);
+        CommitAnnouncement.AddedFile added = announcement.added().get(0);
+        assertThat(added.rows()).isEqualTo(sent.size());
+        assertThat(added.tags())
+            .containsKeys("lakestream.keyModel", "lakestream.key.min", "lakestream.key.max");
+        assertThat(announcement.watermarks()).isNotEmpty().isEqualTo(before.watermarks());
+        Map<String, Long> kernelWatermarks = new HashMap<>();
+        for (String appId : announcement.watermarks().keySet()) {
+          kernelWatermarks.put(appId, kernel.transactionVersion(tablePath, appId).orElse(-1L));
+        }
+        assertThat(announcement.watermarks()).isEqualTo(kernelWatermarks);
+
+        // The sidecar: the compacted table's files, rows and version, from the announcement alone.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> tables.snapshot(TABLE).orElseThrow().version() == compactedVersion);
+        TableSnapshot after = tables.snapshot(TABLE).orElseThrow();
+        assertThat(after.files().stream().map(IndexedFile::logPath).sorted().toList())
+            .isEqualTo(kernel.fileNames(tablePath))
+            .containsExactly(added.path());
+        assertThat(after.rows())
+            .isEqualTo(sent.size())
+            .isEqualTo(kernel.rows(tablePath, List.of(EVENTS.primaryKey())).size());
+        assertThat(tables.feedCounts().applied()).isEqualTo(countsBefore.applied() + 1);
+        assertThat(tables.feedCounts().readFromLog()).isEqualTo(countsBefore.readFromLog());
+        assertThat(tables.feedCounts().fallbackSweeps()).isZero();
+
+        // Every row readable exactly once, in key order, through the query API.
+        KafkaToQueryIT.assertSameRowsInKeyOrder(
+            EVENTS,
+            readAll(origin),
+            KafkaToQueryIT.expected(EVENTS, sent, Long.MIN_VALUE, Long.MAX_VALUE));
+        assertThat(writer.failure()).isEmpty();
+      }
+    }
+  }
+
+  /** The announcement of {@code version} of acme/events on {@code lakestream.commits}. */
+  private static CommitAnnouncement announcement(EmbeddedKafka kafka, long version) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.COMMITS).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<CommitAnnouncement> found = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  String key = new String(record.key(), StandardCharsets.UTF_8);
+                  if (key.equals(TABLE.project() + "/" + TABLE.table())) {
+                    CommitAnnouncement announcement = CommitAnnouncement.fromJson(record.value());
+                    if (announcement.version() == version) {
+                      found.add(announcement);
+                    }
+                  }
+                }
+                return !found.isEmpty();
+              });
+      return found.get(0);
+    }
+  }
+
+  private void produce(KafkaProducer<byte[], byte[]> producer, int rows) {
+    TestRows testRows = new TestRows(EVENTS, random.nextLong());
+    long[] keys = new long[rows];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = BASE + random.nextInt(5_000) * 1_000L;
+    }
+    for (GenericRecord row : testRows.rows(TABLE.project(), keys)) {
+      producer.send(KafkaToQueryIT.record(EVENTS, TABLE.project(), row));
+      sent.add(row);
+    }
+    producer.flush();
+  }
+
+  private List<String> readAll(String origin) throws Exception {
+    HttpResponse<String> page = get(origin, "/v1/projects/acme/tables/events/rows?limit=100000");
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    return ExpectedRows.texts(ExpectedRows.parse(page.body()));
+  }
+
+  private long rowCount(String origin) throws Exception {
+    HttpResponse<String> status = get(origin, "/v1/projects/acme/tables/events");
+    if (status.statusCode() != 200) {
+      return -1;
+    }
+    var rows = ExpectedRows.parse(status.body()).get("rows");
+    return rows == null ? -1 : rows.asLong();
+  }
+
+  private HttpResponse<String> get(String origin, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .header("Authorization", "Bearer admin")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
