@@ -100,7 +100,7 @@ public final class SqlService {
       Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
     try {
       if (SqlEngine.isQuery(sql)) {
-        return engine.query(sql, parameters, named -> project(principal, named));
+        return engine.query(sql, parameters, named -> project(principal, named, defaultProject));
       }
       if (!parameters.isEmpty()) {
         throw QueryErrors.badSql(
@@ -122,10 +122,11 @@ public final class SqlService {
   }
 
   /**
-   * The project a query reads: the one its token reads, or the one it names with {@code project_id
-   * = '…'} (which the token must read).
+   * The project a query reads: the one it names with {@code project_id = '…'}, else the request's
+   * default project (the PostgreSQL user name, or {@code "project"} of {@code POST /v1/sql}), else
+   * the one its token reads. The token must read it.
    */
-  private String project(Principal principal, Set<String> named) {
+  private String project(Principal principal, Set<String> named, Optional<String> defaultProject) {
     Set<String> projects = new java.util.TreeSet<>();
     for (String name : named) {
       String project = name.toLowerCase(java.util.Locale.ROOT);
@@ -146,6 +147,17 @@ public final class SqlService {
     }
     if (projects.size() == 1) {
       return projects.iterator().next();
+    }
+    if (defaultProject.isPresent()) {
+      String project = defaultProject.get().toLowerCase(java.util.Locale.ROOT);
+      if (!ProjectIds.isValid(project)) {
+        throw QueryErrors.badSql(
+            "The request's project "
+                + ProjectIds.quote(defaultProject.get())
+                + " is not a project id: use 1 to 64 letters, digits, '_' or '-'.");
+      }
+      query.access().checkProject(principal, project);
+      return project;
     }
     if (!principal.admin() && principal.projects().size() == 1) {
       return principal.projects().iterator().next();
