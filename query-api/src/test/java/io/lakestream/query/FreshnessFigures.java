@@ -69,9 +69,12 @@ public final class FreshnessFigures {
           producer.send(
               KafkaToQueryIT.record(events, "acme", new TestRows(events, i).row("acme", key)));
           producer.flush();
-          while (!found(origin + "/v1/projects/acme/tables/events/rows/" + key)) {
-            Thread.sleep(2);
-          }
+          String row = origin + "/v1/projects/acme/tables/events/rows/" + key;
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofMinutes(5))
+              .pollDelay(java.time.Duration.ZERO)
+              .pollInterval(java.time.Duration.ofMillis(2))
+              .until(() -> found(row));
           if (i >= 3) { // the first rows create the table
             millis.add((System.nanoTime() - produced) / 1_000_000);
           }
