@@ -37,6 +37,7 @@ public final class TableBuffer {
   private long bytes;
   private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
   private final Map<RecordId, HeldRows> records = new HashMap<>();
+  private long incompleteCheckedNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
   public TableBuffer(TableKey key, TableDefinition definition) {
     this.key = requireNonNull(key, "key is null");
@@ -135,6 +136,34 @@ public final class TableBuffer {
     List<BufferedRow> selected = new ArrayList<>();
     for (BufferedRow row : rows) {
       if (row.isCounted() && expired.contains(new RecordId(row.appId(), row.sourceOffset()))) {
+        selected.add(row);
+      }
+    }
+    return selected;
+  }
+
+  /**
+   * The rows of records still incomplete, at most once per {@code intervalNanos} (else none), for a
+   * flush to check against the table's watermarks ({@link TableFlusher#inTable}).
+   */
+  public List<BufferedRow> incompleteRowsToCheck(long nowNanos, long intervalNanos) {
+    if (nowNanos - incompleteCheckedNanos < intervalNanos) {
+      return List.of();
+    }
+    Set<RecordId> incomplete = new HashSet<>();
+    records.forEach(
+        (id, held) -> {
+          if (held.count > 0 && !held.isComplete()) {
+            incomplete.add(id);
+          }
+        });
+    if (incomplete.isEmpty()) {
+      return List.of();
+    }
+    incompleteCheckedNanos = nowNanos;
+    List<BufferedRow> selected = new ArrayList<>();
+    for (BufferedRow row : rows) {
+      if (row.isCounted() && incomplete.contains(new RecordId(row.appId(), row.sourceOffset()))) {
         selected.add(row);
       }
     }

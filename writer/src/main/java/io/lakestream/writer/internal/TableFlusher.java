@@ -105,8 +105,27 @@ public final class TableFlusher {
     }
   }
 
-  /** What a flush did. */
-  public record FlushResult(long rowsWritten, long rowsSkipped, long version) {}
+  /**
+   * What a flush did.
+   *
+   * @param settled rows of incomplete source records that the flush found in the table already
+   *     ({@link #inTable}): they leave the buffer with the batch
+   */
+  public record FlushResult(
+      long rowsWritten, long rowsSkipped, long version, List<BufferedRow> settled) {
+    public FlushResult {
+      settled = List.copyOf(settled);
+    }
+
+    public FlushResult(long rowsWritten, long rowsSkipped, long version) {
+      this(rowsWritten, rowsSkipped, version, List.of());
+    }
+
+    /** This result, with {@code settled} rows besides. */
+    public FlushResult settling(List<BufferedRow> settled) {
+      return settled.isEmpty() ? this : new FlushResult(rowsWritten, rowsSkipped, version, settled);
+    }
+  }
 
   /**
    * Whether a row is already in its table, by the watermark known in memory (read by an earlier
@@ -123,6 +142,30 @@ public final class TableFlusher {
     }
     Long watermark = state.watermarks.get(row.appId());
     return watermark != null && row.sourceOffset() <= watermark;
+  }
+
+  /**
+   * The rows of {@code rows} that are in the table already: their source offset is at or below the
+   * table's watermark for their source partition, read from the table when not known. For a flush
+   * thread, as it may read storage.
+   *
+   * <p>This settles rows of source records that can no longer complete in a buffer: rows of the
+   * same record that arrived earlier were skipped as written (by watermarks then known), and the
+   * watermarks were forgotten (a rebalance, an evicted table) before the record's last rows came.
+   */
+  public List<BufferedRow> inTable(
+      TableKey key, TableDefinition definition, List<BufferedRow> rows) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    TableState state = state(key, definition);
+    List<BufferedRow> written = new ArrayList<>();
+    for (BufferedRow row : rows) {
+      if (row.sourceOffset() <= state.watermark(row.appId())) {
+        written.add(row);
+      }
+    }
+    return written;
   }
 
   /** Forgets every watermark, so each is read again from its table (after an assignment). */

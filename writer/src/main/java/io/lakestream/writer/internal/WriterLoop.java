@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * consumer stops at the first open transaction, possibly in the middle of a committed one, so "read
  * to the end" says nothing about a record being whole. Rows routed before the count existed keep
  * the older rule ({@link SourcePositions}). Flushes take complete rows only, so a source record is
- * never split across commits. Rows still incomplete after {@code incompleteRecordTimeout} go to the
- * DLQ as {@value #INCOMPLETE_RECORD}.
+ * never split across commits. Each flush also checks the rows of incomplete records against the
+ * table's watermarks and drops those in the table already (a record whose other rows were skipped
+ * as written before a rebalance made the loop forget the watermarks). Rows still incomplete after
+ * {@code incompleteRecordTimeout} go to the DLQ as {@value #INCOMPLETE_RECORD}.
  *
  * <p>Failures: a flush that fails keeps its rows (and so their offsets) and is retried with
  * exponential backoff ({@link Backoff}), with a log line naming the table and the cause. When the
@@ -287,11 +289,18 @@ public final class WriterLoop implements Runnable {
       return 0;
     }
     List<BufferedRow> batch = buffer.completeRows(sources::isComplete);
-    if (batch.isEmpty()) {
+    List<BufferedRow> waiting = buffer.incompleteRowsToCheck(now, INCOMPLETE_CHECK_INTERVAL_NANOS);
+    if (batch.isEmpty() && waiting.isEmpty()) {
       return 0;
     }
     TableDefinition definition = buffer.definition();
-    pool.submit(buffer, batch, () -> flusher.flush(key, definition, batch));
+    pool.submit(
+        buffer,
+        batch,
+        () -> {
+          List<BufferedRow> settled = flusher.inTable(key, definition, waiting);
+          return flusher.flush(key, definition, batch).settling(settled);
+        });
     long bytes = 0;
     for (BufferedRow row : batch) {
       bytes += row.sizeBytes();
@@ -315,7 +324,9 @@ public final class WriterLoop implements Runnable {
     for (FlushPool.Outcome outcome : outcomes) {
       TableKey key = outcome.table();
       if (outcome.failure() == null) {
-        buffers.remove(outcome.buffer(), outcome.batch());
+        List<BufferedRow> settled = outcome.result().settled();
+        buffers.remove(outcome.buffer(), concat(outcome.batch(), settled));
+        logSettled(outcome.table(), settled);
         int failures = backoff.succeeded(key);
         if (failures > 0) {
           log.info("Flushing {} works again after {} failed attempts", key, failures);
@@ -344,6 +355,33 @@ public final class WriterLoop implements Runnable {
     if (!outcomes.isEmpty()) {
       metrics.buffered(buffers.bytes(), buffers.rows());
     }
+  }
+
+  /**
+   * Rows of incomplete source records that a flush found in the table already leave the buffer with
+   * its batch: the record's other rows were skipped as written earlier, so it could never complete
+   * here, and would hold back every later record of its source partition until the
+   * incomplete-record timeout.
+   */
+  private void logSettled(TableKey key, List<BufferedRow> settled) {
+    if (settled.isEmpty()) {
+      return;
+    }
+    metrics.rowsSkipped(key.table(), settled.size());
+    log.info(
+        "{}: {} rows of source records already in the table dropped (the rest of each record was"
+            + " found written before)",
+        key,
+        settled.size());
+  }
+
+  private static List<BufferedRow> concat(List<BufferedRow> a, List<BufferedRow> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<BufferedRow> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** Waits for every flush in flight and applies the outcomes. */

@@ -167,4 +167,21 @@ class TableBufferTest {
     assertThat(buffer.incompleteRowsArrivedBefore(40)).containsExactly(old);
     assertThat(buffer.incompleteRowsArrivedBefore(1)).isEmpty();
   }
+
+  @Test
+  void handsOverTheRowsOfIncompleteRecordsToCheckAtMostOncePerInterval() {
+    TableBuffer buffer = buffer();
+    BufferedRow first = row(P0, 1, 10, 1, 3);
+    BufferedRow second = row(P0, 2, 10, 2, 3);
+    BufferedRow whole = row(P0, 3, 11, 0, 1);
+    List.of(first, second, whole).forEach(buffer::add);
+
+    assertThat(buffer.incompleteRowsToCheck(1_000, 100)).containsExactly(first, second);
+    assertThat(buffer.incompleteRowsToCheck(1_050, 100)).as("within the interval").isEmpty();
+    assertThat(buffer.incompleteRowsToCheck(1_100, 100)).containsExactly(first, second);
+
+    buffer.remove(List.of(first, second));
+    assertThat(buffer.incompleteRowsToCheck(2_000, 100)).isEmpty();
+    assertThat(buffer.completeRows(row -> false)).containsExactly(whole);
+  }
 }
