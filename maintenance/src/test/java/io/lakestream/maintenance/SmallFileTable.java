@@ -2,7 +2,7 @@ package io.lakestream.maintenance;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.storage.S3Settings;
-import io.lakestream.writer.KernelReader;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.internal.DataFile;
@@ -37,7 +37,7 @@ final class SmallFileTable {
   private final String project;
   private final DeltaTables.Table delta;
   private final DataFileWriter files;
-  private final KernelReader kernel;
+  private final KernelTables kernel;
   private final ConcurrentSkipListMap<Long, List<String>> idsByVersion =
       new ConcurrentSkipListMap<>();
   private long offset;
@@ -49,14 +49,14 @@ final class SmallFileTable {
     this.delta = new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(30)).open(project, table);
     this.files =
         new DataFileWriter(table, warehouse.hadoopConf(), "zstd", KeyModelEncoder.learned());
-    this.kernel = new KernelReader(warehouse.hadoopConf());
+    this.kernel = new KernelTables(warehouse.hadoopConf());
   }
 
   Warehouse warehouse() {
     return warehouse;
   }
 
-  KernelReader kernel() {
+  KernelTables kernel() {
     return kernel;
   }
 

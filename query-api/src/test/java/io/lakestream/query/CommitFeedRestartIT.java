@@ -9,6 +9,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -111,7 +112,7 @@ class CommitFeedRestartIT {
 
   /** Whether every row sent so far is in Delta, as Delta Kernel reads the tables. */
   private boolean writerCommittedEverything() {
-    KernelRows kernel = new KernelRows(new org.apache.hadoop.conf.Configuration());
+    KernelTables kernel = new KernelTables(new org.apache.hadoop.conf.Configuration());
     for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
       String table =
           warehouse
@@ -121,7 +122,8 @@ class CommitFeedRestartIT {
               .toUri()
               .toString();
       try {
-        if (kernel.rows(table, List.of(EVENTS.primaryKey())).size() != entry.getValue().size()) {
+        if (kernel.rowsAsText(table, List.of(EVENTS.primaryKey())).size()
+            != entry.getValue().size()) {
           return false;
         }
       } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
 import io.lakestream.tables.TableRegistry;
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -93,7 +94,7 @@ class CompactionFeedIT {
               .commitFeed(kafka.bootstrapServers(), Map.of())
               .build();
       String tablePath = warehouse.resolve("projects/acme/events").toUri().toString();
-      KernelRows kernel = new KernelRows(new org.apache.hadoop.conf.Configuration());
+      KernelTables kernel = new KernelTables(new org.apache.hadoop.conf.Configuration());
       try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
           KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
@@ -155,7 +156,7 @@ class CompactionFeedIT {
             .containsExactly(added.path());
         assertThat(after.rows())
             .isEqualTo(sent.size())
-            .isEqualTo(kernel.rows(tablePath, List.of(EVENTS.primaryKey())).size());
+            .isEqualTo(kernel.rowsAsText(tablePath, List.of(EVENTS.primaryKey())).size());
         assertThat(tables.feedCounts().applied()).isEqualTo(countsBefore.applied() + 1);
         assertThat(tables.feedCounts().readFromLog()).isEqualTo(countsBefore.readFromLog());
         assertThat(tables.feedCounts().fallbackSweeps()).isZero();

@@ -19,6 +19,7 @@ import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.tables.TableRegistry;
+import io.lakestream.testkit.KernelTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -155,7 +156,7 @@ class ForeignDeltaTablesIT {
     long version = table.commit(List.of(foreign), compacted);
 
     List<String> columns = List.of("timestamp", "start_timestamp", "value", "project_id");
-    KernelRows kernel = new KernelRows(fixture.conf());
+    KernelTables kernel = new KernelTables(fixture.conf());
     String path = table.path().toString();
     assertThat(kernel.version(path)).isEqualTo(version);
     List<String> expected = new ArrayList<>();
@@ -169,7 +170,7 @@ class ForeignDeltaTablesIT {
     if (encoding != TimestampEncoding.INT64_NANOS) {
       // Delta Kernel 4.4 refuses TIMESTAMP(NANOS) files ("Unsupported Parquet TimeType
       // unit=NANOS"); DuckDB checks those below.
-      assertThat(kernel.rows(path, columns)).isEqualTo(expected);
+      assertThat(kernel.rowsAsText(path, columns)).isEqualTo(expected);
     }
 
     String file =

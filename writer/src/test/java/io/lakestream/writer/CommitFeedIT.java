@@ -6,6 +6,7 @@ import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
+import io.lakestream.testkit.KernelTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,8 +44,8 @@ class CommitFeedIT {
     Workload workload =
         Workload.generate(tables.values(), List.of("acme", "globex"), "otlp_logs", 2, 0, 80, 11);
     Lake lake = new Lake(config);
-    KernelReader kernel =
-        new KernelReader(io.lakestream.writer.internal.Warehouse.of(config).hadoopConf());
+    KernelTables kernel =
+        new KernelTables(io.lakestream.writer.internal.Warehouse.of(config).hadoopConf());
 
     try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers());
         KafkaChecks checks = new KafkaChecks(kafka.bootstrapServers());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.internal.Warehouse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +16,12 @@ import java.util.Set;
 /** Reads a warehouse back with Delta Kernel and checks what tables hold. */
 public final class Lake {
   private final Warehouse warehouse;
-  private final KernelReader kernel;
+  private final KernelTables kernel;
   private final Map<String, TableDefinition> tables;
 
   public Lake(WriterConfig config) {
     this.warehouse = Warehouse.of(config);
-    this.kernel = new KernelReader(warehouse.hadoopConf());
+    this.kernel = new KernelTables(warehouse.hadoopConf());
     this.tables = config.tables();
   }
 

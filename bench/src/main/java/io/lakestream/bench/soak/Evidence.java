@@ -1,6 +1,7 @@
 package io.lakestream.bench.soak;
 
 import io.lakestream.schema.RecordHeaders;
+import io.lakestream.testkit.KernelTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ final class Evidence {
         }
       }
       out.printf("%nfiles holding these ids (Delta Kernel, latest snapshot):%n");
-      TableReader reader = new TableReader();
+      KernelTables reader = new KernelTables(new org.apache.hadoop.conf.Configuration());
       for (String project : sourcesByProject.keySet()) {
         String path =
             soak.warehouse()
@@ -61,9 +62,11 @@ final class Evidence {
                 .toString();
         Map<Integer, List<String>> files = new TreeMap<>();
         try {
-          reader.forEachBody(
-              path,
-              (body, f) -> {
+          reader.forEachRow(
+              reader.snapshot(path),
+              List.of("body"),
+              (row, f) -> {
+                String body = (String) row.get("body");
                 int id = SoakData.idOf(body);
                 if (problemIds.contains(id)) {
                   files.computeIfAbsent(id, k -> new ArrayList<>()).add(f);

@@ -1,6 +1,7 @@
 package io.lakestream.bench.soak;
 
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.KernelTables;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -698,7 +699,7 @@ public final class Soak {
   }
 
   private Verification verify(Admin admin) throws Exception {
-    TableReader reader = new TableReader();
+    KernelTables reader = new KernelTables(new org.apache.hadoop.conf.Configuration());
     int[] counts = new int[options.rows()];
     long[] misplaced = {0};
     long[] foreign = {0};
@@ -707,9 +708,11 @@ public final class Soak {
     for (String project : tablesOnDisk()) {
       String path = tablePath(project);
       long[] n = {0};
-      reader.forEachBody(
-          path,
-          (body, file) -> {
+      reader.forEachRow(
+          reader.snapshot(path),
+          List.of("body"),
+          (row, file) -> {
+            String body = (String) row.get("body");
             n[0]++;
             int id = SoakData.idOf(body);
             if (id < 0 || id >= counts.length) {

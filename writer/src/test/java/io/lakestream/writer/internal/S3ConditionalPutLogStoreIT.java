@@ -8,7 +8,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
-import io.lakestream.writer.KernelReader;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.internal.DeltaTables.CommitOutcome;
@@ -172,7 +172,7 @@ class S3ConditionalPutLogStoreIT {
     } finally {
       pool.shutdownNow();
     }
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     List<Map<String, Object>> rows = kernel.rows(first.path());
     assertThat(rows).hasSize(rounds * rowsPerRound);
     assertThat(rows).extracting(r -> r.get("event_id")).doesNotHaveDuplicates();

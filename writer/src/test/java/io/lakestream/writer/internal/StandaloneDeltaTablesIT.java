@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.storage.S3Settings;
-import io.lakestream.writer.KernelReader;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.internal.DeltaTables.CommitOutcome;
 import io.lakestream.writer.internal.DeltaTables.Committed;
@@ -64,7 +64,7 @@ class StandaloneDeltaTablesIT {
         .isEqualTo(
             dir.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/")
                 + "/projects/acme/events");
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     assertThat(kernel.rows(table.path())).hasSize(10);
     assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(9L);
     table.refresh();
@@ -125,7 +125,7 @@ class StandaloneDeltaTablesIT {
 
     assertThat(outcome).isInstanceOf(Conflict.class);
     assertThat(((Conflict) outcome).versions()).containsEntry("src-0", 9L);
-    assertThat(new KernelReader(warehouse.hadoopConf()).rows(mine.path())).hasSize(10);
+    assertThat(new KernelTables(warehouse.hadoopConf()).rows(mine.path())).hasSize(10);
   }
 
   /**
@@ -153,7 +153,7 @@ class StandaloneDeltaTablesIT {
                 Map.of("src-0", new SourceRange(10, 14))))
         .isEqualTo(new Committed(1));
 
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     assertThat(kernel.rows(table.path())).hasSize(15);
     assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(14L);
     assertThat(kernel.transactionVersion(table.path(), "src-1")).contains(4L);
@@ -185,7 +185,7 @@ class StandaloneDeltaTablesIT {
     assertThat(
             dir.resolve("projects/acme/events/_delta_log/00000000000000000006.checkpoint.parquet"))
         .exists();
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     assertThat(kernel.rows(table.path())).hasSize(14);
     assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(13L);
   }

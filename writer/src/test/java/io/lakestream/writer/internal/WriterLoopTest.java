@@ -8,9 +8,9 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import io.lakestream.schema.convert.AvroSchemas;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.CrashPoint;
 import io.lakestream.writer.FaultInjector;
-import io.lakestream.writer.KernelReader;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.WriterConfig;
@@ -187,6 +187,29 @@ class WriterLoopTest {
     return records;
   }
 
+  /**
+   * Routed row {@code index} of {@code count} of source record src-{@code partition}@{@code
+   * sourceOffset}, at {@code routedOffset} of {@code partition}, of project "a".
+   */
+  private static ConsumerRecord<byte[], byte[]> sourceRow(
+      TopicPartition partition, long routedOffset, long sourceOffset, int index, int count) {
+    BinaryMessageEncoder<GenericRecord> encoder =
+        new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(EVENTS));
+    String id = "src@" + sourceOffset + "#" + index;
+    GenericRecord row = TestRows.row(EVENTS, "a", 1_700_000_000_000_000L + sourceOffset, id);
+    ConsumerRecord<byte[], byte[]> record =
+        new ConsumerRecord<>(
+            partition.topic(),
+            partition.partition(),
+            routedOffset,
+            "a".getBytes(StandardCharsets.UTF_8),
+            encode(encoder, row));
+    SourceCoordinates.of("src", partition.partition(), sourceOffset)
+        .row(index, count)
+        .writeTo(record.headers());
+    return record;
+  }
+
   private static byte[] encode(BinaryMessageEncoder<GenericRecord> encoder, GenericRecord row) {
     try {
       ByteBuffer buffer = encoder.encode(row);
@@ -209,7 +232,7 @@ class WriterLoopTest {
   private List<String> ids(String project) {
     String path = warehouse.tablePath(project, "events").toString();
     try {
-      return new KernelReader(warehouse.hadoopConf())
+      return new KernelTables(warehouse.hadoopConf())
           .rows(path).stream().map(row -> (String) row.get(TestRows.idColumn(EVENTS))).toList();
     } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
       return List.of();
@@ -320,5 +343,37 @@ class WriterLoopTest {
     assertThat(loop.failure()).isInstanceOf(Error.class).hasMessage("simulated crash");
     assertThat(consumer.highestCommitted(P0)).isEqualTo(5);
     assertThat(ids("slow")).isEmpty();
+  }
+
+  @Test
+  void aRecordPartlyFoundWrittenBeforeARebalanceDoesNotHoldBackTheLaterRecords() {
+    start((point, project, table) -> {});
+    // src@0 (three rows) and src@1 are written; their offsets are committed.
+    deliver(
+        List.of(
+            sourceRow(P0, 0, 0, 0, 3),
+            sourceRow(P0, 1, 0, 1, 3),
+            sourceRow(P0, 2, 0, 2, 3),
+            sourceRow(P0, 3, 1, 0, 1)));
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(4)));
+    // src@0 comes again (a re-read after a restart, a replay): its first two rows in one poll,
+    // found written; then a rebalance; then its last row and a new record, src@2, in the next.
+    consumer.schedulePollTask(
+        () -> {
+          consumer.addRecord(sourceRow(P0, 4, 0, 0, 3));
+          consumer.addRecord(sourceRow(P0, 5, 0, 1, 3));
+        });
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, P1));
+          consumer.addRecord(sourceRow(P0, 6, 0, 2, 3));
+          consumer.addRecord(sourceRow(P0, 7, 2, 0, 1));
+        });
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ids("a")).contains("src@2#0"));
+    assertThat(ids("a"))
+        .containsExactlyInAnyOrder("src@0#0", "src@0#1", "src@0#2", "src@1#0", "src@2#0");
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(8)));
   }
 }

@@ -1,6 +1,8 @@
-package io.lakestream.writer;
+package io.lakestream.testkit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.kernel.Scan;
+import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.data.ColumnVector;
@@ -30,42 +32,98 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Reads what the writer wrote with Delta Kernel, an independent Delta implementation: the rows of
- * the latest snapshot (scalar columns), and transaction versions.
+ * Reads Delta tables with Delta Kernel, an implementation of Delta independent of the writer's
+ * (Delta Standalone), so that tests and the soak check what was written as another engine sees it:
+ * versions, transaction watermarks, data files, and rows of scalar columns (strings, longs and
+ * timestamps as Kernel's microseconds, ints and dates, doubles, booleans; other types as {@code
+ * <type>}).
  */
-public final class KernelReader {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+public final class KernelTables {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Engine engine;
 
-  public KernelReader(Configuration conf) {
+  /**
+   * @param conf the Hadoop configuration of the warehouse (S3 credentials, endpoint)
+   */
+  public KernelTables(Configuration conf) {
     this.engine = DefaultEngine.create(conf);
   }
 
+  /** The table's latest snapshot. */
   public Snapshot snapshot(String tablePath) {
     return TableManager.loadSnapshot(tablePath).build(engine);
   }
 
-  /** Every row of the table's latest snapshot; arrays and binaries are left out. */
+  /** The table's latest version. */
+  public long version(String tablePath) {
+    return snapshot(tablePath).getVersion();
+  }
+
+  /** The table's recorded txn version for {@code appId} (a source partition), or empty. */
+  public Optional<Long> transactionVersion(String tablePath, String appId) {
+    return snapshot(tablePath).getLatestTransactionVersion(engine, appId);
+  }
+
+  /** Every row of the table's latest snapshot. */
   public List<Map<String, Object>> rows(String tablePath) {
     return rows(snapshot(tablePath));
   }
 
-  /** Every row of the table at {@code version}; arrays and binaries are left out. */
+  /** Every row of the table at {@code version}. */
   public List<Map<String, Object>> rows(String tablePath, long version) {
     return rows(TableManager.loadSnapshot(tablePath).atVersion(version).build(engine));
   }
 
-  /** Every row of {@code snapshot}; arrays and binaries are left out. */
+  /** Every row of {@code snapshot}. */
   public List<Map<String, Object>> rows(Snapshot snapshot) {
-    Scan scan = snapshot.getScanBuilder().build();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    forEachRow(snapshot, null, (row, file) -> rows.add(row));
+    return rows;
+  }
+
+  /**
+   * Every row of the table's latest snapshot, file by file, as text: {@code column=value} of each
+   * of {@code columns}, joined by commas.
+   */
+  public List<String> rowsAsText(String tablePath, List<String> columns) {
+    List<String> rows = new ArrayList<>();
+    forEachRow(
+        snapshot(tablePath),
+        columns,
+        (row, file) -> {
+          List<String> values = new ArrayList<>();
+          row.forEach((column, value) -> values.add(column + "=" + value));
+          rows.add(String.join(",", values));
+        });
+    return rows;
+  }
+
+  /**
+   * Calls {@code action} with each row of {@code snapshot} (only {@code columns}, in that order,
+   * when not null) and the path of the data file it is in, file by file.
+   */
+  public void forEachRow(
+      Snapshot snapshot, List<String> columns, BiConsumer<Map<String, Object>, String> action) {
+    ScanBuilder builder = snapshot.getScanBuilder();
+    if (columns != null) {
+      StructType schema = snapshot.getSchema();
+      StructType read = new StructType();
+      for (String column : columns) {
+        read = read.add(schema.get(column));
+      }
+      builder = builder.withReadSchema(read);
+    }
+    Scan scan = builder.build();
     Row scanState = scan.getScanState(engine);
     StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    List<Map<String, Object>> rows = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> fileRows = files.next().getRows()) {
@@ -80,21 +138,20 @@ public final class KernelReader {
             try (CloseableIterator<FilteredColumnarBatch> data =
                 Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
               while (data.hasNext()) {
-                addRows(data.next(), rows);
+                visit(data.next(), status.getPath(), action);
               }
             }
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("Cannot read " + snapshot, e);
     }
-    return rows;
   }
 
   /**
-   * The table's row count from the AddFile statistics alone (no data file is read), and checks on
-   * the way that every file has a stats string with numRecords.
+   * The table's row count from the AddFile statistics alone (no data file is read); fails when a
+   * file has no {@code numRecords} statistic.
    */
   public long rowCountFromStats(String tablePath) {
     long[] rows = {0};
@@ -111,15 +168,24 @@ public final class KernelReader {
     return rows[0];
   }
 
-  /** The paths of the table's data files, as its AddFiles record them. */
-  public java.util.Set<String> filePaths(String tablePath) {
-    java.util.Set<String> paths = new java.util.TreeSet<>();
+  /** The paths of the table's live data files, as their AddFiles record them, sorted. */
+  public Set<String> filePaths(String tablePath) {
+    Set<String> paths = new TreeSet<>();
     forEachAddFile(tablePath, add -> paths.add(add.getString(add.getSchema().indexOf("path"))));
     return paths;
   }
 
-  /** Calls {@code action} with the AddFile of every live data file of the table's snapshot. */
-  private void forEachAddFile(String tablePath, java.util.function.Consumer<Row> action) {
+  /** The names (last path segment) of the table's live data files, sorted. */
+  public List<String> fileNames(String tablePath) {
+    List<String> names = new ArrayList<>();
+    for (String path : filePaths(tablePath)) {
+      names.add(path.substring(path.lastIndexOf('/') + 1));
+    }
+    names.sort(null);
+    return names;
+  }
+
+  private void forEachAddFile(String tablePath, Consumer<Row> action) {
     Scan scan = snapshot(tablePath).getScanBuilder().build();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine, true)) {
       while (files.hasNext()) {
@@ -130,16 +196,12 @@ public final class KernelReader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("Cannot list the files of " + tablePath, e);
     }
   }
 
-  /** The table's recorded version for a source partition, or empty. */
-  public Optional<Long> transactionVersion(String tablePath, String appId) {
-    return snapshot(tablePath).getLatestTransactionVersion(engine, appId);
-  }
-
-  private static void addRows(FilteredColumnarBatch batch, List<Map<String, Object>> rows) {
+  private static void visit(
+      FilteredColumnarBatch batch, String file, BiConsumer<Map<String, Object>, String> action) {
     ColumnarBatch data = batch.getData();
     Optional<ColumnVector> selection = batch.getSelectionVector();
     StructType schema = data.getSchema();
@@ -151,10 +213,9 @@ public final class KernelReader {
       Map<String, Object> values = new LinkedHashMap<>();
       for (int column = 0; column < schema.length(); column++) {
         StructField field = schema.at(column);
-        ColumnVector vector = data.getColumnVector(column);
-        values.put(field.getName(), value(vector, row));
+        values.put(field.getName(), value(data.getColumnVector(column), row));
       }
-      rows.add(values);
+      action.accept(values, file);
     }
   }
 
