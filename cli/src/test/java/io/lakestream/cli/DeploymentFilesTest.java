@@ -43,7 +43,7 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void composeRunsKafkaMinioACollectorAndTheThreeRoles() throws Exception {
+  void composeRunsKafkaMinioACollectorAndTheFourRoles() throws Exception {
     // SnakeYAML resolves the anchors and merge keys (<<: *lakestream) the way Compose does.
     Object loaded =
         new org.yaml.snakeyaml.Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
@@ -54,7 +54,7 @@ class DeploymentFilesTest {
     assertThat(services.path("minio-init").path("command").toString()).contains("mc mb");
     assertThat(services.path("otel-collector").path("image").asText())
         .contains("opentelemetry-collector");
-    for (String role : List.of("ingest", "write", "query")) {
+    for (String role : List.of("ingest", "write", "maintain", "query")) {
       JsonNode service = services.path(role);
       assertThat(service.isMissingNode()).as(role).isFalse();
       String command = service.path("command").get(0).asText();
@@ -102,11 +102,14 @@ class DeploymentFilesTest {
         .containsKeys(
             "Deployment/lakestream-ingest",
             "Deployment/lakestream-writer",
+            "Deployment/lakestream-maintain",
             "Deployment/lakestream-query",
             "Service/lakestream-query",
             "ConfigMap/lakestream",
             "Secret/lakestream");
-    for (String name : List.of("lakestream-ingest", "lakestream-writer", "lakestream-query")) {
+    for (String name :
+        List.of(
+            "lakestream-ingest", "lakestream-writer", "lakestream-maintain", "lakestream-query")) {
       JsonNode spec = byName.get("Deployment/" + name).path("spec");
       JsonNode container = spec.path("template").path("spec").path("containers").get(0);
       assertThat(spec.path("selector").path("matchLabels"))
