@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
@@ -157,7 +158,7 @@ public final class Catalog implements AutoCloseable {
   public TableDefinition createTable(TableDefinition table) {
     if (table(table.name()).isPresent()) {
       throw new CatalogException(
-          CatalogException.Kind.CONFLICT,
+          ErrorKind.CONFLICT,
           "Table '" + table.name() + "' exists already. Drop it first, or choose another name.");
     }
     ObjectNode value = JSON.createObjectNode();
@@ -175,12 +176,10 @@ public final class Catalog implements AutoCloseable {
   public void dropTable(String name) {
     if (builtIns.containsKey(name)) {
       throw new CatalogException(
-          CatalogException.Kind.CONFLICT,
-          "Table '" + name + "' is built in and cannot be dropped.");
+          ErrorKind.CONFLICT, "Table '" + name + "' is built in and cannot be dropped.");
     }
     if (!tables.containsKey(name)) {
-      throw new CatalogException(
-          CatalogException.Kind.NOT_FOUND, "There is no table '" + name + "'.");
+      throw new CatalogException(ErrorKind.NOT_FOUND, "There is no table '" + name + "'.");
     }
     write(TABLE_PREFIX + name, null);
   }
@@ -221,7 +220,7 @@ public final class Catalog implements AutoCloseable {
     String projectId = ProjectIds.normalize(id);
     if (!projects.containsKey(projectId)) {
       throw new CatalogException(
-          CatalogException.Kind.NOT_FOUND, "Project '" + projectId + "' is not registered.");
+          ErrorKind.NOT_FOUND, "Project '" + projectId + "' is not registered.");
     }
     write(PROJECT_PREFIX + projectId, null);
   }
@@ -251,7 +250,7 @@ public final class Catalog implements AutoCloseable {
         long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (waitMillis <= 0) {
           throw new CatalogException(
-              CatalogException.Kind.UNAVAILABLE,
+              ErrorKind.UNAVAILABLE,
               "The catalog write to "
                   + Topics.CATALOG
                   + " was not read back within "
@@ -262,7 +261,7 @@ public final class Catalog implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new CatalogException(
-              CatalogException.Kind.UNAVAILABLE, "Interrupted while writing the catalog");
+              ErrorKind.UNAVAILABLE, "Interrupted while writing the catalog");
         }
       }
     }
@@ -379,7 +378,7 @@ public final class Catalog implements AutoCloseable {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         // The admin client's own timeout (the same length) may fire before get()'s.
         throw new CatalogException(
-            CatalogException.Kind.UNAVAILABLE,
+            ErrorKind.UNAVAILABLE,
             "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
             e.getCause());
       }
@@ -391,7 +390,7 @@ public final class Catalog implements AutoCloseable {
       throw unavailable(bootstrapServers, e);
     } catch (TimeoutException e) {
       throw new CatalogException(
-          CatalogException.Kind.UNAVAILABLE,
+          ErrorKind.UNAVAILABLE,
           "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
           e);
     }
@@ -407,7 +406,7 @@ public final class Catalog implements AutoCloseable {
 
   private static CatalogException unavailable(String bootstrapServers, Throwable cause) {
     return new CatalogException(
-        CatalogException.Kind.UNAVAILABLE,
+        ErrorKind.UNAVAILABLE,
         "Cannot read or create the catalog topic "
             + Topics.CATALOG
             + " at "

@@ -62,7 +62,7 @@ public final class DuckDbResult implements QueryResult {
       count++;
       return true;
     } catch (SQLException e) {
-      throw SqlEngineErrors.of(e);
+      throw io.lakestream.sql.SqlErrors.fromEngine(e);
     }
   }
 
