@@ -22,6 +22,7 @@ import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlType;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,6 +95,24 @@ final class PgSqlBackend implements PgBackend {
       columns.add(new PgColumn(column.name(), type(column)));
     }
     return new PgResult.Rows(columns, new Rows(result, columns), result::close);
+  }
+
+  /**
+   * The columns of a statement before its parameters are bound, found without reading any row (the
+   * default would run the whole query with null parameters).
+   */
+  @Override
+  public List<PgColumn> describe(PgSession session, String sql, List<PgType> parameterTypes) {
+    List<Object> unbound = new ArrayList<>(Collections.nCopies(parameterTypes.size(), null));
+    List<PgColumn> columns = new ArrayList<>();
+    try {
+      for (ResultColumn column : query.sql().describe(sql, unbound)) {
+        columns.add(new PgColumn(column.name(), type(column)));
+      }
+    } catch (LakestreamException e) {
+      throw error(e);
+    }
+    return columns;
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.RowRange;
 import io.lakestream.sql.SqlEngine;
 import io.lakestream.sql.SqlExecutor;
@@ -68,7 +69,12 @@ public final class SqlService {
     this.query = requireNonNull(query, "query is null");
     this.data = requireNonNull(data, "data is null");
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
-    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), SqlEngine.Limits.DEFAULT);
+    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), query.config().sqlLimits());
+  }
+
+  /** Closes the SQL engine's database; statements still running fail. */
+  public void close() {
+    engine.close();
   }
 
   /** The catalog of table types and projects. */
@@ -117,6 +123,18 @@ public final class SqlService {
   }
 
   /**
+   * The columns a statement returns, read without running it over any row (for the PostgreSQL
+   * protocol's {@code Describe} of a statement before its parameters are bound); empty for a
+   * statement that returns no rows ({@code INSERT}, {@code CREATE TABLE}, …). The table types are
+   * the catalog's, which every token may list: no project is read.
+   *
+   * @param parameters the parameters' values, nulls when they are not bound yet
+   */
+  public List<ResultColumn> describe(String sql, List<?> parameters) {
+    return SqlEngine.isQuery(sql) ? engine.describe(sql, parameters) : List.of();
+  }
+
+  /**
    * The project a query reads: the one it names with {@code project_id = '…'}, else the request's
    * default project (the PostgreSQL user name, or {@code "project"} of {@code POST /v1/sql}), else
    * the one its token reads. The token must read it.
@@ -124,7 +142,7 @@ public final class SqlService {
   private String project(Principal principal, Set<String> named, Optional<String> defaultProject) {
     Set<String> projects = new java.util.TreeSet<>();
     for (String name : named) {
-      String project = name.toLowerCase(java.util.Locale.ROOT);
+      String project = ProjectIds.normalize(name);
       if (!ProjectIds.isValid(project)) {
         throw QueryErrors.badSql(
             "The statement names project_id "
@@ -144,7 +162,7 @@ public final class SqlService {
       return projects.iterator().next();
     }
     if (defaultProject.isPresent()) {
-      String project = defaultProject.get().toLowerCase(java.util.Locale.ROOT);
+      String project = ProjectIds.normalize(defaultProject.get());
       if (!ProjectIds.isValid(project)) {
         throw QueryErrors.badSql(
             "The request's project "
@@ -278,6 +296,7 @@ public final class SqlService {
       }
       String joined = String.join(",", columns);
       String cursor = null;
+      long[] read = {0};
       do {
         RowQuery page =
             RowQuery.range(
@@ -298,6 +317,7 @@ public final class SqlService {
                   plan,
                   columns,
                   values -> {
+                    read[0]++;
                     for (int i = 0; i < values.length; i++) {
                       values[i] = engineValue(values[i], bytes[i]);
                     }
@@ -305,6 +325,9 @@ public final class SqlService {
                   });
         } catch (IOException e) {
           throw new UncheckedIOException(e);
+        } finally {
+          query.metrics().sqlRowsRead(table.name(), read[0]);
+          read[0] = 0;
         }
         cursor = plan.next().map(Cursor::encode).orElse(null);
       } while (cursor != null);

@@ -21,6 +21,12 @@ import java.util.Locale;
 public final class SqlErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What DuckDB's JDBC driver (2.0.0.1) says, instead of the engine's error, of a streamed result
+   * whose execution failed.
+   */
+  private static final String STREAM_FAILED = "Invalid Input Error: Invalid result set";
+
   private SqlErrors() {}
 
   /** A statement that is not valid as written (a wrong value, a misplaced clause). */
@@ -107,6 +113,14 @@ public final class SqlErrors {
    * error type: its message, which names no Java class, with a fix where one is known.
    */
   public static SqlException fromEngine(SQLException e) {
+    if (STREAM_FAILED.equals(String.valueOf(e.getMessage()).strip())) {
+      return new SqlException(
+          ErrorKind.BAD_REQUEST,
+          "The statement failed while the SQL engine ran it over the rows read (for example a value"
+              + " that does not convert to the type asked for, or an error() call), and the engine"
+              + " did not say which: check the statement's casts and functions on a narrower range.",
+          e);
+    }
     EngineError error = EngineError.of(e);
     ErrorKind kind = error.kind();
     String message = error.message();

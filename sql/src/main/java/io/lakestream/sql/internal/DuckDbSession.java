@@ -319,6 +319,7 @@ public final class DuckDbSession {
       ResultSet rows = statement.executeQuery();
       return new DuckDbResult(connection, statement, rows);
     } catch (SQLException e) {
+      SqlException failure = SqlErrors.fromEngine(e);
       if (statement != null) {
         try {
           statement.close();
@@ -327,7 +328,7 @@ public final class DuckDbSession {
         }
       }
       closeQuietly();
-      throw SqlErrors.fromEngine(e);
+      throw failure;
     }
   }
 
@@ -351,8 +352,8 @@ public final class DuckDbSession {
   }
 
   /**
-   * The table type as a view over the rows read: the project's id as a constant, the columns not
-   * read as typed nulls.
+   * The table type as a view over the rows read: the project's id as a constant that compares
+   * without regard to case (as project ids do everywhere), the columns not read as typed nulls.
    */
   private static String view(
       TableDefinition table, String rowsTable, List<String> names, String projectId) {
@@ -362,7 +363,10 @@ public final class DuckDbSession {
       if (names.contains(column.name())) {
         select.append(quote(column.name()));
       } else if (column.name().equals(TableDefinition.PROJECT_COLUMN)) {
-        select.append("CAST('").append(projectId.replace("'", "''")).append("' AS VARCHAR) AS ");
+        // Project ids are case-insensitive (ProjectIds): project_id = 'ACME' reads acme, and
+        // the engine, which applies every condition again, must keep acme's rows for it.
+        select.append("CAST('").append(projectId.replace("'", "''"));
+        select.append("' AS VARCHAR) COLLATE NOCASE AS ");
         select.append(quote(column.name()));
       } else {
         select.append("CAST(NULL AS ").append(duckType(column)).append(") AS ");
