@@ -531,6 +531,19 @@ class PgWireIT {
       }
       assertThat(rowsRead()).isEqualTo(before + ROWS);
     }
+    // Without parameters, running the statement to describe it would read the whole table.
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT event_type, count(*) AS n, max(timestamp) AS last FROM events GROUP BY"
+                    + " ALL")) {
+      double before = rowsRead();
+      java.sql.ResultSetMetaData columns = s.getMetaData();
+      assertThat(columns.getColumnTypeName(1)).isEqualTo("text");
+      assertThat(columns.getColumnTypeName(2)).isEqualTo("int8");
+      assertThat(columns.getColumnTypeName(3)).isEqualTo("timestamptz");
+      assertThat(rowsRead()).isEqualTo(before);
+    }
   }
 
   static double rowsRead() {
