@@ -218,7 +218,10 @@ public final class SqlErrors {
         case "not implemented", "permission" -> ErrorKind.UNSUPPORTED;
         case "out of memory" -> ErrorKind.LIMIT_EXCEEDED;
         case "interrupt" -> ErrorKind.CANCELED;
-        case "internal", "fatal", "connection", "io" -> ErrorKind.INTERNAL;
+        // DuckDB's own INTERNAL error on a statement is a construct the engine fails on: the
+        // user can rewrite it (the message says so), so it is refused as unsupported, not a 500.
+        case "internal" -> ErrorKind.UNSUPPORTED;
+        case "fatal", "connection", "io" -> ErrorKind.INTERNAL;
         default -> ErrorKind.BAD_REQUEST;
       };
     }
