@@ -156,9 +156,7 @@ public final class Catalog implements AutoCloseable {
    */
   public TableDefinition createTable(TableDefinition table) {
     if (table(table.name()).isPresent()) {
-      throw new CatalogException(
-          CatalogException.Kind.CONFLICT,
-          "Table '" + table.name() + "' exists already. Drop it first, or choose another name.");
+      throw CatalogErrors.tableExists(table.name());
     }
     ObjectNode value = JSON.createObjectNode();
     value.put("kind", "table");
@@ -174,13 +172,10 @@ public final class Catalog implements AutoCloseable {
    */
   public void dropTable(String name) {
     if (builtIns.containsKey(name)) {
-      throw new CatalogException(
-          CatalogException.Kind.CONFLICT,
-          "Table '" + name + "' is built in and cannot be dropped.");
+      throw CatalogErrors.builtIn(name);
     }
     if (!tables.containsKey(name)) {
-      throw new CatalogException(
-          CatalogException.Kind.NOT_FOUND, "There is no table '" + name + "'.");
+      throw CatalogErrors.noSuchTable(name);
     }
     write(TABLE_PREFIX + name, null);
   }
@@ -220,8 +215,7 @@ public final class Catalog implements AutoCloseable {
   public void unregisterProject(String id) {
     String projectId = ProjectIds.normalize(id);
     if (!projects.containsKey(projectId)) {
-      throw new CatalogException(
-          CatalogException.Kind.NOT_FOUND, "Project '" + projectId + "' is not registered.");
+      throw CatalogErrors.notRegistered(projectId);
     }
     write(PROJECT_PREFIX + projectId, null);
   }
@@ -250,19 +244,13 @@ public final class Catalog implements AutoCloseable {
       while (appliedOffset < offset) {
         long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (waitMillis <= 0) {
-          throw new CatalogException(
-              CatalogException.Kind.UNAVAILABLE,
-              "The catalog write to "
-                  + Topics.CATALOG
-                  + " was not read back within "
-                  + WRITE_TIMEOUT);
+          throw CatalogErrors.writeNotReadBack(WRITE_TIMEOUT);
         }
         try {
           appliedLock.wait(waitMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new CatalogException(
-              CatalogException.Kind.UNAVAILABLE, "Interrupted while writing the catalog");
+          throw CatalogErrors.interrupted();
         }
       }
     }
@@ -378,22 +366,16 @@ public final class Catalog implements AutoCloseable {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         // The admin client's own timeout (the same length) may fire before get()'s.
-        throw new CatalogException(
-            CatalogException.Kind.UNAVAILABLE,
-            "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
-            e.getCause());
+        throw CatalogErrors.kafkaNotReached(bootstrapServers, timeout, e.getCause());
       }
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw unavailable(bootstrapServers, e.getCause());
+        throw CatalogErrors.topicUnavailable(bootstrapServers, e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw unavailable(bootstrapServers, e);
+      throw CatalogErrors.topicUnavailable(bootstrapServers, e);
     } catch (TimeoutException e) {
-      throw new CatalogException(
-          CatalogException.Kind.UNAVAILABLE,
-          "Cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s",
-          e);
+      throw CatalogErrors.kafkaNotReached(bootstrapServers, timeout, e);
     }
   }
 
@@ -403,18 +385,6 @@ public final class Catalog implements AutoCloseable {
     Map<String, Object> properties = new HashMap<>(own);
     properties.putAll(clientProperties);
     return properties;
-  }
-
-  private static CatalogException unavailable(String bootstrapServers, Throwable cause) {
-    return new CatalogException(
-        CatalogException.Kind.UNAVAILABLE,
-        "Cannot read or create the catalog topic "
-            + Topics.CATALOG
-            + " at "
-            + bootstrapServers
-            + ": "
-            + cause.getMessage(),
-        cause);
   }
 
   /** The topic behind the catalog: a producer for writes, a follower thread for reads. */
@@ -458,7 +428,7 @@ public final class Catalog implements AutoCloseable {
       while (consumer.position(partition) < end) {
         if (System.nanoTime() > deadline) {
           close();
-          throw unavailable(
+          throw CatalogErrors.topicUnavailable(
               bootstrapServers,
               new TimeoutException(
                   "catalog not read to its end in " + timeout.multipliedBy(2).toSeconds() + " s"));
@@ -497,12 +467,12 @@ public final class Catalog implements AutoCloseable {
             .get(30, TimeUnit.SECONDS)
             .offset();
       } catch (ExecutionException e) {
-        throw unavailable(bootstrapServers, e.getCause());
+        throw CatalogErrors.topicUnavailable(bootstrapServers, e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw unavailable(bootstrapServers, e);
+        throw CatalogErrors.topicUnavailable(bootstrapServers, e);
       } catch (TimeoutException e) {
-        throw unavailable(bootstrapServers, e);
+        throw CatalogErrors.topicUnavailable(bootstrapServers, e);
       }
     }
 

@@ -6,14 +6,10 @@ import io.lakestream.schema.ProjectIds;
 final class CatalogProjectIds {
   private CatalogProjectIds() {}
 
-  /** {@code id}, or an {@link CatalogException.Kind#INVALID} error saying what a project id is. */
+  /** {@code id}, or an {@link ErrorKind#BAD_REQUEST} error saying what a project id is. */
   static String require(String id) {
     if (!ProjectIds.isValid(id)) {
-      throw new CatalogException(
-          CatalogException.Kind.INVALID,
-          "Project id '"
-              + (id == null ? "" : id.replaceAll("\\p{Cntrl}", "?"))
-              + "' is not valid: use 1 to 64 letters, digits, '-' or '_'.");
+      throw CatalogErrors.invalidProjectId(id);
     }
     return id;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
@@ -68,15 +69,13 @@ class CatalogIT {
       catalog.createTable(table("invoices"));
       assertThatThrownBy(() -> catalog.createTable(table("invoices")))
           .isInstanceOfSatisfying(
-              CatalogException.class,
-              e -> assertThat(e.kind()).isEqualTo(CatalogException.Kind.CONFLICT))
+              CatalogException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
           .hasMessage("Table 'invoices' exists already. Drop it first, or choose another name.");
       assertThatThrownBy(() -> catalog.dropTable("events"))
           .hasMessage("Table 'events' is built in and cannot be dropped.");
       assertThatThrownBy(() -> catalog.dropTable("nope"))
           .isInstanceOfSatisfying(
-              CatalogException.class,
-              e -> assertThat(e.kind()).isEqualTo(CatalogException.Kind.NOT_FOUND))
+              CatalogException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
           .hasMessage("There is no table 'nope'.");
     }
   }

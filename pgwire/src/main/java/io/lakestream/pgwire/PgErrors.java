@@ -23,8 +23,29 @@ public final class PgErrors {
   /** Something broke inside the server. */
   public static final String INTERNAL_ERROR = "XX000";
 
-  /** A parameter value that cannot be read as its type. */
-  public static final String INVALID_PARAMETER_VALUE = "22P02";
+  /** A value that cannot be read as its type (a parameter, a cast). */
+  public static final String INVALID_TEXT_REPRESENTATION = "22P02";
+
+  /** A value out of range or not allowed where it is used. */
+  public static final String INVALID_PARAMETER_VALUE = "22023";
+
+  /** A value that cannot be computed (a division by zero, an overflow). */
+  public static final String DATA_EXCEPTION = "22000";
+
+  /** The column does not exist. */
+  public static final String UNDEFINED_COLUMN = "42703";
+
+  /** The function does not exist, or does not take these arguments. */
+  public static final String UNDEFINED_FUNCTION = "42883";
+
+  /** The table exists already. */
+  public static final String DUPLICATE_TABLE = "42P07";
+
+  /** A limit of the server: rows read, memory, statement length. */
+  public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+
+  /** Something outside the SQL engine failed (storage, the catalog topic). */
+  public static final String SYSTEM_ERROR = "58000";
 
   /** The client broke the protocol. */
   public static final String PROTOCOL_VIOLATION = "08P01";
@@ -88,7 +109,7 @@ public final class PgErrors {
   /** A parameter value that cannot be read as its type. */
   public static PgException badParameter(int index, String type, String why) {
     return new PgException(
-        INVALID_PARAMETER_VALUE,
+        INVALID_TEXT_REPRESENTATION,
         "parameter $" + index + " is not a valid " + type + ": " + why,
         null,
         null);

@@ -11,17 +11,18 @@ import io.lakestream.pgwire.PgSession;
 import io.lakestream.pgwire.PgTable;
 import io.lakestream.pgwire.PgType;
 import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.reader.QueryException;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.ResultColumn;
-import io.lakestream.sql.SqlException;
 import io.lakestream.sql.SqlType;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +30,6 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL protocol's backend in the query sidecar: the password is a bearer token (the
@@ -39,17 +39,6 @@ import java.util.regex.Pattern;
  * the protocol writes them.
  */
 final class PgSqlBackend implements PgBackend {
-  /** SQLSTATE of a statement that failed while producing its rows (a cast, a division by zero). */
-  static final String DATA_EXCEPTION = "22000";
-
-  /** The planner's and the engine's words for a table that does not exist. */
-  private static final Pattern UNDEFINED_TABLE =
-      Pattern.compile("^There is no table|Table with name \\S+ does not exist");
-
-  /** The engine's words for a column that does not exist. */
-  private static final Pattern UNDEFINED_COLUMN =
-      Pattern.compile("Referenced column \\S+ not found");
-
   private final QueryService query;
 
   PgSqlBackend(QueryService query) {
@@ -61,7 +50,7 @@ final class PgSqlBackend implements PgBackend {
     Principal principal;
     try {
       principal = query.access().authenticate("Bearer " + password);
-    } catch (QueryException e) {
+    } catch (LakestreamException e) {
       throw PgErrors.badPassword(user);
     }
     if (!principal.admin() && !principal.mayRead(user)) {
@@ -92,7 +81,7 @@ final class PgSqlBackend implements PgBackend {
     QueryResult result;
     try {
       result = query.sql().run((Principal) session.principal(), sql, parameters, project);
-    } catch (QueryException e) {
+    } catch (LakestreamException e) {
       throw error(e);
     }
     if (result.columns().isEmpty()) {
@@ -106,6 +95,24 @@ final class PgSqlBackend implements PgBackend {
       columns.add(new PgColumn(column.name(), type(column)));
     }
     return new PgResult.Rows(columns, new Rows(result, columns), result::close);
+  }
+
+  /**
+   * The columns of a statement before its parameters are bound, found without reading any row (the
+   * default would run the whole query with null parameters).
+   */
+  @Override
+  public List<PgColumn> describe(PgSession session, String sql, List<PgType> parameterTypes) {
+    List<Object> unbound = new ArrayList<>(Collections.nCopies(parameterTypes.size(), null));
+    List<PgColumn> columns = new ArrayList<>();
+    try {
+      for (ResultColumn column : query.sql().describe(sql, unbound)) {
+        columns.add(new PgColumn(column.name(), type(column)));
+      }
+    } catch (LakestreamException e) {
+      throw error(e);
+    }
+    return columns;
   }
 
   @Override
@@ -137,8 +144,8 @@ final class PgSqlBackend implements PgBackend {
       if (hasNext == null) {
         try {
           hasNext = result.next();
-        } catch (SqlException e) {
-          throw new PgException(DATA_EXCEPTION, e.getMessage(), null, null);
+        } catch (LakestreamException e) {
+          throw error(e);
         }
       }
       return hasNext;
@@ -163,23 +170,29 @@ final class PgSqlBackend implements PgBackend {
     return (words[0] + (words.length > 1 ? " " + words[1] : "")).toUpperCase(Locale.ROOT);
   }
 
-  /** The SQLSTATE of each kind of query error. */
-  private static PgException error(QueryException e) {
-    String state =
-        switch (e.kind()) {
-          case FORBIDDEN -> PgErrors.INSUFFICIENT_PRIVILEGE;
-          case UNAUTHENTICATED -> PgErrors.INVALID_PASSWORD;
-          case NOT_FOUND -> PgErrors.UNDEFINED_TABLE;
-          case CONFLICT -> "42P07";
-          case BAD_REQUEST ->
-              UNDEFINED_TABLE.matcher(e.getMessage()).find()
-                  ? PgErrors.UNDEFINED_TABLE
-                  : UNDEFINED_COLUMN.matcher(e.getMessage()).find()
-                      ? "42703"
-                      : PgErrors.SYNTAX_ERROR;
-          default -> PgErrors.INTERNAL_ERROR;
-        };
-    return new PgException(state, e.getMessage(), null, null);
+  /** A failure as the client sees it: the SQLSTATE of its kind, its message. */
+  private static PgException error(LakestreamException e) {
+    return new PgException(sqlState(e.kind()), e.getMessage(), null, null);
+  }
+
+  /** The one place where kinds of failure become SQLSTATE codes. */
+  static String sqlState(ErrorKind kind) {
+    return switch (kind) {
+      case BAD_REQUEST -> PgErrors.INVALID_PARAMETER_VALUE;
+      case SYNTAX_ERROR -> PgErrors.SYNTAX_ERROR;
+      case UNDEFINED_TABLE, NOT_FOUND -> PgErrors.UNDEFINED_TABLE;
+      case UNDEFINED_COLUMN -> PgErrors.UNDEFINED_COLUMN;
+      case UNDEFINED_FUNCTION -> PgErrors.UNDEFINED_FUNCTION;
+      case INVALID_DATA -> PgErrors.DATA_EXCEPTION;
+      case UNSUPPORTED, NOT_ACCEPTABLE -> PgErrors.FEATURE_NOT_SUPPORTED;
+      case LIMIT_EXCEEDED -> PgErrors.PROGRAM_LIMIT_EXCEEDED;
+      case CANCELED -> PgErrors.QUERY_CANCELED;
+      case UNAUTHENTICATED -> PgErrors.INVALID_PASSWORD;
+      case FORBIDDEN -> PgErrors.INSUFFICIENT_PRIVILEGE;
+      case CONFLICT -> PgErrors.DUPLICATE_TABLE;
+      case UNAVAILABLE -> PgErrors.SYSTEM_ERROR;
+      case INTERNAL -> PgErrors.INTERNAL_ERROR;
+    };
   }
 
   /** The PostgreSQL type of a table column (for the catalog: {@code \\d}, information_schema). */

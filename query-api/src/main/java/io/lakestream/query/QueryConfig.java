@@ -7,6 +7,7 @@ import io.lakestream.reader.QueryException;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.sql.SqlEngine;
 import io.lakestream.storage.S3Settings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ import java.util.TreeMap;
  * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
  *     pauses reading
  * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
+ * @param sqlLimits what the SQL engine may use: rows one statement loads, memory, threads
  */
 public record QueryConfig(
     URI warehouse,
@@ -85,7 +87,8 @@ public record QueryConfig(
     Duration fallbackInterval,
     boolean tailEnabled,
     long tailMaxBytes,
-    String writerGroup) {
+    String writerGroup,
+    SqlEngine.Limits sqlLimits) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -101,6 +104,7 @@ public record QueryConfig(
     kafkaClientProperties =
         Map.copyOf(requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
     requireNonNull(fallbackInterval, "fallbackInterval is null");
+    requireNonNull(sqlLimits, "sqlLimits is null");
     Map<String, Set<String>> tokens = new TreeMap<>();
     for (var entry : requireNonNull(projectTokens, "projectTokens is null").entrySet()) {
       String project = ProjectIds.normalize(entry.getKey());
@@ -265,6 +269,9 @@ public record QueryConfig(
     private boolean tailEnabled;
     private long tailMaxBytes = 256L << 20;
     private String writerGroup = "lakestream-writer";
+    private long sqlMaxRows = SqlEngine.Limits.DEFAULT.maxRows();
+    private long sqlMemoryBytes = SqlEngine.Limits.DEFAULT.memoryBytes();
+    private int sqlThreads = SqlEngine.Limits.DEFAULT.threads();
 
     private Builder() {}
 
@@ -294,6 +301,9 @@ public record QueryConfig(
       tailEnabled = c.tailEnabled;
       tailMaxBytes = c.tailMaxBytes;
       writerGroup = c.writerGroup;
+      sqlMaxRows = c.sqlLimits.maxRows();
+      sqlMemoryBytes = c.sqlLimits.memoryBytes();
+      sqlThreads = c.sqlLimits.threads();
     }
 
     public Builder warehouse(URI warehouse) {
@@ -448,6 +458,24 @@ public record QueryConfig(
       return this;
     }
 
+    /** The most rows one SQL statement may load from the tables (default 20,000,000). */
+    public Builder sqlMaxRows(long sqlMaxRows) {
+      this.sqlMaxRows = sqlMaxRows;
+      return this;
+    }
+
+    /** The SQL engine's memory limit, all statements together, in bytes (default 2 GiB). */
+    public Builder sqlMemoryBytes(long sqlMemoryBytes) {
+      this.sqlMemoryBytes = sqlMemoryBytes;
+      return this;
+    }
+
+    /** The SQL engine's threads (default 2). */
+    public Builder sqlThreads(int sqlThreads) {
+      this.sqlThreads = sqlThreads;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -455,6 +483,13 @@ public record QueryConfig(
       if (warehouse == null) {
         throw QueryErrors.invalidConfig(
             "warehouse", "give file:///absolute/path or s3://bucket/prefix");
+      }
+      SqlEngine.Limits sqlLimits;
+      try {
+        sqlLimits = new SqlEngine.Limits(sqlMaxRows, sqlMemoryBytes, sqlThreads);
+      } catch (IllegalArgumentException e) {
+        throw QueryErrors.invalidConfig(
+            "sqlMaxRows/sqlMemoryBytes/sqlThreads", e.getMessage().replace(" must ", " must "));
       }
       return new QueryConfig(
           warehouse,
@@ -481,7 +516,8 @@ public record QueryConfig(
           fallbackInterval,
           tailEnabled,
           tailMaxBytes,
-          writerGroup);
+          writerGroup,
+          sqlLimits);
     }
   }
 }

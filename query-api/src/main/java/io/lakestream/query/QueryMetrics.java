@@ -87,6 +87,15 @@ public final class QueryMetrics {
         .increment(rows);
   }
 
+  /** Counts rows read from a table for the SQL engine (its scans through the learned index). */
+  public void sqlRowsRead(String table, long rows) {
+    Counter.builder("lakestream.query.sql.rows.read")
+        .description("Rows read from tables for SQL statements")
+        .tag("table", table)
+        .register(registry)
+        .increment(rows);
+  }
+
   /** The registry the meters are in. */
   public MeterRegistry registry() {
     return registry;

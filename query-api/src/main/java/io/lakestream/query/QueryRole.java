@@ -358,7 +358,10 @@ public final class QueryRole implements AutoCloseable {
     return Optional.ofNullable(feed);
   }
 
-  /** Stops the HTTP server, then discovery and tailing, and frees readers and memory. */
+  /**
+   * Stops the HTTP server and the PostgreSQL protocol, closes the SQL engine, then stops discovery
+   * and tailing, and frees readers and memory.
+   */
   @Override
   public void close() {
     try {
@@ -369,6 +372,7 @@ public final class QueryRole implements AutoCloseable {
         app.stop();
       }
     } finally {
+      service.sql().close();
       if (tail != null) {
         tail.close();
       }

@@ -3,7 +3,6 @@ package io.lakestream.query;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
-import io.lakestream.catalog.CatalogException;
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.reader.ByteSlice;
 import io.lakestream.reader.Cursor;
@@ -13,12 +12,13 @@ import io.lakestream.reader.ReadPlan;
 import io.lakestream.reader.RowQuery;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.RowRange;
 import io.lakestream.sql.SqlEngine;
-import io.lakestream.sql.SqlException;
 import io.lakestream.sql.SqlExecutor;
 import io.lakestream.sql.SqlResult;
 import io.lakestream.sql.SqlStatement;
@@ -69,7 +69,12 @@ public final class SqlService {
     this.query = requireNonNull(query, "query is null");
     this.data = requireNonNull(data, "data is null");
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
-    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), SqlEngine.Limits.DEFAULT);
+    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), query.config().sqlLimits());
+  }
+
+  /** Closes the SQL engine's database; statements still running fail. */
+  public void close() {
+    engine.close();
   }
 
   /** The catalog of table types and projects. */
@@ -81,7 +86,8 @@ public final class SqlService {
    * Checks and runs one statement; the caller reads the result, then closes it.
    *
    * @param defaultProject the project of inserted rows that name none
-   * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
+   * @throws io.lakestream.schema.LakestreamException of the kind of the failure: the statement's
+   *     (syntax, undefined table or column, limit, …), the token's (forbidden), the catalog's
    */
   public QueryResult run(Principal principal, String sql, Optional<String> defaultProject) {
     return run(principal, sql, List.of(), defaultProject);
@@ -94,31 +100,38 @@ public final class SqlService {
    * @param parameters the parameters' values, in order (see {@link SqlEngine#query(String, List,
    *     SqlEngine.ProjectChoice)} for the Java types)
    * @param defaultProject the project of inserted rows that name none
-   * @throws QueryException bad request (the SQL), forbidden (the token), not found, conflict
+   * @throws io.lakestream.schema.LakestreamException of the kind of the failure: the statement's
+   *     (syntax, undefined table or column, limit, …), the token's (forbidden), the catalog's
    */
   public QueryResult run(
       Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
-    try {
-      if (SqlEngine.isQuery(sql)) {
-        return engine.query(sql, parameters, named -> project(principal, named, defaultProject));
-      }
-      if (!parameters.isEmpty()) {
-        throw QueryErrors.badSql(
-            "Parameters are taken by queries only: write the values of an INSERT in the"
-                + " statement.");
-      }
-      SqlStatement statement = executor.plan(sql, defaultProject);
-      authorize(principal, statement);
-      if (statement instanceof SqlStatement.CreateTable create) {
-        requireNoOtherSchema(create.table());
-      }
-      SqlResult result = executor.execute(statement);
-      return QueryResult.message(result.message(), result.count());
-    } catch (SqlException e) {
-      throw QueryErrors.badSql(e.getMessage());
-    } catch (CatalogException e) {
-      throw CatalogErrors.of(e);
+    if (SqlEngine.isQuery(sql)) {
+      return engine.query(sql, parameters, named -> project(principal, named, defaultProject));
     }
+    if (!parameters.isEmpty()) {
+      throw QueryErrors.badSql(
+          "Parameters are taken by queries only: write the values of an INSERT in the"
+              + " statement.");
+    }
+    SqlStatement statement = executor.plan(sql, defaultProject);
+    authorize(principal, statement);
+    if (statement instanceof SqlStatement.CreateTable create) {
+      requireNoOtherSchema(create.table());
+    }
+    SqlResult result = executor.execute(statement);
+    return QueryResult.message(result.message(), result.count());
+  }
+
+  /**
+   * The columns a statement returns, read without running it over any row (for the PostgreSQL
+   * protocol's {@code Describe} of a statement before its parameters are bound); empty for a
+   * statement that returns no rows ({@code INSERT}, {@code CREATE TABLE}, …). The table types are
+   * the catalog's, which every token may list: no project is read.
+   *
+   * @param parameters the parameters' values, nulls when they are not bound yet
+   */
+  public List<ResultColumn> describe(String sql, List<?> parameters) {
+    return SqlEngine.isQuery(sql) ? engine.describe(sql, parameters) : List.of();
   }
 
   /**
@@ -129,7 +142,7 @@ public final class SqlService {
   private String project(Principal principal, Set<String> named, Optional<String> defaultProject) {
     Set<String> projects = new java.util.TreeSet<>();
     for (String name : named) {
-      String project = name.toLowerCase(java.util.Locale.ROOT);
+      String project = ProjectIds.normalize(name);
       if (!ProjectIds.isValid(project)) {
         throw QueryErrors.badSql(
             "The statement names project_id "
@@ -149,7 +162,7 @@ public final class SqlService {
       return projects.iterator().next();
     }
     if (defaultProject.isPresent()) {
-      String project = defaultProject.get().toLowerCase(java.util.Locale.ROOT);
+      String project = ProjectIds.normalize(defaultProject.get());
       if (!ProjectIds.isValid(project)) {
         throw QueryErrors.badSql(
             "The request's project "
@@ -172,22 +185,14 @@ public final class SqlService {
   /** Creates a table type (admin only). */
   public TableDefinition createTable(Principal principal, TableDefinition table) {
     query.access().checkAdmin(principal, "create tables");
-    try {
-      requireNoOtherSchema(table);
-      return catalog.createTable(table);
-    } catch (CatalogException e) {
-      throw CatalogErrors.of(e);
-    }
+    requireNoOtherSchema(table);
+    return catalog.createTable(table);
   }
 
   /** Drops a table type (admin only); its data stays. */
   public void dropTable(Principal principal, String name) {
     query.access().checkAdmin(principal, "drop tables");
-    try {
-      catalog.dropTable(name);
-    } catch (CatalogException e) {
-      throw CatalogErrors.of(e);
-    }
+    catalog.dropTable(name);
   }
 
   /**
@@ -210,8 +215,6 @@ public final class SqlService {
         throw QueryErrors.nothingToPurge(name);
       }
       return purged;
-    } catch (CatalogException e) {
-      throw CatalogErrors.of(e);
     } catch (UncheckedIOException e) {
       throw QueryErrors.purgeFailed(name, e.getCause());
     }
@@ -280,7 +283,7 @@ public final class SqlService {
       try {
         snapshot = query.snapshot(new Principal(true, Set.of()), projectId, table.name());
       } catch (QueryException e) {
-        if (e.kind() == QueryException.Kind.NOT_FOUND) {
+        if (e.kind() == ErrorKind.NOT_FOUND) {
           return;
         }
         throw e;
@@ -293,6 +296,7 @@ public final class SqlService {
       }
       String joined = String.join(",", columns);
       String cursor = null;
+      long[] read = {0};
       do {
         RowQuery page =
             RowQuery.range(
@@ -313,6 +317,7 @@ public final class SqlService {
                   plan,
                   columns,
                   values -> {
+                    read[0]++;
                     for (int i = 0; i < values.length; i++) {
                       values[i] = engineValue(values[i], bytes[i]);
                     }
@@ -320,6 +325,9 @@ public final class SqlService {
                   });
         } catch (IOException e) {
           throw new UncheckedIOException(e);
+        } finally {
+          query.metrics().sqlRowsRead(table.name(), read[0]);
+          read[0] = 0;
         }
         cursor = plan.next().map(Cursor::encode).orElse(null);
       } while (cursor != null);
@@ -359,7 +367,7 @@ public final class SqlService {
       try {
         snapshot = query.snapshot(admin, projectId, table.name());
       } catch (QueryException e) {
-        if (e.kind() == QueryException.Kind.NOT_FOUND) {
+        if (e.kind() == ErrorKind.NOT_FOUND) {
           return Stream.empty();
         }
         throw e;

@@ -45,7 +45,7 @@ class AccessPolicyTest {
           .as(String.valueOf(header))
           .isInstanceOf(QueryException.class)
           .extracting(e -> ((QueryException) e).kind())
-          .isEqualTo(QueryException.Kind.UNAUTHENTICATED);
+          .isEqualTo(io.lakestream.schema.ErrorKind.UNAUTHENTICATED);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -13,6 +14,10 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The PostgreSQL protocol of the query sidecar, with pgJDBC and psql, over tables the real writer
  * wrote from Kafka: tokens as passwords (SCRAM), SQL with bind parameters, types from the table
- * definitions, SQLSTATE errors, the catalog, and tenant isolation.
+ * definitions, SQLSTATE errors, the catalog, and tenant isolation. Each kind of failure is checked
+ * twice, as pgJDBC sees it (its SQLSTATE) and as an HTTP client of {@code POST /v1/sql} sees it
+ * (its status and JSON body), since both are mapped from the same kinds.
  */
 class PgWireIT {
   static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
@@ -58,6 +65,9 @@ class PgWireIT {
   static EmbeddedKafka kafka;
   static WriterRole writer;
   static QueryRole query;
+  static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
   static final Map<String, List<GenericRecord>> sent = new HashMap<>();
 
   @BeforeAll
@@ -85,7 +95,7 @@ class PgWireIT {
                 .projectToken("globex", "globex-token")
                 .adminToken("admin-token")
                 .build(),
-            new SimpleMeterRegistry());
+            registry);
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (String project : List.of("acme", "globex")) {
         long[] keys = new long[ROWS];
@@ -366,6 +376,263 @@ class PgWireIT {
     assertThat(err).isEmpty();
     assertThat(process.exitValue()).isZero();
     return out;
+  }
+
+  /**
+   * Each kind of failure with its SQLSTATE. The undefined table and column have names with a space,
+   * which the former mapping, by patterns on the engine's message, took for syntax errors (42601).
+   */
+  @Test
+  void eachKindOfFailureHasItsSqlState() throws SQLException {
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      assertSqlState(s, "SELEC 1 FROM events", "42601", "Cannot parse the SQL");
+      assertSqlState(
+          s,
+          "SELECT * FROM \"no such table\" WHERE project_id = 'acme'",
+          "42P01",
+          "Table with name no such table does not exist");
+      assertSqlState(
+          s,
+          "SELECT \"no such column\" FROM events WHERE project_id = 'acme'",
+          "42703",
+          "Referenced column \"no such column\" not found");
+      assertSqlState(
+          s, "SELECT no_such_function(1)", "42883", "Scalar Function with name no_such_function");
+      assertSqlState(
+          s, "SELECT * FROM read_csv('/etc/passwd')", "0A000", "disabled by configuration");
+      assertSqlState(s, "UPDATE events SET name = 'x'", "0A000", "UPDATE");
+      assertSqlState(
+          s,
+          "SELECT * FROM events WHERE name = '" + "x".repeat(300_000) + "'",
+          "54000",
+          "characters long");
+      assertSqlState(s, "SELECT * FROM events WHERE project_id = 'globex'", "42501", "globex");
+      assertSqlState(
+          s,
+          "SELECT * FROM events WHERE project_id = 'not a project'",
+          "22023",
+          "not a project id");
+    }
+    try (Connection c = connect("acme", "admin-token");
+        Statement s = c.createStatement()) {
+      assertSqlState(s, "CREATE TABLE events (id BIGINT PRIMARY KEY)", "42P07", "events");
+      assertSqlState(s, "DROP TABLE no_such_type", "42P01", "no_such_type");
+    }
+  }
+
+  static void assertSqlState(Statement s, String sql, String state, String message) {
+    assertThatThrownBy(() -> s.execute(sql))
+        .as(sql.length() > 100 ? sql.substring(0, 100) : sql)
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(state))
+        .hasMessageContaining(message);
+  }
+
+  /**
+   * The same kinds over HTTP: a status and a JSON body {"error", "detail"}, in the user's terms.
+   */
+  @Test
+  void eachKindOfFailureHasItsHttpStatus() throws Exception {
+    assertHttpError(
+        sql("acme-token", "SELECT * FROM \"no such table\" WHERE project_id = 'acme'"),
+        400,
+        "bad_request",
+        "Table with name no such table does not exist");
+    assertHttpError(
+        sql("acme-token", "SELECT \"no such column\" FROM events"),
+        400,
+        "bad_request",
+        "Referenced column \"no such column\" not found");
+    assertHttpError(
+        sql("acme-token", "SELECT * FROM read_csv('/etc/passwd')"),
+        400,
+        "bad_request",
+        "disabled by configuration");
+    assertHttpError(
+        sql("no-such-token", "SELECT 1"), 401, "unauthorized", "The bearer token is not valid");
+    assertHttpError(
+        sql("acme-token", "SELECT * FROM events WHERE project_id = 'globex'"),
+        403,
+        "forbidden",
+        "globex");
+    assertHttpError(
+        send("DELETE", "/v1/tables/no_such_type", "admin-token"),
+        404,
+        "not_found",
+        "There is no table 'no_such_type'.");
+    assertHttpError(
+        sql("admin-token", "CREATE TABLE events (id BIGINT PRIMARY KEY)"),
+        409,
+        "conflict",
+        "events");
+  }
+
+  static void assertHttpError(
+      HttpResponse<String> response, int status, String error, String detail) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(response.body());
+    assertThat(body.fieldNames()).toIterable().containsExactly("error", "detail");
+    assertThat(body.get("error").asText()).isEqualTo(error);
+    assertThat(body.get("detail").asText()).contains(detail).doesNotContain("Exception", "{");
+  }
+
+  /** Project ids are case-insensitive in SQL as everywhere: 'ACME' reads acme's rows. */
+  @Test
+  void projectIdsInSqlAreCaseInsensitive() throws Exception {
+    try (Connection c = connect("globex", "admin-token");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), min(project_id) FROM events WHERE project_id = 'ACME'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(ROWS);
+      assertThat(rs.getString(2)).isEqualTo("acme");
+    }
+    HttpResponse<String> response =
+        sql("admin-token", "SELECT count(*) FROM events WHERE project_id = 'Acme'");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).get("rows").get(0).get(0).asLong()).isEqualTo(ROWS);
+    // Case does not open another project: the token of acme still reads acme only.
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      assertSqlState(s, "SELECT * FROM events WHERE project_id = 'GLOBEX'", "42501", "globex");
+    }
+  }
+
+  /**
+   * pgJDBC's getMetaData() of a statement not yet executed sends Describe before Bind: the sidecar
+   * answers with the columns and their types without reading a row of the table.
+   */
+  @Test
+  void describeBeforeBindReadsNoRows() throws SQLException {
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT date_trunc('minute', timestamp) AS minute, event_type, count(*) AS n"
+                    + " FROM events WHERE project_id = ? AND timestamp >= ? GROUP BY ALL")) {
+      double before = rowsRead();
+      java.sql.ResultSetMetaData columns = s.getMetaData();
+      assertThat(rowsRead()).isEqualTo(before);
+      assertThat(columns.getColumnCount()).isEqualTo(3);
+      assertThat(columns.getColumnTypeName(1)).isEqualTo("timestamptz");
+      assertThat(columns.getColumnTypeName(2)).isEqualTo("text");
+      assertThat(columns.getColumnTypeName(3)).isEqualTo("int8");
+
+      // Executing it reads the rows, and the counter sees them.
+      s.setString(1, "acme");
+      s.setObject(2, micros(BASE).atOffset(java.time.ZoneOffset.UTC));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          assertThat(rs.getLong(3)).isPositive();
+        }
+      }
+      assertThat(rowsRead()).isEqualTo(before + ROWS);
+    }
+    // Without parameters, running the statement to describe it would read the whole table.
+    try (Connection c = connect("acme", "acme-token");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT event_type, count(*) AS n, max(timestamp) AS last FROM events GROUP BY"
+                    + " ALL")) {
+      double before = rowsRead();
+      java.sql.ResultSetMetaData columns = s.getMetaData();
+      assertThat(columns.getColumnTypeName(1)).isEqualTo("text");
+      assertThat(columns.getColumnTypeName(2)).isEqualTo("int8");
+      assertThat(columns.getColumnTypeName(3)).isEqualTo("timestamptz");
+      assertThat(rowsRead()).isEqualTo(before);
+    }
+  }
+
+  static double rowsRead() {
+    return registry.find("lakestream.query.sql.rows.read").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
+  }
+
+  /** query.sql.max.rows (QueryConfig.sqlMaxRows) bounds the rows one statement reads. */
+  @Test
+  void theEngineLimitsComeFromTheConfiguration() throws Exception {
+    try (QueryRole limited =
+        QueryRole.start(
+            QueryConfig.builder()
+                .warehouse(warehouse.toUri())
+                .httpHost("127.0.0.1")
+                .httpPort(0)
+                .pgPort(0)
+                .pollInterval(Duration.ofMillis(100))
+                .discoveryInterval(Duration.ofMillis(200))
+                .projectToken("acme", "acme-token")
+                .sqlMaxRows(100)
+                .sqlMemoryBytes(256L << 20)
+                .sqlThreads(1)
+                .build(),
+            new SimpleMeterRegistry())) {
+      Properties properties = new Properties();
+      properties.setProperty("user", "acme");
+      properties.setProperty("password", "acme-token");
+      String url = "jdbc:postgresql://127.0.0.1:" + limited.pgPort() + "/lakestream";
+      String firstFifty =
+          "SELECT count(*) FROM events WHERE timestamp < to_timestamp("
+              + (BASE / 1_000_000 + 50)
+              + ")";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                try (Connection c = DriverManager.getConnection(url, properties);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(firstFifty)) {
+                  return rs.next() && rs.getLong(1) == 50;
+                }
+              });
+      String message = "The statement reads more than 100 rows (table events of project acme)";
+      try (Connection c = DriverManager.getConnection(url, properties);
+          Statement s = c.createStatement()) {
+        assertSqlState(s, "SELECT count(*) FROM events", "54000", message);
+      }
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + limited.port() + "/v1/sql"))
+                  .header("Authorization", "Bearer acme-token")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.createObjectNode()
+                              .put("sql", "SELECT count(*) FROM events")
+                              .toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertHttpError(response, 400, "bad_request", message);
+    }
+    assertThatThrownBy(
+            () -> QueryConfig.builder().warehouse(warehouse.toUri()).sqlThreads(0).build())
+        .hasMessage(
+            "Invalid query configuration 'sqlMaxRows/sqlMemoryBytes/sqlThreads': threads must be at"
+                + " least 1, not 0.");
+  }
+
+  static HttpResponse<String> sql(String token, String statement) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + query.port() + "/v1/sql"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("sql", statement).toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> send(String method, String path, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + query.port() + path))
+            .header("Authorization", "Bearer " + token)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static Instant micros(long micros) {

@@ -1,6 +1,6 @@
 package io.lakestream.reader;
 
-import io.lakestream.reader.QueryException.Kind;
+import io.lakestream.schema.ErrorKind;
 import java.util.Collection;
 
 /**
@@ -12,7 +12,7 @@ public final class QueryErrors {
 
   public static QueryException badParameter(String parameter, String value, String expected) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "Parameter '" + parameter + "' is '" + value + "', which is not " + expected + ".",
         null);
   }
@@ -29,7 +29,7 @@ public final class QueryErrors {
           default -> "an integer";
         };
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "Cannot read '"
             + value
             + "' given as '"
@@ -46,7 +46,7 @@ public final class QueryErrors {
 
   public static QueryException emptyRange(String from, String to) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "The range from="
             + from
             + " to="
@@ -57,7 +57,7 @@ public final class QueryErrors {
 
   public static QueryException limitTooHigh(long limit, int maximum) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "limit="
             + limit
             + " is above the maximum of "
@@ -78,7 +78,7 @@ public final class QueryErrors {
 
   public static QueryException badCursor(String why) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "The cursor cannot be used: "
             + why
             + ". Pass the cursor exactly as a previous response gave it, with the same from, to"
@@ -88,19 +88,21 @@ public final class QueryErrors {
 
   public static QueryException unknownColumns(String table, Collection<String> unknown) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "Table '" + table + "' has no column " + String.join(", ", unknown) + ".",
         null);
   }
 
   public static QueryException unknownProject(String project) {
     return new QueryException(
-        Kind.NOT_FOUND, "Project '" + project + "' has no table here: check the project id.", null);
+        ErrorKind.NOT_FOUND,
+        "Project '" + project + "' has no table here: check the project id.",
+        null);
   }
 
   public static QueryException unregisteredProject(String project) {
     return new QueryException(
-        Kind.NOT_FOUND,
+        ErrorKind.NOT_FOUND,
         "Project '" + project + "' is not registered. POST /v1/projects registers it.",
         null);
   }
@@ -108,7 +110,7 @@ public final class QueryErrors {
   public static QueryException unknownTable(
       String project, String table, Collection<String> known) {
     return new QueryException(
-        Kind.NOT_FOUND,
+        ErrorKind.NOT_FOUND,
         "Project '"
             + project
             + "' has no table '"
@@ -120,7 +122,7 @@ public final class QueryErrors {
 
   public static QueryException unsupportedFormat(String requested, Collection<String> supported) {
     return new QueryException(
-        Kind.NOT_ACCEPTABLE,
+        ErrorKind.NOT_ACCEPTABLE,
         "Cannot answer in '"
             + requested
             + "': ask for one of "
@@ -131,19 +133,19 @@ public final class QueryErrors {
 
   public static QueryException missingToken() {
     return new QueryException(
-        Kind.UNAUTHENTICATED,
+        ErrorKind.UNAUTHENTICATED,
         "This request needs a token: send 'Authorization: Bearer <token>'.",
         null);
   }
 
   public static QueryException unknownToken() {
     return new QueryException(
-        Kind.UNAUTHENTICATED, "The bearer token is not valid here: check the token.", null);
+        ErrorKind.UNAUTHENTICATED, "The bearer token is not valid here: check the token.", null);
   }
 
   public static QueryException forbiddenProject(String project) {
     return new QueryException(
-        Kind.FORBIDDEN,
+        ErrorKind.FORBIDDEN,
         "The bearer token does not grant access to project '"
             + project
             + "': use a token of that project or an admin token.",
@@ -152,11 +154,12 @@ public final class QueryErrors {
 
   public static QueryException adminOnly(String what) {
     return new QueryException(
-        Kind.FORBIDDEN, "Only an admin token may " + what + ": use the admin token.", null);
+        ErrorKind.FORBIDDEN, "Only an admin token may " + what + ": use the admin token.", null);
   }
 
   public static QueryException badRegistration(String why) {
-    return new QueryException(Kind.BAD_REQUEST, "Cannot register the project: " + why + ".", null);
+    return new QueryException(
+        ErrorKind.BAD_REQUEST, "Cannot register the project: " + why + ".", null);
   }
 
   /**
@@ -166,7 +169,7 @@ public final class QueryErrors {
    */
   public static QueryException bucketUnreachable(String project, String bucket, String endpoint) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "Cannot register project '"
             + project
             + "': bucket '"
@@ -181,7 +184,7 @@ public final class QueryErrors {
   /** An endpoint whose address is private while private endpoints are not allowed. */
   public static QueryException privateEndpoint(String endpoint) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "Cannot register the project: endpoint '"
             + endpoint
             + "' is a loopback, link-local, private or unspecified address, which this server"
@@ -193,7 +196,7 @@ public final class QueryErrors {
   /** A request that asks, by a header, to be treated as another method. */
   public static QueryException methodOverride(String header, String method) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "The header '"
             + header
             + "' is not supported: method overrides are off. Send the request with its real"
@@ -206,7 +209,7 @@ public final class QueryErrors {
   /** A request path with a {@code %} not followed by two hex digits, e.g. {@code %uFF0E}. */
   public static QueryException badPathEncoding(String found) {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "The request path has an invalid percent-encoding at '"
             + found
             + "': escape each byte of the UTF-8 text as %XX, with two hex digits (e.g. %2E for"
@@ -217,14 +220,14 @@ public final class QueryErrors {
   /** A request that nests too deeply to be answered (the server's stack would overflow). */
   public static QueryException tooComplex() {
     return new QueryException(
-        Kind.BAD_REQUEST,
+        ErrorKind.BAD_REQUEST,
         "The request is too deeply nested to answer: simplify it (fewer nested parentheses or"
             + " conditions).",
         null);
   }
 
   public static QueryException notReady(String what) {
-    return new QueryException(Kind.UNAVAILABLE, "Not ready: " + what + ".", null);
+    return new QueryException(ErrorKind.UNAVAILABLE, "Not ready: " + what + ".", null);
   }
 
   /**
@@ -235,7 +238,7 @@ public final class QueryErrors {
    */
   public static QueryException tableNotServed(TableId table, long servedVersion, String reason) {
     return new QueryException(
-        Kind.UNAVAILABLE,
+        ErrorKind.UNAVAILABLE,
         "Table "
             + table
             + " is not served: "
@@ -253,7 +256,7 @@ public final class QueryErrors {
   public static QueryException storageFailure(
       String action, TableId table, String file, Throwable cause) {
     return new QueryException(
-        Kind.INTERNAL,
+        ErrorKind.INTERNAL,
         "Cannot "
             + action
             + " of table "
@@ -283,31 +286,23 @@ public final class QueryErrors {
 
   public static QueryException invalidConfig(String setting, String fix) {
     return new QueryException(
-        Kind.BAD_REQUEST, "Invalid query configuration '" + setting + "': " + fix + ".", null);
+        ErrorKind.BAD_REQUEST, "Invalid query configuration '" + setting + "': " + fix + ".", null);
   }
 
   /** A SQL statement that cannot run as written; the message says why. */
   public static QueryException badSql(String message) {
-    return new QueryException(Kind.BAD_REQUEST, message, null);
+    return new QueryException(ErrorKind.BAD_REQUEST, message, null);
   }
 
   /** A table definition that is not valid; the message names the column and the fix. */
   public static QueryException badTableDefinition(String message) {
-    return new QueryException(Kind.BAD_REQUEST, message, null);
-  }
-
-  /**
-   * A failure of a module below the query side (the catalog) whose message already says what went
-   * wrong and why, reported as {@code kind}.
-   */
-  public static QueryException reported(Kind kind, RuntimeException cause) {
-    return new QueryException(kind, cause.getMessage(), cause);
+    return new QueryException(ErrorKind.BAD_REQUEST, message, null);
   }
 
   /** A purge of a table type that neither exists nor left data. */
   public static QueryException nothingToPurge(String tableType) {
     return new QueryException(
-        Kind.NOT_FOUND,
+        ErrorKind.NOT_FOUND,
         "There is no table '" + tableType + "', nor data kept from a dropped one.",
         null);
   }
@@ -316,7 +311,7 @@ public final class QueryErrors {
   public static QueryException keptDataWithOtherColumns(
       String tableType, int tables, TableId example) {
     return new QueryException(
-        Kind.CONFLICT,
+        ErrorKind.CONFLICT,
         "Table '"
             + tableType
             + "' was dropped, and the data kept of it ("
@@ -333,7 +328,7 @@ public final class QueryErrors {
   /** The data of a table type could not be deleted entirely. */
   public static QueryException purgeFailed(String tableType, Throwable cause) {
     return new QueryException(
-        Kind.INTERNAL,
+        ErrorKind.INTERNAL,
         "Purging table '"
             + tableType
             + "' stopped: "
@@ -347,6 +342,8 @@ public final class QueryErrors {
   /** No table type of that name in the catalog. */
   public static QueryException unknownTableType(String name) {
     return new QueryException(
-        Kind.NOT_FOUND, "There is no table type '" + name + "'. GET /v1/tables lists them.", null);
+        ErrorKind.NOT_FOUND,
+        "There is no table type '" + name + "'. GET /v1/tables lists them.",
+        null);
   }
 }

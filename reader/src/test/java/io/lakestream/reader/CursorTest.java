@@ -38,7 +38,7 @@ class CursorTest {
           .isInstanceOf(QueryException.class)
           .hasMessageStartingWith("The cursor cannot be used:")
           .extracting(e -> ((QueryException) e).kind())
-          .isEqualTo(QueryException.Kind.BAD_REQUEST);
+          .isEqualTo(io.lakestream.schema.ErrorKind.BAD_REQUEST);
     }
   }
 }

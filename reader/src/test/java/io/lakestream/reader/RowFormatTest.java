@@ -31,7 +31,7 @@ class RowFormatTest {
         .isInstanceOf(QueryException.class)
         .hasMessageStartingWith("Cannot answer in 'application/xml': ask for one of json")
         .extracting(e -> ((QueryException) e).kind())
-        .isEqualTo(QueryException.Kind.NOT_ACCEPTABLE);
+        .isEqualTo(io.lakestream.schema.ErrorKind.NOT_ACCEPTABLE);
     assertThatThrownBy(() -> RowFormat.negotiate("parquet", null))
         .hasMessageContaining("'parquet'");
     assertThatThrownBy(() -> RowFormat.negotiate(null, "text/csv;q=0"))

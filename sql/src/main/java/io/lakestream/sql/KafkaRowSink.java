@@ -67,15 +67,15 @@ public final class KafkaRowSink implements RowSink, AutoCloseable {
         future.get();
       }
     } catch (IOException e) {
-      throw new SqlException(
+      throw SqlErrors.badStatement(
           "Cannot encode a row of table " + table.name() + ": " + e.getMessage(), e);
     } catch (ExecutionException e) {
-      throw new SqlException(
+      throw SqlErrors.sinkUnavailable(
           "Cannot send rows to " + Topics.ingest(table.name()) + ": " + e.getCause().getMessage(),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SqlException("Interrupted while sending rows", e);
+      throw SqlErrors.sinkUnavailable("Interrupted while sending rows", e);
     }
     return rows.size();
   }

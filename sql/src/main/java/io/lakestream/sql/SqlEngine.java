@@ -40,12 +40,31 @@ public final class SqlEngine implements AutoCloseable {
    * How much a statement may use.
    *
    * @param maxRows the most rows one statement may load from the tables (all tables together)
-   * @param memoryLimit the engine's memory limit, all statements together, e.g. {@code 2GB}
+   * @param memoryBytes the engine's memory limit, all statements together, in bytes
    * @param threads the engine's threads
    */
-  public record Limits(long maxRows, String memoryLimit, int threads) {
-    /** 20 million rows, 2 GB, 2 threads. */
-    public static final Limits DEFAULT = new Limits(20_000_000, "2GB", 2);
+  public record Limits(long maxRows, long memoryBytes, int threads) {
+    /** 20 million rows, 2 GiB, 2 threads. */
+    public static final Limits DEFAULT = new Limits(20_000_000, 2L << 30, 2);
+
+    /** The smallest memory limit the engine starts with. */
+    public static final long MIN_MEMORY_BYTES = 16L << 20;
+
+    /**
+     * @throws IllegalArgumentException when a value is out of range (the message names it)
+     */
+    public Limits {
+      if (maxRows < 1) {
+        throw new IllegalArgumentException("maxRows must be at least 1, not " + maxRows);
+      }
+      if (memoryBytes < MIN_MEMORY_BYTES) {
+        throw new IllegalArgumentException(
+            "memoryBytes must be at least 16 MiB (" + MIN_MEMORY_BYTES + "), not " + memoryBytes);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+      }
+    }
   }
 
   /** Which project a statement reads, given the projects it names. */
@@ -123,9 +142,31 @@ public final class SqlEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The columns a query returns, without reading any row: the statement runs over the table types'
+   * empty tables (nothing is loaded, so nothing is scanned), with the given parameter values.
+   *
+   * @param parameters the values of the parameters (nulls when they are not bound yet)
+   * @throws SqlException when the statement cannot run, or the parameters do not match it
+   */
+  public List<ResultColumn> describe(String sql, List<?> parameters) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(parameters, "parameters is null");
+    StatementLimits.checkQuery(sql);
+    DuckDbSession session = DuckDbSession.open(database(), tables.get(), limits.maxRows());
+    try {
+      session.requireOneQuery(sql);
+      try (QueryResult result = session.run(sql, parameters)) {
+        return result.columns();
+      }
+    } finally {
+      session.closeQuietly();
+    }
+  }
+
   private synchronized DuckDbDatabase database() {
     if (database == null) {
-      database = new DuckDbDatabase(limits.memoryLimit(), limits.threads());
+      database = new DuckDbDatabase(limits.memoryBytes() + "B", limits.threads());
     }
     return database;
   }

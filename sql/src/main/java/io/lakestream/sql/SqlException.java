@@ -1,17 +1,17 @@
 package io.lakestream.sql;
 
-/** A statement that cannot be run as written; the message says what and how to fix it. */
-public final class SqlException extends RuntimeException {
-  SqlException(String message) {
-    super(message);
-  }
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
 
-  /** An exception with a message for the user (what went wrong and what to do). */
-  public static SqlException of(String message) {
-    return new SqlException(message);
-  }
+/**
+ * A statement that cannot be run as written; the message says what and how to fix it, the {@link
+ * #kind()} what kind of failure it is (a syntax error, a table or column that does not exist, a
+ * limit, …). Created through {@link SqlErrors}.
+ */
+public final class SqlException extends LakestreamException {
+  private static final long serialVersionUID = 1L;
 
-  SqlException(String message, Throwable cause) {
-    super(message, cause);
+  SqlException(ErrorKind kind, String message, Throwable cause) {
+    super(kind, message, cause);
   }
 }

@@ -102,7 +102,7 @@ public final class SqlPlanner {
     try {
       return plan(parse(sql), defaultProject.orElse(null));
     } catch (StackOverflowError e) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "The statement is too deeply nested to plan: remove redundant parentheses or NOTs.");
     }
   }
@@ -114,16 +114,16 @@ public final class SqlPlanner {
     } catch (JSQLParserException e) {
       throw parseError(e);
     } catch (StackOverflowError e) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "The statement is too deeply nested to parse: remove redundant parentheses or NOTs.");
     }
     if (statements == null || statements.isEmpty()) {
-      throw new SqlException(
+      throw SqlErrors.syntax(
           "Cannot parse the SQL: it is not a statement Lakestream knows, or it is too complex."
               + " Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
     }
     if (statements.size() > 1) {
-      throw new SqlException(
+      throw SqlErrors.badStatement(
           "Send one statement per request: this one holds "
               + statements.size()
               + " statements separated by ';'.");
@@ -139,7 +139,7 @@ public final class SqlPlanner {
     }
     if (cause instanceof java.util.concurrent.TimeoutException
         || String.valueOf(e.getMessage()).contains("Time out")) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "Cannot parse the SQL: parsing took too long. Simplify the statement (fewer nested"
               + " parentheses and conditions).");
     }
@@ -160,7 +160,7 @@ public final class SqlPlanner {
               ? ": the statement ends too early"
               : ": unexpected " + found);
     }
-    return new SqlException(
+    return SqlErrors.syntax(
         message
             .append(". Lakestream runs CREATE TABLE, DROP TABLE, INSERT … VALUES and SELECT")
             .append(" (see the SQL section of the query API's documentation).")
@@ -181,11 +181,11 @@ public final class SqlPlanner {
       return new SelectPlanner().plan(select);
     }
     if (statement instanceof Select) {
-      throw new SqlException(
+      throw SqlErrors.unsupported(
           "Only a plain SELECT over one table is supported: no UNION, INTERSECT, EXCEPT, VALUES,"
               + " WITH or sub-queries.");
     }
-    throw new SqlException(
+    throw SqlErrors.unsupported(
         "Unsupported statement "
             + statementName(statement)
             + ". Use CREATE TABLE, DROP TABLE, INSERT or SELECT.");
@@ -203,7 +203,7 @@ public final class SqlPlanner {
 
   private SqlStatement drop(Drop drop) {
     if (!"TABLE".equalsIgnoreCase(drop.getType())) {
-      throw new SqlException("Only DROP TABLE is supported, not DROP " + drop.getType() + ".");
+      throw SqlErrors.unsupported("Only DROP TABLE is supported, not DROP " + drop.getType() + ".");
     }
     if (drop.isIfExists()) {
       throw unsupported("DROP TABLE IF EXISTS", "write DROP TABLE <name>");
@@ -253,7 +253,7 @@ public final class SqlPlanner {
     List<String> keys = new ArrayList<>();
     List<TableDefinition.ColumnSpec> columns = new ArrayList<>();
     if (create.getColumnDefinitions() == null || create.getColumnDefinitions().isEmpty()) {
-      throw new SqlException("CREATE TABLE " + tableName + " needs a column list.");
+      throw SqlErrors.badStatement("CREATE TABLE " + tableName + " needs a column list.");
     }
     for (ColumnDefinition definition : create.getColumnDefinitions()) {
       String columnName = name(definition.getColumnName());
@@ -304,7 +304,7 @@ public final class SqlPlanner {
       }
     }
     if (keys.size() > 1) {
-      throw new SqlException(
+      throw SqlErrors.badStatement(
           "Table "
               + tableName
               + " names "
@@ -324,7 +324,7 @@ public final class SqlPlanner {
               List.of(),
               List.of()));
     } catch (SchemaException e) {
-      throw new SqlException(e.getMessage(), e);
+      throw SqlErrors.badStatement(e.getMessage(), e);
     }
   }
 
@@ -372,10 +372,11 @@ public final class SqlPlanner {
       for (net.sf.jsqlparser.schema.Column c : insert.getColumns()) {
         String columnName = name(c.getColumnName());
         if (c.getTable() != null || c.getArrayConstructor() != null) {
-          throw new SqlException("Name the INSERT's columns plainly, e.g. (" + columnName + ").");
+          throw SqlErrors.badStatement(
+              "Name the INSERT's columns plainly, e.g. (" + columnName + ").");
         }
         if (names.contains(columnName)) {
-          throw new SqlException("The INSERT names column " + columnName + " twice.");
+          throw SqlErrors.badStatement("The INSERT names column " + columnName + " twice.");
         }
         names.add(columnName);
       }
@@ -388,7 +389,8 @@ public final class SqlPlanner {
     if (!expressions.isEmpty() && expressions.get(0) instanceof ExpressionList<?>) {
       for (Expression row : expressions) {
         if (!(row instanceof ExpressionList<?> list)) {
-          throw new SqlException("Each row of VALUES is a parenthesised list: VALUES (1, 'a'), …");
+          throw SqlErrors.badStatement(
+              "Each row of VALUES is a parenthesised list: VALUES (1, 'a'), …");
         }
         rows.add(list);
       }
@@ -400,7 +402,7 @@ public final class SqlPlanner {
     for (ExpressionList<?> row : rows) {
       number++;
       if (row.size() != names.size()) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "Row "
                 + number
                 + " of the INSERT has "
@@ -416,7 +418,7 @@ public final class SqlPlanner {
       try {
         records.add(JsonRows.toRow(table, object, defaultProject));
       } catch (JsonRows.RowException e) {
-        throw new SqlException("Row " + number + ": " + e.getMessage(), e);
+        throw SqlErrors.badStatement("Row " + number + ": " + e.getMessage(), e);
       }
     }
     return new SqlStatement.Insert(table, List.copyOf(records));
@@ -434,7 +436,7 @@ public final class SqlPlanner {
     SqlStatement plan(PlainSelect select) {
       refuseClausesNotRun(select);
       if (!(select.getFromItem() instanceof net.sf.jsqlparser.schema.Table fromTable)) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             select.getFromItem() == null
                 ? "SELECT needs FROM <table>."
                 : "SELECT reads FROM one table by name, not from a sub-query or function.");
@@ -462,7 +464,7 @@ public final class SqlPlanner {
         }
         if (expression instanceof AllColumns all) {
           if (alias != null) {
-            throw new SqlException("* cannot take an alias: alias columns one by one.");
+            throw SqlErrors.badStatement("* cannot take an alias: alias columns one by one.");
           }
           if (all instanceof AllTableColumns tableColumns
               && !qualifiers.contains(name(tableColumns.getTable().getName()))) {
@@ -483,7 +485,7 @@ public final class SqlPlanner {
         } else if (expression instanceof net.sf.jsqlparser.expression.Function function) {
           aggregates.add(aggregate(function, alias));
         } else {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               "Cannot select "
                   + expression
                   + ": select columns, * or COUNT/MIN/MAX/SUM/AVG of a column, each optionally"
@@ -491,7 +493,7 @@ public final class SqlPlanner {
         }
       }
       if (!aggregates.isEmpty() && !columns.isEmpty()) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "Select either columns or aggregates, not both: there is no GROUP BY.");
       }
 
@@ -509,13 +511,13 @@ public final class SqlPlanner {
       String pk = table.primaryKey();
       if (select.getOrderByElements() != null) {
         if (select.getOrderByElements().size() != 1) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               "ORDER BY takes the primary key only: ORDER BY " + pk + " [DESC].");
         }
         OrderByElement order = select.getOrderByElements().get(0);
         if (!(order.getExpression() instanceof net.sf.jsqlparser.schema.Column c)
             || !column(c).name().equals(pk)) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               "Rows come in primary key order: ORDER BY "
                   + pk
                   + " [DESC], not ORDER BY "
@@ -556,10 +558,10 @@ public final class SqlPlanner {
             "COUNT(DISTINCT <column>) counts distinct values");
       }
       if (select.getJoins() != null && !select.getJoins().isEmpty()) {
-        throw new SqlException("Joins are not supported: query one table at a time.");
+        throw SqlErrors.unsupported("Joins are not supported: query one table at a time.");
       }
       if (select.getGroupBy() != null) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "GROUP BY is not supported; aggregates run over the whole key range.");
       }
       if (select.getHaving() != null) {
@@ -567,7 +569,7 @@ public final class SqlPlanner {
       }
       if (select.getOffset() != null
           || select.getLimit() != null && select.getLimit().getOffset() != null) {
-        throw new SqlException("OFFSET is not supported; narrow the key range instead.");
+        throw SqlErrors.unsupported("OFFSET is not supported; narrow the key range instead.");
       }
       if (select.getFetch() != null) {
         throw unsupported("FETCH", "write LIMIT n");
@@ -598,20 +600,20 @@ public final class SqlPlanner {
 
     private long limit(Limit limit) {
       if (limit.isLimitAll() || limit.isLimitNull()) {
-        throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
+        throw SqlErrors.badStatement("LIMIT takes a whole number, e.g. LIMIT 100.");
       }
       if (limit.getByExpressions() != null) {
         throw unsupported("LIMIT … BY", "write LIMIT n");
       }
       if (!(limit.getRowCount() instanceof LongValue count)) {
-        throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
+        throw SqlErrors.badStatement("LIMIT takes a whole number, e.g. LIMIT 100.");
       }
       BigInteger value = count.getBigIntegerValue();
       if (value.signum() < 0) {
-        throw new SqlException("LIMIT takes a whole number, e.g. LIMIT 100.");
+        throw SqlErrors.badStatement("LIMIT takes a whole number, e.g. LIMIT 100.");
       }
       if (value.bitLength() > 63) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "LIMIT "
                 + value
                 + " is too large: the largest limit is "
@@ -627,11 +629,11 @@ public final class SqlPlanner {
       try {
         kind = SqlStatement.Aggregate.Function.valueOf(function.getName().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "Unsupported function " + function.getName() + ": use COUNT, MIN, MAX, SUM or AVG.");
       }
       if (function.getMultipartName() != null && function.getMultipartName().size() > 1) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "Unsupported function " + function.getName() + ": use COUNT, MIN, MAX, SUM or AVG.");
       }
       if (function.isUnique()) {
@@ -648,14 +650,14 @@ public final class SqlPlanner {
                   && !(all instanceof AllTableColumns);
       if (star) {
         if (kind != SqlStatement.Aggregate.Function.COUNT || distinct) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               kind + (distinct ? "(DISTINCT *)" : "(*)") + " is not meaningful; name a column.");
         }
       } else {
         if (parameters == null
             || parameters.size() != 1
             || !(parameters.get(0) instanceof net.sf.jsqlparser.schema.Column c)) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               kind + " takes one column, e.g. " + kind + "(" + table.primaryKey() + ").");
         }
         Column col = column(c);
@@ -663,7 +665,7 @@ public final class SqlPlanner {
             && kind != SqlStatement.Aggregate.Function.MIN
             && kind != SqlStatement.Aggregate.Function.MAX
             && !isNumeric(col.type())) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               kind
                   + "("
                   + col.name()
@@ -674,7 +676,7 @@ public final class SqlPlanner {
                   + ".");
         }
         if (distinct && !isComparable(col.type())) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               kind
                   + "(DISTINCT "
                   + col.name()
@@ -715,7 +717,7 @@ public final class SqlPlanner {
     }
 
     private SqlException unknownQualifier(String qualifier) {
-      return new SqlException(
+      return SqlErrors.badStatement(
           "'"
               + qualifier
               + "' is not the table of this query: qualify columns with "
@@ -765,7 +767,7 @@ public final class SqlPlanner {
           && column(c).name().equals(TableDefinition.PROJECT_COLUMN)) {
         List<Object> values = inValues(in);
         if (values.size() != 1) {
-          throw new SqlException(
+          throw SqlErrors.badStatement(
               "A query reads one project's table, and "
                   + conjunct
                   + " names "
@@ -777,10 +779,10 @@ public final class SqlPlanner {
         return false;
       }
       if (value == null) {
-        throw new SqlException("project_id is text: write project_id = 'acme'.");
+        throw SqlErrors.badStatement("project_id is text: write project_id = 'acme'.");
       }
       if (project != null && !project.equals(value)) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "A query reads one project: project_id is both '" + project + "' and '" + value + "'.");
       }
       project = value;
@@ -876,7 +878,7 @@ public final class SqlPlanner {
                     column.name(), "<=", nonNull(column, between.getBetweenExpressionEnd())));
         return between.isNot() ? RowFilter.not(filter) : filter;
       }
-      throw new SqlException(
+      throw SqlErrors.unsupported(
           "Unsupported condition "
               + expression
               + ". Use =, <>, <, <=, >, >=, BETWEEN, IN, LIKE, ILIKE, IS NULL, AND, OR, NOT"
@@ -902,7 +904,7 @@ public final class SqlPlanner {
       if (!(like.getLeftExpression() instanceof net.sf.jsqlparser.schema.Column c)
           || !(like.getRightExpression() instanceof StringValue pattern)
           || pattern.getPrefix() != null) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "Unsupported condition " + like + ": write <column> [NOT] LIKE '<pattern>'.");
       }
       RowFilter filter =
@@ -914,7 +916,7 @@ public final class SqlPlanner {
     private List<Object> inValues(InExpression in) {
       if (!(in.getRightExpression() instanceof ParenthesedExpressionList<?> list)
           || list.isEmpty()) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "Unsupported condition " + in + ": IN takes a list of values, e.g. IN (1, 2).");
       }
       Column column = column((net.sf.jsqlparser.schema.Column) in.getLeftExpression());
@@ -933,7 +935,7 @@ public final class SqlPlanner {
           || comparison instanceof GreaterThanEquals
           || comparison instanceof MinorThan
           || comparison instanceof MinorThanEquals)) {
-        throw new SqlException(
+        throw SqlErrors.unsupported(
             "Unsupported operator "
                 + comparison.getStringExpression()
                 + " in "
@@ -961,7 +963,8 @@ public final class SqlPlanner {
         return new Comparison(
             column.name(), flip(op), nonNull(column, binary.getLeftExpression(), comparison));
       }
-      throw new SqlException("Cannot filter on " + comparison + ": compare a column with a value.");
+      throw SqlErrors.badStatement(
+          "Cannot filter on " + comparison + ": compare a column with a value.");
     }
 
     private Object nonNull(Column column, Expression expression) {
@@ -972,7 +975,7 @@ public final class SqlPlanner {
     private Object nonNull(Column column, Expression expression, Expression condition) {
       JsonNode literal = literal(expression, "column " + column.name());
       if (literal.isNull()) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "Comparing with NULL is never true in SQL ("
                 + condition
                 + "): write "
@@ -987,13 +990,13 @@ public final class SqlPlanner {
             ? (double) f
             : value instanceof Integer i ? (long) i : value;
       } catch (JsonRows.RowException e) {
-        throw new SqlException(e.getMessage(), e);
+        throw SqlErrors.badStatement(e.getMessage(), e);
       }
     }
   }
 
   private SqlException missingProject() {
-    return new SqlException(
+    return SqlErrors.badStatement(
         "SELECT needs project_id = '<project>' in its WHERE clause, joined with AND: every project has"
             + " its own table, so a query reads one project's table.");
   }
@@ -1034,7 +1037,7 @@ public final class SqlPlanner {
     }
     if (expression instanceof DoubleValue v) {
       if (Double.isInfinite(v.getValue())) {
-        throw new SqlException(
+        throw SqlErrors.badStatement(
             "The number " + v + " is out of range: numbers are 64-bit floating point.");
       }
       return NODES.numberNode(v.getValue());
@@ -1079,12 +1082,13 @@ public final class SqlPlanner {
       list.forEach(e -> array.add(literal(e, where)));
       return array;
     }
-    throw new SqlException("Expected a literal value for " + where + ", found " + expression + ".");
+    throw SqlErrors.badStatement(
+        "Expected a literal value for " + where + ", found " + expression + ".");
   }
 
   private static long wholeNumber(BigInteger value) {
     if (value.bitLength() > 63) {
-      throw new SqlException(
+      throw SqlErrors.badStatement(
           "The number "
               + value
               + " is out of range: whole numbers are 64-bit, from "
@@ -1098,9 +1102,7 @@ public final class SqlPlanner {
 
   private TableDefinition table(net.sf.jsqlparser.schema.Table reference) {
     String tableName = tableName(reference);
-    return tables
-        .apply(tableName)
-        .orElseThrow(() -> new SqlException("There is no table '" + tableName + "'."));
+    return tables.apply(tableName).orElseThrow(() -> SqlErrors.noSuchTable(tableName));
   }
 
   /** The table's name; a schema, database or empty name is refused. */
@@ -1109,7 +1111,7 @@ public final class SqlPlanner {
         || reference.getName() == null
         || name(reference.getName()).isBlank()
         || reference.getNameParts().size() != 1) {
-      throw new SqlException(
+      throw SqlErrors.badStatement(
           "'"
               + (reference == null ? "" : reference.getFullyQualifiedName())
               + "' is not a table name: name a table with letters, digits and underscores, without"
@@ -1123,7 +1125,7 @@ public final class SqlPlanner {
         .column(name)
         .orElseThrow(
             () ->
-                new SqlException(
+                SqlErrors.noSuchColumn(
                     "Table "
                         + table.name()
                         + " has no column '"
@@ -1150,7 +1152,7 @@ public final class SqlPlanner {
 
   /** A refusal of a construct the planner does not run, naming it and what to write instead. */
   private static SqlException unsupported(String construct, String instead) {
-    return new SqlException(construct + " is not supported: " + instead + ".");
+    return SqlErrors.unsupported(construct + " is not supported: " + instead + ".");
   }
 
   /**
@@ -1161,8 +1163,8 @@ public final class SqlPlanner {
     String written = parsed.toString();
     String understood = plain.toString();
     if (!written.equals(understood)) {
-      throw new SqlException(
-          "Part of '"
+      throw SqlErrors.unsupported(
+          "Part of \'"
               + abbreviate(written)
               + "' is not supported: Lakestream runs "
               + supportedForm

@@ -41,7 +41,7 @@ final class StatementLimits {
 
   private static void checkSize(String sql, boolean oneLimit) {
     if (sql.length() > MAX_LENGTH) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "The statement is "
               + sql.length()
               + " characters long; at most "
@@ -92,7 +92,7 @@ final class StatementLimits {
       }
     }
     if (deepest > MAX_NESTING) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "The statement nests parentheses "
               + deepest
               + " levels deep; at most "
@@ -101,10 +101,10 @@ final class StatementLimits {
     }
     if (oneLimit && limits > 1) {
       // the parser keeps only one of them
-      throw new SqlException("The statement has " + limits + " LIMIT clauses; write one.");
+      throw SqlErrors.badStatement("The statement has " + limits + " LIMIT clauses; write one.");
     }
     if (booleanOperators > MAX_BOOLEAN_OPERATORS) {
-      throw new SqlException(
+      throw SqlErrors.limitExceeded(
           "The statement has "
               + booleanOperators
               + " AND/OR operators; at most "

@@ -22,7 +22,7 @@ public final class Values {
     if (a instanceof Boolean x && b instanceof Boolean y) {
       return Boolean.compare(x, y);
     }
-    throw new SqlException("Cannot compare " + a + " with " + b + ".");
+    throw SqlErrors.badStatement("Cannot compare " + a + " with " + b + ".");
   }
 
   private static boolean isIntegral(Number n) {

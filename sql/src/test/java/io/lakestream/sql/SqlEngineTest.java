@@ -2,7 +2,9 @@ package io.lakestream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import java.time.Instant;
@@ -13,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The engine over a hand-written table scan: what it reads, and what it answers. */
 class SqlEngineTest {
@@ -239,5 +243,87 @@ class SqlEngineTest {
     assertThat(SqlEngine.isQuery("INSERT INTO t VALUES (1)")).isFalse();
     assertThat(SqlEngine.isQuery("CREATE TABLE t (id BIGINT PRIMARY KEY)")).isFalse();
     assertThat(Map.of()).isEmpty();
+  }
+
+  /**
+   * The engine's failures carry the kind DuckDB's error type and subtype say, not one read from the
+   * message: a table or column whose name has a space, which a pattern such as {@code "Table with
+   * name \\S+ does not exist"} missed, is still an undefined table or column.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT * FROM \"no such table\" | UNDEFINED_TABLE | Catalog Error: Table with name no such"
+            + " table does not exist!",
+        "SELECT \"no such column\" FROM otel_logs_and_spans | UNDEFINED_COLUMN | Binder Error:"
+            + " Referenced column \"no such column\" not found",
+        "SELECT no_such_function(1) | UNDEFINED_FUNCTION | Catalog Error: Scalar Function with name"
+            + " no_such_function does not exist!",
+        "SELECT * FROM otel_logs_and_spans WHERE | SYNTAX_ERROR | Parser Error: syntax error at or"
+            + " near \"WHERE\"",
+        "SELECT * FROM read_csv('/etc/passwd') | UNSUPPORTED | Permission Error: Cannot access file",
+        "SELECT 1; SELECT 2 | BAD_REQUEST | The request holds 2 statements",
+        "SELECT now() < 1 | BAD_REQUEST | Binder Error: Cannot compare values of type TIMESTAMP WITH"
+            + " TIME ZONE",
+      })
+  void engineErrorsHaveTheKindOfDuckDbsErrorType(String sql, ErrorKind kind, String message) {
+    assertThatThrownBy(() -> rows(sql, "acme"))
+        .hasMessageStartingWith(message)
+        .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+  }
+
+  @Test
+  void aStatementReadingMoreRowsThanTheLimitIsALimitError() {
+    SqlEngine limited =
+        new SqlEngine(TableDefinitions::builtIns, scan, new SqlEngine.Limits(50, 64L << 20, 1));
+    try {
+      assertThatThrownBy(
+              () -> limited.query("SELECT count(*) FROM otel_logs_and_spans", named -> "acme"))
+          .isInstanceOfSatisfying(
+              SqlException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.LIMIT_EXCEEDED))
+          .hasMessage(
+              "The statement reads more than 50 rows (table otel_logs_and_spans of project acme):"
+                  + " narrow the range of timestamp (e.g. a shorter time range) so that it reads"
+                  + " fewer rows.");
+    } finally {
+      limited.close();
+    }
+    assertThatThrownBy(() -> new SqlEngine.Limits(0, 64L << 20, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxRows must be at least 1, not 0");
+  }
+
+  @Test
+  void projectIdComparesWithoutRegardToCase() {
+    // Project ids are case-insensitive: the engine, which applies every condition again to the
+    // project's rows, keeps them for project_id = 'ACME' as for 'acme'.
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans WHERE project_id = 'ACME'", "acme"))
+        .containsExactly(List.of(120L));
+    assertThat(
+            rows(
+                "SELECT count(*), min(project_id) FROM otel_logs_and_spans WHERE project_id IN"
+                    + " ('Acme', 'x') AND project_id LIKE 'AC%'",
+                "acme"))
+        .containsExactly(List.of(120L, "acme"));
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans WHERE project_id <> 'ACME'", "acme"))
+        .containsExactly(List.of(0L));
+  }
+
+  @Test
+  void describeGivesTheColumnsWithoutReadingARow() {
+    List<ResultColumn> columns =
+        engine.describe(
+            "SELECT date_trunc('minute', timestamp) AS minute, service_name, count(*) AS n"
+                + " FROM otel_logs_and_spans WHERE project_id = $1 AND timestamp >= $2"
+                + " GROUP BY ALL",
+            java.util.Arrays.asList(null, null));
+    assertThat(columns)
+        .extracting(ResultColumn::name, ResultColumn::type)
+        .containsExactly(
+            tuple("minute", SqlType.TIMESTAMPTZ),
+            tuple("service_name", SqlType.TEXT),
+            tuple("n", SqlType.BIGINT));
+    assertThat(scan.calls).isEmpty();
   }
 }

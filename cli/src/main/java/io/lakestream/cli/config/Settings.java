@@ -157,6 +157,21 @@ public final class Settings {
           "5432",
           "Port of the PostgreSQL protocol (psql, Grafana, JDBC; user: the project id, password: the"
               + " project's or the admin token); 0 picks a free port, -1 turns it off.");
+  public static final Setting QUERY_SQL_MAX_ROWS =
+      integer(
+          "query.sql.max.rows",
+          "20000000",
+          "The most rows one SQL statement may load from the tables (all its tables together); a"
+              + " statement that reads more is refused, naming the table and the key range to"
+              + " narrow.");
+  public static final Setting QUERY_SQL_MEMORY =
+      size(
+          "query.sql.memory",
+          "2GiB",
+          "Memory limit of the embedded SQL engine (DuckDB), all statements together; a statement"
+              + " that needs more is refused (SQLSTATE 54000).");
+  public static final Setting QUERY_SQL_THREADS =
+      integer("query.sql.threads", "2", "Threads of the embedded SQL engine (DuckDB).");
   public static final Setting QUERY_POLL_INTERVAL =
       duration(
           "query.poll.interval",
@@ -298,6 +313,9 @@ public final class Settings {
           WRITER_CHECKPOINT_INTERVAL,
           QUERY_HTTP_PORT,
           QUERY_PG_PORT,
+          QUERY_SQL_MAX_ROWS,
+          QUERY_SQL_MEMORY,
+          QUERY_SQL_THREADS,
           QUERY_POLL_INTERVAL,
           QUERY_DISCOVERY_INTERVAL,
           QUERY_COMMIT_FEED,

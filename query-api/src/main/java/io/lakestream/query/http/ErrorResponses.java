@@ -7,7 +7,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.lakestream.reader.QueryErrors;
-import io.lakestream.reader.QueryException;
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -15,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become responses: {@code {"error": code, "detail": message}} with
- * the status of the failure's kind. Unexpected exceptions answer 500 with a reference to the log
- * line holding the stack trace; no response ever carries a stack trace or names an internal class
- * ({@link #userTerms}). Requests Jetty refuses before any route sees them get the same JSON body
- * ({@link JsonErrorHandler}).
+ * the status of the failure's {@link ErrorKind} ({@link #status}, {@link #code}), whichever module
+ * raised it (a {@link LakestreamException}: the catalog's, the SQL engine's, the reader's, …).
+ * Unexpected exceptions answer 500 with a reference to the log line holding the stack trace; no
+ * response ever carries a stack trace or names an internal class ({@link #userTerms}). Requests
+ * Jetty refuses before any route sees them get the same JSON body ({@link JsonErrorHandler}).
  */
 final class ErrorResponses {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,7 @@ final class ErrorResponses {
 
   static void register(RoutesConfig routes) {
     routes.before(ErrorResponses::checkPathEncoding);
-    routes.exception(QueryException.class, ErrorResponses::queryException);
+    routes.exception(LakestreamException.class, ErrorResponses::lakestreamException);
     routes.exception(HttpResponseException.class, ErrorResponses::httpResponseException);
     routes.exception(Exception.class, ErrorResponses::unexpected);
     routes.error(
@@ -74,30 +76,59 @@ final class ErrorResponses {
     return Character.digit(c, 16) >= 0;
   }
 
-  static int status(QueryException.Kind kind) {
+  /**
+   * The HTTP status of each kind. Every way a statement can be wrong (its syntax, a table or column
+   * it names, a construct or a limit) is a bad request to {@code POST /v1/sql}: the route exists,
+   * the statement does not fit. 404 is for what a path names.
+   */
+  static int status(ErrorKind kind) {
     return switch (kind) {
-      case BAD_REQUEST -> 400;
+      case BAD_REQUEST,
+          SYNTAX_ERROR,
+          UNDEFINED_TABLE,
+          UNDEFINED_COLUMN,
+          UNDEFINED_FUNCTION,
+          INVALID_DATA,
+          UNSUPPORTED,
+          LIMIT_EXCEEDED ->
+          400;
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
       case NOT_ACCEPTABLE -> 406;
+      case CANCELED -> 408;
+      case CONFLICT -> 409;
       case UNAVAILABLE -> 503;
       case INTERNAL -> 500;
     };
   }
 
-  private static void queryException(QueryException e, Context ctx) {
-    if (e.kind() == QueryException.Kind.INTERNAL) {
+  /** The {@code error} field of the JSON body of each kind: one code per status. */
+  static String code(ErrorKind kind) {
+    return switch (status(kind)) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 406 -> "not_acceptable";
+      case 408 -> "canceled";
+      case 409 -> "conflict";
+      case 503 -> "unavailable";
+      default -> "internal";
+    };
+  }
+
+  private static void lakestreamException(LakestreamException e, Context ctx) {
+    if (e.kind() == ErrorKind.INTERNAL) {
       String reference = UUID.randomUUID().toString();
       log.error("{} {} failed [{}]: {}", ctx.method(), ctx.path(), reference, e.getMessage(), e);
-      write(ctx, 500, e.kind().code(), e.getMessage() + " (log reference " + reference + ")");
+      write(ctx, 500, code(e.kind()), e.getMessage() + " (log reference " + reference + ")");
       return;
     }
-    if (e.kind() == QueryException.Kind.UNAUTHENTICATED && !ctx.res().isCommitted()) {
+    if (e.kind() == ErrorKind.UNAUTHENTICATED && !ctx.res().isCommitted()) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
-    write(ctx, status(e.kind()), e.kind().code(), e.getMessage());
+    write(ctx, status(e.kind()), code(e.kind()), e.getMessage());
   }
 
   /** Javalin's own answers (no such route, method not allowed, ...), as JSON errors. */
@@ -115,7 +146,7 @@ final class ErrorResponses {
     write(
         ctx,
         500,
-        QueryException.Kind.INTERNAL.code(),
+        code(ErrorKind.INTERNAL),
         "The server failed to answer; the log has the details under reference " + reference + ".");
   }
 

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lakestream.catalog.Catalog;
-import io.lakestream.catalog.CatalogException;
 import io.lakestream.catalog.ProjectRegistration;
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.BucketRegistration;
-import io.lakestream.query.CatalogErrors;
 import io.lakestream.query.ProjectRegistry;
 import io.lakestream.query.QueryService;
 import io.lakestream.reader.QueryErrors;
@@ -85,12 +83,9 @@ final class ProjectsRoutes {
     Catalog catalog = service.sql().catalog();
     Optional<ProjectRegistration> existing = catalog.project(projectId);
     if (existing.isEmpty()) {
-      try {
-        catalog.registerProject(
-            ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
-      } catch (CatalogException e) {
-        throw CatalogErrors.of(e); // an invalid id: 400 saying what a project id is
-      }
+      // an invalid id is the catalog's BAD_REQUEST: 400 saying what a project id is
+      catalog.registerProject(
+          ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
     }
     ctx.status(existing.isEmpty() ? 201 : 200);
     TablesRoutes.json(ctx, describe(catalog.project(projectId).orElseThrow()));
@@ -126,11 +121,7 @@ final class ProjectsRoutes {
     if (catalog.project(projectId).isEmpty()) {
       throw notRegistered(projectId);
     }
-    try {
-      catalog.unregisterProject(projectId);
-    } catch (CatalogException e) {
-      throw CatalogErrors.of(e);
-    }
+    catalog.unregisterProject(projectId);
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     answer.put("unregistered", projectId);
     answer.put("data", "kept");

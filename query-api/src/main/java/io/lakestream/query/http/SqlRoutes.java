@@ -62,12 +62,7 @@ final class SqlRoutes {
     Optional<String> project =
         body.hasNonNull("project") ? Optional.of(body.get("project").asText()) : Optional.empty();
     try (QueryResult result = sql.run(principal, statement.asText(), project)) {
-      boolean first;
-      try {
-        first = result.next(); // a statement failing at once still gets its error status
-      } catch (SqlException e) {
-        throw QueryErrors.badSql(e.getMessage());
-      }
+      boolean first = result.next(); // a statement failing at once still gets its error status
       HttpServletResponse response = ctx.res();
       response.setStatus(200);
       response.setContentType(format.mediaType() + "; charset=utf-8");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
 import io.lakestream.schema.TableDefinition;
 import java.nio.ByteBuffer;
 import java.time.DateTimeException;
@@ -33,9 +35,11 @@ public final class JsonRows {
   private JsonRows() {}
 
   /** A value that does not fit its column; the message names the column and what is expected. */
-  public static final class RowException extends IllegalArgumentException {
+  public static final class RowException extends LakestreamException {
+    private static final long serialVersionUID = 1L;
+
     RowException(String message) {
-      super(message);
+      super(ErrorKind.BAD_REQUEST, message);
     }
   }
 

@@ -34,13 +34,15 @@ public final class DuckDbDatabase implements AutoCloseable {
       root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
       try (Statement s = root.createStatement()) {
         s.execute("SET GLOBAL TimeZone = 'UTC'");
+        // Errors carry DuckDB's error type and subtype, which SqlErrors classifies.
+        s.execute("SET GLOBAL errors_as_json = true");
         // The plan that says what a statement reads is made over empty tables: statistics would
         // tell the optimizer that they are empty and remove the scans.
         s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
         s.execute("SET GLOBAL lock_configuration = true");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+      throw io.lakestream.sql.SqlErrors.engineDown("did not start", e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.lakestream.sql.internal;
 
 import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.ResultColumn;
+import io.lakestream.sql.SqlErrors;
 import io.lakestream.sql.SqlType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -62,7 +63,7 @@ public final class DuckDbResult implements QueryResult {
       count++;
       return true;
     } catch (SQLException e) {
-      throw SqlEngineErrors.of(e);
+      throw SqlErrors.fromEngine(e);
     }
   }
 

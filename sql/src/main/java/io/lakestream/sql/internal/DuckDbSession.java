@@ -3,6 +3,7 @@ package io.lakestream.sql.internal;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.SqlErrors;
 import io.lakestream.sql.SqlException;
 import io.lakestream.sql.TableScan;
 import io.lakestream.sql.internal.ScanNeeds.TableNeed;
@@ -45,7 +46,7 @@ public final class DuckDbSession {
     try {
       connection = database.connect();
     } catch (SQLException e) {
-      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not connect", e);
+      throw SqlErrors.engineDown("did not connect", e);
     }
     DuckDbSession session = new DuckDbSession(connection, tables, maxRows);
     try {
@@ -62,7 +63,7 @@ public final class DuckDbSession {
       return session;
     } catch (SQLException e) {
       session.closeQuietly();
-      throw new IllegalStateException("The embedded SQL engine (DuckDB) did not start", e);
+      throw SqlErrors.engineDown("did not start", e);
     }
   }
 
@@ -76,18 +77,7 @@ public final class DuckDbSession {
       try (PreparedStatement alone = connection.prepareStatement(sql)) {
         int expected = alone.getParameterMetaData().getParameterCount();
         if (expected != parameters.size()) {
-          throw SqlException.of(
-              expected > 0 && parameters.isEmpty()
-                  ? "The statement has "
-                      + expected
-                      + " parameter(s) ($1 or ?) and no values were given: write the values in the"
-                      + " statement, or send them as parameters (e.g. through the PostgreSQL"
-                      + " protocol's extended query)."
-                  : "The statement has "
-                      + expected
-                      + " parameter(s) and "
-                      + parameters.size()
-                      + " value(s) were given: give one value for each parameter.");
+          throw SqlErrors.parameterCount(expected, parameters.size());
         }
       }
       StringBuilder json = new StringBuilder();
@@ -102,7 +92,7 @@ public final class DuckDbSession {
       }
       return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
     } catch (SQLException e) {
-      throw SqlEngineErrors.of(e);
+      throw SqlErrors.fromEngine(e);
     }
   }
 
@@ -119,7 +109,7 @@ public final class DuckDbSession {
         answer = rows.getString(1);
       }
     } catch (SQLException e) {
-      throw SqlEngineErrors.of(e);
+      throw SqlErrors.fromEngine(e);
     }
     com.fasterxml.jackson.databind.JsonNode parsed;
     try {
@@ -130,7 +120,7 @@ public final class DuckDbSession {
     if (!parsed.path("error").asBoolean(false)) {
       int statements = parsed.path("statements").size();
       if (statements > 1) {
-        throw SqlException.of(
+        throw SqlErrors.badStatement(
             "The request holds "
                 + statements
                 + " statements: send one statement per request (a trailing ';' is fine).");
@@ -141,12 +131,13 @@ public final class DuckDbSession {
       // Prepared for the engine's own message, which quotes the statement; a statement that does
       // not parse runs nothing.
       try (PreparedStatement ignored = connection.prepareStatement(sql)) {
-        throw SqlException.of(parsed.path("error_message").asText("The statement does not parse."));
+        throw SqlErrors.syntax(
+            parsed.path("error_message").asText("The statement does not parse."));
       } catch (SQLException e) {
-        throw SqlEngineErrors.of(e);
+        throw SqlErrors.fromEngine(e);
       }
     }
-    throw SqlException.of(
+    throw SqlErrors.unsupported(
         "Only one query (SELECT, WITH, VALUES, SHOW, DESCRIBE) runs per request, and nothing that"
             + " changes data: send one statement per request; CREATE TABLE, DROP TABLE and INSERT"
             + " each on their own.");
@@ -206,16 +197,7 @@ public final class DuckDbSession {
                 }
               }
               if (++rowsLoaded > maxRows) {
-                throw SqlException.of(
-                    "The statement reads more than "
-                        + maxRows
-                        + " rows (table "
-                        + table.name()
-                        + " of project "
-                        + projectId
-                        + "): narrow the range of "
-                        + table.primaryKey()
-                        + " (e.g. a shorter time range) so that it reads fewer rows.");
+                throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
               }
               append(appender, columns, values);
             };
@@ -233,9 +215,9 @@ public final class DuckDbSession {
         s.execute(view(table, rowsTable, names, projectId));
       }
     } catch (SQLException e) {
-      throw SqlEngineErrors.of(e);
+      throw SqlErrors.fromEngine(e);
     } catch (AppendFailure e) {
-      throw SqlEngineErrors.of(e.getCause());
+      throw SqlErrors.fromEngine(e.getCause());
     }
   }
 
@@ -337,6 +319,7 @@ public final class DuckDbSession {
       ResultSet rows = statement.executeQuery();
       return new DuckDbResult(connection, statement, rows);
     } catch (SQLException e) {
+      SqlException failure = SqlErrors.fromEngine(e);
       if (statement != null) {
         try {
           statement.close();
@@ -345,7 +328,7 @@ public final class DuckDbSession {
         }
       }
       closeQuietly();
-      throw SqlEngineErrors.of(e);
+      throw failure;
     }
   }
 
@@ -369,8 +352,8 @@ public final class DuckDbSession {
   }
 
   /**
-   * The table type as a view over the rows read: the project's id as a constant, the columns not
-   * read as typed nulls.
+   * The table type as a view over the rows read: the project's id as a constant that compares
+   * without regard to case (as project ids do everywhere), the columns not read as typed nulls.
    */
   private static String view(
       TableDefinition table, String rowsTable, List<String> names, String projectId) {
@@ -380,7 +363,10 @@ public final class DuckDbSession {
       if (names.contains(column.name())) {
         select.append(quote(column.name()));
       } else if (column.name().equals(TableDefinition.PROJECT_COLUMN)) {
-        select.append("CAST('").append(projectId.replace("'", "''")).append("' AS VARCHAR) AS ");
+        // Project ids are case-insensitive (ProjectIds): project_id = 'ACME' reads acme, and
+        // the engine, which applies every condition again, must keep acme's rows for it.
+        select.append("CAST('").append(projectId.replace("'", "''"));
+        select.append("' AS VARCHAR) COLLATE NOCASE AS ");
         select.append(quote(column.name()));
       } else {
         select.append("CAST(NULL AS ").append(duckType(column)).append(") AS ");

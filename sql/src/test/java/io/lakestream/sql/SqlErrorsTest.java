@@ -1,0 +1,60 @@
+package io.lakestream.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.lakestream.schema.ErrorKind;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * DuckDB's own failures, as a plain DuckDB connection with {@code errors_as_json} reports them
+ * (results not streamed, so that failures while running keep their type too), classified by {@link
+ * SqlErrors#fromEngine}.
+ */
+class SqlErrorsTest {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT 'abc'::int | INVALID_DATA | Conversion Error: Could not convert string 'abc' to"
+            + " INT32",
+        "SELECT 2147483647::int + 1 | INVALID_DATA | Out of Range Error: Overflow in addition",
+        "SELECT error('the row is bad') | BAD_REQUEST | Invalid Input Error: the row is bad",
+        "SELECT * FROM \"a table\" | UNDEFINED_TABLE | Catalog Error: Table with name a table does"
+            + " not exist!",
+        "SELECT \"a column\" FROM (SELECT 1 AS x) | UNDEFINED_COLUMN | Binder Error: Referenced"
+            + " column \"a column\" not found",
+        "SELECT no_such(1) | UNDEFINED_FUNCTION | Catalog Error: Scalar Function with name no_such"
+            + " does not exist!",
+        "SELEC 1 | SYNTAX_ERROR | Parser Error: syntax error at or near \"SELEC\"",
+        "SELECT * FROM read_csv('/etc/passwd') | UNSUPPORTED | Permission Error: Cannot access"
+            + " file \"/etc/passwd\"",
+      })
+  void duckDbErrorsGetTheKindOfTheirType(String sql, ErrorKind kind, String message)
+      throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET errors_as_json = true");
+      statement.execute("SET enable_external_access = false");
+      SQLException failure =
+          catchThrowableOfType(
+              SQLException.class,
+              () -> {
+                try (ResultSet rows = statement.executeQuery(sql)) {
+                  while (rows.next()) {
+                    // read to the end
+                  }
+                }
+              });
+      SqlException error = SqlErrors.fromEngine(failure);
+      assertThat(error.getMessage()).startsWith(message).doesNotContain("{", "exception_type");
+      assertThat(error.kind()).isEqualTo(kind);
+    }
+  }
+}
