@@ -3,6 +3,7 @@ package io.lakestream.ingest;
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.ingest.internal.SendFailureListener;
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -184,6 +185,7 @@ public final class IngestRole implements AutoCloseable {
     } catch (RuntimeException e) {
       streams.close(CloseOptions.timeout(DEFAULT_CLOSE_TIMEOUT));
       throw new IngestException(
+          ErrorKind.UNAVAILABLE,
           "Cannot start the ingest router "
               + config.applicationId()
               + " on "
@@ -351,6 +353,7 @@ public final class IngestRole implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IngestException(
+          ErrorKind.UNAVAILABLE,
           "Cannot create the ingest topics on "
               + config.bootstrapServers()
               + ": "
@@ -362,7 +365,9 @@ public final class IngestRole implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IngestException(
-          "Interrupted while creating the ingest topics on " + config.bootstrapServers(), e);
+          ErrorKind.UNAVAILABLE,
+          "Interrupted while creating the ingest topics on " + config.bootstrapServers(),
+          e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.ingest;
 
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -58,6 +59,7 @@ final class TopicLimits {
     }
     if (!tooSmall.isEmpty()) {
       throw new IngestException(
+          ErrorKind.BAD_REQUEST,
           "Cannot start the ingest router "
               + config.applicationId()
               + ": max.message.bytes of "
@@ -121,6 +123,7 @@ final class TopicLimits {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IngestException(
+          ErrorKind.UNAVAILABLE,
           "Cannot read max.message.bytes of the ingest topics "
               + topics
               + " on "
@@ -132,7 +135,9 @@ final class TopicLimits {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IngestException(
-          "Interrupted while reading the ingest topics' limits on " + config.bootstrapServers(), e);
+          ErrorKind.UNAVAILABLE,
+          "Interrupted while reading the ingest topics' limits on " + config.bootstrapServers(),
+          e);
     }
   }
 }

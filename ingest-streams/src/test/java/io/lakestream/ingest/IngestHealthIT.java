@@ -143,7 +143,9 @@ class IngestHealthIT {
             .build();
 
     assertThatThrownBy(() -> IngestRole.start(config, new SimpleMeterRegistry()))
-        .isInstanceOf(IngestException.class)
+        .isInstanceOfSatisfying(
+            IngestException.class,
+            e -> assertThat(e.kind()).isEqualTo(io.lakestream.schema.ErrorKind.BAD_REQUEST))
         .hasMessage(
             "Cannot start the ingest router ingest-limits-it: max.message.bytes of lakestream.dlq"
                 + " (500000) is below the router's producer max.request.size (1048588 ="

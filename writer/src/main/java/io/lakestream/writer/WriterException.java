@@ -1,17 +1,20 @@
 package io.lakestream.writer;
 
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
+
 /**
  * The one unchecked exception family of the writer: a bad configuration, or a failure of Kafka,
  * Delta or S3 that the writer cannot retry away. Created through {@link WriterErrors}.
  */
-public class WriterException extends RuntimeException {
+public class WriterException extends LakestreamException {
   private static final long serialVersionUID = 1L;
 
-  public WriterException(String message) {
-    super(message);
+  WriterException(ErrorKind kind, String message) {
+    super(kind, message);
   }
 
-  public WriterException(String message, Throwable cause) {
-    super(message, cause);
+  WriterException(ErrorKind kind, String message, Throwable cause) {
+    super(kind, message, cause);
   }
 }

@@ -39,7 +39,9 @@ class WriterConfigTest {
                     .warehouse("/tmp/lake")
                     .flushThreads(0)
                     .build())
-        .isInstanceOf(WriterException.class)
+        .isInstanceOfSatisfying(
+            WriterException.class,
+            e -> assertThat(e.kind()).isEqualTo(io.lakestream.schema.ErrorKind.BAD_REQUEST))
         .hasMessage("Invalid writer configuration 'flushThreads': must be at least 1.");
   }
 

@@ -6,6 +6,7 @@ import io.lakestream.ingest.IngestConfig;
 import io.lakestream.ingest.RecordRouter;
 import io.lakestream.ingest.Routing;
 import io.lakestream.ingest.SourceRecord;
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.RecordHeaders;
 import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.Topics;
@@ -174,6 +175,7 @@ public final class Replayer {
       return Kind.ROWS;
     }
     throw new ReplayException(
+        ErrorKind.BAD_REQUEST,
         "Cannot replay topic '"
             + topic
             + "': it is neither an input of the router ("
@@ -215,6 +217,7 @@ public final class Replayer {
       List<PartitionInfo> partitions = topics.get(topic);
       if (partitions == null || partitions.isEmpty()) {
         throw new ReplayException(
+            ErrorKind.NOT_FOUND,
             "Topic '"
                 + topic
                 + "' does not exist on "
@@ -300,6 +303,7 @@ public final class Replayer {
             lastProgress = now;
           } else if (now - lastProgress > timeout.toNanos()) {
             throw new ReplayException(
+                ErrorKind.UNAVAILABLE,
                 "No progress reading "
                     + remaining
                     + " for "
@@ -457,7 +461,9 @@ public final class Replayer {
               sendFailure.compareAndSet(
                   null,
                   new ReplayException(
-                      "Cannot write to " + r.topic() + ": " + error.getMessage(), error));
+                      ErrorKind.UNAVAILABLE,
+                      "Cannot write to " + r.topic() + ": " + error.getMessage(),
+                      error));
             }
           });
       produced.merge(r.topic(), 1L, Long::sum);
@@ -467,6 +473,7 @@ public final class Replayer {
     private void requireTopic(String topic) {
       if (!existingTopics.contains(topic)) {
         throw new ReplayException(
+            ErrorKind.NOT_FOUND,
             "Topic '"
                 + topic
                 + "' does not exist on "
@@ -488,6 +495,7 @@ public final class Replayer {
         producer.commitTransaction();
       } catch (ProducerFencedException e) {
         throw new ReplayException(
+            ErrorKind.CONFLICT,
             "Another replay of the same topic started and fenced this one (transactional id "
                 + transactionalId(ranges.keySet().iterator().next().topic())
                 + "). Let one replay run at a time per topic.",
@@ -495,7 +503,9 @@ public final class Replayer {
       } catch (KafkaException e) {
         checkSends();
         throw new ReplayException(
-            "Cannot commit the rows produced to " + config.bootstrapServers() + ": " + e, e);
+            ErrorKind.UNAVAILABLE,
+            "Cannot commit the rows produced to " + config.bootstrapServers() + ": " + e,
+            e);
       }
       checkSends();
     }
@@ -551,12 +561,15 @@ public final class Replayer {
       throw unreachable(e);
     } catch (KafkaException e) {
       throw new ReplayException(
-          "Cannot list the topics of " + config.bootstrapServers() + ": " + e.getMessage(), e);
+          ErrorKind.UNAVAILABLE,
+          "Cannot list the topics of " + config.bootstrapServers() + ": " + e.getMessage(),
+          e);
     }
   }
 
   private ReplayException unreachable(Exception e) {
     return new ReplayException(
+        ErrorKind.UNAVAILABLE,
         "Cannot reach Kafka at "
             + config.bootstrapServers()
             + " within "
@@ -583,6 +596,7 @@ public final class Replayer {
       for (int partition : at.offsets().keySet()) {
         if (partition >= all.size()) {
           throw new ReplayException(
+              ErrorKind.BAD_REQUEST,
               "Topic '"
                   + topic
                   + "' has partitions 0 to "
@@ -684,6 +698,7 @@ public final class Replayer {
       return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     } catch (KafkaException e) {
       throw new ReplayException(
+          ErrorKind.UNAVAILABLE,
           "Cannot connect to Kafka at "
               + config.bootstrapServers()
               + ": "

@@ -264,12 +264,7 @@ public final class TableFlusher {
     if (file != null) {
       deleteQuietly(state, file);
     }
-    throw new WriterException(
-        "Cannot commit to Delta table "
-            + state.table.path()
-            + ": it changed under "
-            + MAX_CONFLICT_RETRIES
-            + " attempts in a row. The rows stay buffered and the flush is retried.");
+    throw WriterErrors.keptConflicting(state.table.path(), MAX_CONFLICT_RETRIES);
   }
 
   /** The watermarks of the table known in memory (-1 for a source partition it has none of). */
