@@ -59,6 +59,8 @@ import java.util.TreeMap;
  * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
  *     pauses reading
  * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
+ * @param smallFileBytes a table's status counts its live files below this size as {@code
+ *     small_files} (maintenance's compaction target, {@code maintenance.target.file.bytes})
  */
 public record QueryConfig(
     URI warehouse,
@@ -85,7 +87,8 @@ public record QueryConfig(
     Duration fallbackInterval,
     boolean tailEnabled,
     long tailMaxBytes,
-    String writerGroup) {
+    String writerGroup,
+    long smallFileBytes) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -265,6 +268,7 @@ public record QueryConfig(
     private boolean tailEnabled;
     private long tailMaxBytes = 256L << 20;
     private String writerGroup = "lakestream-writer";
+    private long smallFileBytes = 128L << 20;
 
     private Builder() {}
 
@@ -294,6 +298,7 @@ public record QueryConfig(
       tailEnabled = c.tailEnabled;
       tailMaxBytes = c.tailMaxBytes;
       writerGroup = c.writerGroup;
+      smallFileBytes = c.smallFileBytes;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -448,6 +453,12 @@ public record QueryConfig(
       return this;
     }
 
+    /** Files below this size count as small in a table's status (default 128 MiB). */
+    public Builder smallFileBytes(long smallFileBytes) {
+      this.smallFileBytes = smallFileBytes;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -481,7 +492,8 @@ public record QueryConfig(
           fallbackInterval,
           tailEnabled,
           tailMaxBytes,
-          writerGroup);
+          writerGroup,
+          smallFileBytes);
     }
   }
 }

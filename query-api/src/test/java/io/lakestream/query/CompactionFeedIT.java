@@ -51,7 +51,12 @@ import org.junit.jupiter.api.io.TempDir;
  * serves exactly the files, rows and version that Delta Kernel reads, every row once.
  */
 class CompactionFeedIT {
-  private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  /** The built-in events type, with a retention far enough back that no row expires. */
+  private static final TableDefinition EVENTS =
+      TableDefinitions.builtIn("events").withRetention("test", Duration.ofDays(3650));
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final TableId TABLE = new TableId("acme", EVENTS.name());
   private static final long BASE = 1_795_000_000_000_000L;
 
@@ -84,6 +89,8 @@ class CompactionFeedIT {
               .kafka(kafka.bootstrapServers(), Map.of())
               .commitFeed(true)
               .fallbackInterval(Duration.ZERO)
+              .tables(Map.of(EVENTS.name(), EVENTS))
+              .smallFileBytes(16L * 1024 * 1024)
               .build();
       MaintenanceConfig maintenanceConfig =
           MaintenanceConfig.builder()
@@ -114,6 +121,10 @@ class CompactionFeedIT {
         assertThat(before.fileCount()).isGreaterThanOrEqualTo(6);
         assertThat(before.version()).isEqualTo(kernel.version(tablePath));
         TableRegistry.FeedCounts countsBefore = tables.feedCounts();
+        var statusBefore = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        assertThat(statusBefore.get("small_files").asLong()).isEqualTo(before.fileCount());
+        assertThat(statusBefore.has("last_compaction")).as(statusBefore.toString()).isFalse();
+        assertThat(statusBefore.get("retention").asText()).isEqualTo("3650d");
 
         TableReport report;
         try (Maintainer maintainer = new Maintainer(maintenanceConfig)) {
@@ -159,6 +170,14 @@ class CompactionFeedIT {
         assertThat(tables.feedCounts().applied()).isEqualTo(countsBefore.applied() + 1);
         assertThat(tables.feedCounts().readFromLog()).isEqualTo(countsBefore.readFromLog());
         assertThat(tables.feedCounts().fallbackSweeps()).isZero();
+
+        // The table's status: one small file left (below the 16 MiB target), compacted when the
+        // announcement says.
+        var statusAfter = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        assertThat(statusAfter.get("small_files").asLong()).isEqualTo(1);
+        assertThat(statusAfter.get("last_compaction").asText())
+            .isEqualTo(java.time.Instant.ofEpochMilli(announcement.committedAtMillis()).toString());
+        assertThat(statusAfter.get("retention").asText()).isEqualTo("3650d");
 
         // Every row readable exactly once, in key order, through the query API.
         KafkaToQueryIT.assertSameRowsInKeyOrder(

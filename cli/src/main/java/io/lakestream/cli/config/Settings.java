@@ -234,7 +234,8 @@ public final class Settings {
       size(
           "maintenance.target.file.bytes",
           "128MiB",
-          "Data files below this size are merged by primary key into files of about this size.");
+          "Data files below this size are merged by primary key into files of about this size;"
+              + " the query sidecar's table status counts them as `small_files`.");
   public static final Setting MAINTENANCE_MAX_REWRITE_BYTES =
       size(
           "maintenance.max.rewrite.bytes",
