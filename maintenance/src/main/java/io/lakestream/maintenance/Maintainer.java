@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Maintains the tables of one warehouse: per table, retention (rows older than the table type's
  * retention), compaction (retried once after a conflicting concurrent commit, then left for the
  * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
- * must not work on the same table at once (a conflict is detected and skipped, but work is wasted).
+ * should not work on the same table at once (a conflict is detected and skipped, but work is
+ * wasted): {@link MaintenanceRole} instances in one group split the tables so they never do.
  *
  * <p>With {@link MaintenanceConfig#commitFeed()} set, every compaction and retention commit is
  * announced on {@code lakestream.commits} as the writer announces its appends; {@link #close()}
