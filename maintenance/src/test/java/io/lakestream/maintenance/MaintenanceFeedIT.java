@@ -3,11 +3,13 @@ package io.lakestream.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lakestream.maintenance.internal.GroupOwnership;
 import io.lakestream.schema.CommitAnnouncement;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableLookup;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.writer.internal.CommitFeed;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -60,9 +62,12 @@ class MaintenanceFeedIT {
       assertThat(report.rowsExpired()).isEqualTo(100);
       maintainer.close(); // sends what is buffered
 
-      List<CommitAnnouncement> announced = announcements(kafka);
-      assertThat(announced).hasSize(1);
-      CommitAnnouncement retention = announced.get(0);
+      List<ConsumerRecord<byte[], byte[]>> records = records(kafka);
+      assertThat(records).hasSize(1);
+      CommitAnnouncement retention = CommitAnnouncement.fromJson(records.get(0).value());
+      // The partition the maintenance group gives the table is the one its announcements go to.
+      assertThat(records.get(0).partition())
+          .isEqualTo(GroupOwnership.partition("acme/events", CommitFeed.PARTITIONS));
       Set<String> after = names(table.livePaths());
       assertThat(retention.key()).isEqualTo("acme/events");
       assertThat(retention.location()).isEqualTo(table.path());
@@ -124,7 +129,7 @@ class MaintenanceFeedIT {
     assertThat(globex.readIds()).doesNotHaveDuplicates().hasSameElementsAs(globex.allIds());
   }
 
-  private static List<CommitAnnouncement> announcements(EmbeddedKafka kafka) {
+  private static List<ConsumerRecord<byte[], byte[]>> records(EmbeddedKafka kafka) {
     Map<String, Object> properties =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -133,7 +138,7 @@ class MaintenanceFeedIT {
             "feed-reader",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
             "earliest");
-    List<CommitAnnouncement> announced = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> announced = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.COMMITS));
@@ -143,15 +148,13 @@ class MaintenanceFeedIT {
               () -> {
                 for (ConsumerRecord<byte[], byte[]> record :
                     consumer.poll(Duration.ofMillis(200))) {
-                  announced.add(CommitAnnouncement.fromJson(record.value()));
+                  announced.add(record);
                 }
                 return !announced.isEmpty();
               });
       // Anything sent after the first record arrives within a few more polls.
       for (int i = 0; i < 5; i++) {
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(r -> announced.add(CommitAnnouncement.fromJson(r.value())));
+        consumer.poll(Duration.ofMillis(200)).forEach(announced::add);
       }
     }
     return announced;
