@@ -75,10 +75,13 @@ final class MaintainCommand implements Callable<Integer> {
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
               () ->
-                  role.failure().isEmpty()
-                      ? RoleHttpServer.Health.healthy()
-                      : RoleHttpServer.Health.unavailable(
-                          "warehouse_unreachable", role.failure().get())));
+                  role.failure().isPresent()
+                      ? RoleHttpServer.Health.unavailable(
+                          "warehouse_unreachable", role.failure().get())
+                      : role.groupFailure().isPresent()
+                          ? RoleHttpServer.Health.unavailable(
+                              "maintenance_group_unavailable", role.groupFailure().get())
+                          : RoleHttpServer.Health.healthy()));
       LOG.info(
           "Lakestream maintenance is running on "
               + Warehouses.warehouse(configuration)

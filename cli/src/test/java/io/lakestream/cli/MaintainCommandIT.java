@@ -102,6 +102,7 @@ class MaintainCommandIT {
                           .sum()
                       >= 5);
       assertThat(role.failure()).isEmpty();
+      assertThat(role.groupFailure()).isEmpty();
     }
   }
 

@@ -123,12 +123,14 @@ public final class MaintenanceRole implements AutoCloseable {
     return running;
   }
 
-  /**
-   * Why the last listing of the warehouse failed, or why the instance cannot take part in its
-   * group, when it does; empty once all is well again.
-   */
+  /** Why the last listing of the warehouse failed, when it did; empty once one succeeds. */
   public Optional<String> failure() {
-    return Optional.ofNullable(listingFailure.get()).or(ownership::failure);
+    return Optional.ofNullable(listingFailure.get());
+  }
+
+  /** Why this instance cannot take part in its maintenance group now, when it cannot. */
+  public Optional<String> groupFailure() {
+    return ownership.failure();
   }
 
   /** This instance's name in its group; empty when it maintains every table alone. */
