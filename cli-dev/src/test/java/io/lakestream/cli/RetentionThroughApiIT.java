@@ -106,6 +106,10 @@ class RetentionThroughApiIT {
                 assertThat(JSON.readTree(selected.body()).get("rows").toString())
                     .isEqualTo("[[\"an hour ago\"],[\"now\"]]");
               });
+      // The table's status shows the retention it is kept by.
+      JsonNode status = JSON.readTree(get(dev, "/v1/projects/acme/tables/app_logs").body());
+      assertThat(status.get("retention").asText()).as(status.toString()).isEqualTo("1d");
+      assertThat(status.get("small_files").asLong()).isEqualTo(status.get("files").asLong());
     }
   }
 
