@@ -69,20 +69,27 @@ final class MaintainCommand implements Callable<Integer> {
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Catalog catalog = runner.add(Tables.startCatalog(configuration, "maintenance"));
-      MaintenanceRole role = runner.add(start(configuration, registry, catalog));
+      MaintenanceRole role = runner.add(startInGroup(configuration, registry, catalog));
       runner.add(
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
               () ->
-                  role.failure().isEmpty()
-                      ? RoleHttpServer.Health.healthy()
-                      : RoleHttpServer.Health.unavailable(
-                          "warehouse_unreachable", role.failure().get())));
+                  role.failure().isPresent()
+                      ? RoleHttpServer.Health.unavailable(
+                          "warehouse_unreachable", role.failure().get())
+                      : role.groupFailure().isPresent()
+                          ? RoleHttpServer.Health.unavailable(
+                              "maintenance_group_unavailable", role.groupFailure().get())
+                          : RoleHttpServer.Health.healthy()));
       LOG.info(
           "Lakestream maintenance is running on "
               + Warehouses.warehouse(configuration)
-              + " every "
+              + " (group "
+              + configuration.string(Settings.MAINTENANCE_GROUP)
+              + ", as "
+              + role.memberName().orElse("")
+              + ") every "
               + configuration.string(Settings.MAINTENANCE_INTERVAL)
               + "; /health and /metrics on port "
               + configuration.integer(Settings.ROLE_HTTP_PORT));
@@ -111,13 +118,40 @@ final class MaintainCommand implements Callable<Integer> {
     return reports.stream().anyMatch(TableReport::failed) ? 1 : 0;
   }
 
-  /** Starts scheduled maintenance of the configuration's warehouse. */
+  /** Starts scheduled maintenance of every table of the configuration's warehouse (dev). */
   static MaintenanceRole start(
       Configuration configuration, PrometheusMeterRegistry registry, Catalog catalog) {
     return MaintenanceRole.start(maintenanceConfig(configuration, catalog), registry);
   }
 
+  /**
+   * Starts scheduled maintenance of the tables that the group {@code maintenance.group} assigns
+   * this instance.
+   */
+  static MaintenanceRole startInGroup(
+      Configuration configuration, PrometheusMeterRegistry registry, Catalog catalog) {
+    try {
+      return MaintenanceRole.start(
+          builder(configuration, catalog)
+              .group(configuration.string(Settings.MAINTENANCE_GROUP))
+              .instanceId(configuration.string(Settings.ROLE_INSTANCE_ID))
+              .sessionTimeout(configuration.duration(Settings.MAINTENANCE_SESSION_TIMEOUT))
+              .build(),
+          registry);
+    } catch (MaintenanceException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
   static MaintenanceConfig maintenanceConfig(Configuration configuration, Catalog catalog) {
+    try {
+      return builder(configuration, catalog).build();
+    } catch (MaintenanceException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+  }
+
+  private static MaintenanceConfig.Builder builder(Configuration configuration, Catalog catalog) {
     try {
       return MaintenanceConfig.builder()
           .warehouse(Warehouses.warehouse(configuration))
@@ -130,8 +164,7 @@ final class MaintainCommand implements Callable<Integer> {
           .threads(configuration.integer(Settings.MAINTENANCE_THREADS))
           .commitFeed(
               configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS),
-              configuration.kafkaClientProperties())
-          .build();
+              configuration.kafkaClientProperties());
     } catch (MaintenanceException e) {
       throw new CliException(e.getMessage(), e);
     }

@@ -139,6 +139,7 @@ final class QueryCommand implements Callable<Integer> {
             .tailEnabled(config.bool(Settings.QUERY_TAIL_ENABLED))
             .tailMaxBytes(config.size(Settings.QUERY_TAIL_MAX_BYTES))
             .writerGroup(config.string(Settings.WRITER_GROUP_ID))
+            .smallFileBytes(config.size(Settings.MAINTENANCE_TARGET_FILE_BYTES))
             .maxLimit(config.integer(Settings.QUERY_MAX_LIMIT))
             .open(config.bool(Settings.QUERY_OPEN))
             .allowPrivateEndpoints(config.bool(Settings.QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS))

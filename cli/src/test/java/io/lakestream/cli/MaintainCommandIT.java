@@ -1,7 +1,11 @@
 package io.lakestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.lakestream.catalog.Catalog;
+import io.lakestream.cli.config.Configuration;
+import io.lakestream.maintenance.MaintenanceRole;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.AvroSchemas;
@@ -13,6 +17,8 @@ import io.lakestream.writer.internal.DataFileWriter;
 import io.lakestream.writer.internal.DeltaTables;
 import io.lakestream.writer.internal.StandaloneDeltaTables;
 import io.lakestream.writer.internal.Warehouse;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -66,6 +72,38 @@ class MaintainCommandIT {
     assertThat(lines)
         .anySatisfy(line -> assertThat(line).startsWith("globex/events: files 3 → 1, "));
     assertThat(lines.get(2)).isEqualTo("2 tables maintained.");
+  }
+
+  @Test
+  void theRoleJoinsTheMaintenanceGroupUnderItsInstanceIdAndMaintainsTheTables() throws Exception {
+    TableDefinition events = TableDefinitions.builtIn("events");
+    writeSmallFiles(events, "initech", 5);
+    Configuration configuration =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "warehouse", warehouse.toUri().toString(),
+                "maintenance.interval", "1s",
+                "maintenance.target.file.bytes", "1MiB",
+                "role.instance.id", "maintain-0"),
+            Map.of());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (Catalog catalog = Tables.startCatalog(configuration, "maintenance");
+        MaintenanceRole role = MaintainCommand.startInGroup(configuration, registry, catalog)) {
+      assertThat(role.memberName()).contains("maintain-0");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  registry.find("lakestream.maintenance.files.rewritten").counters().stream()
+                          .mapToDouble(c -> c.count())
+                          .sum()
+                      >= 5);
+      assertThat(role.failure()).isEmpty();
+      assertThat(role.groupFailure()).isEmpty();
+    }
   }
 
   /** {@code files} commits of one file of 20 rows each, as the writer's flushes make them. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Maintains the tables of one warehouse: per table, retention (rows older than the table type's
  * retention), compaction (retried once after a conflicting concurrent commit, then left for the
  * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
- * must not work on the same table at once (a conflict is detected and skipped, but work is wasted).
+ * should not work on the same table at once (a conflict is detected and skipped, but work is
+ * wasted): {@link MaintenanceRole} instances in one group split the tables so they never do.
  *
  * <p>With {@link MaintenanceConfig#commitFeed()} set, every compaction and retention commit is
  * announced on {@code lakestream.commits} as the writer announces its appends; {@link #close()}
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Maintainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Maintainer.class);
+
+  /** The note of a turn stopped because its table moved to another instance. */
+  static final String ABANDONED = "stopped: the table moved to another maintenance instance";
 
   /** A table of the warehouse: its project, type name and folder. */
   public record TableLocation(String project, String table, Path path) {}
@@ -173,6 +178,17 @@ public final class Maintainer implements AutoCloseable {
    * they are in the report's note (and logged).
    */
   public TableReport maintain(TableLocation location) {
+    return maintain(location, () -> true);
+  }
+
+  /**
+   * As {@link #maintain(TableLocation)}, but checks {@code keepGoing} before each step (retention,
+   * compaction, its retry, vacuum) and stops the turn there when it turns false: the table has
+   * moved to another maintenance instance. A step under way finishes (a commit that loses a race
+   * with another maintainer is refused by Delta and skipped).
+   */
+  public TableReport maintain(TableLocation location, BooleanSupplier keepGoing) {
+    requireNonNull(keepGoing, "keepGoing is null");
     long start = System.nanoTime();
     Optional<TableDefinition> definition = config.tables().table(location.table());
     if (definition.isEmpty()) {
@@ -184,6 +200,9 @@ public final class Maintainer implements AutoCloseable {
     Retention.Result expired = null;
     String note = "";
     try {
+      if (!keepGoing.getAsBoolean()) {
+        return report(location, null, null, null, start, ABANDONED);
+      }
       DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
       expired =
           retention.expire(
@@ -191,14 +210,20 @@ public final class Maintainer implements AutoCloseable {
       if (expired.conflict()) {
         note = "retention skipped: a concurrent commit conflicted, next pass retries";
       }
+      if (!keepGoing.getAsBoolean()) {
+        return report(location, null, null, expired, start, join(note, ABANDONED));
+      }
       compacted = compaction.compact(location.project(), table, location.path(), log);
-      if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
+      if (compacted.outcome() == Compaction.Outcome.CONFLICT && keepGoing.getAsBoolean()) {
         compacted = compaction.compact(location.project(), table, location.path(), log);
         if (compacted.outcome() == Compaction.Outcome.CONFLICT) {
           note =
               (note.isEmpty() ? "" : note + "; ")
                   + "compaction skipped: concurrent commits conflicted twice, next pass retries";
         }
+      }
+      if (!keepGoing.getAsBoolean()) {
+        return report(location, compacted, null, expired, start, join(note, ABANDONED));
       }
       vacuumed =
           vacuum.vacuum(
@@ -211,6 +236,10 @@ public final class Maintainer implements AutoCloseable {
       note = "failed: " + failure.getMessage();
     }
     return report(location, compacted, vacuumed, expired, start, note);
+  }
+
+  private static String join(String note, String more) {
+    return note.isEmpty() ? more : note + "; " + more;
   }
 
   private static TableReport report(

@@ -31,6 +31,14 @@ import java.util.Optional;
  * @param commitFeed the Kafka bootstrap servers on which maintenance announces its commits ({@code
  *     lakestream.commits}, as the writer does); empty: commits are not announced
  * @param kafkaProperties more Kafka client properties (security, timeouts) for the feed's producer
+ *     and the group's consumer
+ * @param group the Kafka consumer group (over {@code lakestream.commits}, on the {@code commitFeed}
+ *     brokers) through which {@link MaintenanceRole} instances split the tables; empty: this
+ *     instance maintains every table
+ * @param instanceId the instance's static member id in {@code group} ({@code group.instance.id}): a
+ *     restart within the session timeout keeps its tables; empty: a dynamic member
+ * @param sessionTimeout how long the group waits for a silent (crashed) instance before its tables
+ *     move to the others
  */
 public record MaintenanceConfig(
     URI warehouse,
@@ -44,7 +52,10 @@ public record MaintenanceConfig(
     String compression,
     Clock clock,
     Optional<String> commitFeed,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    Optional<String> group,
+    Optional<String> instanceId,
+    Duration sessionTimeout) {
   /** Default {@link #targetFileBytes}: 128 MiB. */
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L * 1024 * 1024;
 
@@ -53,6 +64,12 @@ public record MaintenanceConfig(
 
   /** Default {@link #vacuumGrace}: one day. */
   public static final Duration DEFAULT_VACUUM_GRACE = Duration.ofDays(1);
+
+  /** The consumer group of {@code lakestream maintain} instances by default. */
+  public static final String DEFAULT_GROUP = "lakestream-maintenance";
+
+  /** Default {@link #sessionTimeout}: 45 seconds, Kafka's default. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
   /** Default {@link #interval}: five minutes. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
@@ -67,6 +84,20 @@ public record MaintenanceConfig(
     requireNonNull(clock, "clock is null");
     requireNonNull(commitFeed, "commitFeed is null");
     kafkaProperties = Map.copyOf(requireNonNull(kafkaProperties, "kafkaProperties is null"));
+    requireNonNull(group, "group is null");
+    requireNonNull(instanceId, "instanceId is null");
+    requireNonNull(sessionTimeout, "sessionTimeout is null");
+    if (group.isPresent() && commitFeed.isEmpty()) {
+      throw MaintenanceErrors.invalidConfig(
+          "maintenance.group", "needs Kafka (kafka.bootstrap.servers) to split the tables");
+    }
+    if (group.isPresent() && group.get().isBlank()) {
+      throw MaintenanceErrors.invalidConfig("maintenance.group", "must not be blank");
+    }
+    if (sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw MaintenanceErrors.invalidConfig(
+          "maintenance.session.timeout", "must be at least 1s, got " + sessionTimeout);
+    }
     if (targetFileBytes < 1024) {
       throw MaintenanceErrors.invalidConfig(
           "maintenance.target.file.bytes", "must be at least 1KiB, got " + targetFileBytes);
@@ -110,8 +141,33 @@ public record MaintenanceConfig(
     private Clock clock = Clock.systemUTC();
     private Optional<String> commitFeed = Optional.empty();
     private Map<String, String> kafkaProperties = Map.of();
+    private Optional<String> group = Optional.empty();
+    private Optional<String> instanceId = Optional.empty();
+    private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
 
     private Builder() {}
+
+    /**
+     * Split the tables with the other instances of the consumer group {@code group} (needs {@link
+     * #commitFeed}): {@link MaintenanceRole} then maintains only the tables of the commit feed
+     * partitions Kafka assigns it.
+     */
+    public Builder group(String group) {
+      this.group = Optional.of(requireNonNull(group, "group is null"));
+      return this;
+    }
+
+    /** The static member id of this instance in its group; blank: a dynamic member. */
+    public Builder instanceId(String instanceId) {
+      requireNonNull(instanceId, "instanceId is null");
+      this.instanceId = instanceId.isBlank() ? Optional.empty() : Optional.of(instanceId);
+      return this;
+    }
+
+    public Builder sessionTimeout(Duration sessionTimeout) {
+      this.sessionTimeout = sessionTimeout;
+      return this;
+    }
 
     /** Announce commits on {@code lakestream.commits} of the brokers {@code bootstrapServers}. */
     public Builder commitFeed(String bootstrapServers, Map<String, String> kafkaProperties) {
@@ -186,7 +242,10 @@ public record MaintenanceConfig(
           compression,
           clock,
           commitFeed,
-          kafkaProperties);
+          kafkaProperties,
+          group,
+          instanceId,
+          sessionTimeout);
     }
   }
 }

@@ -2,6 +2,8 @@ package io.lakestream.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.maintenance.internal.GroupOwnership;
+import io.lakestream.maintenance.internal.TableOwnership;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * order of their last maintenance, oldest (and never maintained) first, so tables take turns: a
  * table waits behind at most one turn of each other due table, never behind a whole backlog, and a
  * turn is bounded ({@code maxRewriteBytes} of compaction). A table is never queued twice.
+ *
+ * <p>With {@link MaintenanceConfig#group()} set, instances split the tables through a Kafka
+ * consumer group over {@code lakestream.commits} ({@link GroupOwnership}): each maintains only the
+ * tables whose feed partition it is assigned, and two instances never work on one table at once.
+ * Without it, the instance maintains every table.
  */
 public final class MaintenanceRole implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceRole.class);
 
   private final Maintainer maintainer;
+  private final TurnObserver observer;
+  private final TableOwnership ownership;
   private final MaintenanceMetrics metrics;
   private final ScheduledExecutorService planner;
   private final ThreadPoolExecutor workers;
@@ -41,8 +50,16 @@ public final class MaintenanceRole implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean running = true;
 
-  private MaintenanceRole(Maintainer maintainer, MeterRegistry registry) {
+  /** Sees each turn start and end, with the instance's name: for tests of the split. */
+  interface TurnObserver {
+    TurnObserver NONE = (instance, table, started) -> {};
+
+    void turn(String instance, String table, boolean started);
+  }
+
+  private MaintenanceRole(Maintainer maintainer, MeterRegistry registry, TurnObserver observer) {
     this.maintainer = maintainer;
+    this.observer = observer;
     this.metrics = new MaintenanceMetrics(registry);
     int threads = maintainer.config().threads();
     this.workers =
@@ -54,6 +71,17 @@ public final class MaintenanceRole implements AutoCloseable {
             new PriorityBlockingQueue<>(),
             daemon("lakestream-maintenance-worker"));
     this.planner = Executors.newSingleThreadScheduledExecutor(daemon("lakestream-maintenance"));
+    MaintenanceConfig config = maintainer.config();
+    this.ownership =
+        config.group().isEmpty()
+            ? TableOwnership.ALL
+            : new GroupOwnership(
+                config.commitFeed().orElseThrow(),
+                config.group().get(),
+                config.instanceId(),
+                config.sessionTimeout(),
+                config.kafkaProperties(),
+                this::planSoon);
     Gauge.builder("lakestream.maintenance.tables.queued", queued, Set::size)
         .description("Tables waiting for their maintenance turn")
         .register(registry);
@@ -73,9 +101,18 @@ public final class MaintenanceRole implements AutoCloseable {
   }
 
   static MaintenanceRole start(Maintainer maintainer, MeterRegistry registry) {
+    return start(maintainer, registry, TurnObserver.NONE);
+  }
+
+  static MaintenanceRole start(
+      Maintainer maintainer, MeterRegistry registry, TurnObserver observer) {
     requireNonNull(maintainer, "maintainer is null");
     requireNonNull(registry, "registry is null");
-    MaintenanceRole role = new MaintenanceRole(maintainer, registry);
+    requireNonNull(observer, "observer is null");
+    MaintenanceRole role = new MaintenanceRole(maintainer, registry, observer);
+    if (role.ownership instanceof GroupOwnership group) {
+      group.start();
+    }
     Duration interval = maintainer.config().interval();
     role.planner.scheduleWithFixedDelay(role::plan, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return role;
@@ -91,6 +128,31 @@ public final class MaintenanceRole implements AutoCloseable {
     return Optional.ofNullable(listingFailure.get());
   }
 
+  /** Why this instance cannot take part in its maintenance group now, when it cannot. */
+  public Optional<String> groupFailure() {
+    return ownership.failure();
+  }
+
+  /** This instance's name in its group; empty when it maintains every table alone. */
+  public Optional<String> memberName() {
+    return ownership instanceof GroupOwnership group ? Optional.of(group.name()) : Optional.empty();
+  }
+
+  /** The commit feed partitions whose tables this instance maintains now (in a group). */
+  Set<Integer> ownedPartitions() {
+    return ownership instanceof GroupOwnership group ? group.ownedPartitions() : Set.of();
+  }
+
+  private void planSoon() {
+    if (running) {
+      try {
+        planner.execute(this::plan);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
   /** Tables maintained since the start (each turn counts). */
   public long tablesMaintained() {
     return tablesMaintained.get();
@@ -102,6 +164,9 @@ public final class MaintenanceRole implements AutoCloseable {
       long interval = maintainer.config().interval().toMillis();
       for (Maintainer.TableLocation table : maintainer.discover()) {
         String key = table.project() + "/" + table.table();
+        if (!ownership.owns(key)) {
+          continue;
+        }
         long last = lastRun.getOrDefault(key, Long.MIN_VALUE);
         if (last != Long.MIN_VALUE && now - last < interval) {
           continue;
@@ -133,11 +198,13 @@ public final class MaintenanceRole implements AutoCloseable {
 
     @Override
     public void run() {
+      boolean begun = false;
       try {
-        if (!running) {
+        if (!running || !(begun = ownership.begin(key))) {
           return;
         }
-        TableReport report = maintainer.maintain(table);
+        observer.turn(memberName().orElse(""), key, true);
+        TableReport report = maintainer.maintain(table, () -> running && ownership.owns(key));
         metrics.record(report);
         tablesMaintained.incrementAndGet();
         if (report.filesRewritten() > 0
@@ -149,7 +216,11 @@ public final class MaintenanceRole implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("Maintenance of {} failed: {}", key, e.getMessage(), e);
       } finally {
-        MaintenanceRole.this.lastRun.put(key, System.currentTimeMillis());
+        if (begun) {
+          observer.turn(memberName().orElse(""), key, false);
+          ownership.end(key);
+          MaintenanceRole.this.lastRun.put(key, System.currentTimeMillis());
+        }
         queued.remove(key);
       }
     }
@@ -171,11 +242,30 @@ public final class MaintenanceRole implements AutoCloseable {
   }
 
   /**
-   * Stops planning, lets the running turns finish (at most a minute), drops the queued ones, then
-   * sends the commit announcements still buffered.
+   * Stops planning, lets the running turns finish (at most a minute), drops the queued ones, leaves
+   * the group (its tables move to the other instances at once), then sends the commit announcements
+   * still buffered.
    */
   @Override
   public void close() {
+    stop();
+    ownership.close();
+    maintainer.close();
+  }
+
+  /**
+   * Stops as a crashed instance would for its group: no more turns, no leave (the group moves its
+   * tables after the session timeout). For tests of failover.
+   */
+  void halt() {
+    stop();
+    if (ownership instanceof GroupOwnership group) {
+      group.closeWithoutLeaving();
+    }
+    maintainer.close();
+  }
+
+  private void stop() {
     running = false;
     planner.shutdownNow();
     workers.getQueue().clear();
@@ -187,8 +277,6 @@ public final class MaintenanceRole implements AutoCloseable {
     } catch (InterruptedException e) {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
-    } finally {
-      maintainer.close();
     }
   }
 }

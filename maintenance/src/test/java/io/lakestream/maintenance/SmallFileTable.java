@@ -52,6 +52,10 @@ final class SmallFileTable {
     this.kernel = new KernelTables(warehouse.hadoopConf());
   }
 
+  String project() {
+    return project;
+  }
+
   Warehouse warehouse() {
     return warehouse;
   }

@@ -61,6 +61,8 @@ import java.util.TreeMap;
  *     pauses reading
  * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
  * @param sqlLimits what the SQL engine may use: rows one statement loads, memory, threads
+ * @param smallFileBytes a table's status counts its live files below this size as {@code
+ *     small_files} (maintenance's compaction target, {@code maintenance.target.file.bytes})
  */
 public record QueryConfig(
     URI warehouse,
@@ -88,7 +90,8 @@ public record QueryConfig(
     boolean tailEnabled,
     long tailMaxBytes,
     String writerGroup,
-    SqlEngine.Limits sqlLimits) {
+    SqlEngine.Limits sqlLimits,
+    long smallFileBytes) {
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -272,6 +275,7 @@ public record QueryConfig(
     private long sqlMaxRows = SqlEngine.Limits.DEFAULT.maxRows();
     private long sqlMemoryBytes = SqlEngine.Limits.DEFAULT.memoryBytes();
     private int sqlThreads = SqlEngine.Limits.DEFAULT.threads();
+    private long smallFileBytes = 128L << 20;
 
     private Builder() {}
 
@@ -304,6 +308,7 @@ public record QueryConfig(
       sqlMaxRows = c.sqlLimits.maxRows();
       sqlMemoryBytes = c.sqlLimits.memoryBytes();
       sqlThreads = c.sqlLimits.threads();
+      smallFileBytes = c.smallFileBytes;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -476,6 +481,12 @@ public record QueryConfig(
       return this;
     }
 
+    /** Files below this size count as small in a table's status (default 128 MiB). */
+    public Builder smallFileBytes(long smallFileBytes) {
+      this.smallFileBytes = smallFileBytes;
+      return this;
+    }
+
     /**
      * @throws QueryException naming the setting and the fix when a value is missing or invalid
      */
@@ -517,7 +528,8 @@ public record QueryConfig(
           tailEnabled,
           tailMaxBytes,
           writerGroup,
-          sqlLimits);
+          sqlLimits,
+          smallFileBytes);
     }
   }
 }

@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
  * serves exactly the files, rows and version that Delta Kernel reads, every row once.
  */
 class CompactionFeedIT {
-  private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  /** The built-in events type, with a retention far enough back that no row expires. */
+  private static final TableDefinition EVENTS =
+      TableDefinitions.builtIn("events").withRetention("test", Duration.ofDays(3650));
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final TableId TABLE = new TableId("acme", EVENTS.name());
   private static final long BASE = 1_795_000_000_000_000L;
 
@@ -85,6 +91,8 @@ class CompactionFeedIT {
               .kafka(kafka.bootstrapServers(), Map.of())
               .commitFeed(true)
               .fallbackInterval(Duration.ZERO)
+              .tables(Map.of(EVENTS.name(), EVENTS))
+              .smallFileBytes(16L * 1024 * 1024)
               .build();
       MaintenanceConfig maintenanceConfig =
           MaintenanceConfig.builder()
@@ -115,6 +123,10 @@ class CompactionFeedIT {
         assertThat(before.fileCount()).isGreaterThanOrEqualTo(6);
         assertThat(before.version()).isEqualTo(kernel.version(tablePath));
         TableRegistry.FeedCounts countsBefore = tables.feedCounts();
+        var statusBefore = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        assertThat(statusBefore.get("small_files").asLong()).isEqualTo(before.fileCount());
+        assertThat(statusBefore.has("last_compaction")).as(statusBefore.toString()).isFalse();
+        assertThat(statusBefore.get("retention").asText()).isEqualTo("3650d");
 
         TableReport report;
         try (Maintainer maintainer = new Maintainer(maintenanceConfig)) {
@@ -161,11 +173,88 @@ class CompactionFeedIT {
         assertThat(tables.feedCounts().readFromLog()).isEqualTo(countsBefore.readFromLog());
         assertThat(tables.feedCounts().fallbackSweeps()).isZero();
 
+        // The table's status: one small file left (below the 16 MiB target), compacted when the
+        // announcement says.
+        var statusAfter = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        assertThat(statusAfter.get("small_files").asLong()).isEqualTo(1);
+        assertThat(statusAfter.get("last_compaction").asText())
+            .isEqualTo(Instant.ofEpochMilli(announcement.committedAtMillis()).toString());
+        assertThat(statusAfter.get("retention").asText()).isEqualTo("3650d");
+
         // Every row readable exactly once, in key order, through the query API.
         KafkaToQueryIT.assertSameRowsInKeyOrder(
             EVENTS,
             readAll(origin),
             KafkaToQueryIT.expected(EVENTS, sent, Long.MIN_VALUE, Long.MAX_VALUE));
+        assertThat(writer.failure()).isEmpty();
+      }
+    }
+  }
+
+  /**
+   * Without the commit feed the sidecar finds the compaction in the log: the status shows it as
+   * {@code last_compaction} (the commit's time in the log) and the files left as small ones.
+   */
+  @Test
+  void theStatusShowsACompactionReadFromTheLog() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 1);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(200))
+              .build();
+      QueryConfig queryConfig =
+          QueryConfig.builder()
+              .warehouse(warehouse.toUri())
+              .httpHost("127.0.0.1")
+              .httpPort(0)
+              .adminToken("admin")
+              .pollInterval(Duration.ofMillis(200))
+              .tables(Map.of(EVENTS.name(), EVENTS))
+              .smallFileBytes(1024)
+              .build();
+      String tablePath = warehouse.resolve("projects/acme/events").toUri().toString();
+      KernelTables kernel = new KernelTables(new org.apache.hadoop.conf.Configuration());
+      try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
+          KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
+        String origin = "http://127.0.0.1:" + query.port();
+        for (int batch = 0; batch < 3; batch++) {
+          produce(producer, 50);
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> rowCount(origin) == sent.size());
+        }
+        var before = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        assertThat(before.has("last_compaction")).as(before.toString()).isFalse();
+        // Every file is above the 1 KiB the sidecar counts as small.
+        assertThat(before.get("small_files").asLong()).isZero();
+
+        try (Maintainer maintainer =
+            new Maintainer(
+                MaintenanceConfig.builder()
+                    .warehouse(warehouse.toUri())
+                    .tables(TableLookup.of(Map.of(EVENTS.name(), EVENTS)))
+                    .targetFileBytes(16L * 1024 * 1024)
+                    .build())) {
+          assertThat(maintainer.runOnce().get(0).filesAfter()).isEqualTo(1);
+        }
+        long compactedVersion = kernel.version(tablePath);
+        var after =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                    () -> JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body()),
+                    status -> status.get("delta_version").asLong() == compactedVersion);
+        assertThat(Instant.parse(after.get("last_compaction").asText()))
+            .isEqualTo(Instant.parse(after.get("last_commit_at").asText()));
+        assertThat(after.get("files").asLong()).isEqualTo(1);
+        assertThat(after.get("retention").asText()).isEqualTo("3650d");
         assertThat(writer.failure()).isEmpty();
       }
     }

@@ -10,6 +10,7 @@ import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.JsonRows;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +21,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.DateValue;
@@ -244,12 +247,8 @@ public final class SqlPlanner {
               + " TABLE",
           "write CREATE TABLE <name> (…)");
     }
-    if (create.getTableOptionsStrings() != null && !create.getTableOptionsStrings().isEmpty()) {
-      throw unsupported(
-          "The table option " + String.join(" ", create.getTableOptionsStrings()),
-          "tables take a name, columns and a primary key only");
-    }
     String tableName = tableName(create.getTable());
+    Duration retention = retention(tableName, create.getTableOptionsStrings());
     List<String> keys = new ArrayList<>();
     List<TableDefinition.ColumnSpec> columns = new ArrayList<>();
     if (create.getColumnDefinitions() == null || create.getColumnDefinitions().isEmpty()) {
@@ -314,7 +313,7 @@ public final class SqlPlanner {
               + "); Lakestream tables have exactly one, an orderable column.");
     }
     try {
-      return new SqlStatement.CreateTable(
+      TableDefinition table =
           TableDefinition.validate(
               "CREATE TABLE",
               tableName,
@@ -322,7 +321,23 @@ public final class SqlPlanner {
               columns,
               keys.isEmpty() ? null : keys.get(0),
               List.of(),
-              List.of()));
+              List.of());
+      if (retention != null) {
+        ColumnType keyType = table.primaryKeyColumn().type();
+        if (keyType != ColumnType.TIMESTAMP && keyType != ColumnType.DATE) {
+          throw SqlErrors.badStatement(
+              "Table "
+                  + tableName
+                  + " cannot have a retention: its primary key "
+                  + table.primaryKey()
+                  + " is a "
+                  + keyType.typeName()
+                  + ", and retention expires rows by a primary key that is a timestamp or a"
+                  + " date.");
+        }
+        table = table.withRetention("CREATE TABLE", retention);
+      }
+      return new SqlStatement.CreateTable(table);
     } catch (SchemaException e) {
       throw SqlErrors.badStatement(e.getMessage(), e);
     }
@@ -1151,6 +1166,59 @@ public final class SqlPlanner {
   }
 
   /** A refusal of a construct the planner does not run, naming it and what to write instead. */
+  private static final Pattern TABLE_OPTION =
+      Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*('([^']*)'|[^,]*?)\\s*");
+
+  private static final Pattern RETENTION = Pattern.compile("\\s*(\\d{1,9})\\s*([dhm])\\s*");
+
+  /**
+   * The retention of {@code CREATE TABLE … WITH (retention = '30d')}, null without one; any other
+   * table option is refused.
+   */
+  private static Duration retention(String tableName, List<String> options) {
+    if (options == null || options.isEmpty()) {
+      return null;
+    }
+    String text = String.join(" ", options);
+    if (options.size() != 2
+        || !options.get(0).equalsIgnoreCase("WITH")
+        || !options.get(1).startsWith("(")
+        || !options.get(1).endsWith(")")) {
+      throw unsupported(
+          "The table option " + text,
+          "tables take a name, columns, a primary key and WITH (retention = '30d')");
+    }
+    Duration retention = null;
+    String list = options.get(1).substring(1, options.get(1).length() - 1);
+    for (String option : list.split(",")) {
+      Matcher m = TABLE_OPTION.matcher(option);
+      if (!m.matches() || !m.group(1).equalsIgnoreCase("retention")) {
+        throw unsupported(
+            "The table option '" + option.strip() + "'",
+            "the one option is retention, e.g. WITH (retention = '30d')");
+      }
+      String value = m.group(3) != null ? m.group(3) : m.group(2);
+      Matcher d = RETENTION.matcher(value);
+      if (!d.matches()) {
+        throw SqlErrors.badStatement(
+            "Table "
+                + tableName
+                + " has retention '"
+                + value
+                + "', which is not a duration: use whole days, hours or minutes, e.g. '30d',"
+                + " '12h' or '90m'.");
+      }
+      long n = Long.parseLong(d.group(1));
+      retention =
+          switch (d.group(2)) {
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMinutes(n);
+          };
+    }
+    return retention;
+  }
+
   private static SqlException unsupported(String construct, String instead) {
     return SqlErrors.unsupported(construct + " is not supported: " + instead + ".");
   }

@@ -47,6 +47,22 @@ class SqlPlannerTest {
   }
 
   @Test
+  void createTableWithRetentionKeepsItInTheDefinition() {
+    TableDefinition logs =
+        ((SqlStatement.CreateTable)
+                plan(
+                    "CREATE TABLE app_logs (ts TIMESTAMP PRIMARY KEY, message TEXT)"
+                        + " WITH (retention = '30d')"))
+            .table();
+    assertThat(logs.retention()).contains(java.time.Duration.ofDays(30));
+    TableDefinition daily =
+        ((SqlStatement.CreateTable)
+                plan("CREATE TABLE daily (day DATE PRIMARY KEY) WITH (RETENTION='12h')"))
+            .table();
+    assertThat(daily.retention()).contains(java.time.Duration.ofHours(12));
+  }
+
+  @Test
   void createTableAcceptsATableLevelPrimaryKeyAndNotNull() {
     TableDefinition orders =
         ((SqlStatement.CreateTable)

@@ -98,7 +98,16 @@ class SqlRefusalsTest {
             "The array type BIGINT[] (column a) is not supported: use array<long>, array<double> or array<string>."),
         Arguments.of(
             "CREATE TABLE t (id BIGINT PRIMARY KEY) ENGINE = InnoDB",
-            "The table option ENGINE = InnoDB is not supported: tables take a name, columns and a primary key only."),
+            "The table option ENGINE = InnoDB is not supported: tables take a name, columns, a primary key and WITH (retention = '30d')."),
+        Arguments.of(
+            "CREATE TABLE t (ts TIMESTAMP PRIMARY KEY) WITH (fillfactor = 70)",
+            "The table option 'fillfactor=70' is not supported: the one option is retention, e.g. WITH (retention = '30d')."),
+        Arguments.of(
+            "CREATE TABLE t (ts TIMESTAMP PRIMARY KEY) WITH (retention = 'a month')",
+            "Table t has retention 'a month', which is not a duration: use whole days, hours or minutes, e.g. '30d', '12h' or '90m'."),
+        Arguments.of(
+            "CREATE TABLE t (id BIGINT PRIMARY KEY) WITH (retention = '30d')",
+            "Table t cannot have a retention: its primary key id is a long, and retention expires rows by a primary key that is a timestamp or a date."),
         Arguments.of(
             "CREATE TABLE db.t (id BIGINT PRIMARY KEY)",
             "'db.t' is not a table name: name a table with letters, digits and underscores, without a schema or database part."),

@@ -501,6 +501,9 @@ public final class TableRegistry implements AutoCloseable {
    * @param caughtUp whether the last poll read every commit of the log
    * @param lastPollMillis when the log was last polled successfully (0: never)
    * @param lastAnnouncementMillis when an announced commit was last applied (0: never)
+   * @param lastCompactionMillis when the last compaction the sidecar saw (in the feed or the log)
+   *     was committed: a commit that replaced files without changing the rows (0: none seen since
+   *     the table was loaded)
    * @param lastError the last poll's failure, if it failed: why the table cannot be loaded or
    *     followed (e.g. a data file it cannot read), in the user's terms
    */
@@ -511,6 +514,7 @@ public final class TableRegistry implements AutoCloseable {
       boolean caughtUp,
       long lastPollMillis,
       long lastAnnouncementMillis,
+      long lastCompactionMillis,
       Optional<String> lastError) {
 
     /**
@@ -532,6 +536,7 @@ public final class TableRegistry implements AutoCloseable {
     volatile boolean caughtUp;
     volatile long lastPollMillis;
     volatile long lastAnnouncementMillis;
+    volatile long lastCompactionMillis;
     volatile String lastError;
     ScheduledFuture<?> polls;
     final ReentrantLock lock = new ReentrantLock();
@@ -551,6 +556,7 @@ public final class TableRegistry implements AutoCloseable {
           caughtUp,
           lastPollMillis,
           lastAnnouncementMillis,
+          lastCompactionMillis,
           Optional.ofNullable(lastError));
     }
 
@@ -642,6 +648,7 @@ public final class TableRegistry implements AutoCloseable {
               forgotten.add(file.location());
             }
           }
+          noteCompaction(current, announcement.removed(), added, announcement.committedAtMillis());
           next =
               current
                   .apply(version, announcement.committedAtMillis(), announcement.removed(), added)
@@ -753,6 +760,30 @@ public final class TableRegistry implements AutoCloseable {
     }
 
     /**
+     * Remembers the commit's time when it is a compaction: it replaces files (removes some, adds
+     * some) and keeps the rows (Delta's {@code dataChange=false}); retention removes rows, appends
+     * remove no file.
+     */
+    private void noteCompaction(
+        TableSnapshot current, List<String> removed, List<IndexedFile> added, long committedAt) {
+      if (removed.isEmpty() || added.isEmpty()) {
+        return;
+      }
+      long rowsRemoved = 0;
+      for (String path : removed) {
+        IndexedFile file = current.file(path);
+        if (file == null) {
+          return;
+        }
+        rowsRemoved += file.rows();
+      }
+      long rowsAdded = added.stream().mapToLong(IndexedFile::rows).sum();
+      if (rowsAdded == rowsRemoved) {
+        lastCompactionMillis = Math.max(lastCompactionMillis, committedAt);
+      }
+    }
+
+    /**
      * Applies the new commits one by one. A file added and removed again among them is not read, so
      * that a commit removing a file the sidecar cannot read (the fix of a bad commit) lets the
      * table move on.
@@ -781,6 +812,7 @@ public final class TableRegistry implements AutoCloseable {
             forgotten.add(file.location());
           }
         }
+        noteCompaction(current, commit.removed(), added, commit.timestampMillis());
         current =
             current
                 .apply(commit.version(), commit.timestampMillis(), commit.removed(), added)

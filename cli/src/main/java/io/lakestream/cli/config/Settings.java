@@ -18,7 +18,7 @@ public final class Settings {
           "role.instance.id",
           "",
           "A stable name of this instance (e.g. a StatefulSet pod's name), unique per role: the Kafka"
-              + " `group.instance.id` of the router's and the writer's consumers (static"
+              + " `group.instance.id` of the router's, the writer's and the maintainer's consumers (static"
               + " membership), so a restarted instance takes its partitions back without a"
               + " rebalance. Empty: dynamic membership.");
   public static final Setting DATA_DIR =
@@ -249,7 +249,8 @@ public final class Settings {
       size(
           "maintenance.target.file.bytes",
           "128MiB",
-          "Data files below this size are merged by primary key into files of about this size.");
+          "Data files below this size are merged by primary key into files of about this size;"
+              + " the query sidecar's table status counts them as `small_files`.");
   public static final Setting MAINTENANCE_MAX_REWRITE_BYTES =
       size(
           "maintenance.max.rewrite.bytes",
@@ -267,6 +268,20 @@ public final class Settings {
   public static final Setting MAINTENANCE_THREADS =
       integer(
           "maintenance.threads", "1", "How many tables `lakestream maintain` works on at once.");
+  public static final Setting MAINTENANCE_GROUP =
+      string(
+          "maintenance.group",
+          "lakestream-maintenance",
+          "The Kafka consumer group (over `lakestream.commits`) through which `lakestream maintain`"
+              + " instances split the tables: each maintains the tables of the feed partitions it"
+              + " is assigned, never two on one table at once. Not used by `--once` and `dev`"
+              + " (one instance, every table).");
+  public static final Setting MAINTENANCE_SESSION_TIMEOUT =
+      duration(
+          "maintenance.session.timeout",
+          "45s",
+          "How long the maintenance group waits for a silent (crashed) `maintain` instance before"
+              + " its tables move to the others; one that stops cleanly hands them over at once.");
 
   public static final Setting ROLE_HTTP_PORT =
       integer(
@@ -334,6 +349,8 @@ public final class Settings {
           MAINTENANCE_MAX_REWRITE_BYTES,
           MAINTENANCE_VACUUM_GRACE,
           MAINTENANCE_THREADS,
+          MAINTENANCE_GROUP,
+          MAINTENANCE_SESSION_TIMEOUT,
           ROLE_INSTANCE_ID,
           ROLE_HTTP_PORT);
 

@@ -146,6 +146,7 @@ final class SqlRoutes {
     node.put("description", table.description());
     node.put("primary_key", table.primaryKey());
     node.put("built_in", sql.catalog().isBuiltIn(table.name()));
+    table.retention().ifPresent(retention -> node.put("retention", retention(retention)));
     ArrayNode columns = node.putArray("columns");
     for (Column column : table.columns()) {
       ObjectNode c = columns.addObject();
@@ -161,6 +162,15 @@ final class SqlRoutes {
       node.put("ingest_topic", io.lakestream.schema.Topics.ingest(table.name()));
     }
     return node;
+  }
+
+  /** A retention as a table type declares it: whole days, hours or minutes ({@code 30d}). */
+  static String retention(java.time.Duration retention) {
+    long minutes = retention.toMinutes();
+    if (minutes % (24 * 60) == 0) {
+      return retention.toDays() + "d";
+    }
+    return minutes % 60 == 0 ? retention.toHours() + "h" : minutes + "m";
   }
 
   private static JsonNode body(Context ctx) {

@@ -50,8 +50,24 @@ final class TablesRoutes {
       body.put(
           "last_announcement_at", Instant.ofEpochMilli(status.lastAnnouncementMillis()).toString());
     }
+    if (status.lastCompactionMillis() > 0) {
+      body.put("last_compaction", Instant.ofEpochMilli(status.lastCompactionMillis()).toString());
+    }
     status.lastError().ifPresent(error -> body.put("last_error", error));
-    status.snapshot().ifPresent(snapshot -> describe(body, snapshot, now));
+    status
+        .snapshot()
+        .ifPresent(
+            snapshot -> {
+              describe(body, snapshot, now);
+              long small = service.config().smallFileBytes();
+              body.put(
+                  "small_files",
+                  snapshot.files().stream().filter(f -> f.sizeBytes() < small).count());
+              snapshot
+                  .definition()
+                  .retention()
+                  .ifPresent(retention -> body.put("retention", SqlRoutes.retention(retention)));
+            });
     service
         .tailLagMillis(status.id().table())
         .ifPresent(
