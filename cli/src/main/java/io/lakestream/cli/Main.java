@@ -93,7 +93,7 @@ public final class Main {
           "'lakestream "
               + name
               + "' is not in this installation: the production image holds the roles only (ingest,"
-              + " write, query). Run it from a source checkout (./lakestream "
+              + " write, maintain, query). Run it from a source checkout (./lakestream "
               + name
               + ") or from the development image (docker build --target dev -t lakestream:dev .).");
     }

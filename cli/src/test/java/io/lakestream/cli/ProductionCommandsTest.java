@@ -29,7 +29,7 @@ class ProductionCommandsTest {
     assertThat(err.toString())
         .isEqualTo(
             "lakestream: 'lakestream dev' is not in this installation: the production image holds"
-                + " the roles only (ingest, write, query). Run it from a source checkout"
+                + " the roles only (ingest, write, maintain, query). Run it from a source checkout"
                 + " (./lakestream dev) or from the development image (docker build --target dev -t"
                 + " lakestream:dev .).\n");
   }

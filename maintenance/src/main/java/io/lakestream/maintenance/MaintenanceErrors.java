@@ -1,5 +1,7 @@
 package io.lakestream.maintenance;
 
+import io.lakestream.schema.ErrorKind;
+
 /** The one place that creates {@link MaintenanceException}s, so messages read alike. */
 public final class MaintenanceErrors {
   private MaintenanceErrors() {}
@@ -7,13 +9,14 @@ public final class MaintenanceErrors {
   /** A configuration value is missing or out of range. */
   public static MaintenanceException invalidConfig(String setting, String fix) {
     return new MaintenanceException(
-        "Invalid maintenance configuration '" + setting + "': " + fix + ".");
+        ErrorKind.BAD_REQUEST, "Invalid maintenance configuration '" + setting + "': " + fix + ".");
   }
 
   /** A step on one table failed. */
   public static MaintenanceException tableFailure(
       String action, String project, String table, String path, Throwable cause) {
     return new MaintenanceException(
+        ErrorKind.UNAVAILABLE,
         "Cannot "
             + action
             + " table '"
@@ -30,6 +33,7 @@ public final class MaintenanceErrors {
   /** The warehouse could not be listed. */
   public static MaintenanceException listingFailure(String warehouse, Throwable cause) {
     return new MaintenanceException(
+        ErrorKind.UNAVAILABLE,
         "Cannot list the tables of warehouse "
             + warehouse
             + ": "

@@ -1,12 +1,20 @@
 package io.lakestream.maintenance;
 
-/** A maintenance step failed; the message names the table and what to do. */
-public final class MaintenanceException extends RuntimeException {
-  MaintenanceException(String message) {
-    super(message);
+import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.LakestreamException;
+
+/**
+ * A maintenance step failed; the message names the table and what to do. Created through {@link
+ * MaintenanceErrors}.
+ */
+public final class MaintenanceException extends LakestreamException {
+  private static final long serialVersionUID = 1L;
+
+  MaintenanceException(ErrorKind kind, String message) {
+    super(kind, message);
   }
 
-  MaintenanceException(String message, Throwable cause) {
-    super(message, cause);
+  MaintenanceException(ErrorKind kind, String message, Throwable cause) {
+    super(kind, message, cause);
   }
 }
