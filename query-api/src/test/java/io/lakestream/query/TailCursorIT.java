@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The run's order changes with the move: rows a, b, c of one key are read into the tail in that
  * order; the writer commits a and c (their source record is whole) and keeps b (its source record,
  * from another source partition, still lacks a row), so the table then serves a, c from its file
- * and b from the tail. A cursor that counted "two rows of the key served" (a, b) would serve b again
- * and never c.
+ * and b from the tail. A cursor that counted "two rows of the key served" (a, b) would serve b
+ * again and never c.
  */
 class TailCursorIT {
   private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
@@ -86,8 +86,7 @@ class TailCursorIT {
               SourceCoordinates.of(SOURCE, 1, 0).row(0, 2),
               SourceCoordinates.of(SOURCE, 0, 2).row(0, 1),
               SourceCoordinates.of(SOURCE, 0, 3).row(0, 1));
-      List<String> expected =
-          KafkaToQueryIT.expected(EVENTS, sent, Long.MIN_VALUE, Long.MAX_VALUE);
+      List<String> expected = KafkaToQueryIT.expected(EVENTS, sent, Long.MIN_VALUE, Long.MAX_VALUE);
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
