@@ -71,7 +71,12 @@ public final class LiveTail implements AutoCloseable {
   private final Supplier<Boolean> ready;
   private final long maxBytes;
   private final Thread thread;
-  private final Map<String, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
+
+  /** Per table type, its definition and the decoder of its rows (a type created again anew). */
+  private final Map<String, Decoder> decoders = new HashMap<>();
+
+  private record Decoder(TableDefinition table, BinaryMessageDecoder<GenericRecord> decoder) {}
+
   private final Map<String, Long> lastReadMillis = new ConcurrentHashMap<>();
   private volatile Set<String> behind = Set.of();
   private final Set<TopicPartition> assigned = new HashSet<>();
@@ -327,11 +332,15 @@ public final class LiveTail implements AutoCloseable {
 
   private TailRows.Row row(TableDefinition table, ConsumerRecord<byte[], byte[]> record)
       throws java.io.IOException {
-    BinaryMessageDecoder<GenericRecord> decoder =
-        decoders.computeIfAbsent(
-            table.name(),
-            n -> new BinaryMessageDecoder<>(GenericData.get(), AvroSchemas.rowSchema(table)));
-    GenericRecord avro = decoder.decode(record.value());
+    Decoder decoder = decoders.get(table.name());
+    if (decoder == null || !decoder.table().equals(table)) {
+      // new, or dropped and created again with other columns
+      decoder =
+          new Decoder(
+              table, new BinaryMessageDecoder<>(GenericData.get(), AvroSchemas.rowSchema(table)));
+      decoders.put(table.name(), decoder);
+    }
+    GenericRecord avro = decoder.decoder().decode(record.value());
     List<Column> columns = table.columns();
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
