@@ -265,6 +265,42 @@ class LiveTailIT {
     }
   }
 
+  @Test
+  void twoReplicasServeTheSameRowsFromTheTailAndFromDelta() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      kafka.createTopic(Topics.COMMITS, 12);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(300))
+              .build();
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole one = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry());
+          QueryRole two = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
+        List<String> origins =
+            List.of("http://127.0.0.1:" + one.port(), "http://127.0.0.1:" + two.port());
+        produce(producer, 60); // tail only
+        for (String origin : origins) {
+          awaitExactlyTheRowsSent(origin);
+        }
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          produce(producer, 40); // tail and files
+          for (String origin : origins) {
+            awaitExactlyTheRowsSent(origin);
+            assertEveryFormatAndCursorServeTheRowsSent(origin);
+          }
+          assertThat(writer.failure()).isEmpty();
+        }
+        for (TableId id : sent.keySet()) {
+          assertThat(readAll(origins.get(1), id)).isEqualTo(readAll(origins.get(0), id));
+        }
+      }
+    }
+  }
+
   private QueryConfig.Builder tailConfig(EmbeddedKafka kafka) {
     return QueryConfig.builder()
         .warehouse(warehouse.toUri())
