@@ -333,7 +333,7 @@ public final class LiveTail implements AutoCloseable {
   private TailRows.Row row(TableDefinition table, ConsumerRecord<byte[], byte[]> record)
       throws java.io.IOException {
     Decoder decoder = decoders.get(table.name());
-    if (decoder == null || !decoder.table().equals(table)) {
+    if (decoder == null || (decoder.table() != table && !decoder.table().equals(table))) {
       // new, or dropped and created again with other columns
       decoder =
           new Decoder(
