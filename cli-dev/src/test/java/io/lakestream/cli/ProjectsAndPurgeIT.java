@@ -137,7 +137,14 @@ class ProjectsAndPurgeIT {
                               .get("rows")
                               .toString())
                       .isEqualTo("[[1]]"));
-      assertThat(table.resolve("_delta_log")).isDirectory();
+      // the live tail serves the row before its commit: wait for the writer's table too
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(table.resolve("_delta_log/00000000000000000000.json"))
+                      .isRegularFile());
 
       HttpResponse<String> purged = send(dev, "DELETE", "/v1/tables/users?purge=true", null);
 

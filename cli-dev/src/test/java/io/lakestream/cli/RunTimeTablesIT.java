@@ -110,6 +110,19 @@ class RunTimeTablesIT {
                           "[[1,\"a@example.com\"],[2,\"b@example.com\"],"
                               + "[3,\"user3@example.com\"],[4,\"user4@example.com\"]]"));
 
+      // the live tail serves rows before their commit: wait for the writer's files too
+      Path table = dev.warehouse().resolve("projects").resolve("acme").resolve("users");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                assertThat(table.resolve("_delta_log")).isDirectory();
+                try (var files = Files.walk(table)) {
+                  assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).isNotEmpty();
+                }
+              });
+
       HttpResponse<String> dropped = sql(dev, "DROP TABLE users");
       assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
 
@@ -120,8 +133,7 @@ class RunTimeTablesIT {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(JSON.readTree(refused.body()).get("detail").asText())
           .isEqualTo("There is no table 'users'.");
-      Path table = dev.warehouse().resolve("projects").resolve("acme").resolve("users");
-      assertThat(table.resolve("_delta_log")).isDirectory();
+      assertThat(table.resolve("_delta_log")).isDirectory(); // the drop keeps the data
       try (var files = Files.walk(table)) {
         assertThat(files.filter(f -> f.toString().endsWith(".parquet"))).isNotEmpty();
       }

@@ -56,7 +56,8 @@ import java.util.TreeMap;
  * @param fallbackInterval with the commit feed, how often one sweep lists the sources and reads
  *     every table's log, for commits no announcement names; zero turns the sweep off
  * @param tailEnabled whether to serve the live tail: rows of the routed-rows topics not yet in a
- *     Delta commit (needs {@code kafkaBootstrapServers})
+ *     Delta commit (needs {@code kafkaBootstrapServers}); the builder's default is on with Kafka,
+ *     off without
  * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
  *     pauses reading
  * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
@@ -269,7 +270,7 @@ public record QueryConfig(
     private Map<String, String> kafkaClientProperties = Map.of();
     private boolean commitFeed;
     private Duration fallbackInterval = Duration.ofSeconds(60);
-    private boolean tailEnabled;
+    private Boolean tailEnabled; // null: on with Kafka, off without
     private long tailMaxBytes = 256L << 20;
     private String writerGroup = "lakestream-writer";
     private long sqlMaxRows = SqlEngine.Limits.DEFAULT.maxRows();
@@ -445,7 +446,10 @@ public record QueryConfig(
       return this;
     }
 
-    /** Serves the live tail: rows not yet in a Delta commit (needs {@link #kafka}). */
+    /**
+     * Serves the live tail: rows not yet in a Delta commit (needs {@link #kafka}). Default: on when
+     * {@link #kafka} is given, off otherwise.
+     */
     public Builder tailEnabled(boolean tailEnabled) {
       this.tailEnabled = tailEnabled;
       return this;
@@ -525,7 +529,7 @@ public record QueryConfig(
           kafkaClientProperties,
           commitFeed,
           fallbackInterval,
-          tailEnabled,
+          tailEnabled != null ? tailEnabled : kafkaBootstrapServers.isPresent(),
           tailMaxBytes,
           writerGroup,
           sqlLimits,

@@ -64,6 +64,7 @@ public final class QueryRole implements AutoCloseable {
   private final BufferAllocator allocator;
   private final QueryService service;
   private final Javalin app;
+  private final Catalog catalog;
   private boolean started;
   private PgServer pg;
   private CommitFeedFollower feed;
@@ -76,8 +77,10 @@ public final class QueryRole implements AutoCloseable {
       TableRegistry tables,
       BufferAllocator allocator,
       QueryService service,
-      Javalin app) {
+      Javalin app,
+      Catalog catalog) {
     this.config = config;
+    this.catalog = catalog;
     this.executor = executor;
     this.files = files;
     this.tables = tables;
@@ -260,7 +263,7 @@ public final class QueryRole implements AutoCloseable {
     service.attach(
         new SqlService(catalog, service, new TableData(tables, logs, storage.conf()), sink));
     Javalin app = HttpApi.create(service, prometheus(registry));
-    return new QueryRole(config, executor, files, tables, allocator, service, app);
+    return new QueryRole(config, executor, files, tables, allocator, service, app, catalog);
   }
 
   private static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
@@ -340,7 +343,7 @@ public final class QueryRole implements AutoCloseable {
               config.kafkaBootstrapServers().orElseThrow(),
               config.kafkaClientProperties(),
               config.writerGroup(),
-              config::tables,
+              catalog::tables, // built-in types and those created at run time
               tables,
               follower != null ? follower::isPositioned : tables::ready,
               config.tailMaxBytes());

@@ -3,11 +3,13 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lakestream.catalog.Catalog;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
+import io.lakestream.tables.LiveTail;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
@@ -120,6 +122,211 @@ class LiveTailIT {
         assertEveryFormatAndCursorServeTheRowsSent(origin); // files and tail merged
         assertThat(query.liveTail().orElseThrow().rowsRead()).isGreaterThanOrEqualTo(500);
       }
+    }
+  }
+
+  @Test
+  void aTableTypeCreatedAtRunTimeIsServedFromTheTail() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        Catalog catalog = Catalog.inMemory(TableDefinitions.builtIns())) {
+      kafka.createTopic(Topics.COMMITS, 12);
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query =
+              QueryRole.start(
+                  tailConfig(kafka).build(),
+                  new SimpleMeterRegistry(),
+                  catalog,
+                  QueryRole.NO_INSERTS)) {
+        String origin = "http://127.0.0.1:" + query.port();
+        HttpResponse<String> created =
+            post(
+                origin,
+                "/v1/tables",
+                "{\"name\":\"users\",\"primary_key\":\"user_id\",\"columns\":[{\"name\":"
+                    + "\"user_id\",\"type\":\"long\",\"nullable\":false},{\"name\":\"email\","
+                    + "\"type\":\"string\"}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        TableDefinition users = catalog.table("users").orElseThrow();
+        kafka.createTopic(Topics.rows("users"), 2); // as the ingest role does for a new type
+
+        List<GenericRecord> rows = new TestRows(users, 5).rows("acme", new long[] {3, 1, 2, 2});
+        for (GenericRecord row : rows) {
+          producer.send(KafkaToQueryIT.record(users, "acme", row));
+        }
+        producer.flush();
+        TableId id = new TableId("acme", "users");
+        List<String> expected =
+            KafkaToQueryIT.expected(users, rows, Long.MIN_VALUE, Long.MAX_VALUE);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> readAll(origin, id).size() == expected.size());
+        KafkaToQueryIT.assertSameRowsInKeyOrder(users, readAll(origin, id), expected);
+        assertThat(status(origin, id).get("tail_rows").asLong()).isEqualTo(4);
+        assertThat(status(origin, id).get("delta_version").asLong()).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void aboveTheMemoryBoundTheTailPausesAndItsRowsAreVisibleLaterNeverLost() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 1);
+      kafka.createTopic(Topics.COMMITS, 12);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(300))
+              .build();
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query =
+              QueryRole.start(
+                  tailConfig(kafka).tailMaxBytes(1).build(), new SimpleMeterRegistry())) {
+        String origin = "http://127.0.0.1:" + query.port();
+        TableId id = new TableId("acme", EVENTS.name());
+        TestRows rows = new TestRows(EVENTS, 3);
+        long[] keys = new long[1_500];
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = BASE + random.nextInt(100_000) * 1_000L;
+        }
+        List<GenericRecord> produced = rows.rows("acme", keys);
+        for (GenericRecord row : produced) {
+          producer.send(KafkaToQueryIT.record(EVENTS, "acme", row));
+        }
+        producer.flush();
+
+        // the first rows read fill the tail beyond its bound: reading pauses, the rest waits
+        LiveTail tail = query.liveTail().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(tail::paused);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> status(origin, id).path("tail_lag_ms").asLong() >= 200);
+        long held = status(origin, id).get("tail_rows").asLong();
+        assertThat(held).isBetween(1L, 1_499L);
+        assertThat(readAll(origin, id)).hasSize((int) held);
+
+        // commits drop the tail's rows, reading resumes: every row, once, none lost
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          List<String> expected =
+              KafkaToQueryIT.expected(EVENTS, produced, Long.MIN_VALUE, Long.MAX_VALUE);
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> readAll(origin, id).size() == expected.size());
+          KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, readAll(origin, id), expected);
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> status(origin, id).path("tail_lag_ms").asLong() == 0);
+          assertThat(tail.rowsRead()).isGreaterThanOrEqualTo(1_500);
+          assertThat(writer.failure()).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theTailStartsBeforeTheCommitFeedExistsAndFollowsItOnceAWriterCreatesIt() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2); // no lakestream.commits: no writer yet
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(300))
+              .build();
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
+        String origin = "http://127.0.0.1:" + query.port();
+        produce(producer, 30);
+        awaitExactlyTheRowsSent(origin);
+        for (TableId id : sent.keySet()) {
+          assertThat(status(origin, id).get("delta_version").asLong()).isEqualTo(-1);
+        }
+
+        // the writer creates the feed; its announced commits move the rows into Delta
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          for (TableId id : sent.keySet()) {
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () -> {
+                      var status = status(origin, id);
+                      return status.path("rows").asLong() == 30
+                          && status.path("tail_rows").asLong() == 0;
+                    });
+          }
+          assertEveryTableServesExactlyTheRowsSent(origin);
+          assertThat(writer.failure()).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoReplicasServeTheSameRowsFromTheTailAndFromDelta() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      kafka.createTopic(Topics.COMMITS, 12);
+      WriterConfig writerConfig =
+          WriterConfig.devBuilder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .warehouse(warehouse.toUri())
+              .flushAge(Duration.ofMillis(300))
+              .build();
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole one = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry());
+          QueryRole two = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
+        List<String> origins =
+            List.of("http://127.0.0.1:" + one.port(), "http://127.0.0.1:" + two.port());
+        produce(producer, 60); // tail only
+        for (String origin : origins) {
+          awaitExactlyTheRowsSent(origin);
+        }
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          produce(producer, 40); // tail and files
+          for (String origin : origins) {
+            awaitExactlyTheRowsSent(origin);
+            assertEveryFormatAndCursorServeTheRowsSent(origin);
+          }
+          assertThat(writer.failure()).isEmpty();
+        }
+        for (TableId id : sent.keySet()) {
+          assertThat(readAll(origins.get(1), id)).isEqualTo(readAll(origins.get(0), id));
+        }
+      }
+    }
+  }
+
+  private QueryConfig.Builder tailConfig(EmbeddedKafka kafka) {
+    return QueryConfig.builder()
+        .warehouse(warehouse.toUri())
+        .httpHost("127.0.0.1")
+        .httpPort(0)
+        .adminToken("admin")
+        .kafka(kafka.bootstrapServers(), Map.of())
+        .commitFeed(true)
+        .fallbackInterval(Duration.ZERO)
+        .tailEnabled(true);
+  }
+
+  private HttpResponse<String> post(String origin, String path, String body) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(origin + path))
+              .header("Authorization", "Bearer admin")
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

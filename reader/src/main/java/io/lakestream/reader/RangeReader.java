@@ -37,6 +37,7 @@ public final class RangeReader {
   private static final int FETCH_CHUNK = 4_096;
 
   private final ParquetFiles files;
+  private final SnapshotPins pins = new SnapshotPins();
 
   /** A reader of the files {@code files} opens (local or s3a), sharing its open readers. */
   public RangeReader(ParquetFiles files) {
@@ -46,12 +47,24 @@ public final class RangeReader {
   /**
    * Plans one page of the rows with keys in {@code range}, after {@code cursor} if given.
    *
+   * <p>The page reads {@code snapshot}, or, when the cursor pins a snapshot of the same table that
+   * is still held, that one ({@link ReadPlan#snapshot()} says which): a page that ends inside a run
+   * of equal keys holding live tail rows pins its snapshot, so that no row of the run is served
+   * twice or missed while rows move from the tail into a file (see {@link Cursor}).
+   *
    * @param limit rows in the page at most, at least 1
    * @throws QueryException (bad request) when the cursor belongs to another order or range;
    *     (internal) when a data file cannot be read
    */
   public ReadPlan plan(
-      TableSnapshot snapshot, KeyRange range, boolean descending, Cursor cursor, long limit) {
+      TableSnapshot current, KeyRange range, boolean descending, Cursor cursor, long limit) {
+    TableSnapshot snapshot = current;
+    if (cursor != null && cursor.pinned()) {
+      TableSnapshot pinned = pins.pinned(cursor.pin(), current.id());
+      if (pinned != null && pinned.definition().equals(current.definition())) {
+        snapshot = pinned;
+      }
+    }
     if (limit < 1) {
       throw new IllegalArgumentException("limit " + limit + " < 1");
     }
@@ -111,6 +124,7 @@ public final class RangeReader {
       long servedAtLastKey = 0;
       long skipped = 0;
       boolean more = false;
+      long nextKey = 0;
       while (true) {
         FileStream head = queue.peek();
         boolean tailLeft = descending ? tailNext >= tailLo : tailNext < tailHi;
@@ -129,6 +143,7 @@ public final class RangeReader {
           skipped++;
         } else if (taken == limit) {
           more = true;
+          nextKey = key;
           break;
         } else {
           if (fromTail) {
@@ -155,12 +170,21 @@ public final class RangeReader {
         }
       }
       Optional<Cursor> next = Optional.empty();
-      if (more) {
+      if (more && nextKey != lastKey) {
+        // the page ends with its key: the next one starts after it, whatever moves meanwhile
+        next = Optional.of(new Cursor(descending, lastKey, Cursor.ALL));
+      } else if (more) {
         long served =
             cursor != null && lastKey == cursor.key()
                 ? servedAtLastKey + cursor.servedAtKey()
                 : servedAtLastKey;
-        next = Optional.of(new Cursor(descending, lastKey, served));
+        // inside a run of equal keys: with tail rows in the run, its order can change when they
+        // move into a file, so the next page reads this same snapshot
+        long pin =
+            tailHasKey(snapshot.tail(), lastKey)
+                ? pins.pin(snapshot, snapshot == current ? 0 : cursor.pin())
+                : 0;
+        next = Optional.of(new Cursor(descending, lastKey, served, pin));
       }
       List<ReadPlan.Slice> slices = new ArrayList<>();
       for (FileStream stream : streams) {
@@ -259,6 +283,11 @@ public final class RangeReader {
     } finally {
       streams.forEach(FileStream::close);
     }
+  }
+
+  private static boolean tailHasKey(TailRows tail, long key) {
+    int at = tail.firstAtLeast(key);
+    return at < tail.size() && tail.row(at).key() == key;
   }
 
   /** For each column of {@code projection}, its position in the table's columns. */

@@ -13,7 +13,9 @@ class CursorTest {
           new Cursor(false, 0, 1),
           new Cursor(true, Long.MIN_VALUE, 5),
           new Cursor(false, Long.MAX_VALUE, Long.MAX_VALUE),
-          new Cursor(true, 1_795_000_000_000_000L, 123)
+          new Cursor(true, 1_795_000_000_000_000L, 123),
+          new Cursor(false, 42, Cursor.ALL),
+          new Cursor(false, 42, 3, -7_438_119_553_221L)
         }) {
       String token = cursor.encode();
       assertThat(token).matches("[A-Za-z0-9_-]+");

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Start-up: the follower takes every partition of the feed at its end, then has the registry
  * load every table from its log ({@link TableRegistry#loadAll}) and waits for that, and only then
  * reads the feed from the positions taken: a commit made before them is in the loaded snapshot, one
- * made after them is announced (and skipped when the snapshot already holds it). A lost
- * announcement shows as a gap in the table's versions at its next one (the registry then reads the
- * log), or is found by the registry's fallback sweep; a repeated one is skipped.
+ * made after them is announced (and skipped when the snapshot already holds it). When the feed does
+ * not exist yet (no writer has started), the registry loads every table at once and the follower
+ * reads the feed from its beginning as soon as it exists. A lost announcement shows as a gap in the
+ * table's versions at its next one (the registry then reads the log), or is found by the registry's
+ * fallback sweep; a repeated one is skipped.
  */
 public final class CommitFeedFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommitFeedFollower.class);
@@ -93,6 +95,10 @@ public final class CommitFeedFollower implements AutoCloseable {
     try {
       position();
       while (running) {
+        if (consumer.assignment().isEmpty()) {
+          awaitFeed();
+          continue;
+        }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
           apply(record);
         }
@@ -109,46 +115,77 @@ public final class CommitFeedFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the feed's partitions at their end and loads every table. Without the feed (no writer has
+   * started yet) the tables are loaded at once, and the feed is read from its beginning once it
+   * exists ({@link #awaitFeed}).
+   */
   private void position() {
-    while (running) {
-      List<PartitionInfo> partitions;
-      try {
-        partitions = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(10));
-      } catch (KafkaException e) {
-        if (e instanceof WakeupException wakeup) {
-          throw wakeup;
-        }
-        log.warn("Cannot read the partitions of {} yet: {}", Topics.COMMITS, e.toString());
-        partitions = List.of();
-      }
-      if (!partitions.isEmpty()) {
-        List<TopicPartition> assigned =
-            partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(assigned);
-        consumer.seekToEnd(assigned);
-        assigned.forEach(consumer::position); // fixes the positions now
-        long started = System.nanoTime();
-        registry.loadAll();
-        positioned = true;
-        log.info(
-            "Following {} ({} partitions) after loading {} tables in {} ms",
-            Topics.COMMITS,
-            assigned.size(),
-            registry.tables().size(),
-            Duration.ofNanos(System.nanoTime() - started).toMillis());
-        return;
-      }
+    List<TopicPartition> assigned = feedPartitions();
+    if (!assigned.isEmpty()) {
+      consumer.assign(assigned);
+      consumer.seekToEnd(assigned);
+      assigned.forEach(consumer::position); // fixes the positions now
+    }
+    long started = System.nanoTime();
+    registry.loadAll();
+    positioned = true;
+    if (assigned.isEmpty()) {
       log.info(
-          "{} does not exist yet (no writer has started); looking again in {} s",
+          "{} does not exist yet (no writer has started): loaded {} tables in {} ms; the feed is"
+              + " read from its beginning once it exists (looking every {} s)",
           Topics.COMMITS,
+          registry.tables().size(),
+          Duration.ofNanos(System.nanoTime() - started).toMillis(),
           TOPIC_RETRY.toSeconds());
+    } else {
+      log.info(
+          "Following {} ({} partitions) after loading {} tables in {} ms",
+          Topics.COMMITS,
+          assigned.size(),
+          registry.tables().size(),
+          Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+  }
+
+  /**
+   * Waits for the feed to exist, then reads it from its beginning: every commit announced on it was
+   * made after the tables' load started, or is skipped as already held.
+   */
+  private void awaitFeed() {
+    long until = System.nanoTime() + TOPIC_RETRY.toNanos();
+    while (running && System.nanoTime() < until) {
       try {
-        Thread.sleep(TOPIC_RETRY.toMillis());
+        Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        running = false;
         return;
       }
     }
+    List<TopicPartition> assigned = running ? feedPartitions() : List.of();
+    if (!assigned.isEmpty()) {
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      log.info("Following {} ({} partitions) from its beginning", Topics.COMMITS, assigned.size());
+    }
+  }
+
+  /** The feed's partitions, none when it does not exist (yet). */
+  private List<TopicPartition> feedPartitions() {
+    List<PartitionInfo> partitions;
+    try {
+      partitions = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(10));
+    } catch (KafkaException e) {
+      if (e instanceof WakeupException wakeup) {
+        throw wakeup;
+      }
+      log.warn("Cannot read the partitions of {} yet: {}", Topics.COMMITS, e.toString());
+      return List.of();
+    }
+    return partitions == null
+        ? List.of()
+        : partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> record) {

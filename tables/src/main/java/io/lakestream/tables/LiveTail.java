@@ -52,13 +52,16 @@ import org.slf4j.LoggerFactory;
  * resumes once commits have dropped enough rows; rows are then visible later, never lost.
  *
  * <p>Starts reading once the registry has loaded its tables ({@code ready}), so that a row's
- * watermarks are known. Topics of table types created later are found every {@value
- * #TOPICS_EVERY_SECONDS} s.
+ * watermarks are known. The table types come from {@code tableTypes} at every turn (the catalog's,
+ * with those created at run time): the routed-rows topic of a type not read yet is looked for every
+ * second until it exists, and every {@value #TOPICS_EVERY_SECONDS} s the partitions of every type
+ * are checked for new ones.
  */
 public final class LiveTail implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveTail.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int TOPICS_EVERY_SECONDS = 10;
+  private static final Duration TOPICS_PENDING = Duration.ofSeconds(1);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Admin admin;
@@ -68,9 +71,16 @@ public final class LiveTail implements AutoCloseable {
   private final Supplier<Boolean> ready;
   private final long maxBytes;
   private final Thread thread;
-  private final Map<String, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
-  private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
+
+  /** Per table type, its definition and the decoder of its rows (a type created again anew). */
+  private final Map<String, Decoder> decoders = new HashMap<>();
+
+  private record Decoder(TableDefinition table, BinaryMessageDecoder<GenericRecord> decoder) {}
+
+  private final Map<String, Long> lastReadMillis = new ConcurrentHashMap<>();
+  private volatile Set<String> behind = Set.of();
   private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Set<String> typesRead = new HashSet<>();
   private volatile boolean running = true;
   private volatile boolean paused;
   private volatile long rowsRead;
@@ -141,11 +151,16 @@ public final class LiveTail implements AutoCloseable {
   }
 
   /**
-   * How far the tail's reading is behind for a table type: now − the produce time of the last row
-   * read of it while its partitions still had rows to read; 0 when it read to their end.
+   * How far the tail's reading is behind for a table type: while its partitions have rows not read
+   * yet (also while paused by the memory bound), now − the produce time of the last row read of it
+   * (of the start of reading, before any); 0 when it read to their end.
    */
   public long lagMillis(String tableType) {
-    return lagMillis.getOrDefault(tableType, 0L);
+    if (!behind.contains(tableType)) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    return Math.max(0, now - lastReadMillis.getOrDefault(tableType, now));
   }
 
   private void run() {
@@ -157,9 +172,13 @@ public final class LiveTail implements AutoCloseable {
           return;
         }
       }
+      topicsCheckedNanos = System.nanoTime() - Duration.ofSeconds(TOPICS_EVERY_SECONDS).toNanos();
       while (running) {
-        if (System.nanoTime() - topicsCheckedNanos
-            > Duration.ofSeconds(TOPICS_EVERY_SECONDS).toNanos()) {
+        Duration every =
+            typesRead.containsAll(tableTypes.get().keySet())
+                ? Duration.ofSeconds(TOPICS_EVERY_SECONDS)
+                : TOPICS_PENDING;
+        if (System.nanoTime() - topicsCheckedNanos >= every.toNanos()) {
           assignNewTopics();
           topicsCheckedNanos = System.nanoTime();
         }
@@ -189,7 +208,17 @@ public final class LiveTail implements AutoCloseable {
   /** Assigns the partitions of routed-rows topics not read yet, at the writers' offsets. */
   private void assignNewTopics() {
     List<TopicPartition> fresh = new ArrayList<>();
+    Set<String> existing;
+    try {
+      existing = admin.listTopics().names().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("Cannot list the topics yet: {}", e.toString());
+      return;
+    }
     for (String type : tableTypes.get().keySet()) {
+      if (!existing.contains(Topics.rows(type))) {
+        continue; // the ingest role creates it when the type is created
+      }
       List<PartitionInfo> partitions;
       try {
         partitions = consumer.partitionsFor(Topics.rows(type), Duration.ofSeconds(5));
@@ -225,6 +254,12 @@ public final class LiveTail implements AutoCloseable {
       return;
     }
     assigned.addAll(fresh);
+    long now = System.currentTimeMillis();
+    for (TopicPartition tp : fresh) {
+      String type = Topics.tableOfRows(tp.topic());
+      typesRead.add(type);
+      lastReadMillis.putIfAbsent(type, now);
+    }
     consumer.assign(List.copyOf(assigned));
     for (TopicPartition tp : fresh) {
       OffsetAndMetadata offset = committed == null ? null : committed.get(tp);
@@ -270,21 +305,15 @@ public final class LiveTail implements AutoCloseable {
     }
     rowsRead += records.count();
     rows.forEach(registry::appendTail);
-    long now = System.currentTimeMillis();
-    Set<String> behind = new HashSet<>();
+    lastReadMillis.putAll(lastTimestamp);
+    Set<String> stillBehind = new HashSet<>();
     for (TopicPartition tp : assigned) {
       java.util.OptionalLong lag = consumer.currentLag(tp);
       if (lag.isPresent() && lag.getAsLong() > 0) {
-        behind.add(Topics.tableOfRows(tp.topic()));
+        stillBehind.add(Topics.tableOfRows(tp.topic()));
       }
     }
-    for (String type : types.keySet()) {
-      if (behind.contains(type) && lastTimestamp.containsKey(type)) {
-        lagMillis.put(type, Math.max(0, now - lastTimestamp.get(type)));
-      } else if (!behind.contains(type)) {
-        lagMillis.put(type, 0L);
-      }
-    }
+    behind = Set.copyOf(stillBehind);
   }
 
   /** Pauses reading above the memory bound, resumes below it. */
@@ -303,11 +332,15 @@ public final class LiveTail implements AutoCloseable {
 
   private TailRows.Row row(TableDefinition table, ConsumerRecord<byte[], byte[]> record)
       throws java.io.IOException {
-    BinaryMessageDecoder<GenericRecord> decoder =
-        decoders.computeIfAbsent(
-            table.name(),
-            n -> new BinaryMessageDecoder<>(GenericData.get(), AvroSchemas.rowSchema(table)));
-    GenericRecord avro = decoder.decode(record.value());
+    Decoder decoder = decoders.get(table.name());
+    if (decoder == null || (decoder.table() != table && !decoder.table().equals(table))) {
+      // new, or dropped and created again with other columns
+      decoder =
+          new Decoder(
+              table, new BinaryMessageDecoder<>(GenericData.get(), AvroSchemas.rowSchema(table)));
+      decoders.put(table.name(), decoder);
+    }
+    GenericRecord avro = decoder.decoder().decode(record.value());
     List<Column> columns = table.columns();
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {

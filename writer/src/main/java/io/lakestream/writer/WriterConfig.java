@@ -26,8 +26,8 @@ import java.util.Optional;
  * overhead.
  *
  * <p>Use {@link #devDefaults} for a local, fresh-within-a-second setup and {@link
- * #productionDefaults} (also {@link #builder}'s defaults) for deployments: 128 MiB files or 60 s, 1
- * GiB of buffers.
+ * #productionDefaults} (also {@link #builder}'s defaults) for deployments: 128 MiB files or 5
+ * minutes (the query sidecar's live tail serves rows before their flush), 1 GiB of buffers.
  *
  * @param bootstrapServers the Kafka cluster holding {@code lakestream.rows.*}
  * @param groupId the writer's consumer group (default {@value #DEFAULT_GROUP_ID})
@@ -180,7 +180,7 @@ public record WriterConfig(
   }
 
   /**
-   * Production defaults: flush at 128 MiB, 2,000,000 rows or 60 s per table, 1 GiB of buffers,
+   * Production defaults: flush at 128 MiB, 2,000,000 rows or 5 minutes per table, 1 GiB of buffers,
    * checkpoint every 10 commits, 7 days of log, ZSTD, the built-in tables.
    */
   public static WriterConfig productionDefaults(String bootstrapServers, URI warehouse) {
@@ -224,7 +224,7 @@ public record WriterConfig(
     private Optional<TableLookup> liveTables = Optional.empty();
     private long flushRows = 2_000_000;
     private long flushBytes = 128L << 20;
-    private Duration flushAge = Duration.ofSeconds(60);
+    private Duration flushAge = Duration.ofMinutes(5);
     private Duration incompleteRecordTimeout = Duration.ofMinutes(15);
     private long memoryCapBytes = 1L << 30;
     private int checkpointInterval = 10;

@@ -20,7 +20,7 @@ class WriterConfigTest {
     assertThat(dev.groupId()).isEqualTo("lakestream-writer");
     assertThat(dev.tables()).containsKeys("otel_logs_and_spans", "metrics", "events");
     assertThat(production.flushBytes()).isEqualTo(128L << 20);
-    assertThat(production.flushAge()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(production.flushAge()).isEqualTo(Duration.ofMinutes(5));
     assertThat(production.checkpointInterval()).isEqualTo(10);
     assertThat(production.warehouseOnS3()).isTrue();
   }

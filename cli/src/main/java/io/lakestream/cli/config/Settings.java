@@ -122,7 +122,10 @@ public final class Settings {
       size("writer.flush.bytes", "128MiB", "Flush a (project, table) buffer at this many bytes.");
   public static final Setting WRITER_FLUSH_AGE =
       duration(
-          "writer.flush.age", "60s", "Flush a buffer once its oldest row is this old (`dev`: 1s).");
+          "writer.flush.age",
+          "5m",
+          "Flush a buffer once its oldest row is this old (`dev`: 1s); large, since the query"
+              + " sidecar's live tail serves rows before their flush.");
   public static final Setting WRITER_INCOMPLETE_RECORD_TIMEOUT =
       duration(
           "writer.incomplete.record.timeout",
@@ -197,7 +200,7 @@ public final class Settings {
   public static final Setting QUERY_TAIL_ENABLED =
       bool(
           "query.tail.enabled",
-          "false",
+          "true",
           "Serve the live tail: rows of lakestream.rows.<table> not yet in a Delta commit, read from"
               + " the writers' committed offsets and merged into every read, each row once.");
   public static final Setting QUERY_TAIL_MAX_BYTES =

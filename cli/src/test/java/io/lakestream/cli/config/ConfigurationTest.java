@@ -142,7 +142,7 @@ class ConfigurationTest {
     Configuration config = Configuration.defaults();
     assertThat(config.describe()).hasSize(Settings.ALL.size());
     assertThat(config.kafkaClientProperties()).isEmpty();
-    assertThat(config.duration(Settings.WRITER_FLUSH_AGE)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.duration(Settings.WRITER_FLUSH_AGE)).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.size(Settings.WRITER_FLUSH_BYTES)).isEqualTo(128L << 20);
   }
 

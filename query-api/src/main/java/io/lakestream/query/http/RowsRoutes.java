@@ -85,7 +85,7 @@ final class RowsRoutes {
     response.setContentType(
         format == RowFormat.ARROW ? format.mediaType() : format.mediaType() + "; charset=utf-8");
     response.setHeader(ROW_COUNT, Long.toString(plan.rowCount()));
-    response.setHeader(TABLE_VERSION, Long.toString(table.version()));
+    response.setHeader(TABLE_VERSION, Long.toString(plan.snapshot().version()));
     plan.next().ifPresent(cursor -> response.setHeader(NEXT_CURSOR, cursor.encode()));
     if (ctx.req().getMethod().equals("HEAD")) {
       return; // the status and headers of the GET, without reading the rows
