@@ -57,21 +57,9 @@ class CommitFeedRestartIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(200))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
-              .kafka(kafka.bootstrapServers(), Map.of())
-              .commitFeed(true)
-              .fallbackInterval(Duration.ZERO)
-              .build();
+          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).build();
       try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
           KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers())) {

@@ -77,20 +77,9 @@ class CompactionFeedIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(200))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
-              .kafka(kafka.bootstrapServers(), Map.of())
-              .commitFeed(true)
-              .fallbackInterval(Duration.ZERO)
+          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse)
               .tables(Map.of(EVENTS.name(), EVENTS))
               .smallFileBytes(16L * 1024 * 1024)
               .build();
@@ -200,11 +189,7 @@ class CompactionFeedIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(EVENTS.name()), 1);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(200))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig queryConfig =
           QueryConfig.builder()
               .warehouse(warehouse.toUri())

@@ -42,11 +42,7 @@ public final class FreshnessFigures {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(events.name()), 2);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(flushAge)
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, flushAge);
       QueryConfig queryConfig =
           QueryConfig.builder()
               .warehouse(warehouse.toUri())

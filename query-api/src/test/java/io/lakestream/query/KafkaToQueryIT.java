@@ -76,11 +76,7 @@ class KafkaToQueryIT {
         kafka.createTopic(Topics.rows(table), 2);
       }
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(200))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig.Builder queryConfig =
           QueryConfig.builder()
               .warehouse(warehouse.toUri())

@@ -58,22 +58,9 @@ class LiveTailIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2);
       kafka.createTopic(Topics.COMMITS, 12); // as a writer that ran before created it
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(300))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
-              .kafka(kafka.bootstrapServers(), Map.of())
-              .commitFeed(true)
-              .fallbackInterval(Duration.ZERO)
-              .tailEnabled(true)
-              .build();
+          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).tailEnabled(true).build();
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
@@ -174,11 +161,7 @@ class LiveTailIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 1);
       kafka.createTopic(Topics.COMMITS, 12);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(300))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query =
@@ -231,11 +214,7 @@ class LiveTailIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2); // no lakestream.commits: no writer yet
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(300))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
@@ -271,11 +250,7 @@ class LiveTailIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2);
       kafka.createTopic(Topics.COMMITS, 12);
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(300))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole one = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry());
@@ -302,15 +277,7 @@ class LiveTailIT {
   }
 
   private QueryConfig.Builder tailConfig(EmbeddedKafka kafka) {
-    return QueryConfig.builder()
-        .warehouse(warehouse.toUri())
-        .httpHost("127.0.0.1")
-        .httpPort(0)
-        .adminToken("admin")
-        .kafka(kafka.bootstrapServers(), Map.of())
-        .commitFeed(true)
-        .fallbackInterval(Duration.ZERO)
-        .tailEnabled(true);
+    return FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).tailEnabled(true);
   }
 
   private HttpResponse<String> post(String origin, String path, String body) {

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,22 +58,9 @@ class TailCursorIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 1);
       kafka.createTopic(Topics.COMMITS, 12);
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
-              .kafka(kafka.bootstrapServers(), Map.of())
-              .commitFeed(true)
-              .fallbackInterval(Duration.ZERO)
-              .tailEnabled(true)
-              .build();
+          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).tailEnabled(true).build();
       WriterConfig writerConfig =
-          WriterConfig.devBuilder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .warehouse(warehouse.toUri())
-              .flushAge(Duration.ofMillis(300))
-              .build();
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       TestRows rows = new TestRows(EVENTS, 7);
       List<GenericRecord> sent =
           rows.rows("acme", new long[] {KEY - 1_000, KEY, KEY, KEY, KEY + 1_000});
