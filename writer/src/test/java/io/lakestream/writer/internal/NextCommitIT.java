@@ -104,16 +104,25 @@ class NextCommitIT {
   @Test
   void appendsEachVersionStraightToTheLogWithCheckpointsThatKernelReadsThrough() throws Exception {
     Warehouse warehouse = warehouse();
+    warehouse.hadoopConf().set("delta.logStore.file.impl", CountingLogStore.class.getName());
     DeltaTables.Table table =
         new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)).open("acme", EVENTS);
+    CountingLogStore.reads.set(0);
+    int readsAtTheFirstCheckpoint = -1;
     for (int i = 0; i < 25; i++) {
       assertThat(append(warehouse, table, i)).isEqualTo(new Committed(i));
       if (i == 9) {
-        // the first 9 appends after version 0 made no checkpoint and needed no log object
+        // versions 0 to 9 were written without reading or listing the log, and no checkpoint
+        assertThat(CountingLogStore.reads).hasValue(0);
         try (var names = Files.list(logFolder())) {
           assertThat(names.map(p -> p.getFileName().toString()))
               .noneMatch(name -> name.contains("checkpoint"));
         }
+      } else if (i == 10) {
+        readsAtTheFirstCheckpoint = CountingLogStore.reads.get(); // read to checkpoint
+        assertThat(readsAtTheFirstCheckpoint).isPositive();
+      } else if (i == 19) {
+        assertThat(CountingLogStore.reads).hasValue(readsAtTheFirstCheckpoint);
       }
     }
 
@@ -300,5 +309,49 @@ class NextCommitIT {
                 Optional.of("test compaction")),
             "test-maintenance")
         .getVersion();
+  }
+
+  /** The writer's local log store, counting the reads and listings of logs. */
+  public static final class CountingLogStore extends io.delta.storage.HadoopFileSystemLogStore {
+    static final java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final LocalAtomicLogStore store;
+
+    public CountingLogStore(org.apache.hadoop.conf.Configuration conf) {
+      super(conf);
+      this.store = new LocalAtomicLogStore(conf);
+    }
+
+    @Override
+    public void write(
+        org.apache.hadoop.fs.Path path,
+        java.util.Iterator<String> actions,
+        Boolean overwrite,
+        org.apache.hadoop.conf.Configuration conf)
+        throws java.io.IOException {
+      store.write(path, actions, overwrite, conf);
+    }
+
+    @Override
+    public io.delta.storage.CloseableIterator<String> read(
+        org.apache.hadoop.fs.Path path, org.apache.hadoop.conf.Configuration conf)
+        throws java.io.IOException {
+      reads.incrementAndGet();
+      return store.read(path, conf);
+    }
+
+    @Override
+    public java.util.Iterator<org.apache.hadoop.fs.FileStatus> listFrom(
+        org.apache.hadoop.fs.Path path, org.apache.hadoop.conf.Configuration conf)
+        throws java.io.IOException {
+      reads.incrementAndGet();
+      return store.listFrom(path, conf);
+    }
+
+    @Override
+    public Boolean isPartialWriteVisible(
+        org.apache.hadoop.fs.Path path, org.apache.hadoop.conf.Configuration conf) {
+      return true;
+    }
   }
 }
