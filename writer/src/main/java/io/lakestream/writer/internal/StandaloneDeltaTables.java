@@ -383,6 +383,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
               ENGINE_INFO);
         } catch (FileAlreadyExistsException e) {
           held = null; // someone else committed `version`: read the log again
+          LOG.info(
+              "Version {} of Delta table {} was committed by another writer; reading its log again",
+              version,
+              path);
           if (attempt == MAX_APPEND_ATTEMPTS) {
             return new Conflict(
                 current,
