@@ -147,7 +147,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
    * the log store's atomic create refuses it if anyone committed after {@code version}.
    *
    * @param confirmedAtMillis when {@code version} was last known to be the latest (just before the
-   *     read or the write that showed it); see {@link StandaloneDeltaTables#maxHeldAge}
+   *     read or the write that showed it); see {@link StandaloneDeltaTables#maxHeldAgeMillis}
    */
   record HeldLog(
       long version, Map<String, Long> txnVersions, int checkpointInterval, long confirmedAtMillis) {
