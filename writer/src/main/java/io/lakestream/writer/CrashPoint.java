@@ -4,6 +4,12 @@ package io.lakestream.writer;
 public enum CrashPoint {
   /** The Parquet file is in storage; the Delta commit that would add it has not been made. */
   AFTER_DATA_FILE_WRITTEN,
+  /**
+   * The writer wrote the table's next log entry itself (a new table's version 0, or version {@code
+   * N + 1} on top of the version it holds): the commit is in the table, but the writer's held state
+   * of the table (its last version and txn versions) does not know it yet.
+   */
+  AFTER_COMMIT_FILE_WRITTEN,
   /** The Delta commit is made; the Kafka offsets it covers are not committed. */
   AFTER_DELTA_COMMIT,
   /**

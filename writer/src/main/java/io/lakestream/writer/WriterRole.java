@@ -83,15 +83,16 @@ public final class WriterRole implements AutoCloseable {
     CommitFeed.createTopic(adminProperties(config));
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
     FlushPool pool = new FlushPool(config.flushThreads(), "lakestream-flush-" + config.groupId());
+    FaultInjector flushFaults = pool.guard(faults);
     TableFlusher flusher =
         new TableFlusher(
             warehouse,
             new StandaloneDeltaTables(
-                warehouse, config.checkpointInterval(), config.logRetention()),
+                warehouse, config.checkpointInterval(), config.logRetention(), flushFaults),
             routedRows,
             config.compression(),
             keyModels,
-            pool.guard(faults),
+            flushFaults,
             metrics,
             new CommitFeed(producer, metrics),
             config.tableCache());

@@ -15,7 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -221,6 +224,77 @@ class WriterCrashIT {
     }
 
     restartAndCheck(config, workload);
+  }
+
+  /**
+   * The writer dies right after it wrote a table's second log entry itself, on top of the version
+   * it held, before it holds the new version: the commit is in the table, its offsets are not
+   * committed, and the restarted writer drops its rows by the table's watermark.
+   */
+  @Test
+  void crashAfterAnAppendIsInTheLogBeforeTheWriterHoldsIt() {
+    WriterConfig config = config("crash_f");
+    Workload first =
+        Workload.generate(config.tables().values(), PROJECTS, "otlp_logs", 2, 0, 30, 16);
+    Workload second =
+        Workload.generate(config.tables().values(), PROJECTS, "otlp_logs", 2, 30, 30, 17);
+    Map<String, AtomicInteger> entries = new ConcurrentHashMap<>();
+    AtomicReference<Workload.TableId> crashedIn = new AtomicReference<>();
+    FaultInjector crash =
+        (point, project, table) -> {
+          if (point == CrashPoint.AFTER_COMMIT_FILE_WRITTEN
+              && entries
+                      .computeIfAbsent(project + "/" + table, t -> new AtomicInteger())
+                      .incrementAndGet()
+                  == 2
+              && crashedIn.compareAndSet(null, new Workload.TableId(project, table))) {
+            throw new CrashAt.SimulatedCrash("simulated crash in " + project + "/" + table);
+          }
+        };
+    Lake lake = new Lake(config);
+    try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers())) {
+      first.produce(producer, 1_000);
+      WriterRole doomed =
+          WriterRole.start(config, new SimpleMeterRegistry(), KeyModelEncoder.learned(), crash);
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  !doomed.isRunning()
+                      || first.expected().entrySet().stream()
+                          .filter(e -> !e.getValue().isEmpty())
+                          .allMatch(
+                              e -> lake.version(e.getKey().project(), e.getKey().table()) >= 0));
+      second.produce(producer, 1_000);
+      await().atMost(TIMEOUT).until(() -> !doomed.isRunning());
+      assertThat(doomed.failure()).get().isInstanceOf(CrashAt.SimulatedCrash.class);
+      doomed.close();
+    }
+    Workload.TableId crashed = crashedIn.get();
+    assertThat(lake.version(crashed.project(), crashed.table()))
+        .as("the crashed commit is in the table")
+        .isEqualTo(1);
+
+    Map<Workload.TableId, Set<String>> expected = new HashMap<>(first.expected());
+    second
+        .expected()
+        .forEach(
+            (table, ids) ->
+                expected.merge(
+                    table,
+                    ids,
+                    (a, b) -> {
+                      Set<String> both = new java.util.TreeSet<>(a);
+                      both.addAll(b);
+                      return both;
+                    }));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (WriterRole survivor = WriterRole.start(config, registry)) {
+      lake.awaitExactly(expected, TIMEOUT);
+    }
+    assertThat(registry.find("lakestream.writer.rows.skipped").counters())
+        .as("the crashed commit's rows, read again and dropped by the watermark")
+        .anyMatch(counter -> counter.count() > 0);
   }
 
   private List<Path> parquetFiles(Workload.TableId table) throws IOException {

@@ -65,19 +65,12 @@ final class FirstCommit {
       throws IOException {
     long now = System.currentTimeMillis();
     List<String> actions = new ArrayList<>();
-
-    ObjectNode commitInfo = JSON.createObjectNode();
-    commitInfo.put("timestamp", now);
-    commitInfo.put("operation", "WRITE");
-    commitInfo.putObject("operationParameters").put("mode", "Append");
-    commitInfo.put("isBlindAppend", true);
-    commitInfo.put("engineInfo", engineInfo);
-    actions.add(action("commitInfo", commitInfo));
+    actions.add(LogActions.commitInfo(now, -1, engineInfo));
 
     ObjectNode protocol = JSON.createObjectNode();
     protocol.put("minReaderVersion", 1);
     protocol.put("minWriterVersion", 2);
-    actions.add(action("protocol", protocol));
+    actions.add(LogActions.action("protocol", protocol));
 
     ObjectNode metadata = JSON.createObjectNode();
     metadata.put("id", UUID.randomUUID().toString());
@@ -96,34 +89,9 @@ final class FirstCommit {
     ObjectNode configuration = metadata.putObject("configuration");
     properties.forEach(configuration::put);
     metadata.put("createdTime", now);
-    actions.add(action("metaData", metadata));
+    actions.add(LogActions.action("metaData", metadata));
 
-    for (DataFile file : files) {
-      ObjectNode add = JSON.createObjectNode();
-      add.put("path", file.path());
-      add.putObject("partitionValues");
-      add.put("size", file.sizeBytes());
-      add.put("modificationTime", file.modificationTime());
-      add.put("dataChange", true);
-      add.put("stats", file.statsJson()); // a JSON string, as the protocol says
-      ObjectNode tags = add.putObject("tags");
-      file.tags().forEach(tags::put);
-      actions.add(action("add", add));
-    }
-    for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
-      ObjectNode txn = JSON.createObjectNode();
-      txn.put("appId", source.getKey());
-      txn.put("version", source.getValue().last());
-      txn.put("lastUpdated", now);
-      actions.add(action("txn", txn));
-    }
-    Path log = new Path(tablePath, "_delta_log");
-    logStore.write(new Path(log, FIRST_VERSION), actions.iterator(), false, conf);
-  }
-
-  private static String action(String name, ObjectNode body) {
-    ObjectNode wrapper = JSON.createObjectNode();
-    wrapper.set(name, body);
-    return wrapper.toString();
+    LogActions.addAppend(actions, files, sources, now);
+    logStore.write(LogActions.commitFile(tablePath, 0), actions.iterator(), false, conf);
   }
 }

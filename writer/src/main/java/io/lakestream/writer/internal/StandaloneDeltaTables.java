@@ -6,31 +6,58 @@ import io.delta.standalone.CommitResult;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.Operation;
 import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.Action;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.Metadata;
 import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.delta.standalone.internal.DeltaLogImpl;
+import io.delta.standalone.internal.SnapshotImpl;
 import io.delta.storage.LogStore;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.DeltaSchemas;
+import io.lakestream.writer.CrashPoint;
+import io.lakestream.writer.FaultInjector;
 import io.lakestream.writer.WriterErrors;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@link DeltaTables} on Delta Standalone 3.3 (protocol 1/2).
  *
  * <p>New tables get the table type's schema ({@link DeltaSchemas#structType}) and the properties
- * {@code delta.checkpointInterval} and {@code delta.logRetentionDuration}; Standalone checkpoints
- * and cleans expired log entries after commits accordingly.
+ * {@code delta.checkpointInterval} and {@code delta.logRetentionDuration}; checkpoints and the
+ * clean-up of expired log entries follow them (below).
+ *
+ * <p>Commits are written by the writer itself when the warehouse has an atomic log store ({@code
+ * delta.logStore.<scheme>.impl}: {@link LocalAtomicLogStore}, {@link S3ConditionalPutLogStore}): a
+ * new table's version 0 by {@link FirstCommit}, each later append as version N + 1 by {@link
+ * NextCommit}, on top of the version N the table holds ({@link HeldLog}: the last version written
+ * or read, its txn versions and checkpoint interval). So a table's steady-state commit costs one
+ * atomic create, independent of its log's length, and reads nothing. The log is read (Standalone's
+ * snapshot) only when no state is held: the table's first commit or txn read after opening, after
+ * {@link Table#refresh}, after a commit whose outcome is unknown, when the held state is older than
+ * {@link #maxHeldAgeMillis}, and when N + 1 exists because another writer or maintenance committed
+ * it; then the source offsets are checked against the txn versions just read before N + 1 is tried
+ * again, so a zombie writer's append is still refused and a concurrent compaction stays in the
+ * table. Every {@code delta.checkpointInterval}-th version, Standalone's checkpoint is written from
+ * a fresh snapshot (and expired log entries are cleaned), as Standalone does after its own commits.
+ * Without an atomic log store, every commit goes through Standalone's optimistic transaction.
  *
  * <p>Works around delta-io/connectors#380: Standalone writes {@code AddFile.stats} into the log as
  * raw JSON text, so the stats are passed as a JSON string literal, which the log then holds as the
@@ -40,9 +67,13 @@ public final class StandaloneDeltaTables implements DeltaTables {
   /** The engine named in every commit's {@code commitInfo}. */
   public static final String ENGINE_INFO = "Lakestream-writer/0.1.0";
 
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneDeltaTables.class);
+  private static final int MAX_APPEND_ATTEMPTS = 5;
+
   private final Warehouse warehouse;
   private final int checkpointInterval;
   private final Duration logRetention;
+  private final FaultInjector faults;
 
   /** The Delta schema of each table type, made once and shared by all its tables. */
   private final Map<TableDefinition, io.delta.standalone.types.StructType> schemas =
@@ -51,9 +82,16 @@ public final class StandaloneDeltaTables implements DeltaTables {
   private final Map<String, LogStore> logStores = new java.util.concurrent.ConcurrentHashMap<>();
 
   public StandaloneDeltaTables(Warehouse warehouse, int checkpointInterval, Duration logRetention) {
+    this(warehouse, checkpointInterval, logRetention, FaultInjector.NONE);
+  }
+
+  /** With a fault injector that is told {@link CrashPoint#AFTER_COMMIT_FILE_WRITTEN} (tests). */
+  public StandaloneDeltaTables(
+      Warehouse warehouse, int checkpointInterval, Duration logRetention, FaultInjector faults) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.checkpointInterval = checkpointInterval;
     this.logRetention = requireNonNull(logRetention, "logRetention is null");
+    this.faults = requireNonNull(faults, "faults is null");
   }
 
   /**
@@ -102,6 +140,40 @@ public final class StandaloneDeltaTables implements DeltaTables {
         "interval " + logRetention.toHours() + " hours");
   }
 
+  /**
+   * What the writer holds of a table's log between its commits: the latest version it wrote or
+   * read, every {@code txn} version at that version, and the table's checkpoint interval. The next
+   * append is written as {@code version + 1} ({@link NextCommit}) on the strength of this alone;
+   * the log store's atomic create refuses it if anyone committed after {@code version}.
+   *
+   * @param confirmedAtMillis when {@code version} was last known to be the latest (just before the
+   *     read or the write that showed it); see {@link StandaloneDeltaTables#maxHeldAgeMillis}
+   */
+  record HeldLog(
+      long version, Map<String, Long> txnVersions, int checkpointInterval, long confirmedAtMillis) {
+    long txnVersion(String appId) {
+      return txnVersions.getOrDefault(appId, -1L);
+    }
+
+    /** The state after this writer committed {@code sources} as {@code newVersion}. */
+    HeldLog after(long newVersion, Map<String, SourceRange> sources, long confirmedAt) {
+      Map<String, Long> txns = new HashMap<>(txnVersions);
+      sources.forEach((appId, range) -> txns.put(appId, range.last()));
+      return new HeldLog(newVersion, Map.copyOf(txns), checkpointInterval, confirmedAt);
+    }
+  }
+
+  /**
+   * How long a held log is trusted without reading the log again: half the table's log retention,
+   * at most an hour. A version committed by someone else after the held one is in the log for at
+   * least the log retention (Delta's log clean-up deletes only older entries), so within this age
+   * the atomic create of {@code version + 1} cannot succeed over a commit the writer does not know
+   * of.
+   */
+  long maxHeldAgeMillis() {
+    return Math.min(logRetention.toMillis() / 2, Duration.ofHours(1).toMillis());
+  }
+
   private final class StandaloneTable implements Table {
     private final String project;
     private final TableDefinition definition;
@@ -111,8 +183,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
     // Whether the table has no log yet, as last checked; null: check again. A new table is read
     // and created without a Delta log object.
     private volatile Boolean isNew;
-    // Set to null by refresh() from the poll thread while a flush thread may read it.
-    private volatile OptimisticTransaction readView;
+    // The log as last written or read; null: read it again. Set to null by refresh() from the poll
+    // thread while a flush thread may use it; a commit that overlaps a refresh does not hold on.
+    private volatile HeldLog held;
+    private final AtomicLong refreshes = new AtomicLong();
 
     StandaloneTable(String project, TableDefinition definition, Path path) {
       this.project = project;
@@ -128,13 +202,60 @@ public final class StandaloneDeltaTables implements DeltaTables {
       return log;
     }
 
-    private boolean isNew() throws java.io.IOException {
+    private boolean isNew() throws IOException {
       Boolean known = isNew;
       if (known == null) {
         known = FirstCommit.isNew(hadoopPath, warehouse.hadoopConf());
         isNew = known;
       }
       return known;
+    }
+
+    /** The held log, read from the log (Standalone's snapshot) when none is held or it is old. */
+    private HeldLog held() {
+      HeldLog known = held;
+      long now = System.currentTimeMillis();
+      if (known == null || now - known.confirmedAtMillis() > maxHeldAgeMillis()) {
+        known = read(now);
+        held = known;
+      }
+      return known;
+    }
+
+    private HeldLog read(long now) {
+      Snapshot snapshot = log().update();
+      if (!(snapshot instanceof SnapshotImpl impl)) {
+        throw new IllegalStateException("unexpected snapshot " + snapshot.getClass());
+      }
+      if (snapshot.getVersion() < 0) {
+        return new HeldLog(-1, Map.of(), checkpointInterval, now);
+      }
+      io.delta.standalone.actions.Protocol protocol = impl.protocol();
+      if (protocol.getMinReaderVersion() > 1 || protocol.getMinWriterVersion() > 2) {
+        throw new IllegalStateException(
+            "the table needs Delta reader version "
+                + protocol.getMinReaderVersion()
+                + " and writer version "
+                + protocol.getMinWriterVersion()
+                + "; this writer writes versions 1 and 2");
+      }
+      Map<String, Long> txns = new HashMap<>();
+      for (SetTransaction txn : CollectionConverters.asJava(impl.setTransactions())) {
+        txns.put(txn.getAppId(), txn.getVersion());
+      }
+      return new HeldLog(
+          snapshot.getVersion(),
+          Map.copyOf(txns),
+          checkpointInterval(snapshot.getMetadata().getConfiguration()),
+          now);
+    }
+
+    /** Holds {@code next} unless the table was refreshed since the commit began. */
+    private void hold(HeldLog next, long refreshesAtStart) {
+      held = next;
+      if (refreshes.get() != refreshesAtStart) {
+        held = null;
+      }
     }
 
     @Override
@@ -158,29 +279,30 @@ public final class StandaloneDeltaTables implements DeltaTables {
         if (isNew()) {
           return -1;
         }
-        OptimisticTransaction view = readView;
-        if (view == null) {
-          view = log().startTransaction();
-          readView = view;
-        }
-        return view.txnVersion(appId);
-      } catch (java.io.IOException | RuntimeException e) {
-        readView = null;
+        return held().txnVersion(appId);
+      } catch (IOException | RuntimeException e) {
+        held = null;
         throw WriterErrors.deltaFailure("read", project, definition.name(), path, e);
       }
     }
 
     @Override
     public void refresh() {
-      readView = null;
+      refreshes.incrementAndGet();
+      held = null;
       isNew = null;
     }
 
     @Override
     public CommitOutcome commit(List<DataFile> files, Map<String, SourceRange> sources) {
+      long refreshesAtStart = refreshes.get();
       try {
         LogStore logStore = logStore(hadoopPath);
-        if (logStore != null && isNew()) {
+        if (logStore == null) {
+          return commitThroughStandalone(files, sources);
+        }
+        if (isNew()) {
+          long started = System.currentTimeMillis();
           try {
             FirstCommit.write(
                 logStore,
@@ -193,65 +315,154 @@ public final class StandaloneDeltaTables implements DeltaTables {
                 sources,
                 ENGINE_INFO);
             isNew = false;
+            faults.at(CrashPoint.AFTER_COMMIT_FILE_WRITTEN, project, definition.name());
+            hold(
+                new HeldLog(-1, Map.of(), checkpointInterval, started).after(0, sources, started),
+                refreshesAtStart);
             return new Committed(0);
-          } catch (java.nio.file.FileAlreadyExistsException e) {
-            isNew = false; // another writer created it first: commit through its log
-          } catch (java.io.IOException e) {
+          } catch (FileAlreadyExistsException e) {
+            isNew = false; // another writer created it first: append on top of its commit
+            held = null;
+          } catch (IOException e) {
             isNew = null; // the outcome is unknown: the retry looks again
             throw WriterErrors.deltaFailure("create", project, definition.name(), path, e);
           }
         }
-        OptimisticTransaction txn = log().startTransaction();
-        Map<String, Long> current = new LinkedHashMap<>();
-        boolean overlap = false;
-        for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
-          long version = txn.txnVersion(source.getKey());
-          current.put(source.getKey(), version);
-          overlap |= version >= source.getValue().first();
-        }
-        if (overlap) {
-          return new Conflict(current, "the table already holds some of these source offsets");
-        }
-        List<Action> actions = new ArrayList<>();
-        if (txn.readVersion() < 0) {
-          txn.updateMetadata(newTableMetadata());
-        }
-        long now = System.currentTimeMillis();
-        for (DataFile file : files) {
-          actions.add(
-              new AddFile(
-                  file.path(),
-                  Map.of(),
-                  file.sizeBytes(),
-                  file.modificationTime(),
-                  true,
-                  quotedJson(file.statsJson()),
-                  file.tags()));
-        }
-        for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
-          actions.add(
-              new SetTransaction(source.getKey(), source.getValue().last(), Optional.of(now)));
-        }
-        CommitResult result =
-            txn.commit(
-                actions,
-                new Operation(Operation.Name.WRITE, Map.of("mode", "\"Append\"")),
-                ENGINE_INFO);
-        readView = null;
-        return new Committed(result.getVersion());
+        return append(logStore, files, sources, refreshesAtStart);
       } catch (DeltaConcurrentModificationException e) {
-        readView = null;
+        held = null;
         isNew = null;
         Map<String, Long> current = new LinkedHashMap<>();
         for (String appId : sources.keySet()) {
           current.put(appId, transactionVersion(appId));
         }
         return new Conflict(current, e.getClass().getSimpleName() + ": " + e.getMessage());
-      } catch (java.io.IOException | RuntimeException e) {
-        readView = null;
+      } catch (IOException | RuntimeException e) {
+        held = null;
         isNew = null;
         throw WriterErrors.deltaFailure("commit to", project, definition.name(), path, e);
       }
+    }
+
+    /**
+     * Writes version N + 1 on top of the held version N. When N + 1 exists (another writer or
+     * maintenance committed), the log is read again, the source offsets are checked against its txn
+     * versions once more, and the commit is tried on top of the new latest version.
+     */
+    private CommitOutcome append(
+        LogStore logStore,
+        List<DataFile> files,
+        Map<String, SourceRange> sources,
+        long refreshesAtStart)
+        throws IOException {
+      for (int attempt = 1; ; attempt++) {
+        HeldLog known = held();
+        if (known.version() < 0) {
+          return commitThroughStandalone(files, sources); // no log (removed?): create it anew
+        }
+        Map<String, Long> current = new LinkedHashMap<>();
+        boolean overlap = false;
+        for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
+          long version = known.txnVersion(source.getKey());
+          current.put(source.getKey(), version);
+          overlap |= version >= source.getValue().first();
+        }
+        if (overlap) {
+          return new Conflict(current, "the table already holds some of these source offsets");
+        }
+        long version = known.version() + 1;
+        long started = System.currentTimeMillis();
+        try {
+          NextCommit.write(
+              logStore,
+              warehouse.hadoopConf(),
+              hadoopPath,
+              known.version(),
+              files,
+              sources,
+              ENGINE_INFO);
+        } catch (FileAlreadyExistsException e) {
+          held = null; // someone else committed `version`: read the log again
+          LOG.info(
+              "Version {} of Delta table {} was committed by another writer; reading its log again",
+              version,
+              path);
+          if (attempt == MAX_APPEND_ATTEMPTS) {
+            return new Conflict(
+                current,
+                "version " + version + " was committed by another writer, " + attempt + " times");
+          }
+          continue;
+        }
+        faults.at(CrashPoint.AFTER_COMMIT_FILE_WRITTEN, project, definition.name());
+        hold(known.after(version, sources, started), refreshesAtStart);
+        if (version % known.checkpointInterval() == 0) {
+          checkpoint(version);
+        }
+        return new Committed(version);
+      }
+    }
+
+    /**
+     * Checkpoints the table at its latest version (Standalone's checkpoint, which also deletes
+     * expired log entries), as Standalone does after its own commits. A failure does not undo the
+     * commit: it is logged, and readers replay a longer log until the next checkpoint.
+     */
+    private void checkpoint(long version) {
+      try {
+        Snapshot snapshot = log().update();
+        if (log() instanceof DeltaLogImpl impl
+            && snapshot instanceof SnapshotImpl latest
+            && latest.version() >= version) {
+          impl.checkpoint(latest);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Cannot checkpoint Delta table {} after version {}: {}", path, version, e.toString());
+      }
+    }
+
+    /** The commit through Standalone's optimistic transaction (no atomic log store to write to). */
+    private CommitOutcome commitThroughStandalone(
+        List<DataFile> files, Map<String, SourceRange> sources) {
+      held = null;
+      OptimisticTransaction txn = log().startTransaction();
+      Map<String, Long> current = new LinkedHashMap<>();
+      boolean overlap = false;
+      for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
+        long version = txn.txnVersion(source.getKey());
+        current.put(source.getKey(), version);
+        overlap |= version >= source.getValue().first();
+      }
+      if (overlap) {
+        return new Conflict(current, "the table already holds some of these source offsets");
+      }
+      List<Action> actions = new ArrayList<>();
+      if (txn.readVersion() < 0) {
+        txn.updateMetadata(newTableMetadata());
+      }
+      long now = System.currentTimeMillis();
+      for (DataFile file : files) {
+        actions.add(
+            new AddFile(
+                file.path(),
+                Map.of(),
+                file.sizeBytes(),
+                file.modificationTime(),
+                true,
+                quotedJson(file.statsJson()),
+                file.tags()));
+      }
+      for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
+        actions.add(
+            new SetTransaction(source.getKey(), source.getValue().last(), Optional.of(now)));
+      }
+      CommitResult result =
+          txn.commit(
+              actions,
+              new Operation(Operation.Name.WRITE, Map.of("mode", "\"Append\"")),
+              ENGINE_INFO);
+      return new Committed(result.getVersion());
     }
 
     private Metadata newTableMetadata() {
@@ -264,6 +475,16 @@ public final class StandaloneDeltaTables implements DeltaTables {
           .configuration(tableProperties())
           .createdTime(System.currentTimeMillis())
           .build();
+    }
+  }
+
+  /** A table's {@code delta.checkpointInterval}, Delta's default 10 when unset or unreadable. */
+  static int checkpointInterval(Map<String, String> configuration) {
+    try {
+      int interval = Integer.parseInt(configuration.getOrDefault("delta.checkpointInterval", "10"));
+      return interval > 0 ? interval : 10;
+    } catch (NumberFormatException e) {
+      return 10;
     }
   }
 
