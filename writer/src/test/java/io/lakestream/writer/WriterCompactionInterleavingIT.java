@@ -14,6 +14,7 @@ import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.internal.DataFile;
 import io.lakestream.writer.internal.DataFileWriter;
 import io.lakestream.writer.internal.PrimaryKeys;
@@ -131,7 +132,7 @@ class WriterCompactionInterleavingIT {
 
     assertThat(failure.get()).as("the compacting process failed").isNull();
     lake.assertExactly(expected);
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     for (Map.Entry<Workload.TableId, Set<String>> table : expected.entrySet()) {
       if (table.getValue().isEmpty()) {
         continue;

@@ -12,7 +12,7 @@ import io.delta.standalone.actions.AddFile;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.storage.S3Settings;
-import io.lakestream.writer.KernelReader;
+import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.internal.DeltaTables.CommitOutcome;
 import io.lakestream.writer.internal.DeltaTables.Committed;
@@ -148,7 +148,7 @@ class NextCommitIT {
     assertThat(txn.get("version").asLong()).isEqualTo(15);
     assertThat(txn.get("lastUpdated").asLong()).isEqualTo(commitInfo.get("timestamp").asLong());
 
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     for (long version = 0; version < 25; version++) {
       assertThat(ids(kernel.rows(table.path(), version)))
           .as("rows at version %d", version)
@@ -178,7 +178,7 @@ class NextCommitIT {
     DeltaTables.Table table =
         new StandaloneDeltaTables(warehouse, 4, Duration.ofDays(7)).open("acme", EVENTS);
     DeltaLog maintenance = DeltaLog.forTable(warehouse.hadoopConf(), table.path());
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     List<Long> compactions = new ArrayList<>();
     java.util.TreeMap<Long, Long> appendsAt = new java.util.TreeMap<>(); // version -> appends
     long appends = 0;
@@ -246,7 +246,7 @@ class NextCommitIT {
 
     assertThat(outcome).isInstanceOf(Conflict.class);
     assertThat(((Conflict) outcome).versions()).containsEntry("src-0", 7L);
-    KernelReader kernel = new KernelReader(warehouse.hadoopConf());
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
     assertThat(kernel.snapshot(zombie.path()).getVersion()).isEqualTo(3);
     assertThat(ids(kernel.rows(zombie.path()))).isEqualTo(expectedIds(4));
     // offsets of another source partition are still accepted, on top of the owner's commits
