@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.QueryService;
 import io.lakestream.reader.QueryErrors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,11 +35,43 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpApi {
   static final String ROUTE_ATTRIBUTE = "lakestream.route";
   static final String START_ATTRIBUTE = "lakestream.start";
+  static final String CALLER_ATTRIBUTE = "lakestream.caller";
 
   private HttpApi() {}
 
-  /** A route: method, path (Javalin syntax, also OpenAPI's), handler. */
-  record Route(HandlerType method, String path, io.javalin.http.Handler handler) {}
+  /**
+   * A route: method, path (Javalin syntax, also OpenAPI's), handler, and whether a caller must
+   * authenticate first (every {@code /v1} route and the two older ones; not the operations routes,
+   * which check their own token or none).
+   */
+  record Route(HandlerType method, String path, io.javalin.http.Handler handler) {
+    boolean authenticated() {
+      return path.startsWith("/v1/")
+          || path.equals("/list_tables")
+          || path.equals("/register_project");
+    }
+  }
+
+  /**
+   * The caller of a request to an authenticated route, authenticated once before its handler ran.
+   */
+  static Principal caller(Context ctx) {
+    Principal caller = ctx.attribute(CALLER_ATTRIBUTE);
+    if (caller == null) {
+      throw new IllegalStateException(
+          "route " + ctx.attribute(ROUTE_ATTRIBUTE) + " is not authenticated");
+    }
+    return caller;
+  }
+
+  /** {@code handler}, after the request's caller is authenticated and put on the context. */
+  private static io.javalin.http.Handler authenticated(
+      QueryService service, io.javalin.http.Handler handler) {
+    return ctx -> {
+      ctx.attribute(CALLER_ATTRIBUTE, service.authenticate(ctx.header("Authorization")));
+      handler.handle(ctx);
+    };
+  }
 
   /** The routes of the API, in the order they are documented. */
   static List<Route> routes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
@@ -122,15 +155,17 @@ public final class HttpApi {
               });
           config.routes.after(ctx -> recordRequest(service, ctx));
           for (Route route : routes) {
+            io.javalin.http.Handler handler =
+                route.authenticated() ? authenticated(service, route.handler()) : route.handler();
             if (route.method().equals(HandlerType.GET)) {
-              config.routes.get(route.path(), route.handler());
+              config.routes.get(route.path(), handler);
               // Javalin answers HEAD of a GET route by itself, without running its handler (so
               // without authentication): HEAD runs the GET handler, Jetty drops the body.
-              config.routes.head(route.path(), route.handler());
+              config.routes.head(route.path(), handler);
             } else if (route.method().equals(HandlerType.POST)) {
-              config.routes.post(route.path(), route.handler());
+              config.routes.post(route.path(), handler);
             } else if (route.method().equals(HandlerType.DELETE)) {
-              config.routes.delete(route.path(), route.handler());
+              config.routes.delete(route.path(), handler);
             } else {
               throw new IllegalStateException("unexpected method " + route.method());
             }

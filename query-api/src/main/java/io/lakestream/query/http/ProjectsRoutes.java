@@ -30,7 +30,7 @@ final class ProjectsRoutes {
   }
 
   void register(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     JsonNode body;
     try {
       body = ErrorResponses.JSON.readTree(ctx.bodyAsBytes());
@@ -67,7 +67,7 @@ final class ProjectsRoutes {
 
   /** {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). */
   void create(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     service.access().checkAdmin(principal, "register projects");
     JsonNode body;
     try {
@@ -93,7 +93,7 @@ final class ProjectsRoutes {
 
   /** Every registered project the token may read. */
   void list(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     ArrayNode projects = answer.putArray("projects");
     service.sql().catalog().projects().values().stream()
@@ -104,7 +104,7 @@ final class ProjectsRoutes {
   }
 
   void get(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     String projectId = ctx.pathParam("project");
     service.access().checkProject(principal, projectId);
     ProjectRegistration registration =
@@ -114,7 +114,7 @@ final class ProjectsRoutes {
 
   /** Removes a registration (admin); the project's data stays. */
   void delete(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     service.access().checkAdmin(principal, "unregister projects");
     String projectId = ctx.pathParam("project");
     Catalog catalog = service.sql().catalog();

@@ -39,7 +39,7 @@ final class RowsRoutes {
   }
 
   void range(Context ctx) throws IOException {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
     TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     TableSnapshot table =
@@ -59,7 +59,7 @@ final class RowsRoutes {
   }
 
   void point(Context ctx) throws IOException {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
     TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     TableSnapshot table =

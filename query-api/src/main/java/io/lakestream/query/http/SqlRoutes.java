@@ -46,7 +46,7 @@ final class SqlRoutes {
    * produces it.
    */
   void execute(Context ctx) throws IOException {
-    Principal principal = query.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
     if (format == RowFormat.ARROW) {
       throw QueryErrors.unsupportedFormat(
@@ -79,7 +79,7 @@ final class SqlRoutes {
 
   /** A table definition in the YAML files' shape, as JSON. */
   void create(Context ctx) {
-    Principal principal = query.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     TableDefinition table;
     try {
       table = TableDefinitions.parse("request body", ctx.body());
@@ -92,7 +92,6 @@ final class SqlRoutes {
   }
 
   void list(Context ctx) {
-    query.authenticate(ctx.header("Authorization"));
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     ArrayNode tables = answer.putArray("tables");
     sql.catalog().tables().values().forEach(t -> tables.add(describe(t, false)));
@@ -100,7 +99,6 @@ final class SqlRoutes {
   }
 
   void get(Context ctx) {
-    query.authenticate(ctx.header("Authorization"));
     String name = ctx.pathParam("name");
     TableDefinition table =
         sql.catalog().table(name).orElseThrow(() -> QueryErrors.unknownTableType(name));
@@ -109,7 +107,7 @@ final class SqlRoutes {
 
   /** Drops a table type; {@code ?purge=true} also deletes every project's data of it. */
   void drop(Context ctx) {
-    Principal principal = query.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     String name = ctx.pathParam("name");
     boolean purge = purge(ctx.queryParam("purge"));
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();

@@ -22,7 +22,7 @@ final class TablesRoutes {
   }
 
   void list(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     ObjectNode body = ErrorResponses.JSON.createObjectNode();
     ArrayNode tables = body.putArray("tables");
     for (TableId id : service.listTables(principal)) {
@@ -32,7 +32,7 @@ final class TablesRoutes {
   }
 
   void status(Context ctx) {
-    Principal principal = service.authenticate(ctx.header("Authorization"));
+    Principal principal = HttpApi.caller(ctx);
     TableStatus status =
         service.status(principal, ctx.pathParam("project"), ctx.pathParam("table"));
     long now = service.nowMillis();
