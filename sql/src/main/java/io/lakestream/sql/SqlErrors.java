@@ -153,8 +153,15 @@ public final class SqlErrors {
         message.replace(
             " Use \"SET max_expression_depth TO x\" to increase the maximum expression depth.",
             " Simplify the expression.");
+    // The engine suggests its own catalog tables for a misspelt name; the user's tables are the
+    // project's table types, which a suggestion of pg_sequences does not help find.
+    message = INTERNAL_SUGGESTION.matcher(message).replaceAll("");
     return new SqlException(kind, message, e);
   }
+
+  private static final java.util.regex.Pattern INTERNAL_SUGGESTION =
+      java.util.regex.Pattern.compile(
+          "\\s*Did you mean \"(?:pg_catalog\\.|information_schema\\.)?(?:pg_|duckdb_|sqlite_)[^\"]*\"\\??");
 
   private static String firstLine(String text) {
     return text == null ? "" : text.lines().findFirst().orElse("");

@@ -57,4 +57,24 @@ class SqlErrorsTest {
       assertThat(error.kind()).isEqualTo(kind);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void suggestionsOfTheEnginesOwnCatalogTablesAreLeftOut() {
+    String missing = "Catalog Error: Table with name nosuch does not exist!";
+    assertThat(tableNotFoundSuggesting("pg_sequences").getMessage()).isEqualTo(missing);
+    assertThat(tableNotFoundSuggesting("duckdb_tables").getMessage()).isEqualTo(missing);
+    assertThat(tableNotFoundSuggesting("events").getMessage())
+        .isEqualTo(missing + "\nDid you mean \"events\"?");
+    assertThat(tableNotFoundSuggesting("pg_sequences").kind()).isEqualTo(ErrorKind.UNDEFINED_TABLE);
+  }
+
+  /** The engine's error for a table that does not exist, suggesting {@code suggested}. */
+  private static SqlException tableNotFoundSuggesting(String suggested) {
+    String json =
+        "{\"exception_type\":\"Catalog\",\"exception_message\":\"Table with name nosuch does"
+            + " not exist!\\nDid you mean \\\""
+            + suggested
+            + "\\\"?\",\"error_subtype\":\"MISSING_ENTRY\",\"type\":\"Table\"}";
+    return SqlErrors.fromEngine(new SQLException("Catalog Error: " + json));
+  }
 }
