@@ -205,6 +205,20 @@ class DevRuntimeIT {
                   assertThat(response.body()).contains("\"project_id\":\"acme\"");
                 });
       }
+      // lakestream sql prints timestamps as ISO-8601, not as microseconds
+      java.io.StringWriter printed = new java.io.StringWriter();
+      picocli.CommandLine sql = Main.commandLine();
+      sql.setOut(new java.io.PrintWriter(printed));
+      int exit =
+          sql.execute(
+              "sql",
+              "--url",
+              "http://localhost:" + dev.query().port(),
+              "SELECT timestamp, event_id FROM events WHERE project_id = 'acme' LIMIT 1");
+      assertThat(exit).as(printed.toString()).isZero();
+      assertThat(printed.toString())
+          .containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[.\\d]*Z")
+          .contains("(1 row)");
       // dev registers projects on their first row (projects.registration=auto)
       java.net.URI projects =
           java.net.URI.create("http://localhost:" + dev.query().port() + "/v1/projects");

@@ -61,7 +61,9 @@ final class SqlCommand implements Callable<Integer> {
       body.put("project", project);
     }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/v1/sql"))
+        // The table printed shows timestamps as ISO-8601; --json passes the server's answer on.
+        HttpRequest.newBuilder(
+                URI.create(url.replaceAll("/+$", "") + "/v1/sql" + (json ? "" : "?timestamps=iso")))
             .timeout(Duration.ofMinutes(5))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
