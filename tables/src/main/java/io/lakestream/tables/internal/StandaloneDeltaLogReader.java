@@ -57,9 +57,15 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
 
     @Override
     public LogSnapshot snapshot(Set<String> appIds) {
+      Map<String, Long> transactions = new HashMap<>();
+      if (log == null && !logFolderExists()) {
+        // A table seen first in the live tail, before its first commit: no Delta log object (its
+        // set-up costs milliseconds, a thousand new tables seconds) until there is a log to read.
+        appIds.forEach(appId -> transactions.put(appId, -1L));
+        return new LogSnapshot(-1, 0, List.of(), transactions);
+      }
       Snapshot snapshot = log().update();
       long version = snapshot.getVersion();
-      Map<String, Long> transactions = new HashMap<>();
       if (version < 0) {
         appIds.forEach(appId -> transactions.put(appId, -1L));
         return new LogSnapshot(-1, 0, List.of(), transactions);
@@ -76,6 +82,15 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         files.add(toLogFile(add));
       }
       return new LogSnapshot(version, commitTimestamp(version), files, transactions);
+    }
+
+    private boolean logFolderExists() {
+      Path logFolder = new Path(path, "_delta_log");
+      try {
+        return logFolder.getFileSystem(conf).exists(logFolder);
+      } catch (IOException e) {
+        return true; // let the Delta log report what is wrong
+      }
     }
 
     @Override
