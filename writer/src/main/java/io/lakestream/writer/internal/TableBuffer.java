@@ -150,24 +150,11 @@ public final class TableBuffer {
     if (nowNanos - incompleteCheckedNanos < intervalNanos) {
       return List.of();
     }
-    Set<RecordId> incomplete = new HashSet<>();
-    records.forEach(
-        (id, held) -> {
-          if (held.count > 0 && !held.isComplete()) {
-            incomplete.add(id);
-          }
-        });
-    if (incomplete.isEmpty()) {
-      return List.of();
+    List<BufferedRow> incomplete = incompleteRowsArrivedBefore(nowNanos + 1);
+    if (!incomplete.isEmpty()) {
+      incompleteCheckedNanos = nowNanos;
     }
-    incompleteCheckedNanos = nowNanos;
-    List<BufferedRow> selected = new ArrayList<>();
-    for (BufferedRow row : rows) {
-      if (row.isCounted() && incomplete.contains(new RecordId(row.appId(), row.sourceOffset()))) {
-        selected.add(row);
-      }
-    }
-    return selected;
+    return incomplete;
   }
 
   public int rowCount() {
