@@ -83,6 +83,7 @@ final class WriteCommand implements Callable<Integer> {
               .incompleteRecordTimeout(config.duration(Settings.WRITER_INCOMPLETE_RECORD_TIMEOUT))
               .memoryCapBytes(config.size(Settings.WRITER_MEMORY_CAP))
               .checkpointInterval(config.integer(Settings.WRITER_CHECKPOINT_INTERVAL))
+              .checkpointSpacing(config.duration(Settings.WRITER_CHECKPOINT_SPACING))
               .kafkaProperties(config.kafkaClientProperties())
               .instanceId(config.string(Settings.ROLE_INSTANCE_ID))
               .tableCache(config.integer(Settings.WRITER_TABLE_CACHE))

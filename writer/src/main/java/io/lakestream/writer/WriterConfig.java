@@ -50,6 +50,11 @@ import java.util.Optional;
  * @param memoryCapBytes the most bytes all buffers may hold before the writer pauses consumption
  * @param checkpointInterval Delta checkpoint every this many commits ({@code
  *     delta.checkpointInterval} of new tables)
+ * @param checkpointSpacing the least time between two checkpoints of one table: a checkpoint that
+ *     falls due sooner is written at the table's first commit after it (a checkpoint rewrites the
+ *     table's whole state, a commit adds one entry; so a table committing every second checkpoints
+ *     every {@code checkpointSpacing}, not every {@code checkpointInterval} seconds). Zero: every
+ *     {@code checkpointInterval}-th commit
  * @param logRetention how long Delta log entries are kept ({@code delta.logRetentionDuration} of
  *     new tables)
  * @param compression Parquet compression of data files: {@code zstd} or {@code snappy}
@@ -80,6 +85,7 @@ public record WriterConfig(
     Duration incompleteRecordTimeout,
     long memoryCapBytes,
     int checkpointInterval,
+    Duration checkpointSpacing,
     Duration logRetention,
     String compression,
     Map<String, String> kafkaProperties,
@@ -98,6 +104,7 @@ public record WriterConfig(
     requireNonNull(s3, "s3 is null");
     requireNonNull(flushAge, "flushAge is null");
     requireNonNull(incompleteRecordTimeout, "incompleteRecordTimeout is null");
+    requireNonNull(checkpointSpacing, "checkpointSpacing is null");
     requireNonNull(logRetention, "logRetention is null");
     requireNonNull(compression, "compression is null");
     tables = Map.copyOf(requireNonNull(tables, "tables is null"));
@@ -147,6 +154,9 @@ public record WriterConfig(
     if (checkpointInterval < 1) {
       throw WriterErrors.invalidConfig("checkpointInterval", "must be at least 1");
     }
+    if (checkpointSpacing.isNegative()) {
+      throw WriterErrors.invalidConfig("checkpointSpacing", "must not be negative");
+    }
     if (logRetention.toHours() < 1) {
       throw WriterErrors.invalidConfig("logRetention", "must be at least one hour");
     }
@@ -181,7 +191,8 @@ public record WriterConfig(
 
   /**
    * Production defaults: flush at 128 MiB, 2,000,000 rows or 5 minutes per table, 1 GiB of buffers,
-   * checkpoint every 10 commits, 7 days of log, ZSTD, the built-in tables.
+   * checkpoint every 10 commits and at most every 30 s per table, 7 days of log, ZSTD, the built-in
+   * tables.
    */
   public static WriterConfig productionDefaults(String bootstrapServers, URI warehouse) {
     return builder().bootstrapServers(bootstrapServers).warehouse(warehouse).build();
@@ -228,6 +239,7 @@ public record WriterConfig(
     private Duration incompleteRecordTimeout = Duration.ofMinutes(15);
     private long memoryCapBytes = 1L << 30;
     private int checkpointInterval = 10;
+    private Duration checkpointSpacing = Duration.ofSeconds(30);
     private Duration logRetention = Duration.ofDays(7);
     private String compression = "zstd";
     private Map<String, String> kafkaProperties = Map.of();
@@ -251,6 +263,7 @@ public record WriterConfig(
       incompleteRecordTimeout = config.incompleteRecordTimeout;
       memoryCapBytes = config.memoryCapBytes;
       checkpointInterval = config.checkpointInterval;
+      checkpointSpacing = config.checkpointSpacing;
       logRetention = config.logRetention;
       compression = config.compression;
       kafkaProperties = config.kafkaProperties;
@@ -335,6 +348,12 @@ public record WriterConfig(
       return this;
     }
 
+    /** The least time between two checkpoints of one table; see {@link WriterConfig}. */
+    public Builder checkpointSpacing(Duration checkpointSpacing) {
+      this.checkpointSpacing = checkpointSpacing;
+      return this;
+    }
+
     public Builder logRetention(Duration logRetention) {
       this.logRetention = logRetention;
       return this;
@@ -398,6 +417,7 @@ public record WriterConfig(
           incompleteRecordTimeout,
           memoryCapBytes,
           checkpointInterval,
+          checkpointSpacing,
           logRetention,
           compression,
           kafkaProperties,

@@ -88,7 +88,11 @@ public final class WriterRole implements AutoCloseable {
         new TableFlusher(
             warehouse,
             new StandaloneDeltaTables(
-                warehouse, config.checkpointInterval(), config.logRetention(), flushFaults),
+                warehouse,
+                config.checkpointInterval(),
+                config.checkpointSpacing(),
+                config.logRetention(),
+                flushFaults),
             routedRows,
             config.compression(),
             keyModels,

@@ -150,7 +150,18 @@ public final class Settings {
           "512MiB",
           "Buffered bytes above which the writer pauses its partitions.");
   public static final Setting WRITER_CHECKPOINT_INTERVAL =
-      integer("writer.checkpoint.interval", "10", "Delta checkpoint every this many commits.");
+      integer(
+          "writer.checkpoint.interval",
+          "10",
+          "Delta checkpoint every this many commits of a table (at most once per"
+              + " `writer.checkpoint.spacing`).");
+  public static final Setting WRITER_CHECKPOINT_SPACING =
+      duration(
+          "writer.checkpoint.spacing",
+          "30s",
+          "Least time between two checkpoints of one table: a checkpoint due sooner is written at the"
+              + " table's first commit after it (a checkpoint rewrites the table's whole state; `0s`:"
+              + " every `writer.checkpoint.interval` commits).");
 
   public static final Setting QUERY_HTTP_PORT =
       integer("query.http.port", "8080", "Port of the query API (and of /health, /metrics).");
@@ -329,6 +340,7 @@ public final class Settings {
           WRITER_FLUSH_THREADS,
           WRITER_MEMORY_CAP,
           WRITER_CHECKPOINT_INTERVAL,
+          WRITER_CHECKPOINT_SPACING,
           QUERY_HTTP_PORT,
           QUERY_PG_PORT,
           QUERY_SQL_MAX_ROWS,

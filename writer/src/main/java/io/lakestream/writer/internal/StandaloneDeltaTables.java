@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -56,7 +57,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * it; then the source offsets are checked against the txn versions just read before N + 1 is tried
  * again, so a zombie writer's append is still refused and a concurrent compaction stays in the
  * table. Every {@code delta.checkpointInterval}-th version, Standalone's checkpoint is written from
- * a fresh snapshot (and expired log entries are cleaned), as Standalone does after its own commits.
+ * a fresh snapshot (and expired log entries are cleaned), as Standalone does after its own commits;
+ * but at most once per {@code checkpointSpacing} per table: a checkpoint due sooner is written at
+ * the table's first commit after the spacing. A checkpoint costs a replay of the log since the last
+ * one and a rewrite of the table's whole state (tens of milliseconds even for a small table), a
+ * commit one small entry; without the spacing a table committing every second would spend most of
+ * its writer's time checkpointing, and readers gain little from a checkpoint every ten seconds.
  * Without an atomic log store, every commit goes through Standalone's optimistic transaction.
  *
  * <p>Works around delta-io/connectors#380: Standalone writes {@code AddFile.stats} into the log as
@@ -72,8 +78,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
 
   private final Warehouse warehouse;
   private final int checkpointInterval;
+  private final long checkpointSpacingMillis;
   private final Duration logRetention;
   private final FaultInjector faults;
+  private final LongSupplier clock;
 
   /** The Delta schema of each table type, made once and shared by all its tables. */
   private final Map<TableDefinition, io.delta.standalone.types.StructType> schemas =
@@ -81,17 +89,50 @@ public final class StandaloneDeltaTables implements DeltaTables {
 
   private final Map<String, LogStore> logStores = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Checkpoints every {@code checkpointInterval}-th version, without spacing. */
   public StandaloneDeltaTables(Warehouse warehouse, int checkpointInterval, Duration logRetention) {
-    this(warehouse, checkpointInterval, logRetention, FaultInjector.NONE);
+    this(
+        warehouse,
+        checkpointInterval,
+        Duration.ZERO,
+        logRetention,
+        FaultInjector.NONE,
+        System::currentTimeMillis);
   }
 
-  /** With a fault injector that is told {@link CrashPoint#AFTER_COMMIT_FILE_WRITTEN} (tests). */
+  /**
+   * @param checkpointSpacing the least time between two checkpoints of one table (above)
+   * @param faults told {@link CrashPoint#AFTER_COMMIT_FILE_WRITTEN} (tests)
+   */
   public StandaloneDeltaTables(
-      Warehouse warehouse, int checkpointInterval, Duration logRetention, FaultInjector faults) {
+      Warehouse warehouse,
+      int checkpointInterval,
+      Duration checkpointSpacing,
+      Duration logRetention,
+      FaultInjector faults) {
+    this(
+        warehouse,
+        checkpointInterval,
+        checkpointSpacing,
+        logRetention,
+        faults,
+        System::currentTimeMillis);
+  }
+
+  /** With {@code clock} (milliseconds) for the checkpoint spacing (tests). */
+  StandaloneDeltaTables(
+      Warehouse warehouse,
+      int checkpointInterval,
+      Duration checkpointSpacing,
+      Duration logRetention,
+      FaultInjector faults,
+      LongSupplier clock) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.checkpointInterval = checkpointInterval;
+    this.checkpointSpacingMillis = checkpointSpacing.toMillis();
     this.logRetention = requireNonNull(logRetention, "logRetention is null");
     this.faults = requireNonNull(faults, "faults is null");
+    this.clock = requireNonNull(clock, "clock is null");
   }
 
   /**
@@ -187,6 +228,11 @@ public final class StandaloneDeltaTables implements DeltaTables {
     // thread while a flush thread may use it; a commit that overlaps a refresh does not hold on.
     private volatile HeldLog held;
     private final AtomicLong refreshes = new AtomicLong();
+    // Whether a checkpoint fell due and waits for the spacing, and when the last one was written
+    // (by the table's flush, one at a time). Lost with the table's state: then the next due
+    // checkpoint is written at once.
+    private boolean checkpointDue;
+    private long lastCheckpointMillis = Long.MIN_VALUE;
 
     StandaloneTable(String project, TableDefinition definition, Path path) {
       this.project = project;
@@ -396,10 +442,24 @@ public final class StandaloneDeltaTables implements DeltaTables {
         }
         faults.at(CrashPoint.AFTER_COMMIT_FILE_WRITTEN, project, definition.name());
         hold(known.after(version, sources, started), refreshesAtStart);
-        if (version % known.checkpointInterval() == 0) {
-          checkpoint(version);
-        }
+        checkpointIfDue(version, known.checkpointInterval());
         return new Committed(version);
+      }
+    }
+
+    /**
+     * Checkpoints after every {@code interval}-th version, or the first version after it once
+     * {@code checkpointSpacing} has passed since the table's last checkpoint.
+     */
+    private void checkpointIfDue(long version, int interval) {
+      checkpointDue |= version % interval == 0;
+      long now = clock.getAsLong();
+      if (checkpointDue
+          && (lastCheckpointMillis == Long.MIN_VALUE
+              || now - lastCheckpointMillis >= checkpointSpacingMillis)) {
+        checkpointDue = false;
+        lastCheckpointMillis = now;
+        checkpoint(version);
       }
     }
 

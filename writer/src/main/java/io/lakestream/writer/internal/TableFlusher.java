@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * file and committed with one {@code txn} per source partition (version = highest source offset).
  * If the commit finds that another writer got there first, the watermarks are re-read, what is
  * already in the table is dropped, and the rest is written again, after a short wait ({@link
- * Backoff}). Watermarks are read once per table after each assignment and then kept in memory.
+ * Backoff}). Watermarks are read once per table and then kept in memory, until the routed
+ * partitions that fed the table leave this writer ({@link #forgetPartitions}): while this writer
+ * holds a table's partitions no other writer is given its rows, and what a zombie writer or
+ * maintenance commits meanwhile is caught by the commit itself (version N + 1 exists: the log is
+ * read again and the watermarks checked once more).
  *
  * <p>Thread-safe for flushes of different tables at once (the flush pool); flushes of one table
  * must not overlap. A table's state is shared by its flushes (one at a time) and the poll thread's
@@ -129,8 +133,8 @@ public final class TableFlusher {
 
   /**
    * Whether a row is already in its table, by the watermark known in memory (read by an earlier
-   * flush of the table). Never reads storage: a table not flushed since {@link #forgetWatermarks}
-   * says false, and its flush drops what is there already.
+   * flush of the table). Never reads storage: a table not flushed since its watermarks were
+   * forgotten says false, and its flush drops what is there already.
    */
   public boolean alreadyWritten(TableKey key, BufferedRow row) {
     TableState state;
@@ -159,6 +163,7 @@ public final class TableFlusher {
       return List.of();
     }
     TableState state = state(key, definition);
+    state.fedBy(rows);
     List<BufferedRow> written = new ArrayList<>();
     for (BufferedRow row : rows) {
       if (row.sourceOffset() <= state.watermark(row.appId())) {
@@ -168,15 +173,39 @@ public final class TableFlusher {
     return written;
   }
 
-  /** Forgets every watermark, so each is read again from its table (after an assignment). */
+  /**
+   * Forgets the watermarks and held log of every table fed by one of {@code partitions}, which
+   * leave this writer (revoked, lost) or come to it: another writer may commit those tables' rows
+   * before they come back, so each is read again from its table at its next flush. Tables of the
+   * partitions this writer keeps keep their state: a rebalance costs a log read per moved table,
+   * not per table held.
+   */
+  public void forgetPartitions(
+      java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    List<TableState> fed = new ArrayList<>();
+    synchronized (states) {
+      for (TableState state : states.values()) {
+        if (partitions.stream().anyMatch(state.partitions::contains)) {
+          fed.add(state);
+        }
+      }
+    }
+    for (TableState state : fed) {
+      state.forget();
+    }
+  }
+
+  /** Forgets every watermark, so each is read again from its table (after a rewind). */
   public void forgetWatermarks() {
     List<TableState> held;
     synchronized (states) {
       held = new ArrayList<>(states.values());
     }
     for (TableState state : held) {
-      state.table.refresh();
-      state.watermarks.clear();
+      state.forget();
     }
   }
 
@@ -195,6 +224,7 @@ public final class TableFlusher {
       return new FlushResult(0, 0, -1);
     }
     TableState state = state(key, definition);
+    state.fedBy(batch);
     DataFile file = null;
     int fileRows = 0;
     boolean outcomeUnknown = false;
@@ -345,9 +375,29 @@ public final class TableFlusher {
   private static final class TableState {
     final DeltaTables.Table table;
     final Map<String, Long> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
+    // The routed partitions whose rows were flushed into the table since its state was last read.
+    final java.util.Set<org.apache.kafka.common.TopicPartition> partitions =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     TableState(DeltaTables.Table table) {
       this.table = table;
+    }
+
+    void fedBy(List<BufferedRow> rows) {
+      org.apache.kafka.common.TopicPartition last = null;
+      for (BufferedRow row : rows) {
+        if (!row.partition().equals(last)) {
+          last = row.partition();
+          partitions.add(last);
+        }
+      }
+    }
+
+    /** Reads the watermarks and the log again at the next flush. */
+    void forget() {
+      table.refresh();
+      watermarks.clear();
+      partitions.clear();
     }
 
     long watermark(String appId) {

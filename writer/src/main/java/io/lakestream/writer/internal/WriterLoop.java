@@ -599,6 +599,7 @@ public final class WriterLoop implements Runnable {
         log.warn("Cannot commit offsets of revoked partitions: {}", e.toString());
       }
       drop(partitions);
+      flusher.forgetPartitions(partitions);
       log.info("Partitions revoked: {}", partitions);
     }
 
@@ -608,13 +609,16 @@ public final class WriterLoop implements Runnable {
         return;
       }
       drop(partitions);
+      flusher.forgetPartitions(partitions);
       log.warn(
           "Partitions lost, their buffered rows dropped (they will be re-read): {}", partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      flusher.forgetWatermarks();
+      // Tables of these partitions were forgotten when the partitions left; once more in case
+      // they left without a callback (a consumer closed and made again).
+      flusher.forgetPartitions(partitions);
       if (!partitions.isEmpty()) {
         log.info("Partitions assigned: {}", partitions);
       }

@@ -189,4 +189,45 @@ class StandaloneDeltaTablesIT {
     assertThat(kernel.rows(table.path())).hasSize(14);
     assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(13L);
   }
+
+  @Test
+  void checkpointsNoMoreOftenThanTheSpacingAndWritesADueOneAtTheFirstCommitAfterIt()
+      throws Exception {
+    Warehouse warehouse = warehouse();
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    DeltaTables.Table table =
+        new StandaloneDeltaTables(
+                warehouse,
+                3,
+                Duration.ofMinutes(1),
+                Duration.ofDays(7),
+                io.lakestream.writer.FaultInjector.NONE,
+                clock::get)
+            .open("acme", EVENTS);
+    java.nio.file.Path log = dir.resolve("projects/acme/events/_delta_log");
+    for (int i = 0; i < 11; i++) {
+      if (i == 8) {
+        clock.addAndGet(Duration.ofMinutes(1).toMillis()); // the spacing has passed
+      }
+      assertThat(
+              table.commit(
+                  List.of(writeFile(warehouse, table, i * 2L, 2)),
+                  Map.of("src-0", new SourceRange(i * 2L, i * 2L + 1))))
+          .isEqualTo(new Committed(i));
+    }
+    // Version 3 checkpoints (the table's first); 6 is due within the minute and waits; 8, the first
+    // commit after the minute, writes it; 9 is due again, within the minute of 8's.
+    try (var names = java.nio.file.Files.list(log)) {
+      assertThat(
+              names
+                  .map(p -> p.getFileName().toString())
+                  .filter(n -> n.endsWith(".checkpoint.parquet"))
+                  .sorted())
+          .containsExactly(
+              "00000000000000000003.checkpoint.parquet", "00000000000000000008.checkpoint.parquet");
+    }
+    KernelTables kernel = new KernelTables(warehouse.hadoopConf());
+    assertThat(kernel.rows(table.path())).hasSize(22);
+    assertThat(kernel.transactionVersion(table.path(), "src-0")).contains(21L);
+  }
 }

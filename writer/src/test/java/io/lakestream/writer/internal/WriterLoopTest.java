@@ -118,6 +118,54 @@ class WriterLoopTest {
     }
   }
 
+  /** The log reads of each project's table: its watermarks read and its held log dropped. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> refreshes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.atomic.AtomicInteger refreshes(String project) {
+    return refreshes.computeIfAbsent(project, p -> new java.util.concurrent.atomic.AtomicInteger());
+  }
+
+  /** {@code tables}, counting each table's {@link DeltaTables.Table#refresh} by project. */
+  private DeltaTables counting(DeltaTables tables) {
+    return (project, definition) -> {
+      DeltaTables.Table table = tables.open(project, definition);
+      return new DeltaTables.Table() {
+        @Override
+        public String project() {
+          return table.project();
+        }
+
+        @Override
+        public TableDefinition definition() {
+          return table.definition();
+        }
+
+        @Override
+        public String path() {
+          return table.path();
+        }
+
+        @Override
+        public long transactionVersion(String appId) {
+          return table.transactionVersion(appId);
+        }
+
+        @Override
+        public void refresh() {
+          refreshes(project).incrementAndGet();
+          table.refresh();
+        }
+
+        @Override
+        public DeltaTables.CommitOutcome commit(
+            List<DataFile> files, Map<String, DeltaTables.SourceRange> sources) {
+          return table.commit(files, sources);
+        }
+      };
+    };
+  }
+
   private void start(FaultInjector faults) {
     config =
         WriterConfig.devBuilder()
@@ -134,7 +182,7 @@ class WriterLoopTest {
     TableFlusher flusher =
         new TableFlusher(
             warehouse,
-            new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)),
+            counting(new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7))),
             routedRows,
             "zstd",
             KeyModelEncoder.none(),
@@ -375,5 +423,39 @@ class WriterLoopTest {
     assertThat(ids("a"))
         .containsExactlyInAnyOrder("src@0#0", "src@0#1", "src@0#2", "src@1#0", "src@2#0");
     await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(8)));
+  }
+
+  @Test
+  void aRebalanceRereadsTheTablesOfThePartitionsThatMovedAndKeepsTheRest() {
+    start((point, project, table) -> {});
+    deliver(concat(rows(P0, "kept", 0, 3), rows(P1, "moved", 0, 3)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                consumer.lastCommitted(P0).equals(OptionalLong.of(3))
+                    && consumer.lastCommitted(P1).equals(OptionalLong.of(3)));
+
+    // P1 leaves this writer, then comes back; P0 stays throughout.
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, P1));
+          rows(P0, "kept", 3, 2).forEach(consumer::addRecord);
+          rows(P1, "moved", 3, 2).forEach(consumer::addRecord);
+        });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                consumer.lastCommitted(P0).equals(OptionalLong.of(5))
+                    && consumer.lastCommitted(P1).equals(OptionalLong.of(5)));
+    assertThat(refreshes("kept")).as("the table of the partition kept").hasValue(0);
+    assertThat(refreshes("moved").get()).as("the table of the partition moved").isPositive();
+    assertThat(ids("kept"))
+        .containsExactlyInAnyOrder(P0 + "@0", P0 + "@1", P0 + "@2", P0 + "@3", P0 + "@4");
+    assertThat(ids("moved"))
+        .containsExactlyInAnyOrder(P1 + "@0", P1 + "@1", P1 + "@2", P1 + "@3", P1 + "@4");
   }
 }
