@@ -220,7 +220,9 @@ public final class StandaloneDeltaTables implements DeltaTables {
     private final TableDefinition definition;
     private final String path;
     private final Path hadoopPath;
-    private DeltaLog log; // started when first needed, by the table's flush (one at a time)
+    // Started for commits through Standalone only (no atomic log store), by the table's flush (one
+    // at a time); reads and checkpoints use one of their own and drop it (logForOneUse).
+    private DeltaLog log;
     // Whether the table has no log yet, as last checked; null: check again. A new table is read
     // and created without a Delta log object.
     private volatile Boolean isNew;
@@ -241,11 +243,22 @@ public final class StandaloneDeltaTables implements DeltaTables {
       this.hadoopPath = path;
     }
 
+    /** Standalone's log object, kept: for commits through Standalone's transactions. */
     private DeltaLog log() {
       if (log == null) {
         log = DeltaLog.forTable(warehouse.hadoopConf(), hadoopPath);
       }
       return log;
+    }
+
+    /**
+     * Standalone's log object for one read or checkpoint, not kept (unless one is kept already): it
+     * holds the snapshot it read, which grows with the table's files, and between two uses
+     * (checkpoints at least {@code checkpointSpacing} apart) the table needs only its held log.
+     */
+    private DeltaLog logForOneUse() {
+      DeltaLog kept = log;
+      return kept != null ? kept : DeltaLog.forTable(warehouse.hadoopConf(), hadoopPath);
     }
 
     private boolean isNew() throws IOException {
@@ -269,7 +282,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
     }
 
     private HeldLog read(long now) {
-      Snapshot snapshot = log().update();
+      Snapshot snapshot = logForOneUse().update();
       if (!(snapshot instanceof SnapshotImpl impl)) {
         throw new IllegalStateException("unexpected snapshot " + snapshot.getClass());
       }
@@ -470,8 +483,9 @@ public final class StandaloneDeltaTables implements DeltaTables {
      */
     private void checkpoint(long version) {
       try {
-        Snapshot snapshot = log().update();
-        if (log() instanceof DeltaLogImpl impl
+        DeltaLog deltaLog = logForOneUse();
+        Snapshot snapshot = deltaLog.update();
+        if (deltaLog instanceof DeltaLogImpl impl
             && snapshot instanceof SnapshotImpl latest
             && latest.version() >= version) {
           impl.checkpoint(latest);

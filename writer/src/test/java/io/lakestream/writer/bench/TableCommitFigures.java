@@ -3,7 +3,9 @@ package io.lakestream.writer.bench;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.EmbeddedS3;
 import io.lakestream.writer.RoutedProducer;
 import io.lakestream.writer.TestRows;
 import io.lakestream.writer.TestTables;
@@ -11,7 +13,6 @@ import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * figure is what the writer can commit, not what a flush age allows.
  *
  * <p>{@code java -Xmx3g -cp … io.lakestream.writer.bench.TableCommitFigures [tables,…] [threads,…]
- * [seconds]}, e.g. {@code 100,1000 1,2 20}
+ * [seconds] [local|s3]}, e.g. {@code 100,1000 1,2 20}; {@code s3}: the warehouse on an in-process
+ * S3Proxy (conditional puts for the log, as on S3) instead of the local disk
  */
 public final class TableCommitFigures {
   private static final Logger LOG = LoggerFactory.getLogger(TableCommitFigures.class);
@@ -45,8 +47,11 @@ public final class TableCommitFigures {
     List<Integer> tableCounts = integers(args.length > 0 ? args[0] : "100,1000");
     List<Integer> threadCounts = integers(args.length > 1 ? args[1] : "1,2");
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    boolean onS3 = args.length > 3 && args[3].equals("s3");
     List<String> results = new ArrayList<>();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        EmbeddedS3 s3 = onS3 ? EmbeddedS3.start() : null) {
+      warehouses = s3 == null ? new LocalWarehouses() : new S3Warehouses(s3);
       // Warm-up, not reported: class loading and JIT of Kafka, Parquet and Delta would otherwise
       // count against whichever run comes first.
       measure(kafka, "warmup", 50, threadCounts.get(threadCounts.size() - 1), 5);
@@ -57,7 +62,9 @@ public final class TableCommitFigures {
         }
       }
     }
-    LOG.info("tables | flush threads | new tables' first commits | commits/s");
+    LOG.info(
+        "tables | flush threads | new tables' first commits | commits/s ({})",
+        onS3 ? "S3Proxy" : "local disk");
     results.forEach(LOG::info);
     System.exit(0); // the broker's and the writers' leftover threads
   }
@@ -67,12 +74,11 @@ public final class TableCommitFigures {
     TableDefinition table = TestTables.renamed(EVENTS, prefix + "_events");
     kafka.createTopic(Topics.rows(table.name()), 4);
     kafka.createTopic(Topics.DEAD_LETTER, 1);
-    Path warehouse = Files.createTempDirectory("table-commits");
     WriterConfig config =
-        WriterConfig.devBuilder()
+        warehouses
+            .next(WriterConfig.devBuilder(), prefix)
             .bootstrapServers(kafka.bootstrapServers())
             .groupId(prefix + "-writer")
-            .warehouse(warehouse.toUri())
             .tables(Map.of(table.name(), table))
             .topicPattern("lakestream\\.rows\\." + prefix + "_.*")
             .flushAge(Duration.ofMillis(10))
@@ -147,6 +153,31 @@ public final class TableCommitFigures {
     }
     if (!batch.isEmpty()) {
       producer.sendInTransaction(batch);
+    }
+  }
+
+  private static Warehouses warehouses;
+
+  /** A fresh warehouse for each run. */
+  private interface Warehouses {
+    WriterConfig.Builder next(WriterConfig.Builder builder, String prefix) throws Exception;
+  }
+
+  private static final class LocalWarehouses implements Warehouses {
+    @Override
+    public WriterConfig.Builder next(WriterConfig.Builder builder, String prefix) throws Exception {
+      return builder.warehouse(Files.createTempDirectory("table-commits").toUri());
+    }
+  }
+
+  private record S3Warehouses(EmbeddedS3 s3) implements Warehouses {
+    @Override
+    public WriterConfig.Builder next(WriterConfig.Builder builder, String prefix) {
+      String bucket = "table-commits-" + prefix;
+      s3.createBucket(bucket);
+      return builder
+          .warehouse(java.net.URI.create("s3://" + bucket + "/lake"))
+          .s3(S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
     }
   }
 
