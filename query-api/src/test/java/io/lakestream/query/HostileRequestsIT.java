@@ -75,7 +75,7 @@ class HostileRequestsIT {
             RegistrationStore.inMemory());
     role.tables().discover();
     role.tables().pollAll();
-    server = HttpApi.create(role.service(), Optional.empty()).start("127.0.0.1", 0);
+    server = HttpApi.create(role.services(), Optional.empty()).start("127.0.0.1", 0);
   }
 
   @AfterAll

@@ -72,7 +72,7 @@ class SqlRoutesIT {
   }
 
   static void api(io.javalin.testtools.TestCase test) {
-    JavalinTest.test(HttpApi.create(role.service(), Optional.empty()), test);
+    JavalinTest.test(HttpApi.create(role.services(), Optional.empty()), test);
   }
 
   static Response post(HttpClient client, String path, String token, String body) {

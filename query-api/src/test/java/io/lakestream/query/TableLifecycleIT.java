@@ -71,7 +71,7 @@ class TableLifecycleIT {
   }
 
   private void api(io.javalin.testtools.TestCase test) {
-    JavalinTest.test(HttpApi.create(role.service(), Optional.empty()), test);
+    JavalinTest.test(HttpApi.create(role.services(), Optional.empty()), test);
   }
 
   /** Delta tables of {@code table} for acme and globex, 50 rows each, served by the sidecar. */

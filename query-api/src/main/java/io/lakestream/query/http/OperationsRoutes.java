@@ -2,6 +2,7 @@ package io.lakestream.query.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.lakestream.query.AccessPolicy;
 import io.lakestream.query.QueryService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.TableId;
@@ -18,18 +19,21 @@ import java.util.function.Predicate;
 /**
  * {@code /health}, {@code /ready}, {@code /openapi.json}: open, no token. {@code /metrics}: open
  * for series without a {@code project} label; a project's series need a token that reads it, or the
- * metrics or admin token ({@link io.lakestream.query.AccessPolicy#metricsProjects}).
+ * metrics or admin token ({@link AccessPolicy#metricsProjects}).
  */
 final class OperationsRoutes {
   /** The hand-written OpenAPI 3 description of every route. */
   static final String OPENAPI_RESOURCE = "/lakestream/query/openapi.json";
 
   private final QueryService service;
+  private final AccessPolicy access;
   private final Optional<PrometheusMeterRegistry> prometheus;
   private final byte[] openApi;
 
-  OperationsRoutes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
+  OperationsRoutes(
+      QueryService service, AccessPolicy access, Optional<PrometheusMeterRegistry> prometheus) {
     this.service = service;
+    this.access = access;
     this.prometheus = prometheus;
     this.openApi = openApiDocument();
   }
@@ -77,7 +81,7 @@ final class OperationsRoutes {
     }
     ObjectNode body = ErrorResponses.JSON.createObjectNode();
     body.put("status", "ready");
-    body.put("tables", service.tables().tables().size());
+    body.put("tables", service.tableCount());
     TablesRoutes.json(ctx, body);
   }
 
@@ -87,7 +91,7 @@ final class OperationsRoutes {
           ctx, 404, "not_found", "Metrics are not exported here: no Prometheus registry.");
       return;
     }
-    Predicate<String> visible = service.access().metricsProjects(ctx.header("Authorization"));
+    Predicate<String> visible = access.metricsProjects(ctx.header("Authorization"));
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
     ctx.result(MetricsExposition.withProjects(prometheus.get().scrape(), visible));
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.QueryService;
 import io.lakestream.query.SqlService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.RowFormat;
@@ -32,11 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SqlRoutes {
   private static final Logger log = LoggerFactory.getLogger(SqlRoutes.class);
-  private final QueryService query;
   private final SqlService sql;
 
-  SqlRoutes(QueryService query, SqlService sql) {
-    this.query = query;
+  SqlRoutes(SqlService sql) {
     this.sql = sql;
   }
 
@@ -94,14 +91,14 @@ final class SqlRoutes {
   void list(Context ctx) {
     ObjectNode answer = ErrorResponses.JSON.createObjectNode();
     ArrayNode tables = answer.putArray("tables");
-    sql.catalog().tables().values().forEach(t -> tables.add(describe(t, false)));
+    sql.tableTypes().forEach(t -> tables.add(describe(t, false)));
     TablesRoutes.json(ctx, answer);
   }
 
   void get(Context ctx) {
     String name = ctx.pathParam("name");
     TableDefinition table =
-        sql.catalog().table(name).orElseThrow(() -> QueryErrors.unknownTableType(name));
+        sql.tableType(name).orElseThrow(() -> QueryErrors.unknownTableType(name));
     TablesRoutes.json(ctx, describe(table, true));
   }
 
@@ -143,7 +140,7 @@ final class SqlRoutes {
     node.put("name", table.name());
     node.put("description", table.description());
     node.put("primary_key", table.primaryKey());
-    node.put("built_in", sql.catalog().isBuiltIn(table.name()));
+    node.put("built_in", sql.isBuiltIn(table.name()));
     table.retention().ifPresent(retention -> node.put("retention", retention(retention)));
     ArrayNode columns = node.putArray("columns");
     for (Column column : table.columns()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.ProjectService;
+import io.lakestream.query.QueryConfig;
 import io.lakestream.query.QueryService;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.Keys;
@@ -16,16 +18,20 @@ import java.time.Instant;
 /** Table metadata: {@code GET /v1/projects/{p}/tables/{t}} and {@code GET /list_tables}. */
 final class TablesRoutes {
   private final QueryService service;
+  private final ProjectService projects;
+  private final QueryConfig config;
 
-  TablesRoutes(QueryService service) {
+  TablesRoutes(QueryService service, ProjectService projects, QueryConfig config) {
     this.service = service;
+    this.projects = projects;
+    this.config = config;
   }
 
   void list(Context ctx) {
     Principal principal = HttpApi.caller(ctx);
     ObjectNode body = ErrorResponses.JSON.createObjectNode();
     ArrayNode tables = body.putArray("tables");
-    for (TableId id : service.listTables(principal)) {
+    for (TableId id : projects.tables(principal)) {
       tables.addObject().put("project_id", id.project()).put("table_name", id.table());
     }
     json(ctx, body);
@@ -59,7 +65,7 @@ final class TablesRoutes {
         .ifPresent(
             snapshot -> {
               describe(body, snapshot, now);
-              long small = service.config().smallFileBytes();
+              long small = config.smallFileBytes();
               body.put(
                   "small_files",
                   snapshot.files().stream().filter(f -> f.sizeBytes() < small).count());
