@@ -1,6 +1,6 @@
 package io.lakestream.query.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import io.lakestream.query.AccessPolicy;
 import io.lakestream.query.QueryService;
@@ -49,8 +49,11 @@ final class OperationsRoutes {
     }
   }
 
+  /** The answer of {@code GET /health} ({@code ok}) and {@code GET /ready} ({@code ready}). */
+  record Health(String status, @JsonInclude(JsonInclude.Include.NON_NULL) Integer tables) {}
+
   void health(Context ctx) {
-    TablesRoutes.json(ctx, ErrorResponses.JSON.createObjectNode().put("status", "ok"));
+    ctx.json(new Health("ok", null));
   }
 
   void ready(Context ctx) {
@@ -79,10 +82,7 @@ final class OperationsRoutes {
       throw QueryErrors.notReady(
           parts.isEmpty() ? "the warehouse has not been listed yet" : String.join("; ", parts));
     }
-    ObjectNode body = ErrorResponses.JSON.createObjectNode();
-    body.put("status", "ready");
-    body.put("tables", service.tableCount());
-    TablesRoutes.json(ctx, body);
+    ctx.json(new Health("ready", service.tableCount()));
   }
 
   void metrics(Context ctx) {
