@@ -2,8 +2,8 @@ package io.lakestream.query.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
-import io.lakestream.query.AccessPolicy;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.internal.AccessPolicy;
+import io.lakestream.query.internal.QueryService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.TableId;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,9 +1,9 @@
 package io.lakestream.query.http;
 
 import io.javalin.http.Context;
-import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.query.QueryConfig;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.QueryService;
 import io.lakestream.reader.ReadPlan;
 import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.RowQuery;

@@ -1,8 +1,8 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.RangeReader;
@@ -37,7 +37,7 @@ public final class QueryService {
   private final QueryMetrics metrics;
   private final Clock clock;
 
-  QueryService(
+  public QueryService(
       TableRegistry tables,
       RangeReader reader,
       AccessPolicy access,
@@ -57,7 +57,7 @@ public final class QueryService {
   private volatile io.lakestream.tables.LiveTail tail;
 
   /** Connects the live tail, whose lag the table status shows; once, at start-up. */
-  void attachTail(io.lakestream.tables.LiveTail tail) {
+  public void attachTail(io.lakestream.tables.LiveTail tail) {
     this.tail = tail;
   }
 

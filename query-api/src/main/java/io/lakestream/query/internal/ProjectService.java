@@ -1,10 +1,11 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.ProjectRegistration;
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.TableId;
@@ -29,7 +30,7 @@ public final class ProjectService {
   private final TableRegistry tables;
   private final Clock clock;
 
-  ProjectService(
+  public ProjectService(
       Catalog catalog,
       ProjectRegistry buckets,
       AccessPolicy access,

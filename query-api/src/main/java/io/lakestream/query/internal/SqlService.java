@@ -1,9 +1,9 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.ByteSlice;
 import io.lakestream.reader.Cursor;
 import io.lakestream.reader.QueryErrors;
