@@ -1,10 +1,11 @@
 package io.lakestream.cli;
 
+import static io.lakestream.cli.DevFixture.get;
+import static io.lakestream.cli.DevFixture.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lakestream.cli.config.Configuration;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,14 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,19 +51,10 @@ class DevRuntimeIT {
   @Test
   void aTakenPostgresPortIsReportedWithTheFlagToChange(@TempDir Path dataDir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Configuration config =
-          Configuration.resolve(
-              Optional.empty(),
-              Map.of(),
-              Map.of(
-                  "data.dir",
-                  dataDir.toString(),
-                  "query.http.port",
-                  "0",
-                  "query.pg.port",
-                  String.valueOf(taken.getLocalPort())),
-              RoleDefaults.of("dev"));
-      assertThatThrownBy(() -> DevRuntime.start(new DevRuntime.Options(config, 0, 0, false)))
+      DevRuntime.Options options =
+          DevFixture.options(
+              dataDir, Map.of("query.pg.port", String.valueOf(taken.getLocalPort())));
+      assertThatThrownBy(() -> DevRuntime.start(options))
           .isInstanceOf(CliException.class)
           .hasMessage(
               "PostgreSQL protocol port "
@@ -93,13 +80,7 @@ class DevRuntimeIT {
   }
 
   private static DevRuntime.Options options(Path dataDir, int kafkaPort) {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
-            RoleDefaults.of("dev"));
-    return new DevRuntime.Options(config, kafkaPort, 0, false);
+    return DevFixture.options(dataDir, kafkaPort, false, Map.of());
   }
 
   /**
@@ -110,37 +91,21 @@ class DevRuntimeIT {
   @Test
   void withTheCommitFeedNewTablesAndTheirCommitsAreServedWithoutPolling(@TempDir Path dataDir)
       throws Exception {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "data.dir",
-                dataDir.toString(),
-                "query.http.port",
-                "0",
-                "query.pg.port",
-                "0",
-                "query.commit.feed",
-                "true",
-                "query.fallback.interval",
-                "10m"),
-            RoleDefaults.of("dev"));
-    try (DevRuntime dev = DevRuntime.start(new DevRuntime.Options(config, 0, 0, true))) {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      java.net.URI status =
-          java.net.URI.create(
-              "http://localhost:" + dev.query().port() + "/v1/projects/acme/tables/events");
+    DevRuntime.Options options =
+        DevFixture.options(
+            dataDir,
+            0,
+            true,
+            Map.of("query.commit.feed", "true", "query.fallback.interval", "10m"));
+    try (DevRuntime dev = DevRuntime.start(options)) {
+      String status = "/v1/projects/acme/tables/events";
       java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> {
-                var response =
-                    http.send(
-                        java.net.http.HttpRequest.newBuilder(status).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var response = get(dev, status);
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
                 long version = version(response.body());
                 assertThat(version).as("loaded: " + response.body()).isNotNegative();
@@ -151,12 +116,7 @@ class DevRuntimeIT {
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () ->
-                  assertThat(
-                          version(
-                              http.send(
-                                      java.net.http.HttpRequest.newBuilder(status).build(),
-                                      java.net.http.HttpResponse.BodyHandlers.ofString())
-                                  .body()))
+                  assertThat(version(get(dev, status).body()))
                       .as("later commits served")
                       .isGreaterThan(first.get()));
     }
@@ -164,43 +124,26 @@ class DevRuntimeIT {
 
   /** The table's Delta version in a status body; -1 while the table is not loaded yet. */
   private static long version(String status) throws java.io.IOException {
-    var version =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(status).get("delta_version");
+    var version = DevFixture.JSON.readTree(status).get("delta_version");
     return version == null ? -1 : version.asLong();
   }
 
   @Test
   void theDemoIsQueryableOverHttpWithinSeconds(@TempDir Path dataDir) throws Exception {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
-            RoleDefaults.of("dev"));
-    try (DevRuntime dev = DevRuntime.start(new DevRuntime.Options(config, 0, 0, true))) {
+    try (DevRuntime dev = DevRuntime.start(DevFixture.options(dataDir, 0, true, Map.of()))) {
       java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
       dev.printSummary(
           new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8));
       assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
           .contains("curl 'http://localhost:" + dev.query().port() + "/list_tables'");
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       for (String table : List.of("events", "otel_logs_and_spans", "metrics")) {
-        java.net.URI uri =
-            java.net.URI.create(
-                "http://localhost:"
-                    + dev.query().port()
-                    + "/v1/projects/acme/tables/"
-                    + table
-                    + "/rows?limit=3");
+        String rows = "/v1/projects/acme/tables/" + table + "/rows?limit=3";
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
             .untilAsserted(
                 () -> {
-                  var response =
-                      http.send(
-                          java.net.http.HttpRequest.newBuilder(uri).build(),
-                          java.net.http.HttpResponse.BodyHandlers.ofString());
+                  var response = get(dev, rows);
                   assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
                   assertThat(response.body()).contains("\"project_id\":\"acme\"");
                 });
@@ -213,25 +156,19 @@ class DevRuntimeIT {
           sql.execute(
               "sql",
               "--url",
-              "http://localhost:" + dev.query().port(),
+              DevFixture.base(dev),
               "SELECT timestamp, event_id FROM events WHERE project_id = 'acme' LIMIT 1");
       assertThat(exit).as(printed.toString()).isZero();
       assertThat(printed.toString())
           .containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[.\\d]*Z")
           .contains("(1 row)");
       // dev registers projects on their first row (projects.registration=auto)
-      java.net.URI projects =
-          java.net.URI.create("http://localhost:" + dev.query().port() + "/v1/projects");
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () ->
-                  assertThat(
-                          http.send(
-                                  java.net.http.HttpRequest.newBuilder(projects).build(),
-                                  java.net.http.HttpResponse.BodyHandlers.ofString())
-                              .body())
+                  assertThat(get(dev, "/v1/projects").body())
                       .contains(
                           "\"project_id\":\"acme\"",
                           "\"project_id\":\"globex\"",
@@ -243,18 +180,6 @@ class DevRuntimeIT {
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> dev.maintenance().tablesMaintained() > 0);
-    }
-  }
-
-  private static void produce(String bootstrap, String topic, String value) {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-            new StringSerializer(),
-            new StringSerializer())) {
-      producer.send(new ProducerRecord<>(topic, value)).get();
-    } catch (Exception e) {
-      throw new AssertionError("produce failed", e);
     }
   }
 

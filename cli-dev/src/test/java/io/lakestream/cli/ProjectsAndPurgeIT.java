@@ -1,18 +1,15 @@
 package io.lakestream.cli;
 
+import static io.lakestream.cli.DevFixture.JSON;
+import static io.lakestream.cli.DevFixture.send;
+import static io.lakestream.cli.DevFixture.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestream.cli.config.Configuration;
 import io.lakestream.schema.RecordHeaders;
 import io.lakestream.schema.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,12 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * type's data is gone from the warehouse.
  */
 class ProjectsAndPurgeIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SELECT_EVENTS =
       "SELECT event_type FROM events WHERE project_id = 'acme' AND timestamp >="
           + " '2026-11-21T10:00:00Z'";
-
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void anUnregisteredProjectsRowsAreRoutedAfterRegistrationAndReplay(@TempDir Path dataDir)
@@ -184,40 +177,7 @@ class ProjectsAndPurgeIT {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
-  private HttpResponse<String> sql(DevRuntime dev, String statement) throws Exception {
-    JsonNode body = JSON.createObjectNode().put("sql", statement);
-    return send(dev, "POST", "/v1/sql", body.toString());
-  }
-
-  private HttpResponse<String> send(DevRuntime dev, String method, String path, String body)
-      throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + dev.query().port() + path))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
   private static DevRuntime.Options options(Path dataDir) {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "data.dir",
-                dataDir.toString(),
-                "query.http.port",
-                "0",
-                "query.pg.port",
-                "0",
-                "projects.registration",
-                "required"),
-            RoleDefaults.of("dev"));
-    return new DevRuntime.Options(config, 0, 0, false);
+    return DevFixture.options(dataDir, Map.of("projects.registration", "required"));
   }
 }

@@ -1,21 +1,19 @@
 package io.lakestream.cli;
 
+import static io.lakestream.cli.DevFixture.JSON;
+import static io.lakestream.cli.DevFixture.get;
+import static io.lakestream.cli.DevFixture.send;
+import static io.lakestream.cli.DevFixture.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestream.cli.config.Configuration;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lakestream dev} runs: rows older than the retention disappear from queries.
  */
 class RetentionThroughApiIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void retentionDefinedThroughTheApiExpiresOlderRows(@TempDir Path dataDir) throws Exception {
@@ -117,50 +112,12 @@ class RetentionThroughApiIT {
     return "('" + ts + "', '" + message + "', 'acme')";
   }
 
-  private HttpResponse<String> postTable(DevRuntime dev, String definition) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base(dev) + "/v1/tables"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(definition))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(DevRuntime dev, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base(dev) + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> sql(DevRuntime dev, String statement) throws Exception {
-    JsonNode body = JSON.createObjectNode().put("sql", statement);
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base(dev) + "/v1/sql"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String base(DevRuntime dev) {
-    return "http://localhost:" + dev.query().port();
+  private static HttpResponse<String> postTable(DevRuntime dev, String definition)
+      throws Exception {
+    return send(dev, "POST", "/v1/tables", definition);
   }
 
   private static DevRuntime.Options options(Path dataDir) {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of(
-                "data.dir",
-                dataDir.toString(),
-                "query.http.port",
-                "0",
-                "query.pg.port",
-                "0",
-                "maintenance.interval",
-                "1s"),
-            RoleDefaults.of("dev"));
-    return new DevRuntime.Options(config, 0, 0, false);
+    return DevFixture.options(dataDir, Map.of("maintenance.interval", "1s"));
   }
 }

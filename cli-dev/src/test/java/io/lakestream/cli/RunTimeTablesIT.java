@@ -1,14 +1,12 @@
 package io.lakestream.cli;
 
+import static io.lakestream.cli.DevFixture.JSON;
+import static io.lakestream.cli.DevFixture.get;
+import static io.lakestream.cli.DevFixture.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestream.cli.config.Configuration;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -33,12 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * restart, and a dropped one stops taking rows while its data stays.
  */
 class RunTimeTablesIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SELECT_USERS =
       "SELECT user_id, email FROM users WHERE project_id = 'acme' AND user_id BETWEEN 1 AND 10"
           + " ORDER BY user_id";
-
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void aTableCreatedThroughSqlIsIngestedWrittenAndQueriedWithoutARestart(@TempDir Path dataDir)
@@ -67,15 +61,7 @@ class RunTimeTablesIT {
               });
 
       // An application producing Avro rows itself, with the schema the API publishes.
-      JsonNode described =
-          JSON.readTree(
-              http.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  "http://localhost:" + dev.query().port() + "/v1/tables/users"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body());
+      JsonNode described = JSON.readTree(get(dev, "/v1/tables/users").body());
       Schema schema = new Schema.Parser().parse(described.get("avro_schema").toString());
       BinaryMessageEncoder<GenericRecord> encoder =
           new BinaryMessageEncoder<>(GenericData.get(), schema);
@@ -140,23 +126,7 @@ class RunTimeTablesIT {
     }
   }
 
-  private HttpResponse<String> sql(DevRuntime dev, String statement) throws Exception {
-    JsonNode body = JSON.createObjectNode().put("sql", statement);
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + dev.query().port() + "/v1/sql"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
   private static DevRuntime.Options options(Path dataDir) {
-    Configuration config =
-        Configuration.resolve(
-            Optional.empty(),
-            Map.of(),
-            Map.of("data.dir", dataDir.toString(), "query.http.port", "0", "query.pg.port", "0"),
-            RoleDefaults.of("dev"));
-    return new DevRuntime.Options(config, 0, 0, false);
+    return DevFixture.options(dataDir, Map.of());
   }
 }

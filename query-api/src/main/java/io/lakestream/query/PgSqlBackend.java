@@ -10,7 +10,9 @@ import io.lakestream.pgwire.PgResult;
 import io.lakestream.pgwire.PgSession;
 import io.lakestream.pgwire.PgTable;
 import io.lakestream.pgwire.PgType;
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.SqlService;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.ErrorKind;
@@ -39,17 +41,25 @@ import java.util.Set;
  * the protocol writes them.
  */
 final class PgSqlBackend implements PgBackend {
-  private final QueryService query;
+  private final AccessPolicy access;
+  private final QueryConfig config;
+  private final SqlService service;
 
-  PgSqlBackend(QueryService query) {
-    this.query = requireNonNull(query, "query is null");
+  /**
+   * A backend checking passwords with {@code access} (tokens from {@code config}), over {@code
+   * service}.
+   */
+  PgSqlBackend(AccessPolicy access, QueryConfig config, SqlService service) {
+    this.access = requireNonNull(access, "access is null");
+    this.config = requireNonNull(config, "config is null");
+    this.service = requireNonNull(service, "service is null");
   }
 
   @Override
   public Object authenticate(String user, String database, String password) {
     Principal principal;
     try {
-      principal = query.access().authenticate("Bearer " + password);
+      principal = access.authenticate("Bearer " + password);
     } catch (LakestreamException e) {
       throw PgErrors.badPassword(user);
     }
@@ -66,9 +76,8 @@ final class PgSqlBackend implements PgBackend {
   @Override
   public Collection<String> passwords(String user) {
     Set<String> passwords = new LinkedHashSet<>();
-    query.config().adminToken().ifPresent(passwords::add);
-    passwords.addAll(
-        query.config().projectTokens().getOrDefault(ProjectIds.normalize(user), Set.of()));
+    config.adminToken().ifPresent(passwords::add);
+    passwords.addAll(config.projectTokens().getOrDefault(ProjectIds.normalize(user), Set.of()));
     return passwords;
   }
 
@@ -80,7 +89,7 @@ final class PgSqlBackend implements PgBackend {
             : Optional.empty();
     QueryResult result;
     try {
-      result = query.sql().run((Principal) session.principal(), sql, parameters, project);
+      result = service.run((Principal) session.principal(), sql, parameters, project);
     } catch (LakestreamException e) {
       throw error(e);
     }
@@ -106,7 +115,7 @@ final class PgSqlBackend implements PgBackend {
     List<Object> unbound = new ArrayList<>(Collections.nCopies(parameterTypes.size(), null));
     List<PgColumn> columns = new ArrayList<>();
     try {
-      for (ResultColumn column : query.sql().describe(sql, unbound)) {
+      for (ResultColumn column : service.describe(sql, unbound)) {
         columns.add(new PgColumn(column.name(), type(column)));
       }
     } catch (LakestreamException e) {
@@ -118,7 +127,7 @@ final class PgSqlBackend implements PgBackend {
   @Override
   public List<PgTable> tables(PgSession session) {
     List<PgTable> tables = new ArrayList<>();
-    for (TableDefinition table : query.sql().catalog().tables().values()) {
+    for (TableDefinition table : service.tableTypes()) {
       List<PgTable.Column> columns = new ArrayList<>();
       for (Column column : table.columns()) {
         columns.add(new PgTable.Column(column.name(), type(column.type()), column.nullable()));

@@ -8,9 +8,19 @@ import io.lakestream.catalog.SecretBox;
 import io.lakestream.pgwire.PgAuthentication;
 import io.lakestream.pgwire.PgServer;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.internal.AccessPolicy;
+import io.lakestream.query.internal.CatalogRegistrationStore;
 import io.lakestream.query.internal.FileRegistrationStore;
 import io.lakestream.query.internal.HadoopStorage;
+import io.lakestream.query.internal.ProjectRegistry;
+import io.lakestream.query.internal.ProjectService;
+import io.lakestream.query.internal.QueryMetrics;
+import io.lakestream.query.internal.QueryService;
+import io.lakestream.query.internal.RegisteredTableSource;
 import io.lakestream.query.internal.S3BucketValidator;
+import io.lakestream.query.internal.SqlService;
+import io.lakestream.query.spi.BucketValidator;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.RangeReader;
@@ -62,7 +72,7 @@ public final class QueryRole implements AutoCloseable {
   private final ParquetFiles files;
   private final TableRegistry tables;
   private final BufferAllocator allocator;
-  private final QueryService service;
+  private final HttpApi.Services services;
   private final Javalin app;
   private final Catalog catalog;
   private boolean started;
@@ -76,7 +86,7 @@ public final class QueryRole implements AutoCloseable {
       ParquetFiles files,
       TableRegistry tables,
       BufferAllocator allocator,
-      QueryService service,
+      HttpApi.Services services,
       Javalin app,
       Catalog catalog) {
     this.config = config;
@@ -85,7 +95,7 @@ public final class QueryRole implements AutoCloseable {
     this.files = files;
     this.tables = tables;
     this.allocator = allocator;
-    this.service = service;
+    this.services = services;
     this.app = app;
   }
 
@@ -125,7 +135,7 @@ public final class QueryRole implements AutoCloseable {
       role.app.start(config.httpHost(), config.httpPort());
       role.started = true;
       if (config.pgPort() >= 0) {
-        role.pg = startPostgresProtocol(config, role.service);
+        role.pg = startPostgresProtocol(config, role.services);
       }
       role.startFollowing();
       if (config.commitFeed()) {
@@ -157,14 +167,14 @@ public final class QueryRole implements AutoCloseable {
    *
    * @throws QueryException when the port cannot be bound
    */
-  static PgServer startPostgresProtocol(QueryConfig config, QueryService service) {
+  static PgServer startPostgresProtocol(QueryConfig config, HttpApi.Services services) {
     PgAuthentication authentication =
         config.open() ? PgAuthentication.TRUST : PgAuthentication.SCRAM_SHA_256;
     try {
       return PgServer.start(
           new PgServer.Options(
               config.httpHost(), config.pgPort(), authentication, MAX_PG_CONNECTIONS),
-          new PgSqlBackend(service));
+          new PgSqlBackend(services.access(), config, services.sql()));
     } catch (java.io.UncheckedIOException e) {
       throw QueryErrors.invalidConfig(
           "pgPort", e.getMessage() + "; set query.pg.port to a free port, or -1 to turn it off");
@@ -259,11 +269,27 @@ public final class QueryRole implements AutoCloseable {
     BufferAllocator allocator = new RootAllocator();
     QueryService service =
         new QueryService(
-            config, tables, new RangeReader(files), access, projects, allocator, metrics, clock);
-    service.attach(
-        new SqlService(catalog, service, new TableData(tables, logs, storage.conf()), sink));
-    Javalin app = HttpApi.create(service, prometheus(registry));
-    return new QueryRole(config, executor, files, tables, allocator, service, app, catalog);
+            tables, new RangeReader(files), access, projects, allocator, metrics, clock);
+    SqlService sql =
+        new SqlService(
+            catalog,
+            access,
+            service,
+            metrics,
+            new TableData(tables, logs, storage.conf()),
+            sink,
+            config.sqlLimits(),
+            config.maxLimit());
+    HttpApi.Services services =
+        new HttpApi.Services(
+            config,
+            access,
+            metrics,
+            service,
+            sql,
+            new ProjectService(catalog, projects, access, tables, clock));
+    Javalin app = HttpApi.create(services, prometheus(registry));
+    return new QueryRole(config, executor, files, tables, allocator, services, app, catalog);
   }
 
   private static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
@@ -310,8 +336,14 @@ public final class QueryRole implements AutoCloseable {
     return tables;
   }
 
+  /** Reads and status, as the routes call them. */
   QueryService service() {
-    return service;
+    return services.query();
+  }
+
+  /** Everything the routes call. */
+  HttpApi.Services services() {
+    return services;
   }
 
   Javalin app() {
@@ -347,7 +379,7 @@ public final class QueryRole implements AutoCloseable {
               tables,
               follower != null ? follower::isPositioned : tables::ready,
               config.tailMaxBytes());
-      service.attachTail(tail);
+      services.query().attachTail(tail);
     }
   }
 
@@ -375,7 +407,7 @@ public final class QueryRole implements AutoCloseable {
         app.stop();
       }
     } finally {
-      service.sql().close();
+      services.sql().close();
       if (tail != null) {
         tail.close();
       }

@@ -13,9 +13,7 @@ import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,11 +172,7 @@ class CommitFeedRestartIT {
     return rows == null ? -1 : rows.asLong();
   }
 
-  private HttpResponse<String> get(String origin, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(origin + path))
-            .header("Authorization", "Bearer admin")
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(String origin, String path) {
+    return ApiRequests.get(origin, path, "admin");
   }
 }

@@ -229,7 +229,7 @@ class ForeignDeltaTablesIT {
     table.append(rows(rows, BASE + 50_000, 100, 1_000, 1), true);
     role.startTailing();
     JavalinTest.test(
-        HttpApi.create(role.service(), Optional.empty()),
+        HttpApi.create(role.services(), Optional.empty()),
         (server, client) -> {
           await().until(() -> client.get("/ready").code() == 200);
           assertThat(get(client, STATUS + "/rows?limit=1000").code()).isEqualTo(200);

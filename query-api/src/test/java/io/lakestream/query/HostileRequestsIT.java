@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -75,7 +76,7 @@ class HostileRequestsIT {
             RegistrationStore.inMemory());
     role.tables().discover();
     role.tables().pollAll();
-    server = HttpApi.create(role.service(), Optional.empty()).start("127.0.0.1", 0);
+    server = HttpApi.create(role.services(), Optional.empty()).start("127.0.0.1", 0);
   }
 
   @AfterAll

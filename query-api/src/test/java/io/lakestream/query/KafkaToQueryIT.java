@@ -13,9 +13,7 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -237,12 +235,8 @@ class KafkaToQueryIT {
     return rows == null ? -1 : rows.asLong();
   }
 
-  private HttpResponse<String> get(String origin, String path, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(origin + path))
-            .header("Authorization", "Bearer " + token)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(String origin, String path, String token) {
+    return ApiRequests.get(origin, path, token);
   }
 
   static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {

@@ -394,18 +394,7 @@ class LiveTailIT {
     }
   }
 
-  private HttpResponse<String> get(String origin, String path) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(origin + path))
-              .header("Authorization", "Bearer admin")
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static HttpResponse<String> get(String origin, String path) {
+    return ApiRequests.get(origin, path, "admin");
   }
 }

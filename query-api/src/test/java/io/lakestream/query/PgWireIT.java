@@ -9,7 +9,6 @@ import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
-import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -627,12 +621,8 @@ class PgWireIT {
   }
 
   static HttpResponse<String> send(String method, String path, String token) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + query.port() + path))
-            .header("Authorization", "Bearer " + token)
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ApiRequests.send(
+        "http://127.0.0.1:" + query.port(), method, path, token, null, Map.of());
   }
 
   static Instant micros(long micros) {
@@ -640,25 +630,10 @@ class PgWireIT {
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    return new KafkaProducer<>(properties);
+    return KafkaToQueryIT.producer(kafka.bootstrapServers());
   }
 
   private static ProducerRecord<byte[], byte[]> record(String project, GenericRecord row) {
-    ByteBuffer buffer;
-    try {
-      buffer =
-          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), AvroSchemas.rowSchema(EVENTS))
-              .encode(row);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    byte[] value = new byte[buffer.remaining()];
-    buffer.get(value);
-    return new ProducerRecord<>(
-        Topics.rows("events"), project.getBytes(StandardCharsets.UTF_8), value);
+    return KafkaToQueryIT.record(EVENTS, project, row);
   }
 }

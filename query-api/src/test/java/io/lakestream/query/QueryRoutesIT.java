@@ -7,8 +7,9 @@ import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import io.javalin.testtools.TestCase;
-import io.lakestream.query.BucketValidator.BucketUnreachableException;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.spi.BucketValidator;
+import io.lakestream.query.spi.BucketValidator.BucketUnreachableException;
 import io.lakestream.reader.Keys;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
@@ -99,7 +100,7 @@ class QueryRoutesIT {
   }
 
   static void api(TestCase test) {
-    JavalinTest.test(HttpApi.create(role.service(), Optional.of(prometheus)), test);
+    JavalinTest.test(HttpApi.create(role.services(), Optional.of(prometheus)), test);
   }
 
   static Response get(HttpClient client, String path, String token) {
@@ -581,7 +582,7 @@ class QueryRoutesIT {
           new org.apache.hadoop.fs.Path(broken.path(), broken.liveFiles().get(0).path());
       Files.delete(Path.of(file.toUri()));
       JavalinTest.test(
-          HttpApi.create(brokenRole.service(), Optional.empty()),
+          HttpApi.create(brokenRole.services(), Optional.empty()),
           (server, client) -> {
             Response response = client.get("/v1/projects/p/tables/events/rows");
             assertThat(response.code()).isEqualTo(500);
@@ -604,7 +605,7 @@ class QueryRoutesIT {
             (e, r, b, a, s) -> {})) {
       loading.tables().discover();
       JavalinTest.test(
-          HttpApi.create(loading.service(), Optional.empty()),
+          HttpApi.create(loading.services(), Optional.empty()),
           (server, client) -> {
             assertError(
                 get(client, ACME_EVENTS + "/rows", ACME_TOKEN),
@@ -648,7 +649,7 @@ class QueryRoutesIT {
   void theOpenApiDocumentDescribesEveryRegisteredRoute() {
     List<String> registered = new ArrayList<>();
     JavalinTest.test(
-        HttpApi.create(role.service(), Optional.empty(), registered::add),
+        HttpApi.create(role.services(), Optional.empty(), registered::add),
         (server, client) -> {
           JsonNode paths =
               ExpectedRows.parse(client.get("/openapi.json").body().string()).get("paths");

@@ -3,7 +3,7 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.Cursor;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.KeyRange;

@@ -7,12 +7,10 @@ import io.lakestream.reader.TestRows;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,23 +232,17 @@ class RegisterProjectIT {
     return error.get("detail").asText();
   }
 
-  private static HttpResponse<String> get(String origin, String path) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(origin + path))
-                .header("Authorization", "Bearer admin")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(String origin, String path) {
+    return ApiRequests.get(origin, path, "admin");
   }
 
-  private static HttpResponse<String> post(String origin, String body) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(origin + "/register_project"))
-                .header("Authorization", "Bearer admin")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> post(String origin, String body) {
+    return ApiRequests.send(
+        origin,
+        "POST",
+        "/register_project",
+        "admin",
+        body,
+        Map.of("Content-Type", "application/json"));
   }
 }

@@ -9,7 +9,6 @@ import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
-import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
@@ -20,8 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -479,31 +472,11 @@ class SqlEngineIT {
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    return new KafkaProducer<>(properties);
+    return KafkaToQueryIT.producer(kafka.bootstrapServers());
   }
-
-  private static final Map<String, BinaryMessageEncoder<GenericRecord>> ENCODERS = new HashMap<>();
 
   private static ProducerRecord<byte[], byte[]> record(
       TableDefinition table, String project, GenericRecord row) {
-    try {
-      ByteBuffer buffer =
-          ENCODERS
-              .computeIfAbsent(
-                  table.name(),
-                  n -> new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(table)))
-              .encode(row);
-      byte[] value = new byte[buffer.remaining()];
-      buffer.get(value);
-      return new ProducerRecord<>(
-          Topics.rows(table.name()), project.getBytes(StandardCharsets.UTF_8), value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return KafkaToQueryIT.record(table, project, row);
   }
 }

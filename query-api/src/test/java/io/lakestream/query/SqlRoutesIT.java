@@ -9,6 +9,7 @@ import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -72,7 +73,7 @@ class SqlRoutesIT {
   }
 
   static void api(io.javalin.testtools.TestCase test) {
-    JavalinTest.test(HttpApi.create(role.service(), Optional.empty()), test);
+    JavalinTest.test(HttpApi.create(role.services(), Optional.empty()), test);
   }
 
   static Response post(HttpClient client, String path, String token, String body) {

@@ -10,6 +10,7 @@ import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -71,7 +72,7 @@ class TableLifecycleIT {
   }
 
   private void api(io.javalin.testtools.TestCase test) {
-    JavalinTest.test(HttpApi.create(role.service(), Optional.empty()), test);
+    JavalinTest.test(HttpApi.create(role.services(), Optional.empty()), test);
   }
 
   /** Delta tables of {@code table} for acme and globex, 50 rows each, served by the sidecar. */

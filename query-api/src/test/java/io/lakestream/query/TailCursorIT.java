@@ -14,9 +14,7 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,18 +145,7 @@ class TailCursorIT {
         : new ObjectMapper().createObjectNode();
   }
 
-  private HttpResponse<String> get(String origin, String path) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(origin + path))
-              .header("Authorization", "Bearer admin")
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static HttpResponse<String> get(String origin, String path) {
+    return ApiRequests.get(origin, path, "admin");
   }
 }

@@ -1,6 +1,7 @@
 package io.lakestream.query;
 
 import io.lakestream.query.ForeignParquetWriter.TimestampEncoding;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.KeyRange;
 import io.lakestream.reader.ReadPlan;
 import io.lakestream.reader.RowFormat;

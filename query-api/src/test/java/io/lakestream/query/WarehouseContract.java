@@ -11,7 +11,6 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -278,12 +277,7 @@ abstract class WarehouseContract {
     return texts;
   }
 
-  HttpResponse<String> get(String origin, String path, String token)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  HttpResponse<String> get(String origin, String path, String token) {
+    return ApiRequests.get(origin, path, token);
   }
 }

@@ -1,11 +1,19 @@
 package io.lakestream.query.http;
 
+import static java.util.Objects.requireNonNull;
+
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.QueryService;
+import io.javalin.json.JavalinJackson;
+import io.lakestream.query.QueryConfig;
+import io.lakestream.query.internal.AccessPolicy;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.ProjectService;
+import io.lakestream.query.internal.QueryMetrics;
+import io.lakestream.query.internal.QueryService;
+import io.lakestream.query.internal.SqlService;
 import io.lakestream.reader.QueryErrors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -40,6 +48,27 @@ public final class HttpApi {
   private HttpApi() {}
 
   /**
+   * What the routes call: reads and status ({@code query}), SQL and table types ({@code sql}),
+   * projects ({@code projects}), who may do what ({@code access}), and the meters of every request.
+   */
+  public record Services(
+      QueryConfig config,
+      AccessPolicy access,
+      QueryMetrics metrics,
+      QueryService query,
+      SqlService sql,
+      ProjectService projects) {
+    public Services {
+      requireNonNull(config, "config is null");
+      requireNonNull(access, "access is null");
+      requireNonNull(metrics, "metrics is null");
+      requireNonNull(query, "query is null");
+      requireNonNull(sql, "sql is null");
+      requireNonNull(projects, "projects is null");
+    }
+  }
+
+  /**
    * A route: method, path (Javalin syntax, also OpenAPI's), handler, and whether a caller must
    * authenticate first (every {@code /v1} route and the two older ones; not the operations routes,
    * which check their own token or none).
@@ -66,20 +95,22 @@ public final class HttpApi {
 
   /** {@code handler}, after the request's caller is authenticated and put on the context. */
   private static io.javalin.http.Handler authenticated(
-      QueryService service, io.javalin.http.Handler handler) {
+      AccessPolicy access, io.javalin.http.Handler handler) {
     return ctx -> {
-      ctx.attribute(CALLER_ATTRIBUTE, service.authenticate(ctx.header("Authorization")));
+      ctx.attribute(CALLER_ATTRIBUTE, access.authenticate(ctx.header("Authorization")));
       handler.handle(ctx);
     };
   }
 
   /** The routes of the API, in the order they are documented. */
-  static List<Route> routes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
-    RowsRoutes rows = new RowsRoutes(service);
-    TablesRoutes tables = new TablesRoutes(service);
-    ProjectsRoutes projects = new ProjectsRoutes(service);
-    OperationsRoutes operations = new OperationsRoutes(service, prometheus);
-    SqlRoutes sql = new SqlRoutes(service, service.sql());
+  static List<Route> routes(Services services, Optional<PrometheusMeterRegistry> prometheus) {
+    RowsRoutes rows = new RowsRoutes(services.query(), services.config());
+    TablesRoutes tables =
+        new TablesRoutes(services.query(), services.projects(), services.config());
+    ProjectsRoutes projects = new ProjectsRoutes(services.projects());
+    OperationsRoutes operations =
+        new OperationsRoutes(services.query(), services.access(), prometheus);
+    SqlRoutes sql = new SqlRoutes(services.sql());
     List<Route> routes = new ArrayList<>();
     routes.add(
         new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}/rows", rows::range));
@@ -106,8 +137,8 @@ public final class HttpApi {
   }
 
   /** The server, not started. */
-  public static Javalin create(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
-    return create(service, prometheus, route -> {});
+  public static Javalin create(Services services, Optional<PrometheusMeterRegistry> prometheus) {
+    return create(services, prometheus, route -> {});
   }
 
   /**
@@ -115,13 +146,14 @@ public final class HttpApi {
    * registers (tests check that the OpenAPI document describes each one).
    */
   public static Javalin create(
-      QueryService service,
+      Services services,
       Optional<PrometheusMeterRegistry> prometheus,
       Consumer<String> registered) {
-    List<Route> routes = routes(service, prometheus);
+    List<Route> routes = routes(services, prometheus);
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
+          config.jsonMapper(new JavalinJackson(ErrorResponses.JSON, false));
           config.http.compressionStrategy = CompressionStrategy.NONE;
           QueuedThreadPool threads = new QueuedThreadPool(32, 4);
           threads.setName("lakestream-query-http");
@@ -153,10 +185,12 @@ public final class HttpApi {
                 ctx.attribute(START_ATTRIBUTE, System.nanoTime());
                 refuseMethodOverride(ctx);
               });
-          config.routes.after(ctx -> recordRequest(service, ctx));
+          config.routes.after(ctx -> recordRequest(services.metrics(), ctx));
           for (Route route : routes) {
             io.javalin.http.Handler handler =
-                route.authenticated() ? authenticated(service, route.handler()) : route.handler();
+                route.authenticated()
+                    ? authenticated(services.access(), route.handler())
+                    : route.handler();
             if (route.method().equals(HandlerType.GET)) {
               config.routes.get(route.path(), handler);
               // Javalin answers HEAD of a GET route by itself, without running its handler (so
@@ -191,18 +225,16 @@ public final class HttpApi {
     }
   }
 
-  private static void recordRequest(QueryService service, Context ctx) {
+  private static void recordRequest(QueryMetrics metrics, Context ctx) {
     Long start = ctx.attribute(START_ATTRIBUTE);
     if (start == null) {
       return;
     }
     String route = ctx.attribute(ROUTE_ATTRIBUTE);
-    service
-        .metrics()
-        .request(
-            HandlerType.findOrDefault(ctx.req().getMethod()).name(),
-            route == null ? "unmatched" : route,
-            ctx.statusCode(),
-            System.nanoTime() - start);
+    metrics.request(
+        HandlerType.findOrDefault(ctx.req().getMethod()).name(),
+        route == null ? "unmatched" : route,
+        ctx.statusCode(),
+        System.nanoTime() - start);
   }
 }

@@ -1,8 +1,9 @@
 package io.lakestream.query.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.internal.AccessPolicy;
+import io.lakestream.query.internal.QueryService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.TableId;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,18 +19,21 @@ import java.util.function.Predicate;
 /**
  * {@code /health}, {@code /ready}, {@code /openapi.json}: open, no token. {@code /metrics}: open
  * for series without a {@code project} label; a project's series need a token that reads it, or the
- * metrics or admin token ({@link io.lakestream.query.AccessPolicy#metricsProjects}).
+ * metrics or admin token ({@link AccessPolicy#metricsProjects}).
  */
 final class OperationsRoutes {
   /** The hand-written OpenAPI 3 description of every route. */
   static final String OPENAPI_RESOURCE = "/lakestream/query/openapi.json";
 
   private final QueryService service;
+  private final AccessPolicy access;
   private final Optional<PrometheusMeterRegistry> prometheus;
   private final byte[] openApi;
 
-  OperationsRoutes(QueryService service, Optional<PrometheusMeterRegistry> prometheus) {
+  OperationsRoutes(
+      QueryService service, AccessPolicy access, Optional<PrometheusMeterRegistry> prometheus) {
     this.service = service;
+    this.access = access;
     this.prometheus = prometheus;
     this.openApi = openApiDocument();
   }
@@ -45,8 +49,11 @@ final class OperationsRoutes {
     }
   }
 
+  /** The answer of {@code GET /health} ({@code ok}) and {@code GET /ready} ({@code ready}). */
+  record Health(String status, @JsonInclude(JsonInclude.Include.NON_NULL) Integer tables) {}
+
   void health(Context ctx) {
-    TablesRoutes.json(ctx, ErrorResponses.JSON.createObjectNode().put("status", "ok"));
+    ctx.json(new Health("ok", null));
   }
 
   void ready(Context ctx) {
@@ -75,10 +82,7 @@ final class OperationsRoutes {
       throw QueryErrors.notReady(
           parts.isEmpty() ? "the warehouse has not been listed yet" : String.join("; ", parts));
     }
-    ObjectNode body = ErrorResponses.JSON.createObjectNode();
-    body.put("status", "ready");
-    body.put("tables", service.tables().tables().size());
-    TablesRoutes.json(ctx, body);
+    ctx.json(new Health("ready", service.tableCount()));
   }
 
   void metrics(Context ctx) {
@@ -87,7 +91,7 @@ final class OperationsRoutes {
           ctx, 404, "not_found", "Metrics are not exported here: no Prometheus registry.");
       return;
     }
-    Predicate<String> visible = service.access().metricsProjects(ctx.header("Authorization"));
+    Predicate<String> visible = access.metricsProjects(ctx.header("Authorization"));
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
     ctx.result(MetricsExposition.withProjects(prometheus.get().scrape(), visible));
   }

@@ -1,36 +1,70 @@
 package io.lakestream.query.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.ProjectRegistration;
-import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.BucketRegistration;
-import io.lakestream.query.ProjectRegistry;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.internal.ProjectRegistry;
+import io.lakestream.query.internal.ProjectService;
+import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.QueryErrors;
-import io.lakestream.reader.QueryException;
 import java.io.IOException;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Projects: {@code POST /register_project} (a project brings its own bucket), and {@code POST, GET
  * /v1/projects}, {@code GET, DELETE /v1/projects/{project}} (registrations in the catalog; with
- * {@code projects.registration = required} only registered projects' rows are routed).
+ * {@code projects.registration = required} only registered projects' rows are routed). Each parses,
+ * calls {@link ProjectService}, and answers a record through Javalin's JSON mapper.
  */
 final class ProjectsRoutes {
-  private final QueryService service;
+  private final ProjectService projects;
 
-  ProjectsRoutes(QueryService service) {
-    this.service = service;
+  ProjectsRoutes(ProjectService projects) {
+    this.projects = projects;
   }
 
+  /** The answer of {@code POST /register_project}. */
+  record BucketRegistered(
+      @JsonProperty("project_id") String projectId,
+      String bucket,
+      String endpoint,
+      String region,
+      @JsonProperty("table_name") String tableName,
+      List<String> tables,
+      boolean registered) {}
+
+  /** A project as {@code /v1/projects} describes it; never its credentials. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ProjectAnswer(
+      @JsonProperty("project_id") String projectId,
+      String storage,
+      String bucket,
+      String endpoint,
+      String region,
+      @JsonProperty("registered_at") String registeredAt,
+      List<String> tables) {
+    static ProjectAnswer of(ProjectService.Project project) {
+      ProjectRegistration registration = project.registration();
+      return new ProjectAnswer(
+          registration.projectId(),
+          registration.bucket().isPresent() ? "own_bucket" : "shared",
+          registration.bucket().orElse(null),
+          registration.endpoint().orElse(null),
+          registration.region().orElse(null),
+          registration.registeredAt().toString(),
+          project.tables());
+    }
+  }
+
+  /** The answer of {@code GET /v1/projects}. */
+  record ProjectList(List<ProjectAnswer> projects) {}
+
+  /** The answer of {@code DELETE /v1/projects/{project}}. */
+  record Unregistered(String unregistered, String data) {}
+
   void register(Context ctx) {
-    Principal principal = HttpApi.caller(ctx);
     JsonNode body;
     try {
       body = ErrorResponses.JSON.readTree(ctx.bodyAsBytes());
@@ -43,8 +77,8 @@ final class ProjectsRoutes {
               + " endpoint and table_name");
     }
     BucketRegistration registration =
-        service.register(
-            principal,
+        projects.registerBucket(
+            HttpApi.caller(ctx),
             new ProjectRegistry.Request(
                 text(body, "project_id"),
                 text(body, "bucket"),
@@ -53,96 +87,54 @@ final class ProjectsRoutes {
                 text(body, "endpoint"),
                 text(body, "table_name"),
                 text(body, "region")));
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    answer.put("project_id", registration.projectId());
-    answer.put("bucket", registration.bucket());
-    answer.put("endpoint", registration.endpoint());
-    answer.put("region", registration.region());
-    answer.put("table_name", text(body, "table_name").strip());
-    registration.tables().stream().sorted().forEach(answer.putArray("tables")::add);
-    answer.put("registered", true);
     ctx.status(201);
-    TablesRoutes.json(ctx, answer);
+    ctx.json(
+        new BucketRegistered(
+            registration.projectId(),
+            registration.bucket(),
+            registration.endpoint(),
+            registration.region(),
+            text(body, "table_name").strip(),
+            registration.tables().stream().sorted().toList(),
+            true));
   }
 
   /** {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). */
   void create(Context ctx) {
-    Principal principal = HttpApi.caller(ctx);
-    service.access().checkAdmin(principal, "register projects");
     JsonNode body;
     try {
       body = ErrorResponses.JSON.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       body = null;
     }
-    if (body == null || !body.isObject() || !body.path("project_id").isTextual()) {
-      throw QueryErrors.badRegistration(
-          "the body must be a JSON object with project_id, e.g. {\"project_id\": \"acme\"}");
-    }
-    String projectId = body.get("project_id").asText();
-    Catalog catalog = service.sql().catalog();
-    Optional<ProjectRegistration> existing = catalog.project(projectId);
-    if (existing.isEmpty()) {
-      // an invalid id is the catalog's BAD_REQUEST: 400 saying what a project id is
-      catalog.registerProject(
-          ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
-    }
-    ctx.status(existing.isEmpty() ? 201 : 200);
-    TablesRoutes.json(ctx, describe(catalog.project(projectId).orElseThrow()));
+    ProjectService.Registered registered = projects.register(HttpApi.caller(ctx), projectId(body));
+    ctx.status(registered.created() ? 201 : 200);
+    ctx.json(ProjectAnswer.of(registered.project()));
   }
 
   /** Every registered project the token may read. */
   void list(Context ctx) {
-    Principal principal = HttpApi.caller(ctx);
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    ArrayNode projects = answer.putArray("projects");
-    service.sql().catalog().projects().values().stream()
-        .filter(p -> principal.mayRead(p.projectId()))
-        .sorted(Comparator.comparing(ProjectRegistration::projectId))
-        .forEach(p -> projects.add(describe(p)));
-    TablesRoutes.json(ctx, answer);
+    ctx.json(
+        new ProjectList(
+            projects.projects(HttpApi.caller(ctx)).stream().map(ProjectAnswer::of).toList()));
   }
 
   void get(Context ctx) {
-    Principal principal = HttpApi.caller(ctx);
-    String projectId = ctx.pathParam("project");
-    service.access().checkProject(principal, projectId);
-    ProjectRegistration registration =
-        service.sql().catalog().project(projectId).orElseThrow(() -> notRegistered(projectId));
-    TablesRoutes.json(ctx, describe(registration));
+    ctx.json(ProjectAnswer.of(projects.project(HttpApi.caller(ctx), ctx.pathParam("project"))));
   }
 
   /** Removes a registration (admin); the project's data stays. */
   void delete(Context ctx) {
-    Principal principal = HttpApi.caller(ctx);
-    service.access().checkAdmin(principal, "unregister projects");
     String projectId = ctx.pathParam("project");
-    Catalog catalog = service.sql().catalog();
-    if (catalog.project(projectId).isEmpty()) {
-      throw notRegistered(projectId);
-    }
-    catalog.unregisterProject(projectId);
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    answer.put("unregistered", projectId);
-    answer.put("data", "kept");
-    TablesRoutes.json(ctx, answer);
+    projects.unregister(HttpApi.caller(ctx), projectId);
+    ctx.json(new Unregistered(projectId, "kept"));
   }
 
-  private ObjectNode describe(ProjectRegistration registration) {
-    ObjectNode node = ErrorResponses.JSON.createObjectNode();
-    node.put("project_id", registration.projectId());
-    node.put("storage", registration.bucket().isPresent() ? "own_bucket" : "shared");
-    registration.bucket().ifPresent(b -> node.put("bucket", b));
-    registration.endpoint().ifPresent(e -> node.put("endpoint", e));
-    registration.region().ifPresent(r -> node.put("region", r));
-    node.put("registered_at", registration.registeredAt().toString());
-    ArrayNode tables = node.putArray("tables");
-    service.tables().tablesOf(registration.projectId()).forEach(tables::add);
-    return node;
-  }
-
-  private static QueryException notRegistered(String projectId) {
-    return QueryErrors.unregisteredProject(projectId);
+  /** The body's project id; null when it names none (the service says what is missing). */
+  private static String projectId(JsonNode body) {
+    return body != null && body.isObject() && body.path("project_id").isTextual()
+        ? body.get("project_id").asText()
+        : null;
   }
 
   private static String text(JsonNode body, String field) {

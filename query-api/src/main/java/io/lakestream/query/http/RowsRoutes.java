@@ -1,8 +1,9 @@
 package io.lakestream.query.http;
 
 import io.javalin.http.Context;
-import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.QueryConfig;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.QueryService;
 import io.lakestream.reader.ReadPlan;
 import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.RowQuery;
@@ -33,9 +34,11 @@ final class RowsRoutes {
   private static final Logger log = LoggerFactory.getLogger(RowsRoutes.class);
 
   private final QueryService service;
+  private final QueryConfig config;
 
-  RowsRoutes(QueryService service) {
+  RowsRoutes(QueryService service, QueryConfig config) {
     this.service = service;
+    this.config = config;
   }
 
   void range(Context ctx) throws IOException {
@@ -53,8 +56,8 @@ final class RowsRoutes {
             ctx.queryParam("columns"),
             ctx.queryParam("order"),
             ctx.queryParam("cursor"),
-            service.config().defaultLimit(),
-            service.config().maxLimit());
+            config.defaultLimit(),
+            config.maxLimit());
     respond(ctx, table, query, format, timestamps);
   }
 
@@ -72,7 +75,7 @@ final class RowsRoutes {
             ctx.queryParam("columns"),
             ctx.queryParam("order"),
             ctx.queryParam("cursor"),
-            service.config().maxLimit());
+            config.maxLimit());
     respond(ctx, table, query, format, timestamps);
   }
 

@@ -1,12 +1,11 @@
 package io.lakestream.query.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.QueryService;
-import io.lakestream.query.SqlService;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.SqlService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.TableId;
@@ -20,6 +19,7 @@ import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.SqlException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.io.EofException;
@@ -32,11 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SqlRoutes {
   private static final Logger log = LoggerFactory.getLogger(SqlRoutes.class);
-  private final QueryService query;
   private final SqlService sql;
 
-  SqlRoutes(QueryService query, SqlService sql) {
-    this.query = query;
+  SqlRoutes(SqlService sql) {
     this.sql = sql;
   }
 
@@ -88,44 +86,33 @@ final class SqlRoutes {
     }
     sql.createTable(principal, table);
     ctx.status(201);
-    TablesRoutes.json(ctx, describe(table, true));
+    ctx.json(describe(table, true));
   }
 
   void list(Context ctx) {
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    ArrayNode tables = answer.putArray("tables");
-    sql.catalog().tables().values().forEach(t -> tables.add(describe(t, false)));
-    TablesRoutes.json(ctx, answer);
+    ctx.json(new TableTypeList(sql.tableTypes().stream().map(t -> describe(t, false)).toList()));
   }
 
   void get(Context ctx) {
     String name = ctx.pathParam("name");
     TableDefinition table =
-        sql.catalog().table(name).orElseThrow(() -> QueryErrors.unknownTableType(name));
-    TablesRoutes.json(ctx, describe(table, true));
+        sql.tableType(name).orElseThrow(() -> QueryErrors.unknownTableType(name));
+    ctx.json(describe(table, true));
   }
 
   /** Drops a table type; {@code ?purge=true} also deletes every project's data of it. */
   void drop(Context ctx) {
     Principal principal = HttpApi.caller(ctx);
     String name = ctx.pathParam("name");
-    boolean purge = purge(ctx.queryParam("purge"));
-    ObjectNode answer = ErrorResponses.JSON.createObjectNode();
-    answer.put("dropped", name);
-    if (purge) {
+    if (purge(ctx.queryParam("purge"))) {
       List<TableId> purged = sql.purgeTable(principal, name);
-      answer.put("data", "purged");
-      ArrayNode tables = answer.putArray("purged_tables");
-      purged.stream()
-          .sorted()
-          .forEach(
-              id ->
-                  tables.addObject().put("project_id", id.project()).put("table_name", id.table()));
+      ctx.json(
+          new Dropped(
+              name, "purged", purged.stream().sorted().map(TablesRoutes.TableName::of).toList()));
     } else {
       sql.dropTable(principal, name);
-      answer.put("data", "kept");
+      ctx.json(new Dropped(name, "kept", null));
     }
-    TablesRoutes.json(ctx, answer);
   }
 
   private static boolean purge(String value) {
@@ -138,28 +125,57 @@ final class SqlRoutes {
     throw QueryErrors.badParameter("purge", value, "true or false");
   }
 
-  private ObjectNode describe(TableDefinition table, boolean withAvro) {
-    ObjectNode node = ErrorResponses.JSON.createObjectNode();
-    node.put("name", table.name());
-    node.put("description", table.description());
-    node.put("primary_key", table.primaryKey());
-    node.put("built_in", sql.catalog().isBuiltIn(table.name()));
-    table.retention().ifPresent(retention -> node.put("retention", retention(retention)));
-    ArrayNode columns = node.putArray("columns");
+  /**
+   * A table type as {@code /v1/tables} describes it; the Avro schema and ingest topic in the
+   * answers about one type.
+   */
+  record TableType(
+      String name,
+      String description,
+      @JsonProperty("primary_key") String primaryKey,
+      @JsonProperty("built_in") boolean builtIn,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String retention,
+      List<TableColumn> columns,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("avro_schema") JsonNode avroSchema,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("ingest_topic")
+          String ingestTopic) {}
+
+  /** A column of a table type; {@code doc} only when it has one. */
+  record TableColumn(
+      String name,
+      String type,
+      boolean nullable,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String doc) {}
+
+  /** The answer of {@code GET /v1/tables}. */
+  record TableTypeList(List<TableType> tables) {}
+
+  /** The answer of {@code DELETE /v1/tables/{name}}; the purged tables with {@code ?purge=true}. */
+  record Dropped(
+      String dropped,
+      String data,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("purged_tables")
+          List<TablesRoutes.TableName> purgedTables) {}
+
+  private TableType describe(TableDefinition table, boolean withAvro) {
+    List<TableColumn> columns = new ArrayList<>();
     for (Column column : table.columns()) {
-      ObjectNode c = columns.addObject();
-      c.put("name", column.name());
-      c.put("type", column.type().typeName());
-      c.put("nullable", column.nullable());
-      if (!column.doc().isEmpty()) {
-        c.put("doc", column.doc());
-      }
+      columns.add(
+          new TableColumn(
+              column.name(),
+              column.type().typeName(),
+              column.nullable(),
+              column.doc().isEmpty() ? null : column.doc()));
     }
-    if (withAvro) {
-      node.set("avro_schema", readTree(AvroSchemas.rowSchema(table).toString()));
-      node.put("ingest_topic", io.lakestream.schema.Topics.ingest(table.name()));
-    }
-    return node;
+    return new TableType(
+        table.name(),
+        table.description(),
+        table.primaryKey(),
+        sql.isBuiltIn(table.name()),
+        table.retention().map(SqlRoutes::retention).orElse(null),
+        columns,
+        withAvro ? readTree(AvroSchemas.rowSchema(table).toString()) : null,
+        withAvro ? io.lakestream.schema.Topics.ingest(table.name()) : null);
   }
 
   /** A retention as a table type declares it: whole days, hours or minutes ({@code 30d}). */

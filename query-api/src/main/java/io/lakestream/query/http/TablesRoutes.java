@@ -1,10 +1,14 @@
 package io.lakestream.query.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.http.Context;
-import io.lakestream.query.AccessPolicy.Principal;
-import io.lakestream.query.QueryService;
+import io.lakestream.query.QueryConfig;
+import io.lakestream.query.internal.AccessPolicy.Principal;
+import io.lakestream.query.internal.ProjectService;
+import io.lakestream.query.internal.QueryService;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.Keys;
 import io.lakestream.reader.TableId;
@@ -12,23 +16,73 @@ import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.tables.TableRegistry.TableStatus;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Table metadata: {@code GET /v1/projects/{p}/tables/{t}} and {@code GET /list_tables}. */
 final class TablesRoutes {
   private final QueryService service;
+  private final ProjectService projects;
+  private final QueryConfig config;
 
-  TablesRoutes(QueryService service) {
+  TablesRoutes(QueryService service, ProjectService projects, QueryConfig config) {
     this.service = service;
+    this.projects = projects;
+    this.config = config;
   }
+
+  /** A table by project and type, as {@code /list_tables} and purges list them. */
+  record TableName(
+      @JsonProperty("project_id") String projectId, @JsonProperty("table_name") String tableName) {
+    static TableName of(TableId id) {
+      return new TableName(id.project(), id.table());
+    }
+  }
+
+  /** The answer of {@code GET /list_tables}. */
+  record TableList(List<TableName> tables) {}
+
+  /**
+   * The answer of {@code GET /v1/projects/{p}/tables/{t}}; a field without a value is left out (the
+   * index's fields before the table is loaded, the key range of a table without files, ...).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record TableStatusAnswer(
+      String projectId,
+      String tableName,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String location,
+      boolean loaded,
+      boolean caughtUp,
+      boolean stale,
+      String lastPollAt,
+      String lastAnnouncementAt,
+      String lastCompaction,
+      String lastError,
+      String primaryKey,
+      String keyType,
+      Long deltaVersion,
+      Integer files,
+      Long rows,
+      Long indexBytes,
+      Long modelsBuilt,
+      Long filesNotSorted,
+      String lastCommitAt,
+      Long freshnessLagMs,
+      Object minKey,
+      Object maxKey,
+      String minKeyIso,
+      String maxKeyIso,
+      Long maxKeyLagMs,
+      Long smallFiles,
+      String retention,
+      Integer tailRows,
+      Long tailLagMs) {}
 
   void list(Context ctx) {
     Principal principal = HttpApi.caller(ctx);
-    ObjectNode body = ErrorResponses.JSON.createObjectNode();
-    ArrayNode tables = body.putArray("tables");
-    for (TableId id : service.listTables(principal)) {
-      tables.addObject().put("project_id", id.project()).put("table_name", id.table());
-    }
-    json(ctx, body);
+    ctx.json(new TableList(projects.tables(principal).stream().map(TableName::of).toList()));
   }
 
   void status(Context ctx) {
@@ -36,75 +90,56 @@ final class TablesRoutes {
     TableStatus status =
         service.status(principal, ctx.pathParam("project"), ctx.pathParam("table"));
     long now = service.nowMillis();
-    ObjectNode body = ErrorResponses.JSON.createObjectNode();
-    body.put("project_id", status.id().project());
-    body.put("table_name", status.id().table());
-    body.put("location", status.location());
-    body.put("loaded", status.snapshot().isPresent());
-    body.put("caught_up", status.caughtUp());
-    body.put("stale", status.stale());
-    if (status.lastPollMillis() > 0) {
-      body.put("last_poll_at", Instant.ofEpochMilli(status.lastPollMillis()).toString());
-    }
-    if (status.lastAnnouncementMillis() > 0) {
-      body.put(
-          "last_announcement_at", Instant.ofEpochMilli(status.lastAnnouncementMillis()).toString());
-    }
-    if (status.lastCompactionMillis() > 0) {
-      body.put("last_compaction", Instant.ofEpochMilli(status.lastCompactionMillis()).toString());
-    }
-    status.lastError().ifPresent(error -> body.put("last_error", error));
-    status
-        .snapshot()
-        .ifPresent(
-            snapshot -> {
-              describe(body, snapshot, now);
-              long small = service.config().smallFileBytes();
-              body.put(
-                  "small_files",
-                  snapshot.files().stream().filter(f -> f.sizeBytes() < small).count());
-              snapshot
-                  .definition()
-                  .retention()
-                  .ifPresent(retention -> body.put("retention", SqlRoutes.retention(retention)));
-            });
-    service
-        .tailLagMillis(status.id().table())
-        .ifPresent(
-            lag -> {
-              body.put("tail_rows", status.snapshot().map(s -> s.tail().size()).orElse(0));
-              body.put("tail_lag_ms", lag);
-            });
-    json(ctx, body);
+    Optional<TableSnapshot> snapshot = status.snapshot();
+    Optional<ColumnType> keyType = snapshot.map(s -> s.definition().primaryKeyColumn().type());
+    Optional<TableSnapshot> withFiles = snapshot.filter(s -> s.fileCount() > 0);
+    Optional<TableSnapshot> committed = snapshot.filter(s -> s.commitTimestampMillis() > 0);
+    Optional<TableSnapshot> timeKeys =
+        withFiles.filter(s -> keyType.orElseThrow() == ColumnType.TIMESTAMP);
+    OptionalLong tailLag = service.tailLagMillis(status.id().table());
+    long small = config.smallFileBytes();
+    ctx.json(
+        new TableStatusAnswer(
+            status.id().project(),
+            status.id().table(),
+            status.location(),
+            snapshot.isPresent(),
+            status.caughtUp(),
+            status.stale(),
+            instant(status.lastPollMillis()),
+            instant(status.lastAnnouncementMillis()),
+            instant(status.lastCompactionMillis()),
+            status.lastError().orElse(null),
+            snapshot.map(s -> s.definition().primaryKey()).orElse(null),
+            keyType.map(ColumnType::typeName).orElse(null),
+            snapshot.map(TableSnapshot::version).orElse(null),
+            snapshot.map(TableSnapshot::fileCount).orElse(null),
+            snapshot.map(TableSnapshot::rows).orElse(null),
+            snapshot.map(TableSnapshot::indexBytes).orElse(null),
+            snapshot
+                .map(s -> s.files().stream().filter(IndexedFile::modelBuilt).count())
+                .orElse(null),
+            snapshot.map(s -> s.files().stream().filter(f -> !f.sorted()).count()).orElse(null),
+            committed.map(s -> instant(s.commitTimestampMillis())).orElse(null),
+            committed.map(s -> Math.max(0, now - s.commitTimestampMillis())).orElse(null),
+            withFiles.map(s -> Keys.value(keyType.orElseThrow(), s.minKey())).orElse(null),
+            withFiles.map(s -> Keys.value(keyType.orElseThrow(), s.maxKey())).orElse(null),
+            timeKeys.map(s -> Keys.isoTimestamp(s.minKey())).orElse(null),
+            timeKeys.map(s -> Keys.isoTimestamp(s.maxKey())).orElse(null),
+            timeKeys.map(s -> now - Math.floorDiv(s.maxKey(), 1000L)).orElse(null),
+            snapshot
+                .map(s -> s.files().stream().filter(f -> f.sizeBytes() < small).count())
+                .orElse(null),
+            snapshot
+                .flatMap(s -> s.definition().retention())
+                .map(SqlRoutes::retention)
+                .orElse(null),
+            tailLag.isPresent() ? snapshot.map(s -> s.tail().size()).orElse(0) : null,
+            tailLag.isPresent() ? tailLag.getAsLong() : null));
   }
 
-  private static void describe(ObjectNode body, TableSnapshot snapshot, long now) {
-    ColumnType keyType = snapshot.definition().primaryKeyColumn().type();
-    body.put("primary_key", snapshot.definition().primaryKey());
-    body.put("key_type", keyType.typeName());
-    body.put("delta_version", snapshot.version());
-    body.put("files", snapshot.fileCount());
-    body.put("rows", snapshot.rows());
-    body.put("index_bytes", snapshot.indexBytes());
-    body.put("models_built", snapshot.files().stream().filter(IndexedFile::modelBuilt).count());
-    body.put("files_not_sorted", snapshot.files().stream().filter(f -> !f.sorted()).count());
-    if (snapshot.commitTimestampMillis() > 0) {
-      body.put("last_commit_at", Instant.ofEpochMilli(snapshot.commitTimestampMillis()).toString());
-      body.put("freshness_lag_ms", Math.max(0, now - snapshot.commitTimestampMillis()));
-    }
-    if (snapshot.fileCount() > 0) {
-      body.putPOJO("min_key", Keys.value(keyType, snapshot.minKey()));
-      body.putPOJO("max_key", Keys.value(keyType, snapshot.maxKey()));
-      if (keyType == ColumnType.TIMESTAMP) {
-        body.put("min_key_iso", Keys.isoTimestamp(snapshot.minKey()));
-        body.put("max_key_iso", Keys.isoTimestamp(snapshot.maxKey()));
-        body.put("max_key_lag_ms", now - Math.floorDiv(snapshot.maxKey(), 1000L));
-      }
-    }
-  }
-
-  static void json(Context ctx, ObjectNode body) {
-    ctx.contentType("application/json");
-    ctx.result(body.toString());
+  /** A time in ms since the epoch as ISO-8601; null for none (0). */
+  private static String instant(long millis) {
+    return millis > 0 ? Instant.ofEpochMilli(millis).toString() : null;
   }
 }

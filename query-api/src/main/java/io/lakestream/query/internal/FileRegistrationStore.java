@@ -2,8 +2,8 @@ package io.lakestream.query.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestream.query.BucketRegistration;
-import io.lakestream.query.RegistrationStore;
+import io.lakestream.query.spi.BucketRegistration;
+import io.lakestream.query.spi.RegistrationStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

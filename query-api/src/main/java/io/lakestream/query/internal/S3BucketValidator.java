@@ -1,7 +1,6 @@
 package io.lakestream.query.internal;
 
-import io.lakestream.query.BucketValidator;
-import io.lakestream.query.RegistrationEndpoints;
+import io.lakestream.query.spi.BucketValidator;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

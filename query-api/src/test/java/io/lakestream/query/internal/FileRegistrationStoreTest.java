@@ -2,7 +2,7 @@ package io.lakestream.query.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakestream.query.BucketRegistration;
+import io.lakestream.query.spi.BucketRegistration;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,11 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.ProjectRegistration;
+import io.lakestream.query.spi.BucketRegistration;
+import io.lakestream.query.spi.RegistrationStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +14,10 @@ import java.util.Optional;
  * Project registrations kept in the catalog ({@code lakestream.catalog}), so every role and every
  * query sidecar instance sees the same projects. Secrets arrive here already encrypted.
  */
-final class CatalogRegistrationStore implements RegistrationStore {
+public final class CatalogRegistrationStore implements RegistrationStore {
   private final Catalog catalog;
 
-  CatalogRegistrationStore(Catalog catalog) {
+  public CatalogRegistrationStore(Catalog catalog) {
     this.catalog = requireNonNull(catalog, "catalog is null");
   }
 

@@ -1,9 +1,12 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.SecretBox;
-import io.lakestream.query.BucketValidator.BucketUnreachableException;
+import io.lakestream.query.spi.BucketRegistration;
+import io.lakestream.query.spi.BucketValidator;
+import io.lakestream.query.spi.BucketValidator.BucketUnreachableException;
+import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.schema.ProjectIds;
@@ -33,7 +36,7 @@ public final class ProjectRegistry {
   private final Set<String> tableTypes;
   private final Clock clock;
 
-  ProjectRegistry(
+  public ProjectRegistry(
       RegistrationStore store,
       SecretBox cipher,
       BucketValidator validator,

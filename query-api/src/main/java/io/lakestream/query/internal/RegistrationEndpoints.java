@@ -1,4 +1,4 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
@@ -21,7 +21,7 @@ import java.util.Locale;
  * io.lakestream.query.internal.S3BucketValidator}); the sidecar's later reads of a registered
  * bucket do not check them again.
  */
-public final class RegistrationEndpoints {
+final class RegistrationEndpoints {
   /** What a host name that does not resolve is reported as: not reachable, like any other. */
   static final class Unresolvable extends Exception {
     private static final long serialVersionUID = 1L;
@@ -78,7 +78,7 @@ public final class RegistrationEndpoints {
   }
 
   /** Whether {@code address} is not a public unicast address. */
-  public static boolean isPrivate(InetAddress address) {
+  static boolean isPrivate(InetAddress address) {
     if (address.isAnyLocalAddress()
         || address.isLoopbackAddress()
         || address.isLinkLocalAddress()

@@ -1,4 +1,4 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.TableId;
@@ -22,7 +22,7 @@ public final class QueryMetrics {
   private final TableRegistry tables;
   private final Clock clock;
 
-  QueryMetrics(MeterRegistry registry, TableRegistry tables, Clock clock) {
+  public QueryMetrics(MeterRegistry registry, TableRegistry tables, Clock clock) {
     this.registry = registry;
     this.tables = tables;
     this.clock = clock;
@@ -35,7 +35,7 @@ public final class QueryMetrics {
   }
 
   /** Registers the gauges of a newly discovered table. */
-  void tableDiscovered(TableId id) {
+  public void tableDiscovered(TableId id) {
     gauge(id, "lakestream.query.table.index.bytes", "Bytes of learned models", s -> s.indexBytes());
     gauge(id, "lakestream.query.table.rows", "Rows in live files", s -> s.rows());
     gauge(id, "lakestream.query.table.files", "Live data files", s -> s.fileCount());

@@ -1,4 +1,4 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 

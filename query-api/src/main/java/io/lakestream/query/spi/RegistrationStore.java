@@ -1,4 +1,4 @@
-package io.lakestream.query;
+package io.lakestream.query.spi;
 
 import java.util.List;
 import java.util.Map;

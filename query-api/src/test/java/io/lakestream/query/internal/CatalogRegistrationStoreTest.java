@@ -1,8 +1,9 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.schema.TableDefinitions;
 import java.time.Instant;
 import java.util.Set;

@@ -1,7 +1,8 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.TableId;
 import io.lakestream.tables.TableSource;
 import java.io.IOException;
@@ -23,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * configuration as per-bucket s3a settings ({@code fs.s3a.bucket.<bucket>.*}) before the bucket is
  * first read; the secret is decrypted only there.
  */
-final class RegisteredTableSource implements TableSource {
+public final class RegisteredTableSource implements TableSource {
   private static final Logger log = LoggerFactory.getLogger(RegisteredTableSource.class);
 
   private final ProjectRegistry projects;
   private final Configuration conf;
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
-  RegisteredTableSource(ProjectRegistry projects, Configuration conf) {
+  public RegisteredTableSource(ProjectRegistry projects, Configuration conf) {
     this.projects = requireNonNull(projects, "projects is null");
     this.conf = requireNonNull(conf, "conf is null");
   }

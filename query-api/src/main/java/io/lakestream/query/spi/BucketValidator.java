@@ -1,4 +1,4 @@
-package io.lakestream.query;
+package io.lakestream.query.spi;
 
 /** Checks that a bucket is reachable with given credentials, before a project is registered. */
 @FunctionalInterface

@@ -1,14 +1,15 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.RangeReader;
 import io.lakestream.reader.ReadPlan;
 import io.lakestream.reader.RowFormat;
 import io.lakestream.reader.RowQuery;
+import io.lakestream.reader.RowSink;
 import io.lakestream.reader.RowWriter;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
@@ -21,15 +22,13 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * What the HTTP routes call: access checks, table lookups, range reads, status, registrations. No
- * HTTP here; the routes parse, call one of these, and render.
+ * What the HTTP routes and the SQL service read through: access checks, table lookups, range reads,
+ * status. No HTTP here; the routes parse, call one of these, and render.
  */
 public final class QueryService {
-  private final QueryConfig config;
   private final TableRegistry tables;
   private final RangeReader reader;
   private final AccessPolicy access;
@@ -38,8 +37,7 @@ public final class QueryService {
   private final QueryMetrics metrics;
   private final Clock clock;
 
-  QueryService(
-      QueryConfig config,
+  public QueryService(
       TableRegistry tables,
       RangeReader reader,
       AccessPolicy access,
@@ -47,7 +45,6 @@ public final class QueryService {
       BufferAllocator allocator,
       QueryMetrics metrics,
       Clock clock) {
-    this.config = requireNonNull(config, "config is null");
     this.tables = requireNonNull(tables, "tables is null");
     this.reader = requireNonNull(reader, "reader is null");
     this.access = requireNonNull(access, "access is null");
@@ -57,23 +54,10 @@ public final class QueryService {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  public QueryConfig config() {
-    return config;
-  }
-
-  public QueryMetrics metrics() {
-    return metrics;
-  }
-
-  public TableRegistry tables() {
-    return tables;
-  }
-
-  private volatile SqlService sql;
   private volatile io.lakestream.tables.LiveTail tail;
 
   /** Connects the live tail, whose lag the table status shows; once, at start-up. */
-  void attachTail(io.lakestream.tables.LiveTail tail) {
+  public void attachTail(io.lakestream.tables.LiveTail tail) {
     this.tail = tail;
   }
 
@@ -86,29 +70,6 @@ public final class QueryService {
     return current == null
         ? java.util.OptionalLong.empty()
         : java.util.OptionalLong.of(current.lagMillis(tableType));
-  }
-
-  /** Connects the SQL service, which reads through this one; once, at start-up. */
-  void attach(SqlService sql) {
-    this.sql = sql;
-  }
-
-  /** SQL and run-time table types. */
-  public SqlService sql() {
-    if (sql == null) {
-      throw new IllegalStateException("no SQL service attached");
-    }
-    return sql;
-  }
-
-  /** Who may read what. */
-  public AccessPolicy access() {
-    return access;
-  }
-
-  /** The range reader behind every read. */
-  public RangeReader reader() {
-    return reader;
   }
 
   /** The current time, milliseconds since the epoch. */
@@ -176,6 +137,16 @@ public final class QueryService {
   }
 
   /**
+   * Reads a plan's rows, only {@code columns}, in the plan's order, into {@code sink} (see {@link
+   * RangeReader#fetch}).
+   *
+   * @throws IOException when a file cannot be read
+   */
+  public void fetch(ReadPlan plan, List<String> columns, RowSink sink) throws IOException {
+    reader.fetch(plan, columns, sink);
+  }
+
+  /**
    * Streams a plan's rows to {@code out} in {@code format}: begin, rows, end. Counts the rows
    * served.
    *
@@ -203,26 +174,9 @@ public final class QueryService {
     metrics.rowsServed(plan.snapshot().id().table(), format, plan.rowCount());
   }
 
-  /** The tables a principal may read: discovered ones and registered ones. */
-  public List<TableId> listTables(Principal principal) {
-    TreeSet<TableId> all = new TreeSet<>(tables.tables());
-    for (BucketRegistration registration : projects.all()) {
-      for (String table : registration.tables()) {
-        all.add(new TableId(registration.projectId(), table));
-      }
-    }
-    return all.stream().filter(id -> principal.mayRead(id.project())).toList();
-  }
-
-  /**
-   * Registers a project (admin only).
-   *
-   * @throws QueryException forbidden for a non-admin; bad request for invalid fields or an
-   *     unreachable bucket
-   */
-  public BucketRegistration register(Principal principal, ProjectRegistry.Request request) {
-    access.checkAdmin(principal, "register projects");
-    return projects.register(request);
+  /** How many tables are served. */
+  public int tableCount() {
+    return tables.tables().size();
   }
 
   /** Whether every discovered table is loaded and caught up. */

@@ -1,9 +1,9 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.QueryException;
 import java.util.Map;
 import java.util.Optional;

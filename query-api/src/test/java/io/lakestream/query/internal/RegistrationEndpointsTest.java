@@ -1,8 +1,9 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakestream.query.spi.BucketValidator;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
-package io.lakestream.query;
+package io.lakestream.query.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
-import io.lakestream.query.AccessPolicy.Principal;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.reader.ByteSlice;
 import io.lakestream.reader.Cursor;
 import io.lakestream.reader.QueryErrors;
@@ -54,22 +54,39 @@ import java.util.stream.StreamSupport;
  */
 public final class SqlService {
   private final Catalog catalog;
+  private final AccessPolicy access;
   private final QueryService query;
+  private final QueryMetrics metrics;
   private final TableData data;
+  private final int pageRows;
   private final SqlExecutor executor;
   private final SqlEngine engine;
 
   /**
-   * A service over the catalog, the query service (for reads), the tables' data (for schema checks
-   * and purges) and a sink for inserted rows.
+   * A service over the catalog (table types), the access policy, the query service (snapshots and
+   * range reads, with the same checks as the HTTP reads), the tables' data (for schema checks and
+   * purges) and a sink for inserted rows.
+   *
+   * @param limits what the SQL engine may use
+   * @param pageRows the rows of one page that the planner's key range reads fetch at a time
    */
   public SqlService(
-      Catalog catalog, QueryService query, TableData data, io.lakestream.sql.RowSink sink) {
+      Catalog catalog,
+      AccessPolicy access,
+      QueryService query,
+      QueryMetrics metrics,
+      TableData data,
+      io.lakestream.sql.RowSink sink,
+      SqlEngine.Limits limits,
+      int pageRows) {
     this.catalog = requireNonNull(catalog, "catalog is null");
+    this.access = requireNonNull(access, "access is null");
     this.query = requireNonNull(query, "query is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.data = requireNonNull(data, "data is null");
+    this.pageRows = pageRows;
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
-    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), query.config().sqlLimits());
+    this.engine = new SqlEngine(catalog::tables, new IndexedScan(), limits);
   }
 
   /** Closes the SQL engine's database; statements still running fail. */
@@ -77,9 +94,19 @@ public final class SqlService {
     engine.close();
   }
 
-  /** The catalog of table types and projects. */
-  public Catalog catalog() {
-    return catalog;
+  /** Every table type: the built-in ones and those created at run time. */
+  public java.util.Collection<TableDefinition> tableTypes() {
+    return catalog.tables().values();
+  }
+
+  /** A table type by name. */
+  public Optional<TableDefinition> tableType(String name) {
+    return catalog.table(name);
+  }
+
+  /** Whether a table type is built in (defined in the YAML files), not created at run time. */
+  public boolean isBuiltIn(String name) {
+    return catalog.isBuiltIn(name);
   }
 
   /**
@@ -149,7 +176,7 @@ public final class SqlService {
                 + ProjectIds.quote(name)
                 + ", which is not a project id: use 1 to 64 letters, digits, '_' or '-'.");
       }
-      query.access().checkProject(principal, project);
+      access.checkProject(principal, project);
       projects.add(project);
     }
     if (projects.size() > 1) {
@@ -169,7 +196,7 @@ public final class SqlService {
                 + ProjectIds.quote(defaultProject.get())
                 + " is not a project id: use 1 to 64 letters, digits, '_' or '-'.");
       }
-      query.access().checkProject(principal, project);
+      access.checkProject(principal, project);
       return project;
     }
     if (!principal.admin() && principal.projects().size() == 1) {
@@ -184,14 +211,14 @@ public final class SqlService {
 
   /** Creates a table type (admin only). */
   public TableDefinition createTable(Principal principal, TableDefinition table) {
-    query.access().checkAdmin(principal, "create tables");
+    access.checkAdmin(principal, "create tables");
     requireNoOtherSchema(table);
     return catalog.createTable(table);
   }
 
   /** Drops a table type (admin only); its data stays. */
   public void dropTable(Principal principal, String name) {
-    query.access().checkAdmin(principal, "drop tables");
+    access.checkAdmin(principal, "drop tables");
     catalog.dropTable(name);
   }
 
@@ -204,7 +231,7 @@ public final class SqlService {
    *     a built-in type
    */
   public List<TableId> purgeTable(Principal principal, String name) {
-    query.access().checkAdmin(principal, "purge tables");
+    access.checkAdmin(principal, "purge tables");
     try {
       boolean typeExists = catalog.table(name).isPresent();
       if (typeExists) {
@@ -236,7 +263,7 @@ public final class SqlService {
 
   private void authorize(Principal principal, SqlStatement statement) {
     if (statement instanceof SqlStatement.Select select) {
-      query.access().checkProject(principal, select.projectId());
+      access.checkProject(principal, select.projectId());
     } else if (statement instanceof SqlStatement.Insert insert) {
       Set<String> projects = new LinkedHashSet<>();
       for (var row : insert.rows()) {
@@ -252,10 +279,10 @@ public final class SqlService {
                   + ", which is not a project id: use 1 to 64 letters, digits, '_' or '-'"
                   + " (project ids are case-insensitive and stored in lower case).");
         }
-        query.access().checkProject(principal, project);
+        access.checkProject(principal, project);
       }
     } else {
-      query.access().checkAdmin(principal, "create or drop tables");
+      access.checkAdmin(principal, "create or drop tables");
     }
   }
 
@@ -311,22 +338,20 @@ public final class SqlService {
                 PAGE_ROWS);
         ReadPlan plan = query.plan(snapshot, page);
         try {
-          query
-              .reader()
-              .fetch(
-                  plan,
-                  columns,
-                  values -> {
-                    read[0]++;
-                    for (int i = 0; i < values.length; i++) {
-                      values[i] = engineValue(values[i], bytes[i]);
-                    }
-                    rows.accept(values);
-                  });
+          query.fetch(
+              plan,
+              columns,
+              values -> {
+                read[0]++;
+                for (int i = 0; i < values.length; i++) {
+                  values[i] = engineValue(values[i], bytes[i]);
+                }
+                rows.accept(values);
+              });
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
-          query.metrics().sqlRowsRead(table.name(), read[0]);
+          metrics.sqlRowsRead(table.name(), read[0]);
           read[0] = 0;
         }
         cursor = plan.next().map(Cursor::encode).orElse(null);
@@ -372,7 +397,7 @@ public final class SqlService {
         }
         throw e;
       }
-      int pageSize = query.config().maxLimit();
+      int pageSize = pageRows;
       String joined = String.join(",", columns);
       Spliterator<Map<String, Object>> pages =
           new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
@@ -406,7 +431,7 @@ public final class SqlService {
                       pageSize);
               ReadPlan plan = query.plan(snapshot, rows);
               try {
-                query.reader().fetch(plan, columns, values -> buffer.add(row(columns, values)));
+                query.fetch(plan, columns, values -> buffer.add(row(columns, values)));
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
