@@ -150,7 +150,9 @@ public final class TableDefinition {
     return withRetention(source, retention, TableDefinitions.formatRetention(retention));
   }
 
-  /** As {@link #withRetention(String, Duration)}; errors quote {@code text}, as the user wrote it. */
+  /**
+   * As {@link #withRetention(String, Duration)}; errors quote {@code text}, as the user wrote it.
+   */
   TableDefinition withRetention(String source, Duration retention, String text) {
     requireNonNull(retention, "retention is null");
     if (retention.isNegative() || retention.isZero()) {
