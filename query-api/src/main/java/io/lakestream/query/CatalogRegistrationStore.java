@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.ProjectRegistration;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,8 +34,14 @@ final class CatalogRegistrationStore implements RegistrationStore {
         .toList();
   }
 
+  /** Keeps the project's own retention (set through {@code POST /v1/projects}). */
   @Override
   public void put(BucketRegistration registration) {
+    Map<String, Duration> retention =
+        catalog
+            .project(registration.projectId())
+            .map(ProjectRegistration::retention)
+            .orElse(Map.of());
     catalog.registerProject(
         new ProjectRegistration(
             registration.projectId(),
@@ -43,7 +51,8 @@ final class CatalogRegistrationStore implements RegistrationStore {
             Optional.of(registration.accessKey()),
             Optional.of(registration.encryptedSecretKey()),
             registration.tables(),
-            Instant.ofEpochMilli(registration.registeredAtMillis())));
+            Instant.ofEpochMilli(registration.registeredAtMillis()),
+            retention));
   }
 
   /** A registration with its own bucket; projects registered without one are not served here. */

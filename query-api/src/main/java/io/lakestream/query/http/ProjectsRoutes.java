@@ -12,15 +12,19 @@ import io.lakestream.query.ProjectRegistry;
 import io.lakestream.query.QueryService;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
+import io.lakestream.schema.TableDefinitions;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Projects: {@code POST /register_project} (a project brings its own bucket), and {@code POST, GET
  * /v1/projects}, {@code GET, DELETE /v1/projects/{project}} (registrations in the catalog; with
- * {@code projects.registration = required} only registered projects' rows are routed).
+ * {@code projects.registration = required} only registered projects' rows are routed; a
+ * registration may carry the project's own retention per table type).
  */
 final class ProjectsRoutes {
   private final QueryService service;
@@ -65,7 +69,11 @@ final class ProjectsRoutes {
     TablesRoutes.json(ctx, answer);
   }
 
-  /** {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). */
+  /**
+   * {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). With
+   * {@code "retention": {"otel_logs_and_spans": "7d"}} it also sets the project's own retention of
+   * those table types (null: back to the type's), registered or not.
+   */
   void create(Context ctx) {
     Principal principal = HttpApi.caller(ctx);
     service.access().checkAdmin(principal, "register projects");
@@ -82,7 +90,10 @@ final class ProjectsRoutes {
     String projectId = body.get("project_id").asText();
     Catalog catalog = service.sql().catalog();
     Optional<ProjectRegistration> existing = catalog.project(projectId);
-    if (existing.isEmpty()) {
+    if (body.has("retention")) {
+      catalog.overrideRetention(
+          projectId, retention(body.get("retention")), Instant.ofEpochMilli(service.nowMillis()));
+    } else if (existing.isEmpty()) {
       // an invalid id is the catalog's BAD_REQUEST: 400 saying what a project id is
       catalog.registerProject(
           ProjectRegistration.shared(projectId, Instant.ofEpochMilli(service.nowMillis())));
@@ -136,9 +147,39 @@ final class ProjectsRoutes {
     registration.endpoint().ifPresent(e -> node.put("endpoint", e));
     registration.region().ifPresent(r -> node.put("region", r));
     node.put("registered_at", registration.registeredAt().toString());
+    ObjectNode retention = node.putObject("retention");
+    registration
+        .retention()
+        .forEach((table, keep) -> retention.put(table, TableDefinitions.formatRetention(keep)));
     ArrayNode tables = node.putArray("tables");
     service.tables().tablesOf(registration.projectId()).forEach(tables::add);
     return node;
+  }
+
+  /** {@code {"table type": "7d" or null, …}} as the catalog takes it. */
+  private static Map<String, String> retention(JsonNode retention) {
+    if (!retention.isObject()) {
+      throw QueryErrors.badRegistration(
+          "retention must be a JSON object of table types and durations, e.g. {\"retention\":"
+              + " {\"otel_logs_and_spans\": \"7d\"}}");
+    }
+    Map<String, String> changes = new LinkedHashMap<>();
+    retention
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              JsonNode value = entry.getValue();
+              if (!value.isNull() && !value.isTextual()) {
+                throw QueryErrors.badRegistration(
+                    "the retention of '"
+                        + entry.getKey()
+                        + "' must be a duration in quotes such as \"7d\", \"12h\" or \"90m\","
+                        + " or null for the table type's own, not "
+                        + value);
+              }
+              changes.put(entry.getKey(), value.isNull() ? null : value.asText());
+            });
+    return changes;
   }
 
   private static QueryException notRegistered(String projectId) {

@@ -11,7 +11,9 @@ import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.tables.TableRegistry.TableStatus;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Table metadata: {@code GET /v1/projects/{p}/tables/{t}} and {@code GET /list_tables}. */
 final class TablesRoutes {
@@ -63,10 +65,25 @@ final class TablesRoutes {
               body.put(
                   "small_files",
                   snapshot.files().stream().filter(f -> f.sizeBytes() < small).count());
-              snapshot
-                  .definition()
-                  .retention()
-                  .ifPresent(retention -> body.put("retention", SqlRoutes.retention(retention)));
+              Optional<Duration> own =
+                  service
+                      .sql()
+                      .catalog()
+                      .project(status.id().project())
+                      .flatMap(p -> p.retention(status.id().table()));
+              if (own.isPresent()) {
+                body.put("retention", SqlRoutes.retention(own.get()));
+                body.put("retention_source", "project");
+              } else {
+                snapshot
+                    .definition()
+                    .retention()
+                    .ifPresent(
+                        retention -> {
+                          body.put("retention", SqlRoutes.retention(retention));
+                          body.put("retention_source", "table_type");
+                        });
+              }
             });
     service
         .tailLagMillis(status.id().table())
