@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,17 +31,20 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * Figures for docs/benchmarks.md (printed, never asserted): what one table of many small files
- * costs the query sidecar at start-up, before and after maintenance compacts it. Writes an {@code
- * events} table of {@code files} real Parquet files of {@code rowsPerFile} rows each (the writer's
- * {@link DataFileWriter}, key model tags included; {@code perCommit} files per Delta commit,
- * checkpoints every 10 commits), then, {@code rounds} times each, builds the sidecar's parts
- * ({@link QueryRole#create}) and loads the table as at start-up (discover the warehouse, read the
- * log, index every file from its AddFile tags), timing the load and measuring the index: the
- * snapshot's model bytes and the heap the loaded role retains (used heap after a full GC, against
- * the same before the role). Then one {@link Maintainer} pass compacts the table, and the same is
- * measured again. The first load of the JVM is a warm-up, left out.
+ * costs the query sidecar at start-up, before and after maintenance compacts it. Three steps, each
+ * its own JVM, so that every load is a sidecar's first:
  *
- * <p>Arguments: {@code [files] [rowsPerFile] [perCommit] [rounds]}, default {@code 10000 10 100 3}.
+ * <ul>
+ *   <li>{@code write DIR FILES ROWS_PER_FILE PER_COMMIT}: an {@code events} table of {@code FILES}
+ *       real Parquet files (the writer's {@link DataFileWriter}, key model tags included), {@code
+ *       PER_COMMIT} files per Delta commit, checkpoints every 10 commits;
+ *   <li>{@code load DIR FILES}: builds the sidecar's parts ({@link QueryRole#create}) and loads the
+ *       table as at start-up (discover the warehouse, read the log, index every file from its
+ *       AddFile tags); prints the load's time, the JVM's time from its start to the table loaded,
+ *       the snapshot's model bytes and the heap the loaded sidecar holds (used heap after full
+ *       collections, against the same before the sidecar was built);
+ *   <li>{@code compact DIR}: one {@link Maintainer} pass.
+ * </ul>
  */
 public final class CompactedStartupFigures {
   private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
@@ -50,81 +52,58 @@ public final class CompactedStartupFigures {
   private CompactedStartupFigures() {}
 
   public static void main(String[] args) throws Exception {
-    int files = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-    int rowsPerFile = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int perCommit = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    Path folder = Files.createTempDirectory("compacted-startup-figures");
-    System.out.printf(
-        Locale.ROOT,
-        "max heap %d MiB, load average %.1f, warehouse %s%n",
-        Runtime.getRuntime().maxMemory() >> 20,
-        load(),
-        folder);
-    long started = System.nanoTime();
-    write(folder, files, rowsPerFile, perCommit);
-    System.out.printf(
-        Locale.ROOT,
-        "wrote %d files of %d rows in %d commits in %.1f s%n",
-        files,
-        rowsPerFile,
-        (files + perCommit - 1) / perCommit,
-        (System.nanoTime() - started) / 1e9);
+    Path folder = Path.of(args[1]);
+    switch (args[0]) {
+      case "write" -> {
+        int files = Integer.parseInt(args[2]);
+        int rowsPerFile = Integer.parseInt(args[3]);
+        int perCommit = Integer.parseInt(args[4]);
+        long started = System.nanoTime();
+        Files.createDirectories(folder);
+        write(folder, files, rowsPerFile, perCommit);
+        System.out.printf(
+            Locale.ROOT,
+            "wrote %d files of %d rows in %d commits in %.1f s, load average %.1f%n",
+            files,
+            rowsPerFile,
+            (files + perCommit - 1) / perCommit,
+            (System.nanoTime() - started) / 1e9,
+            load());
+      }
+      case "load" -> load(folder, Integer.parseInt(args[2]));
+      case "compact" -> {
+        double loadBefore = load();
+        long start = System.nanoTime();
+        TableReport report =
+            new Maintainer(
+                    MaintenanceConfig.builder()
+                        .warehouse(folder.toUri())
+                        .tables(TableLookup.of(Map.of(EVENTS.name(), EVENTS)))
+                        .build())
+                .runOnce()
+                .get(0);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println(report.summary());
+        System.out.printf(
+            Locale.ROOT,
+            "compaction %.1f s (%.0f rows/s, %.0f files/s), load average %.1f → %.1f%n",
+            seconds,
+            report.rowsRewritten() / seconds,
+            report.filesRewritten() / seconds,
+            loadBefore,
+            load());
+      }
+      default -> throw new IllegalArgumentException("write, load or compact, not " + args[0]);
+    }
+  }
+
+  private static void load(Path folder, int files) throws Exception {
     QueryConfig config =
         QueryConfig.builder()
             .warehouse(folder.toUri())
             .open(true)
             .tables(Map.of(EVENTS.name(), EVENTS))
             .build();
-
-    load(config, files); // warm-up
-    Load before = measure(config, files, rounds);
-
-    double loadBefore = load();
-    long compactionStart = System.nanoTime();
-    TableReport report =
-        new Maintainer(
-                MaintenanceConfig.builder()
-                    .warehouse(folder.toUri())
-                    .tables(TableLookup.of(Map.of(EVENTS.name(), EVENTS)))
-                    .build())
-            .runOnce()
-            .get(0);
-    double compactionSeconds = (System.nanoTime() - compactionStart) / 1e9;
-    System.out.println(report.summary());
-    System.out.printf(
-        Locale.ROOT,
-        "compaction %.1f s (%.0f rows/s, %.0f files/s), load average %.1f → %.1f%n",
-        compactionSeconds,
-        report.rowsRewritten() / compactionSeconds,
-        report.filesRewritten() / compactionSeconds,
-        loadBefore,
-        load());
-    Load after = measure(config, report.filesAfter(), rounds);
-
-    System.out.println(
-        "| table | files | table load at start-up, median (runs) | index: model bytes |"
-            + " heap retained by the loaded sidecar |");
-    print("before maintain", before);
-    print("after maintain", after);
-    System.out.printf(Locale.ROOT, "load average at the end %.1f%n", load());
-  }
-
-  /** The loads of {@code rounds} fresh sidecars, and the index of the last. */
-  private record Load(int files, double[] millis, long modelBytes, long retainedBytes) {}
-
-  private static Load measure(QueryConfig config, int files, int rounds) throws Exception {
-    double[] millis = new double[rounds];
-    Load last = null;
-    for (int round = 0; round < rounds; round++) {
-      last = load(config, files);
-      millis[round] = last.millis()[0];
-    }
-    Arrays.sort(millis);
-    return new Load(last.files(), millis, last.modelBytes(), last.retainedBytes());
-  }
-
-  private static Load load(QueryConfig config, int files) throws Exception {
     long baseline = usedAfterGc();
     try (QueryRole role =
         QueryRole.create(config, new SimpleMeterRegistry(), (e, r, b, a, s) -> {})) {
@@ -132,26 +111,23 @@ public final class CompactedStartupFigures {
       role.tables().discover();
       role.tables().pollAll();
       double millis = (System.nanoTime() - start) / 1e6;
+      long sinceJvmStart = ManagementFactory.getRuntimeMXBean().getUptime();
       TableSnapshot snapshot = role.tables().snapshots().get(0);
       if (snapshot.fileCount() != files) {
         throw new IllegalStateException("loaded " + snapshot.fileCount() + " files, not " + files);
       }
       long retained = usedAfterGc() - baseline;
-      return new Load(files, new double[] {millis}, snapshot.indexBytes(), retained);
+      System.out.printf(
+          Locale.ROOT,
+          "| %d files | %.0f ms | %d ms | %d B (%.0f per file) | %.1f MiB | %.1f |%n",
+          files,
+          millis,
+          sinceJvmStart,
+          snapshot.indexBytes(),
+          snapshot.indexBytes() / (double) files,
+          retained / (double) (1 << 20),
+          load());
     }
-  }
-
-  private static void print(String name, Load load) {
-    System.out.printf(
-        Locale.ROOT,
-        "| %s | %d | %.0f ms %s | %d B (%.0f per file) | %.1f MiB |%n",
-        name,
-        load.files(),
-        load.millis()[load.millis().length / 2],
-        Arrays.toString(Arrays.stream(load.millis()).map(Math::rint).toArray()),
-        load.modelBytes(),
-        load.modelBytes() / (double) load.files(),
-        load.retainedBytes() / (double) (1 << 20));
   }
 
   /** Heap in use after full collections (three, so finalizable garbage is gone too). */
