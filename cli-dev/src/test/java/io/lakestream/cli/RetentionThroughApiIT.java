@@ -243,8 +243,13 @@ class RetentionThroughApiIT {
     return row(ts, message, "acme");
   }
 
+  /** acme's times as ISO-8601 text, globex's as SQL's TIMESTAMP '2026-12-03 11:16:39' (UTC). */
   private static String row(Instant ts, String message, String project) {
-    return "('" + ts + "', '" + message + "', '" + project + "')";
+    String time =
+        project.equals("globex")
+            ? "TIMESTAMP '" + ts.toString().replace('T', ' ').replace("Z", "") + "'"
+            : "'" + ts + "'";
+    return "(" + time + ", '" + message + "', '" + project + "')";
   }
 
   private HttpResponse<String> post(DevRuntime dev, String path, String body) throws Exception {
