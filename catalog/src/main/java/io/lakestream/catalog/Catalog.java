@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
@@ -203,7 +204,75 @@ public final class Catalog implements AutoCloseable {
     registration.encryptedSecretKey().ifPresent(v -> value.put("encrypted_secret_key", v));
     registration.tables().forEach(value.putArray("tables")::add);
     value.put("registered_at", registration.registeredAt().toString());
+    if (!registration.retention().isEmpty()) {
+      ObjectNode retention = value.putObject("retention");
+      registration
+          .retention()
+          .forEach((table, keep) -> retention.put(table, TableDefinitions.formatRetention(keep)));
+    }
     write(PROJECT_PREFIX + projectId, value.toString());
+  }
+
+  /**
+   * Sets or removes a project's own retention for some table types, registering the project (in the
+   * shared warehouse, at {@code registeredAt}) when it is not registered yet; returns the
+   * registration this catalog sees afterwards. Each entry of {@code changes} names a table type and
+   * the retention as a user writes it ({@code 7d}, {@code 12h}, {@code 90m}), or null to go back to
+   * the type's own retention; table types not named keep their override. Every entry is checked
+   * before anything is written, so a refused request changes nothing.
+   *
+   * <p>The registration is read, changed and written back: a concurrent change of the same
+   * project's registration through another sidecar may be lost (the last write wins).
+   *
+   * @throws CatalogException BAD_REQUEST when the project id is not valid, a table type does not
+   *     exist, its primary key is not a timestamp or a date, or a retention is not a positive
+   *     duration
+   */
+  public ProjectRegistration overrideRetention(
+      String projectId, Map<String, String> changes, Instant registeredAt) {
+    String id = ProjectIds.normalize(CatalogProjectIds.require(projectId));
+    requireNonNull(changes, "changes is null");
+    Map<String, Duration> overrides = new java.util.TreeMap<>();
+    ProjectRegistration current =
+        project(id).orElseGet(() -> ProjectRegistration.shared(id, registeredAt));
+    overrides.putAll(current.retention());
+    for (Map.Entry<String, String> change : new java.util.TreeMap<>(changes).entrySet()) {
+      String table = change.getKey();
+      TableDefinition type =
+          table(table)
+              .orElseThrow(() -> CatalogErrors.retentionOfUnknownTable(id, table, tables()));
+      if (change.getValue() == null) {
+        overrides.remove(table);
+        continue;
+      }
+      String text = change.getValue().strip();
+      Duration keep;
+      try {
+        keep = TableDefinitions.parseRetention(table, text);
+      } catch (SchemaException e) {
+        throw CatalogErrors.badRetention(id, table, text, "it is not a duration");
+      }
+      if (keep.isZero()) {
+        throw CatalogErrors.badRetention(id, table, text, "it must be positive");
+      }
+      ColumnType keyType = type.primaryKeyColumn().type();
+      if (keyType != ColumnType.TIMESTAMP && keyType != ColumnType.DATE) {
+        throw CatalogErrors.badRetention(
+            id,
+            table,
+            text,
+            "the primary key '"
+                + type.primaryKey()
+                + "' of table type '"
+                + table
+                + "' is a "
+                + keyType.typeName()
+                + ", not a time");
+      }
+      overrides.put(table, keep);
+    }
+    registerProject(current.withRetention(overrides));
+    return project(id).orElseThrow(() -> CatalogErrors.notRegistered(id));
   }
 
   /**
@@ -317,7 +386,8 @@ public final class Catalog implements AutoCloseable {
             optional(node, "access_key"),
             optional(node, "encrypted_secret_key"),
             tables(node),
-            Instant.parse(node.path("registered_at").asText(Instant.EPOCH.toString())));
+            Instant.parse(node.path("registered_at").asText(Instant.EPOCH.toString())),
+            retention(node));
     projects.put(registration.projectId(), registration);
     listeners.forEach(l -> l.projectRegistered(registration));
   }
@@ -326,6 +396,28 @@ public final class Catalog implements AutoCloseable {
     java.util.Set<String> tables = new java.util.TreeSet<>();
     node.path("tables").forEach(t -> tables.add(t.asText()));
     return tables;
+  }
+
+  /** A registration's retention overrides; one that cannot be read is logged and left out. */
+  private static Map<String, Duration> retention(JsonNode node) {
+    Map<String, Duration> retention = new java.util.TreeMap<>();
+    node.path("retention")
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              try {
+                retention.put(
+                    entry.getKey(),
+                    TableDefinitions.parseRetention(entry.getKey(), entry.getValue().asText()));
+              } catch (SchemaException e) {
+                log.warn(
+                    "Skipping an unreadable retention of project '{}' for table '{}': {}",
+                    node.path("project_id").asText(),
+                    entry.getKey(),
+                    e.getMessage());
+              }
+            });
+    return retention;
   }
 
   private static Optional<String> optional(JsonNode node, String field) {

@@ -1,8 +1,10 @@
 package io.lakestream.catalog;
 
 import io.lakestream.schema.ErrorKind;
+import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.Topics;
 import java.time.Duration;
+import java.util.Map;
 
 /** The one place that creates {@link CatalogException}s, each with its {@link ErrorKind}. */
 final class CatalogErrors {
@@ -26,6 +28,36 @@ final class CatalogErrors {
   static CatalogException notRegistered(String projectId) {
     return new CatalogException(
         ErrorKind.NOT_FOUND, "Project '" + projectId + "' is not registered.");
+  }
+
+  static CatalogException badRetention(String projectId, String table, String text, String why) {
+    return new CatalogException(
+        ErrorKind.BAD_REQUEST,
+        "Cannot set the retention of project '"
+            + projectId
+            + "' for table '"
+            + table
+            + "' to '"
+            + text
+            + "': "
+            + why
+            + ". Write it as a number of days, hours or minutes (30d, 12h, 90m), or null to keep"
+            + " the table type's own retention.");
+  }
+
+  static CatalogException retentionOfUnknownTable(
+      String projectId, String table, Map<String, TableDefinition> tables) {
+    return new CatalogException(
+        ErrorKind.BAD_REQUEST,
+        "Cannot set the retention of project '"
+            + projectId
+            + "' for table '"
+            + table
+            + "': there is no table type '"
+            + table
+            + "'. Use one of "
+            + String.join(", ", new java.util.TreeSet<>(tables.keySet()))
+            + ".");
   }
 
   static CatalogException invalidProjectId(String id) {

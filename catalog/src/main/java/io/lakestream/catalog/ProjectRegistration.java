@@ -2,9 +2,13 @@ package io.lakestream.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -21,6 +25,9 @@ import java.util.TreeSet;
  * @param encryptedSecretKey the secret key, encrypted by {@link SecretBox#encrypt}
  * @param tables the table types registered for the project's bucket
  * @param registeredAt when the registration was made
+ * @param retention the project's own retention per table type, overriding the type's ({@code
+ *     otel_logs_and_spans} → 7 days): table maintenance expires this project's rows of that type by
+ *     it
  */
 public record ProjectRegistration(
     String projectId,
@@ -30,7 +37,8 @@ public record ProjectRegistration(
     Optional<String> accessKey,
     Optional<String> encryptedSecretKey,
     Set<String> tables,
-    Instant registeredAt) {
+    Instant registeredAt,
+    Map<String, Duration> retention) {
   public ProjectRegistration {
     requireNonNull(projectId, "projectId is null");
     requireNonNull(bucket, "bucket is null");
@@ -40,6 +48,50 @@ public record ProjectRegistration(
     requireNonNull(encryptedSecretKey, "encryptedSecretKey is null");
     tables = Set.copyOf(new TreeSet<>(requireNonNull(tables, "tables is null")));
     requireNonNull(registeredAt, "registeredAt is null");
+    retention =
+        Collections.unmodifiableSortedMap(
+            new TreeMap<>(requireNonNull(retention, "retention is null")));
+  }
+
+  /** A registration without retention overrides. */
+  public ProjectRegistration(
+      String projectId,
+      Optional<String> bucket,
+      Optional<String> endpoint,
+      Optional<String> region,
+      Optional<String> accessKey,
+      Optional<String> encryptedSecretKey,
+      Set<String> tables,
+      Instant registeredAt) {
+    this(
+        projectId,
+        bucket,
+        endpoint,
+        region,
+        accessKey,
+        encryptedSecretKey,
+        tables,
+        registeredAt,
+        Map.of());
+  }
+
+  /** The project's own retention for its tables of type {@code table}, if it overrides it. */
+  public Optional<Duration> retention(String table) {
+    return Optional.ofNullable(retention.get(table));
+  }
+
+  /** This registration with {@code retention} as its retention overrides (replacing them all). */
+  public ProjectRegistration withRetention(Map<String, Duration> retention) {
+    return new ProjectRegistration(
+        projectId,
+        bucket,
+        endpoint,
+        region,
+        accessKey,
+        encryptedSecretKey,
+        tables,
+        registeredAt,
+        retention);
   }
 
   /** A project that uses the shared warehouse. */
@@ -70,6 +122,7 @@ public record ProjectRegistration(
         + encryptedSecretKey.map(k -> "****").orElse("(none)")
         + ", tables="
         + new TreeSet<>(tables)
+        + (retention.isEmpty() ? "" : ", retention=" + retention)
         + "]";
   }
 }

@@ -157,6 +157,8 @@ final class MaintainCommand implements Callable<Integer> {
           .warehouse(Warehouses.warehouse(configuration))
           .s3(Warehouses.writerS3(configuration))
           .tables(Tables.live(catalog))
+          .projectRetention(
+              (project, table) -> catalog.project(project).flatMap(p -> p.retention(table)))
           .interval(configuration.duration(Settings.MAINTENANCE_INTERVAL))
           .targetFileBytes(configuration.size(Settings.MAINTENANCE_TARGET_FILE_BYTES))
           .maxRewriteBytes(configuration.size(Settings.MAINTENANCE_MAX_REWRITE_BYTES))

@@ -8,6 +8,7 @@ import io.lakestream.maintenance.internal.Compaction;
 import io.lakestream.maintenance.internal.Retention;
 import io.lakestream.maintenance.internal.Vacuum;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
 import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.Warehouse;
 import java.io.IOException;
@@ -32,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintains the tables of one warehouse: per table, retention (rows older than the table type's
- * retention), compaction (retried once after a conflicting concurrent commit, then left for the
- * next pass), then vacuum and log cleanup. Safe beside live writers and readers; two maintainers
- * should not work on the same table at once (a conflict is detected and skipped, but work is
- * wasted): {@link MaintenanceRole} instances in one group split the tables so they never do.
+ * Maintains the tables of one warehouse: per table, retention (rows older than the project's own
+ * retention for the table type ({@link MaintenanceConfig#projectRetention()}), else the type's),
+ * compaction (retried once after a conflicting concurrent commit, then left for the next pass),
+ * then vacuum and log cleanup. Safe beside live writers and readers; two maintainers should not
+ * work on the same table at once (a conflict is detected and skipped, but work is wasted): {@link
+ * MaintenanceRole} instances in one group split the tables so they never do.
  *
  * <p>With {@link MaintenanceConfig#commitFeed()} set, every compaction and retention commit is
  * announced on {@code lakestream.commits} as the writer announces its appends; {@link #close()}
@@ -203,12 +205,25 @@ public final class Maintainer implements AutoCloseable {
       if (!keepGoing.getAsBoolean()) {
         return report(location, null, null, null, start, ABANDONED);
       }
+      Optional<Duration> keep = table.retention();
+      Optional<Duration> own =
+          config.projectRetention().retention(location.project(), location.table());
+      if (own.isPresent() && Retention.applies(table)) {
+        keep = own;
+      } else if (own.isPresent()) {
+        note =
+            "project retention "
+                + TableDefinitions.formatRetention(own.get())
+                + " not applied: the primary key '"
+                + table.primaryKey()
+                + "' is not a timestamp or a date";
+      }
       DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
       expired =
           retention.expire(
-              location.project(), table, location.path(), log, config.clock().millis());
+              location.project(), table, keep, location.path(), log, config.clock().millis());
       if (expired.conflict()) {
-        note = "retention skipped: a concurrent commit conflicted, next pass retries";
+        note = join(note, "retention skipped: a concurrent commit conflicted, next pass retries");
       }
       if (!keepGoing.getAsBoolean()) {
         return report(location, null, null, expired, start, join(note, ABANDONED));

@@ -39,6 +39,8 @@ import java.util.Optional;
  *     restart within the session timeout keeps its tables; empty: a dynamic member
  * @param sessionTimeout how long the group waits for a silent (crashed) instance before its tables
  *     move to the others
+ * @param projectRetention the projects' own retention per table type, which overrides the type's
+ *     for that project's table
  */
 public record MaintenanceConfig(
     URI warehouse,
@@ -55,7 +57,8 @@ public record MaintenanceConfig(
     Map<String, String> kafkaProperties,
     Optional<String> group,
     Optional<String> instanceId,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    ProjectRetention projectRetention) {
   /** Default {@link #targetFileBytes}: 128 MiB. */
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L * 1024 * 1024;
 
@@ -87,6 +90,7 @@ public record MaintenanceConfig(
     requireNonNull(group, "group is null");
     requireNonNull(instanceId, "instanceId is null");
     requireNonNull(sessionTimeout, "sessionTimeout is null");
+    requireNonNull(projectRetention, "projectRetention is null");
     if (group.isPresent() && commitFeed.isEmpty()) {
       throw MaintenanceErrors.invalidConfig(
           "maintenance.group", "needs Kafka (kafka.bootstrap.servers) to split the tables");
@@ -144,8 +148,15 @@ public record MaintenanceConfig(
     private Optional<String> group = Optional.empty();
     private Optional<String> instanceId = Optional.empty();
     private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+    private ProjectRetention projectRetention = ProjectRetention.NONE;
 
     private Builder() {}
+
+    /** Where projects' own retention per table type is looked up (the catalog). */
+    public Builder projectRetention(ProjectRetention projectRetention) {
+      this.projectRetention = projectRetention;
+      return this;
+    }
 
     /**
      * Split the tables with the other instances of the consumer group {@code group} (needs {@link
@@ -245,7 +256,8 @@ public record MaintenanceConfig(
           kafkaProperties,
           group,
           instanceId,
-          sessionTimeout);
+          sessionTimeout,
+          projectRetention);
     }
   }
 }

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -75,5 +77,91 @@ class RetentionIT {
             .get(0);
     assertThat(again.rowsExpired()).isZero();
     assertThat(table.readIds()).hasSameElementsAs(kept);
+  }
+
+  @Test
+  void aProjectsOwnRetentionAppliesToThatProjectsTableOnly() throws Exception {
+    TableDefinition events = CompactionIT.EVENTS.withRetention("test", Duration.ofDays(30));
+    Instant now = Instant.parse("2026-12-06T08:00:00Z");
+    long nowMicros = now.toEpochMilli() * 1000;
+    Map<String, SmallFileTable> tables = new java.util.TreeMap<>();
+    for (String project : List.of("acme", "globex", "initech")) {
+      SmallFileTable table =
+          new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, events, project);
+      table.append(0, nowMicros - 40 * DAY_MICROS, 10); // older than the type's 30 days
+      table.append(1, nowMicros - 3 * DAY_MICROS, 10); // older than acme's 1 day only
+      table.append(2, nowMicros - DAY_MICROS / 24, 10); // an hour ago
+      tables.put(project, table);
+    }
+    // acme keeps 1 day, initech 60 days (longer than the type's), globex the type's 30 days
+    ProjectRetention own =
+        (project, table) ->
+            switch (project) {
+              case "acme" -> Optional.of(Duration.ofDays(1));
+              case "initech" -> Optional.of(Duration.ofDays(60));
+              default -> Optional.empty();
+            };
+
+    List<TableReport> reports =
+        new Maintainer(
+                MaintenanceConfig.builder()
+                    .warehouse(folder.toUri())
+                    .tables(TableLookup.of(Map.of(events.name(), events)))
+                    .projectRetention(own)
+                    .targetFileBytes(1024)
+                    .clock(Clock.fixed(now, ZoneOffset.UTC))
+                    .build())
+            .runOnce();
+
+    assertThat(reports).hasSize(3).noneMatch(TableReport::failed);
+    Map<String, Long> expired = new java.util.TreeMap<>();
+    reports.forEach(report -> expired.put(report.project(), report.rowsExpired()));
+    assertThat(expired)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("acme", 20L, "globex", 10L, "initech", 0L));
+    assertThat(tables.get("acme").readIds()).hasSameElementsAs(ids(2));
+    assertThat(tables.get("globex").readIds()).hasSameElementsAs(ids(1, 2));
+    assertThat(tables.get("initech").readIds()).hasSameElementsAs(ids(0, 1, 2));
+  }
+
+  @Test
+  void aProjectsRetentionOnAKeyThatIsNotATimeIsReportedNotApplied() throws Exception {
+    TableDefinition counters =
+        io.lakestream.schema.TableDefinitions.parse(
+            "sequence_events.yaml",
+            """
+            name: sequence_events
+            primary_key: seq
+            columns:
+              - {name: seq, type: long, nullable: false}
+              - {name: event_id, type: string}
+              - {name: project_id, type: string, nullable: false}
+            """);
+    SmallFileTable table = new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, counters, "acme");
+    table.append(0, 1, 10);
+
+    TableReport report =
+        new Maintainer(
+                MaintenanceConfig.builder()
+                    .warehouse(folder.toUri())
+                    .tables(TableLookup.of(Map.of(counters.name(), counters)))
+                    .projectRetention((project, type) -> Optional.of(Duration.ofDays(1)))
+                    .build())
+            .runOnce()
+            .get(0);
+
+    assertThat(report.failed()).isFalse();
+    assertThat(report.note())
+        .isEqualTo(
+            "project retention 1d not applied: the primary key 'seq' is not a timestamp or a"
+                + " date");
+    assertThat(table.readIds()).hasSameElementsAs(ids(0));
+  }
+
+  private static Set<String> ids(int... flushes) {
+    Set<String> ids = new HashSet<>();
+    for (int flush : flushes) {
+      IntStream.range(0, 10).forEach(row -> ids.add("f" + flush + "-r" + row));
+    }
+    return ids;
   }
 }

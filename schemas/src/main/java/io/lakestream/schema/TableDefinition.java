@@ -147,14 +147,22 @@ public final class TableDefinition {
    */
   public TableDefinition withRetention(String source, Duration retention) {
     requireNonNull(retention, "retention is null");
+    return withRetention(source, retention, TableDefinitions.formatRetention(retention));
+  }
+
+  /**
+   * As {@link #withRetention(String, Duration)}; errors quote {@code text}, as the user wrote it.
+   */
+  TableDefinition withRetention(String source, Duration retention, String text) {
+    requireNonNull(retention, "retention is null");
     if (retention.isNegative() || retention.isZero()) {
-      throw SchemaErrors.badRetention(source, retention.toString(), "it must be positive");
+      throw SchemaErrors.badRetention(source, text, "it must be positive");
     }
     ColumnType keyType = primaryKeyColumn().type();
     if (keyType != ColumnType.TIMESTAMP && keyType != ColumnType.DATE) {
       throw SchemaErrors.badRetention(
           source,
-          retention.toString(),
+          text,
           "primary key '" + primaryKey + "' is a " + keyType.typeName() + ", not a time");
     }
     return new TableDefinition(

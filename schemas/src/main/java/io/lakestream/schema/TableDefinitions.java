@@ -153,13 +153,18 @@ public final class TableDefinitions {
             strings(root.path("partition_columns")));
     String retention = text(root, "retention");
     if (retention != null) {
-      table = table.withRetention(source, parseRetention(source, retention));
+      table = table.withRetention(source, parseRetention(source, retention), retention.strip());
     }
     return table;
   }
 
-  /** {@code 30d}, {@code 12h}, {@code 90m} as a duration. */
-  static java.time.Duration parseRetention(String source, String text) {
+  /**
+   * {@code 30d}, {@code 12h}, {@code 90m} as a duration (whole days, hours or minutes).
+   *
+   * @param source where the text comes from, named in the error
+   * @throws SchemaException when {@code text} is not such a duration
+   */
+  public static java.time.Duration parseRetention(String source, String text) {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*([dhm])\\s*").matcher(text);
     if (!m.matches()) {
@@ -174,7 +179,7 @@ public final class TableDefinitions {
   }
 
   /** {@code duration} as {@link #parseRetention} reads it: whole days, hours or minutes. */
-  static String formatRetention(java.time.Duration duration) {
+  public static String formatRetention(java.time.Duration duration) {
     if (duration.toMinutes() % (24 * 60) == 0) {
       return duration.toDays() + "d";
     } else if (duration.toMinutes() % 60 == 0) {

@@ -43,4 +43,20 @@ class RetentionDefinitionTest {
         .isInstanceOf(SchemaException.class)
         .hasMessageContaining("primary key 'ts' is a long, not a time");
   }
+
+  @Test
+  void refusalOnAKeyThatIsNotATimeQuotesTheRetentionAsWritten() {
+    String ids = LOGS.replace("type: timestamp", "type: long");
+
+    assertThatThrownBy(() -> TableDefinitions.parse("ids.yaml", ids))
+        .isInstanceOf(SchemaException.class)
+        .hasMessage(
+            "Table definition ids.yaml has retention '30d': primary key 'ts' is a long, not a"
+                + " time. Write it as a number of days, hours or minutes (30d, 12h, 90m) on a table"
+                + " whose primary key is a timestamp or a date.");
+    assertThatThrownBy(() -> TableDefinitions.parse("ids.yaml", ids.replace("30d", "720h")))
+        .hasMessageContaining("has retention '720h'");
+    assertThatThrownBy(() -> TableDefinitions.parse("zero.yaml", LOGS.replace("30d", "0d")))
+        .hasMessageContaining("has retention '0d': it must be positive");
+  }
 }

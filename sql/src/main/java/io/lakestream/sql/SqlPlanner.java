@@ -10,8 +10,16 @@ import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.JsonRows;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.DateValue;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -428,7 +437,8 @@ public final class SqlPlanner {
       }
       var object = NODES.objectNode();
       for (int i = 0; i < names.size(); i++) {
-        object.set(names.get(i), literal(row.get(i), "row " + number + ", column " + names.get(i)));
+        object.set(
+            names.get(i), insertValue(row.get(i), "row " + number + ", column " + names.get(i)));
       }
       try {
         records.add(JsonRows.toRow(table, object, defaultProject));
@@ -438,6 +448,74 @@ public final class SqlPlanner {
     }
     return new SqlStatement.Insert(table, List.copyOf(records));
   }
+
+  /**
+   * A value of an INSERT's VALUES: a literal, or a typed literal {@code TIMESTAMP '2026-12-03
+   * 11:16:39'} (UTC unless it carries an offset: {@code '…+02:00'}, {@code '…Z'}) or {@code DATE
+   * '2026-12-03'}, as the text the table's column converts.
+   */
+  private static JsonNode insertValue(Expression expression, String where) {
+    if (!(expression instanceof CastExpression typed
+        && typed.isImplicitCast()
+        && typed.getLeftExpression() instanceof StringValue value)) {
+      return literal(expression, where);
+    }
+    String type = typed.getColDataType().getDataType().toUpperCase(Locale.ROOT);
+    return switch (type) {
+      case "DATE" -> NODES.textNode(value.getValue());
+      case "TIMESTAMP", "TIMESTAMPTZ", "DATETIME" ->
+          NODES.textNode(sqlTimestamp(typed, value.getValue(), where));
+      default -> literal(expression, where);
+    };
+  }
+
+  /** {@code 2026-12-03 11:16:39[.123456][+02:00]} or {@code 2026-12-03} as an ISO-8601 instant. */
+  private static String sqlTimestamp(CastExpression typed, String text, String where) {
+    try {
+      TemporalAccessor parsed =
+          SQL_TIMESTAMP.parseBest(
+              text.strip(), OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+      Instant instant;
+      if (parsed instanceof OffsetDateTime t) {
+        instant = t.toInstant();
+      } else if (parsed instanceof LocalDateTime t) {
+        instant = t.toInstant(ZoneOffset.UTC);
+      } else {
+        instant = ((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return instant.toString();
+    } catch (DateTimeException e) {
+      throw SqlErrors.badStatement(
+          typed
+              + " in "
+              + where
+              + " is not a time. Write TIMESTAMP '2026-12-03 11:16:39' (UTC), with a fraction of"
+              + " a second ('2026-12-03 11:16:39.123456') or an offset ('2026-12-03"
+              + " 11:16:39+02:00').");
+    }
+  }
+
+  /** A date, then optionally a time (after a space or a T), then optionally an offset. */
+  private static final DateTimeFormatter SQL_TIMESTAMP =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .append(DateTimeFormatter.ISO_LOCAL_TIME)
+          .optionalStart()
+          .appendOffset("+HH:mm", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HH", "Z")
+          .optionalEnd()
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
 
   /** Plans one SELECT: the table, its qualifiers, the project, the key range and the filter. */
   private final class SelectPlanner {

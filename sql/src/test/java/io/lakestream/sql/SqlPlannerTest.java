@@ -144,6 +144,60 @@ class SqlPlannerTest {
   }
 
   @Test
+  void insertAcceptsTypedTimestampAndDateLiterals() {
+    tables.put(
+        "daily",
+        ((SqlStatement.CreateTable)
+                plan("CREATE TABLE daily (day DATE PRIMARY KEY, seen TIMESTAMP, n BIGINT)"))
+            .table());
+
+    SqlStatement.Insert events =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO events (timestamp, event_type) VALUES"
+                    + " (TIMESTAMP '2026-12-03 11:16:39', 'a'),"
+                    + " (timestamp '2026-12-03 11:16:39.123456', 'b'),"
+                    + " (TIMESTAMP '2026-12-03T11:16:39Z', 'c')");
+    SqlStatement.Insert daily =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO daily (day, seen, n) VALUES"
+                    + " (DATE '2026-12-03', TIMESTAMP '2026-12-03 00:00:01', 1)");
+
+    long seconds = java.time.Instant.parse("2026-12-03T11:16:39Z").getEpochSecond();
+    assertThat(events.rows())
+        .extracting(row -> row.get("timestamp"))
+        .containsExactly(seconds * 1_000_000, seconds * 1_000_000 + 123_456, seconds * 1_000_000);
+    assertThat(daily.rows().get(0).get("day"))
+        .isEqualTo((int) java.time.LocalDate.parse("2026-12-03").toEpochDay());
+    assertThat(daily.rows().get(0).get("seen"))
+        .isEqualTo(java.time.Instant.parse("2026-12-03T00:00:01Z").getEpochSecond() * 1_000_000);
+    SqlStatement.Insert withOffset =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO events (timestamp, event_type) VALUES"
+                    + " (TIMESTAMP '2026-12-03 13:16:39+02:00', 'a'),"
+                    + " (TIMESTAMPTZ '2026-12-03 13:16:39+02', 'b'),"
+                    + " (TIMESTAMP '2026-12-03', 'c')");
+    assertThat(withOffset.rows())
+        .extracting(row -> row.get("timestamp"))
+        .containsExactly(
+            seconds * 1_000_000,
+            seconds * 1_000_000,
+            java.time.Instant.parse("2026-12-03T00:00:00Z").getEpochSecond() * 1_000_000);
+    assertRejected(
+        "INSERT INTO events (timestamp, event_type) VALUES ('2026-12-03T10:00:00Z', 'a'),"
+            + " (TIMESTAMP 'yesterday', 'b')",
+        "TIMESTAMP 'yesterday' in row 2, column timestamp is not a time. Write TIMESTAMP"
+            + " '2026-12-03 11:16:39' (UTC), with a fraction of a second ('2026-12-03"
+            + " 11:16:39.123456') or an offset ('2026-12-03 11:16:39+02:00').");
+    assertRejected(
+        "INSERT INTO daily (day, n) VALUES (DATE 'monday', 1)",
+        "Row 1: Column 'day' of table daily (date) cannot hold \"monday\": expected days since"
+            + " 1970-01-01 or a date like 2026-11-21.");
+  }
+
+  @Test
   void selectTurnsKeyConditionsIntoAHalfOpenRange() {
     createUsers();
     SqlStatement.Select select =

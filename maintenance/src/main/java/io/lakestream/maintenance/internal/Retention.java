@@ -12,6 +12,7 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.lakestream.index.KeyEncoding;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.internal.DataFile;
 import io.lakestream.writer.internal.DataFileWriter;
@@ -31,12 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes the rows of a table whose primary key is older than its type's retention: a file whose
- * whole key range (its key range tags) is older than the boundary is removed; a file that straddles
- * the boundary is rewritten without its older rows (a streaming read of the file, the writer's
- * {@link DataFileWriter} for the rest). One commit removes and adds, with {@code dataChange=true}
- * (rows are deleted), and no {@code txn} action. Files without key range tags are left alone.
- * Conflicts and failures behave as in {@link Compaction}.
+ * Removes the rows of a table whose primary key is older than its retention (its type's, or its
+ * project's own): a file whose whole key range (its key range tags) is older than the boundary is
+ * removed; a file that straddles the boundary is rewritten without its older rows (a streaming read
+ * of the file, the writer's {@link DataFileWriter} for the rest). One commit removes and adds, with
+ * {@code dataChange=true} (rows are deleted), and no {@code txn} action. Files without key range
+ * tags are left alone. Conflicts and failures behave as in {@link Compaction}.
  */
 public final class Retention {
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -67,15 +68,27 @@ public final class Retention {
     };
   }
 
+  /** Whether rows of {@code table} can expire: its primary key is a timestamp or a date. */
+  public static boolean applies(TableDefinition table) {
+    ColumnType type = table.primaryKeyColumn().type();
+    return type == ColumnType.TIMESTAMP || type == ColumnType.DATE;
+  }
+
   /**
-   * Expires the rows of the table at {@code root} older than its retention at {@code nowMillis}.
+   * Expires the rows of the table at {@code root} older than {@code retention} at {@code nowMillis}
+   * (the table type's, or its project's own); nothing without a retention.
    *
    * @throws IOException when a data file cannot be read or written (new files are deleted)
+   * @throws IllegalArgumentException when the table's primary key is not a time ({@link #applies})
    */
   public Result expire(
-      String project, TableDefinition table, Path root, DeltaLog log, long nowMillis)
+      String project,
+      TableDefinition table,
+      Optional<Duration> retention,
+      Path root,
+      DeltaLog log,
+      long nowMillis)
       throws IOException {
-    Optional<Duration> retention = table.retention();
     if (retention.isEmpty()) {
       return Result.NONE;
     }
@@ -150,7 +163,11 @@ public final class Retention {
                       Operation.Name.DELETE,
                       Map.of(
                           "predicate",
-                          "\"" + table.primaryKey() + " older than " + retention.get() + "\""),
+                          "\""
+                              + table.primaryKey()
+                              + " older than "
+                              + TableDefinitions.formatRetention(retention.get())
+                              + "\""),
                       Map.of(),
                       Optional.of("lakestream retention")),
                   Compaction.ENGINE_INFO)

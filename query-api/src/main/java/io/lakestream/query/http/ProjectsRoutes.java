@@ -5,20 +5,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.lakestream.catalog.ProjectRegistration;
+import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.query.internal.ProjectRegistry;
 import io.lakestream.query.internal.ProjectService;
 import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.QueryErrors;
+import io.lakestream.schema.TableDefinitions;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Projects: {@code POST /register_project} (a project brings its own bucket), and {@code POST, GET
  * /v1/projects}, {@code GET, DELETE /v1/projects/{project}} (registrations in the catalog; with
- * {@code projects.registration = required} only registered projects' rows are routed). Each parses,
- * calls {@link ProjectService}, and answers a record through Javalin's JSON mapper.
+ * {@code projects.registration = required} only registered projects' rows are routed; a
+ * registration may carry the project's own retention per table type). Each parses, calls {@link
+ * ProjectService}, and answers a record through Javalin's JSON mapper.
  */
 final class ProjectsRoutes {
+  private static final Set<String> FIELDS = Set.of("project_id", "retention");
   private final ProjectService projects;
 
   ProjectsRoutes(ProjectService projects) {
@@ -44,6 +54,7 @@ final class ProjectsRoutes {
       String endpoint,
       String region,
       @JsonProperty("registered_at") String registeredAt,
+      Map<String, String> retention,
       List<String> tables) {
     static ProjectAnswer of(ProjectService.Project project) {
       ProjectRegistration registration = project.registration();
@@ -54,7 +65,17 @@ final class ProjectsRoutes {
           registration.endpoint().orElse(null),
           registration.region().orElse(null),
           registration.registeredAt().toString(),
+          retention(registration),
           project.tables());
+    }
+
+    /** The project's own retention by table type, as the user writes it ({@code 7d}). */
+    private static Map<String, String> retention(ProjectRegistration registration) {
+      Map<String, String> own = new TreeMap<>();
+      registration
+          .retention()
+          .forEach((table, keep) -> own.put(table, TableDefinitions.formatRetention(keep)));
+      return own;
     }
   }
 
@@ -99,7 +120,11 @@ final class ProjectsRoutes {
             true));
   }
 
-  /** {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). */
+  /**
+   * {@code {"project_id": "acme"}}: registers a project of the shared warehouse (admin). With
+   * {@code "retention": {"otel_logs_and_spans": "7d"}} it also sets the project's own retention of
+   * those table types (null: back to the type's), registered or not.
+   */
   void create(Context ctx) {
     JsonNode body;
     try {
@@ -107,7 +132,10 @@ final class ProjectsRoutes {
     } catch (IOException e) {
       body = null;
     }
-    ProjectService.Registered registered = projects.register(HttpApi.caller(ctx), projectId(body));
+    Principal caller = HttpApi.caller(ctx);
+    projects.checkMayRegister(caller); // before the body is checked: a 403 says more than a 400
+    ProjectService.Registered registered =
+        projects.register(caller, projectId(body), retention(body));
     ctx.status(registered.created() ? 201 : 200);
     ctx.json(ProjectAnswer.of(registered.project()));
   }
@@ -135,6 +163,54 @@ final class ProjectsRoutes {
     return body != null && body.isObject() && body.path("project_id").isTextual()
         ? body.get("project_id").asText()
         : null;
+  }
+
+  /**
+   * The body's {@code "retention": {"table type": "7d" or null, …}} as the catalog takes it; empty
+   * when the body sets none. A field other than {@code project_id} and {@code retention} is
+   * refused, not ignored.
+   */
+  private static Optional<Map<String, String>> retention(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      return Optional.empty();
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) {
+        throw QueryErrors.badRegistration(
+            "unknown field '"
+                + name
+                + "': POST /v1/projects takes project_id and retention, and registers a project"
+                + " of the shared warehouse; a project with its own bucket registers through POST"
+                + " /register_project");
+      }
+    }
+    if (!body.has("retention")) {
+      return Optional.empty();
+    }
+    JsonNode retention = body.get("retention");
+    if (!retention.isObject()) {
+      throw QueryErrors.badRegistration(
+          "retention must be a JSON object of table types and durations, e.g. {\"retention\":"
+              + " {\"otel_logs_and_spans\": \"7d\"}}");
+    }
+    Map<String, String> changes = new LinkedHashMap<>();
+    retention
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              JsonNode value = entry.getValue();
+              if (!value.isNull() && !value.isTextual()) {
+                throw QueryErrors.badRegistration(
+                    "the retention of '"
+                        + entry.getKey()
+                        + "' must be a duration in quotes such as \"7d\", \"12h\" or \"90m\","
+                        + " or null for the table type's own, not "
+                        + value);
+              }
+              changes.put(entry.getKey(), value.isNull() ? null : value.asText());
+            });
+    return Optional.of(changes);
   }
 
   private static String text(JsonNode body, String field) {

@@ -15,6 +15,7 @@ import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.tables.TableRegistry.TableStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -77,6 +78,7 @@ final class TablesRoutes {
       Long maxKeyLagMs,
       Long smallFiles,
       String retention,
+      String retentionSource,
       Integer tailRows,
       Long tailLagMs) {}
 
@@ -98,6 +100,10 @@ final class TablesRoutes {
         withFiles.filter(s -> keyType.orElseThrow() == ColumnType.TIMESTAMP);
     OptionalLong tailLag = service.tailLagMillis(status.id().table());
     long small = config.smallFileBytes();
+    Optional<Duration> ownRetention =
+        projects.ownRetention(status.id().project(), status.id().table());
+    Optional<Duration> retention =
+        ownRetention.isPresent() ? ownRetention : snapshot.flatMap(s -> s.definition().retention());
     ctx.json(
         new TableStatusAnswer(
             status.id().project(),
@@ -130,9 +136,10 @@ final class TablesRoutes {
             snapshot
                 .map(s -> s.files().stream().filter(f -> f.sizeBytes() < small).count())
                 .orElse(null),
+            snapshot.flatMap(s -> retention).map(SqlRoutes::retention).orElse(null),
             snapshot
-                .flatMap(s -> s.definition().retention())
-                .map(SqlRoutes::retention)
+                .flatMap(s -> retention)
+                .map(r -> ownRetention.isPresent() ? "project" : "table_type")
                 .orElse(null),
             tailLag.isPresent() ? snapshot.map(s -> s.tail().size()).orElse(0) : null,
             tailLag.isPresent() ? tailLag.getAsLong() : null));

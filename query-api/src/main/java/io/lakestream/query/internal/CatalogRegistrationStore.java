@@ -6,8 +6,10 @@ import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.ProjectRegistration;
 import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.query.spi.RegistrationStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,8 +36,14 @@ public final class CatalogRegistrationStore implements RegistrationStore {
         .toList();
   }
 
+  /** Keeps the project's own retention (set through {@code POST /v1/projects}). */
   @Override
   public void put(BucketRegistration registration) {
+    Map<String, Duration> retention =
+        catalog
+            .project(registration.projectId())
+            .map(ProjectRegistration::retention)
+            .orElse(Map.of());
     catalog.registerProject(
         new ProjectRegistration(
             registration.projectId(),
@@ -45,7 +53,8 @@ public final class CatalogRegistrationStore implements RegistrationStore {
             Optional.of(registration.accessKey()),
             Optional.of(registration.encryptedSecretKey()),
             registration.tables(),
-            Instant.ofEpochMilli(registration.registeredAtMillis())));
+            Instant.ofEpochMilli(registration.registeredAtMillis()),
+            retention));
   }
 
   /** A registration with its own bucket; projects registered without one are not served here. */

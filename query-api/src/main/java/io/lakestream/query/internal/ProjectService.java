@@ -11,9 +11,11 @@ import io.lakestream.reader.QueryException;
 import io.lakestream.reader.TableId;
 import io.lakestream.tables.TableRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -71,18 +73,46 @@ public final class ProjectService {
    * @throws io.lakestream.catalog.CatalogException (bad request) for an invalid project id
    */
   public Registered register(Principal principal, String projectId) {
+    return register(principal, projectId, Optional.empty());
+  }
+
+  /**
+   * @throws QueryException forbidden when the principal may not register projects (not admin)
+   */
+  public void checkMayRegister(Principal principal) {
+    access.checkAdmin(principal, "register projects");
+  }
+
+  /**
+   * Registers a project of the shared warehouse as {@link #register(Principal, String)}, and sets
+   * the project's own retention of the table types named in {@code retention} (a duration such as
+   * {@code 7d}, or null: back to the table type's own), registered already or not. A refused change
+   * changes nothing.
+   *
+   * @throws io.lakestream.catalog.CatalogException (bad request) for an unknown table type, a key
+   *     that is not a time, or a value that is not a duration
+   */
+  public Registered register(
+      Principal principal, String projectId, Optional<Map<String, String>> retention) {
     access.checkAdmin(principal, "register projects");
     if (projectId == null) {
       throw QueryErrors.badRegistration(
           "the body must be a JSON object with project_id, e.g. {\"project_id\": \"acme\"}");
     }
     Optional<ProjectRegistration> existing = catalog.project(projectId);
-    if (existing.isEmpty()) {
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    if (retention.isPresent()) {
+      catalog.overrideRetention(projectId, retention.get(), now);
+    } else if (existing.isEmpty()) {
       // an invalid id is the catalog's BAD_REQUEST: 400 saying what a project id is
-      catalog.registerProject(
-          ProjectRegistration.shared(projectId, Instant.ofEpochMilli(clock.millis())));
+      catalog.registerProject(ProjectRegistration.shared(projectId, now));
     }
     return new Registered(describe(catalog.project(projectId).orElseThrow()), existing.isEmpty());
+  }
+
+  /** The project's own retention of {@code table}, when its registration sets one. */
+  public Optional<Duration> ownRetention(String projectId, String table) {
+    return catalog.project(projectId).flatMap(p -> p.retention(table));
   }
 
   /**

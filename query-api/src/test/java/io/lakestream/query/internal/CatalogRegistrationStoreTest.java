@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.schema.TableDefinitions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,26 @@ class CatalogRegistrationStoreTest {
     store.put(acme);
     assertThat(store.get("acme")).contains(acme);
     assertThat(store.all()).containsExactly(acme);
+    assertThat(catalog.project("acme").orElseThrow().bucket()).contains("acme-bucket");
+  }
+
+  @Test
+  void registeringTheBucketAgainKeepsTheProjectsOwnRetention() {
+    catalog.overrideRetention("acme", Map.of("events", "7d"), Instant.EPOCH);
+
+    store.put(
+        new BucketRegistration(
+            "acme",
+            "acme-bucket",
+            "http://127.0.0.1:9000",
+            "us-east-1",
+            "AK",
+            "sealed",
+            Set.of("events"),
+            1_795_000_000_000L));
+
+    assertThat(catalog.project("acme").orElseThrow().retention("events"))
+        .contains(Duration.ofDays(7));
     assertThat(catalog.project("acme").orElseThrow().bucket()).contains("acme-bucket");
   }
 
