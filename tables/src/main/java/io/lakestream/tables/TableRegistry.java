@@ -236,12 +236,12 @@ public final class TableRegistry implements AutoCloseable {
       return Applied.NOT_SERVED;
     }
     TableId id = new TableId(announcement.project(), announcement.table());
-    LiveTable table = tables.get(id);
+    TableDefinition definition = definitions.apply(id.table()).orElse(null);
+    LiveTable table = servedAs(tables.get(id), definition);
     if (table == null) {
       if (purging.contains(id.table())) {
         return Applied.NOT_SERVED;
       }
-      TableDefinition definition = definitions.apply(id.table()).orElse(null);
       if (definition == null) {
         if (skippedTableTypes.add(id.table())) {
           log.warn(
@@ -270,6 +270,27 @@ public final class TableRegistry implements AutoCloseable {
       announcementsReadFromLog.incrementAndGet();
     }
     return applied;
+  }
+
+  /**
+   * {@code table}, or null when there is none or its type was dropped and created again with
+   * another definition since it was first served: the table is then no longer served, so that it
+   * is served anew with {@code definition} (its rows are decoded with that one). A table whose type
+   * is dropped and not created again is served as before.
+   */
+  private LiveTable servedAs(LiveTable table, TableDefinition definition) {
+    if (table == null
+        || definition == null
+        || table.definition == definition
+        || table.definition.equals(definition)) {
+      return table;
+    }
+    log.info(
+        "Table type '{}' was created again with another definition: serving {} anew",
+        definition.name(),
+        table.id);
+    forget(table);
+    return null;
   }
 
   /** The source location of {@code id} that is the announced one. */
@@ -937,9 +958,9 @@ public final class TableRegistry implements AutoCloseable {
     if (closed || rows.isEmpty()) {
       return;
     }
-    LiveTable table = tables.get(id);
+    TableDefinition definition = definitions.apply(id.table()).orElse(null);
+    LiveTable table = servedAs(tables.get(id), definition);
     if (table == null) {
-      TableDefinition definition = definitions.apply(id.table()).orElse(null);
       if (definition == null || purging.contains(id.table())) {
         return;
       }
