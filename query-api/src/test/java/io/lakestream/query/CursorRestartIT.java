@@ -72,9 +72,7 @@ class CursorRestartIT {
         try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
             QueryRole first = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
           String origin = origin(first);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(() -> serves(origin, committed.size(), 0));
+          await().atMost(Duration.ofSeconds(60)).until(() -> serves(origin, committed.size(), 0));
           assertThat(writer.failure()).isEmpty();
         }
         produce(producer, inTail); // no writer runs now: these stay in the tail

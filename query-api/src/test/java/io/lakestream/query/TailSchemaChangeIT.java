@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A table type dropped and created again with other columns, while its rows are only in the live
- * tail (no Delta table yet): rows produced after the new definition are decoded and served with
- * the new columns.
+ * tail (no Delta table yet): rows produced after the new definition are decoded and served with the
+ * new columns.
  */
 class TailSchemaChangeIT {
   @TempDir Path warehouse;
@@ -69,9 +69,7 @@ class TailSchemaChangeIT {
         kafka.createTopic(Topics.rows("users"), 1); // as the ingest role does for a new type
         List<GenericRecord> before = new TestRows(first, 5).rows("acme", new long[] {1, 2});
         send(producer, first, before);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> readAll(origin).size() == before.size());
+        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(origin).size() == before.size());
 
         HttpResponse<String> dropped = request(origin, "DELETE", "/v1/tables/users", null);
         assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);

@@ -274,9 +274,9 @@ public final class TableRegistry implements AutoCloseable {
 
   /**
    * {@code table}, or null when there is none or its type was dropped and created again with
-   * another definition since it was first served: the table is then no longer served, so that it
-   * is served anew with {@code definition} (its rows are decoded with that one). A table whose type
-   * is dropped and not created again is served as before.
+   * another definition since it was first served: the table is then no longer served, so that it is
+   * served anew with {@code definition} (its rows are decoded with that one). A table whose type is
+   * dropped and not created again is served as before.
    */
   private LiveTable servedAs(LiveTable table, TableDefinition definition) {
     if (table == null
@@ -345,8 +345,8 @@ public final class TableRegistry implements AutoCloseable {
   }
 
   /**
-   * As {@link #discover()}, each source looking no further into the folders of the tables in
-   * {@code served} than listing them (see {@link TableSource#rediscover}).
+   * As {@link #discover()}, each source looking no further into the folders of the tables in {@code
+   * served} than listing them (see {@link TableSource#rediscover}).
    */
   private Set<TableId> discover(Set<TableId> served) {
     for (TableSource source : sources) {

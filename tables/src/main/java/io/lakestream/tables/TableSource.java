@@ -24,8 +24,8 @@ public interface TableSource {
   /**
    * As {@link #discover()}, for a caller that already serves the tables in {@code served}: a table
    * of {@code served} whose folder the source lists is returned without looking into the folder
-   * again (on S3 each look is a request), so that a periodic discovery costs the listing and a
-   * look into new folders only. The default lists as {@link #discover()} does.
+   * again (on S3 each look is a request), so that a periodic discovery costs the listing and a look
+   * into new folders only. The default lists as {@link #discover()} does.
    *
    * @throws RuntimeException when the listing fails; the caller retries at the next interval
    */

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What the commit feed's fallback sweep costs and finds, one sweep at a time ({@link
  * TableRegistry#sweep}), with file system requests counted by {@link CountingFileSystem}: an idle
  * table costs one existence check of its next commit; the warehouse listing does not look into the
- * folders of tables already served; commits and tables other tools write are still found, also
- * past a checkpoint and a log cleanup.
+ * folders of tables already served; commits and tables other tools write are still found, also past
+ * a checkpoint and a log cleanup.
  */
 class FallbackSweepIT {
   private static final String TABLE = "events";
@@ -110,8 +110,7 @@ class FallbackSweepIT {
     List<Added> two = List.of(DeltaCommitFiles.file(1, 5, 3), DeltaCommitFiles.file(1, 8, 4));
     DeltaCommitFiles.write(folder("a"), EVENTS, 1, two, true);
     DeltaCommitFiles.write(folder("a"), EVENTS, 2, List.of(DeltaCommitFiles.file(2, 20, 1)), true);
-    DeltaCommitFiles.write(
-        folder("new"), EVENTS, 0, List.of(DeltaCommitFiles.file(0, 0, 6)), true);
+    DeltaCommitFiles.write(folder("new"), EVENTS, 0, List.of(DeltaCommitFiles.file(0, 0, 6)), true);
     DeltaCommitFiles.write(
         warehouse.resolve("projects").resolve("b").resolve("otel_logs_and_spans"),
         TableDefinitions.builtIn("otel_logs_and_spans"),
