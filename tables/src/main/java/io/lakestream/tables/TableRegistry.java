@@ -273,20 +273,22 @@ public final class TableRegistry implements AutoCloseable {
   }
 
   /**
-   * {@code table}, or null when there is none or its type was dropped and created again with
-   * another definition since it was first served: the table is then no longer served, so that it is
-   * served anew with {@code definition} (its rows are decoded with that one). A table whose type is
-   * dropped and not created again is served as before.
+   * {@code table}, or null when there is none or its type was dropped and created again with other
+   * columns or another key since it was first served: the table is then no longer served, so that
+   * it is served anew with {@code definition} (its rows are decoded with that one). A table whose
+   * type is dropped and not created again, or changed in nothing its rows depend on (a retention, a
+   * description), is served as before, its live tail kept.
    */
   private LiveTable servedAs(LiveTable table, TableDefinition definition) {
     if (table == null
         || definition == null
         || table.definition == definition
-        || table.definition.equals(definition)) {
+        || (table.definition.columns().equals(definition.columns())
+            && table.definition.primaryKey().equals(definition.primaryKey()))) {
       return table;
     }
     log.info(
-        "Table type '{}' was created again with another definition: serving {} anew",
+        "Table type '{}' was created again with other columns: serving {} anew",
         definition.name(),
         table.id);
     forget(table);
