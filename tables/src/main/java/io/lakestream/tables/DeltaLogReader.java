@@ -40,15 +40,16 @@ public interface DeltaLogReader {
     LogSnapshot snapshot(java.util.Set<String> appIds);
 
     /**
-     * The latest version of the log as its commit files name it, without reading any of them (one
-     * listing of {@code _delta_log}); -1 when there is none. A cheap check of whether a table moved
-     * on since a version.
+     * Whether the log holds commit {@code version} (its file {@code <version>.json}, the version
+     * zero-padded to 20 digits): one existence check, whatever the log's length. A cheap check of
+     * whether a table moved on since {@code version - 1}: Delta writes its commits one after the
+     * other, and removes old ones only behind a checkpoint and after a retention period, so a table
+     * at version N has moved on exactly when commit N+1 exists (then read forward with {@link
+     * #commitsAfter}, which reports a cleaned-up log as a {@link LogGapException}).
      *
-     * @throws RuntimeException when the log cannot be listed
+     * @throws RuntimeException when the log cannot be reached
      */
-    default long latestVersion() {
-      return snapshot().version();
-    }
+    boolean hasCommit(long version);
 
     /**
      * The commits after {@code version}, oldest first; empty when there is none.

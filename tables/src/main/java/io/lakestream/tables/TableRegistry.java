@@ -149,16 +149,26 @@ public final class TableRegistry implements AutoCloseable {
     synchronized (schedules) {
       schedules.add(
           executor.scheduleWithFixedDelay(
-              this::sweepQuietly,
+              this::sweep,
               fallbackInterval.toMillis(),
               fallbackInterval.toMillis(),
               TimeUnit.MILLISECONDS));
     }
   }
 
-  /** One fallback sweep: lists the sources, then reads every table's log, one after the other. */
-  private void sweepQuietly() {
-    discoverQuietly();
+  /**
+   * One fallback sweep, now, on the calling thread (tests and benchmarks; {@link #followFeed}
+   * schedules them): lists the sources (without looking again into the folders of the tables
+   * served), then looks for the next commit of every table, one after the other: one existence
+   * check per table, and a read of its log only when that commit exists. A table whose log cannot
+   * be read records why in its status; a failed listing is logged and retried at the next sweep.
+   */
+  public void sweep() {
+    try {
+      discover(tables.keySet());
+    } catch (RuntimeException e) {
+      log.warn("Table discovery failed; retrying at the next sweep: {}", e.toString());
+    }
     for (LiveTable table : List.copyOf(tables.values())) {
       if (closed) {
         return;
@@ -226,12 +236,12 @@ public final class TableRegistry implements AutoCloseable {
       return Applied.NOT_SERVED;
     }
     TableId id = new TableId(announcement.project(), announcement.table());
-    LiveTable table = tables.get(id);
+    TableDefinition definition = definitions.apply(id.table()).orElse(null);
+    LiveTable table = servedAs(tables.get(id), definition);
     if (table == null) {
       if (purging.contains(id.table())) {
         return Applied.NOT_SERVED;
       }
-      TableDefinition definition = definitions.apply(id.table()).orElse(null);
       if (definition == null) {
         if (skippedTableTypes.add(id.table())) {
           log.warn(
@@ -260,6 +270,29 @@ public final class TableRegistry implements AutoCloseable {
       announcementsReadFromLog.incrementAndGet();
     }
     return applied;
+  }
+
+  /**
+   * {@code table}, or null when there is none or its type was dropped and created again with other
+   * columns or another key since it was first served: the table is then no longer served, so that
+   * it is served anew with {@code definition} (its rows are decoded with that one). A table whose
+   * type is dropped and not created again, or changed in nothing its rows depend on (a retention, a
+   * description), is served as before, its live tail kept.
+   */
+  private LiveTable servedAs(LiveTable table, TableDefinition definition) {
+    if (table == null
+        || definition == null
+        || table.definition == definition
+        || (table.definition.columns().equals(definition.columns())
+            && table.definition.primaryKey().equals(definition.primaryKey()))) {
+      return table;
+    }
+    log.info(
+        "Table type '{}' was created again with other columns: serving {} anew",
+        definition.name(),
+        table.id);
+    forget(table);
+    return null;
   }
 
   /** The source location of {@code id} that is the announced one. */
@@ -310,10 +343,19 @@ public final class TableRegistry implements AutoCloseable {
 
   /** Lists the sources once and starts serving new tables. Returns the tables now known. */
   public Set<TableId> discover() {
+    return discover(Set.of());
+  }
+
+  /**
+   * As {@link #discover()}, each source looking no further into the folders of the tables in {@code
+   * served} than listing them (see {@link TableSource#rediscover}).
+   */
+  private Set<TableId> discover(Set<TableId> served) {
     for (TableSource source : sources) {
-      for (TableLocation location : source.discover()) {
+      List<TableLocation> found = served.isEmpty() ? source.discover() : source.rediscover(served);
+      for (TableLocation location : found) {
         String type = location.id().table();
-        if (purging.contains(type)) {
+        if (tables.containsKey(location.id()) || purging.contains(type)) {
           continue;
         }
         TableDefinition definition = definitions.apply(type).orElse(null);
@@ -561,14 +603,15 @@ public final class TableRegistry implements AutoCloseable {
     }
 
     /**
-     * A fallback sweep's look at the table: one listing of its log; the log is read only when it
-     * names a version other than the one served.
+     * A fallback sweep's look at the table: one existence check of the commit after the version
+     * served; the log is read only when that commit exists (or the table is not loaded, or its last
+     * read failed).
      */
     void sweepQuietly() {
       TableSnapshot current = snapshot;
       if (current != null && lastError == null) {
         try {
-          if (tableLog.latestVersion() == current.version()) {
+          if (!tableLog.hasCommit(current.version() + 1)) {
             lastPollMillis = clock.millis();
             return;
           }
@@ -917,9 +960,9 @@ public final class TableRegistry implements AutoCloseable {
     if (closed || rows.isEmpty()) {
       return;
     }
-    LiveTable table = tables.get(id);
+    TableDefinition definition = definitions.apply(id.table()).orElse(null);
+    LiveTable table = servedAs(tables.get(id), definition);
     if (table == null) {
-      TableDefinition definition = definitions.apply(id.table()).orElse(null);
       if (definition == null || purging.contains(id.table())) {
         return;
       }

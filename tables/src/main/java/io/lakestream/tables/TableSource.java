@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.lakestream.reader.TableId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the query sidecar learns which tables exist: a listing of the warehouse ({@code
@@ -19,6 +20,18 @@ public interface TableSource {
    * @throws RuntimeException when the listing fails; the caller retries at the next interval
    */
   List<TableLocation> discover();
+
+  /**
+   * As {@link #discover()}, for a caller that already serves the tables in {@code served}: a table
+   * of {@code served} whose folder the source lists is returned without looking into the folder
+   * again (on S3 each look is a request), so that a periodic discovery costs the listing and a look
+   * into new folders only. The default lists as {@link #discover()} does.
+   *
+   * @throws RuntimeException when the listing fails; the caller retries at the next interval
+   */
+  default List<TableLocation> rediscover(Set<TableId> served) {
+    return discover();
+  }
 
   /**
    * Where this source would hold {@code id}'s folder, without listing or reading anything: how a

@@ -205,9 +205,9 @@ public final class Settings {
       duration(
           "query.fallback.interval",
           "60s",
-          "With query.commit.feed: how often one sweep lists the warehouse and reads every table's"
-              + " log, for commits made by other tools (a Spark OPTIMIZE, a restore); 0s turns it"
-              + " off.");
+          "With query.commit.feed: how often one sweep lists the warehouse and checks every"
+              + " table's log for its next commit, for commits made by other tools (a Spark"
+              + " OPTIMIZE, a restore); 0s turns it off.");
   public static final Setting QUERY_TAIL_ENABLED =
       bool(
           "query.tail.enabled",

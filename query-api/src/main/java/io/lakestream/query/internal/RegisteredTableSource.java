@@ -38,17 +38,26 @@ public final class RegisteredTableSource implements TableSource {
 
   @Override
   public List<TableLocation> discover() {
+    return rediscover(Set.of());
+  }
+
+  /** As {@link #discover()}, without looking for the {@code _delta_log} of tables served. */
+  @Override
+  public List<TableLocation> rediscover(Set<TableId> served) {
     List<TableLocation> tables = new ArrayList<>();
     for (BucketRegistration registration : projects.all()) {
       try {
         configure(registration);
         for (String table : registration.tables()) {
           Path location = location(registration, table);
+          TableId id = new TableId(registration.projectId(), table);
+          if (served.contains(id)) {
+            tables.add(new TableLocation(id, location.toString()));
+            continue;
+          }
           FileSystem fs = location.getFileSystem(conf);
           if (fs.exists(new Path(location, "_delta_log"))) {
-            tables.add(
-                new TableLocation(
-                    new TableId(registration.projectId(), table), location.toString()));
+            tables.add(new TableLocation(id, location.toString()));
           }
         }
         failing.remove(registration.projectId());

@@ -12,7 +12,6 @@ import io.delta.standalone.actions.CommitInfo;
 import io.delta.standalone.actions.RemoveFile;
 import io.delta.standalone.actions.SetTransaction;
 import io.lakestream.tables.DeltaLogReader;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** {@link DeltaLogReader} on Delta Standalone 3.3. */
@@ -112,27 +109,13 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
     }
 
     @Override
-    public long latestVersion() {
-      Path logFolder = new Path(path, "_delta_log");
+    @SuppressWarnings("deprecation") // isFile: on S3A one HEAD, where getFileStatus adds a LIST
+    public boolean hasCommit(long version) {
+      Path commit = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
       try {
-        FileSystem fs = logFolder.getFileSystem(conf);
-        long latest = -1;
-        for (FileStatus file : fs.listStatus(logFolder)) {
-          String name = file.getPath().getName();
-          int dot = name.indexOf('.');
-          if (dot == 20 && (name.endsWith(".json") || name.endsWith(".checkpoint.parquet"))) {
-            try {
-              latest = Math.max(latest, Long.parseLong(name.substring(0, dot)));
-            } catch (NumberFormatException e) {
-              // not a commit file
-            }
-          }
-        }
-        return latest;
-      } catch (FileNotFoundException e) {
-        return -1;
+        return commit.getFileSystem(conf).isFile(commit);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot list " + logFolder + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("Cannot look for " + commit + ": " + e.getMessage(), e);
       }
     }
 
