@@ -6,6 +6,7 @@ import io.lakestream.catalog.Catalog;
 import io.lakestream.query.AccessPolicy.Principal;
 import io.lakestream.reader.ByteSlice;
 import io.lakestream.reader.Cursor;
+import io.lakestream.reader.KeyRange;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.reader.QueryException;
 import io.lakestream.reader.ReadPlan;
@@ -41,6 +42,8 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * SQL and table types at run time: checks that the principal may do what a statement does, and runs
@@ -265,6 +268,53 @@ public final class SqlService {
    */
   private final class IndexedScan implements TableScan {
     private static final int PAGE_ROWS = 65_536;
+
+    /**
+     * The rows of the range as Arrow batches straight from the decoded column vectors: one plan for
+     * the whole range, files read one after the other (no merge by key: the engine orders rows
+     * itself), then the snapshot's live tail rows, each row once.
+     */
+    @Override
+    public Optional<ArrowReader> batches(
+        TableDefinition table,
+        String projectId,
+        Optional<Object> from,
+        Optional<Object> to,
+        List<String> columns,
+        Map<String, Object> equalities,
+        BufferAllocator allocator) {
+      if (from.isPresent()
+          && to.isPresent()
+          && io.lakestream.sql.Values.compare(from.get(), to.get()) >= 0) {
+        return Optional.empty();
+      }
+      TableSnapshot snapshot;
+      try {
+        snapshot = query.snapshot(new Principal(true, Set.of()), projectId, table.name());
+      } catch (QueryException e) {
+        if (e.kind() == ErrorKind.NOT_FOUND) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+      KeyRange range =
+          RowQuery.range(
+                  snapshot.definition(),
+                  from.map(String::valueOf).orElse(null),
+                  to.map(String::valueOf).orElse(null),
+                  "1",
+                  String.join(",", columns),
+                  "asc",
+                  null,
+                  1,
+                  1)
+              .range();
+      return Optional.of(
+          query
+              .reader()
+              .scan(snapshot, range, columns, equalities, allocator)
+              .countingRows(rows -> query.metrics().sqlRowsRead(table.name(), rows)));
+    }
 
     @Override
     public void scan(
