@@ -71,6 +71,7 @@ public final class ArrowScan extends ArrowReader {
       KeyRange range,
       List<String> columnNames,
       Map<String, Object> equalities,
+      boolean readFiles,
       BufferAllocator allocator) {
     super(allocator);
     this.files = files;
@@ -112,7 +113,7 @@ public final class ArrowScan extends ArrowReader {
         equalBytes[i] = ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
       }
     }
-    if (!range.isEmpty()) {
+    if (!range.isEmpty() && readFiles) {
       for (IndexedFile file : snapshot.filesOverlapping(range.lo(), range.hi())) {
         PositionRange window = file.model().rowRangeInclusive(range.lo(), range.hi());
         if (!window.isEmpty()) {
@@ -123,6 +124,8 @@ public final class ArrowScan extends ArrowReader {
                   : new Segment(file, window.from(), Math.min(window.to(), file.rows()), true));
         }
       }
+    }
+    if (!range.isEmpty()) {
       TailRows tail = snapshot.tail();
       if (tail.size() > 0) {
         tailNext = tail.firstAtLeast(range.lo());

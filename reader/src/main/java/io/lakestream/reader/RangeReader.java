@@ -302,7 +302,22 @@ public final class RangeReader {
       BufferAllocator allocator) {
     requireNonNull(snapshot, "snapshot is null");
     requireNonNull(range, "range is null");
-    return new ArrowScan(files, snapshot, range, columns, equalities, allocator);
+    return new ArrowScan(files, snapshot, range, columns, equalities, true, allocator);
+  }
+
+  /**
+   * The live tail rows of {@code snapshot} with keys in {@code range}, as {@link #scan} gives them,
+   * without the rows of its files: for a consumer that reads the snapshot's files itself.
+   */
+  public ArrowScan scanTail(
+      TableSnapshot snapshot,
+      KeyRange range,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    requireNonNull(snapshot, "snapshot is null");
+    requireNonNull(range, "range is null");
+    return new ArrowScan(files, snapshot, range, columns, equalities, false, allocator);
   }
 
   private static boolean tailHasKey(TailRows tail, long key) {

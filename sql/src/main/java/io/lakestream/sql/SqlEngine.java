@@ -129,7 +129,8 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
+        DuckDbSession.open(
+            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
     try {
       session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
@@ -158,7 +159,8 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
+        DuckDbSession.open(
+            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
     try {
       session.requireOneQuery(sql);
       try (QueryResult result = session.run(sql, parameters)) {

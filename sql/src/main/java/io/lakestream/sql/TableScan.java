@@ -88,4 +88,36 @@ public interface TableScan {
         });
     return Optional.of(new BoxedRowBatches(typed, rows, allocator));
   }
+
+  /**
+   * The rows {@link #batches} would give, as Parquet files the engine may read itself (local paths)
+   * plus the rows held elsewhere (the live tail), both of one snapshot of the table, so that each
+   * row is in exactly one of them; files are read with {@code from ≤ key < to} applied. Empty when
+   * reading the files directly would not pay (a small part of the table) or is not possible (files
+   * not on a local disk, keys that are not integers): the engine then takes {@link #batches}. The
+   * caller closes {@link FileRows#others()}.
+   */
+  default Optional<FileRows> files(
+      TableDefinition table,
+      String projectId,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    return Optional.empty();
+  }
+
+  /**
+   * A table's rows as files and other rows.
+   *
+   * @param paths local paths of the Parquet files of the snapshot that may hold rows of the range
+   * @param others the rows of the range that no such file holds, as {@link #batches} gives them
+   */
+  record FileRows(List<String> paths, ArrowReader others) {
+    public FileRows {
+      paths = List.copyOf(paths);
+      Objects.requireNonNull(others, "others is null");
+    }
+  }
 }

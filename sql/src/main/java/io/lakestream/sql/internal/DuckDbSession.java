@@ -36,35 +36,40 @@ public final class DuckDbSession {
   private final Map<String, TableDefinition> tables;
   private final long maxRows;
   private final BufferAllocator allocator;
+  private final int threads;
   private long rowsLoaded;
 
   private DuckDbSession(
       DuckDBConnection connection,
       Map<String, TableDefinition> tables,
       long maxRows,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      int threads) {
     this.connection = connection;
     this.tables = tables;
     this.maxRows = maxRows;
     this.allocator = allocator;
+    this.threads = threads;
   }
 
   /**
    * A new connection to {@code database} with every table type as an empty temporary table; the
-   * rows loaded go through Arrow buffers of {@code allocator}.
+   * rows loaded go through Arrow buffers of {@code allocator}; DuckDB's own reads of Parquet files
+   * use {@code threads} threads.
    */
   public static DuckDbSession open(
       DuckDbDatabase database,
       Map<String, TableDefinition> tables,
       long maxRows,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      int threads) {
     DuckDBConnection connection;
     try {
       connection = database.connect();
     } catch (SQLException e) {
       throw SqlErrors.engineDown("did not connect", e);
     }
-    DuckDbSession session = new DuckDbSession(connection, tables, maxRows, allocator);
+    DuckDbSession session = new DuckDbSession(connection, tables, maxRows, allocator, threads);
     try {
       // One transaction: now() and current_timestamp are its start, the same in the plan read
       // for the key ranges and in the statement.
@@ -198,6 +203,7 @@ public final class DuckDbSession {
         s.execute(createTable(rowsTable, table, names));
       }
       List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
+      List<AutoCloseable> resources = new ArrayList<>();
       Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
       if (keys.isPresent()) {
         for (long key : keys.get()) {
@@ -213,13 +219,38 @@ public final class DuckDbSession {
                       allocator));
         }
       } else {
-        scans.add(
-            () ->
-                scan.batches(
-                    table, projectId, need.from(), need.to(), names, equalities, allocator));
+        Optional<ParquetFileRows> fileRows = Optional.empty();
+        Optional<TableScan.FileRows> files =
+            scan.files(table, projectId, need.from(), need.to(), names, equalities, allocator);
+        if (files.isPresent()) {
+          fileRows = readFiles(table, files.get(), columns, need);
+        }
+        if (fileRows.isPresent()) {
+          ParquetFileRows read = fileRows.get();
+          ArrowReader others = files.get().others();
+          resources.add(others);
+          resources.add(read);
+          scans.add(() -> Optional.of(batchesOf(read)));
+          scans.add(() -> Optional.of(others));
+        } else {
+          scans.add(
+              () ->
+                  scan.batches(
+                      table, projectId, need.from(), need.to(), names, equalities, allocator));
+        }
       }
-      if (!scans.isEmpty()) {
-        insert(rowsTable, columns, scans, table, projectId);
+      try {
+        if (!scans.isEmpty()) {
+          insert(rowsTable, columns, scans, table, projectId);
+        }
+      } finally {
+        for (AutoCloseable resource : resources) {
+          try {
+            resource.close();
+          } catch (Exception e) {
+            // in memory: the reader's buffers or the file-reading database, freed either way
+          }
+        }
       }
       try (Statement s = connection.createStatement()) {
         s.execute("DROP TABLE " + quote(table.name()));
@@ -229,6 +260,36 @@ public final class DuckDbSession {
       throw SqlErrors.fromEngine(e);
     }
   }
+
+  /**
+   * Starts DuckDB's own read of the snapshot's files; empty when it cannot read them as the table's
+   * (e.g. a column that no file has yet), then the rows are read through {@link TableScan#batches}.
+   */
+  private Optional<ParquetFileRows> readFiles(
+      TableDefinition table, TableScan.FileRows files, List<Column> columns, TableNeed need) {
+    try {
+      return Optional.of(
+          ParquetFileRows.open(table, files.paths(), columns, need.from(), need.to(), threads));
+    } catch (SQLException | RuntimeException e) {
+      try {
+        files.others().close();
+      } catch (java.io.IOException | RuntimeException ignored) {
+        // in memory
+      }
+      return Optional.empty();
+    }
+  }
+
+  private ArrowReader batchesOf(ParquetFileRows read) {
+    try {
+      return read.batches(allocator, FILE_BATCH_ROWS);
+    } catch (SQLException e) {
+      throw SqlErrors.fromEngine(e);
+    }
+  }
+
+  /** Rows per Arrow batch of DuckDB's own file reads. */
+  private static final int FILE_BATCH_ROWS = 65_536;
 
   /**
    * Inserts the scans' batches into {@code rowsTable} with one statement: the engine reads them
