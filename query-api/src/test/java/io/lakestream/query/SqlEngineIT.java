@@ -278,6 +278,39 @@ class SqlEngineIT {
   }
 
   @Test
+  void listColumnsAndTheirNullsComeBackAsWritten() throws Exception {
+    JsonNode rows =
+        sql(
+                "acme-token",
+                "SELECT timestamp, bucket_counts, explicit_bounds, quantiles FROM metrics"
+                    + " ORDER BY timestamp")
+            .get("rows");
+    List<GenericRecord> written = new ArrayList<>(metrics.get("acme"));
+    written.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("timestamp")));
+    assertThat(rows).hasSize(written.size());
+    int lists = 0;
+    for (int i = 0; i < written.size(); i++) {
+      assertThat(rows.get(i).get(0).asLong()).isEqualTo(written.get(i).get("timestamp"));
+      String[] columns = {"bucket_counts", "explicit_bounds", "quantiles"};
+      for (int c = 0; c < columns.length; c++) {
+        Object list = written.get(i).get(columns[c]);
+        JsonNode value = rows.get(i).get(c + 1);
+        if (list == null) {
+          assertThat(value.isNull()).as("%s of row %d", columns[c], i).isTrue();
+          continue;
+        }
+        lists++;
+        List<Double> expected = new ArrayList<>();
+        ((List<?>) list).forEach(v -> expected.add(((Number) v).doubleValue()));
+        List<Double> actual = new ArrayList<>();
+        value.forEach(v -> actual.add(v.asDouble()));
+        assertThat(actual).as("%s of row %d", columns[c], i).isEqualTo(expected);
+      }
+    }
+    assertThat(lists).isPositive();
+  }
+
+  @Test
   void aMetricsAveragePer10SecondBucket() throws Exception {
     JsonNode rows =
         sql(

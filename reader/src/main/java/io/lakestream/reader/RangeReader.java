@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Key range reads over a {@link TableSnapshot}, in two steps:
@@ -283,6 +285,39 @@ public final class RangeReader {
     } finally {
       streams.forEach(FileStream::close);
     }
+  }
+
+  /**
+   * The rows with keys in {@code range} of {@code snapshot}, with {@code columns}, as Arrow batches
+   * in no particular order ({@link ArrowScan}): one plan for the whole range, no merge by key, no
+   * boxing. Rows whose value differs from {@code equalities} (column → value: {@code String} for
+   * string columns, {@code Long} for int, long, timestamp and date columns; others are ignored) are
+   * left out. The caller closes the scan.
+   */
+  public ArrowScan scan(
+      TableSnapshot snapshot,
+      KeyRange range,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    requireNonNull(snapshot, "snapshot is null");
+    requireNonNull(range, "range is null");
+    return new ArrowScan(files, snapshot, range, columns, equalities, true, allocator);
+  }
+
+  /**
+   * The live tail rows of {@code snapshot} with keys in {@code range}, as {@link #scan} gives them,
+   * without the rows of its files: for a consumer that reads the snapshot's files itself.
+   */
+  public ArrowScan scanTail(
+      TableSnapshot snapshot,
+      KeyRange range,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    requireNonNull(snapshot, "snapshot is null");
+    requireNonNull(range, "range is null");
+    return new ArrowScan(files, snapshot, range, columns, equalities, false, allocator);
   }
 
   private static boolean tailHasKey(TailRows tail, long key) {

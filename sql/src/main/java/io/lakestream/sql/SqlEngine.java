@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
@@ -84,6 +86,7 @@ public final class SqlEngine implements AutoCloseable {
   private final TableScan scan;
   private final Limits limits;
   private DuckDbDatabase database;
+  private BufferAllocator allocator;
 
   /**
    * An engine over the catalog's table types and a reader of their rows.
@@ -125,7 +128,9 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    DuckDbSession session = DuckDbSession.open(database(), tables.get(), limits.maxRows());
+    DuckDbSession session =
+        DuckDbSession.open(
+            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
     try {
       session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
@@ -153,7 +158,9 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(sql, "sql is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    DuckDbSession session = DuckDbSession.open(database(), tables.get(), limits.maxRows());
+    DuckDbSession session =
+        DuckDbSession.open(
+            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
     try {
       session.requireOneQuery(sql);
       try (QueryResult result = session.run(sql, parameters)) {
@@ -171,12 +178,29 @@ public final class SqlEngine implements AutoCloseable {
     return database;
   }
 
+  /** The memory of the Arrow batches that carry rows into the engine, made at the first query. */
+  private synchronized BufferAllocator allocator() {
+    if (allocator == null) {
+      allocator = new RootAllocator();
+    }
+    return allocator;
+  }
+
+  /** Bytes of Arrow batches not yet released by the engine (0 between statements). */
+  synchronized long batchBytes() {
+    return allocator == null ? 0 : allocator.getAllocatedMemory();
+  }
+
   /** Closes the engine's database; statements still running fail. */
   @Override
   public synchronized void close() {
     if (database != null) {
       database.close();
       database = null;
+    }
+    if (allocator != null) {
+      allocator.close();
+      allocator = null;
     }
   }
 

@@ -1,14 +1,24 @@
 package io.lakestream.sql;
 
+import io.lakestream.schema.Column;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.internal.BoxedRowBatches;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Reads the rows of one project's table within a primary-key range, with only some columns: the
  * part of a query that Lakestream answers itself (through the learned index), below the SQL engine.
  * The query sidecar implements it.
+ *
+ * <p>The engine takes the rows through {@link #batches}, column by column; {@link #scan} gives them
+ * row by row (the engine's key lookups read through it).
  */
 public interface TableScan {
   /**
@@ -30,4 +40,84 @@ public interface TableScan {
       Optional<Object> to,
       List<String> columns,
       Consumer<Object[]> rows);
+
+  /**
+   * The same rows as {@link #scan}, as Arrow batches in any order (the engine orders rows itself),
+   * leaving out rows whose value differs from {@code equalities} (column → value: {@code String}
+   * for string columns, {@code Long} for int, long, timestamp and date columns; a scan may also
+   * keep such rows, the engine applies the conditions again). The batches' vectors have the types
+   * of {@link BoxedRowBatches#schema} for {@code columns}, in order; the caller closes the reader.
+   * Empty when the project has no such table.
+   *
+   * <p>This default collects the rows of {@link #scan} in memory and writes them into Arrow
+   * vectors; a reader with column vectors of its own writes them directly.
+   *
+   * @throws RuntimeException read failures in the caller's terms (also from the reader's {@code
+   *     loadNextBatch})
+   */
+  default Optional<ArrowReader> batches(
+      TableDefinition table,
+      String projectId,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    List<Column> typed = columns.stream().map(n -> table.column(n).orElseThrow()).toList();
+    int[] slots = equalities.keySet().stream().mapToInt(columns::indexOf).toArray();
+    Object[] wanted = equalities.values().toArray();
+    List<Object[]> rows = new ArrayList<>();
+    scan(
+        table,
+        projectId,
+        from,
+        to,
+        columns,
+        values -> {
+          for (int i = 0; i < slots.length; i++) {
+            Object value = values[slots[i]];
+            boolean equal =
+                value instanceof Number n && wanted[i] instanceof Long l
+                    ? n.longValue() == l && !(value instanceof Double || value instanceof Float)
+                    : Objects.equals(value, wanted[i]);
+            if (!equal) {
+              return;
+            }
+          }
+          rows.add(values);
+        });
+    return Optional.of(new BoxedRowBatches(typed, rows, allocator));
+  }
+
+  /**
+   * The rows {@link #batches} would give, as Parquet files the engine may read itself (local paths)
+   * plus the rows held elsewhere (the live tail), both of one snapshot of the table, so that each
+   * row is in exactly one of them; files are read with {@code from ≤ key < to} applied. Empty when
+   * reading the files directly would not pay (a small part of the table) or is not possible (files
+   * not on a local disk, keys that are not integers): the engine then takes {@link #batches}. The
+   * caller closes {@link FileRows#others()}.
+   */
+  default Optional<FileRows> files(
+      TableDefinition table,
+      String projectId,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      Map<String, Object> equalities,
+      BufferAllocator allocator) {
+    return Optional.empty();
+  }
+
+  /**
+   * A table's rows as files and other rows.
+   *
+   * @param paths local paths of the Parquet files of the snapshot that may hold rows of the range
+   * @param others the rows of the range that no such file holds, as {@link #batches} gives them
+   */
+  record FileRows(List<String> paths, ArrowReader others) {
+    public FileRows {
+      paths = List.copyOf(paths);
+      Objects.requireNonNull(others, "others is null");
+    }
+  }
 }

@@ -102,6 +102,15 @@ class SqlEngineTest {
   }
 
   @Test
+  void theArrowBatchesThatCarriedTheRowsAreReleasedWithTheStatement() {
+    assertThat(rows("SELECT service_name, count(*) FROM otel_logs_and_spans GROUP BY 1", "acme"))
+        .hasSize(2);
+    assertThat(rows("SELECT body FROM otel_logs_and_spans WHERE trace_id = 't3'", "acme"))
+        .hasSize(12);
+    assertThat(engine.batchBytes()).isZero();
+  }
+
+  @Test
   void parametersAreBoundAndTheirKeyConditionsBecomeTheRange() {
     try (QueryResult result =
         engine.query(

@@ -11,13 +11,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.duckdb.DuckDBAppender;
+import java.util.function.Supplier;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -30,25 +35,41 @@ public final class DuckDbSession {
   private final DuckDBConnection connection;
   private final Map<String, TableDefinition> tables;
   private final long maxRows;
+  private final BufferAllocator allocator;
+  private final int threads;
   private long rowsLoaded;
 
   private DuckDbSession(
-      DuckDBConnection connection, Map<String, TableDefinition> tables, long maxRows) {
+      DuckDBConnection connection,
+      Map<String, TableDefinition> tables,
+      long maxRows,
+      BufferAllocator allocator,
+      int threads) {
     this.connection = connection;
     this.tables = tables;
     this.maxRows = maxRows;
+    this.allocator = allocator;
+    this.threads = threads;
   }
 
-  /** A new connection to {@code database} with every table type as an empty temporary table. */
+  /**
+   * A new connection to {@code database} with every table type as an empty temporary table; the
+   * rows loaded go through Arrow buffers of {@code allocator}; DuckDB's own reads of Parquet files
+   * use {@code threads} threads.
+   */
   public static DuckDbSession open(
-      DuckDbDatabase database, Map<String, TableDefinition> tables, long maxRows) {
+      DuckDbDatabase database,
+      Map<String, TableDefinition> tables,
+      long maxRows,
+      BufferAllocator allocator,
+      int threads) {
     DuckDBConnection connection;
     try {
       connection = database.connect();
     } catch (SQLException e) {
       throw SqlErrors.engineDown("did not connect", e);
     }
-    DuckDbSession session = new DuckDbSession(connection, tables, maxRows);
+    DuckDbSession session = new DuckDbSession(connection, tables, maxRows, allocator, threads);
     try {
       // One transaction: now() and current_timestamp are its start, the same in the plan read
       // for the key ranges and in the statement.
@@ -172,42 +193,63 @@ public final class DuckDbSession {
     List<String> names =
         need.columns().stream().filter(n -> !n.equals(TableDefinition.PROJECT_COLUMN)).toList();
     List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
-    int[] checked = new int[need.equalities().size()];
-    Object[] wanted = new Object[checked.length];
-    int k = 0;
-    for (Map.Entry<String, Object> e : need.equalities().entrySet()) {
-      checked[k] = names.indexOf(e.getKey());
-      wanted[k++] = e.getValue();
-    }
+    Map<String, Object> equalities = need.equalities();
     try {
       // The rows go to a table of just the columns read; the table type becomes a view over it
       // with the other columns null, so that the statement still binds to every column (a
-      // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first). Appending only
-      // the columns read is several times faster than appending nulls.
+      // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
       String rowsTable = "__lakestream_rows_" + table.name();
       try (Statement s = connection.createStatement()) {
         s.execute(createTable(rowsTable, table, names));
       }
-      try (DuckDBAppender appender = connection.createAppender("temp", "main", rowsTable)) {
-        java.util.function.Consumer<Object[]> rows =
-            values -> {
-              for (int i = 0; i < checked.length; i++) {
-                if (!matches(values[checked[i]], wanted[i])) {
-                  return;
-                }
-              }
-              if (++rowsLoaded > maxRows) {
-                throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
-              }
-              append(appender, columns, values);
-            };
-        Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
-        if (keys.isPresent()) {
-          for (long key : keys.get()) {
-            scan.scan(table, projectId, Optional.of(key), Optional.of(key + 1), names, rows);
-          }
+      List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
+      List<AutoCloseable> resources = new ArrayList<>();
+      Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
+      if (keys.isPresent()) {
+        for (long key : keys.get()) {
+          scans.add(
+              () ->
+                  scan.batches(
+                      table,
+                      projectId,
+                      Optional.of(key),
+                      Optional.of(key + 1),
+                      names,
+                      equalities,
+                      allocator));
+        }
+      } else {
+        Optional<ParquetFileRows> fileRows = Optional.empty();
+        Optional<TableScan.FileRows> files =
+            scan.files(table, projectId, need.from(), need.to(), names, equalities, allocator);
+        if (files.isPresent()) {
+          fileRows = readFiles(table, files.get(), columns, need);
+        }
+        if (fileRows.isPresent()) {
+          ParquetFileRows read = fileRows.get();
+          ArrowReader others = files.get().others();
+          resources.add(others);
+          resources.add(read);
+          scans.add(() -> Optional.of(batchesOf(read)));
+          scans.add(() -> Optional.of(others));
         } else {
-          scan.scan(table, projectId, need.from(), need.to(), names, rows);
+          scans.add(
+              () ->
+                  scan.batches(
+                      table, projectId, need.from(), need.to(), names, equalities, allocator));
+        }
+      }
+      try {
+        if (!scans.isEmpty()) {
+          insert(rowsTable, columns, scans, table, projectId);
+        }
+      } finally {
+        for (AutoCloseable resource : resources) {
+          try {
+            resource.close();
+          } catch (Exception e) {
+            // in memory: the reader's buffers or the file-reading database, freed either way
+          }
         }
       }
       try (Statement s = connection.createStatement()) {
@@ -216,8 +258,74 @@ public final class DuckDbSession {
       }
     } catch (SQLException e) {
       throw SqlErrors.fromEngine(e);
-    } catch (AppendFailure e) {
-      throw SqlErrors.fromEngine(e.getCause());
+    }
+  }
+
+  /**
+   * Starts DuckDB's own read of the snapshot's files; empty when it cannot read them as the table's
+   * (e.g. a column that no file has yet), then the rows are read through {@link TableScan#batches}.
+   */
+  private Optional<ParquetFileRows> readFiles(
+      TableDefinition table, TableScan.FileRows files, List<Column> columns, TableNeed need) {
+    try {
+      return Optional.of(
+          ParquetFileRows.open(table, files.paths(), columns, need.from(), need.to(), threads));
+    } catch (SQLException | RuntimeException e) {
+      try {
+        files.others().close();
+      } catch (java.io.IOException | RuntimeException ignored) {
+        // in memory
+      }
+      return Optional.empty();
+    }
+  }
+
+  private ArrowReader batchesOf(ParquetFileRows read) {
+    try {
+      return read.batches(allocator, FILE_BATCH_ROWS);
+    } catch (SQLException e) {
+      throw SqlErrors.fromEngine(e);
+    }
+  }
+
+  /** Rows per Arrow batch of DuckDB's own file reads. */
+  private static final int FILE_BATCH_ROWS = 65_536;
+
+  /**
+   * Inserts the scans' batches into {@code rowsTable} with one statement: the engine reads them
+   * through the Arrow C data interface, column by column.
+   */
+  private void insert(
+      String rowsTable,
+      List<Column> columns,
+      List<Supplier<Optional<ArrowReader>>> scans,
+      TableDefinition table,
+      String projectId)
+      throws SQLException {
+    String streamName = rowsTable + "__batches";
+    LoadStream batches =
+        new LoadStream(
+            allocator,
+            BoxedRowBatches.schema(columns),
+            scans,
+            count -> {
+              rowsLoaded += count;
+              if (rowsLoaded > maxRows) {
+                throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
+              }
+            });
+    try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+      // The engine owns the reader from here: its release of the stream closes it.
+      Data.exportArrayStream(allocator, batches, stream);
+      connection.registerArrowStream(streamName, stream);
+      try (Statement s = connection.createStatement()) {
+        s.execute("INSERT INTO " + quote(rowsTable) + " SELECT * FROM " + quote(streamName));
+        s.execute("DROP VIEW " + quote(streamName));
+      }
+    }
+    Optional<RuntimeException> failure = batches.failure();
+    if (failure.isPresent()) {
+      throw failure.get();
     }
   }
 
@@ -276,34 +384,6 @@ public final class DuckDbSession {
       return n.longValue() == l && !(value instanceof Double || value instanceof Float);
     }
     return Objects.equals(value, wanted);
-  }
-
-  private static void append(DuckDBAppender appender, List<Column> columns, Object[] values) {
-    try {
-      appender.beginRow();
-      for (int i = 0; i < values.length; i++) {
-        Object v = values[i];
-        if (v == null) {
-          appender.appendNull();
-          continue;
-        }
-        switch (columns.get(i).type()) {
-          case BOOLEAN -> appender.append((boolean) (Boolean) v);
-          case INT -> appender.append(((Number) v).intValue());
-          case LONG -> appender.append(((Number) v).longValue());
-          case FLOAT -> appender.append(((Number) v).floatValue());
-          case DOUBLE -> appender.append(((Number) v).doubleValue());
-          case TIMESTAMP -> appender.appendEpochMicros(((Number) v).longValue());
-          case DATE -> appender.appendEpochDays(((Number) v).intValue());
-          case BYTES -> appender.appendByteArray((byte[]) v);
-          case ARRAY_LONG, ARRAY_DOUBLE, ARRAY_STRING -> appender.append((Collection<?>) v);
-          default -> appender.append(v.toString());
-        }
-      }
-      appender.endRow();
-    } catch (SQLException e) {
-      throw new AppendFailure(e);
-    }
   }
 
   /**
@@ -401,17 +481,5 @@ public final class DuckDbSession {
 
   private static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
-
-  /** An appender failure carried through the scan's callback. */
-  private static final class AppendFailure extends RuntimeException {
-    AppendFailure(SQLException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized SQLException getCause() {
-      return (SQLException) super.getCause();
-    }
   }
 }

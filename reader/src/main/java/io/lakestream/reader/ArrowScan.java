@@ -1,0 +1,398 @@
+package io.lakestream.reader;
+
+import io.lakestream.index.PositionRange;
+import io.lakestream.reader.internal.ArrowColumns;
+import io.lakestream.reader.internal.ColumnBatch;
+import io.lakestream.reader.internal.ColumnVector;
+import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.Column;
+import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.TableDefinition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The rows of a key range of one {@link TableSnapshot} as Arrow batches, in no particular order:
+ * each data file's rows the learned model places in the range (trimmed exactly by key), file after
+ * file, then the snapshot's live tail rows in the range. Every row of the range is in exactly one
+ * batch, as in {@link RangeReader#plan} and {@link RangeReader#fetch}, but with one plan for the
+ * whole range instead of one per page, no merge by key, and values copied from the decoded column
+ * vectors into Arrow vectors without boxing (strings as the UTF-8 bytes read).
+ *
+ * <p>For consumers that order rows themselves, such as the SQL engine. Rows that do not meet the
+ * equalities given are left out. Batches hold at most {@value #MAX_BATCH_ROWS} rows; the root is
+ * refilled by each {@link #loadNextBatch()}, with new buffers each time (a consumer may hold the
+ * previous ones). Not thread-safe; read failures are {@link QueryException}s (internal) naming the
+ * file.
+ */
+public final class ArrowScan extends ArrowReader {
+  /** The most rows in one batch (and one read of a file's pages). */
+  public static final int MAX_BATCH_ROWS = 65_536;
+
+  private final ParquetFiles files;
+  private final TableSnapshot snapshot;
+  private final KeyRange range;
+  private final List<Column> columns;
+  private final ColumnType[] types;
+  private final Schema schema;
+  private final String key;
+  private final ColumnType keyType;
+
+  /** Per equality: the column's position in the projection and the wanted value. */
+  private final int[] equalSlots;
+
+  private final long[] equalLongs;
+  private final byte[][] equalBytes;
+
+  private final List<Segment> segments = new ArrayList<>();
+  private int segment;
+  private ParquetFiles.FileReader reader;
+  private long next;
+  private int tailNext;
+  private int tailEnd;
+  private int[] tailColumns;
+  private java.util.function.LongConsumer rowsRead = rows -> {};
+
+  /** One file's rows (ranks) {@code [from, to)} to read; whether its keys need trimming. */
+  private record Segment(IndexedFile file, long from, long to, boolean trim) {}
+
+  ArrowScan(
+      ParquetFiles files,
+      TableSnapshot snapshot,
+      KeyRange range,
+      List<String> columnNames,
+      Map<String, Object> equalities,
+      boolean readFiles,
+      BufferAllocator allocator) {
+    super(allocator);
+    this.files = files;
+    this.snapshot = snapshot;
+    this.range = range;
+    TableDefinition table = snapshot.definition();
+    this.columns =
+        columnNames.stream().map(n -> table.column(n).orElseThrow(() -> unknown(n))).toList();
+    this.types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
+    this.schema = ArrowColumns.schema(columns);
+    this.key = table.primaryKey();
+    this.keyType = table.primaryKeyColumn().type();
+    List<Integer> slots = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (Map.Entry<String, Object> e : equalities.entrySet()) {
+      int slot = columnNames.indexOf(e.getKey());
+      if (slot < 0) {
+        throw new IllegalArgumentException("equality on " + e.getKey() + ", not a column read");
+      }
+      ColumnType type = types[slot];
+      boolean integral =
+          switch (type) {
+            case INT, LONG, TIMESTAMP, DATE -> e.getValue() instanceof Long;
+            default -> false;
+          };
+      boolean text = type == ColumnType.STRING && e.getValue() instanceof String;
+      if (integral || text) { // others are left to the consumer
+        slots.add(slot);
+        values.add(e.getValue());
+      }
+    }
+    this.equalSlots = slots.stream().mapToInt(Integer::intValue).toArray();
+    this.equalLongs = new long[equalSlots.length];
+    this.equalBytes = new byte[equalSlots.length][];
+    for (int i = 0; i < equalSlots.length; i++) {
+      if (values.get(i) instanceof Long l) {
+        equalLongs[i] = l;
+      } else {
+        equalBytes[i] = ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    if (!range.isEmpty() && readFiles) {
+      for (IndexedFile file : snapshot.filesOverlapping(range.lo(), range.hi())) {
+        PositionRange window = file.model().rowRangeInclusive(range.lo(), range.hi());
+        if (!window.isEmpty()) {
+          boolean inside = file.minKey() >= range.lo() && file.maxKey() <= range.hi();
+          segments.add(
+              inside
+                  ? new Segment(file, 0, file.rows(), false)
+                  : new Segment(file, window.from(), Math.min(window.to(), file.rows()), true));
+        }
+      }
+    }
+    if (!range.isEmpty()) {
+      TailRows tail = snapshot.tail();
+      if (tail.size() > 0) {
+        tailNext = tail.firstAtLeast(range.lo());
+        tailEnd = range.hi() == Long.MAX_VALUE ? tail.size() : tail.firstAtLeast(range.hi() + 1);
+      }
+    }
+    next = segments.isEmpty() ? 0 : segments.get(0).from();
+  }
+
+  private IllegalArgumentException unknown(String name) {
+    return new IllegalArgumentException(
+        "table " + snapshot.definition().name() + " has no column " + name);
+  }
+
+  /** Tells {@code counter} the rows of each batch as it is loaded (for metrics); returns this. */
+  public ArrowScan countingRows(java.util.function.LongConsumer counter) {
+    this.rowsRead = java.util.Objects.requireNonNull(counter, "counter is null");
+    return this;
+  }
+
+  /** Data files the scan reads (some rows of each). */
+  public int fileCount() {
+    return segments.size();
+  }
+
+  @Override
+  public boolean loadNextBatch() throws IOException {
+    while (segment < segments.size()) {
+      Segment current = segments.get(segment);
+      if (next >= current.to()) {
+        closeFile();
+        segment++;
+        if (segment < segments.size()) {
+          next = segments.get(segment).from();
+        }
+        continue;
+      }
+      if (fillFromFile(current)) {
+        return true;
+      }
+    }
+    closeFile();
+    return fillFromTail();
+  }
+
+  /** Reads the next chunk of a file into the root; false when no row of it is wanted. */
+  private boolean fillFromFile(Segment current) {
+    IndexedFile file = current.file();
+    long from = next;
+    long to = Math.min(current.to(), from + MAX_BATCH_ROWS);
+    next = to;
+    ColumnBatch batch;
+    try {
+      if (reader == null) {
+        List<String> projection = columns.stream().map(Column::name).toList();
+        if (current.trim() && !projection.contains(key)) {
+          projection = new ArrayList<>(projection);
+          projection.add(key);
+        }
+        reader = files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
+      }
+      batch = file.sorted() ? reader.read(from, to) : reader.read(file.rowOrder(), from, to);
+    } catch (IOException e) {
+      throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
+    }
+    int first = 0;
+    int end = batch.rowCount();
+    if (current.trim()) {
+      // rows come in key order: the range is one run of them
+      int keySlot = indexOfKey();
+      first = firstAtLeast(batch, keySlot, range.lo(), 0, end);
+      if (range.hi() != Long.MAX_VALUE) {
+        end = firstAtLeast(batch, keySlot, range.hi() + 1, first, end);
+      }
+      if (end < batch.rowCount()) {
+        next = current.to(); // the rest of the file is past the range
+      }
+    }
+    int[] selected = select(batch, first, end);
+    int count = selected == null ? end - first : selected.length;
+    if (count == 0) {
+      return false;
+    }
+    VectorSchemaRoot root = root();
+    List<FieldVector> vectors = allocate(root, count);
+    for (int c = 0; c < types.length; c++) {
+      ArrowColumns.write(
+          batch.column(c),
+          selected,
+          selected == null ? first : 0,
+          count,
+          vectors.get(c),
+          types[c],
+          0);
+    }
+    finish(root, vectors, count);
+    return true;
+  }
+
+  private int indexOfKey() {
+    for (int c = 0; c < columns.size(); c++) {
+      if (columns.get(c).name().equals(key)) {
+        return c;
+      }
+    }
+    return columns.size(); // added after the projection
+  }
+
+  private int firstAtLeast(ColumnBatch batch, int keySlot, long wanted, int lo, int hi) {
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Keys.encode(keyType, batch.value(keySlot, mid)) < wanted) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The rows of {@code [first, end)} that meet the equalities; null when all do (none given). */
+  private int[] select(ColumnBatch batch, int first, int end) {
+    if (equalSlots.length == 0) {
+      return null;
+    }
+    int[] rows = new int[end - first];
+    int n = 0;
+    for (int row = first; row < end; row++) {
+      if (meets(batch, row)) {
+        rows[n++] = row;
+      }
+    }
+    return Arrays.copyOf(rows, n);
+  }
+
+  private boolean meets(ColumnBatch batch, int row) {
+    for (int i = 0; i < equalSlots.length; i++) {
+      ColumnVector column = batch.column(equalSlots[i]);
+      if (column == null || column.isNull(row)) {
+        return false;
+      }
+      boolean equal =
+          switch (column.kind()) {
+            case INT -> column.intAt(row) == equalLongs[i];
+            case LONG -> column.longAt(row) == equalLongs[i];
+            case BYTES -> sameBytes(column.bytesAt(row), equalBytes[i]);
+            default -> true; // not filtered here
+          };
+      if (!equal) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameBytes(ByteSlice slice, byte[] wanted) {
+    return wanted != null
+        && Arrays.equals(
+            slice.array(),
+            slice.offset(),
+            slice.offset() + slice.length(),
+            wanted,
+            0,
+            wanted.length);
+  }
+
+  /** The next rows of the live tail in the range that meet the equalities; false when none. */
+  private boolean fillFromTail() {
+    if (tailNext >= tailEnd) {
+      return false;
+    }
+    TailRows tail = snapshot.tail();
+    if (tailColumns == null) {
+      List<String> names = snapshot.definition().columnNames();
+      tailColumns = columns.stream().mapToInt(c -> names.indexOf(c.name())).toArray();
+    }
+    List<Object[]> rows = new ArrayList<>();
+    while (tailNext < tailEnd && rows.size() < MAX_BATCH_ROWS) {
+      Object[] values = tail.row(tailNext++).values();
+      if (tailMeets(values)) {
+        rows.add(values);
+      }
+    }
+    if (rows.isEmpty()) {
+      return fillFromTail();
+    }
+    VectorSchemaRoot root = root();
+    List<FieldVector> vectors = allocate(root, rows.size());
+    for (int c = 0; c < types.length; c++) {
+      for (int r = 0; r < rows.size(); r++) {
+        ArrowColumns.writeValue(vectors.get(c), types[c], r, rows.get(r)[tailColumns[c]]);
+      }
+    }
+    finish(root, vectors, rows.size());
+    return true;
+  }
+
+  private boolean tailMeets(Object[] values) {
+    for (int i = 0; i < equalSlots.length; i++) {
+      Object value = values[tailColumns[equalSlots[i]]];
+      boolean equal;
+      if (value == null) {
+        equal = false;
+      } else if (equalBytes[i] != null) {
+        equal =
+            value instanceof ByteSlice slice
+                ? sameBytes(slice, equalBytes[i])
+                : Arrays.equals(value.toString().getBytes(StandardCharsets.UTF_8), equalBytes[i]);
+      } else {
+        equal =
+            !(value instanceof Number n)
+                || value instanceof Double
+                || value instanceof Float
+                || n.longValue() == equalLongs[i];
+      }
+      if (!equal) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private VectorSchemaRoot root() {
+    try {
+      return getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw new IllegalStateException("an Arrow batch in memory did not start", e);
+    }
+  }
+
+  private static List<FieldVector> allocate(VectorSchemaRoot root, int rows) {
+    List<FieldVector> vectors = root.getFieldVectors();
+    for (FieldVector vector : vectors) {
+      vector.clear(); // the consumer may still hold the previous buffers
+      vector.setInitialCapacity(rows);
+      vector.allocateNew();
+    }
+    return vectors;
+  }
+
+  private void finish(VectorSchemaRoot root, List<FieldVector> vectors, int rows) {
+    for (FieldVector vector : vectors) {
+      vector.setValueCount(rows);
+    }
+    root.setRowCount(rows);
+    rowsRead.accept(rows);
+  }
+
+  private void closeFile() {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return 0;
+  }
+
+  @Override
+  protected void closeReadSource() {
+    closeFile();
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return schema;
+  }
+}

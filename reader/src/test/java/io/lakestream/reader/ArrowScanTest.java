@@ -1,0 +1,276 @@
+package io.lakestream.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.index.KeyModel;
+import io.lakestream.reader.internal.ParquetFiles;
+import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinition.ColumnSpec;
+import io.lakestream.schema.convert.AvroSchemas;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SQL engine's scan ({@link RangeReader#scan}) against the paged, merged read the HTTP API
+ * serves ({@link RangeReader#plan} then {@link RangeReader#fetch}) over the same snapshot: two
+ * overlapping files with runs of equal keys, in small pages and row groups, plus live tail rows,
+ * some with keys the files hold too. Every row of a key range must come exactly once, with the same
+ * values (nulls, timestamps, dates, json, binary, lists), in any order; equalities leave out just
+ * the rows that differ (models with a wide error, so that reads start before the range); the Arrow
+ * buffers are all released once the scan is closed.
+ */
+class ArrowScanTest {
+  private static final TableDefinition TABLE =
+      TableDefinition.validate(
+          "test",
+          "all_types",
+          "every column type",
+          List.of(
+              new ColumnSpec("id", "bigint", false, null),
+              new ColumnSpec("i", "int", true, null),
+              new ColumnSpec("d", "double", true, null),
+              new ColumnSpec("f", "float", true, null),
+              new ColumnSpec("b", "boolean", true, null),
+              new ColumnSpec("s", "string", true, null),
+              new ColumnSpec("ts", "timestamp", true, null),
+              new ColumnSpec("dt", "date", true, null),
+              new ColumnSpec("bin", "binary", true, null),
+              new ColumnSpec("j", "json", true, null),
+              new ColumnSpec("al", "array<long>", true, null),
+              new ColumnSpec("ad", "array<double>", true, null),
+              new ColumnSpec("as", "array<string>", true, null)),
+          "id",
+          List.of(),
+          List.of());
+
+  @TempDir Path dir;
+  private final BufferAllocator allocator = new RootAllocator();
+  private final ParquetFiles files = new ParquetFiles(new Configuration(), 4);
+  private final RangeReader reader = new RangeReader(files);
+
+  @AfterEach
+  void close() {
+    files.close();
+    allocator.close();
+  }
+
+  @Test
+  void everyRowOfTheRangeOnceWithTheValuesThePagedReadServes() throws IOException {
+    TableSnapshot snapshot = snapshotWithTail();
+    List<KeyRange> ranges =
+        List.of(
+            KeyRange.ALL,
+            KeyRange.fromTo(1_000_100L, 1_000_300L), // inside both files, edges in runs of keys
+            KeyRange.fromTo(1_000_390L, 1_000_700L), // the end of one file, the tail, the other
+            KeyRange.of(1_000_200L),
+            KeyRange.fromTo(2_000_000L, null)); // past every row: nothing
+    List<String> columns = TABLE.columnNames();
+    for (KeyRange range : ranges) {
+      List<String> expected = paged(snapshot, range, columns, Map.of());
+      assertThat(scanned(snapshot, range, columns, Map.of()))
+          .as("range %s", range)
+          .containsExactlyInAnyOrderElementsOf(expected);
+      if (range.equals(KeyRange.ALL)) {
+        assertThat(expected).hasSize(400 + 300 + 40);
+      }
+    }
+    List<String> projection = List.of("s", "ts", "as");
+    assertThat(scanned(snapshot, KeyRange.ALL, projection, Map.of()))
+        .containsExactlyInAnyOrderElementsOf(paged(snapshot, KeyRange.ALL, projection, Map.of()));
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Test
+  void equalitiesLeaveOutExactlyTheRowsThatDiffer() throws IOException {
+    TableSnapshot snapshot = snapshotWithTail();
+    List<String> columns = List.of("id", "s", "i", "j");
+    List<String> all = paged(snapshot, KeyRange.ALL, columns, Map.of());
+    for (KeyRange range : List.of(KeyRange.ALL, KeyRange.fromTo(1_000_101L, 1_000_650L))) {
+      List<String> inRange = paged(snapshot, range, columns, Map.of());
+      String word =
+          inRange.subList(inRange.size() / 2, inRange.size()).stream()
+              .map(r -> r.split("\\|", -1)[1])
+              .filter(s -> !s.equals("null"))
+              .findFirst()
+              .orElseThrow();
+      Map<String, Object> equalities = Map.of("s", word);
+      List<String> expected = paged(snapshot, range, columns, equalities);
+      assertThat(expected).isNotEmpty().hasSizeLessThan(inRange.size());
+      assertThat(scanned(snapshot, range, columns, equalities))
+          .as("range %s", range)
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+    long anInt =
+        all.stream()
+            .map(r -> r.split("\\|", -1)[2])
+            .filter(s -> !s.equals("null"))
+            .mapToLong(Long::parseLong)
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> onInt = Map.of("i", anInt);
+    assertThat(scanned(snapshot, KeyRange.ALL, columns, onInt))
+        .isNotEmpty()
+        .containsExactlyInAnyOrderElementsOf(paged(snapshot, KeyRange.ALL, columns, onInt));
+  }
+
+  /** Two overlapping files with runs of equal keys, and 40 tail rows with keys among theirs. */
+  private TableSnapshot snapshotWithTail() throws IOException {
+    IndexedFile first = write("a", 1, 1_000_000L, 400, 7);
+    IndexedFile second = write("b", 2, 1_000_500L, 300, 8);
+    TableSnapshot files =
+        TableSnapshot.of(new TableId("p", TABLE.name()), TABLE, 2, 1000, List.of(first, second));
+    // tail rows: the boxed rows of a third file, keys among the files' and between them
+    IndexedFile third = write("c", 3, 1_000_380L, 160, 9);
+    TableSnapshot source =
+        TableSnapshot.of(new TableId("p", TABLE.name()), TABLE, 3, 1000, List.of(third));
+    List<TailRows.Row> tail = new ArrayList<>();
+    ReadPlan plan = reader.plan(source, KeyRange.ALL, false, null, 10_000);
+    reader.fetch(
+        plan,
+        TABLE.columnNames(),
+        values -> {
+          if (tail.size() < 40 && ((Long) values[0]) % 4 == 0) {
+            tail.add(
+                new TailRows.Row(
+                    Keys.encode(ColumnType.LONG, values[0]),
+                    values.clone(),
+                    "t-0",
+                    tail.size(),
+                    0,
+                    1));
+          }
+        });
+    assertThat(tail).hasSize(40);
+    return files.withTail(TailRows.empty().with(tail));
+  }
+
+  private IndexedFile write(String name, long modified, long start, int rows, long seed)
+      throws IOException {
+    long[] keys = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      keys[i] = start + i - i % 4 + (long) i * i / 100; // runs of four equal keys, uneven gaps
+    }
+    List<GenericRecord> sorted = new TestRows(TABLE, seed).rows("p", keys);
+    Path path = dir.resolve(name + ".parquet");
+    Configuration conf = new Configuration();
+    try (ParquetWriter<GenericRecord> writer =
+        AvroParquetWriter.<GenericRecord>builder(
+                HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(path.toUri()), conf))
+            .withSchema(AvroSchemas.rowSchema(TABLE))
+            .withDataModel(GenericData.get())
+            .withConf(conf)
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(16 << 10)
+            .withPageRowCountLimit(25)
+            .build()) {
+      for (GenericRecord row : sorted) {
+        writer.write(row);
+      }
+    }
+    long[] encoded = Arrays.stream(keys).map(k -> Keys.encode(ColumnType.LONG, k)).toArray();
+    return new IndexedFile(
+        name,
+        path.toUri().toString(),
+        Files.size(path),
+        modified,
+        KeyModel.buildWithEpsilon(encoded, 40),
+        true);
+  }
+
+  /** The rows the paged, merged read serves, described. */
+  private List<String> paged(
+      TableSnapshot snapshot, KeyRange range, List<String> columns, Map<String, Object> equal)
+      throws IOException {
+    List<String> rows = new ArrayList<>();
+    ReadPlan plan = reader.plan(snapshot, range, false, null, 100_000);
+    reader.fetch(
+        plan,
+        columns,
+        values -> {
+          List<String> row = new ArrayList<>();
+          for (int c = 0; c < columns.size(); c++) {
+            row.add(describe(values[c], type(columns.get(c))));
+          }
+          for (Map.Entry<String, Object> e : equal.entrySet()) {
+            if (!row.get(columns.indexOf(e.getKey())).equals(String.valueOf(e.getValue()))) {
+              return;
+            }
+          }
+          rows.add(String.join("|", row));
+        });
+    return rows;
+  }
+
+  /** The rows of the Arrow scan, described as {@link #paged} describes them. */
+  private List<String> scanned(
+      TableSnapshot snapshot, KeyRange range, List<String> columns, Map<String, Object> equal)
+      throws IOException {
+    List<String> rows = new ArrayList<>();
+    try (ArrowScan scan = reader.scan(snapshot, range, columns, equal, allocator)) {
+      while (scan.loadNextBatch()) {
+        VectorSchemaRoot root = scan.getVectorSchemaRoot();
+        assertThat(root.getRowCount()).isBetween(1, ArrowScan.MAX_BATCH_ROWS);
+        for (int r = 0; r < root.getRowCount(); r++) {
+          List<String> row = new ArrayList<>();
+          for (int c = 0; c < columns.size(); c++) {
+            FieldVector vector = root.getVector(c);
+            row.add(describe(vector.getObject(r), type(columns.get(c))));
+          }
+          rows.add(String.join("|", row));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static ColumnType type(String column) {
+    return TABLE.column(column).orElseThrow().type();
+  }
+
+  /** A value as text, whether boxed by the paged read or by Arrow's {@code getObject}. */
+  private static String describe(Object value, ColumnType type) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof List<?> list) {
+      List<String> items = new ArrayList<>();
+      list.forEach(v -> items.add(describe(v, type.elementType().orElseThrow())));
+      return items.toString();
+    }
+    if (value instanceof ByteSlice slice) {
+      return type == ColumnType.BYTES
+          ? Arrays.toString(slice.toByteArray())
+          : new String(slice.toByteArray(), StandardCharsets.UTF_8);
+    }
+    if (value instanceof byte[] bytes) {
+      return Arrays.toString(bytes);
+    }
+    if (value instanceof java.time.LocalDateTime time) { // Arrow's timestamps without zone
+      return String.valueOf(
+          java.time.temporal.ChronoUnit.MICROS.between(
+              java.time.LocalDateTime.of(1970, 1, 1, 0, 0), time));
+    }
+    return value.toString(); // numbers, booleans, Arrow's Text
+  }
+}

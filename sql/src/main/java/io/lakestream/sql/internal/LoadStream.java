@@ -1,0 +1,125 @@
+package io.lakestream.sql.internal;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The batches of one or more scans of a table, one after the other, as the one Arrow stream the
+ * engine inserts from: each batch's buffers are handed over (no copy) to this reader's vectors.
+ *
+ * <p>The engine pulls the batches from its own threads, through the C data interface, and would
+ * report a failure there in its own words: so a failure of a scan (or of {@code rows}, which counts
+ * them and may refuse more) ends the stream instead, and {@link #failure()} gives it to the caller
+ * once the engine is done.
+ */
+final class LoadStream extends ArrowReader {
+  private final Schema schema;
+  private final Iterator<Supplier<Optional<ArrowReader>>> scans;
+  private final LongConsumer rows;
+  private ArrowReader current;
+  private RuntimeException failure;
+
+  /**
+   * @param schema the batches' schema
+   * @param scans the scans, opened in turn (empty: no rows)
+   * @param rows told the rows of each batch before it is handed over; what it throws ends the
+   *     stream
+   */
+  LoadStream(
+      BufferAllocator allocator,
+      Schema schema,
+      List<Supplier<Optional<ArrowReader>>> scans,
+      LongConsumer rows) {
+    super(allocator);
+    this.schema = schema;
+    this.scans = scans.iterator();
+    this.rows = rows;
+  }
+
+  /** What ended the stream early, if anything. */
+  Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public boolean loadNextBatch() {
+    if (failure != null) {
+      return false;
+    }
+    try {
+      while (true) {
+        if (current == null) {
+          if (!scans.hasNext()) {
+            return false;
+          }
+          current = scans.next().get().orElse(null);
+          continue;
+        }
+        if (!current.loadNextBatch()) {
+          current.close();
+          current = null;
+          continue;
+        }
+        VectorSchemaRoot from = current.getVectorSchemaRoot();
+        int count = from.getRowCount();
+        if (count == 0) {
+          continue;
+        }
+        rows.accept(count);
+        VectorSchemaRoot to = getVectorSchemaRoot();
+        for (int i = 0; i < schema.getFields().size(); i++) {
+          FieldVector source = from.getVector(i);
+          source.makeTransferPair(to.getVector(i)).transfer();
+        }
+        to.setRowCount(count);
+        return true;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    } catch (IOException e) {
+      failure = new java.io.UncheckedIOException(e);
+    }
+    closeCurrent();
+    return false;
+  }
+
+  private void closeCurrent() {
+    if (current != null) {
+      try {
+        current.close();
+      } catch (IOException | RuntimeException e) {
+        if (failure == null) {
+          failure =
+              e instanceof RuntimeException r
+                  ? r
+                  : new java.io.UncheckedIOException((IOException) e);
+        }
+      }
+      current = null;
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return 0;
+  }
+
+  @Override
+  protected void closeReadSource() {
+    closeCurrent();
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return schema;
+  }
+}
