@@ -1,6 +1,7 @@
 package io.lakestream.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.query.internal.SqlService;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;

@@ -147,6 +147,31 @@ public final class QueryService {
   }
 
   /**
+   * A range's rows, only {@code columns}, as Arrow batches, files then the live tail, in no key
+   * order, for the SQL engine (see {@link RangeReader#scan}).
+   */
+  public io.lakestream.reader.ArrowScan scan(
+      TableSnapshot snapshot,
+      io.lakestream.reader.KeyRange range,
+      List<String> columns,
+      java.util.Map<String, Object> equalities,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    return reader.scan(snapshot, range, columns, equalities, allocator);
+  }
+
+  /**
+   * A range's live-tail rows only, as {@link #scan} gives them (see {@link RangeReader#scanTail}).
+   */
+  public io.lakestream.reader.ArrowScan scanTail(
+      TableSnapshot snapshot,
+      io.lakestream.reader.KeyRange range,
+      List<String> columns,
+      java.util.Map<String, Object> equalities,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    return reader.scanTail(snapshot, range, columns, equalities, allocator);
+  }
+
+  /**
    * Streams a plan's rows to {@code out} in {@code format}: begin, rows, end. Counts the rows
    * served.
    *

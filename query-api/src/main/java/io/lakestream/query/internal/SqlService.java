@@ -63,10 +63,10 @@ public final class SqlService {
    * statement's database took 3.4 s where the columnar read through the index took 1.1 s. Tests and
    * {@code SqlBench} lower it.
    */
-  static volatile long fileReadMinRows = Long.MAX_VALUE;
+  public static volatile long fileReadMinRows = Long.MAX_VALUE;
 
   /** Table scans answered by DuckDB's own reads of the files (for tests). */
-  static final java.util.concurrent.atomic.AtomicLong FILE_READS =
+  public static final java.util.concurrent.atomic.AtomicLong FILE_READS =
       new java.util.concurrent.atomic.AtomicLong();
 
   private final Catalog catalog;
@@ -340,9 +340,8 @@ public final class SqlService {
       KeyRange range = keyRange(snapshot, from, to, columns);
       return Optional.of(
           query
-              .reader()
               .scan(snapshot, range, columns, equalities, allocator)
-              .countingRows(rows -> query.metrics().sqlRowsRead(table.name(), rows)));
+              .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
     }
 
     /**
@@ -396,14 +395,13 @@ public final class SqlService {
         return Optional.empty();
       }
       FILE_READS.incrementAndGet();
-      query.metrics().sqlRowsRead(table.name(), rows);
+      metrics.sqlRowsRead(table.name(), rows);
       return Optional.of(
           new FileRows(
               paths,
               query
-                  .reader()
                   .scanTail(snapshot, range, columns, equalities, allocator)
-                  .countingRows(n -> query.metrics().sqlRowsRead(table.name(), n))));
+                  .countingRows(n -> metrics.sqlRowsRead(table.name(), n))));
     }
 
     private KeyRange keyRange(
