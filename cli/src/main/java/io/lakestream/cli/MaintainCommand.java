@@ -160,6 +160,7 @@ final class MaintainCommand implements Callable<Integer> {
           .projectRetention(
               (project, table) -> catalog.project(project).flatMap(p -> p.retention(table)))
           .interval(configuration.duration(Settings.MAINTENANCE_INTERVAL))
+          .quietInterval(configuration.duration(Settings.MAINTENANCE_QUIET_INTERVAL))
           .targetFileBytes(configuration.size(Settings.MAINTENANCE_TARGET_FILE_BYTES))
           .maxRewriteBytes(configuration.size(Settings.MAINTENANCE_MAX_REWRITE_BYTES))
           .vacuumGrace(configuration.duration(Settings.MAINTENANCE_VACUUM_GRACE))

@@ -194,16 +194,17 @@ public final class Maintainer implements AutoCloseable {
     long start = System.nanoTime();
     Optional<TableDefinition> definition = config.tables().table(location.table());
     if (definition.isEmpty()) {
-      return report(location, null, null, null, start, "skipped: unknown table type");
+      return report(location, null, null, null, start, "skipped: unknown table type", -1);
     }
     TableDefinition table = definition.get();
     Compaction.Result compacted = null;
     Vacuum.Result vacuumed = null;
     Retention.Result expired = null;
+    long version = -1;
     String note = "";
     try {
       if (!keepGoing.getAsBoolean()) {
-        return report(location, null, null, null, start, ABANDONED);
+        return report(location, null, null, null, start, ABANDONED, -1);
       }
       Optional<Duration> keep = table.retention();
       Optional<Duration> own =
@@ -226,7 +227,7 @@ public final class Maintainer implements AutoCloseable {
         note = join(note, "retention skipped: a concurrent commit conflicted, next pass retries");
       }
       if (!keepGoing.getAsBoolean()) {
-        return report(location, null, null, expired, start, join(note, ABANDONED));
+        return report(location, null, null, expired, start, join(note, ABANDONED), -1);
       }
       compacted = compaction.compact(location.project(), table, location.path(), log);
       if (compacted.outcome() == Compaction.Outcome.CONFLICT && keepGoing.getAsBoolean()) {
@@ -238,11 +239,12 @@ public final class Maintainer implements AutoCloseable {
         }
       }
       if (!keepGoing.getAsBoolean()) {
-        return report(location, compacted, null, expired, start, join(note, ABANDONED));
+        return report(location, compacted, null, expired, start, join(note, ABANDONED), -1);
       }
       vacuumed =
           vacuum.vacuum(
               location.path(), log, config.clock().millis(), config.vacuumGrace().toMillis());
+      version = log.snapshot().getVersion(); // as last read or committed; no request
     } catch (IOException | RuntimeException e) {
       MaintenanceException failure =
           MaintenanceErrors.tableFailure(
@@ -250,7 +252,21 @@ public final class Maintainer implements AutoCloseable {
       LOG.warn(failure.getMessage(), e);
       note = "failed: " + failure.getMessage();
     }
-    return report(location, compacted, vacuumed, expired, start, note);
+    return report(location, compacted, vacuumed, expired, start, note, version);
+  }
+
+  /**
+   * Whether {@code location}'s table has a version after {@code version}: one existence check of
+   * its next log entry (on S3 a HEAD), whatever the log's length.
+   */
+  public boolean committedSince(TableLocation location, long version) {
+    Path next =
+        new Path(new Path(location.path(), "_delta_log"), String.format("%020d.json", version + 1));
+    try {
+      return next.getFileSystem(warehouse.hadoopConf()).exists(next);
+    } catch (IOException | RuntimeException e) {
+      return true; // cannot tell: maintain it
+    }
   }
 
   private static String join(String note, String more) {
@@ -263,7 +279,8 @@ public final class Maintainer implements AutoCloseable {
       Vacuum.Result vacuumed,
       Retention.Result expired,
       long startNanos,
-      String note) {
+      String note,
+      long version) {
     long millis = (System.nanoTime() - startNanos) / 1_000_000;
     return new TableReport(
         location.project(),
@@ -281,6 +298,7 @@ public final class Maintainer implements AutoCloseable {
         vacuumed == null ? 0 : vacuumed.logFilesDeleted(),
         expired == null ? 0 : expired.rowsExpired(),
         millis,
-        note);
+        note,
+        version);
   }
 }

@@ -25,6 +25,10 @@ import java.util.Optional;
  * @param vacuumGrace how long a file removed from the log (or never committed) is kept before it is
  *     deleted: readers holding an older snapshot keep reading it meanwhile
  * @param interval how often a table is maintained by {@link MaintenanceRole}
+ * @param quietInterval how often a quiet table is maintained: one whose last turn found nothing to
+ *     do and that has had no commit since (one existence check of its next log entry tells). Only
+ *     time makes work for it then (rows passing the retention, removed files passing the vacuum
+ *     grace), so those happen up to this much later than the boundary
  * @param threads how many tables are maintained at once
  * @param compression Parquet compression of compacted files: {@code zstd} or {@code snappy}
  * @param clock the time that vacuum and retention compare against
@@ -50,6 +54,7 @@ public record MaintenanceConfig(
     long maxRewriteBytes,
     Duration vacuumGrace,
     Duration interval,
+    Duration quietInterval,
     int threads,
     String compression,
     Clock clock,
@@ -77,12 +82,16 @@ public record MaintenanceConfig(
   /** Default {@link #interval}: five minutes. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
+  /** Default {@link #quietInterval}: one hour. */
+  public static final Duration DEFAULT_QUIET_INTERVAL = Duration.ofHours(1);
+
   public MaintenanceConfig {
     requireNonNull(warehouse, "warehouse is null");
     requireNonNull(s3, "s3 is null");
     requireNonNull(tables, "tables is null");
     requireNonNull(vacuumGrace, "vacuumGrace is null");
     requireNonNull(interval, "interval is null");
+    requireNonNull(quietInterval, "quietInterval is null");
     requireNonNull(compression, "compression is null");
     requireNonNull(clock, "clock is null");
     requireNonNull(commitFeed, "commitFeed is null");
@@ -117,6 +126,9 @@ public record MaintenanceConfig(
     if (interval.isNegative() || interval.isZero()) {
       throw MaintenanceErrors.invalidConfig("maintenance.interval", "must be positive");
     }
+    if (quietInterval.isNegative()) {
+      throw MaintenanceErrors.invalidConfig("maintenance.quiet.interval", "must not be negative");
+    }
     if (threads < 1) {
       throw MaintenanceErrors.invalidConfig("maintenance.threads", "must be at least 1");
     }
@@ -140,6 +152,7 @@ public record MaintenanceConfig(
     private long maxRewriteBytes = DEFAULT_MAX_REWRITE_BYTES;
     private Duration vacuumGrace = DEFAULT_VACUUM_GRACE;
     private Duration interval = DEFAULT_INTERVAL;
+    private Duration quietInterval = DEFAULT_QUIET_INTERVAL;
     private int threads = 1;
     private String compression = "zstd";
     private Clock clock = Clock.systemUTC();
@@ -222,6 +235,12 @@ public record MaintenanceConfig(
       return this;
     }
 
+    /** How often a quiet table is maintained; see {@link MaintenanceConfig}. */
+    public Builder quietInterval(Duration quietInterval) {
+      this.quietInterval = quietInterval;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -249,6 +268,7 @@ public record MaintenanceConfig(
           Math.max(maxRewriteBytes, targetFileBytes),
           vacuumGrace,
           interval,
+          quietInterval,
           threads,
           compression,
           clock,

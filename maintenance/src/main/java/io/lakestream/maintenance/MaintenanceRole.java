@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * table waits behind at most one turn of each other due table, never behind a whole backlog, and a
  * turn is bounded ({@code maxRewriteBytes} of compaction). A table is never queued twice.
  *
+ * <p>A quiet table costs one existence check a turn: when its last turn found nothing to do and no
+ * commit came after the version it saw (its next log entry does not exist), the turn ends there,
+ * without reading the log or listing the table's files, until {@code quietInterval} has passed
+ * since that turn (then retention and the vacuum grace get their look). A thousand idle tables cost
+ * a thousand existence checks per {@code interval}, not a thousand log replays and listings.
+ *
  * <p>With {@link MaintenanceConfig#group()} set, instances split the tables through a Kafka
  * consumer group over {@code lakestream.commits} ({@link GroupOwnership}): each maintains only the
  * tables whose feed partition it is assigned, and two instances never work on one table at once.
@@ -47,6 +53,8 @@ public final class MaintenanceRole implements AutoCloseable {
   private final Map<String, Long> lastRun = new ConcurrentHashMap<>();
   private final AtomicReference<String> listingFailure = new AtomicReference<>();
   private final AtomicLong tablesMaintained = new AtomicLong();
+  private final AtomicLong quietTurns = new AtomicLong();
+  private final Map<String, Quiet> quietTables = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean running = true;
 
@@ -153,10 +161,24 @@ public final class MaintenanceRole implements AutoCloseable {
     }
   }
 
-  /** Tables maintained since the start (each turn counts). */
+  /** Tables maintained since the start (each turn counts; a quiet table's skipped turn not). */
   public long tablesMaintained() {
     return tablesMaintained.get();
   }
+
+  /**
+   * Turns skipped since the start because the table was quiet: its last turn found nothing to do,
+   * it has had no commit since, and that turn is less than {@code maintenance.quiet.interval} old.
+   */
+  public long quietTurns() {
+    return quietTurns.get();
+  }
+
+  /**
+   * A table whose turn at {@code sinceMillis} found nothing to do at {@code version}: until it has
+   * a later version, only time can make work for it (retention, the vacuum grace).
+   */
+  private record Quiet(long version, long sinceMillis) {}
 
   private void plan() {
     try {
@@ -204,9 +226,22 @@ public final class MaintenanceRole implements AutoCloseable {
           return;
         }
         observer.turn(memberName().orElse(""), key, true);
+        Quiet quiet = quietTables.get(key);
+        long now = System.currentTimeMillis();
+        if (quiet != null
+            && now - quiet.sinceMillis() < maintainer.config().quietInterval().toMillis()
+            && !maintainer.committedSince(table, quiet.version())) {
+          quietTurns.incrementAndGet(); // nothing changed since a turn found nothing to do
+          return;
+        }
         TableReport report = maintainer.maintain(table, () -> running && ownership.owns(key));
         metrics.record(report);
         tablesMaintained.incrementAndGet();
+        if (report.idle()) {
+          quietTables.put(key, new Quiet(report.version(), now));
+        } else {
+          quietTables.remove(key);
+        }
         if (report.filesRewritten() > 0
             || report.filesDeleted() > 0
             || report.rowsExpired() > 0

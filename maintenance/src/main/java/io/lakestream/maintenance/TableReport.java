@@ -21,6 +21,7 @@ import java.util.Locale;
  * @param rowsExpired rows removed by retention
  * @param millis how long the pass took on this table
  * @param note empty when all went well; otherwise why part of the work was skipped or failed
+ * @param version the table's latest version as the pass last saw it; -1 when not known
  */
 public record TableReport(
     String project,
@@ -38,7 +39,18 @@ public record TableReport(
     int logFilesDeleted,
     long rowsExpired,
     long millis,
-    String note) {
+    String note,
+    long version) {
+
+  /** Whether the pass found nothing to do: no rewrite, no deletion, no expiry, no note. */
+  public boolean idle() {
+    return filesRewritten == 0
+        && filesDeleted == 0
+        && logFilesDeleted == 0
+        && rowsExpired == 0
+        && note.isEmpty()
+        && version >= 0;
+  }
 
   /** Whether the pass failed on this table. */
   public boolean failed() {

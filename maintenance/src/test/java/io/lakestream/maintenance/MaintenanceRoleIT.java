@@ -53,6 +53,39 @@ class MaintenanceRoleIT {
     assertThat(count(registry, "lakestream.maintenance.bytes.rewritten")).isPositive();
   }
 
+  @Test
+  void aQuietTableIsCheckedNotMaintainedAgainUntilItHasACommit() {
+    SmallFileTable quiet =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "quiet");
+    CompactionIT.appendFiles(quiet, 0, 1); // one file: nothing to compact
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    try (MaintenanceRole role =
+        MaintenanceRole.start(
+            CompactionIT.config(folder.toUri(), CompactionIT.NO_S3)
+                .interval(Duration.ofMillis(100))
+                .quietInterval(Duration.ofHours(1))
+                .build(),
+            registry)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.quietTurns() >= 5);
+      // One full turn found nothing to do; every later turn only checked for a new commit.
+      assertThat(role.tablesMaintained()).isEqualTo(1);
+
+      CompactionIT.appendFiles(quiet, 1, 3); // a commit: the next turn maintains it
+      await().atMost(Duration.ofSeconds(60)).until(() -> quiet.livePaths().size() == 1);
+      // (a turn counts once it has also vacuumed, just after its commit is visible)
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.tablesMaintained() >= 2);
+      // After the compaction's own commit a full turn finds nothing to do; then quiet again.
+      long checked = role.quietTurns();
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.quietTurns() >= checked + 3);
+      long maintained = role.tablesMaintained();
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.quietTurns() >= checked + 8);
+      assertThat(role.tablesMaintained()).isEqualTo(maintained);
+      assertThat(role.failure()).isEmpty();
+    }
+    assertThat(quiet.readIds()).doesNotHaveDuplicates().hasSameElementsAs(quiet.allIds());
+  }
+
   private static double count(SimpleMeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }

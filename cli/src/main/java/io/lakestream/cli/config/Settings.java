@@ -259,6 +259,14 @@ public final class Settings {
           "5m",
           "How often `lakestream maintain` maintains each table (compaction, vacuum, log cleanup);"
               + " tables take turns, the longest unmaintained first (`dev` default: 30s).");
+  public static final Setting MAINTENANCE_QUIET_INTERVAL =
+      duration(
+          "maintenance.quiet.interval",
+          "1h",
+          "How often a quiet table is maintained (its last turn found nothing to do and it has had"
+              + " no commit since: each `maintenance.interval` costs it one existence check);"
+              + " retention and vacuum of such a table happen up to this much after they fall"
+              + " due.");
   public static final Setting MAINTENANCE_TARGET_FILE_BYTES =
       size(
           "maintenance.target.file.bytes",
@@ -360,6 +368,7 @@ public final class Settings {
           QUERY_REGISTER_ALLOW_PRIVATE_ENDPOINTS,
           QUERY_ENCRYPTION_KEY,
           MAINTENANCE_INTERVAL,
+          MAINTENANCE_QUIET_INTERVAL,
           MAINTENANCE_TARGET_FILE_BYTES,
           MAINTENANCE_MAX_REWRITE_BYTES,
           MAINTENANCE_VACUUM_GRACE,
