@@ -14,25 +14,8 @@ projects=${1:-1000}
 rows=${2:-20}
 shift $(( $# > 2 ? 2 : $# ))
 [ "${1:-}" = "--" ] && shift
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-kafka_port=${KAFKA_PORT:-19092}
-http_port=${HTTP_PORT:-18080}
-s3_port=${S3_PORT:-19000}
-work="$(mktemp -d /tmp/lakestream-tenants-XXXX)"
-q="http://localhost:$http_port"
-
-command -v kcat >/dev/null || { echo "kcat is needed: apt-get install kcat" >&2; exit 2; }
-
-"$root/lakestream" dev --data-dir "$work/data" --kafka-port "$kafka_port" --http-port "$http_port" \
-  --s3-port "$s3_port" --set ingest.otlp.logs.encoding=otlp_json "$@" >"$work/dev.log" 2>&1 &
-dev=$!
-trap 'kill $dev 2>/dev/null; wait $dev 2>/dev/null || true' EXIT
-
-for _ in $(seq 600); do
-  curl -sf "$q/ready" >/dev/null 2>&1 && break
-  kill -0 $dev 2>/dev/null || { echo "dev exited; see $work/dev.log" >&2; exit 1; }
-  sleep 0.5
-done
+source "$(dirname "${BASH_SOURCE[0]}")/dev.sh"
+start_dev lakestream-tenants "$@"
 
 # One line per project: an OTLP/JSON LogsData with $rows records.
 now_ns=$(( $(date +%s) * 1000000000 ))
