@@ -220,6 +220,9 @@ public final class Maintainer implements AutoCloseable {
                 + "' is not a timestamp or a date";
       }
       DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
+      // The version this turn plans on, as loaded: a commit made during the turn (its steps may
+      // read the log again) is after it, so the table's next turn is a full one.
+      long planned = log.snapshot().getVersion();
       expired =
           retention.expire(
               location.project(), table, keep, location.path(), log, config.clock().millis());
@@ -244,7 +247,7 @@ public final class Maintainer implements AutoCloseable {
       vacuumed =
           vacuum.vacuum(
               location.path(), log, config.clock().millis(), config.vacuumGrace().toMillis());
-      version = log.snapshot().getVersion(); // as last read or committed; no request
+      version = planned;
     } catch (IOException | RuntimeException e) {
       MaintenanceException failure =
           MaintenanceErrors.tableFailure(

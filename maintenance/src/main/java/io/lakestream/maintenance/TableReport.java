@@ -21,7 +21,8 @@ import java.util.Locale;
  * @param rowsExpired rows removed by retention
  * @param millis how long the pass took on this table
  * @param note empty when all went well; otherwise why part of the work was skipped or failed
- * @param version the table's latest version as the pass last saw it; -1 when not known
+ * @param version the table's version the pass planned on (as it first loaded the log); -1 when not
+ *     known: a commit after it brings a full turn to a quiet table
  */
 public record TableReport(
     String project,
