@@ -53,28 +53,6 @@ public record ProjectRegistration(
             new TreeMap<>(requireNonNull(retention, "retention is null")));
   }
 
-  /** A registration without retention overrides. */
-  public ProjectRegistration(
-      String projectId,
-      Optional<String> bucket,
-      Optional<String> endpoint,
-      Optional<String> region,
-      Optional<String> accessKey,
-      Optional<String> encryptedSecretKey,
-      Set<String> tables,
-      Instant registeredAt) {
-    this(
-        projectId,
-        bucket,
-        endpoint,
-        region,
-        accessKey,
-        encryptedSecretKey,
-        tables,
-        registeredAt,
-        Map.of());
-  }
-
   /** The project's own retention for its tables of type {@code table}, if it overrides it. */
   public Optional<Duration> retention(String table) {
     return Optional.ofNullable(retention.get(table));
@@ -104,7 +82,8 @@ public record ProjectRegistration(
         Optional.empty(),
         Optional.empty(),
         Set.of(),
-        registeredAt);
+        registeredAt,
+        Map.of());
   }
 
   /** Masks the secret in every string form, so a registration can be logged. */

@@ -93,7 +93,8 @@ class CatalogIT {
             Optional.of("AKIA"),
             Optional.of(encrypted),
             java.util.Set.of("events", "metrics"),
-            Instant.parse("2026-11-21T10:00:00Z"));
+            Instant.parse("2026-11-21T10:00:00Z"),
+            java.util.Map.of());
     try (Catalog catalog = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
       catalog.registerProject(registration);
     }

@@ -71,7 +71,8 @@ class ProjectAdmissionsTest {
             java.util.Optional.of("AK"),
             java.util.Optional.of("sealed"),
             java.util.Set.of("events"),
-            Instant.EPOCH);
+            Instant.EPOCH,
+            java.util.Map.of());
     catalog.registerProject(own);
 
     try (ProjectAdmissions.Policy policy = ProjectAdmissions.of(Mode.AUTO, catalog, CLOCK)) {
