@@ -18,10 +18,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -137,6 +141,9 @@ final class DevRuntime implements AutoCloseable {
             .config()
             .with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers(), "dev")
             .with(Settings.DATA_DIR, root.toString(), "dev");
+    if (roles.optional(Settings.QUERY_ENCRYPTION_KEY).isEmpty()) {
+      roles = roles.with(Settings.QUERY_ENCRYPTION_KEY, encryptionKey(root), "dev");
+    }
     if (roles.optional(Settings.WAREHOUSE).isEmpty()) {
       roles = roles.with(Settings.WAREHOUSE, warehouse.toUri().toString(), "dev");
     } else if (roles.string(Settings.WAREHOUSE).startsWith("s3")
@@ -149,6 +156,33 @@ final class DevRuntime implements AutoCloseable {
               .with(Settings.S3_PATH_STYLE, "true", "dev");
     }
     return roles;
+  }
+
+  /**
+   * The data folder's own key for project secrets ({@code encryption.key}, made on first start,
+   * readable by its owner only), so that the query sidecar and maintenance share it and projects
+   * registered with their own bucket stay readable after a restart.
+   */
+  private static String encryptionKey(Path root) {
+    Path file = root.resolve("encryption.key");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+      }
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      String encoded = Base64.getEncoder().encodeToString(key);
+      Files.writeString(file, encoded + "\n", StandardCharsets.US_ASCII);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the data folder's own permissions apply
+      }
+      return encoded;
+    } catch (IOException e) {
+      throw new CliException(
+          "Cannot keep the encryption key in " + file + ": " + e.getMessage() + ".", e);
+    }
   }
 
   IngestRole ingest() {

@@ -1,6 +1,7 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.SecretBox;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.cli.config.Setting;
 import io.lakestream.cli.config.Settings;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,6 +161,7 @@ final class MaintainCommand implements Callable<Integer> {
           .tables(Tables.live(catalog))
           .projectRetention(
               (project, table) -> catalog.project(project).flatMap(p -> p.retention(table)))
+          .ownBuckets(new CatalogOwnBuckets(catalog, secrets(configuration)))
           .interval(configuration.duration(Settings.MAINTENANCE_INTERVAL))
           .quietInterval(configuration.duration(Settings.MAINTENANCE_QUIET_INTERVAL))
           .targetFileBytes(configuration.size(Settings.MAINTENANCE_TARGET_FILE_BYTES))
@@ -170,6 +173,16 @@ final class MaintainCommand implements Callable<Integer> {
               configuration.kafkaClientProperties());
     } catch (MaintenanceException e) {
       throw new CliException(e.getMessage(), e);
+    }
+  }
+
+  /** The key project secrets are encrypted with, the query sidecar's. */
+  private static Optional<SecretBox> secrets(Configuration configuration) {
+    try {
+      return configuration.optional(Settings.QUERY_ENCRYPTION_KEY).map(SecretBox::fromBase64Key);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "Invalid " + Settings.QUERY_ENCRYPTION_KEY.key() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lakestream.catalog.Catalog;
+import io.lakestream.catalog.ProjectRegistration;
+import io.lakestream.catalog.SecretBox;
 import io.lakestream.cli.config.Configuration;
 import io.lakestream.maintenance.MaintenanceRole;
 import io.lakestream.schema.TableDefinition;
@@ -11,6 +13,7 @@ import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedKafkaExtension;
+import io.lakestream.testkit.EmbeddedS3Extension;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.internal.DataFile;
 import io.lakestream.writer.internal.DataFileWriter;
@@ -21,12 +24,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code lakestream maintain --once} on a warehouse of small files, with the catalog on Kafka. */
 class MaintainCommandIT {
   @RegisterExtension static EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+  @RegisterExtension static EmbeddedS3Extension s3 = new EmbeddedS3Extension();
 
   @TempDir Path warehouse;
 
@@ -106,13 +114,78 @@ class MaintainCommandIT {
     }
   }
 
+  @Test
+  void onceAlsoCompactsTheTablesInAProjectsOwnBucket() throws Exception {
+    TableDefinition events = TableDefinitions.builtIn("events");
+    s3.createBucket("hooli-own");
+    S3Settings bucket =
+        S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey());
+    writeSmallFiles(URI.create("s3://hooli-own"), bucket, events, "hooli", 12);
+    writeSmallFiles(events, "pied-piper", 2);
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    SecretBox secrets = SecretBox.fromBase64Key(key);
+    Configuration configuration =
+        Configuration.resolve(
+            Optional.empty(),
+            Map.of(),
+            Map.of("kafka.bootstrap.servers", kafka.bootstrapServers()),
+            Map.of());
+    try (Catalog catalog = Tables.startCatalog(configuration, "registration")) {
+      catalog.registerProject(
+          new ProjectRegistration(
+              "hooli",
+              Optional.of("hooli-own"),
+              Optional.of(s3.endpoint()),
+              Optional.of(s3.region()),
+              Optional.of(s3.accessKey()),
+              Optional.of(secrets.encrypt(s3.secretKey())),
+              Set.of("events"),
+              Instant.now(),
+              Map.of()));
+    }
+
+    StringWriter out = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    int status =
+        cli.execute(
+            "maintain",
+            "--once",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--warehouse",
+            warehouse.toUri().toString(),
+            "--set",
+            "maintenance.target.file.bytes=1MiB",
+            "--set",
+            "query.encryption.key=" + key);
+
+    assertThat(status).as(out.toString()).isZero();
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("hooli/events (bucket hooli-own): files 12 → 1, ")
+                    .contains("compacted 12 files (240 rows) into 1"));
+    assertThat(lines)
+        .anySatisfy(line -> assertThat(line).startsWith("pied-piper/events: files 2 → 1, "));
+  }
+
   /** {@code files} commits of one file of 20 rows each, as the writer's flushes make them. */
   private void writeSmallFiles(TableDefinition table, String project, int files) throws Exception {
-    Warehouse lake =
-        Warehouse.of(
-            warehouse.toUri(),
-            new S3Settings(
-                Optional.empty(), "us-east-1", true, Optional.empty(), Optional.empty()));
+    writeSmallFiles(
+        warehouse.toUri(),
+        new S3Settings(Optional.empty(), "us-east-1", true, Optional.empty(), Optional.empty()),
+        table,
+        project,
+        files);
+  }
+
+  /** As above, in the warehouse (or bucket) {@code root}. */
+  private static void writeSmallFiles(
+      URI root, S3Settings s3, TableDefinition table, String project, int files) throws Exception {
+    Warehouse lake = Warehouse.of(root, s3);
     DeltaTables.Table delta =
         new StandaloneDeltaTables(lake, 10, Duration.ofDays(30)).open(project, table);
     DataFileWriter writer =

@@ -9,6 +9,7 @@ import io.lakestream.maintenance.internal.Retention;
 import io.lakestream.maintenance.internal.Vacuum;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.storage.HadoopWarehouse;
 import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.Warehouse;
 import java.io.IOException;
@@ -18,9 +19,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -50,8 +54,31 @@ public final class Maintainer implements AutoCloseable {
   /** The note of a turn stopped because its table moved to another instance. */
   static final String ABANDONED = "stopped: the table moved to another maintenance instance";
 
-  /** A table of the warehouse: its project, type name and folder. */
-  public record TableLocation(String project, String table, Path path) {}
+  /**
+   * A table to maintain: its project, type name and folder, and the project's own bucket when it
+   * lives there rather than in the warehouse.
+   */
+  public record TableLocation(String project, String table, Path path, Optional<String> bucket) {
+    public TableLocation {
+      requireNonNull(project, "project is null");
+      requireNonNull(table, "table is null");
+      requireNonNull(path, "path is null");
+      requireNonNull(bucket, "bucket is null");
+    }
+
+    /** A table of the warehouse. */
+    public TableLocation(String project, String table, Path path) {
+      this(project, table, path, Optional.empty());
+    }
+
+    /**
+     * What names the table among all maintained ones: {@code project/table} for the warehouse's
+     * tables, {@code project/table@bucket} for a table in the project's own bucket.
+     */
+    public String key() {
+      return project + "/" + table + bucket.map(b -> "@" + b).orElse("");
+    }
+  }
 
   private final MaintenanceConfig config;
   private final Warehouse warehouse;
@@ -60,6 +87,7 @@ public final class Maintainer implements AutoCloseable {
   private final Retention retention;
   private final Producer<byte[], byte[]> producer;
   private final AtomicLong announcementsFailed = new AtomicLong();
+  private final Set<String> failingBuckets = ConcurrentHashMap.newKeySet();
 
   /** A maintainer of the warehouse of {@code config}. */
   public Maintainer(MaintenanceConfig config) {
@@ -135,8 +163,9 @@ public final class Maintainer implements AutoCloseable {
   }
 
   /**
-   * Every table of the warehouse now: the folders {@code projects/{project}/{table}} that hold a
-   * {@code _delta_log}.
+   * Every table to maintain now: the warehouse's folders {@code projects/{project}/{table}} that
+   * hold a {@code _delta_log}, then the registered tables of projects' own buckets ({@link
+   * MaintenanceConfig#ownBuckets()}) that exist.
    *
    * @throws MaintenanceException when the warehouse cannot be listed
    */
@@ -162,6 +191,64 @@ public final class Maintainer implements AutoCloseable {
       }
     } catch (IOException e) {
       throw MaintenanceErrors.listingFailure(warehouse.root().toString(), e);
+    }
+    tables.addAll(ownBucketTables());
+    return tables;
+  }
+
+  /**
+   * The tables in projects' own buckets: each registered table type whose {@code _delta_log}
+   * exists. A bucket that cannot be reached keeps its tables in the list, so that their turns
+   * report why; it never stops the others.
+   */
+  private List<TableLocation> ownBucketTables() {
+    List<TableLocation> tables = new ArrayList<>();
+    List<OwnBuckets.OwnBucket> buckets;
+    try {
+      buckets = config.ownBuckets().all();
+    } catch (RuntimeException e) {
+      if (failingBuckets.add("")) {
+        LOG.warn("Cannot look up the projects with their own bucket: {}", e.getMessage());
+      }
+      return tables;
+    }
+    failingBuckets.remove("");
+    for (OwnBuckets.OwnBucket own : buckets) {
+      Configuration conf = warehouse.hadoopConf();
+      HadoopWarehouse.configureBucket(conf, own.bucket(), own.s3());
+      boolean reached = true;
+      for (String table : own.tables()) {
+        Path path =
+            new Path(
+                "s3a://"
+                    + own.bucket()
+                    + "/"
+                    + Warehouse.PROJECTS_FOLDER
+                    + "/"
+                    + own.project()
+                    + "/"
+                    + table);
+        TableLocation location =
+            new TableLocation(own.project(), table, path, Optional.of(own.bucket()));
+        try {
+          if (path.getFileSystem(conf).exists(new Path(path, "_delta_log"))) {
+            tables.add(location);
+          }
+        } catch (IOException | RuntimeException e) {
+          reached = false;
+          tables.add(location);
+          if (failingBuckets.add(own.project())) {
+            LOG.warn(
+                "Cannot reach bucket '{}' of project '{}': {}",
+                own.bucket(),
+                own.project(),
+                e.toString());
+          }
+        }
+      }
+      if (reached) {
+        failingBuckets.remove(own.project());
+      }
     }
     return tables;
   }
@@ -302,6 +389,7 @@ public final class Maintainer implements AutoCloseable {
         expired == null ? 0 : expired.rowsExpired(),
         millis,
         note,
-        version);
+        version,
+        location.bucket());
   }
 }

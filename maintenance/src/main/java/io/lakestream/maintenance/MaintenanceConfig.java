@@ -45,6 +45,8 @@ import java.util.Optional;
  *     move to the others
  * @param projectRetention the projects' own retention per table type, which overrides the type's
  *     for that project's table
+ * @param ownBuckets the projects whose tables live in a bucket of their own, maintained beside the
+ *     warehouse's tables
  */
 public record MaintenanceConfig(
     URI warehouse,
@@ -63,7 +65,8 @@ public record MaintenanceConfig(
     Optional<String> group,
     Optional<String> instanceId,
     Duration sessionTimeout,
-    ProjectRetention projectRetention) {
+    ProjectRetention projectRetention,
+    OwnBuckets ownBuckets) {
   /** Default {@link #targetFileBytes}: 128 MiB. */
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L * 1024 * 1024;
 
@@ -100,6 +103,7 @@ public record MaintenanceConfig(
     requireNonNull(instanceId, "instanceId is null");
     requireNonNull(sessionTimeout, "sessionTimeout is null");
     requireNonNull(projectRetention, "projectRetention is null");
+    requireNonNull(ownBuckets, "ownBuckets is null");
     if (group.isPresent() && commitFeed.isEmpty()) {
       throw MaintenanceErrors.invalidConfig(
           "maintenance.group", "needs Kafka (kafka.bootstrap.servers) to split the tables");
@@ -162,12 +166,19 @@ public record MaintenanceConfig(
     private Optional<String> instanceId = Optional.empty();
     private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
     private ProjectRetention projectRetention = ProjectRetention.NONE;
+    private OwnBuckets ownBuckets = OwnBuckets.NONE;
 
     private Builder() {}
 
     /** Where projects' own retention per table type is looked up (the catalog). */
     public Builder projectRetention(ProjectRetention projectRetention) {
       this.projectRetention = projectRetention;
+      return this;
+    }
+
+    /** Where the projects with a bucket of their own are looked up (the catalog). */
+    public Builder ownBuckets(OwnBuckets ownBuckets) {
+      this.ownBuckets = ownBuckets;
       return this;
     }
 
@@ -277,7 +288,8 @@ public record MaintenanceConfig(
           group,
           instanceId,
           sessionTimeout,
-          projectRetention);
+          projectRetention,
+          ownBuckets);
     }
   }
 }

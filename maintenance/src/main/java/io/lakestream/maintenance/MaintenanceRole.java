@@ -185,7 +185,7 @@ public final class MaintenanceRole implements AutoCloseable {
       long now = System.currentTimeMillis();
       long interval = maintainer.config().interval().toMillis();
       for (Maintainer.TableLocation table : maintainer.discover()) {
-        String key = table.project() + "/" + table.table();
+        String key = table.key();
         if (!ownership.owns(key)) {
           continue;
         }

@@ -1,6 +1,7 @@
 package io.lakestream.maintenance;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What one maintenance pass did to one table.
@@ -23,6 +24,7 @@ import java.util.Locale;
  * @param note empty when all went well; otherwise why part of the work was skipped or failed
  * @param version the table's version the pass planned on (as it first loaded the log); -1 when not
  *     known: a commit after it brings a full turn to a quiet table
+ * @param bucket the project's own bucket the table lives in; empty for the warehouse's tables
  */
 public record TableReport(
     String project,
@@ -41,7 +43,8 @@ public record TableReport(
     long rowsExpired,
     long millis,
     String note,
-    long version) {
+    long version,
+    Optional<String> bucket) {
 
   /** Whether the pass found nothing to do: no rewrite, no deletion, no expiry, no note. */
   public boolean idle() {
@@ -66,10 +69,11 @@ public record TableReport(
     String line =
         String.format(
             Locale.ROOT,
-            "%s/%s: files %d → %d, %s → %s; compacted %d files (%d rows) into %d; vacuum deleted"
+            "%s/%s%s: files %d → %d, %s → %s; compacted %d files (%d rows) into %d; vacuum deleted"
                 + " %d files (%s), %d log entries; rows expired %d; %d ms",
             project,
             table,
+            bucket.map(b -> " (bucket " + b + ")").orElse(""),
             filesBefore,
             filesAfter,
             bytes(bytesBefore),

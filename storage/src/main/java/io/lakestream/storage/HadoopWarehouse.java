@@ -65,6 +65,54 @@ public final class HadoopWarehouse {
     conf.set("fs.s3a.connection.timeout", "30s");
   }
 
+  /**
+   * Sets the per-bucket s3a keys ({@code fs.s3a.bucket.<bucket>.*}) of {@code conf}, so that one
+   * configuration reaches a bucket with its own endpoint and credentials (a project's own bucket)
+   * beside the warehouse's. Hadoop's s3a reads them in place of the global keys for that bucket;
+   * the writer's S3 log store does the same.
+   */
+  public static void configureBucket(Configuration conf, String bucket, S3Settings s3) {
+    requireNonNull(bucket, "bucket is null");
+    String prefix = bucketPrefix(bucket);
+    s3.endpoint()
+        .ifPresent(
+            endpoint -> {
+              conf.set(prefix + "endpoint", endpoint);
+              conf.setBoolean(prefix + "connection.ssl.enabled", endpoint.startsWith("https://"));
+            });
+    conf.set(prefix + "endpoint.region", s3.region());
+    conf.setBoolean(prefix + "path.style.access", s3.pathStyle());
+    if (s3.accessKey().isPresent()) {
+      conf.set(prefix + "access.key", s3.accessKey().get());
+      conf.set(prefix + "secret.key", s3.secretKey().orElseThrow());
+      conf.set(
+          prefix + "aws.credentials.provider",
+          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    }
+    // as configureS3: short retries, so that an unreachable bucket fails its table's turn quickly
+    conf.setInt(prefix + "attempts.maximum", 2);
+    conf.setInt(prefix + "retry.limit", 2);
+    conf.set(prefix + "retry.interval", "200ms");
+    conf.set(prefix + "connection.establish.timeout", "15s");
+    conf.set(prefix + "connection.timeout", "30s");
+  }
+
+  /**
+   * The s3a setting {@code key} (without {@code fs.s3a.}) for {@code bucket}: its per-bucket value
+   * when set, else the global one, else {@code fallback}; as s3a itself resolves it.
+   */
+  public static String s3aSetting(Configuration conf, String bucket, String key, String fallback) {
+    String own = conf.getTrimmed(bucketPrefix(bucket) + key);
+    if (own != null && !own.isEmpty()) {
+      return own;
+    }
+    return conf.getTrimmed("fs.s3a." + key, fallback);
+  }
+
+  private static String bucketPrefix(String bucket) {
+    return "fs.s3a.bucket." + bucket + ".";
+  }
+
   private static String stripTrailingSlash(String path) {
     String p = path;
     while (p.length() > 1 && p.endsWith("/")) {

@@ -251,7 +251,9 @@ public final class Settings {
   public static final Setting QUERY_ENCRYPTION_KEY =
       secret(
           "query.encryption.key",
-          "Base64 AES key (16 or 32 bytes) encrypting stored project secrets.");
+          "Base64 AES key (16 or 32 bytes) encrypting stored project secrets; `maintain` needs the"
+              + " same key to maintain projects' own buckets (`dev`: a key kept in its data"
+              + " folder).");
 
   public static final Setting MAINTENANCE_INTERVAL =
       duration(

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.TableId;
+import io.lakestream.storage.HadoopWarehouse;
+import io.lakestream.storage.S3Settings;
 import io.lakestream.tables.TableSource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -102,16 +104,14 @@ public final class RegisteredTableSource implements TableSource {
         && registration.endpoint().equals(conf.get(prefix + "endpoint"))) {
       return;
     }
-    conf.set(prefix + "endpoint", registration.endpoint());
-    conf.set(prefix + "endpoint.region", registration.region());
-    conf.setBoolean(prefix + "path.style.access", true);
-    conf.setBoolean(
-        prefix + "connection.ssl.enabled", registration.endpoint().startsWith("https://"));
-    conf.set(prefix + "access.key", registration.accessKey());
-    conf.set(prefix + "secret.key", projects.secretKey(registration));
-    conf.set(
-        prefix + "aws.credentials.provider",
-        "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    HadoopWarehouse.configureBucket(
+        conf,
+        registration.bucket(),
+        S3Settings.compatible(
+            registration.endpoint(),
+            registration.region(),
+            registration.accessKey(),
+            projects.secretKey(registration)));
     conf.set(prefix + "input.fadvise", "random");
     conf.set(prefix + "experimental.input.fadvise", "random");
   }

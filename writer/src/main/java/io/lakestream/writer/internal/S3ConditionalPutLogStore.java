@@ -2,6 +2,7 @@ package io.lakestream.writer.internal;
 
 import io.delta.storage.CloseableIterator;
 import io.delta.storage.HadoopFileSystemLogStore;
+import io.lakestream.storage.HadoopWarehouse;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -85,7 +86,7 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
     if (!overwrite) {
       request.ifNoneMatch("*");
     }
-    S3Client client = client(conf);
+    S3Client client = client(conf, location.bucket());
     for (int attempt = 1; ; attempt++) {
       try {
         client.putObject(request.build(), RequestBody.fromBytes(bytes));
@@ -110,7 +111,8 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
     Location location = Location.of(path);
     List<String> lines = new ArrayList<>();
     try (ResponseInputStream<GetObjectResponse> in =
-            client(conf).getObject(b -> b.bucket(location.bucket()).key(location.key()));
+            client(conf, location.bucket())
+                .getObject(b -> b.bucket(location.bucket()).key(location.key()));
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
@@ -148,7 +150,7 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
       String token = null;
       do {
         ListObjectsV2Response response =
-            client(conf).listObjectsV2(request.continuationToken(token).build());
+            client(conf, location.bucket()).listObjectsV2(request.continuationToken(token).build());
         for (S3Object object : response.contents()) {
           anyObject = true;
           String objectName = object.key().substring(folder.length());
@@ -178,7 +180,7 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
   }
 
   private static boolean folderExists(Configuration conf, String bucket, String folder) {
-    return !client(conf)
+    return !client(conf, bucket)
         .listObjectsV2(b -> b.bucket(bucket).prefix(folder).maxKeys(1))
         .contents()
         .isEmpty();
@@ -189,9 +191,12 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
     return false;
   }
 
-  /** The S3 client for the {@code fs.s3a.*} settings of {@code conf}, shared per settings. */
-  static S3Client client(Configuration conf) {
-    return CLIENTS.computeIfAbsent(ClientSettings.of(conf), ClientSettings::newClient);
+  /**
+   * The S3 client for {@code bucket} with the s3a settings of {@code conf} (the bucket's own {@code
+   * fs.s3a.bucket.<bucket>.*} keys over the global {@code fs.s3a.*} ones), shared per settings.
+   */
+  static S3Client client(Configuration conf, String bucket) {
+    return CLIENTS.computeIfAbsent(ClientSettings.of(conf, bucket), ClientSettings::newClient);
   }
 
   private record Location(String bucket, String key) {
@@ -207,13 +212,14 @@ public final class S3ConditionalPutLogStore extends HadoopFileSystemLogStore {
 
   private record ClientSettings(
       String endpoint, String region, boolean pathStyle, String accessKey, String secretKey) {
-    static ClientSettings of(Configuration conf) {
+    static ClientSettings of(Configuration conf, String bucket) {
       return new ClientSettings(
-          conf.getTrimmed("fs.s3a.endpoint", ""),
-          conf.getTrimmed("fs.s3a.endpoint.region", "us-east-1"),
-          conf.getBoolean("fs.s3a.path.style.access", false),
-          conf.getTrimmed("fs.s3a.access.key", ""),
-          conf.getTrimmed("fs.s3a.secret.key", ""));
+          HadoopWarehouse.s3aSetting(conf, bucket, "endpoint", ""),
+          HadoopWarehouse.s3aSetting(conf, bucket, "endpoint.region", "us-east-1"),
+          Boolean.parseBoolean(
+              HadoopWarehouse.s3aSetting(conf, bucket, "path.style.access", "false")),
+          HadoopWarehouse.s3aSetting(conf, bucket, "access.key", ""),
+          HadoopWarehouse.s3aSetting(conf, bucket, "secret.key", ""));
     }
 
     S3Client newClient() {

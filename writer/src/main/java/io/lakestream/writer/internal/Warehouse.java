@@ -40,6 +40,9 @@ public final class Warehouse {
     requireNonNull(uri, "uri is null");
     Configuration conf = new Configuration();
     conf.set("delta.logStore.file.impl", LocalAtomicLogStore.class.getName());
+    // also for a local warehouse: maintenance commits to projects' own buckets through it
+    conf.set("delta.logStore.s3a.impl", S3ConditionalPutLogStore.class.getName());
+    conf.set("delta.logStore.s3.impl", S3ConditionalPutLogStore.class.getName());
     if (!"file".equals(uri.getScheme()) && !HadoopWarehouse.isS3(uri)) {
       throw WriterErrors.unsupportedWarehouse(uri);
     }
