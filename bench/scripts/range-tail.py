@@ -7,7 +7,7 @@ interleaved with the first) are produced and read into the live tail; the range 
 read `reads` times (after 3 × `reads` warm-up reads of the first half) while the second half is still in the tail (one file + tail), then again once
 the writer has committed it (two files). Prints p50 and p99 of each.
 
-    bench/scripts/range-tail.py [reads (100)]
+    bench/scripts/range-tail.py [reads (100)] [-- extra `dev` flags, e.g. --set warehouse=s3://lakestream/lake]
 
 Needs kcat. Ports: KAFKA_PORT (19092), HTTP_PORT (18080), S3_PORT (19000), PG_PORT (15432).
 """
@@ -21,7 +21,9 @@ import time
 import urllib.request
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-reads = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+args = sys.argv[1:]
+reads = int(args[0]) if args and args[0] != "--" else 100
+extra = args[args.index("--") + 1 :] if "--" in args else []
 kafka = os.environ.get("KAFKA_PORT", "19092")
 http = os.environ.get("HTTP_PORT", "18080")
 work = tempfile.mkdtemp(prefix="lakestream-range-tail-")
@@ -32,7 +34,7 @@ dev = subprocess.Popen(
     [os.path.join(root, "lakestream"), "dev", "--data-dir", os.path.join(work, "data"),
      "--kafka-port", kafka, "--http-port", http,
      "--s3-port", os.environ.get("S3_PORT", "19000"), "--pg-port", os.environ.get("PG_PORT", "15432"),
-     "--set", "ingest.otlp.logs.encoding=otlp_json", "--set", "writer.flush.age=20s"],
+     "--set", "ingest.otlp.logs.encoding=otlp_json", "--set", "writer.flush.age=20s"] + extra,
     stdout=log, stderr=subprocess.STDOUT)
 table = "/v1/projects/ranges/tables/otel_logs_and_spans"
 

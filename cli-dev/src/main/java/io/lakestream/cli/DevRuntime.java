@@ -66,6 +66,7 @@ final class DevRuntime implements AutoCloseable {
   private DemoProducer demo;
   private EmbeddedS3 s3;
   private Path warehouse;
+  private String warehouseUri;
 
   private DevRuntime(Options options) {
     this.options = options;
@@ -110,6 +111,7 @@ final class DevRuntime implements AutoCloseable {
     running.add(s3);
     s3.createBucket(BUCKET);
     Configuration roles = rolesConfiguration(root);
+    warehouseUri = roles.string(Settings.WAREHOUSE);
     // One catalog for every role: a table type created through the API reaches all of them live.
     catalog = Tables.startCatalog(roles, "dev runtime");
     running.add(catalog);
@@ -234,7 +236,7 @@ final class DevRuntime implements AutoCloseable {
             + ", secret key "
             + s3.secretKey()
             + ", path-style");
-    out.println("  Local warehouse        " + warehouse.toUri());
+    out.println("  Warehouse              " + warehouseUri);
     out.println("  Table types            " + String.join(", ", catalog.tables().keySet()));
     out.println(
         "  Ingest router          OTLP from otlp_logs, otlp_spans, otlp_metrics; Avro from"
