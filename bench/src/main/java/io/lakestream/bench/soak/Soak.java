@@ -66,6 +66,7 @@ public final class Soak {
 
   static final String LOGS_TOPIC = "otlp_logs";
   static final String TABLE = "otel_logs_and_spans";
+  private static final String SIDECAR_TOKEN = "soak-admin";
   static final String ROUTED_TOPIC = "lakestream.rows." + TABLE;
   static final String DLQ = "lakestream.dlq";
   static final String WRITER_GROUP = "lakestream-writer";
@@ -89,6 +90,8 @@ public final class Soak {
   private SoakData data;
   private long[] sourceOfRecord;
   private final List<RoleProcess> roles = new ArrayList<>();
+  private RoleProcess sidecar;
+  private int sidecarPort;
 
   private Soak(SoakOptions options, PrintStream out) {
     this.options = options;
@@ -209,8 +212,41 @@ public final class Soak {
         chaos.start();
       }
       progress.start();
+      SidecarCheck check = null;
+      Thread checking = null;
+      AtomicReference<Throwable> checkFailure = new AtomicReference<>();
+      if (sidecar != null) {
+        check =
+            new SidecarCheck(
+                sidecar, sidecarPort, SIDECAR_TOKEN, data, options.seed(), this::event);
+        SidecarCheck reads = check;
+        // kills spread over the production, at least 10 s apart
+        Duration every =
+            Duration.ofMillis(
+                Math.max(
+                    10_000,
+                    1000L
+                        * options.rows()
+                        / options.rowsPerSecond()
+                        / (options.sidecarKills() + 1)));
+        checking =
+            new Thread(
+                () -> {
+                  try {
+                    reads.whileProducing(() -> producing, options.sidecarKills(), every);
+                  } catch (Throwable e) {
+                    checkFailure.set(e);
+                    event("the sidecar check stopped on an error: " + e);
+                  }
+                },
+                "soak-sidecar");
+        checking.start();
+      }
       produce();
       producing = false;
+      if (checking != null) {
+        checking.join();
+      }
       long produceEnd = System.currentTimeMillis();
       event(
           String.format(
@@ -239,6 +275,16 @@ public final class Soak {
       boolean drained = awaitDrained(admin, commits);
       long drainedAt = System.currentTimeMillis();
       event(drained ? "drained" : "NOT drained within the timeout; verifying what is there");
+      SidecarCheck.Result served = null;
+      if (check != null) {
+        try {
+          served = check.finalRead();
+        } catch (RuntimeException e) {
+          checkFailure.compareAndSet(null, e);
+        }
+        event("the query sidecar read");
+        sidecar.stop(Duration.ofSeconds(30));
+      }
       for (RoleProcess role : roles) {
         role.stop(Duration.ofSeconds(30));
       }
@@ -246,9 +292,15 @@ public final class Soak {
       Verification result = verify(admin);
       exit =
           report(result, commits, produceStart, produceEnd, drainedAt, drained, chaosFailure.get());
+      if (check != null) {
+        exit = Math.max(exit, reportSidecar(served, checkFailure.get()));
+      }
     } finally {
       for (RoleProcess role : roles) {
         role.stop(Duration.ofSeconds(10));
+      }
+      if (sidecar != null) {
+        sidecar.kill9();
       }
       kafka.close();
     }
@@ -285,6 +337,19 @@ public final class Soak {
         command.addAll(List.of("--set", options.instanceIdKey() + "=" + name));
       }
       roles.add(new RoleProcess(name, command, work.resolve("logs"), port));
+    }
+    if (options.sidecarKills() > 0) {
+      sidecarPort = freePort();
+      List<String> command = new ArrayList<>(java);
+      command.add("query");
+      command.addAll(List.of("--bootstrap-servers", bootstrap));
+      command.addAll(List.of("--warehouse", warehouse.toUri().toString()));
+      command.addAll(commonSettings("query"));
+      command.addAll(List.of("--set", "query.http.port=" + sidecarPort));
+      command.addAll(List.of("--set", "query.pg.port=" + freePort()));
+      command.addAll(List.of("--set", "query.admin.token=" + SIDECAR_TOKEN));
+      sidecar = new RoleProcess("query", command, work.resolve("logs"), sidecarPort);
+      sidecar.start();
     }
     Files.writeString(
         work.resolve("commands.txt"),
@@ -910,6 +975,41 @@ public final class Soak {
       say("EVIDENCE of the lost or duplicated rows: %s", evidence);
     }
     say(exact ? "EXACT: every id landed once" : "NOT EXACT");
+    return exact ? 0 : 1;
+  }
+
+  /** The query sidecar's part of the result; 0 when it served every row exactly once. */
+  private int reportSidecar(SidecarCheck.Result served, Throwable failure) {
+    say("");
+    say("== The query sidecar (live tail on), read through POST /v1/sql ==");
+    if (served == null) {
+      say("no final read%s", failure == null ? "" : ": " + failure);
+      say("SIDECAR NOT EXACT");
+      return 1;
+    }
+    say(
+        "while rows flowed    %d reads of every project (%,d project reads, %d unanswered), %d"
+            + " kill -9s, %d first reads after a restart checked against the read before",
+        served.cycles(),
+        served.projectReads(),
+        served.unavailable(),
+        served.kills(),
+        served.checkedAfterKill());
+    say("problems then        %d", served.problems().size());
+    served.problems().forEach(line -> say("  %s", line));
+    say("after the drain      %,d rows served", served.rows());
+    say("missing              %,d", served.missing());
+    say("duplicated           %,d", served.duplicated());
+    say("not the project's    %,d", served.foreign());
+    if (failure != null) {
+      say("the check failed: %s", failure);
+    }
+    boolean exact = served.exact() && failure == null;
+    say(
+        exact
+            ? "SIDECAR EXACT: every read held every row it held before, each once; the last"
+                + " exactly the produced rows"
+            : "SIDECAR NOT EXACT");
     return exact ? 0 : 1;
   }
 

@@ -24,14 +24,15 @@ record SoakOptions(
     String instanceIdKey,
     String roleHeap,
     Duration drainTimeout,
-    long seed) {
+    long seed,
+    int sidecarKills) {
 
   static final String USAGE =
       """
       Usage: soak [--rows N] [--rows-per-record N] [--projects N] [--partitions N] [--rate ROWS/S]
                   [--work DIR] [--cli DIR] [--kills N] [--kill-every SECONDS] [--zombie SECONDS] [--no-chaos]
                   [--replays 0..2] [--set KEY=VALUE]... [--instance-ids] [--instance-id-key KEY]
-                  [--role-heap SIZE] [--drain-timeout SECONDS] [--seed N]
+                  [--role-heap SIZE] [--drain-timeout SECONDS] [--seed N] [--sidecar-kills N]
         --rows             log records to produce, each with a unique id (default 1000000)
         --rows-per-record  log records per Kafka record of otlp_logs (default 100)
         --projects         projects the rows are spread over (default 40)
@@ -54,6 +55,10 @@ record SoakOptions(
         --role-heap        -Xmx of each role process (default 768m)
         --drain-timeout    seconds to wait for the pipeline to drain after production (default 900)
         --seed             random seed of the data and the chaos (default 1)
+        --sidecar-kills    run a query sidecar too (live tail on), read every project's rows
+                           through it while rows flow and kill -9 it N times; each read must hold
+                           every row the one before held, each once; the read after the drain
+                           exactly the project's rows (default 0: no sidecar)
       """;
 
   static SoakOptions parse(String[] args) {
@@ -75,6 +80,7 @@ record SoakOptions(
     String heap = "768m";
     Duration drain = Duration.ofSeconds(900);
     long seed = 1;
+    int sidecarKills = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -103,10 +109,14 @@ record SoakOptions(
             case "--role-heap" -> heap = value;
             case "--drain-timeout" -> drain = Duration.ofSeconds(count(arg, value));
             case "--seed" -> seed = Long.parseLong(value);
+            case "--sidecar-kills" -> sidecarKills = Integer.parseInt(value);
             default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
           }
         }
       }
+    }
+    if (sidecarKills < 0) {
+      throw new IllegalArgumentException("--sidecar-kills must not be negative");
     }
     if (replays < 0 || replays > 2) {
       throw new IllegalArgumentException("--replays must be 0, 1 or 2, not " + replays);
@@ -129,7 +139,8 @@ record SoakOptions(
         instanceIdKey,
         heap,
         drain,
-        seed);
+        seed,
+        sidecarKills);
   }
 
   private static int count(String option, String value) {
