@@ -62,21 +62,21 @@ final class SidecarCheck {
   }
 
   /**
-   * Reads every project again and again until {@code producing} turns false, killing the sidecar
-   * (kill -9, started again 1–3 s later) every {@code every} (± half), at most {@code maxKills}
-   * times; the first read after each restart is the one that must hold every row read before.
+   * Reads every project again and again while {@code going}, killing the sidecar (kill -9, started
+   * again 1–3 s later) every {@code every} (± half), at most {@code maxKills} times; the first read
+   * after each restart is the one that must hold every row read before.
    */
-  void whileProducing(java.util.function.BooleanSupplier producing, int maxKills, Duration every)
+  void whileRunning(java.util.function.BooleanSupplier going, int maxKills, Duration every)
       throws InterruptedException {
     awaitReady(Duration.ofMinutes(3));
     long nextKill = System.nanoTime() + jitter(every);
     boolean afterKill = false;
-    while (producing.getAsBoolean()) {
+    while (going.getAsBoolean()) {
       if (readAll(afterKill ? "the first read after kill -9 " + kills : "read") && afterKill) {
         checkedAfterKill++;
       }
       afterKill = false;
-      if (kills < maxKills && System.nanoTime() >= nextKill && producing.getAsBoolean()) {
+      if (kills < maxKills && System.nanoTime() >= nextKill && going.getAsBoolean()) {
         sidecar.kill9();
         kills++;
         events.accept("kill -9 query sidecar (" + kills + ")");

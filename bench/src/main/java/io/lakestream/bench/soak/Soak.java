@@ -67,6 +67,7 @@ public final class Soak {
   static final String LOGS_TOPIC = "otlp_logs";
   static final String TABLE = "otel_logs_and_spans";
   private static final String SIDECAR_TOKEN = "soak-admin";
+  private static final Duration SIDECAR_KILL_EVERY = Duration.ofSeconds(30);
   static final String ROUTED_TOPIC = "lakestream.rows." + TABLE;
   static final String DLQ = "lakestream.dlq";
   static final String WRITER_GROUP = "lakestream-writer";
@@ -92,6 +93,7 @@ public final class Soak {
   private final List<RoleProcess> roles = new ArrayList<>();
   private RoleProcess sidecar;
   private int sidecarPort;
+  private volatile boolean pipelineDrained;
 
   private Soak(SoakOptions options, PrintStream out) {
     this.options = options;
@@ -220,20 +222,13 @@ public final class Soak {
             new SidecarCheck(
                 sidecar, sidecarPort, SIDECAR_TOKEN, data, options.seed(), this::event);
         SidecarCheck reads = check;
-        // kills spread over the production, at least 10 s apart
-        Duration every =
-            Duration.ofMillis(
-                Math.max(
-                    10_000,
-                    1000L
-                        * options.rows()
-                        / options.rowsPerSecond()
-                        / (options.sidecarKills() + 1)));
         checking =
             new Thread(
                 () -> {
                   try {
-                    reads.whileProducing(() -> producing, options.sidecarKills(), every);
+                    // while rows flow, through the chaos, the replays and the drain
+                    reads.whileRunning(
+                        () -> !pipelineDrained, options.sidecarKills(), SIDECAR_KILL_EVERY);
                   } catch (Throwable e) {
                     checkFailure.set(e);
                     event("the sidecar check stopped on an error: " + e);
@@ -244,9 +239,6 @@ public final class Soak {
       }
       produce();
       producing = false;
-      if (checking != null) {
-        checking.join();
-      }
       long produceEnd = System.currentTimeMillis();
       event(
           String.format(
@@ -275,8 +267,10 @@ public final class Soak {
       boolean drained = awaitDrained(admin, commits);
       long drainedAt = System.currentTimeMillis();
       event(drained ? "drained" : "NOT drained within the timeout; verifying what is there");
+      pipelineDrained = true;
       SidecarCheck.Result served = null;
       if (check != null) {
+        checking.join();
         try {
           served = check.finalRead();
         } catch (RuntimeException e) {
