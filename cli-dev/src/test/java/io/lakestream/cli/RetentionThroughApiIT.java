@@ -141,9 +141,10 @@ class RetentionThroughApiIT {
       assertRefused(
           dev,
           "{\"project_id\": \"acme\", \"bucket\": \"acme-lake\"}",
-          "Cannot register the project: unknown field 'bucket': POST /v1/projects takes"
-              + " project_id and retention, and registers a project of the shared warehouse; a"
-              + " project with its own bucket registers through POST /register_project.");
+          "Unknown field 'bucket' in the body of POST /v1/projects, which takes project_id and"
+              + " retention: remove it or correct its name. POST /v1/projects registers a project"
+              + " of the shared warehouse; a project with its own bucket registers through POST"
+              + " /register_project.");
       assertRefused(
           dev,
           "{\"project_id\": \"acme\", \"retention\": {\"app_logs\": \"a week\"}}",

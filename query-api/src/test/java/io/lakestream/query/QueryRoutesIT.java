@@ -496,6 +496,97 @@ class QueryRoutesIT {
                 test.detail()));
   }
 
+  /**
+   * A JSON body with a field its route does not take: the body, the field the error names, what the
+   * route takes there, and a path that shows nothing was done (404), or null.
+   */
+  record UnknownField(String route, String body, String detail, String unchanged) {
+    @Override
+    public String toString() {
+      return route + " " + body;
+    }
+  }
+
+  static List<UnknownField> unknownFields() {
+    return List.of(
+        new UnknownField(
+            "/register_project",
+            "{\"project_id\":\"initrode\",\"bucket\":\"good-bucket\",\"access_key\":\"AK\","
+                + "\"secret_key\":\"s3cr3t\",\"endpoint\":\"http://127.0.0.1:9000\","
+                + "\"table_name\":\"events\",\"path_style\":true}",
+            "Unknown field 'path_style' in the body of POST /register_project, which takes"
+                + " project_id, bucket, access_key, secret_key, endpoint, table_name and region:"
+                + " remove it or correct its name.",
+            "/v1/projects/initrode"),
+        new UnknownField(
+            "/v1/projects",
+            "{\"project_id\":\"initrode\",\"bucket\":\"acme-lake\"}",
+            "Unknown field 'bucket' in the body of POST /v1/projects, which takes project_id and"
+                + " retention: remove it or correct its name. POST /v1/projects registers a"
+                + " project of the shared warehouse; a project with its own bucket registers"
+                + " through POST /register_project.",
+            "/v1/projects/initrode"),
+        new UnknownField(
+            "/v1/sql",
+            "{\"sql\":\"SELECT count(*) FROM events\",\"project\":\"acme\",\"limit\":10}",
+            "Unknown field 'limit' in the body of POST /v1/sql, which takes sql and project:"
+                + " remove it or correct its name.",
+            null),
+        new UnknownField(
+            "/v1/tables",
+            "{\"name\":\"users\",\"primary_key\":\"id\",\"ttl\":\"30d\","
+                + "\"columns\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":false}]}",
+            "Unknown field 'ttl' in the body of POST /v1/tables, which takes name, description,"
+                + " primary_key, sort_order, partition_columns, retention and columns: remove it or"
+                + " correct its name.",
+            "/v1/tables/users"),
+        new UnknownField(
+            "/v1/tables",
+            "{\"name\":\"users\",\"primary_key\":\"id\",\"columns\":["
+                + "{\"name\":\"id\",\"type\":\"long\",\"nullable\":false},"
+                + "{\"name\":\"email\",\"type\":\"string\",\"nulable\":false}]}",
+            "Unknown field 'columns[1].nulable' in the body of POST /v1/tables, whose columns take"
+                + " name, type, nullable and doc: remove it or correct its name.",
+            "/v1/tables/users"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unknownFields")
+  void aBodyFieldTheRouteDoesNotTakeIsRefusedNotIgnored(UnknownField test) {
+    api(
+        (server, client) -> {
+          for (String token : List.of(ADMIN_TOKEN, ACME_TOKEN)) {
+            assertError(
+                client.post(
+                    test.route(), test.body(), r -> r.header("Authorization", "Bearer " + token)),
+                400,
+                "bad_request",
+                test.detail());
+          }
+          if (test.unchanged() != null) {
+            assertThat(get(client, test.unchanged(), ADMIN_TOKEN).code()).isEqualTo(404);
+          }
+          // the body is checked after the token: no token is still 401
+          assertError(client.post(test.route(), test.body()), 401, "unauthorized", "token");
+        });
+  }
+
+  @Test
+  void aTableTypeIsDefinedInJsonOnly() {
+    api(
+        (server, client) -> {
+          assertError(
+              client.post(
+                  "/v1/tables",
+                  "name: users\nprimary_key: id\nttl: 30d\ncolumns:\n- {name: id, type: long}\n",
+                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+              400,
+              "bad_request",
+              "The body is not JSON");
+          assertThat(get(client, "/v1/tables/users", ADMIN_TOKEN).code()).isEqualTo(404);
+        });
+  }
+
   @Test
   void theOwnTokenAndTheAdminTokenReadAProject() {
     api(
