@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
-import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * problem in the user's terms, never a 500, never an HTML page, never an internal class name.
  */
 class HostileRequestsIT {
-  static final String ACME = "acme-token";
-  static final String ADMIN = "admin-token";
+  static final String ACME = SqlRoutesIT.ACME;
+  static final String ADMIN = SqlRoutesIT.ADMIN;
   static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
   static final long BASE = 1_795_000_000_000_000L;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -54,28 +51,12 @@ class HostileRequestsIT {
 
   @BeforeAll
   static void start() {
-    QueryConfig config =
-        QueryConfig.builder()
-            .warehouse(warehouse.toUri())
-            .projectToken("acme", ACME)
-            .adminToken(ADMIN)
-            .maxLimit(100)
-            .defaultLimit(100)
-            .build();
+    QueryConfig config = SqlRoutesIT.config(warehouse);
     DeltaFixture.of(config)
         .pageRows(20)
         .table("acme", EVENTS)
         .append(new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 200, 1_000), true);
-    role =
-        QueryRole.create(
-            config,
-            new SimpleMeterRegistry(),
-            (e, r, b, a, s) -> {},
-            Catalog.inMemory(TableDefinitions.builtIns()),
-            (table, rows) -> rows.size(),
-            RegistrationStore.inMemory());
-    role.tables().discover();
-    role.tables().pollAll();
+    role = SqlRoutesIT.loaded(config, (table, rows) -> rows.size());
     server = HttpApi.create(role.services(), Optional.empty()).start("127.0.0.1", 0);
   }
 
