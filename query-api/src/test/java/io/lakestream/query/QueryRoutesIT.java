@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,6 +107,18 @@ class QueryRoutesIT {
   static Response get(HttpClient client, String path, String token) {
     return client.get(
         path,
+        request -> {
+          if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+          }
+        });
+  }
+
+  /** {@code POST path} with a body, and the bearer {@code token} (none when null). */
+  static Response post(HttpClient client, String path, String body, String token) {
+    return client.post(
+        path,
+        body,
         request -> {
           if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -557,17 +570,13 @@ class QueryRoutesIT {
         (server, client) -> {
           for (String token : List.of(ADMIN_TOKEN, ACME_TOKEN)) {
             assertError(
-                client.post(
-                    test.route(), test.body(), r -> r.header("Authorization", "Bearer " + token)),
-                400,
-                "bad_request",
-                test.detail());
+                post(client, test.route(), test.body(), token), 400, "bad_request", test.detail());
           }
           if (test.unchanged() != null) {
             assertThat(get(client, test.unchanged(), ADMIN_TOKEN).code()).isEqualTo(404);
           }
           // the body is checked after the token: no token is still 401
-          assertError(client.post(test.route(), test.body()), 401, "unauthorized", "token");
+          assertError(post(client, test.route(), test.body(), null), 401, "unauthorized", "token");
         });
   }
 
@@ -576,10 +585,11 @@ class QueryRoutesIT {
     api(
         (server, client) -> {
           assertError(
-              client.post(
+              post(
+                  client,
                   "/v1/tables",
                   "name: users\nprimary_key: id\nttl: 30d\ncolumns:\n- {name: id, type: long}\n",
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
+                  ADMIN_TOKEN),
               400,
               "bad_request",
               "The body is not JSON");
@@ -763,11 +773,7 @@ class QueryRoutesIT {
         (server, client) -> {
           String body =
               "{\"project_id\":\"initech\",\"bucket\":\"good-bucket\",\"access_key\":\"AK\",\"secret_key\":\"s3cr3t\",\"endpoint\":\"http://127.0.0.1:9000\",\"table_name\":\"events\"}";
-          Response created =
-              client.post(
-                  "/register_project",
-                  body,
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN));
+          Response created = post(client, "/register_project", body, ADMIN_TOKEN);
           assertThat(created.code()).isEqualTo(201);
           String answer = created.body().string();
           assertThat(answer).doesNotContain("s3cr3t");
@@ -779,47 +785,26 @@ class QueryRoutesIT {
           assertThat(tables(get(client, "/list_tables", ADMIN_TOKEN))).contains("initech/events");
 
           assertError(
-              client.post(
-                  "/register_project",
-                  body,
-                  r -> r.header("Authorization", "Bearer " + ACME_TOKEN)),
-              403,
-              "forbidden",
-              "admin token");
-          assertError(client.post("/register_project", body), 401, "unauthorized", "token");
-          assertError(
-              client.post(
-                  "/register_project",
+              post(client, "/register_project", body, ACME_TOKEN), 403, "forbidden", "admin token");
+          assertError(post(client, "/register_project", body, null), 401, "unauthorized", "token");
+          Map<String, String> refused =
+              Map.of(
                   body.replace("s3cr3t", "wrong"),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "Cannot register project 'initech': bucket 'good-bucket' is not reachable at"
-                  + " http://127.0.0.1:9000 with the given credentials.");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "Cannot register project 'initech': bucket 'good-bucket' is not reachable at"
+                      + " http://127.0.0.1:9000 with the given credentials.",
                   "{nope",
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "not JSON");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "not JSON",
                   body.replace("\"bucket\":\"good-bucket\",", ""),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "'bucket' is missing");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "'bucket' is missing",
                   body.replace("events", "nope"),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "table_name 'nope'");
+                  "table_name 'nope'");
+          refused.forEach(
+              (refusedBody, detail) ->
+                  assertError(
+                      post(client, "/register_project", refusedBody, ADMIN_TOKEN),
+                      400,
+                      "bad_request",
+                      detail));
         });
   }
 
