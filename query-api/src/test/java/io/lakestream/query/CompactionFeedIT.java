@@ -89,13 +89,7 @@ class CompactionFeedIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> query.commitFeed().map(f -> f.isPositioned()).orElse(false));
-        for (int batch = 0; batch < 6; batch++) {
-          produce(producer, 50);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(50))
-              .until(() -> sidecar.rowCount(TABLE) == sent.size());
-        }
+        produceFiles(producer, sidecar, 6);
         TableRegistry tables = query.tables();
         TableSnapshot before = tables.snapshot(TABLE).orElseThrow();
         assertThat(before.fileCount()).isGreaterThanOrEqualTo(6);
@@ -180,11 +174,7 @@ class CompactionFeedIT {
       WriterConfig writerConfig =
           FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
+          FeedFixtures.pollingSidecar(warehouse)
               .pollInterval(Duration.ofMillis(200))
               .tables(Map.of(EVENTS.name(), EVENTS))
               .smallFileBytes(1024)
@@ -196,13 +186,7 @@ class CompactionFeedIT {
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
         Sidecar sidecar = Sidecar.of(query);
-        for (int batch = 0; batch < 3; batch++) {
-          produce(producer, 50);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(50))
-              .until(() -> sidecar.rowCount(TABLE) == sent.size());
-        }
+        produceFiles(producer, sidecar, 3);
         var before = sidecar.servedStatus(TABLE);
         assertThat(before.has("last_compaction")).as(before.toString()).isFalse();
         // Every file is above the 1 KiB the sidecar counts as small.
@@ -264,6 +248,20 @@ class CompactionFeedIT {
                 return !found.isEmpty();
               });
       return found.get(0);
+    }
+  }
+
+  /**
+   * Sends {@code files} batches of 50 rows, each served (so committed, in a file of its own) before
+   * the next is sent.
+   */
+  private void produceFiles(KafkaProducer<byte[], byte[]> producer, Sidecar sidecar, int files) {
+    for (int file = 0; file < files; file++) {
+      produce(producer, 50);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> sidecar.rowCount(TABLE) == sent.size());
     }
   }
 

@@ -156,15 +156,7 @@ class HostileRequestsIT {
   @ParameterizedTest
   @MethodSource("formerlyRefusedSql")
   void formerlyRefusedSqlNowRuns(String statement) throws Exception {
-    String body = JSON.createObjectNode().put("sql", statement).toString();
-    RawResponse response =
-        send(
-            "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + ADMIN
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length
-                + "\r\nConnection: close\r\n\r\n"
-                + body);
+    RawResponse response = postSql(statement);
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
   }
 
@@ -172,15 +164,7 @@ class HostileRequestsIT {
   @MethodSource("hostileSql")
   void hostileSqlIsAJsonBadRequestNamingTheProblem(String statement, String named)
       throws Exception {
-    String body = JSON.createObjectNode().put("sql", statement).toString();
-    RawResponse response =
-        send(
-            "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + ADMIN
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length
-                + "\r\nConnection: close\r\n\r\n"
-                + body);
+    RawResponse response = postSql(statement);
     assertJsonError(response, 400, "bad_request", named);
   }
 
@@ -282,6 +266,18 @@ class HostileRequestsIT {
   }
 
   /** Sends the bytes as they are (no client library would send most of these) and reads it all. */
+  /** {@code POST /v1/sql} of {@code statement} with the admin token, as raw bytes. */
+  static RawResponse postSql(String statement) throws IOException {
+    String body = JSON.createObjectNode().put("sql", statement).toString();
+    return send(
+        "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + ADMIN
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.getBytes(StandardCharsets.UTF_8).length
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
+  }
+
   static RawResponse send(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(30_000);
