@@ -31,14 +31,7 @@ class RetentionThroughApiIT {
   @Test
   void retentionDefinedThroughTheApiExpiresOlderRows(@TempDir Path dataDir) throws Exception {
     try (DevRuntime dev = DevRuntime.start(options(dataDir))) {
-      HttpResponse<String> created =
-          postTable(
-              dev,
-              """
-              {"name": "app_logs", "primary_key": "ts", "retention": "1d",
-               "columns": [{"name": "ts", "type": "timestamp", "nullable": false},
-                           {"name": "message", "type": "string"}]}""");
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      HttpResponse<String> created = createAppLogs(dev, "1d");
       assertThat(JSON.readTree(created.body()).get("retention").asText()).isEqualTo("1d");
 
       HttpResponse<String> viaSql =
@@ -114,14 +107,7 @@ class RetentionThroughApiIT {
   @Test
   void aProjectsOwnRetentionExpiresThatProjectsRowsOnly(@TempDir Path dataDir) throws Exception {
     try (DevRuntime dev = DevRuntime.start(options(dataDir))) {
-      HttpResponse<String> created =
-          postTable(
-              dev,
-              """
-              {"name": "app_logs", "primary_key": "ts", "retention": "30d",
-               "columns": [{"name": "ts", "type": "timestamp", "nullable": false},
-                           {"name": "message", "type": "string"}]}""");
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      createAppLogs(dev, "30d");
       assertThat(sql(dev, "CREATE TABLE counters (id BIGINT PRIMARY KEY, n BIGINT)").statusCode())
           .isEqualTo(200);
 
@@ -141,9 +127,10 @@ class RetentionThroughApiIT {
       assertRefused(
           dev,
           "{\"project_id\": \"acme\", \"bucket\": \"acme-lake\"}",
-          "Cannot register the project: unknown field 'bucket': POST /v1/projects takes"
-              + " project_id and retention, and registers a project of the shared warehouse; a"
-              + " project with its own bucket registers through POST /register_project.");
+          "Unknown field 'bucket' in the body of POST /v1/projects, which takes project_id and"
+              + " retention: remove it or correct its name. POST /v1/projects registers a project"
+              + " of the shared warehouse; a project with its own bucket registers through POST"
+              + " /register_project.");
       assertRefused(
           dev,
           "{\"project_id\": \"acme\", \"retention\": {\"app_logs\": \"a week\"}}",
@@ -256,6 +243,21 @@ class RetentionThroughApiIT {
   private static HttpResponse<String> post(DevRuntime dev, String path, String body)
       throws Exception {
     return send(dev, "POST", path, body);
+  }
+
+  /** Creates the table type app_logs (ts, message), kept {@code retention}. */
+  private static HttpResponse<String> createAppLogs(DevRuntime dev, String retention)
+      throws Exception {
+    HttpResponse<String> created =
+        postTable(
+            dev,
+            """
+            {"name": "app_logs", "primary_key": "ts", "retention": "%s",
+             "columns": [{"name": "ts", "type": "timestamp", "nullable": false},
+                         {"name": "message", "type": "string"}]}"""
+                .formatted(retention));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return created;
   }
 
   private static HttpResponse<String> postTable(DevRuntime dev, String definition)

@@ -44,6 +44,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
@@ -75,10 +76,13 @@ public final class QueryRole implements AutoCloseable {
   private final HttpApi.Services services;
   private final Javalin app;
   private final Catalog catalog;
+
+  /** The live tail once started: set once, read by {@link QueryService}'s table status. */
+  private final AtomicReference<LiveTail> tail;
+
   private boolean started;
   private PgServer pg;
   private CommitFeedFollower feed;
-  private LiveTail tail;
 
   private QueryRole(
       QueryConfig config,
@@ -88,7 +92,8 @@ public final class QueryRole implements AutoCloseable {
       BufferAllocator allocator,
       HttpApi.Services services,
       Javalin app,
-      Catalog catalog) {
+      Catalog catalog,
+      AtomicReference<LiveTail> tail) {
     this.config = config;
     this.catalog = catalog;
     this.executor = executor;
@@ -97,6 +102,7 @@ public final class QueryRole implements AutoCloseable {
     this.allocator = allocator;
     this.services = services;
     this.app = app;
+    this.tail = tail;
   }
 
   /**
@@ -267,9 +273,18 @@ public final class QueryRole implements AutoCloseable {
               + " without a token");
     }
     BufferAllocator allocator = new RootAllocator();
+    // the tail starts with the role (startFollowing), after the services it serves through
+    AtomicReference<LiveTail> tail = new AtomicReference<>();
     QueryService service =
         new QueryService(
-            tables, new RangeReader(files), access, projects, allocator, metrics, clock);
+            tables,
+            new RangeReader(files),
+            access,
+            projects,
+            allocator,
+            metrics,
+            () -> Optional.ofNullable(tail.get()),
+            clock);
     SqlService sql =
         new SqlService(
             catalog,
@@ -289,7 +304,7 @@ public final class QueryRole implements AutoCloseable {
             sql,
             new ProjectService(catalog, projects, access, tables, clock));
     Javalin app = HttpApi.create(services, prometheus(registry));
-    return new QueryRole(config, executor, files, tables, allocator, services, app, catalog);
+    return new QueryRole(config, executor, files, tables, allocator, services, app, catalog, tail);
   }
 
   private static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
@@ -370,7 +385,7 @@ public final class QueryRole implements AutoCloseable {
     }
     if (config.tailEnabled()) {
       CommitFeedFollower follower = feed;
-      tail =
+      tail.set(
           LiveTail.start(
               config.kafkaBootstrapServers().orElseThrow(),
               config.kafkaClientProperties(),
@@ -378,14 +393,13 @@ public final class QueryRole implements AutoCloseable {
               catalog::tables, // built-in types and those created at run time
               tables,
               follower != null ? follower::isPositioned : tables::ready,
-              config.tailMaxBytes());
-      services.query().attachTail(tail);
+              config.tailMaxBytes()));
     }
   }
 
   /** The live tail, when the role serves it and has started. */
   public Optional<LiveTail> liveTail() {
-    return Optional.ofNullable(tail);
+    return Optional.ofNullable(tail.get());
   }
 
   /** The commit feed follower, when the role follows the feed and has started. */
@@ -408,8 +422,9 @@ public final class QueryRole implements AutoCloseable {
       }
     } finally {
       services.sql().close();
-      if (tail != null) {
-        tail.close();
+      LiveTail running = tail.get();
+      if (running != null) {
+        running.close();
       }
       if (feed != null) {
         feed.close();

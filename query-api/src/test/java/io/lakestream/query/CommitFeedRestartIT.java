@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lakestream.reader.TableId;
-import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
@@ -13,19 +12,16 @@ import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,20 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * those committed while it was down (found by its start-up load, before the feed's end offsets it
  * took) and those committed after (announced).
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class CommitFeedRestartIT {
   private static final List<String> PROJECTS = List.of("acme", "globex");
   private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
-  private static final long BASE = 1_795_000_000_000_000L;
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final Random random = new Random(14);
-  private final Map<TableId, List<GenericRecord>> sent = new TreeMap<>();
-
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
+  private final SentEvents sent = new SentEvents(PROJECTS, new Random(14));
 
   @Test
   void aRestartedSidecarServesTheSameRowsFromItsLoadAndTheFeed() throws Exception {
@@ -63,27 +52,27 @@ class CommitFeedRestartIT {
               KafkaToQueryIT.producer(kafka.bootstrapServers())) {
         Map<TableId, List<String>> before;
         try (QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-          String origin = "http://127.0.0.1:" + query.port();
+          Sidecar sidecar = Sidecar.of(query);
           await().atMost(Duration.ofSeconds(60)).until(() -> positioned(query));
-          produce(producer, 200);
-          before = awaitAllRows(origin);
+          sent.produce(producer, 200);
+          before = awaitAllRows(sidecar);
           assertThat(query.tables().feedCounts().applied()).isPositive();
         }
 
-        produce(producer, 150); // committed while no sidecar runs
+        sent.produce(producer, 150); // committed while no sidecar runs
         await().atMost(Duration.ofSeconds(60)).until(this::writerCommittedEverything);
 
         try (QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-          String origin = "http://127.0.0.1:" + query.port();
+          Sidecar sidecar = Sidecar.of(query);
           await().atMost(Duration.ofSeconds(60)).until(() -> positioned(query));
-          Map<TableId, List<String>> afterRestart = awaitAllRows(origin);
+          Map<TableId, List<String>> afterRestart = awaitAllRows(sidecar);
           for (TableId id : before.keySet()) {
             assertThat(afterRestart.get(id)).containsAll(before.get(id));
           }
           long appliedAtStart = query.tables().feedCounts().applied();
 
-          produce(producer, 100); // committed and announced after the restart
-          awaitAllRows(origin);
+          sent.produce(producer, 100); // committed and announced after the restart
+          awaitAllRows(sidecar);
           assertThat(query.tables().feedCounts().applied()).isGreaterThan(appliedAtStart);
           assertThat(query.tables().feedCounts().fallbackSweeps()).isZero();
         }
@@ -99,7 +88,7 @@ class CommitFeedRestartIT {
   /** Whether every row sent so far is in Delta, as Delta Kernel reads the tables. */
   private boolean writerCommittedEverything() {
     KernelTables kernel = new KernelTables(new org.apache.hadoop.conf.Configuration());
-    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.byTable().entrySet()) {
       String table =
           warehouse
               .resolve("projects")
@@ -119,31 +108,16 @@ class CommitFeedRestartIT {
     return true;
   }
 
-  private void produce(KafkaProducer<byte[], byte[]> producer, int rowsPerProject) {
-    for (String project : PROJECTS) {
-      TestRows rows = new TestRows(EVENTS, random.nextLong());
-      long[] keys = new long[rowsPerProject];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = BASE + random.nextInt(5_000) * 1_000L;
-      }
-      for (GenericRecord row : rows.rows(project, keys)) {
-        producer.send(KafkaToQueryIT.record(EVENTS, project, row));
-        sent.computeIfAbsent(new TableId(project, EVENTS.name()), id -> new ArrayList<>()).add(row);
-      }
-    }
-    producer.flush();
-  }
-
   /** Waits until every row sent is served, then reads each table whole, in key order. */
-  private Map<TableId, List<String>> awaitAllRows(String origin) throws Exception {
+  private Map<TableId, List<String>> awaitAllRows(Sidecar sidecar) {
     Map<TableId, List<String>> served = new TreeMap<>();
-    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
+    for (Map.Entry<TableId, List<GenericRecord>> entry : sent.byTable().entrySet()) {
       TableId id = entry.getKey();
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> rowCount(origin, id) == entry.getValue().size());
-      List<String> rows = readAll(origin, id);
+          .until(() -> sidecar.rowCount(id) == entry.getValue().size());
+      List<String> rows = sidecar.readAll(id);
       KafkaToQueryIT.assertSameRowsInKeyOrder(
           EVENTS,
           rows,
@@ -151,28 +125,5 @@ class CommitFeedRestartIT {
       served.put(id, rows);
     }
     return served;
-  }
-
-  private List<String> readAll(String origin, TableId id) throws Exception {
-    HttpResponse<String> page =
-        get(
-            origin,
-            "/v1/projects/" + id.project() + "/tables/" + id.table() + "/rows?limit=100000");
-    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-    return ExpectedRows.texts(ExpectedRows.parse(page.body()));
-  }
-
-  private long rowCount(String origin, TableId id) throws Exception {
-    HttpResponse<String> status =
-        get(origin, "/v1/projects/" + id.project() + "/tables/" + id.table());
-    if (status.statusCode() != 200) {
-      return -1;
-    }
-    var rows = ExpectedRows.parse(status.body()).get("rows");
-    return rows == null ? -1 : rows.asLong();
-  }
-
-  private static HttpResponse<String> get(String origin, String path) {
-    return ApiRequests.get(origin, path, "admin");
   }
 }

@@ -21,8 +21,6 @@ import io.lakestream.testkit.KernelTables;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +37,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,25 +48,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the table's unchanged txn watermarks; the sidecar applies it without reading the log, and then
  * serves exactly the files, rows and version that Delta Kernel reads, every row once.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class CompactionFeedIT {
   /** The built-in events type, with a retention far enough back that no row expires. */
   private static final TableDefinition EVENTS =
       TableDefinitions.builtIn("events").withRetention("test", Duration.ofDays(3650));
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final TableId TABLE = new TableId("acme", EVENTS.name());
   private static final long BASE = 1_795_000_000_000_000L;
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final Random random = new Random(15);
   private final List<GenericRecord> sent = new ArrayList<>();
-
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
 
   @Test
   void theSidecarAppliesAnAnnouncedCompactionWithoutReadingTheLog() throws Exception {
@@ -94,23 +85,17 @@ class CompactionFeedIT {
           KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-        String origin = "http://127.0.0.1:" + query.port();
+        Sidecar sidecar = Sidecar.of(query);
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> query.commitFeed().map(f -> f.isPositioned()).orElse(false));
-        for (int batch = 0; batch < 6; batch++) {
-          produce(producer, 50);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(50))
-              .until(() -> rowCount(origin) == sent.size());
-        }
+        produceFiles(producer, sidecar, 6);
         TableRegistry tables = query.tables();
         TableSnapshot before = tables.snapshot(TABLE).orElseThrow();
         assertThat(before.fileCount()).isGreaterThanOrEqualTo(6);
         assertThat(before.version()).isEqualTo(kernel.version(tablePath));
         TableRegistry.FeedCounts countsBefore = tables.feedCounts();
-        var statusBefore = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        var statusBefore = sidecar.servedStatus(TABLE);
         assertThat(statusBefore.get("small_files").asLong()).isEqualTo(before.fileCount());
         assertThat(statusBefore.has("last_compaction")).as(statusBefore.toString()).isFalse();
         assertThat(statusBefore.get("retention").asText()).isEqualTo("3650d");
@@ -162,7 +147,7 @@ class CompactionFeedIT {
 
         // The table's status: one small file left (below the 16 MiB target), compacted when the
         // announcement says.
-        var statusAfter = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        var statusAfter = sidecar.servedStatus(TABLE);
         assertThat(statusAfter.get("small_files").asLong()).isEqualTo(1);
         assertThat(statusAfter.get("last_compaction").asText())
             .isEqualTo(Instant.ofEpochMilli(announcement.committedAtMillis()).toString());
@@ -171,7 +156,7 @@ class CompactionFeedIT {
         // Every row readable exactly once, in key order, through the query API.
         KafkaToQueryIT.assertSameRowsInKeyOrder(
             EVENTS,
-            readAll(origin),
+            sidecar.readAll(TABLE),
             KafkaToQueryIT.expected(EVENTS, sent, Long.MIN_VALUE, Long.MAX_VALUE));
         assertThat(writer.failure()).isEmpty();
       }
@@ -189,11 +174,7 @@ class CompactionFeedIT {
       WriterConfig writerConfig =
           FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
       QueryConfig queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .adminToken("admin")
+          FeedFixtures.pollingSidecar(warehouse)
               .pollInterval(Duration.ofMillis(200))
               .tables(Map.of(EVENTS.name(), EVENTS))
               .smallFileBytes(1024)
@@ -204,15 +185,9 @@ class CompactionFeedIT {
           KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-        String origin = "http://127.0.0.1:" + query.port();
-        for (int batch = 0; batch < 3; batch++) {
-          produce(producer, 50);
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(50))
-              .until(() -> rowCount(origin) == sent.size());
-        }
-        var before = JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body());
+        Sidecar sidecar = Sidecar.of(query);
+        produceFiles(producer, sidecar, 3);
+        var before = sidecar.servedStatus(TABLE);
         assertThat(before.has("last_compaction")).as(before.toString()).isFalse();
         // Every file is above the 1 KiB the sidecar counts as small.
         assertThat(before.get("small_files").asLong()).isZero();
@@ -232,8 +207,8 @@ class CompactionFeedIT {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
-                    () -> JSON.readTree(get(origin, "/v1/projects/acme/tables/events").body()),
-                    status -> status.get("delta_version").asLong() == compactedVersion);
+                    () -> sidecar.status(TABLE),
+                    status -> status.path("delta_version").asLong() == compactedVersion);
         assertThat(Instant.parse(after.get("last_compaction").asText()))
             .isEqualTo(Instant.parse(after.get("last_commit_at").asText()));
         assertThat(after.get("files").asLong()).isEqualTo(1);
@@ -276,6 +251,20 @@ class CompactionFeedIT {
     }
   }
 
+  /**
+   * Sends {@code files} batches of 50 rows, each served (so committed, in a file of its own) before
+   * the next is sent.
+   */
+  private void produceFiles(KafkaProducer<byte[], byte[]> producer, Sidecar sidecar, int files) {
+    for (int file = 0; file < files; file++) {
+      produce(producer, 50);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> sidecar.rowCount(TABLE) == sent.size());
+    }
+  }
+
   private void produce(KafkaProducer<byte[], byte[]> producer, int rows) {
     TestRows testRows = new TestRows(EVENTS, random.nextLong());
     long[] keys = new long[rows];
@@ -287,24 +276,5 @@ class CompactionFeedIT {
       sent.add(row);
     }
     producer.flush();
-  }
-
-  private List<String> readAll(String origin) throws Exception {
-    HttpResponse<String> page = get(origin, "/v1/projects/acme/tables/events/rows?limit=100000");
-    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-    return ExpectedRows.texts(ExpectedRows.parse(page.body()));
-  }
-
-  private long rowCount(String origin) throws Exception {
-    HttpResponse<String> status = get(origin, "/v1/projects/acme/tables/events");
-    if (status.statusCode() != 200) {
-      return -1;
-    }
-    var rows = ExpectedRows.parse(status.body()).get("rows");
-    return rows == null ? -1 : rows.asLong();
-  }
-
-  private static HttpResponse<String> get(String origin, String path) {
-    return ApiRequests.get(origin, path, "admin");
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -13,19 +13,14 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * moved between the two: the walk holds every row once, its page ending inside a run of equal keys
  * that spans a Delta file and the live tail.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class CursorRestartIT {
   private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  private static final TableId ACME_EVENTS = new TableId("acme", EVENTS.name());
   private static final long BASE = 1_795_000_000_000_000L;
   private static final int RUNS = 6;
   private static final int RUN = 3;
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
 
   @Test
   void aCursorContinuedOnARestartedSidecarServesExactlyTheRemainingRows() throws Exception {
@@ -54,7 +45,7 @@ class CursorRestartIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 1);
       kafka.createTopic(Topics.COMMITS, 12);
       QueryConfig queryConfig =
-          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).tailEnabled(true).build();
+          FeedFixtures.sidecarWithTail(kafka.bootstrapServers(), warehouse).build();
       WriterConfig writerConfig =
           FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       TestRows rows = new TestRows(EVENTS, 11);
@@ -71,31 +62,31 @@ class CursorRestartIT {
         produce(producer, committed);
         try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
             QueryRole first = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-          String origin = origin(first);
-          await().atMost(Duration.ofSeconds(60)).until(() -> serves(origin, committed.size(), 0));
+          Sidecar sidecar = Sidecar.of(first);
+          await().atMost(Duration.ofSeconds(60)).until(() -> serves(sidecar, committed.size(), 0));
           assertThat(writer.failure()).isEmpty();
         }
         produce(producer, inTail); // no writer runs now: these stay in the tail
 
         String cursor;
         try (QueryRole before = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-          String origin = origin(before);
+          Sidecar sidecar = Sidecar.of(before);
           await()
               .atMost(Duration.ofSeconds(60))
-              .until(() -> serves(origin, committed.size(), inTail.size()));
+              .until(() -> serves(sidecar, committed.size(), inTail.size()));
           // a page that ends inside a run: RUN + 2 rows
-          Page page = page(origin, RUN + 2, null);
+          Sidecar.Page page = sidecar.page(ACME_EVENTS, RUN + 2, null);
           walked.addAll(page.rows());
           cursor = page.next().orElseThrow();
         }
 
         try (QueryRole after = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-          String origin = origin(after);
+          Sidecar sidecar = Sidecar.of(after);
           await()
               .atMost(Duration.ofSeconds(60))
-              .until(() -> serves(origin, committed.size(), inTail.size()));
+              .until(() -> serves(sidecar, committed.size(), inTail.size()));
           while (cursor != null) {
-            Page page = page(origin, RUN + 2, cursor);
+            Sidecar.Page page = sidecar.page(ACME_EVENTS, RUN + 2, cursor);
             walked.addAll(page.rows());
             cursor = page.next().orElse(null);
           }
@@ -122,47 +113,9 @@ class CursorRestartIT {
     producer.flush();
   }
 
-  private static String origin(QueryRole role) {
-    return "http://127.0.0.1:" + role.port();
-  }
-
   /** Whether the sidecar serves {@code rows} rows from files and {@code tailRows} from the tail. */
-  private boolean serves(String origin, long rows, long tailRows) throws java.io.IOException {
-    HttpResponse<String> status = get(origin, "/v1/projects/acme/tables/events");
-    if (status.statusCode() != 200) {
-      return false;
-    }
-    JsonNode body = new ObjectMapper().readTree(status.body());
-    return body.path("rows").asLong() == rows && body.path("tail_rows").asLong() == tailRows;
-  }
-
-  private record Page(List<String> rows, Optional<String> next) {}
-
-  private Page page(String origin, int limit, String cursor) {
-    HttpResponse<String> page =
-        get(
-            origin,
-            "/v1/projects/acme/tables/events/rows?limit="
-                + limit
-                + (cursor == null ? "" : "&cursor=" + cursor));
-    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-    return new Page(
-        ExpectedRows.texts(ExpectedRows.parse(page.body())),
-        page.headers().firstValue("Lakestream-Next-Cursor"));
-  }
-
-  private HttpResponse<String> get(String origin, String path) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(origin + path))
-              .header("Authorization", "Bearer admin")
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static boolean serves(Sidecar sidecar, long rows, long tailRows) {
+    JsonNode status = sidecar.status(ACME_EVENTS);
+    return status.path("rows").asLong() == rows && status.path("tail_rows").asLong() == tailRows;
   }
 }

@@ -9,11 +9,7 @@ import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import io.lakestream.query.ForeignParquetWriter.TimestampEncoding;
 import io.lakestream.query.http.HttpApi;
-import io.lakestream.reader.Cursor;
 import io.lakestream.reader.KeyRange;
-import io.lakestream.reader.ReadPlan;
-import io.lakestream.reader.RowFormat;
-import io.lakestream.reader.RowQuery;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
@@ -21,10 +17,8 @@ import io.lakestream.schema.TableDefinitions;
 import io.lakestream.tables.TableRegistry;
 import io.lakestream.testkit.KernelTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +61,7 @@ class ForeignDeltaTablesIT {
   private QueryRole role;
   private DeltaFixture fixture;
   private DeltaFixture.Table table;
+  private TableReads reads;
 
   @BeforeEach
   void start() {
@@ -80,6 +75,7 @@ class ForeignDeltaTablesIT {
     fixture = DeltaFixture.of(config).pageRows(20);
     table = fixture.table(PROJECT, METRICS);
     role = QueryRole.create(config, new SimpleMeterRegistry(), (e, r, b, a, s) -> {});
+    reads = new TableReads(role, table, METRICS);
   }
 
   @AfterEach
@@ -98,8 +94,8 @@ class ForeignDeltaTablesIT {
     table.append(rows(rows, BASE + 20_000, 150, 3_000, resolution), false);
     role.tables().discover();
     role.tables().pollAll();
-    assertThat(read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
-        .isEqualTo(expected(KeyRange.ALL, false));
+    assertThat(reads.read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
+        .isEqualTo(reads.expected(KeyRange.ALL, false));
 
     // OPTIMIZE: one file with the rows of all three, as sorted runs in another order.
     List<DeltaFixture.WrittenFile> compacted = table.liveFiles();
@@ -110,7 +106,7 @@ class ForeignDeltaTablesIT {
     long optimized = table.commit(List.of(foreignFile(encoding, concatenated)), compacted);
     role.tables().pollAll();
 
-    TableSnapshot snapshot = snapshot();
+    TableSnapshot snapshot = reads.snapshot();
     assertThat(snapshot.version()).isEqualTo(optimized);
     assertThat(snapshot.files())
         .singleElement()
@@ -128,8 +124,8 @@ class ForeignDeltaTablesIT {
     Collections.shuffle(shuffled, new Random(5));
     long last = table.commit(List.of(foreignFile(encoding, shuffled)), List.of());
     role.tables().pollAll();
-    assertThat(snapshot().version()).isEqualTo(last);
-    assertThat(snapshot().rows()).isEqualTo(300 + 200 + 150 + 120 + 400);
+    assertThat(reads.snapshot().version()).isEqualTo(last);
+    assertThat(reads.snapshot().rows()).isEqualTo(300 + 200 + 150 + 120 + 400);
     assertServesExactlyTheTable(new Random(17));
   }
 
@@ -195,20 +191,20 @@ class ForeignDeltaTablesIT {
 
     role.tables().discover();
     role.tables().pollAll();
-    assertThat(snapshot().version()).isEqualTo(version);
-    assertThat(read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
-        .isEqualTo(expected(KeyRange.ALL, false));
+    assertThat(reads.snapshot().version()).isEqualTo(version);
+    assertThat(reads.read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
+        .isEqualTo(reads.expected(KeyRange.ALL, false));
   }
 
   private void assertServesExactlyTheTable(Random random) throws IOException {
     for (boolean descending : new boolean[] {false, true}) {
-      assertThat(read(KeyRange.ALL, descending, null, 100_000, new ArrayList<>()))
-          .isEqualTo(expected(KeyRange.ALL, descending));
+      assertThat(reads.read(KeyRange.ALL, descending, null, 100_000, new ArrayList<>()))
+          .isEqualTo(reads.expected(KeyRange.ALL, descending));
       for (int limit : new int[] {1, 37}) {
         KeyRange range = limit == 1 ? new KeyRange(BASE + 20_000, BASE + 60_000) : KeyRange.ALL;
-        assertThat(walk(range, descending, limit))
+        assertThat(reads.walk(range, descending, limit))
             .as("limit %d %s", limit, descending ? "desc" : "asc")
-            .isEqualTo(expected(range, descending));
+            .isEqualTo(reads.expected(range, descending));
       }
     }
     for (int i = 0; i < 30; i++) {
@@ -216,9 +212,9 @@ class ForeignDeltaTablesIT {
       long hi = lo + (long) (random.nextDouble() * 150_000);
       KeyRange range = new KeyRange(lo, hi);
       boolean descending = random.nextBoolean();
-      assertThat(read(range, descending, null, 100_000, new ArrayList<>()))
+      assertThat(reads.read(range, descending, null, 100_000, new ArrayList<>()))
           .as("range [%d, %d] %s", lo, hi, descending ? "desc" : "asc")
-          .isEqualTo(expected(range, descending));
+          .isEqualTo(reads.expected(range, descending));
     }
   }
 
@@ -272,7 +268,7 @@ class ForeignDeltaTablesIT {
           assertThat(recovered.get("delta_version").asLong()).isEqualTo(5);
           Response read = get(client, STATUS + "/rows?limit=1000");
           assertThat(read.code()).isEqualTo(200);
-          assertThat(ExpectedRows.texts(json(read))).isEqualTo(expected(KeyRange.ALL, false));
+          assertThat(ExpectedRows.texts(json(read))).isEqualTo(reads.expected(KeyRange.ALL, false));
         });
   }
 
@@ -366,57 +362,8 @@ class ForeignDeltaTablesIT {
 
   // ---- reading ----
 
-  private TableSnapshot snapshot() {
-    return role.tables().snapshot(table.id()).orElseThrow();
-  }
-
   private TableRegistry.TableStatus status() {
     return role.tables().status(table.id()).orElseThrow();
-  }
-
-  private List<String> read(
-      KeyRange range, boolean descending, Cursor cursor, int limit, List<Cursor> next)
-      throws IOException {
-    RowQuery query = new RowQuery(range, descending, limit, METRICS.columnNames(), cursor);
-    ReadPlan plan = role.service().plan(snapshot(), query);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    role.service().stream(plan, query, RowFormat.JSON, out);
-    plan.next().ifPresent(next::add);
-    List<String> rows =
-        ExpectedRows.texts(ExpectedRows.parse(out.toString(StandardCharsets.UTF_8)));
-    assertThat(rows).hasSize((int) plan.rowCount());
-    return rows;
-  }
-
-  private List<String> walk(KeyRange range, boolean descending, int limit) throws IOException {
-    List<String> all = new ArrayList<>();
-    Cursor cursor = null;
-    int pages = 0;
-    do {
-      List<Cursor> next = new ArrayList<>();
-      List<String> page = read(range, descending, cursor, limit, next);
-      if (!next.isEmpty()) {
-        assertThat(page).hasSize(limit);
-      }
-      all.addAll(page);
-      cursor = next.isEmpty() ? null : next.get(0);
-      pages++;
-    } while (cursor != null && pages < 10_000);
-    return all;
-  }
-
-  private List<String> expected(KeyRange range, boolean descending) {
-    List<GenericRecord> rows = new ArrayList<>();
-    for (GenericRecord row : table.expectedRows()) {
-      if (range.contains(table.key(row))) {
-        rows.add(row);
-      }
-    }
-    List<String> texts = ExpectedRows.jsonTexts(METRICS, METRICS.columnNames(), rows);
-    if (descending) {
-      Collections.reverse(texts);
-    }
-    return texts;
   }
 
   private static Response get(HttpClient client, String path) {

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import io.lakestream.catalog.Catalog;
 import io.lakestream.query.http.HttpApi;
-import io.lakestream.query.spi.RegistrationStore;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * problem in the user's terms, never a 500, never an HTML page, never an internal class name.
  */
 class HostileRequestsIT {
-  static final String ACME = "acme-token";
-  static final String ADMIN = "admin-token";
+  static final String ACME = SqlRoutesIT.ACME;
+  static final String ADMIN = SqlRoutesIT.ADMIN;
   static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
   static final long BASE = 1_795_000_000_000_000L;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -54,28 +51,12 @@ class HostileRequestsIT {
 
   @BeforeAll
   static void start() {
-    QueryConfig config =
-        QueryConfig.builder()
-            .warehouse(warehouse.toUri())
-            .projectToken("acme", ACME)
-            .adminToken(ADMIN)
-            .maxLimit(100)
-            .defaultLimit(100)
-            .build();
+    QueryConfig config = SqlRoutesIT.config(warehouse);
     DeltaFixture.of(config)
         .pageRows(20)
         .table("acme", EVENTS)
         .append(new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 200, 1_000), true);
-    role =
-        QueryRole.create(
-            config,
-            new SimpleMeterRegistry(),
-            (e, r, b, a, s) -> {},
-            Catalog.inMemory(TableDefinitions.builtIns()),
-            (table, rows) -> rows.size(),
-            RegistrationStore.inMemory());
-    role.tables().discover();
-    role.tables().pollAll();
+    role = SqlRoutesIT.loaded(config, (table, rows) -> rows.size());
     server = HttpApi.create(role.services(), Optional.empty()).start("127.0.0.1", 0);
   }
 
@@ -175,15 +156,7 @@ class HostileRequestsIT {
   @ParameterizedTest
   @MethodSource("formerlyRefusedSql")
   void formerlyRefusedSqlNowRuns(String statement) throws Exception {
-    String body = JSON.createObjectNode().put("sql", statement).toString();
-    RawResponse response =
-        send(
-            "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + ADMIN
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length
-                + "\r\nConnection: close\r\n\r\n"
-                + body);
+    RawResponse response = postSql(statement);
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
   }
 
@@ -191,15 +164,7 @@ class HostileRequestsIT {
   @MethodSource("hostileSql")
   void hostileSqlIsAJsonBadRequestNamingTheProblem(String statement, String named)
       throws Exception {
-    String body = JSON.createObjectNode().put("sql", statement).toString();
-    RawResponse response =
-        send(
-            "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + ADMIN
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length
-                + "\r\nConnection: close\r\n\r\n"
-                + body);
+    RawResponse response = postSql(statement);
     assertJsonError(response, 400, "bad_request", named);
   }
 
@@ -301,6 +266,18 @@ class HostileRequestsIT {
   }
 
   /** Sends the bytes as they are (no client library would send most of these) and reads it all. */
+  /** {@code POST /v1/sql} of {@code statement} with the admin token, as raw bytes. */
+  static RawResponse postSql(String statement) throws IOException {
+    String body = JSON.createObjectNode().put("sql", statement).toString();
+    return send(
+        "POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + ADMIN
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.getBytes(StandardCharsets.UTF_8).length
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
+  }
+
   static RawResponse send(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(30_000);

@@ -13,8 +13,6 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,8 +31,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * modification times at millisecond resolution), so rows are compared in key order, and as
  * multisets within one key; tie order itself is covered by {@link RangeReaderIT}.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class KafkaToQueryIT {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaToQueryIT.class);
 
@@ -56,16 +55,6 @@ class KafkaToQueryIT {
   static final long BASE = 1_795_000_000_000_000L;
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  /**
-   * The writer configures {@code fs.file.impl=RawLocalFileSystem}, which Hadoop caches for the
-   * whole JVM; s3a (in later test classes) needs the default {@code LocalFileSystem} there.
-   */
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
 
   @Test
   void rowsProducedToKafkaAreReadableOverHttpRowForRow() throws Exception {
@@ -75,19 +64,12 @@ class KafkaToQueryIT {
       }
       WriterConfig writerConfig =
           FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200));
-      QueryConfig.Builder queryConfig =
-          QueryConfig.builder()
-              .warehouse(warehouse.toUri())
-              .httpHost("127.0.0.1")
-              .httpPort(0)
-              .pollInterval(Duration.ofMillis(100))
-              .discoveryInterval(Duration.ofMillis(200))
-              .adminToken("admin");
+      QueryConfig.Builder queryConfig = FeedFixtures.pollingSidecar(warehouse);
       PROJECTS.forEach(p -> queryConfig.projectToken(p, p + "-token"));
       try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry());
           QueryRole query = QueryRole.start(queryConfig.build(), new SimpleMeterRegistry());
           KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
-        String origin = "http://127.0.0.1:" + query.port();
+        Sidecar admin = Sidecar.of(query);
         Map<TableId, List<GenericRecord>> sent = new TreeMap<>();
         Random random = new Random(21);
         for (int batch = 0; batch < 3; batch++) {
@@ -109,31 +91,22 @@ class KafkaToQueryIT {
         }
         for (Map.Entry<TableId, List<GenericRecord>> entry : sent.entrySet()) {
           TableId id = entry.getKey();
-          String token = id.project() + "-token";
+          Sidecar sidecar = admin.as(id.project() + "-token");
           await()
               .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(100))
-              .until(() -> rowCount(origin, id, token) == entry.getValue().size());
+              .until(() -> sidecar.rowCount(id) == entry.getValue().size());
           TableDefinition table = TABLES.get(id.table());
           assertSameRowsInKeyOrder(
               table,
-              walk(origin, id, token),
+              sidecar.walk(id, 113),
               expected(table, entry.getValue(), Long.MIN_VALUE, Long.MAX_VALUE));
           for (int i = 0; i < 5; i++) {
             long from = BASE + random.nextInt(5_000) * 1_000L;
             long to = from + 1 + random.nextInt(2_000) * 1_000L;
             String body =
-                get(
-                        origin,
-                        "/v1/projects/"
-                            + id.project()
-                            + "/tables/"
-                            + id.table()
-                            + "/rows?limit=100000&from="
-                            + from
-                            + "&to="
-                            + to,
-                        token)
+                sidecar
+                    .get(Sidecar.path(id) + "/rows?limit=100000&from=" + from + "&to=" + to)
                     .body();
             assertSameRowsInKeyOrder(
                 table,
@@ -141,8 +114,8 @@ class KafkaToQueryIT {
                 expected(table, entry.getValue(), from, to));
           }
         }
-        assertThat(get(origin, "/v1/projects/globex/tables/events/rows", "acme-token").statusCode())
-            .isEqualTo(403);
+        Sidecar acme = admin.as("acme-token");
+        assertThat(acme.get("/v1/projects/globex/tables/events/rows").statusCode()).isEqualTo(403);
 
         // Freshness: produce one row, time until a point read returns it.
         TableDefinition events = TABLES.get("events");
@@ -158,11 +131,7 @@ class KafkaToQueryIT {
               .until(
                   () ->
                       ExpectedRows.parse(
-                                  get(
-                                          origin,
-                                          "/v1/projects/acme/tables/events/rows/" + key,
-                                          "acme-token")
-                                      .body())
+                                  acme.get("/v1/projects/acme/tables/events/rows/" + key).body())
                               .size()
                           == 1);
           freshness.add((System.nanoTime() - produced) / 1_000_000);
@@ -204,41 +173,6 @@ class KafkaToQueryIT {
     return ExpectedRows.jsonTexts(table, table.columnNames(), selected);
   }
 
-  private List<String> walk(String origin, TableId id, String token) throws Exception {
-    List<String> rows = new ArrayList<>();
-    String cursor = null;
-    do {
-      HttpResponse<String> page =
-          get(
-              origin,
-              "/v1/projects/"
-                  + id.project()
-                  + "/tables/"
-                  + id.table()
-                  + "/rows?limit=113"
-                  + (cursor == null ? "" : "&cursor=" + cursor),
-              token);
-      assertThat(page.statusCode()).isEqualTo(200);
-      rows.addAll(ExpectedRows.texts(ExpectedRows.parse(page.body())));
-      cursor = page.headers().firstValue("Lakestream-Next-Cursor").orElse(null);
-    } while (cursor != null);
-    return rows;
-  }
-
-  private long rowCount(String origin, TableId id, String token) throws Exception {
-    HttpResponse<String> status =
-        get(origin, "/v1/projects/" + id.project() + "/tables/" + id.table(), token);
-    if (status.statusCode() != 200) {
-      return -1;
-    }
-    var rows = ExpectedRows.parse(status.body()).get("rows");
-    return rows == null ? -1 : rows.asLong();
-  }
-
-  private static HttpResponse<String> get(String origin, String path, String token) {
-    return ApiRequests.get(origin, path, token);
-  }
-
   static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
     Map<String, Object> properties = new HashMap<>();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -248,16 +182,19 @@ class KafkaToQueryIT {
     return new KafkaProducer<>(properties);
   }
 
-  private static final Map<String, BinaryMessageEncoder<GenericRecord>> ENCODERS = new HashMap<>();
+  /** By definition: a table type created again with other columns gets an encoder of its own. */
+  private static final Map<TableDefinition, BinaryMessageEncoder<GenericRecord>> ENCODERS =
+      new HashMap<>();
 
+  /** A row as the router writes it to {@code table}'s rows topic, encoded with its schema. */
   static ProducerRecord<byte[], byte[]> record(
       TableDefinition table, String project, GenericRecord row) {
     try {
       ByteBuffer buffer =
           ENCODERS
               .computeIfAbsent(
-                  table.name(),
-                  n -> new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(table)))
+                  table,
+                  t -> new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(table)))
               .encode(row);
       byte[] value = new byte[buffer.remaining()];
       buffer.get(value);

@@ -10,7 +10,6 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafka;
-import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -70,21 +69,12 @@ class PgWireIT {
     kafka.createTopic(Topics.rows("events"), 2);
     writer =
         WriterRole.start(
-            WriterConfig.devBuilder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .warehouse(warehouse.toUri())
-                .flushAge(Duration.ofMillis(200))
-                .build(),
+            FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200)),
             new SimpleMeterRegistry());
     query =
         QueryRole.start(
-            QueryConfig.builder()
-                .warehouse(warehouse.toUri())
-                .httpHost("127.0.0.1")
-                .httpPort(0)
+            FeedFixtures.pollingSidecar(warehouse)
                 .pgPort(0)
-                .pollInterval(Duration.ofMillis(100))
-                .discoveryInterval(Duration.ofMillis(200))
                 .projectToken("acme", "acme-token")
                 .projectToken("globex", "globex-token")
                 .adminToken("admin-token")
@@ -551,13 +541,8 @@ class PgWireIT {
   void theEngineLimitsComeFromTheConfiguration() throws Exception {
     try (QueryRole limited =
         QueryRole.start(
-            QueryConfig.builder()
-                .warehouse(warehouse.toUri())
-                .httpHost("127.0.0.1")
-                .httpPort(0)
+            FeedFixtures.pollingSidecar(warehouse)
                 .pgPort(0)
-                .pollInterval(Duration.ofMillis(100))
-                .discoveryInterval(Duration.ofMillis(200))
                 .projectToken("acme", "acme-token")
                 .sqlMaxRows(100)
                 .sqlMemoryBytes(256L << 20)

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,6 +107,18 @@ class QueryRoutesIT {
   static Response get(HttpClient client, String path, String token) {
     return client.get(
         path,
+        request -> {
+          if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+          }
+        });
+  }
+
+  /** {@code POST path} with a body, and the bearer {@code token} (none when null). */
+  static Response post(HttpClient client, String path, String body, String token) {
+    return client.post(
+        path,
+        body,
         request -> {
           if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -496,6 +509,94 @@ class QueryRoutesIT {
                 test.detail()));
   }
 
+  /**
+   * A JSON body with a field its route does not take: the body, the field the error names, what the
+   * route takes there, and a path that shows nothing was done (404), or null.
+   */
+  record UnknownField(String route, String body, String detail, String unchanged) {
+    @Override
+    public String toString() {
+      return route + " " + body;
+    }
+  }
+
+  static List<UnknownField> unknownFields() {
+    return List.of(
+        new UnknownField(
+            "/register_project",
+            "{\"project_id\":\"initrode\",\"bucket\":\"good-bucket\",\"access_key\":\"AK\","
+                + "\"secret_key\":\"s3cr3t\",\"endpoint\":\"http://127.0.0.1:9000\","
+                + "\"table_name\":\"events\",\"path_style\":true}",
+            "Unknown field 'path_style' in the body of POST /register_project, which takes"
+                + " project_id, bucket, access_key, secret_key, endpoint, table_name and region:"
+                + " remove it or correct its name.",
+            "/v1/projects/initrode"),
+        new UnknownField(
+            "/v1/projects",
+            "{\"project_id\":\"initrode\",\"bucket\":\"acme-lake\"}",
+            "Unknown field 'bucket' in the body of POST /v1/projects, which takes project_id and"
+                + " retention: remove it or correct its name. POST /v1/projects registers a"
+                + " project of the shared warehouse; a project with its own bucket registers"
+                + " through POST /register_project.",
+            "/v1/projects/initrode"),
+        new UnknownField(
+            "/v1/sql",
+            "{\"sql\":\"SELECT count(*) FROM events\",\"project\":\"acme\",\"limit\":10}",
+            "Unknown field 'limit' in the body of POST /v1/sql, which takes sql and project:"
+                + " remove it or correct its name.",
+            null),
+        new UnknownField(
+            "/v1/tables",
+            "{\"name\":\"users\",\"primary_key\":\"id\",\"ttl\":\"30d\","
+                + "\"columns\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":false}]}",
+            "Unknown field 'ttl' in the body of POST /v1/tables, which takes name, description,"
+                + " primary_key, sort_order, partition_columns, retention and columns: remove it or"
+                + " correct its name.",
+            "/v1/tables/users"),
+        new UnknownField(
+            "/v1/tables",
+            "{\"name\":\"users\",\"primary_key\":\"id\",\"columns\":["
+                + "{\"name\":\"id\",\"type\":\"long\",\"nullable\":false},"
+                + "{\"name\":\"email\",\"type\":\"string\",\"nulable\":false}]}",
+            "Unknown field 'columns[1].nulable' in the body of POST /v1/tables, whose columns take"
+                + " name, type, nullable and doc: remove it or correct its name.",
+            "/v1/tables/users"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unknownFields")
+  void aBodyFieldTheRouteDoesNotTakeIsRefusedNotIgnored(UnknownField test) {
+    api(
+        (server, client) -> {
+          for (String token : List.of(ADMIN_TOKEN, ACME_TOKEN)) {
+            assertError(
+                post(client, test.route(), test.body(), token), 400, "bad_request", test.detail());
+          }
+          if (test.unchanged() != null) {
+            assertThat(get(client, test.unchanged(), ADMIN_TOKEN).code()).isEqualTo(404);
+          }
+          // the body is checked after the token: no token is still 401
+          assertError(post(client, test.route(), test.body(), null), 401, "unauthorized", "token");
+        });
+  }
+
+  @Test
+  void aTableTypeIsDefinedInJsonOnly() {
+    api(
+        (server, client) -> {
+          assertError(
+              post(
+                  client,
+                  "/v1/tables",
+                  "name: users\nprimary_key: id\nttl: 30d\ncolumns:\n- {name: id, type: long}\n",
+                  ADMIN_TOKEN),
+              400,
+              "bad_request",
+              "The body is not JSON");
+          assertThat(get(client, "/v1/tables/users", ADMIN_TOKEN).code()).isEqualTo(404);
+        });
+  }
+
   @Test
   void theOwnTokenAndTheAdminTokenReadAProject() {
     api(
@@ -672,11 +773,7 @@ class QueryRoutesIT {
         (server, client) -> {
           String body =
               "{\"project_id\":\"initech\",\"bucket\":\"good-bucket\",\"access_key\":\"AK\",\"secret_key\":\"s3cr3t\",\"endpoint\":\"http://127.0.0.1:9000\",\"table_name\":\"events\"}";
-          Response created =
-              client.post(
-                  "/register_project",
-                  body,
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN));
+          Response created = post(client, "/register_project", body, ADMIN_TOKEN);
           assertThat(created.code()).isEqualTo(201);
           String answer = created.body().string();
           assertThat(answer).doesNotContain("s3cr3t");
@@ -688,47 +785,26 @@ class QueryRoutesIT {
           assertThat(tables(get(client, "/list_tables", ADMIN_TOKEN))).contains("initech/events");
 
           assertError(
-              client.post(
-                  "/register_project",
-                  body,
-                  r -> r.header("Authorization", "Bearer " + ACME_TOKEN)),
-              403,
-              "forbidden",
-              "admin token");
-          assertError(client.post("/register_project", body), 401, "unauthorized", "token");
-          assertError(
-              client.post(
-                  "/register_project",
+              post(client, "/register_project", body, ACME_TOKEN), 403, "forbidden", "admin token");
+          assertError(post(client, "/register_project", body, null), 401, "unauthorized", "token");
+          Map<String, String> refused =
+              Map.of(
                   body.replace("s3cr3t", "wrong"),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "Cannot register project 'initech': bucket 'good-bucket' is not reachable at"
-                  + " http://127.0.0.1:9000 with the given credentials.");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "Cannot register project 'initech': bucket 'good-bucket' is not reachable at"
+                      + " http://127.0.0.1:9000 with the given credentials.",
                   "{nope",
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "not JSON");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "not JSON",
                   body.replace("\"bucket\":\"good-bucket\",", ""),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "'bucket' is missing");
-          assertError(
-              client.post(
-                  "/register_project",
+                  "'bucket' is missing",
                   body.replace("events", "nope"),
-                  r -> r.header("Authorization", "Bearer " + ADMIN_TOKEN)),
-              400,
-              "bad_request",
-              "table_name 'nope'");
+                  "table_name 'nope'");
+          refused.forEach(
+              (refusedBody, detail) ->
+                  assertError(
+                      post(client, "/register_project", refusedBody, ADMIN_TOKEN),
+                      400,
+                      "bad_request",
+                      detail));
         });
   }
 

@@ -8,18 +8,13 @@ import io.lakestream.reader.Cursor;
 import io.lakestream.reader.IndexedFile;
 import io.lakestream.reader.KeyRange;
 import io.lakestream.reader.QueryException;
-import io.lakestream.reader.ReadPlan;
-import io.lakestream.reader.RowFormat;
-import io.lakestream.reader.RowQuery;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +38,7 @@ class RangeReaderIT {
   @TempDir static Path warehouse;
   private static QueryRole role;
   private static DeltaFixture.Table table;
+  private static TableReads reads;
 
   @BeforeAll
   static void writeTable() {
@@ -57,6 +53,7 @@ class RangeReaderIT {
     fixture.rowGroupBytes(16 * 1024);
     table.append(rows.rowsWithDuplicates(PROJECT, BASE + 400_000, 2000, 500), true);
     role = QueryRole.create(config, new SimpleMeterRegistry(), (e, r, b, a, s) -> {});
+    reads = new TableReads(role, table, EVENTS);
     role.tables().discover();
     role.tables().pollAll();
   }
@@ -68,41 +65,9 @@ class RangeReaderIT {
     }
   }
 
-  private static TableSnapshot snapshot() {
-    return role.tables().snapshot(table.id()).orElseThrow();
-  }
-
-  private static List<String> read(
-      KeyRange range, boolean descending, Cursor cursor, int limit, List<Cursor> next)
-      throws IOException {
-    RowQuery query = new RowQuery(range, descending, limit, EVENTS.columnNames(), cursor);
-    ReadPlan plan = role.service().plan(snapshot(), query);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    role.service().stream(plan, query, RowFormat.JSON, out);
-    plan.next().ifPresent(next::add);
-    List<String> rows =
-        ExpectedRows.texts(ExpectedRows.parse(out.toString(StandardCharsets.UTF_8)));
-    assertThat(rows).hasSize((int) plan.rowCount());
-    return rows;
-  }
-
-  private static List<String> expected(KeyRange range, boolean descending) {
-    List<GenericRecord> rows = new ArrayList<>();
-    for (GenericRecord row : table.expectedRows()) {
-      if (range.contains(table.key(row))) {
-        rows.add(row);
-      }
-    }
-    List<String> texts = ExpectedRows.jsonTexts(EVENTS, EVENTS.columnNames(), rows);
-    if (descending) {
-      java.util.Collections.reverse(texts);
-    }
-    return texts;
-  }
-
   @Test
   void indexesEveryFileAndBuildsTheMissingModelFromTheKeyColumn() {
-    TableSnapshot snapshot = snapshot();
+    TableSnapshot snapshot = reads.snapshot();
     assertThat(snapshot.fileCount()).isEqualTo(table.liveFiles().size());
     assertThat(snapshot.rows()).isEqualTo(table.expectedRows().size());
     assertThat(snapshot.files().stream().filter(IndexedFile::modelBuilt))
@@ -120,9 +85,9 @@ class RangeReaderIT {
       long hi = lo + 1 + (long) (random.nextDouble() * random.nextDouble() * span);
       KeyRange range = new KeyRange(lo, hi - 1);
       boolean descending = random.nextBoolean();
-      assertThat(read(range, descending, null, 100_000, new ArrayList<>()))
+      assertThat(reads.read(range, descending, null, 100_000, new ArrayList<>()))
           .as("range [%d, %d) %s", lo, hi, descending ? "desc" : "asc")
-          .isEqualTo(expected(range, descending));
+          .isEqualTo(reads.expected(range, descending));
     }
   }
 
@@ -130,32 +95,13 @@ class RangeReaderIT {
   void cursorWalksTheWholeTableExactlyOnceWithDuplicateKeys() throws IOException {
     KeyRange narrow = new KeyRange(BASE + 40_000, BASE + 70_000);
     for (boolean descending : new boolean[] {false, true}) {
-      assertThat(walk(narrow, descending, 1)).isEqualTo(expected(narrow, descending));
+      assertThat(reads.walk(narrow, descending, 1)).isEqualTo(reads.expected(narrow, descending));
       for (int limit : new int[] {61, 500}) {
-        assertThat(walk(KeyRange.ALL, descending, limit))
+        assertThat(reads.walk(KeyRange.ALL, descending, limit))
             .as("limit %d %s", limit, descending)
-            .isEqualTo(expected(KeyRange.ALL, descending));
+            .isEqualTo(reads.expected(KeyRange.ALL, descending));
       }
     }
-  }
-
-  private static List<String> walk(KeyRange range, boolean descending, int limit)
-      throws IOException {
-    List<String> all = new ArrayList<>();
-    Cursor cursor = null;
-    int pages = 0;
-    do {
-      List<Cursor> next = new ArrayList<>();
-      List<String> page = read(range, descending, cursor, limit, next);
-      assertThat(page.size()).isLessThanOrEqualTo(limit);
-      if (!next.isEmpty()) {
-        assertThat(page).hasSize(limit);
-      }
-      all.addAll(page);
-      cursor = next.isEmpty() ? null : next.get(0);
-      pages++;
-    } while (cursor != null && pages < 10_000);
-    return all;
   }
 
   @Test
@@ -165,21 +111,21 @@ class RangeReaderIT {
     for (int i = 0; i < 40; i++) {
       long key = table.key(rows.get(random.nextInt(rows.size())));
       KeyRange range = KeyRange.of(key);
-      assertThat(read(range, false, null, 100_000, new ArrayList<>()))
-          .isEqualTo(expected(range, false));
+      assertThat(reads.read(range, false, null, 100_000, new ArrayList<>()))
+          .isEqualTo(reads.expected(range, false));
     }
-    assertThat(read(KeyRange.of(BASE + 1), false, null, 10, new ArrayList<>())).isEmpty();
+    assertThat(reads.read(KeyRange.of(BASE + 1), false, null, 10, new ArrayList<>())).isEmpty();
   }
 
   @Test
   void aCursorOfTheOtherOrderIsRefused() {
     Cursor ascending = new Cursor(false, BASE, 1);
-    assertThatThrownBy(() -> read(KeyRange.ALL, true, ascending, 10, new ArrayList<>()))
+    assertThatThrownBy(() -> reads.read(KeyRange.ALL, true, ascending, 10, new ArrayList<>()))
         .isInstanceOf(QueryException.class)
         .hasMessageContaining("ascending order");
     Cursor outside = new Cursor(false, BASE - 5, 1);
     assertThatThrownBy(
-            () -> read(new KeyRange(BASE, BASE + 10), false, outside, 10, new ArrayList<>()))
+            () -> reads.read(new KeyRange(BASE, BASE + 10), false, outside, 10, new ArrayList<>()))
         .isInstanceOf(QueryException.class)
         .hasMessageContaining("outside the requested from/to range");
   }
@@ -188,17 +134,17 @@ class RangeReaderIT {
   void theTailerAppliesAppendsAndCompactionsIncrementally() throws IOException {
     TableId id = table.id();
     TestRows rows = new TestRows(EVENTS, 99);
-    long before = snapshot().version();
+    long before = reads.snapshot().version();
     table.append(rows.rowsWithDuplicates(PROJECT, BASE + 2_000_000, 100, 1000), true);
     List<DeltaFixture.WrittenFile> files = table.liveFiles();
     table.compact(files.subList(0, 2));
     role.tables().pollAll();
-    TableSnapshot after = snapshot();
+    TableSnapshot after = reads.snapshot();
     assertThat(after.version()).isEqualTo(before + 2);
     assertThat(after.fileCount()).isEqualTo(table.liveFiles().size());
     assertThat(after.rows()).isEqualTo(table.expectedRows().size());
-    assertThat(read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
-        .isEqualTo(expected(KeyRange.ALL, false));
+    assertThat(reads.read(KeyRange.ALL, false, null, 100_000, new ArrayList<>()))
+        .isEqualTo(reads.expected(KeyRange.ALL, false));
     Principal admin = role.service().authenticate(null);
     assertThat(role.service().status(admin, id.project(), id.table()).caughtUp()).isTrue();
   }

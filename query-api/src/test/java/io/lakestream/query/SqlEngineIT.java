@@ -10,7 +10,6 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafka;
-import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -69,21 +68,11 @@ class SqlEngineIT {
     kafka.createTopic(Topics.rows(METRICS.name()), 1);
     writer =
         WriterRole.start(
-            WriterConfig.devBuilder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .warehouse(warehouse.toUri())
-                .flushAge(Duration.ofMillis(200))
-                .build(),
+            FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(200)),
             new SimpleMeterRegistry());
     query =
         QueryRole.start(
-            QueryConfig.builder()
-                .warehouse(warehouse.toUri())
-                .httpHost("127.0.0.1")
-                .httpPort(0)
-                .pollInterval(Duration.ofMillis(100))
-                .discoveryInterval(Duration.ofMillis(200))
-                .adminToken("admin")
+            FeedFixtures.pollingSidecar(warehouse)
                 .projectToken("acme", "acme-token")
                 .projectToken("globex", "globex-token")
                 .build(),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.query.internal.SqlService;
+import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -14,9 +15,6 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +22,8 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,18 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * rows handed over. Both give every row exactly once, the same values (nulls, timestamps, JSON,
  * lists), and only the caller's project: the statement's engine still cannot open a file.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class SqlFileReadIT {
   private static final TableDefinition OTEL = TableDefinitions.builtIn("otel_logs_and_spans");
+  private static final TableId ACME = new TableId("acme", OTEL.name());
+  private static final TableId GLOBEX = new TableId("globex", OTEL.name());
   private static final long SECOND = 1_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @AfterAll
-  static void forgetCachedFileSystems() throws IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
 
   @Test
   void fileRowsAndTailRowsOnceEachWayAndOnlyTheCallersProject() throws Exception {
@@ -54,8 +49,7 @@ class SqlFileReadIT {
       kafka.createTopic(Topics.rows(OTEL.name()), 1);
       kafka.createTopic(Topics.COMMITS, 12);
       QueryConfig config =
-          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse)
-              .tailEnabled(true)
+          FeedFixtures.sidecarWithTail(kafka.bootstrapServers(), warehouse)
               .projectToken("acme", "acme-token")
               .projectToken("globex", "globex-token")
               .build();
@@ -63,7 +57,7 @@ class SqlFileReadIT {
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(config, new SimpleMeterRegistry())) {
-        String origin = "http://127.0.0.1:" + query.port();
+        Sidecar sidecar = Sidecar.of(query);
         send(producer, "acme", start, 0, 300);
         send(producer, "globex", start, 0, 200);
         try (WriterRole writer =
@@ -74,41 +68,41 @@ class SqlFileReadIT {
               .atMost(Duration.ofSeconds(90))
               .until(
                   () ->
-                      status(origin, "acme").path("rows").asLong() == 300
-                          && status(origin, "globex").path("rows").asLong() == 200
-                          && status(origin, "acme").path("tail_rows").asLong() == 0);
+                      sidecar.status(ACME).path("rows").asLong() == 300
+                          && sidecar.status(GLOBEX).path("rows").asLong() == 200
+                          && sidecar.status(ACME).path("tail_rows").asLong() == 0);
           assertThat(writer.failure()).isEmpty();
         }
         // no writer now: these rows stay in the sidecar's live tail, some with the files' keys
         send(producer, "acme", start, 290, 40);
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> status(origin, "acme").path("tail_rows").asLong() == 40);
+            .until(() -> sidecar.status(ACME).path("tail_rows").asLong() == 40);
 
         String everything = "SELECT * FROM otel_logs_and_spans ORDER BY timestamp, body";
         String counts = "SELECT count(*), count(DISTINCT body) FROM otel_logs_and_spans";
         long readsBefore = SqlService.FILE_READS.get();
-        JsonNode indexed = sql(origin, "acme-token", everything);
-        JsonNode indexedCounts = sql(origin, "acme-token", counts);
+        JsonNode indexed = sql(sidecar.as("acme-token"), everything);
+        JsonNode indexedCounts = sql(sidecar.as("acme-token"), counts);
         assertThat(SqlService.FILE_READS.get()).isEqualTo(readsBefore);
         long threshold = SqlService.fileReadMinRows;
         SqlService.fileReadMinRows = 0;
         try {
-          JsonNode files = sql(origin, "acme-token", everything);
+          JsonNode files = sql(sidecar.as("acme-token"), everything);
           assertThat(SqlService.FILE_READS.get()).isEqualTo(readsBefore + 1);
           assertThat(files.get("rows")).isEqualTo(indexed.get("rows"));
           assertThat(files.get("columns")).isEqualTo(indexed.get("columns"));
           assertThat(files.get("rows")).hasSize(340);
-          JsonNode fileCounts = sql(origin, "acme-token", counts);
+          JsonNode fileCounts = sql(sidecar.as("acme-token"), counts);
           assertThat(fileCounts.get("rows").get(0).get(0).asLong()).isEqualTo(340);
           assertThat(fileCounts.get("rows").get(0).get(1).asLong()).isEqualTo(340);
           assertThat(fileCounts.get("rows")).isEqualTo(indexedCounts.get("rows"));
 
           // globex's token: globex's rows only, whatever the statement says
-          JsonNode globex = sql(origin, "globex-token", counts);
+          JsonNode globex = sql(sidecar.as("globex-token"), counts);
           assertThat(globex.get("rows").get(0).get(0).asLong()).isEqualTo(200);
           HttpResponse<String> other =
-              post(origin, "globex-token", counts + " WHERE project_id = 'acme'");
+              sidecar.as("globex-token").sql(counts + " WHERE project_id = 'acme'");
           assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
           String acmeFile;
           try (Stream<Path> paths = Files.walk(warehouse.resolve("projects/acme"))) {
@@ -120,7 +114,9 @@ class SqlFileReadIT {
                     .toString();
           }
           HttpResponse<String> byPath =
-              post(origin, "globex-token", "SELECT count(*) FROM read_parquet('" + acmeFile + "')");
+              sidecar
+                  .as("globex-token")
+                  .sql("SELECT count(*) FROM read_parquet('" + acmeFile + "')");
           assertThat(byPath.statusCode()).as(byPath.body()).isEqualTo(400);
           assertThat(JSON.readTree(byPath.body()).get("detail").asText())
               .doesNotContain("Exception");
@@ -145,43 +141,10 @@ class SqlFileReadIT {
     producer.flush();
   }
 
-  private JsonNode status(String origin, String project) throws IOException {
-    HttpResponse<String> status = get(origin, "/v1/projects/" + project + "/tables/" + OTEL.name());
-    return status.statusCode() == 200 ? JSON.readTree(status.body()) : JSON.createObjectNode();
-  }
-
-  private JsonNode sql(String origin, String token, String statement) throws IOException {
-    HttpResponse<String> response = post(origin, token, statement);
+  /** The answer of a statement, which must run. */
+  private static JsonNode sql(Sidecar sidecar, String statement) throws IOException {
+    HttpResponse<String> response = sidecar.sql(statement);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private HttpResponse<String> post(String origin, String token, String statement) {
-    return send(
-        HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    JSON.createObjectNode().put("sql", statement).toString()))
-            .build());
-  }
-
-  private HttpResponse<String> get(String origin, String path) {
-    return send(
-        HttpRequest.newBuilder(URI.create(origin + path))
-            .header("Authorization", "Bearer admin")
-            .build());
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -38,31 +38,47 @@ class SqlRoutesIT {
   static final List<GenericRecord> inserted = new ArrayList<>();
   static List<GenericRecord> stored;
 
-  @BeforeAll
-  static void start() {
-    QueryConfig config =
-        QueryConfig.builder()
-            .warehouse(warehouse.toUri())
-            .projectToken("acme", ACME)
-            .adminToken(ADMIN)
-            .maxLimit(100)
-            .defaultLimit(100)
-            .build();
-    stored = new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 500, 1_000);
-    DeltaFixture.of(config).pageRows(20).table("acme", EVENTS).append(stored, true);
-    role =
+  /** The sidecar of the SQL route ITs: acme's token and the admin's, at most 100 rows a page. */
+  static QueryConfig config(Path warehouse) {
+    return QueryConfig.builder()
+        .warehouse(warehouse.toUri())
+        .projectToken("acme", ACME)
+        .adminToken(ADMIN)
+        .maxLimit(100)
+        .defaultLimit(100)
+        .build();
+  }
+
+  /**
+   * The role of {@code config}, not started, with the built-in table types and INSERTs into {@code
+   * inserts}, after its tables are loaded.
+   */
+  static QueryRole loaded(QueryConfig config, io.lakestream.sql.RowSink inserts) {
+    QueryRole role =
         QueryRole.create(
             config,
             new SimpleMeterRegistry(),
             (e, r, b, a, s) -> {},
             Catalog.inMemory(TableDefinitions.builtIns()),
-            (table, rows) -> {
-              inserted.addAll(rows);
-              return rows.size();
-            },
+            inserts,
             RegistrationStore.inMemory());
     role.tables().discover();
     role.tables().pollAll();
+    return role;
+  }
+
+  @BeforeAll
+  static void start() {
+    QueryConfig config = config(warehouse);
+    stored = new TestRows(EVENTS, 7).rowsWithDuplicates("acme", BASE, 500, 1_000);
+    DeltaFixture.of(config).pageRows(20).table("acme", EVENTS).append(stored, true);
+    role =
+        loaded(
+            config,
+            (table, rows) -> {
+              inserted.addAll(rows);
+              return rows.size();
+            });
   }
 
   @AfterAll

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
@@ -14,8 +14,6 @@ import io.lakestream.testkit.EmbeddedKafka;
 import io.lakestream.writer.WriterConfig;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +21,8 @@ import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,18 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and b from the tail. A cursor that counted "two rows of the key served" (a, b) would serve b
  * again and never c.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class TailCursorIT {
   private static final TableDefinition EVENTS = TableDefinitions.builtIn("events");
+  private static final TableId ACME_EVENTS = new TableId("acme", EVENTS.name());
   private static final long KEY = 1_795_000_000_000_000L;
   private static final String SOURCE = "otlp_logs";
 
   @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
 
   @Test
   void aCursorInsideARunOfEqualKeysServesEveryRowOnceAcrossTheMoveIntoAFile() throws Exception {
@@ -56,7 +50,7 @@ class TailCursorIT {
       kafka.createTopic(Topics.rows(EVENTS.name()), 1);
       kafka.createTopic(Topics.COMMITS, 12);
       QueryConfig queryConfig =
-          FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse).tailEnabled(true).build();
+          FeedFixtures.sidecarWithTail(kafka.bootstrapServers(), warehouse).build();
       WriterConfig writerConfig =
           FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
       TestRows rows = new TestRows(EVENTS, 7);
@@ -74,7 +68,7 @@ class TailCursorIT {
       try (KafkaProducer<byte[], byte[]> producer =
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query = QueryRole.start(queryConfig, new SimpleMeterRegistry())) {
-        String origin = "http://127.0.0.1:" + query.port();
+        Sidecar sidecar = Sidecar.of(query);
         for (int i = 0; i < sent.size(); i++) {
           ProducerRecord<byte[], byte[]> record =
               KafkaToQueryIT.record(EVENTS, "acme", sent.get(i));
@@ -84,14 +78,13 @@ class TailCursorIT {
         producer.flush();
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> status(origin).path("tail_rows").asLong() == 5);
+            .until(() -> sidecar.status(ACME_EVENTS).path("tail_rows").asLong() == 5);
 
         // page 1: the row before the key, then a and b; c is left in the run
-        HttpResponse<String> first = get(origin, "/v1/projects/acme/tables/events/rows?limit=3");
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        List<String> walked = new ArrayList<>(ExpectedRows.texts(ExpectedRows.parse(first.body())));
+        Sidecar.Page first = sidecar.page(ACME_EVENTS, 3, null);
+        List<String> walked = new ArrayList<>(first.rows());
         assertThat(walked).containsExactlyElementsOf(expected.subList(0, 3));
-        String cursor = first.headers().firstValue("Lakestream-Next-Cursor").orElseThrow();
+        String cursor = first.next().orElseThrow();
 
         // the writer commits a, c and the last row, and keeps b (its record lacks a row)
         try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
@@ -99,7 +92,7 @@ class TailCursorIT {
               .atMost(Duration.ofSeconds(60))
               .until(
                   () -> {
-                    JsonNode status = status(origin);
+                    JsonNode status = sidecar.status(ACME_EVENTS);
                     return status.path("rows").asLong() == 4
                         && status.path("tail_rows").asLong() == 1;
                   });
@@ -108,44 +101,14 @@ class TailCursorIT {
 
         // the rest of the walk, then a fresh walk of the moved table
         while (cursor != null) {
-          HttpResponse<String> page =
-              get(origin, "/v1/projects/acme/tables/events/rows?limit=3&cursor=" + cursor);
-          assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-          walked.addAll(ExpectedRows.texts(ExpectedRows.parse(page.body())));
-          cursor = page.headers().firstValue("Lakestream-Next-Cursor").orElse(null);
+          Sidecar.Page page = sidecar.page(ACME_EVENTS, 3, cursor);
+          walked.addAll(page.rows());
+          cursor = page.next().orElse(null);
         }
         assertThat(walked).doesNotHaveDuplicates();
         KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, walked, expected);
-        KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, walk(origin, 2), expected);
+        KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, sidecar.walk(ACME_EVENTS, 2), expected);
       }
     }
-  }
-
-  private List<String> walk(String origin, int limit) {
-    List<String> rows = new ArrayList<>();
-    String cursor = null;
-    do {
-      HttpResponse<String> page =
-          get(
-              origin,
-              "/v1/projects/acme/tables/events/rows?limit="
-                  + limit
-                  + (cursor == null ? "" : "&cursor=" + cursor));
-      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-      rows.addAll(ExpectedRows.texts(ExpectedRows.parse(page.body())));
-      cursor = page.headers().firstValue("Lakestream-Next-Cursor").orElse(null);
-    } while (cursor != null);
-    return rows;
-  }
-
-  private JsonNode status(String origin) throws java.io.IOException {
-    HttpResponse<String> status = get(origin, "/v1/projects/acme/tables/events");
-    return status.statusCode() == 200
-        ? new ObjectMapper().readTree(status.body())
-        : new ObjectMapper().createObjectNode();
-  }
-
-  private static HttpResponse<String> get(String origin, String path) {
-    return ApiRequests.get(origin, path, "admin");
   }
 }

@@ -3,31 +3,22 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestream.catalog.Catalog;
+import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
-import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.testkit.EmbeddedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,14 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * tail (no Delta table yet): rows produced after the new definition are decoded and served with the
  * new columns.
  */
+@ExtendWith(ClosesHadoopFileSystems.class)
 class TailSchemaChangeIT {
-  @TempDir Path warehouse;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final TableId USERS = new TableId("acme", "users");
 
-  @AfterAll
-  static void forgetCachedFileSystems() throws java.io.IOException {
-    org.apache.hadoop.fs.FileSystem.closeAll();
-  }
+  @TempDir Path warehouse;
 
   @Test
   void aTableTypeCreatedAgainWithOtherColumnsIsDecodedWithItsNewColumnsInTheTail()
@@ -54,27 +42,27 @@ class TailSchemaChangeIT {
               KafkaToQueryIT.producer(kafka.bootstrapServers());
           QueryRole query =
               QueryRole.start(
-                  FeedFixtures.sidecarOnFeed(kafka.bootstrapServers(), warehouse)
-                      .tailEnabled(true)
-                      .build(),
+                  FeedFixtures.sidecarWithTail(kafka.bootstrapServers(), warehouse).build(),
                   new SimpleMeterRegistry(),
                   catalog,
                   QueryRole.NO_INSERTS)) {
-        String origin = "http://127.0.0.1:" + query.port();
+        Sidecar sidecar = Sidecar.of(query);
         create(
-            origin,
+            sidecar,
             "{\"name\":\"users\",\"primary_key\":\"user_id\",\"columns\":[{\"name\":\"user_id\","
                 + "\"type\":\"long\",\"nullable\":false},{\"name\":\"email\",\"type\":\"string\"}]}");
         TableDefinition first = catalog.table("users").orElseThrow();
         kafka.createTopic(Topics.rows("users"), 1); // as the ingest role does for a new type
         List<GenericRecord> before = new TestRows(first, 5).rows("acme", new long[] {1, 2});
         send(producer, first, before);
-        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(origin).size() == before.size());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sidecar.readAll(USERS).size() == before.size());
 
-        HttpResponse<String> dropped = request(origin, "DELETE", "/v1/tables/users", null);
+        HttpResponse<String> dropped = sidecar.delete("/v1/tables/users");
         assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
         create(
-            origin,
+            sidecar,
             "{\"name\":\"users\",\"primary_key\":\"user_id\",\"columns\":[{\"name\":\"user_id\","
                 + "\"type\":\"long\",\"nullable\":false},{\"name\":\"name\",\"type\":\"string\"},"
                 + "{\"name\":\"age\",\"type\":\"int\"}]}");
@@ -88,11 +76,7 @@ class TailSchemaChangeIT {
             .untilAsserted(
                 () -> {
                   HttpResponse<String> page =
-                      request(
-                          origin,
-                          "GET",
-                          "/v1/projects/acme/tables/users/rows?from=3&to=6&limit=100",
-                          null);
+                      sidecar.get(Sidecar.path(USERS) + "/rows?from=3&to=6&limit=100");
                   assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
                   KafkaToQueryIT.assertSameRowsInKeyOrder(
                       second, ExpectedRows.texts(ExpectedRows.parse(page.body())), expected);
@@ -101,56 +85,17 @@ class TailSchemaChangeIT {
     }
   }
 
-  private void create(String origin, String definition) {
-    HttpResponse<String> created = request(origin, "POST", "/v1/tables", definition);
+  private static void create(Sidecar sidecar, String definition) {
+    HttpResponse<String> created = sidecar.post("/v1/tables", definition);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
   }
 
   /** Sends the rows encoded with {@code table}'s schema, as the router does. */
   private static void send(
-      KafkaProducer<byte[], byte[]> producer, TableDefinition table, List<GenericRecord> rows)
-      throws java.io.IOException {
-    BinaryMessageEncoder<GenericRecord> encoder =
-        new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(table));
+      KafkaProducer<byte[], byte[]> producer, TableDefinition table, List<GenericRecord> rows) {
     for (GenericRecord row : rows) {
-      ByteBuffer buffer = encoder.encode(row);
-      byte[] value = new byte[buffer.remaining()];
-      buffer.get(value);
-      producer.send(
-          new ProducerRecord<>(
-              Topics.rows(table.name()), "acme".getBytes(StandardCharsets.UTF_8), value));
+      producer.send(KafkaToQueryIT.record(table, "acme", row));
     }
     producer.flush();
-  }
-
-  private List<String> readAll(String origin) {
-    HttpResponse<String> page =
-        request(origin, "GET", "/v1/projects/acme/tables/users/rows?limit=1000", null);
-    if (page.statusCode() != 200) {
-      return List.of();
-    }
-    JsonNode rows = ExpectedRows.parse(page.body());
-    return ExpectedRows.texts(rows);
-  }
-
-  private HttpResponse<String> request(String origin, String method, String path, String body) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(origin + path))
-              .header("Authorization", "Bearer admin")
-              .header("Content-Type", "application/json")
-              .method(
-                  method,
-                  body == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofString(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -289,6 +289,45 @@ public final class QueryErrors {
         ErrorKind.BAD_REQUEST, "Invalid query configuration '" + setting + "': " + fix + ".", null);
   }
 
+  /**
+   * A request body with a field its route does not take: refused rather than ignored.
+   *
+   * @param route the route, e.g. {@code POST /v1/sql}
+   * @param field the field as the body nests it, e.g. {@code columns[1].nulable}
+   * @param where empty for a top-level field, else the list or object the field is in ({@code
+   *     columns})
+   * @param accepted the fields taken there
+   * @param hint a sentence more, or empty
+   */
+  public static QueryException unknownField(
+      String route, String field, String where, Collection<String> accepted, String hint) {
+    String takes =
+        where.isEmpty()
+            ? ", which takes " + enumerate(accepted)
+            : ", whose " + where + " take " + enumerate(accepted);
+    return new QueryException(
+        ErrorKind.BAD_REQUEST,
+        "Unknown field '"
+            + field
+            + "' in the body of "
+            + route
+            + takes
+            + ": remove it or correct its name."
+            + (hint.isEmpty() ? "" : " " + hint),
+        null);
+  }
+
+  /** {@code a, b and c}. */
+  private static String enumerate(Collection<String> names) {
+    java.util.List<String> list = java.util.List.copyOf(names);
+    if (list.size() <= 1) {
+      return String.join("", list);
+    }
+    return String.join(", ", list.subList(0, list.size() - 1))
+        + " and "
+        + list.get(list.size() - 1);
+  }
+
   /** A SQL statement that cannot run as written; the message says why. */
   public static QueryException badSql(String message) {
     return new QueryException(ErrorKind.BAD_REQUEST, message, null);

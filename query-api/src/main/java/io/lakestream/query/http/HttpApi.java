@@ -2,6 +2,7 @@ package io.lakestream.query.http;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
@@ -16,6 +17,7 @@ import io.lakestream.query.internal.QueryService;
 import io.lakestream.query.internal.SqlService;
 import io.lakestream.reader.QueryErrors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The query API's HTTP server: every route, grouped by resource, and the one place where failures
- * become JSON error responses ({@link ErrorResponses}).
+ * become JSON error responses ({@link ErrorResponses}). The routes that read a JSON body declare
+ * its fields, and every such body is checked here, once, before its route runs ({@link
+ * BodyFields}): a field its route does not take is refused, never ignored.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -69,11 +73,23 @@ public final class HttpApi {
   }
 
   /**
-   * A route: method, path (Javalin syntax, also OpenAPI's), handler, and whether a caller must
-   * authenticate first (every {@code /v1} route and the two older ones; not the operations routes,
-   * which check their own token or none).
+   * A route: method, path (Javalin syntax, also OpenAPI's), handler, the fields of its JSON body
+   * (for a route that reads one), and whether a caller must authenticate first (every {@code /v1}
+   * route and the two older ones; not the operations routes, which check their own token or none).
    */
-  record Route(HandlerType method, String path, io.javalin.http.Handler handler) {
+  record Route(
+      HandlerType method,
+      String path,
+      io.javalin.http.Handler handler,
+      Optional<BodyFields> bodyFields) {
+    Route(HandlerType method, String path, io.javalin.http.Handler handler) {
+      this(method, path, handler, Optional.empty());
+    }
+
+    Route(HandlerType method, String path, io.javalin.http.Handler handler, BodyFields body) {
+      this(method, path, handler, Optional.of(body));
+    }
+
     boolean authenticated() {
       return path.startsWith("/v1/")
           || path.equals("/list_tables")
@@ -102,6 +118,27 @@ public final class HttpApi {
     };
   }
 
+  /**
+   * {@code handler}, after the request's JSON body is checked to carry only {@code fields} (a body
+   * that is not a JSON object is left to the handler, which says so in its own terms).
+   */
+  private static io.javalin.http.Handler checkingBody(
+      Route route, BodyFields fields, io.javalin.http.Handler handler) {
+    String name = route.method().name() + " " + route.path();
+    return ctx -> {
+      JsonNode body;
+      try {
+        body = ErrorResponses.JSON.readTree(ctx.bodyAsBytes());
+      } catch (IOException e) {
+        body = null;
+      }
+      if (body != null) {
+        fields.check(name, body);
+      }
+      handler.handle(ctx);
+    };
+  }
+
   /** The routes of the API, in the order they are documented. */
   static List<Route> routes(Services services, Optional<PrometheusMeterRegistry> prometheus) {
     RowsRoutes rows = new RowsRoutes(services.query(), services.config());
@@ -119,13 +156,23 @@ public final class HttpApi {
             HandlerType.GET, "/v1/projects/{project}/tables/{table}/rows/{key}", rows::point));
     routes.add(new Route(HandlerType.GET, "/v1/projects/{project}/tables/{table}", tables::status));
     routes.add(new Route(HandlerType.GET, "/list_tables", tables::list));
-    routes.add(new Route(HandlerType.POST, "/register_project", projects::register));
-    routes.add(new Route(HandlerType.POST, "/v1/projects", projects::create));
+    routes.add(
+        new Route(
+            HandlerType.POST,
+            "/register_project",
+            projects::register,
+            ProjectsRoutes.BUCKET_REGISTRATION_FIELDS));
+    routes.add(
+        new Route(
+            HandlerType.POST,
+            "/v1/projects",
+            projects::create,
+            ProjectsRoutes.REGISTRATION_FIELDS));
     routes.add(new Route(HandlerType.GET, "/v1/projects", projects::list));
     routes.add(new Route(HandlerType.GET, "/v1/projects/{project}", projects::get));
     routes.add(new Route(HandlerType.DELETE, "/v1/projects/{project}", projects::delete));
-    routes.add(new Route(HandlerType.POST, "/v1/sql", sql::execute));
-    routes.add(new Route(HandlerType.POST, "/v1/tables", sql::create));
+    routes.add(new Route(HandlerType.POST, "/v1/sql", sql::execute, SqlRoutes.STATEMENT_FIELDS));
+    routes.add(new Route(HandlerType.POST, "/v1/tables", sql::create, SqlRoutes.TABLE_TYPE_FIELDS));
     routes.add(new Route(HandlerType.GET, "/v1/tables", sql::list));
     routes.add(new Route(HandlerType.GET, "/v1/tables/{name}", sql::get));
     routes.add(new Route(HandlerType.DELETE, "/v1/tables/{name}", sql::drop));
@@ -188,9 +235,13 @@ public final class HttpApi {
           config.routes.after(ctx -> recordRequest(services.metrics(), ctx));
           for (Route route : routes) {
             io.javalin.http.Handler handler =
-                route.authenticated()
-                    ? authenticated(services.access(), route.handler())
-                    : route.handler();
+                route
+                    .bodyFields()
+                    .map(fields -> checkingBody(route, fields, route.handler()))
+                    .orElse(route.handler());
+            if (route.authenticated()) {
+              handler = authenticated(services.access(), handler);
+            }
             if (route.method().equals(HandlerType.GET)) {
               config.routes.get(route.path(), handler);
               // Javalin answers HEAD of a GET route by itself, without running its handler (so

@@ -5,19 +5,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.lakestream.catalog.ProjectRegistration;
-import io.lakestream.query.internal.AccessPolicy.Principal;
 import io.lakestream.query.internal.ProjectRegistry;
 import io.lakestream.query.internal.ProjectService;
 import io.lakestream.query.spi.BucketRegistration;
 import io.lakestream.reader.QueryErrors;
 import io.lakestream.schema.TableDefinitions;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +25,18 @@ import java.util.TreeMap;
  * ProjectService}, and answers a record through Javalin's JSON mapper.
  */
 final class ProjectsRoutes {
-  private static final Set<String> FIELDS = Set.of("project_id", "retention");
+  /** The fields of {@code POST /register_project}'s body. */
+  static final BodyFields BUCKET_REGISTRATION_FIELDS =
+      BodyFields.of(
+          "project_id", "bucket", "access_key", "secret_key", "endpoint", "table_name", "region");
+
+  /** The fields of {@code POST /v1/projects}'s body. */
+  static final BodyFields REGISTRATION_FIELDS =
+      BodyFields.of("project_id", "retention")
+          .hint(
+              "POST /v1/projects registers a project of the shared warehouse; a project with its"
+                  + " own bucket registers through POST /register_project.");
+
   private final ProjectService projects;
 
   ProjectsRoutes(ProjectService projects) {
@@ -132,10 +140,8 @@ final class ProjectsRoutes {
     } catch (IOException e) {
       body = null;
     }
-    Principal caller = HttpApi.caller(ctx);
-    projects.checkMayRegister(caller); // before the body is checked: a 403 says more than a 400
     ProjectService.Registered registered =
-        projects.register(caller, projectId(body), retention(body));
+        projects.register(HttpApi.caller(ctx), projectId(body), retention(body));
     ctx.status(registered.created() ? 201 : 200);
     ctx.json(ProjectAnswer.of(registered.project()));
   }
@@ -167,25 +173,10 @@ final class ProjectsRoutes {
 
   /**
    * The body's {@code "retention": {"table type": "7d" or null, …}} as the catalog takes it; empty
-   * when the body sets none. A field other than {@code project_id} and {@code retention} is
-   * refused, not ignored.
+   * when the body sets none.
    */
   private static Optional<Map<String, String>> retention(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      return Optional.empty();
-    }
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw QueryErrors.badRegistration(
-            "unknown field '"
-                + name
-                + "': POST /v1/projects takes project_id and retention, and registers a project"
-                + " of the shared warehouse; a project with its own bucket registers through POST"
-                + " /register_project");
-      }
-    }
-    if (!body.has("retention")) {
+    if (body == null || !body.isObject() || !body.has("retention")) {
       return Optional.empty();
     }
     JsonNode retention = body.get("retention");

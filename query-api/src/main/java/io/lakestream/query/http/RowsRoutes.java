@@ -12,6 +12,7 @@ import io.lakestream.reader.TimestampStyle;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Function;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,41 +43,46 @@ final class RowsRoutes {
   }
 
   void range(Context ctx) throws IOException {
-    Principal principal = HttpApi.caller(ctx);
-    RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
-    TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
-    TableSnapshot table =
-        service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
-    RowQuery query =
-        RowQuery.range(
-            table.definition(),
-            ctx.queryParam("from"),
-            ctx.queryParam("to"),
-            ctx.queryParam("limit"),
-            ctx.queryParam("columns"),
-            ctx.queryParam("order"),
-            ctx.queryParam("cursor"),
-            config.defaultLimit(),
-            config.maxLimit());
-    respond(ctx, table, query, format, timestamps);
+    read(
+        ctx,
+        table ->
+            RowQuery.range(
+                table.definition(),
+                ctx.queryParam("from"),
+                ctx.queryParam("to"),
+                ctx.queryParam("limit"),
+                ctx.queryParam("columns"),
+                ctx.queryParam("order"),
+                ctx.queryParam("cursor"),
+                config.defaultLimit(),
+                config.maxLimit()));
   }
 
   void point(Context ctx) throws IOException {
+    read(
+        ctx,
+        table ->
+            RowQuery.point(
+                table.definition(),
+                ctx.pathParam("key"),
+                ctx.queryParam("limit"),
+                ctx.queryParam("columns"),
+                ctx.queryParam("order"),
+                ctx.queryParam("cursor"),
+                config.maxLimit()));
+  }
+
+  /**
+   * Reads the path's table for the caller: the format and timestamp style asked for, the table's
+   * snapshot (access checked), then the query the route makes of the request for that table.
+   */
+  private void read(Context ctx, Function<TableSnapshot, RowQuery> query) throws IOException {
     Principal principal = HttpApi.caller(ctx);
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
     TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     TableSnapshot table =
         service.snapshot(principal, ctx.pathParam("project"), ctx.pathParam("table"));
-    RowQuery query =
-        RowQuery.point(
-            table.definition(),
-            ctx.pathParam("key"),
-            ctx.queryParam("limit"),
-            ctx.queryParam("columns"),
-            ctx.queryParam("order"),
-            ctx.queryParam("cursor"),
-            config.maxLimit());
-    respond(ctx, table, query, format, timestamps);
+    respond(ctx, table, query.apply(table), format, timestamps);
   }
 
   private void respond(

@@ -32,6 +32,25 @@ import org.slf4j.LoggerFactory;
  */
 final class SqlRoutes {
   private static final Logger log = LoggerFactory.getLogger(SqlRoutes.class);
+
+  /** The fields of {@code POST /v1/sql}'s body. */
+  static final BodyFields STATEMENT_FIELDS = BodyFields.of("sql", "project");
+
+  /**
+   * The fields of {@code POST /v1/tables}'s body: a table definition in the YAML files' shape
+   * ({@link TableDefinitions#parse}), and those of each of its columns.
+   */
+  static final BodyFields TABLE_TYPE_FIELDS =
+      BodyFields.of(
+              "name",
+              "description",
+              "primary_key",
+              "sort_order",
+              "partition_columns",
+              "retention",
+              "columns")
+          .with("columns", BodyFields.of("name", "type", "nullable", "doc"));
+
   private final SqlService sql;
 
   SqlRoutes(SqlService sql) {
@@ -75,9 +94,13 @@ final class SqlRoutes {
     }
   }
 
-  /** A table definition in the YAML files' shape, as JSON. */
+  /**
+   * A table definition in the YAML files' shape, as JSON (only JSON: YAML would pass the check of
+   * its fields unread).
+   */
   void create(Context ctx) {
     Principal principal = HttpApi.caller(ctx);
+    readTree(ctx.body());
     TableDefinition table;
     try {
       table = TableDefinitions.parse("request body", ctx.body());

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Registrations in one JSON file ({@value #FILE_NAME} in the data folder), rewritten atomically
- * (temporary file, then rename) on every change. Secrets are in it encrypted only.
+ * (temporary file, then rename) on every change, and served from memory ({@link
+ * RegistrationStore#inMemory()}) in between. Secrets are in it encrypted only.
  */
 public final class FileRegistrationStore implements RegistrationStore {
   /** The file's name in the data folder. */
@@ -25,7 +26,7 @@ public final class FileRegistrationStore implements RegistrationStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
-  private final Map<String, BucketRegistration> registrations = new TreeMap<>();
+  private final RegistrationStore memory = RegistrationStore.inMemory();
 
   /**
    * Opens the store in {@code dataDir}, reading the file if it exists.
@@ -39,7 +40,7 @@ public final class FileRegistrationStore implements RegistrationStore {
       if (Files.exists(file)) {
         List<BucketRegistration> stored =
             JSON.readValue(file.toFile(), new TypeReference<List<BucketRegistration>>() {});
-        stored.forEach(r -> registrations.put(r.projectId(), r));
+        stored.forEach(memory::put);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the project registrations in " + file, e);
@@ -47,18 +48,20 @@ public final class FileRegistrationStore implements RegistrationStore {
   }
 
   @Override
-  public synchronized Optional<BucketRegistration> get(String projectId) {
-    return Optional.ofNullable(registrations.get(projectId));
+  public Optional<BucketRegistration> get(String projectId) {
+    return memory.get(projectId);
   }
 
   @Override
-  public synchronized List<BucketRegistration> all() {
-    return List.copyOf(registrations.values());
+  public List<BucketRegistration> all() {
+    return memory.all();
   }
 
+  /** Writes the file with {@code registration}, then keeps it in memory; one put at a time. */
   @Override
   public synchronized void put(BucketRegistration registration) {
-    Map<String, BucketRegistration> next = new TreeMap<>(registrations);
+    Map<String, BucketRegistration> next = new TreeMap<>();
+    memory.all().forEach(r -> next.put(r.projectId(), r));
     next.put(registration.projectId(), registration);
     Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
     try {
@@ -68,6 +71,6 @@ public final class FileRegistrationStore implements RegistrationStore {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store the project registrations in " + file, e);
     }
-    registrations.put(registration.projectId(), registration);
+    memory.put(registration);
   }
 }

@@ -77,13 +77,6 @@ public final class ProjectService {
   }
 
   /**
-   * @throws QueryException forbidden when the principal may not register projects (not admin)
-   */
-  public void checkMayRegister(Principal principal) {
-    access.checkAdmin(principal, "register projects");
-  }
-
-  /**
    * Registers a project of the shared warehouse as {@link #register(Principal, String)}, and sets
    * the project's own retention of the table types named in {@code retention} (a duration such as
    * {@code 7d}, or null: back to the table type's own), registered already or not. A refused change

@@ -15,6 +15,7 @@ import io.lakestream.reader.TableId;
 import io.lakestream.reader.TableSnapshot;
 import io.lakestream.reader.TimestampStyle;
 import io.lakestream.schema.ProjectIds;
+import io.lakestream.tables.LiveTail;
 import io.lakestream.tables.TableRegistry;
 import io.lakestream.tables.TableRegistry.TableStatus;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -35,8 +38,13 @@ public final class QueryService {
   private final ProjectRegistry projects;
   private final BufferAllocator allocator;
   private final QueryMetrics metrics;
+  private final Supplier<Optional<LiveTail>> tail;
   private final Clock clock;
 
+  /**
+   * @param tail the live tail, once the role has started it; empty before, and when the role serves
+   *     none
+   */
   public QueryService(
       TableRegistry tables,
       RangeReader reader,
@@ -44,6 +52,7 @@ public final class QueryService {
       ProjectRegistry projects,
       BufferAllocator allocator,
       QueryMetrics metrics,
+      Supplier<Optional<LiveTail>> tail,
       Clock clock) {
     this.tables = requireNonNull(tables, "tables is null");
     this.reader = requireNonNull(reader, "reader is null");
@@ -51,25 +60,18 @@ public final class QueryService {
     this.projects = requireNonNull(projects, "projects is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.tail = requireNonNull(tail, "tail is null");
     this.clock = requireNonNull(clock, "clock is null");
-  }
-
-  private volatile io.lakestream.tables.LiveTail tail;
-
-  /** Connects the live tail, whose lag the table status shows; once, at start-up. */
-  public void attachTail(io.lakestream.tables.LiveTail tail) {
-    this.tail = tail;
   }
 
   /**
    * How far the live tail's reading of a table type is behind, in milliseconds; empty without the
    * live tail.
    */
-  public java.util.OptionalLong tailLagMillis(String tableType) {
-    io.lakestream.tables.LiveTail current = tail;
-    return current == null
-        ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(current.lagMillis(tableType));
+  public OptionalLong tailLagMillis(String tableType) {
+    return tail.get()
+        .map(live -> OptionalLong.of(live.lagMillis(tableType)))
+        .orElse(OptionalLong.empty());
   }
 
   /** The current time, milliseconds since the epoch. */
