@@ -360,7 +360,7 @@ public final class Catalog implements AutoCloseable {
     TableDefinition table;
     try {
       table =
-          TableDefinitions.parse(
+          TableDefinitions.parseRecord(
               Topics.CATALOG + " " + TABLE_PREFIX + name, node.path("definition").toString());
     } catch (SchemaException e) {
       log.warn("Skipping invalid table definition in the catalog: {}", e.getMessage());

@@ -581,19 +581,40 @@ class QueryRoutesIT {
   }
 
   @Test
-  void aTableTypeIsDefinedInJsonOnly() {
+  void aTableTypeMayBeTheYamlOfATableFileAndItsUnknownKeysAreRefusedToo() {
     api(
         (server, client) -> {
           assertError(
               post(
                   client,
                   "/v1/tables",
-                  "name: users\nprimary_key: id\nttl: 30d\ncolumns:\n- {name: id, type: long}\n",
+                  "name: yaml_users\nprimary_key: id\nttl: 30d\ncolumns:\n- {name: id, type: long}\n",
                   ADMIN_TOKEN),
               400,
               "bad_request",
-              "The body is not JSON");
-          assertThat(get(client, "/v1/tables/users", ADMIN_TOKEN).code()).isEqualTo(404);
+              "Table definition request body has the key 'ttl', which a definition does not take"
+                  + " (it takes name, description, primary_key, sort_order, partition_columns,"
+                  + " retention, columns): remove it or correct its name.");
+          assertError(
+              post(
+                  client,
+                  "/v1/tables",
+                  "name: yaml_users\nprimary_key: id\ncolumns:\n- {name: id, type: long, nulable: false}\n",
+                  ADMIN_TOKEN),
+              400,
+              "bad_request",
+              "Table definition request body: column 'id' has the key 'nulable', which a column does"
+                  + " not take (it takes name, type, nullable, doc)");
+          assertThat(get(client, "/v1/tables/yaml_users", ADMIN_TOKEN).code()).isEqualTo(404);
+
+          Response created =
+              post(
+                  client,
+                  "/v1/tables",
+                  "name: yaml_users\nprimary_key: id\ncolumns:\n- {name: id, type: long, nullable: false}\n",
+                  ADMIN_TOKEN);
+          assertThat(created.code()).isEqualTo(201);
+          assertThat(get(client, "/v1/tables/yaml_users", ADMIN_TOKEN).code()).isEqualTo(200);
         });
   }
 

@@ -11,6 +11,22 @@ final class SchemaErrors {
         "Cannot read table definition " + source + ": " + detail + ". Fix the YAML syntax.", cause);
   }
 
+  static SchemaException unknownKey(
+      String source, String where, String key, java.util.List<String> keys) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + where
+            + " has the key '"
+            + key
+            + "', which a "
+            + (where.isEmpty() ? "definition" : "column")
+            + " does not take (it takes "
+            + String.join(", ", keys)
+            + "): remove it or correct its name.",
+        null);
+  }
+
   static SchemaException badRetention(String source, String value, String why) {
     return new SchemaException(
         "Table definition "

@@ -115,6 +115,19 @@ public final class TableDefinitions {
    * @throws SchemaException naming the source, the column and the fix
    */
   public static TableDefinition parse(String source, String yamlText) {
+    return parse(source, yamlText, true);
+  }
+
+  /**
+   * As {@link #parse}, for a definition this code wrote itself ({@link #toJson}, kept in the
+   * catalog topic): keys it does not know are skipped, so that a version that reads a record
+   * written by a later one (with a key added since) still knows the table type.
+   */
+  public static TableDefinition parseRecord(String source, String json) {
+    return parse(source, json, false);
+  }
+
+  private static TableDefinition parse(String source, String yamlText, boolean strict) {
     JsonNode root;
     try {
       root = YAML.readTree(yamlText);
@@ -125,6 +138,9 @@ public final class TableDefinitions {
       throw SchemaErrors.unreadable(
           source, "expected a mapping with name, primary_key, columns", null);
     }
+    if (strict) {
+      refuseUnknownKeys(source, root, TABLE_KEYS, "");
+    }
     List<TableDefinition.ColumnSpec> columns = new ArrayList<>();
     JsonNode columnNodes = root.path("columns");
     if (!columnNodes.isMissingNode() && !columnNodes.isArray()) {
@@ -134,6 +150,9 @@ public final class TableDefinitions {
       if (!node.isObject()) {
         throw SchemaErrors.unreadable(
             source, "each entry of 'columns' must be a mapping with name and type", null);
+      }
+      if (strict) {
+        refuseUnknownKeys(source, node, COLUMN_KEYS, ": column '" + text(node, "name") + "'");
       }
       columns.add(
           new TableDefinition.ColumnSpec(
@@ -156,6 +175,31 @@ public final class TableDefinitions {
       table = table.withRetention(source, parseRetention(source, retention), retention.strip());
     }
     return table;
+  }
+
+  /** The keys of a definition, in the order a refusal lists them. */
+  private static final List<String> TABLE_KEYS =
+      List.of(
+          "name",
+          "description",
+          "primary_key",
+          "sort_order",
+          "partition_columns",
+          "retention",
+          "columns");
+
+  /** The keys of a column. */
+  private static final List<String> COLUMN_KEYS = List.of("name", "type", "nullable", "doc");
+
+  /** A key the definition does not know is a mistake to name (a typo of retention), not to skip. */
+  private static void refuseUnknownKeys(
+      String source, JsonNode node, List<String> keys, String where) {
+    for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!keys.contains(name)) {
+        throw SchemaErrors.unknownKey(source, where, name, keys);
+      }
+    }
   }
 
   /**

@@ -145,6 +145,43 @@ class TableDefinitionsTest {
   }
 
   @Test
+  void rejectsAKeyADefinitionDoesNotTakeRatherThanIgnoringIt() {
+    assertRejected(
+        """
+        name: t
+        primary_key: id
+        retension: 30d
+        columns:
+          - {name: id, type: long, nullable: false}
+        """,
+        "Table definition bad.yaml has the key 'retension', which a definition does not take (it"
+            + " takes name, description, primary_key, sort_order, partition_columns, retention,"
+            + " columns): remove it or correct its name.");
+    assertRejected(
+        """
+        name: t
+        primary_key: id
+        columns:
+          - {name: id, type: long, nulable: false}
+        """,
+        "Table definition bad.yaml: column 'id' has the key 'nulable', which a column does not take"
+            + " (it takes name, type, nullable, doc): remove it or correct its name.");
+  }
+
+  @Test
+  void aCatalogRecordWithAKeyAddedByALaterVersionStillReads() {
+    TableDefinition table =
+        TableDefinitions.parseRecord(
+            "catalog",
+            "{\"name\":\"t\",\"primary_key\":\"id\",\"compaction\":\"daily\","
+                + "\"columns\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":false,"
+                + "\"codec\":\"zstd\"}]}");
+
+    assertThat(table.name()).isEqualTo("t");
+    assertThat(table.primaryKey()).isEqualTo("id");
+  }
+
+  @Test
   void rejectsMissingPrimaryKey() {
     assertRejected(
         """
