@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -174,6 +175,13 @@ public final class MaintenanceRole implements AutoCloseable {
     return quietTurns.get();
   }
 
+  /** The tables this instance keeps state for (last turn, quiet version): for tests. */
+  int tablesTracked() {
+    Set<String> keys = new HashSet<>(lastRun.keySet());
+    keys.addAll(quietTables.keySet());
+    return keys.size();
+  }
+
   /**
    * A table whose turn at {@code sinceMillis} found nothing to do at {@code version}: until it has
    * a later version, only time can make work for it (retention, the vacuum grace).
@@ -184,8 +192,10 @@ public final class MaintenanceRole implements AutoCloseable {
     try {
       long now = System.currentTimeMillis();
       long interval = maintainer.config().interval().toMillis();
+      Set<String> found = new HashSet<>();
       for (Maintainer.TableLocation table : maintainer.discover()) {
         String key = table.key();
+        found.add(key);
         if (!ownership.owns(key)) {
           continue;
         }
@@ -197,6 +207,10 @@ public final class MaintenanceRole implements AutoCloseable {
           workers.execute(new Turn(table, key, last, sequence.incrementAndGet()));
         }
       }
+      // a table that is gone (dropped, purged) leaves no state here; one that moved to another
+      // instance keeps its own, in case it comes back
+      quietTables.keySet().retainAll(found);
+      lastRun.keySet().removeIf(key -> !found.contains(key) && !queued.contains(key));
       listingFailure.set(null);
     } catch (RuntimeException e) {
       LOG.warn("Maintenance could not list the warehouse: {}", e.getMessage(), e);

@@ -86,6 +86,39 @@ class MaintenanceRoleIT {
     assertThat(quiet.readIds()).doesNotHaveDuplicates().hasSameElementsAs(quiet.allIds());
   }
 
+  @Test
+  void aTableThatIsGoneLeavesNoStateBehind() throws Exception {
+    SmallFileTable kept =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "kept");
+    SmallFileTable purged =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "purged");
+    CompactionIT.appendFiles(kept, 0, 1);
+    CompactionIT.appendFiles(purged, 0, 1);
+
+    try (MaintenanceRole role =
+        MaintenanceRole.start(
+            CompactionIT.config(folder.toUri(), CompactionIT.NO_S3)
+                .interval(Duration.ofMillis(100))
+                .build(),
+            new SimpleMeterRegistry())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.quietTurns() >= 4);
+      assertThat(role.tablesTracked()).isEqualTo(2);
+
+      // as DELETE /v1/tables/{name}?purge=true leaves it: the table's folder gone
+      try (var files = java.nio.file.Files.walk(folder.resolve("projects").resolve("purged"))) {
+        files
+            .sorted(java.util.Comparator.reverseOrder())
+            .map(Path::toFile)
+            .forEach(f -> f.delete());
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.tablesTracked() == 1);
+      long checked = role.quietTurns();
+      await().atMost(Duration.ofSeconds(60)).until(() -> role.quietTurns() >= checked + 3);
+      assertThat(role.tablesTracked()).isEqualTo(1);
+      assertThat(role.failure()).isEmpty();
+    }
+  }
+
   private static double count(SimpleMeterRegistry registry, String name) {
     return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
