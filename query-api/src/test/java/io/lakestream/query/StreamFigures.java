@@ -1,0 +1,246 @@
+package io.lakestream.query;
+
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Rows per second of a large SQL result streamed by the query sidecar, over HTTP NDJSON ({@code
+ * POST /v1/sql}, {@code Accept: application/x-ndjson}) and over the PostgreSQL protocol (pgJDBC
+ * with a fetch size: Execute with a row limit, portal by portal), with the time to the first row
+ * and the largest heap the sidecar's JVM used meanwhile (sampled every 20 ms: a result that were
+ * held whole would show). A plain main, not a test; run with a small heap to show the memory is
+ * bounded:
+ *
+ * <pre>
+ * (build the classpath as for SqlBench)
+ * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx768m \
+ *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
+ *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
+ *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3]
+ * </pre>
+ *
+ * <p>Data as SqlBench's: {@code otel_logs_and_spans} (27 columns) written as the writer writes it.
+ * The statement: {@code SELECT timestamp, service_name, severity_text, trace_id, body FROM
+ * otel_logs_and_spans} (every row of the project), and {@code SELECT *}.
+ */
+public final class StreamFigures {
+  private static final TableDefinition LOGS = TableDefinitions.builtIn("otel_logs_and_spans");
+  private static final String[] SERVICES = {"api", "db", "web", "auth"};
+
+  private StreamFigures() {}
+
+  public static void main(String[] args) throws Exception {
+    int files = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int rowsPerFile = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+    int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    long total = (long) files * rowsPerFile;
+    long end = System.currentTimeMillis() * 1000;
+    long step = 86_400_000_000L / total;
+    long first = end - 86_400_000_000L;
+    Path dir = Files.createTempDirectory("lakestream-stream-figures");
+    QueryConfig config =
+        QueryConfig.builder()
+            .warehouse(dir.resolve("warehouse").toUri())
+            .adminToken("admin")
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .pgPort(0)
+            .build();
+    DeltaFixture.Table table =
+        DeltaFixture.of(config)
+            .pageRows(1000)
+            .rowGroupBytes(32L << 20)
+            .keepRows(false)
+            .table("bench", LOGS);
+    TestRows generator = new TestRows(LOGS, 1);
+    for (int f = 0; f < files; f++) {
+      List<GenericRecord> rows = new ArrayList<>(rowsPerFile);
+      for (int i = 0; i < rowsPerFile; i++) {
+        long global = (long) f * rowsPerFile + i;
+        GenericRecord row = generator.row("bench", first + global * step);
+        row.put("service_name", SERVICES[(int) (global % 4)]);
+        row.put("severity_text", global % 5 == 0 ? "ERROR" : "INFO");
+        row.put("trace_id", "trace-" + global / 6);
+        rows.add(row);
+      }
+      table.append(rows, true);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Java %s, %d cores, max heap %d MiB; %,d rows of otel_logs_and_spans in %d files%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        total,
+        files);
+    List<String[]> statements =
+        List.of(
+            new String[] {
+              "5 columns",
+              "SELECT timestamp, service_name, severity_text, trace_id, body FROM"
+                  + " otel_logs_and_spans WHERE project_id = 'bench'"
+            },
+            new String[] {
+              "SELECT * (27 columns)",
+              "SELECT * FROM otel_logs_and_spans WHERE project_id = 'bench'"
+            });
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry())) {
+      String origin = "http://127.0.0.1:" + role.port();
+      Properties user = new Properties();
+      user.setProperty("user", "bench");
+      user.setProperty("password", "admin");
+      String url = "jdbc:postgresql://127.0.0.1:" + role.pgPort() + "/lakestream";
+      System.out.println(
+          "| result | client | rows | first row ms | all rows s | rows/s | MB/s | largest heap"
+              + " used MiB |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
+      for (String[] statement : statements) {
+        for (int i = 0; i < repeats; i++) {
+          report(statement[0], "HTTP NDJSON", total, () -> overNdjson(http, origin, statement[1]));
+          report(
+              statement[0], "pgJDBC, fetch 10,000", total, () -> overPg(url, user, statement[1]));
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  /** What one streamed read took: rows, bytes (NDJSON only), and when the first row came. */
+  private record Streamed(long rows, long bytes, long firstRowNanos) {}
+
+  private interface Read {
+    Streamed run(long startNanos) throws Exception;
+  }
+
+  private static void report(String result, String client, long expected, Read read)
+      throws Exception {
+    System.gc();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
+    AtomicBoolean done = new AtomicBoolean();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    sampler.setDaemon(true);
+    sampler.start();
+    long start = System.nanoTime();
+    Streamed streamed = read.run(start);
+    long nanos = System.nanoTime() - start;
+    done.set(true);
+    sampler.join();
+    if (streamed.rows() != expected) {
+      throw new IllegalStateException(client + ": " + streamed.rows() + " rows, not " + expected);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %,d | %.0f | %.2f | %,.0f | %s | %d |%n",
+        result,
+        client,
+        streamed.rows(),
+        streamed.firstRowNanos() / 1e6,
+        nanos / 1e9,
+        streamed.rows() / (nanos / 1e9),
+        streamed.bytes() > 0
+            ? String.format(Locale.ROOT, "%.1f", streamed.bytes() / (nanos / 1e3))
+            : "–",
+        peak.get() >> 20);
+  }
+
+  private static Streamed overNdjson(HttpClient http, String origin, String sql) throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<InputStream> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
+                .header("Authorization", "Bearer admin")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("sql", sql)
+                            .toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "HTTP " + response.statusCode() + ": " + new String(response.body().readAllBytes()));
+    }
+    long rows = 0;
+    long bytes = 0;
+    long firstRow = -1;
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (firstRow < 0) {
+          firstRow = System.nanoTime() - start;
+        }
+        bytes += line.length() + 1;
+        if (line.startsWith("{")) {
+          rows++;
+        }
+      }
+    }
+    return new Streamed(rows, bytes, firstRow);
+  }
+
+  private static Streamed overPg(String url, Properties user, String sql) throws Exception {
+    long start = System.nanoTime();
+    try (Connection connection = DriverManager.getConnection(url, user)) {
+      connection.setAutoCommit(false); // pgJDBC streams with a fetch size only in a transaction
+      try (Statement statement = connection.createStatement()) {
+        statement.setFetchSize(10_000);
+        long rows = 0;
+        long firstRow = -1;
+        try (ResultSet result = statement.executeQuery(sql)) {
+          int columns = result.getMetaData().getColumnCount();
+          while (result.next()) {
+            if (firstRow < 0) {
+              firstRow = System.nanoTime() - start;
+            }
+            for (int c = 1; c <= columns; c++) {
+              result.getString(c);
+            }
+            rows++;
+          }
+        }
+        return new Streamed(rows, 0, firstRow);
+      }
+    }
+  }
+}
