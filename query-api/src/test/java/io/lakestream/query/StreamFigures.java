@@ -1,5 +1,6 @@
 package io.lakestream.query;
 
+import io.lakestream.reader.TestRows;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -134,7 +135,7 @@ public final class StreamFigures {
   private record Streamed(long rows, long bytes, long firstRowNanos) {}
 
   private interface Read {
-    Streamed run(long startNanos) throws Exception;
+    Streamed run() throws Exception;
   }
 
   private static void report(String result, String client, long expected, Read read)
@@ -158,7 +159,7 @@ public final class StreamFigures {
     sampler.setDaemon(true);
     sampler.start();
     long start = System.nanoTime();
-    Streamed streamed = read.run(start);
+    Streamed streamed = read.run();
     long nanos = System.nanoTime() - start;
     done.set(true);
     sampler.join();
