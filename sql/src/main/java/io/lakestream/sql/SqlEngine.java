@@ -9,6 +9,7 @@ import io.lakestream.sql.internal.ScanNeeds;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -129,15 +130,25 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(
-            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
+        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
     try {
       session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
         ScanNeeds needs = session.plan(sql, parameters);
         if (!needs.tables().isEmpty()) {
           String project = choice.project(needs.namedProjects());
-          session.load(needs.tables().values(), project, scan);
+          Optional<DuckDbSession> overFiles =
+              session.readFiles(
+                  needs.tables().values(),
+                  project,
+                  scan,
+                  limits.memoryBytes() + "B",
+                  limits.threads());
+          if (overFiles.isPresent()) {
+            session = overFiles.get();
+          } else {
+            session.load(needs.tables().values(), project, scan);
+          }
         }
       }
       return session.run(sql, parameters);
@@ -159,8 +170,7 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(
-            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
+        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
     try {
       session.requireOneQuery(sql);
       try (QueryResult result = session.run(sql, parameters)) {

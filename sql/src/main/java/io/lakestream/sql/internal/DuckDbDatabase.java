@@ -1,19 +1,39 @@
 package io.lakestream.sql.internal;
 
+import io.lakestream.schema.Column;
+import io.lakestream.schema.TableDefinition;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 
 /**
  * The sidecar's one in-memory DuckDB database. It holds no table of its own: each statement gets a
- * connection of its own ({@link #connect()}) whose temporary tables, visible to that connection
- * only, hold the rows the statement reads. Its configuration is set once and locked: no file,
- * network or extension access, a memory limit for all statements together, UTC time zone.
+ * connection of its own ({@link #lease}) whose temporary tables, visible to that connection only,
+ * hold the rows the statement reads. Its configuration is set once and locked: no file, network or
+ * extension access, a memory limit for all statements together, UTC time zone.
+ *
+ * <p>Connections are kept for the next statements: a connection holds every table type as an empty
+ * temporary table, created and committed once; a statement runs in one transaction on it, and
+ * {@link #giveBack} rolls that transaction back, which removes everything the statement created or
+ * loaded (its rows' tables, views and Arrow streams) and restores the empty tables, before another
+ * statement (of any project) may take the connection. A connection whose rollback fails is closed.
  */
 public final class DuckDbDatabase implements AutoCloseable {
+  /** The most idle connections kept. */
+  private static final int MAX_IDLE = 8;
+
   private final DuckDBConnection root;
+  private final StatementCache cache = new StatementCache();
+  private final Deque<Idle> idle = new ArrayDeque<>();
+  private boolean closed;
+
+  /** An idle connection and the table types its empty tables were made for. */
+  private record Idle(DuckDBConnection connection, Map<String, TableDefinition> tables) {}
 
   /**
    * Starts the database.
@@ -46,15 +66,85 @@ public final class DuckDbDatabase implements AutoCloseable {
     }
   }
 
-  /** A new connection: its own transaction and temporary tables. */
-  DuckDBConnection connect() throws SQLException {
-    return root.duplicate();
+  /**
+   * A connection holding every one of {@code tables} as an empty temporary table and nothing else,
+   * with auto-commit off (one transaction, begun by its first statement): an idle one made for the
+   * same table types, or a new one. Give it back with {@link #giveBack}.
+   */
+  DuckDBConnection lease(Map<String, TableDefinition> tables) throws SQLException {
+    synchronized (idle) {
+      while (!idle.isEmpty()) {
+        Idle kept = idle.pollLast();
+        if (kept.tables().equals(tables)) {
+          return kept.connection();
+        }
+        closeQuietly(kept.connection()); // made for table types since created or dropped
+      }
+    }
+    DuckDBConnection connection = root.duplicate();
+    try {
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        for (TableDefinition table : tables.values()) {
+          s.execute(
+              DuckDbSession.createTable(
+                  table.name(), table, table.columns().stream().map(Column::name).toList()));
+        }
+      }
+      connection.commit();
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /**
+   * Takes back a leased connection: its transaction is rolled back (every table, view and stream
+   * the statement made goes, the empty tables come back), then it is kept for another statement, or
+   * closed if it could not be rolled back, or when enough are kept.
+   */
+  void giveBack(DuckDBConnection connection, Map<String, TableDefinition> tables) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      return;
+    }
+    synchronized (idle) {
+      if (!closed && idle.size() < MAX_IDLE) {
+        idle.addLast(new Idle(connection, tables));
+        return;
+      }
+    }
+    closeQuietly(connection);
+  }
+
+  /** What statements' texts decided, for the next statements with the same text. */
+  StatementCache cache() {
+    return cache;
+  }
+
+  /** Idle connections kept (for tests). */
+  int idleConnections() {
+    synchronized (idle) {
+      return idle.size();
+    }
   }
 
   @Override
   public void close() {
+    synchronized (idle) {
+      closed = true;
+      idle.forEach(kept -> closeQuietly(kept.connection()));
+      idle.clear();
+    }
+    closeQuietly(root);
+  }
+
+  static void closeQuietly(DuckDBConnection connection) {
     try {
-      root.close();
+      connection.close();
     } catch (SQLException e) {
       // in memory: nothing is left behind
     }
