@@ -138,12 +138,7 @@ public final class SqlEngine implements AutoCloseable {
         if (!needs.tables().isEmpty()) {
           String project = choice.project(needs.namedProjects());
           Optional<DuckDbSession> overFiles =
-              session.readFiles(
-                  needs.tables().values(),
-                  project,
-                  scan,
-                  limits.memoryBytes() + "B",
-                  limits.threads());
+              session.readFiles(needs.tables().values(), project, scan);
           if (overFiles.isPresent()) {
             session = overFiles.get();
           } else {

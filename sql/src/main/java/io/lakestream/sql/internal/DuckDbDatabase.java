@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
@@ -27,9 +28,19 @@ public final class DuckDbDatabase implements AutoCloseable {
   /** The most idle connections kept. */
   private static final int MAX_IDLE = 8;
 
+  /** The most databases reading files kept, besides this one. */
+  private static final int MAX_FILE_DATABASES = 2;
+
   private final DuckDBConnection root;
+  private final String memoryLimit;
+  private final int threads;
   private final StatementCache cache = new StatementCache();
   private final Deque<Idle> idle = new ArrayDeque<>();
+
+  /** The databases that read files, by the files they may read; most recently used last. */
+  private final Map<List<String>, DuckDbDatabase> fileDatabases =
+      new java.util.LinkedHashMap<>(4, 0.75f, true);
+
   private boolean closed;
 
   /** An idle connection and the table types its empty tables were made for. */
@@ -42,7 +53,23 @@ public final class DuckDbDatabase implements AutoCloseable {
    * @param threads DuckDB's threads
    */
   public DuckDbDatabase(String memoryLimit, int threads) {
+    this(memoryLimit, threads, List.of());
+  }
+
+  /**
+   * A database that may read exactly {@code paths} (none: no file at all): DuckDB 2.0's {@code
+   * enable_external_access=false} with {@code allowed_paths} refuses any other file, a directory's
+   * listing, and writes. One that reads files keeps their Parquet metadata between statements
+   * ({@code enable_object_cache}) and makes its plans with statistics.
+   */
+  private DuckDbDatabase(String memoryLimit, int threads, List<String> paths) {
+    this.memoryLimit = memoryLimit;
+    this.threads = threads;
     Properties properties = new Properties();
+    if (!paths.isEmpty()) {
+      properties.setProperty("allowed_paths", DuckDbSession.list(paths));
+      properties.setProperty("enable_object_cache", "true");
+    }
     properties.setProperty("enable_external_access", "false");
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
@@ -56,9 +83,11 @@ public final class DuckDbDatabase implements AutoCloseable {
         s.execute("SET GLOBAL TimeZone = 'UTC'");
         // Errors carry DuckDB's error type and subtype, which SqlErrors classifies.
         s.execute("SET GLOBAL errors_as_json = true");
-        // The plan that says what a statement reads is made over empty tables: statistics would
-        // tell the optimizer that they are empty and remove the scans.
-        s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
+        if (paths.isEmpty()) {
+          // The plan that says what a statement reads is made over empty tables: statistics
+          // would tell the optimizer that they are empty and remove the scans.
+          s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
+        }
         s.execute("SET GLOBAL lock_configuration = true");
       }
     } catch (SQLException e) {
@@ -120,6 +149,33 @@ public final class DuckDbDatabase implements AutoCloseable {
     closeQuietly(connection);
   }
 
+  /**
+   * A database like this one that may read exactly {@code paths} (and no other file), kept for the
+   * next statements that read the same files: the {@value #MAX_FILE_DATABASES} most recently used
+   * are kept, each with this database's memory limit. Its connections hold the table types as empty
+   * temporary tables, as this one's do.
+   */
+  DuckDbDatabase readingFiles(List<String> paths) {
+    List<String> key = List.copyOf(new java.util.TreeSet<>(paths));
+    List<DuckDbDatabase> evicted = new java.util.ArrayList<>();
+    DuckDbDatabase files;
+    synchronized (fileDatabases) {
+      files = fileDatabases.get(key);
+      if (files == null) {
+        files = new DuckDbDatabase(memoryLimit, threads, key);
+        fileDatabases.put(key, files);
+        var oldest = fileDatabases.entrySet().iterator();
+        while (fileDatabases.size() > MAX_FILE_DATABASES) {
+          evicted.add(oldest.next().getValue());
+          oldest.remove();
+        }
+      }
+    }
+    // Statements still running on an evicted database finish: their connections keep it open.
+    evicted.forEach(DuckDbDatabase::close);
+    return files;
+  }
+
   /** What statements' texts decided, for the next statements with the same text. */
   StatementCache cache() {
     return cache;
@@ -134,6 +190,12 @@ public final class DuckDbDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    List<DuckDbDatabase> files;
+    synchronized (fileDatabases) {
+      files = List.copyOf(fileDatabases.values());
+      fileDatabases.clear();
+    }
+    files.forEach(DuckDbDatabase::close);
     synchronized (idle) {
       closed = true;
       idle.forEach(kept -> closeQuietly(kept.connection()));

@@ -42,6 +42,7 @@ public final class DuckDbSession {
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
           .withZone(java.time.ZoneOffset.UTC);
 
+  private final DuckDbDatabase database;
   private final DuckDBConnection connection;
   private final Map<String, TableDefinition> tables;
   private final long maxRows;
@@ -53,12 +54,14 @@ public final class DuckDbSession {
   private boolean released;
 
   private DuckDbSession(
+      DuckDbDatabase database,
       DuckDBConnection connection,
       Map<String, TableDefinition> tables,
       long maxRows,
       BufferAllocator allocator,
       StatementCache cache,
       Runnable release) {
+    this.database = database;
     this.connection = connection;
     this.tables = tables;
     this.maxRows = maxRows;
@@ -84,6 +87,7 @@ public final class DuckDbSession {
       throw SqlErrors.engineDown("did not connect", e);
     }
     return new DuckDbSession(
+        database,
         connection,
         tables,
         maxRows,
@@ -230,16 +234,16 @@ public final class DuckDbSession {
         s.execute(createTable(rowsTable, table, names));
       }
       List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
-      Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
+      Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan);
       if (keys.isPresent()) {
-        for (long key : keys.get()) {
+        for (long[] range : keys.get()) {
           scans.add(
               () ->
                   scan.batches(
                       table,
                       projectId,
-                      Optional.of(key),
-                      Optional.of(key + 1),
+                      Optional.of(range[0]),
+                      Optional.of(range[1]),
                       names,
                       equalities,
                       allocator));
@@ -276,26 +280,18 @@ public final class DuckDbSession {
 
   /**
    * When every table the statement reads is best read from its files ({@link TableScan#files}), a
-   * session over a database of its own that may open exactly those files (DuckDB 2.0's {@code
-   * enable_external_access=false} with {@code allowed_paths}: any other file, a directory listing,
-   * and any write are refused; configuration locked), where each table type is a view over {@code
-   * read_parquet([the snapshot's files])} {@code UNION ALL} the snapshot's other rows (the live
-   * tail, loaded as Arrow batches): nothing is copied, and DuckDB reads the files with the
-   * statement's own filters. This session is given back. Empty (this session stays) when a table is
-   * not read so, or DuckDB cannot read the files as the table's (e.g. a column that no file has
-   * yet).
-   *
-   * @param keyRanges whether the plan's key ranges may be applied to the files (a plan that depends
-   *     on the time it runs is not: the statement, run later in the other database, sees a later
-   *     {@code now()}, and its own conditions select the rows instead)
-   * @param memoryLimit the other database's {@code memory_limit}
+   * session over a database that may open exactly those files ({@link DuckDbDatabase#readingFiles}:
+   * any other file, a directory listing, and any write are refused; configuration locked), where
+   * each table type is a view over {@code read_parquet([the snapshot's files])} {@code UNION ALL}
+   * the snapshot's other rows (the live tail, loaded as Arrow batches): nothing is copied, and
+   * DuckDB reads the files with the statement's own filters. The plan's key ranges are applied to
+   * both only when the plan does not depend on the time it runs (the statement, run in the other
+   * database's transaction, sees a later {@code now()}; its own conditions select the rows then).
+   * This session is given back. Empty (this session stays) when a table is not read so, or DuckDB
+   * cannot read the files as the table's (e.g. a column that no file has yet).
    */
   public Optional<DuckDbSession> readFiles(
-      Collection<TableNeed> needs,
-      String projectId,
-      TableScan scan,
-      String memoryLimit,
-      int threads) {
+      Collection<TableNeed> needs, String projectId, TableScan scan) {
     Map<TableNeed, TableScan.FileRows> files = new java.util.LinkedHashMap<>();
     try {
       for (TableNeed need : needs) {
@@ -314,31 +310,30 @@ public final class DuckDbSession {
     }
     List<String> paths =
         files.values().stream().flatMap(f -> f.paths().stream()).distinct().toList();
+    DuckDbDatabase filesDatabase;
     DuckDBConnection fileConnection;
     try {
-      fileConnection = fileDatabase(paths, memoryLimit, threads);
+      filesDatabase = database.readingFiles(paths);
+      fileConnection = filesDatabase.lease(tables);
     } catch (SQLException e) {
       closeAll(files.values());
       throw SqlErrors.engineDown("did not start", e);
+    } catch (RuntimeException e) {
+      closeAll(files.values());
+      throw e;
     }
     DuckDbSession other =
         new DuckDbSession(
+            filesDatabase,
             fileConnection,
             tables,
             maxRows,
             allocator,
             cache,
-            () -> DuckDbDatabase.closeQuietly(fileConnection));
+            () -> filesDatabase.giveBack(fileConnection, tables));
     other.parse = parse;
     boolean keyRanges = parse.timeless();
     try {
-      try (Statement s = fileConnection.createStatement()) {
-        for (TableDefinition table : tables.values()) {
-          s.execute(
-              createTable(
-                  table.name(), table, table.columns().stream().map(Column::name).toList()));
-        }
-      }
       // Views first: they bind to the files, which tells whether DuckDB reads them as the table's.
       for (Map.Entry<TableNeed, TableScan.FileRows> entry : files.entrySet()) {
         other.viewFiles(entry.getKey(), entry.getValue(), projectId, keyRanges);
@@ -363,35 +358,6 @@ public final class DuckDbSession {
     }
     closeQuietly();
     return Optional.of(other);
-  }
-
-  /**
-   * A new in-memory database that may read exactly {@code paths}, configured as the shared one
-   * (UTC, errors as JSON, no extensions) and locked; its connection is in one transaction.
-   */
-  private static DuckDBConnection fileDatabase(List<String> paths, String memoryLimit, int threads)
-      throws SQLException {
-    java.util.Properties properties = new java.util.Properties();
-    properties.setProperty("enable_external_access", "false");
-    properties.setProperty("allowed_paths", list(paths));
-    properties.setProperty("autoinstall_known_extensions", "false");
-    properties.setProperty("autoload_known_extensions", "false");
-    properties.setProperty("allow_community_extensions", "false");
-    properties.setProperty("memory_limit", memoryLimit);
-    properties.setProperty("threads", Integer.toString(threads));
-    properties.setProperty("jdbc_stream_results", "true");
-    DuckDBConnection connection =
-        (DuckDBConnection) java.sql.DriverManager.getConnection("jdbc:duckdb:", properties);
-    try (Statement s = connection.createStatement()) {
-      s.execute("SET TimeZone = 'UTC'");
-      s.execute("SET errors_as_json = true");
-      s.execute("SET lock_configuration = true");
-      connection.setAutoCommit(false);
-      return connection;
-    } catch (SQLException | RuntimeException e) {
-      DuckDbDatabase.closeQuietly(connection);
-      throw e;
-    }
   }
 
   /**
@@ -476,7 +442,7 @@ public final class DuckDbSession {
     };
   }
 
-  private static String list(List<String> paths) {
+  static String list(List<String> paths) {
     StringBuilder list = new StringBuilder("[");
     for (String path : paths) {
       list.append(list.length() == 1 ? "" : ", ").append('\'').append(path.replace("'", "''"));
@@ -539,7 +505,7 @@ public final class DuckDbSession {
    * of the range: the rows are then read whole key by key. Empty when that would not pay (no
    * equality, nothing more to read, keys that are not integers, or too many matches).
    */
-  private static Optional<java.util.SortedSet<Long>> lookupKeys(
+  private static Optional<List<long[]>> lookupKeys(
       TableNeed need, List<String> names, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     Map<String, Object> equalities = need.equalities();
@@ -558,7 +524,8 @@ public final class DuckDbSession {
     for (int i = 1; i < probe.size(); i++) {
       wanted[i] = equalities.get(probe.get(i));
     }
-    java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
+    // the matching keys, each with the place of its first row among the rows read
+    java.util.SortedMap<Long, Long> keys = new java.util.TreeMap<>();
     boolean[] tooMany = {false};
     long[] probed = {0};
     scan.scan(
@@ -575,13 +542,34 @@ public final class DuckDbSession {
             }
           }
           if (keys.size() < MAX_LOOKUP_KEYS) {
-            keys.add(((Number) values[0]).longValue());
+            keys.putIfAbsent(((Number) values[0]).longValue(), probed[0]);
           } else {
             tooMany[0] = true;
           }
         });
-    return tooMany[0] || keys.size() * 100L > probed[0] ? Optional.empty() : Optional.of(keys);
+    if (tooMany[0] || keys.size() * 100L > probed[0]) {
+      return Optional.empty();
+    }
+    // Keys whose rows lie close together (a trace's spans and logs, seconds apart) are read as one
+    // range [first, last + 1): one read of the columns' pages instead of one per key. The ranges
+    // are of consecutive keys, so they do not overlap: each row is read once.
+    List<long[]> ranges = new ArrayList<>();
+    long[] current = null;
+    long lastPlace = 0;
+    for (Map.Entry<Long, Long> key : keys.entrySet()) {
+      if (current != null && Math.abs(key.getValue() - lastPlace) <= NEAR_ROWS) {
+        current[1] = key.getKey() + 1;
+      } else {
+        current = new long[] {key.getKey(), key.getKey() + 1};
+        ranges.add(current);
+      }
+      lastPlace = key.getValue();
+    }
+    return Optional.of(ranges);
   }
+
+  /** Matching keys at most this many rows apart are read as one range. */
+  private static final int NEAR_ROWS = 1_000;
 
   private static boolean matches(Object value, Object wanted) {
     if (value instanceof Number n && wanted instanceof Long l) {
