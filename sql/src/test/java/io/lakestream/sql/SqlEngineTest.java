@@ -413,4 +413,64 @@ class SqlEngineTest {
             .toList();
     assertThat(froms.get(1)).isGreaterThan(froms.get(0));
   }
+
+  @Test
+  void aTracesNearbyRowsAreReadAsOneRangeAndEachRowOnce() {
+    // 10,000 rows a second apart, 6 consecutive rows a trace; row 9,000 also of trace t100
+    List<String> calls = new ArrayList<>();
+    TableScan traces =
+        (table, projectId, from, to, columns, rows) -> {
+          calls.add(from + " " + to + " " + columns.size());
+          for (int i = 0; i < 10_000; i++) {
+            long timestamp = BASE + i * 1_000_000L;
+            if (from.isPresent() && timestamp < (Long) from.get()
+                || to.isPresent() && timestamp >= (Long) to.get()) {
+              continue;
+            }
+            Object[] values = new Object[columns.size()];
+            for (int c = 0; c < values.length; c++) {
+              values[c] =
+                  switch (columns.get(c)) {
+                    case "timestamp" -> timestamp;
+                    case "trace_id" -> "t" + (i == 9_000 ? 100 : i / 6);
+                    case "body" -> "row " + i;
+                    default -> null;
+                  };
+            }
+            rows.accept(values);
+          }
+        };
+    try (SqlEngine lookups =
+        new SqlEngine(TableDefinitions::builtIns, traces, SqlEngine.Limits.DEFAULT)) {
+      List<Object> bodies = new ArrayList<>();
+      try (QueryResult result =
+          lookups.query(
+              "SELECT * FROM otel_logs_and_spans WHERE trace_id = 't100' ORDER BY timestamp",
+              named -> "acme")) {
+        int body = result.columns().stream().map(ResultColumn::name).toList().indexOf("body");
+        while (result.next()) {
+          bodies.add(result.value(body));
+        }
+      }
+      assertThat(bodies)
+          .containsExactly(
+              "row 600", "row 601", "row 602", "row 603", "row 604", "row 605", "row 9000");
+    }
+    int columns = OTEL.columns().size() - 1; // all but project_id
+    assertThat(calls)
+        .containsExactly(
+            "Optional.empty Optional.empty 2", // the keys and trace ids of the range
+            "Optional["
+                + (BASE + 600_000_000L)
+                + "] Optional["
+                + (BASE + 605_000_001L)
+                + "] "
+                + columns,
+            "Optional["
+                + (BASE + 9_000_000_000L)
+                + "] Optional["
+                + (BASE + 9_000_000_001L)
+                + "] "
+                + columns);
+  }
 }
