@@ -21,14 +21,18 @@ import org.apache.arrow.memory.RootAllocator;
  * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
  * embedded DuckDB, above Lakestream's own reads.
  *
- * <p>Each statement gets its own connection to one in-memory database, holding the table types as
- * temporary tables that only this connection sees; the database reaches no file, network or
- * extension, and its configuration is locked. The engine's optimized plan of the statement says,
- * for each table it scans, the columns it uses and the filters it pushes down (constants folded);
- * the primary-key conditions become a key range read through the learned index ({@link TableScan}),
- * for the one project the caller may read, and only those rows are loaded. The statement then runs
- * as written, in PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the
- * engine, so the ranges read only need to hold the rows the statement uses.
+ * <p>Each statement gets a connection of its own to one in-memory database, holding the table types
+ * as temporary tables that only this connection sees, in one transaction that is rolled back when
+ * the statement ends (so the connection, kept for later statements, holds nothing of it); the
+ * database reaches no file, network or extension, and its configuration is locked. A statement
+ * whose ranges hold most of large local tables runs instead over DuckDB's own scan of the
+ * snapshots' Parquet files, in a database that may read exactly those files ({@link
+ * TableScan#files}). The engine's optimized plan of the statement says, for each table it scans,
+ * the columns it uses and the filters it pushes down (constants folded); the primary-key conditions
+ * become a key range read through the learned index ({@link TableScan}), for the one project the
+ * caller may read, and only those rows are loaded. The statement then runs as written, in
+ * PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the engine, so the
+ * ranges read only need to hold the rows the statement uses.
  *
  * <p>Tenant isolation holds by construction: the database holds one project's rows, whatever the
  * statement says.
