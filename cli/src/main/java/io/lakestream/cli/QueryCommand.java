@@ -120,6 +120,11 @@ final class QueryCommand implements Callable<Integer> {
     return new QueryRuntime(role, catalog, sink, false);
   }
 
+  /** {@code query.sql.file.scan.min.rows}: -1 (any negative) turns file scans off. */
+  private static long fileScanMinRows(int setting) {
+    return setting < 0 ? Long.MAX_VALUE : setting;
+  }
+
   private static QueryRole queryRole(
       Configuration config, PrometheusMeterRegistry registry, Catalog catalog, KafkaRowSink sink) {
     QueryConfig.Builder builder =
@@ -131,6 +136,8 @@ final class QueryCommand implements Callable<Integer> {
             .sqlMaxRows(config.integer(Settings.QUERY_SQL_MAX_ROWS))
             .sqlMemoryBytes(config.size(Settings.QUERY_SQL_MEMORY))
             .sqlThreads(config.integer(Settings.QUERY_SQL_THREADS))
+            .sqlFileScanMinRows(
+                fileScanMinRows(config.integer(Settings.QUERY_SQL_FILE_SCAN_MIN_ROWS)))
             .pollInterval(config.duration(Settings.QUERY_POLL_INTERVAL))
             .discoveryInterval(config.duration(Settings.QUERY_DISCOVERY_INTERVAL))
             .kafka(config.string(Settings.KAFKA_BOOTSTRAP_SERVERS), config.kafkaClientProperties())

@@ -64,6 +64,9 @@ import java.util.TreeMap;
  * @param sqlLimits what the SQL engine may use: rows one statement loads, memory, threads
  * @param smallFileBytes a table's status counts its live files below this size as {@code
  *     small_files} (maintenance's compaction target, {@code maintenance.target.file.bytes})
+ * @param sqlFileScanMinRows the fewest rows of a key range (and at least half the table's) for
+ *     which the SQL engine reads a local table's Parquet files itself instead of through the
+ *     learned index ({@code query.sql.file.scan.min.rows}); {@link Long#MAX_VALUE} turns it off
  */
 public record QueryConfig(
     URI warehouse,
@@ -92,7 +95,11 @@ public record QueryConfig(
     long tailMaxBytes,
     String writerGroup,
     SqlEngine.Limits sqlLimits,
-    long smallFileBytes) {
+    long smallFileBytes,
+    long sqlFileScanMinRows) {
+
+  /** The default of {@link #sqlFileScanMinRows}. */
+  public static final long DEFAULT_SQL_FILE_SCAN_MIN_ROWS = 100_000;
 
   public QueryConfig {
     requireNonNull(warehouse, "warehouse is null");
@@ -109,6 +116,10 @@ public record QueryConfig(
         Map.copyOf(requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
     requireNonNull(fallbackInterval, "fallbackInterval is null");
     requireNonNull(sqlLimits, "sqlLimits is null");
+    if (sqlFileScanMinRows < 0) {
+      throw QueryErrors.invalidConfig(
+          "sqlFileScanMinRows", "must be at least 0, not " + sqlFileScanMinRows);
+    }
     Map<String, Set<String>> tokens = new TreeMap<>();
     for (var entry : requireNonNull(projectTokens, "projectTokens is null").entrySet()) {
       String project = ProjectIds.normalize(entry.getKey());
@@ -277,6 +288,7 @@ public record QueryConfig(
     private long sqlMemoryBytes = SqlEngine.Limits.DEFAULT.memoryBytes();
     private int sqlThreads = SqlEngine.Limits.DEFAULT.threads();
     private long smallFileBytes = 128L << 20;
+    private long sqlFileScanMinRows = DEFAULT_SQL_FILE_SCAN_MIN_ROWS;
 
     private Builder() {}
 
@@ -310,6 +322,7 @@ public record QueryConfig(
       sqlMemoryBytes = c.sqlLimits.memoryBytes();
       sqlThreads = c.sqlLimits.threads();
       smallFileBytes = c.smallFileBytes;
+      sqlFileScanMinRows = c.sqlFileScanMinRows;
     }
 
     public Builder warehouse(URI warehouse) {
@@ -485,6 +498,15 @@ public record QueryConfig(
       return this;
     }
 
+    /**
+     * The fewest rows of a key range (and at least half the table's) for which the SQL engine reads
+     * a local table's Parquet files itself (default 100,000); {@link Long#MAX_VALUE}: never.
+     */
+    public Builder sqlFileScanMinRows(long sqlFileScanMinRows) {
+      this.sqlFileScanMinRows = sqlFileScanMinRows;
+      return this;
+    }
+
     /** Files below this size count as small in a table's status (default 128 MiB). */
     public Builder smallFileBytes(long smallFileBytes) {
       this.smallFileBytes = smallFileBytes;
@@ -533,7 +555,8 @@ public record QueryConfig(
           tailMaxBytes,
           writerGroup,
           sqlLimits,
-          smallFileBytes);
+          smallFileBytes,
+          sqlFileScanMinRows);
     }
   }
 }

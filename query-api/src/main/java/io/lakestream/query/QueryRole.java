@@ -294,7 +294,8 @@ public final class QueryRole implements AutoCloseable {
             new TableData(tables, logs, storage.conf()),
             sink,
             config.sqlLimits(),
-            config.maxLimit());
+            config.maxLimit(),
+            config.sqlFileScanMinRows());
     HttpApi.Services services =
         new HttpApi.Services(
             config,

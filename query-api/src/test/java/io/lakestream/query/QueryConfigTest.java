@@ -20,6 +20,7 @@ class QueryConfigTest {
     assertThat(config.tables()).containsKeys("otel_logs_and_spans", "metrics", "events");
     assertThat(config.warehouseOnS3()).isTrue();
     assertThat(config.toString()).doesNotContain("admin-token");
+    assertThat(config.sqlFileScanMinRows()).isEqualTo(100_000);
     assertThat(QueryConfig.builder().warehouse("/tmp/w").open(true).build().warehouse().getScheme())
         .isEqualTo("file");
   }
@@ -36,6 +37,9 @@ class QueryConfigTest {
         .hasMessageContaining("defaultLimit <= maxLimit");
     assertThatThrownBy(() -> valid().encryptionKey("c2hvcnQ=").build())
         .hasMessageContaining("not 5 bytes");
+    assertThatThrownBy(() -> valid().sqlFileScanMinRows(-1).build())
+        .hasMessage(
+            "Invalid query configuration 'sqlFileScanMinRows': must be at least 0, not -1.");
     assertThatThrownBy(() -> valid().pollInterval(Duration.ofMillis(1)).build())
         .hasMessageContaining("at least 10 ms");
   }

@@ -9,6 +9,7 @@ import io.lakestream.sql.internal.ScanNeeds;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -20,14 +21,18 @@ import org.apache.arrow.memory.RootAllocator;
  * Runs queries ({@code SELECT}, {@code WITH}, {@code VALUES}, {@code SHOW}, {@code DESCRIBE}) in an
  * embedded DuckDB, above Lakestream's own reads.
  *
- * <p>Each statement gets its own connection to one in-memory database, holding the table types as
- * temporary tables that only this connection sees; the database reaches no file, network or
- * extension, and its configuration is locked. The engine's optimized plan of the statement says,
- * for each table it scans, the columns it uses and the filters it pushes down (constants folded);
- * the primary-key conditions become a key range read through the learned index ({@link TableScan}),
- * for the one project the caller may read, and only those rows are loaded. The statement then runs
- * as written, in PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the
- * engine, so the ranges read only need to hold the rows the statement uses.
+ * <p>Each statement gets a connection of its own to one in-memory database, holding the table types
+ * as temporary tables that only this connection sees, in one transaction that is rolled back when
+ * the statement ends (so the connection, kept for later statements, holds nothing of it); the
+ * database reaches no file, network or extension, and its configuration is locked. A statement
+ * whose ranges hold most of large local tables runs instead over DuckDB's own scan of the
+ * snapshots' Parquet files, in a database that may read exactly those files ({@link
+ * TableScan#files}). The engine's optimized plan of the statement says, for each table it scans,
+ * the columns it uses and the filters it pushes down (constants folded); the primary-key conditions
+ * become a key range read through the learned index ({@link TableScan}), for the one project the
+ * caller may read, and only those rows are loaded. The statement then runs as written, in
+ * PostgreSQL-like SQL (DuckDB's dialect): every condition is applied again by the engine, so the
+ * ranges read only need to hold the rows the statement uses.
  *
  * <p>Tenant isolation holds by construction: the database holds one project's rows, whatever the
  * statement says.
@@ -129,15 +134,20 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(
-            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
+        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
     try {
       session.requireOneQuery(sql);
       if (!readsNoRows(sql)) {
         ScanNeeds needs = session.plan(sql, parameters);
         if (!needs.tables().isEmpty()) {
           String project = choice.project(needs.namedProjects());
-          session.load(needs.tables().values(), project, scan);
+          Optional<DuckDbSession> overFiles =
+              session.readFiles(needs.tables().values(), project, scan);
+          if (overFiles.isPresent()) {
+            session = overFiles.get();
+          } else {
+            session.load(needs.tables().values(), project, scan);
+          }
         }
       }
       return session.run(sql, parameters);
@@ -159,8 +169,7 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
     DuckDbSession session =
-        DuckDbSession.open(
-            database(), tables.get(), limits.maxRows(), allocator(), limits.threads());
+        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
     try {
       session.requireOneQuery(sql);
       try (QueryResult result = session.run(sql, parameters)) {

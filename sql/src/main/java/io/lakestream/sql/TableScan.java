@@ -90,12 +90,17 @@ public interface TableScan {
   }
 
   /**
-   * The rows {@link #batches} would give, as Parquet files the engine may read itself (local paths)
-   * plus the rows held elsewhere (the live tail), both of one snapshot of the table, so that each
-   * row is in exactly one of them; files are read with {@code from ≤ key < to} applied. Empty when
-   * reading the files directly would not pay (a small part of the table) or is not possible (files
-   * not on a local disk, keys that are not integers): the engine then takes {@link #batches}. The
-   * caller closes {@link FileRows#others()}.
+   * Whether the rows of a range are better read by the engine from the table's Parquet files than
+   * through {@link #batches}, and if so, the table's rows as a whole as the snapshot holds them:
+   * every Parquet file of the snapshot (local paths) plus the rows held elsewhere (the live tail),
+   * so that each row of the table is in exactly one of them, whatever range the statement ends up
+   * reading. Empty when reading the files directly would not pay (a small part of the table) or is
+   * not possible (files not on a local disk, keys that are not integers): the engine then takes
+   * {@link #batches}. The caller closes {@link FileRows#others()}.
+   *
+   * @param from the range's smallest key, inclusive (as in {@link #scan}); empty for no bound
+   * @param to the range's key bound, exclusive; empty for no bound
+   * @param columns the columns the engine reads (those of {@link FileRows#others()})
    */
   default Optional<FileRows> files(
       TableDefinition table,
@@ -103,7 +108,6 @@ public interface TableScan {
       Optional<Object> from,
       Optional<Object> to,
       List<String> columns,
-      Map<String, Object> equalities,
       BufferAllocator allocator) {
     return Optional.empty();
   }
@@ -111,10 +115,13 @@ public interface TableScan {
   /**
    * A table's rows as files and other rows.
    *
-   * @param paths local paths of the Parquet files of the snapshot that may hold rows of the range
-   * @param others the rows of the range that no such file holds, as {@link #batches} gives them
+   * @param paths local paths of every Parquet file of the snapshot
+   * @param rows the rows of the range in those files, as the index places them (counted against the
+   *     statement's row limit)
+   * @param others every row of the snapshot that no such file holds, as {@link #batches} gives them
+   *     (the columns asked for, no equalities)
    */
-  record FileRows(List<String> paths, ArrowReader others) {
+  record FileRows(List<String> paths, long rows, ArrowReader others) {
     public FileRows {
       paths = List.copyOf(paths);
       Objects.requireNonNull(others, "others is null");

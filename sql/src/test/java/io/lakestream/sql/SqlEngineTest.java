@@ -335,4 +335,142 @@ class SqlEngineTest {
             tuple("n", SqlType.BIGINT));
     assertThat(scan.calls).isEmpty();
   }
+
+  @Test
+  void aStatementLeavesNothingForTheNextOnTheSameConnection() {
+    String leftover =
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '__lakestream%' OR NOT"
+            + " temporary";
+    String views = "SELECT count(*) FROM duckdb_views() WHERE NOT internal";
+    // a statement read to the end, one closed after its first row, one that failed while loading
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans", "acme"))
+        .containsExactly(List.of(120L));
+    try (QueryResult early = engine.query("SELECT body FROM otel_logs_and_spans", n -> "acme")) {
+      assertThat(early.next()).isTrue();
+    }
+    SqlEngine limited =
+        new SqlEngine(TableDefinitions::builtIns, scan, new SqlEngine.Limits(50, 64L << 20, 1));
+    try {
+      assertThatThrownBy(() -> limited.query("SELECT * FROM otel_logs_and_spans", n -> "acme"))
+          .isInstanceOf(SqlException.class)
+          .hasMessageStartingWith("The statement reads more than 50 rows");
+      try (QueryResult result = limited.query(leftover, n -> "globex")) {
+        assertThat(result.next()).isTrue();
+        assertThat(result.value(0)).isEqualTo(0L);
+      }
+    } finally {
+      limited.close();
+    }
+    // the next statements: the tables are empty again, no rows' table or view is left
+    assertThat(rows(leftover, "globex")).containsExactly(List.of(0L));
+    assertThat(rows(views, "globex")).containsExactly(List.of(0L));
+    assertThatThrownBy(() -> rows("SELECT * FROM __lakestream_rows_otel_logs_and_spans", "globex"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageContaining("does not exist");
+    assertThat(engine.describe("SELECT count(*) FROM otel_logs_and_spans", List.of()))
+        .extracting(ResultColumn::name)
+        .containsExactly("count");
+    assertThat(rows("SELECT DISTINCT project_id FROM otel_logs_and_spans", "globex"))
+        .containsExactly(List.of("globex"));
+  }
+
+  @Test
+  void aKeptPlanIsTheTextsOnlyTheProjectAndRowsAreTheCallers() {
+    String sql =
+        "SELECT service_name, count(*) FROM otel_logs_and_spans WHERE timestamp >= "
+            + "to_timestamp("
+            + (BASE / 1_000_000 + 600)
+            + ") GROUP BY 1 ORDER BY 1";
+    assertThat(rows(sql, "acme"))
+        .containsExactly(List.of("acme-api", 55L), List.of("acme-db", 55L));
+    assertThat(rows(sql, "globex"))
+        .containsExactly(List.of("globex-api", 55L), List.of("globex-db", 55L));
+    assertThat(scan.calls).extracting(c -> c.split(" ")[1]).containsExactly("acme", "globex");
+    // the projects a statement names are checked for each caller, also with its plan kept
+    String named = "SELECT count(*) FROM otel_logs_and_spans WHERE project_id = 'acme'";
+    assertThat(rows(named, "acme")).containsExactly(List.of(120L));
+    assertThatThrownBy(
+            () ->
+                engine.query(
+                    named,
+                    projects -> {
+                      throw new IllegalStateException("globex's token may not read " + projects);
+                    }))
+        .hasMessage("globex's token may not read [acme]");
+  }
+
+  @Test
+  void aPlanThatDependsOnTheTimeIsMadeAgainEachTime() {
+    String sql =
+        "SELECT count(*) FROM otel_logs_and_spans WHERE timestamp >= now() - interval '1 hour'";
+    rows(sql, "acme");
+    rows(sql, "acme");
+    assertThat(scan.calls).hasSize(2);
+    List<Long> froms =
+        scan.calls.stream()
+            .limit(2)
+            .map(c -> Long.parseLong(c.split(" ")[2].replaceAll("\\D", "")))
+            .toList();
+    assertThat(froms.get(1)).isGreaterThan(froms.get(0));
+  }
+
+  @Test
+  void aTracesNearbyRowsAreReadAsOneRangeAndEachRowOnce() {
+    // 10,000 rows a second apart, 6 consecutive rows a trace; row 9,000 also of trace t100
+    List<String> calls = new ArrayList<>();
+    TableScan traces =
+        (table, projectId, from, to, columns, rows) -> {
+          calls.add(from + " " + to + " " + columns.size());
+          for (int i = 0; i < 10_000; i++) {
+            long timestamp = BASE + i * 1_000_000L;
+            if (from.isPresent() && timestamp < (Long) from.get()
+                || to.isPresent() && timestamp >= (Long) to.get()) {
+              continue;
+            }
+            Object[] values = new Object[columns.size()];
+            for (int c = 0; c < values.length; c++) {
+              values[c] =
+                  switch (columns.get(c)) {
+                    case "timestamp" -> timestamp;
+                    case "trace_id" -> "t" + (i == 9_000 ? 100 : i / 6);
+                    case "body" -> "row " + i;
+                    default -> null;
+                  };
+            }
+            rows.accept(values);
+          }
+        };
+    try (SqlEngine lookups =
+        new SqlEngine(TableDefinitions::builtIns, traces, SqlEngine.Limits.DEFAULT)) {
+      List<Object> bodies = new ArrayList<>();
+      try (QueryResult result =
+          lookups.query(
+              "SELECT * FROM otel_logs_and_spans WHERE trace_id = 't100' ORDER BY timestamp",
+              named -> "acme")) {
+        int body = result.columns().stream().map(ResultColumn::name).toList().indexOf("body");
+        while (result.next()) {
+          bodies.add(result.value(body));
+        }
+      }
+      assertThat(bodies)
+          .containsExactly(
+              "row 600", "row 601", "row 602", "row 603", "row 604", "row 605", "row 9000");
+    }
+    int columns = OTEL.columns().size() - 1; // all but project_id
+    assertThat(calls)
+        .containsExactly(
+            "Optional.empty Optional.empty 2", // the keys and trace ids of the range
+            "Optional["
+                + (BASE + 600_000_000L)
+                + "] Optional["
+                + (BASE + 605_000_001L)
+                + "] "
+                + columns,
+            "Optional["
+                + (BASE + 9_000_000_000L)
+                + "] Optional["
+                + (BASE + 9_000_000_001L)
+                + "] "
+                + columns);
+  }
 }

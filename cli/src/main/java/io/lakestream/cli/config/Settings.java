@@ -186,6 +186,14 @@ public final class Settings {
               + " that needs more is refused (SQLSTATE 54000).");
   public static final Setting QUERY_SQL_THREADS =
       integer("query.sql.threads", "2", "Threads of the embedded SQL engine (DuckDB).");
+  public static final Setting QUERY_SQL_FILE_SCAN_MIN_ROWS =
+      integer(
+          "query.sql.file.scan.min.rows",
+          "100000",
+          "A SQL statement whose key range holds at least this many rows of a table on a local"
+              + " disk, and at least half the table, runs over DuckDB's own scan of the snapshot's"
+              + " Parquet files (plus the live tail rows) instead of rows read through the learned"
+              + " index; -1 turns it off.");
   public static final Setting QUERY_POLL_INTERVAL =
       duration(
           "query.poll.interval",
@@ -356,6 +364,7 @@ public final class Settings {
           QUERY_SQL_MAX_ROWS,
           QUERY_SQL_MEMORY,
           QUERY_SQL_THREADS,
+          QUERY_SQL_FILE_SCAN_MIN_ROWS,
           QUERY_POLL_INTERVAL,
           QUERY_DISCOVERY_INTERVAL,
           QUERY_COMMIT_FEED,

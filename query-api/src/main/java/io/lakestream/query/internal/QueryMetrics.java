@@ -96,6 +96,18 @@ public final class QueryMetrics {
         .increment(rows);
   }
 
+  /**
+   * Counts a table scan of a SQL statement answered by the engine's own read of the table's Parquet
+   * files ({@code query.sql.file.scan.min.rows}) rather than through the index.
+   */
+  public void sqlFileScan(String table) {
+    Counter.builder("lakestream.query.sql.file.scans")
+        .description("Table scans of SQL statements read by the engine from the Parquet files")
+        .tag("table", table)
+        .register(registry)
+        .increment();
+  }
+
   /** The registry the meters are in. */
   public MeterRegistry registry() {
     return registry;

@@ -56,25 +56,13 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * admin token.
  */
 public final class SqlService {
-  /**
-   * The fewest rows of a range (as the index places them) for which DuckDB reads the table's files
-   * itself, and only when they are at least half the table. Off (the largest long): measured on 2
-   * million rows (benchmarks.md, "SQL"), DuckDB's read exported as Arrow batches into the
-   * statement's database took 3.4 s where the columnar read through the index took 1.1 s. Tests and
-   * {@code SqlBench} lower it.
-   */
-  public static volatile long fileReadMinRows = Long.MAX_VALUE;
-
-  /** Table scans answered by DuckDB's own reads of the files (for tests). */
-  public static final java.util.concurrent.atomic.AtomicLong FILE_READS =
-      new java.util.concurrent.atomic.AtomicLong();
-
   private final Catalog catalog;
   private final AccessPolicy access;
   private final QueryService query;
   private final QueryMetrics metrics;
   private final TableData data;
   private final int pageRows;
+  private final long fileScanMinRows;
   private final SqlExecutor executor;
   private final SqlEngine engine;
 
@@ -85,6 +73,10 @@ public final class SqlService {
    *
    * @param limits what the SQL engine may use
    * @param pageRows the rows of one page that the planner's key range reads fetch at a time
+   * @param fileScanMinRows the fewest rows of a range (as the index places them, and at least half
+   *     the table's) for which the SQL engine reads a local table's Parquet files itself rather
+   *     than through the index ({@code query.sql.file.scan.min.rows}); {@link Long#MAX_VALUE}:
+   *     never
    */
   public SqlService(
       Catalog catalog,
@@ -94,13 +86,19 @@ public final class SqlService {
       TableData data,
       io.lakestream.sql.RowSink sink,
       SqlEngine.Limits limits,
-      int pageRows) {
+      int pageRows,
+      long fileScanMinRows) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.access = requireNonNull(access, "access is null");
     this.query = requireNonNull(query, "query is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.data = requireNonNull(data, "data is null");
     this.pageRows = pageRows;
+    if (fileScanMinRows < 0) {
+      throw new IllegalArgumentException(
+          "fileScanMinRows must be at least 0, not " + fileScanMinRows);
+    }
+    this.fileScanMinRows = fileScanMinRows;
     this.executor = new SqlExecutor(catalog, new IndexedRange(), sink);
     this.engine = new SqlEngine(catalog::tables, new IndexedScan(), limits);
   }
@@ -345,10 +343,10 @@ public final class SqlService {
     }
 
     /**
-     * For a range holding most of a large table on a local disk, the snapshot's files that may hold
-     * rows of the range (the engine reads them with DuckDB's own Parquet reader) and the snapshot's
-     * live tail rows of the range: each row in exactly one of them. Only this project's table's
-     * files of this snapshot are named.
+     * For a range holding most of a large table on a local disk, every Parquet file of the snapshot
+     * (the engine reads them with DuckDB's own Parquet reader) and every live tail row of the
+     * snapshot: each row of the table in exactly one of them. Only this project's table's files of
+     * this snapshot are named.
      */
     @Override
     public Optional<FileRows> files(
@@ -357,14 +355,14 @@ public final class SqlService {
         Optional<Object> from,
         Optional<Object> to,
         List<String> columns,
-        Map<String, Object> equalities,
         BufferAllocator allocator) {
       boolean integralKey =
           switch (table.primaryKeyColumn().type()) {
             case INT, LONG, TIMESTAMP, DATE -> true;
             default -> false;
           };
-      if (!integralKey
+      if (fileScanMinRows == Long.MAX_VALUE
+          || !integralKey
           || (from.isPresent()
               && to.isPresent()
               && io.lakestream.sql.Values.compare(from.get(), to.get()) >= 0)) {
@@ -377,30 +375,33 @@ public final class SqlService {
         return Optional.empty(); // the row path says what is wrong, or reads no rows
       }
       KeyRange range = keyRange(snapshot, from, to, columns);
-      List<io.lakestream.reader.IndexedFile> files =
-          snapshot.filesOverlapping(range.lo(), range.hi());
       long rows = 0;
-      List<String> paths = new ArrayList<>(files.size());
-      for (io.lakestream.reader.IndexedFile file : files) {
+      for (io.lakestream.reader.IndexedFile file :
+          snapshot.filesOverlapping(range.lo(), range.hi())) {
+        io.lakestream.index.PositionRange window =
+            file.model().rowRangeInclusive(range.lo(), range.hi());
+        rows += window.to() - window.from();
+      }
+      if (rows == 0 || rows < fileScanMinRows || rows * 2 < snapshot.rows()) {
+        return Optional.empty();
+      }
+      List<String> paths = new ArrayList<>(snapshot.fileCount());
+      for (io.lakestream.reader.IndexedFile file : snapshot.files()) {
         java.net.URI location = java.net.URI.create(file.location());
         if (!"file".equals(location.getScheme())) {
           return Optional.empty(); // DuckDB reads S3 through httpfs, which is not loaded
         }
         paths.add(java.nio.file.Path.of(location).toString());
-        io.lakestream.index.PositionRange window =
-            file.model().rowRangeInclusive(range.lo(), range.hi());
-        rows += window.to() - window.from();
       }
-      if (files.isEmpty() || rows < fileReadMinRows || rows * 2 < snapshot.rows()) {
-        return Optional.empty();
-      }
-      FILE_READS.incrementAndGet();
+      metrics.sqlFileScan(table.name());
       metrics.sqlRowsRead(table.name(), rows);
+      KeyRange everything = keyRange(snapshot, Optional.empty(), Optional.empty(), columns);
       return Optional.of(
           new FileRows(
               paths,
+              rows,
               query
-                  .scanTail(snapshot, range, columns, equalities, allocator)
+                  .scanTail(snapshot, everything, columns, Map.of(), allocator)
                   .countingRows(n -> metrics.sqlRowsRead(table.name(), n))));
     }
 

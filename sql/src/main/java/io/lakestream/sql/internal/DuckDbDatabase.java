@@ -1,19 +1,50 @@
 package io.lakestream.sql.internal;
 
+import io.lakestream.schema.Column;
+import io.lakestream.schema.TableDefinition;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 
 /**
  * The sidecar's one in-memory DuckDB database. It holds no table of its own: each statement gets a
- * connection of its own ({@link #connect()}) whose temporary tables, visible to that connection
- * only, hold the rows the statement reads. Its configuration is set once and locked: no file,
- * network or extension access, a memory limit for all statements together, UTC time zone.
+ * connection of its own ({@link #lease}) whose temporary tables, visible to that connection only,
+ * hold the rows the statement reads. Its configuration is set once and locked: no file, network or
+ * extension access, a memory limit for all statements together, UTC time zone.
+ *
+ * <p>Connections are kept for the next statements: a connection holds every table type as an empty
+ * temporary table, created and committed once; a statement runs in one transaction on it, and
+ * {@link #giveBack} rolls that transaction back, which removes everything the statement created or
+ * loaded (its rows' tables, views and Arrow streams) and restores the empty tables, before another
+ * statement (of any project) may take the connection. A connection whose rollback fails is closed.
  */
 public final class DuckDbDatabase implements AutoCloseable {
+  /** The most idle connections kept. */
+  private static final int MAX_IDLE = 8;
+
+  /** The most databases reading files kept, besides this one. */
+  private static final int MAX_FILE_DATABASES = 2;
+
   private final DuckDBConnection root;
+  private final String memoryLimit;
+  private final int threads;
+  private final StatementCache cache = new StatementCache();
+  private final Deque<Idle> idle = new ArrayDeque<>();
+
+  /** The databases that read files, by the files they may read; most recently used last. */
+  private final Map<List<String>, DuckDbDatabase> fileDatabases =
+      new java.util.LinkedHashMap<>(4, 0.75f, true);
+
+  private boolean closed;
+
+  /** An idle connection and the table types its empty tables were made for. */
+  private record Idle(DuckDBConnection connection, Map<String, TableDefinition> tables) {}
 
   /**
    * Starts the database.
@@ -22,7 +53,23 @@ public final class DuckDbDatabase implements AutoCloseable {
    * @param threads DuckDB's threads
    */
   public DuckDbDatabase(String memoryLimit, int threads) {
+    this(memoryLimit, threads, List.of());
+  }
+
+  /**
+   * A database that may read exactly {@code paths} (none: no file at all): DuckDB 2.0's {@code
+   * enable_external_access=false} with {@code allowed_paths} refuses any other file, a directory's
+   * listing, and writes. One that reads files keeps their Parquet metadata between statements
+   * ({@code enable_object_cache}) and makes its plans with statistics.
+   */
+  private DuckDbDatabase(String memoryLimit, int threads, List<String> paths) {
+    this.memoryLimit = memoryLimit;
+    this.threads = threads;
     Properties properties = new Properties();
+    if (!paths.isEmpty()) {
+      properties.setProperty("allowed_paths", DuckDbSession.list(paths));
+      properties.setProperty("enable_object_cache", "true");
+    }
     properties.setProperty("enable_external_access", "false");
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
@@ -36,9 +83,11 @@ public final class DuckDbDatabase implements AutoCloseable {
         s.execute("SET GLOBAL TimeZone = 'UTC'");
         // Errors carry DuckDB's error type and subtype, which SqlErrors classifies.
         s.execute("SET GLOBAL errors_as_json = true");
-        // The plan that says what a statement reads is made over empty tables: statistics would
-        // tell the optimizer that they are empty and remove the scans.
-        s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
+        if (paths.isEmpty()) {
+          // The plan that says what a statement reads is made over empty tables: statistics
+          // would tell the optimizer that they are empty and remove the scans.
+          s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
+        }
         s.execute("SET GLOBAL lock_configuration = true");
       }
     } catch (SQLException e) {
@@ -46,15 +95,118 @@ public final class DuckDbDatabase implements AutoCloseable {
     }
   }
 
-  /** A new connection: its own transaction and temporary tables. */
-  DuckDBConnection connect() throws SQLException {
-    return root.duplicate();
+  /**
+   * A connection holding every one of {@code tables} as an empty temporary table and nothing else,
+   * with auto-commit off (one transaction, begun by its first statement): an idle one made for the
+   * same table types, or a new one. Give it back with {@link #giveBack}.
+   */
+  DuckDBConnection lease(Map<String, TableDefinition> tables) throws SQLException {
+    synchronized (idle) {
+      while (!idle.isEmpty()) {
+        Idle kept = idle.pollLast();
+        if (kept.tables().equals(tables)) {
+          return kept.connection();
+        }
+        closeQuietly(kept.connection()); // made for table types since created or dropped
+      }
+    }
+    DuckDBConnection connection = root.duplicate();
+    try {
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        for (TableDefinition table : tables.values()) {
+          s.execute(
+              DuckDbSession.createTable(
+                  table.name(), table, table.columns().stream().map(Column::name).toList()));
+        }
+      }
+      connection.commit();
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /**
+   * Takes back a leased connection: its transaction is rolled back (every table, view and stream
+   * the statement made goes, the empty tables come back), then it is kept for another statement, or
+   * closed if it could not be rolled back, or when enough are kept.
+   */
+  void giveBack(DuckDBConnection connection, Map<String, TableDefinition> tables) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      return;
+    }
+    synchronized (idle) {
+      if (!closed && idle.size() < MAX_IDLE) {
+        idle.addLast(new Idle(connection, tables));
+        return;
+      }
+    }
+    closeQuietly(connection);
+  }
+
+  /**
+   * A database like this one that may read exactly {@code paths} (and no other file), kept for the
+   * next statements that read the same files: the {@value #MAX_FILE_DATABASES} most recently used
+   * are kept, each with this database's memory limit. Its connections hold the table types as empty
+   * temporary tables, as this one's do.
+   */
+  DuckDbDatabase readingFiles(List<String> paths) {
+    List<String> key = List.copyOf(new java.util.TreeSet<>(paths));
+    List<DuckDbDatabase> evicted = new java.util.ArrayList<>();
+    DuckDbDatabase files;
+    synchronized (fileDatabases) {
+      files = fileDatabases.get(key);
+      if (files == null) {
+        files = new DuckDbDatabase(memoryLimit, threads, key);
+        fileDatabases.put(key, files);
+        var oldest = fileDatabases.entrySet().iterator();
+        while (fileDatabases.size() > MAX_FILE_DATABASES) {
+          evicted.add(oldest.next().getValue());
+          oldest.remove();
+        }
+      }
+    }
+    // Statements still running on an evicted database finish: their connections keep it open.
+    evicted.forEach(DuckDbDatabase::close);
+    return files;
+  }
+
+  /** What statements' texts decided, for the next statements with the same text. */
+  StatementCache cache() {
+    return cache;
+  }
+
+  /** Idle connections kept (for tests). */
+  int idleConnections() {
+    synchronized (idle) {
+      return idle.size();
+    }
   }
 
   @Override
   public void close() {
+    List<DuckDbDatabase> files;
+    synchronized (fileDatabases) {
+      files = List.copyOf(fileDatabases.values());
+      fileDatabases.clear();
+    }
+    files.forEach(DuckDbDatabase::close);
+    synchronized (idle) {
+      closed = true;
+      idle.forEach(kept -> closeQuietly(kept.connection()));
+      idle.clear();
+    }
+    closeQuietly(root);
+  }
+
+  static void closeQuietly(DuckDBConnection connection) {
     try {
-      root.close();
+      connection.close();
     } catch (SQLException e) {
       // in memory: nothing is left behind
     }

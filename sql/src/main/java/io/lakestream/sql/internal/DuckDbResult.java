@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Array;
 import java.sql.Blob;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -22,9 +21,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A DuckDB result set read row by row; closing it closes its statement and its database. */
+/**
+ * A DuckDB result set read row by row; closing it closes its statement and releases its connection
+ * (given back to the pool, or closed with its database).
+ */
 public final class DuckDbResult implements QueryResult {
-  private final Connection connection;
+  private final Runnable release;
   private final PreparedStatement statement;
   private final ResultSet rows;
   private final List<ResultColumn> columns;
@@ -32,9 +34,8 @@ public final class DuckDbResult implements QueryResult {
   private long count;
   private boolean closed;
 
-  DuckDbResult(Connection connection, PreparedStatement statement, ResultSet rows)
-      throws SQLException {
-    this.connection = connection;
+  DuckDbResult(Runnable release, PreparedStatement statement, ResultSet rows) throws SQLException {
+    this.release = release;
     this.statement = statement;
     this.rows = rows;
     ResultSetMetaData meta = rows.getMetaData();
@@ -88,13 +89,14 @@ public final class DuckDbResult implements QueryResult {
       return;
     }
     closed = true;
-    for (AutoCloseable c : new AutoCloseable[] {rows, statement, connection}) {
+    for (AutoCloseable c : new AutoCloseable[] {rows, statement}) {
       try {
         c.close();
       } catch (Exception e) {
-        // The database is in memory and per statement: nothing is left behind.
+        // released with the connection below
       }
     }
+    release.run();
   }
 
   private Object read(int index, ResultColumn column) throws SQLException {

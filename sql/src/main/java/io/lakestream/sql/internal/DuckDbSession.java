@@ -26,66 +26,74 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 
 /**
- * One statement's in-memory DuckDB database: the project's tables, empty until the statement's plan
- * says which rows it needs, then filled with just those rows, then the statement itself. The
- * database holds nothing else and reaches no file or network (the configuration is locked before
- * the statement runs), so a statement reads the rows it was given and nothing more.
+ * One statement in the engine: a connection holding the table types as temporary tables, empty
+ * until the statement's plan says which rows it needs, then filled with just those rows (or, for
+ * most of a large table on a local disk, viewed over the snapshot's own Parquet files), then the
+ * statement itself. The connection reaches no file or network beyond that (the configuration is
+ * locked before the statement runs), so a statement reads the rows it was given and nothing more.
+ *
+ * <p>Usually the connection is one of the shared database's ({@link DuckDbDatabase#lease}), in one
+ * transaction that is rolled back when the statement ends, so that it leaves nothing for the next
+ * statement. A statement that reads the tables' files runs in a database of its own instead ({@link
+ * #readFiles}), which may open exactly those files and is closed with the statement.
  */
 public final class DuckDbSession {
+  private static final java.time.format.DateTimeFormatter MICROS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
+          .withZone(java.time.ZoneOffset.UTC);
+
+  private final DuckDbDatabase database;
   private final DuckDBConnection connection;
   private final Map<String, TableDefinition> tables;
   private final long maxRows;
   private final BufferAllocator allocator;
-  private final int threads;
+  private final StatementCache cache;
+  private final Runnable release;
+  private StatementCache.Parse parse = new StatementCache.Parse(false);
   private long rowsLoaded;
+  private boolean released;
 
   private DuckDbSession(
+      DuckDbDatabase database,
       DuckDBConnection connection,
       Map<String, TableDefinition> tables,
       long maxRows,
       BufferAllocator allocator,
-      int threads) {
+      StatementCache cache,
+      Runnable release) {
+    this.database = database;
     this.connection = connection;
     this.tables = tables;
     this.maxRows = maxRows;
     this.allocator = allocator;
-    this.threads = threads;
+    this.cache = cache;
+    this.release = release;
   }
 
   /**
-   * A new connection to {@code database} with every table type as an empty temporary table; the
-   * rows loaded go through Arrow buffers of {@code allocator}; DuckDB's own reads of Parquet files
-   * use {@code threads} threads.
+   * A connection of {@code database} with every table type as an empty temporary table, in a
+   * transaction of its own (so {@code now()} is the same in the plan read for the key ranges and in
+   * the statement); the rows loaded go through Arrow buffers of {@code allocator}.
    */
   public static DuckDbSession open(
       DuckDbDatabase database,
       Map<String, TableDefinition> tables,
       long maxRows,
-      BufferAllocator allocator,
-      int threads) {
+      BufferAllocator allocator) {
     DuckDBConnection connection;
     try {
-      connection = database.connect();
+      connection = database.lease(tables);
     } catch (SQLException e) {
       throw SqlErrors.engineDown("did not connect", e);
     }
-    DuckDbSession session = new DuckDbSession(connection, tables, maxRows, allocator, threads);
-    try {
-      // One transaction: now() and current_timestamp are its start, the same in the plan read
-      // for the key ranges and in the statement.
-      connection.setAutoCommit(false);
-      try (Statement s = connection.createStatement()) {
-        for (TableDefinition table : tables.values()) {
-          s.execute(
-              createTable(
-                  table.name(), table, table.columns().stream().map(Column::name).toList()));
-        }
-      }
-      return session;
-    } catch (SQLException e) {
-      session.closeQuietly();
-      throw SqlErrors.engineDown("did not start", e);
-    }
+    return new DuckDbSession(
+        database,
+        connection,
+        tables,
+        maxRows,
+        allocator,
+        database.cache(),
+        () -> database.giveBack(connection, tables));
   }
 
   /**
@@ -93,13 +101,28 @@ public final class DuckDbSession {
    * (statistics are not used, or the optimizer would see that the tables are empty).
    */
   public ScanNeeds plan(String sql, List<?> parameters) {
+    // The same text, parameters and table types give the same plan, unless it depends on the
+    // time it runs (now(), current_date, …): only such statements' plans are kept.
+    if (parse.timeless()) {
+      Optional<ScanNeeds> known = cache.plan(sql, parameters, tables);
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
     try {
-      // Prepared alone first, so that an error quotes the statement as the user wrote it.
-      try (PreparedStatement alone = connection.prepareStatement(sql)) {
-        int expected = alone.getParameterMetaData().getParameterCount();
-        if (expected != parameters.size()) {
-          throw SqlErrors.parameterCount(expected, parameters.size());
+      int expected;
+      Optional<Integer> count = cache.parameterCount(sql, tables);
+      if (count.isPresent()) {
+        expected = count.get();
+      } else {
+        // Prepared alone first, so that an error quotes the statement as the user wrote it.
+        try (PreparedStatement alone = connection.prepareStatement(sql)) {
+          expected = alone.getParameterMetaData().getParameterCount();
         }
+        cache.keepParameterCount(sql, tables, expected);
+      }
+      if (expected != parameters.size()) {
+        throw SqlErrors.parameterCount(expected, parameters.size());
       }
       StringBuilder json = new StringBuilder();
       try (PreparedStatement explain =
@@ -111,7 +134,11 @@ public final class DuckDbSession {
           }
         }
       }
-      return ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
+      ScanNeeds needs = ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
+      if (parse.timeless()) {
+        cache.keepPlan(sql, parameters, tables, needs);
+      }
+      return needs;
     } catch (SQLException e) {
       throw SqlErrors.fromEngine(e);
     }
@@ -122,6 +149,11 @@ public final class DuckDbSession {
    * would run every statement but the last while preparing).
    */
   public void requireOneQuery(String sql) throws SqlException {
+    Optional<StatementCache.Parse> known = cache.parse(sql);
+    if (known.isPresent()) {
+      parse = known.get();
+      return;
+    }
     String answer;
     try (PreparedStatement parse = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
       parse.setString(1, sql);
@@ -146,6 +178,7 @@ public final class DuckDbSession {
                 + statements
                 + " statements: send one statement per request (a trailing ';' is fine).");
       }
+      parse = cache.keepParse(sql, parsed.path("statements"));
       return;
     }
     if (parsed.path("error_type").asText().equals("parser")) {
@@ -189,107 +222,244 @@ public final class DuckDbSession {
 
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
-    // Every row of the project's table has its project_id: the view gives it as a constant.
-    List<String> names =
-        need.columns().stream().filter(n -> !n.equals(TableDefinition.PROJECT_COLUMN)).toList();
+    List<String> names = readColumns(need);
     List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
     Map<String, Object> equalities = need.equalities();
     try {
       // The rows go to a table of just the columns read; the table type becomes a view over it
       // with the other columns null, so that the statement still binds to every column (a
       // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
-      String rowsTable = "__lakestream_rows_" + table.name();
+      String rowsTable = rowsTable(table);
       try (Statement s = connection.createStatement()) {
         s.execute(createTable(rowsTable, table, names));
       }
       List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
-      List<AutoCloseable> resources = new ArrayList<>();
-      Optional<java.util.SortedSet<Long>> keys = lookupKeys(need, names, projectId, scan);
+      Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan);
       if (keys.isPresent()) {
-        for (long key : keys.get()) {
+        for (long[] range : keys.get()) {
           scans.add(
               () ->
                   scan.batches(
                       table,
                       projectId,
-                      Optional.of(key),
-                      Optional.of(key + 1),
+                      Optional.of(range[0]),
+                      Optional.of(range[1]),
                       names,
                       equalities,
                       allocator));
         }
       } else {
-        Optional<ParquetFileRows> fileRows = Optional.empty();
-        Optional<TableScan.FileRows> files =
-            scan.files(table, projectId, need.from(), need.to(), names, equalities, allocator);
-        if (files.isPresent()) {
-          fileRows = readFiles(table, files.get(), columns, need);
-        }
-        if (fileRows.isPresent()) {
-          ParquetFileRows read = fileRows.get();
-          ArrowReader others = files.get().others();
-          resources.add(others);
-          resources.add(read);
-          scans.add(() -> Optional.of(batchesOf(read)));
-          scans.add(() -> Optional.of(others));
-        } else {
-          scans.add(
-              () ->
-                  scan.batches(
-                      table, projectId, need.from(), need.to(), names, equalities, allocator));
-        }
+        scans.add(
+            () ->
+                scan.batches(
+                    table, projectId, need.from(), need.to(), names, equalities, allocator));
       }
-      try {
-        if (!scans.isEmpty()) {
-          insert(rowsTable, columns, scans, table, projectId);
-        }
-      } finally {
-        for (AutoCloseable resource : resources) {
-          try {
-            resource.close();
-          } catch (Exception e) {
-            // in memory: the reader's buffers or the file-reading database, freed either way
-          }
-        }
+      if (!scans.isEmpty()) {
+        insert(rowsTable, columns, scans, table, projectId);
       }
       try (Statement s = connection.createStatement()) {
-        s.execute("DROP TABLE " + quote(table.name()));
-        s.execute(view(table, rowsTable, names, projectId));
+        s.execute(
+            "DROP TABLE "
+                + quote(table.name())
+                + "; "
+                + view(table, quote(rowsTable), names, projectId));
       }
     } catch (SQLException e) {
       throw SqlErrors.fromEngine(e);
     }
+  }
+
+  /** The columns a need reads: every row of the project's table has its project id. */
+  private static List<String> readColumns(TableNeed need) {
+    return need.columns().stream().filter(n -> !n.equals(TableDefinition.PROJECT_COLUMN)).toList();
+  }
+
+  private static String rowsTable(TableDefinition table) {
+    return "__lakestream_rows_" + table.name();
   }
 
   /**
-   * Starts DuckDB's own read of the snapshot's files; empty when it cannot read them as the table's
-   * (e.g. a column that no file has yet), then the rows are read through {@link TableScan#batches}.
+   * When every table the statement reads is best read from its files ({@link TableScan#files}), a
+   * session over a database that may open exactly those files ({@link DuckDbDatabase#readingFiles}:
+   * any other file, a directory listing, and any write are refused; configuration locked), where
+   * each table type is a view over {@code read_parquet([the snapshot's files])} {@code UNION ALL}
+   * the snapshot's other rows (the live tail, loaded as Arrow batches): nothing is copied, and
+   * DuckDB reads the files with the statement's own filters. The plan's key ranges are applied to
+   * both only when the plan does not depend on the time it runs (the statement, run in the other
+   * database's transaction, sees a later {@code now()}; its own conditions select the rows then).
+   * This session is given back. Empty (this session stays) when a table is not read so, or DuckDB
+   * cannot read the files as the table's (e.g. a column that no file has yet).
    */
-  private Optional<ParquetFileRows> readFiles(
-      TableDefinition table, TableScan.FileRows files, List<Column> columns, TableNeed need) {
+  public Optional<DuckDbSession> readFiles(
+      Collection<TableNeed> needs, String projectId, TableScan scan) {
+    Map<TableNeed, TableScan.FileRows> files = new java.util.LinkedHashMap<>();
     try {
-      return Optional.of(
-          ParquetFileRows.open(table, files.paths(), columns, need.from(), need.to(), threads));
-    } catch (SQLException | RuntimeException e) {
-      try {
-        files.others().close();
-      } catch (java.io.IOException | RuntimeException ignored) {
-        // in memory
+      for (TableNeed need : needs) {
+        Optional<TableScan.FileRows> rows =
+            scan.files(
+                need.table(), projectId, need.from(), need.to(), readColumns(need), allocator);
+        if (rows.isEmpty()) {
+          closeAll(files.values());
+          return Optional.empty();
+        }
+        files.put(need, rows.get());
       }
+    } catch (RuntimeException e) {
+      closeAll(files.values());
+      throw e;
+    }
+    List<String> paths =
+        files.values().stream().flatMap(f -> f.paths().stream()).distinct().toList();
+    DuckDbDatabase filesDatabase;
+    DuckDBConnection fileConnection;
+    try {
+      filesDatabase = database.readingFiles(paths);
+      fileConnection = filesDatabase.lease(tables);
+    } catch (SQLException e) {
+      closeAll(files.values());
+      throw SqlErrors.engineDown("did not start", e);
+    } catch (RuntimeException e) {
+      closeAll(files.values());
+      throw e;
+    }
+    DuckDbSession other =
+        new DuckDbSession(
+            filesDatabase,
+            fileConnection,
+            tables,
+            maxRows,
+            allocator,
+            cache,
+            () -> filesDatabase.giveBack(fileConnection, tables));
+    other.parse = parse;
+    boolean keyRanges = parse.timeless();
+    try {
+      // Views first: they bind to the files, which tells whether DuckDB reads them as the table's.
+      for (Map.Entry<TableNeed, TableScan.FileRows> entry : files.entrySet()) {
+        other.viewFiles(entry.getKey(), entry.getValue(), projectId, keyRanges);
+      }
+    } catch (SQLException e) {
+      closeAll(files.values());
+      other.closeQuietly();
       return Optional.empty();
     }
+    try {
+      for (Map.Entry<TableNeed, TableScan.FileRows> entry : files.entrySet()) {
+        other.loadOthers(entry.getKey(), entry.getValue(), projectId);
+      }
+    } catch (SQLException e) {
+      closeAll(files.values());
+      other.closeQuietly();
+      throw SqlErrors.fromEngine(e);
+    } catch (RuntimeException e) {
+      closeAll(files.values());
+      other.closeQuietly();
+      throw e;
+    }
+    closeQuietly();
+    return Optional.of(other);
   }
 
-  private ArrowReader batchesOf(ParquetFileRows read) {
-    try {
-      return read.batches(allocator, FILE_BATCH_ROWS);
-    } catch (SQLException e) {
-      throw SqlErrors.fromEngine(e);
+  /**
+   * The table type as a view over its files and the rows of its other-rows table (created here,
+   * empty; {@link #loadOthers} fills it).
+   */
+  private void viewFiles(
+      TableNeed need, TableScan.FileRows files, String projectId, boolean keyRanges)
+      throws SQLException {
+    TableDefinition table = need.table();
+    List<String> names = readColumns(need);
+    String where = keyRanges ? keyCondition(table, need.from(), need.to()) : "";
+    StringBuilder fromFiles = new StringBuilder("SELECT ");
+    for (int i = 0; i < names.size(); i++) {
+      Column column = table.column(names.get(i)).orElseThrow();
+      fromFiles.append(i == 0 ? "" : ", ").append("CAST(").append(quote(column.name()));
+      fromFiles.append(" AS ").append(duckType(column)).append(") AS ");
+      fromFiles.append(quote(column.name()));
+    }
+    fromFiles.append(" FROM read_parquet(").append(list(files.paths()));
+    fromFiles.append(", union_by_name = true)").append(where);
+    String others =
+        "SELECT "
+            + String.join(", ", names.stream().map(DuckDbSession::quote).toList())
+            + " FROM "
+            + quote(rowsTable(table))
+            + where;
+    try (Statement s = connection.createStatement()) {
+      s.execute(createTable(rowsTable(table), table, names));
+      s.execute(
+          "DROP TABLE "
+              + quote(table.name())
+              + "; "
+              + view(table, "(" + fromFiles + " UNION ALL " + others + ")", names, projectId));
     }
   }
 
-  /** Rows per Arrow batch of DuckDB's own file reads. */
-  private static final int FILE_BATCH_ROWS = 65_536;
+  /** Counts the files' rows against the limit and loads the other rows. */
+  private void loadOthers(TableNeed need, TableScan.FileRows files, String projectId)
+      throws SQLException {
+    TableDefinition table = need.table();
+    rowsLoaded += files.rows();
+    if (rowsLoaded > maxRows) {
+      throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
+    }
+    List<Column> columns =
+        readColumns(need).stream().map(n -> table.column(n).orElseThrow()).toList();
+    ArrowReader others = files.others();
+    insert(rowsTable(table), columns, List.of(() -> Optional.of(others)), table, projectId);
+  }
+
+  /** {@code " WHERE key >= from AND key < to"} for an integral key; empty without bounds. */
+  private static String keyCondition(
+      TableDefinition table, Optional<Object> from, Optional<Object> to) {
+    Column key = table.primaryKeyColumn();
+    StringBuilder sql = new StringBuilder();
+    String separator = " WHERE ";
+    if (from.isPresent()) {
+      sql.append(separator).append(quote(key.name())).append(" >= ");
+      sql.append(literal(key.type(), from.get()));
+      separator = " AND ";
+    }
+    if (to.isPresent()) {
+      sql.append(separator).append(quote(key.name())).append(" < ");
+      sql.append(literal(key.type(), to.get()));
+    }
+    return sql.toString();
+  }
+
+  private static String literal(io.lakestream.schema.ColumnType type, Object key) {
+    long value = ((Number) key).longValue();
+    return switch (type) {
+      case TIMESTAMP ->
+          "TIMESTAMPTZ '"
+              + MICROS.format(
+                  java.time.Instant.ofEpochSecond(
+                      Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1000))
+              + "+00'";
+      case DATE -> "DATE '" + java.time.LocalDate.ofEpochDay(value) + "'";
+      case INT, LONG -> Long.toString(value);
+      default -> throw new IllegalArgumentException("no file reads for " + type + " keys");
+    };
+  }
+
+  static String list(List<String> paths) {
+    StringBuilder list = new StringBuilder("[");
+    for (String path : paths) {
+      list.append(list.length() == 1 ? "" : ", ").append('\'').append(path.replace("'", "''"));
+      list.append('\'');
+    }
+    return list.append(']').toString();
+  }
+
+  private static void closeAll(Collection<TableScan.FileRows> files) {
+    for (TableScan.FileRows rows : files) {
+      try {
+        rows.others().close();
+      } catch (java.io.IOException | RuntimeException e) {
+        // in memory: the reader's buffers, freed either way
+      }
+    }
+  }
 
   /**
    * Inserts the scans' batches into {@code rowsTable} with one statement: the engine reads them
@@ -335,7 +505,7 @@ public final class DuckDbSession {
    * of the range: the rows are then read whole key by key. Empty when that would not pay (no
    * equality, nothing more to read, keys that are not integers, or too many matches).
    */
-  private static Optional<java.util.SortedSet<Long>> lookupKeys(
+  private static Optional<List<long[]>> lookupKeys(
       TableNeed need, List<String> names, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     Map<String, Object> equalities = need.equalities();
@@ -354,7 +524,8 @@ public final class DuckDbSession {
     for (int i = 1; i < probe.size(); i++) {
       wanted[i] = equalities.get(probe.get(i));
     }
-    java.util.SortedSet<Long> keys = new java.util.TreeSet<>();
+    // the matching keys, each with the place of its first row among the rows read
+    java.util.SortedMap<Long, Long> keys = new java.util.TreeMap<>();
     boolean[] tooMany = {false};
     long[] probed = {0};
     scan.scan(
@@ -371,13 +542,34 @@ public final class DuckDbSession {
             }
           }
           if (keys.size() < MAX_LOOKUP_KEYS) {
-            keys.add(((Number) values[0]).longValue());
+            keys.putIfAbsent(((Number) values[0]).longValue(), probed[0]);
           } else {
             tooMany[0] = true;
           }
         });
-    return tooMany[0] || keys.size() * 100L > probed[0] ? Optional.empty() : Optional.of(keys);
+    if (tooMany[0] || keys.size() * 100L > probed[0]) {
+      return Optional.empty();
+    }
+    // Keys whose rows lie close together (a trace's spans and logs, seconds apart) are read as one
+    // range [first, last + 1): one read of the columns' pages instead of one per key. The ranges
+    // are of consecutive keys, so they do not overlap: each row is read once.
+    List<long[]> ranges = new ArrayList<>();
+    long[] current = null;
+    long lastPlace = 0;
+    for (Map.Entry<Long, Long> key : keys.entrySet()) {
+      if (current != null && Math.abs(key.getValue() - lastPlace) <= NEAR_ROWS) {
+        current[1] = key.getKey() + 1;
+      } else {
+        current = new long[] {key.getKey(), key.getKey() + 1};
+        ranges.add(current);
+      }
+      lastPlace = key.getValue();
+    }
+    return Optional.of(ranges);
   }
+
+  /** Matching keys at most this many rows apart are read as one range. */
+  private static final int NEAR_ROWS = 1_000;
 
   private static boolean matches(Object value, Object wanted) {
     if (value instanceof Number n && wanted instanceof Long l) {
@@ -397,7 +589,7 @@ public final class DuckDbSession {
       statement = connection.prepareStatement(sql);
       bind(statement, parameters);
       ResultSet rows = statement.executeQuery();
-      return new DuckDbResult(connection, statement, rows);
+      return new DuckDbResult(this::closeQuietly, statement, rows);
     } catch (SQLException e) {
       SqlException failure = SqlErrors.fromEngine(e);
       if (statement != null) {
@@ -412,16 +604,18 @@ public final class DuckDbSession {
     }
   }
 
-  /** Closes the database; its memory is freed. */
+  /**
+   * Ends the statement: its connection is given back (its transaction rolled back, which removes
+   * every row, table and view it made) or closed with its own database. Idempotent.
+   */
   public void closeQuietly() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      // in memory: nothing to clean up
+    if (!released) {
+      released = true;
+      release.run();
     }
   }
 
-  private static String createTable(String name, TableDefinition table, List<String> names) {
+  static String createTable(String name, TableDefinition table, List<String> names) {
     Function<String, String> definition =
         column -> quote(column) + " " + duckType(table.column(column).orElseThrow());
     return "CREATE TEMPORARY TABLE "
@@ -432,11 +626,12 @@ public final class DuckDbSession {
   }
 
   /**
-   * The table type as a view over the rows read: the project's id as a constant that compares
-   * without regard to case (as project ids do everywhere), the columns not read as typed nulls.
+   * The table type as a view over the rows read ({@code source}: a table or a subquery): the
+   * project's id as a constant that compares without regard to case (as project ids do everywhere),
+   * the columns not read as typed nulls.
    */
   private static String view(
-      TableDefinition table, String rowsTable, List<String> names, String projectId) {
+      TableDefinition table, String source, List<String> names, String projectId) {
     StringBuilder select = new StringBuilder();
     for (Column column : table.columns()) {
       select.append(select.length() == 0 ? "" : ", ");
@@ -458,7 +653,7 @@ public final class DuckDbSession {
         + " AS SELECT "
         + select
         + " FROM "
-        + quote(rowsTable);
+        + source;
   }
 
   private static String duckType(Column column) {
