@@ -81,25 +81,8 @@ public final class SqlBench {
             .httpHost("127.0.0.1")
             .httpPort(0)
             .build();
-    DeltaFixture fixture =
-        DeltaFixture.of(config).pageRows(1000).rowGroupBytes(32L << 20).keepRows(false);
-    DeltaFixture.Table table = fixture.table("bench", LOGS);
     long started = System.nanoTime();
-    TestRows generator = new TestRows(LOGS, 1);
-    for (int f = 0; f < files; f++) {
-      List<GenericRecord> rows = new ArrayList<>(rowsPerFile);
-      for (int i = 0; i < rowsPerFile; i++) {
-        long global = (long) f * rowsPerFile + i;
-        GenericRecord row = generator.row("bench", first + global * step);
-        boolean spanRow = global % 3 == 0;
-        row.put("record_type", spanRow ? "span" : "log");
-        row.put("service_name", SERVICES[(int) (global % 4)]);
-        row.put("severity_text", spanRow ? null : global % 5 == 0 ? "ERROR" : "INFO");
-        row.put("trace_id", "trace-" + global / 6);
-        rows.add(row);
-      }
-      table.append(rows, true);
-    }
+    DeltaFixture.Table table = writeLogs(config, files, rowsPerFile, first, step);
     long bytes = 0;
     StringBuilder list = new StringBuilder();
     for (DeltaFixture.WrittenFile file : table.liveFiles()) {
@@ -229,6 +212,38 @@ public final class SqlBench {
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Project {@code bench}'s {@code otel_logs_and_spans}: {@code files} files of {@code rowsPerFile}
+   * rows {@code step} µs apart from {@code first}, written as the writer writes them (pages of at
+   * most 1000 rows, 32 MiB row groups); 6 rows a trace, a third spans, 1 in 5 logs an ERROR, 4
+   * services.
+   */
+  static DeltaFixture.Table writeLogs(
+      QueryConfig config, int files, int rowsPerFile, long first, long step) {
+    DeltaFixture.Table table =
+        DeltaFixture.of(config)
+            .pageRows(1000)
+            .rowGroupBytes(32L << 20)
+            .keepRows(false)
+            .table("bench", LOGS);
+    TestRows generator = new TestRows(LOGS, 1);
+    for (int f = 0; f < files; f++) {
+      List<GenericRecord> rows = new ArrayList<>(rowsPerFile);
+      for (int i = 0; i < rowsPerFile; i++) {
+        long global = (long) f * rowsPerFile + i;
+        GenericRecord row = generator.row("bench", first + global * step);
+        boolean spanRow = global % 3 == 0;
+        row.put("record_type", spanRow ? "span" : "log");
+        row.put("service_name", SERVICES[(int) (global % 4)]);
+        row.put("severity_text", spanRow ? null : global % 5 == 0 ? "ERROR" : "INFO");
+        row.put("trace_id", "trace-" + global / 6);
+        rows.add(row);
+      }
+      table.append(rows, true);
+    }
+    return table;
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -1,8 +1,5 @@
 package io.lakestream.query;
 
-import io.lakestream.reader.TestRows;
-import io.lakestream.schema.TableDefinition;
-import io.lakestream.schema.TableDefinitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -20,13 +17,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.generic.GenericRecord;
 
 /**
  * Rows per second of a large SQL result streamed by the query sidecar, over HTTP NDJSON ({@code
@@ -44,14 +39,12 @@ import org.apache.avro.generic.GenericRecord;
  *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3]
  * </pre>
  *
- * <p>Data as SqlBench's: {@code otel_logs_and_spans} (27 columns) written as the writer writes it.
- * The statement: {@code SELECT timestamp, service_name, severity_text, trace_id, body FROM
- * otel_logs_and_spans} (every row of the project), and {@code SELECT *}.
+ * <p>Data as SqlBench's ({@link SqlBench#writeLogs}): {@code otel_logs_and_spans} (27 columns)
+ * written as the writer writes it, over one day. The statement: {@code SELECT timestamp,
+ * service_name, severity_text, trace_id, body FROM otel_logs_and_spans} (every row of the project),
+ * and {@code SELECT *}.
  */
 public final class StreamFigures {
-  private static final TableDefinition LOGS = TableDefinitions.builtIn("otel_logs_and_spans");
-  private static final String[] SERVICES = {"api", "db", "web", "auth"};
-
   private StreamFigures() {}
 
   public static void main(String[] args) throws Exception {
@@ -71,25 +64,7 @@ public final class StreamFigures {
             .httpPort(0)
             .pgPort(0)
             .build();
-    DeltaFixture.Table table =
-        DeltaFixture.of(config)
-            .pageRows(1000)
-            .rowGroupBytes(32L << 20)
-            .keepRows(false)
-            .table("bench", LOGS);
-    TestRows generator = new TestRows(LOGS, 1);
-    for (int f = 0; f < files; f++) {
-      List<GenericRecord> rows = new ArrayList<>(rowsPerFile);
-      for (int i = 0; i < rowsPerFile; i++) {
-        long global = (long) f * rowsPerFile + i;
-        GenericRecord row = generator.row("bench", first + global * step);
-        row.put("service_name", SERVICES[(int) (global % 4)]);
-        row.put("severity_text", global % 5 == 0 ? "ERROR" : "INFO");
-        row.put("trace_id", "trace-" + global / 6);
-        rows.add(row);
-      }
-      table.append(rows, true);
-    }
+    SqlBench.writeLogs(config, files, rowsPerFile, first, step);
     System.out.printf(
         Locale.ROOT,
         "Java %s, %d cores, max heap %d MiB; %,d rows of otel_logs_and_spans in %d files%n",

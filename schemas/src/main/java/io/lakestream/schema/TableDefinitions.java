@@ -178,7 +178,7 @@ public final class TableDefinitions {
   }
 
   /** The keys of a definition, in the order a refusal lists them. */
-  private static final List<String> TABLE_KEYS =
+  public static final List<String> TABLE_KEYS =
       List.of(
           "name",
           "description",
@@ -189,7 +189,7 @@ public final class TableDefinitions {
           "columns");
 
   /** The keys of a column. */
-  private static final List<String> COLUMN_KEYS = List.of("name", "type", "nullable", "doc");
+  public static final List<String> COLUMN_KEYS = List.of("name", "type", "nullable", "doc");
 
   /** A key the definition does not know is a mistake to name (a typo of retention), not to skip. */
   private static void refuseUnknownKeys(

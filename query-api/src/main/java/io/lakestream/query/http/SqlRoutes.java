@@ -41,15 +41,8 @@ final class SqlRoutes {
    * ({@link TableDefinitions#parse}), and those of each of its columns.
    */
   static final BodyFields TABLE_TYPE_FIELDS =
-      BodyFields.of(
-              "name",
-              "description",
-              "primary_key",
-              "sort_order",
-              "partition_columns",
-              "retention",
-              "columns")
-          .with("columns", BodyFields.of("name", "type", "nullable", "doc"));
+      BodyFields.of(TableDefinitions.TABLE_KEYS.toArray(String[]::new))
+          .with("columns", BodyFields.of(TableDefinitions.COLUMN_KEYS.toArray(String[]::new)));
 
   private final SqlService sql;
 
