@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Time until N new projects are committed and listed by `lakestream dev`, as a user would see it:
 # one small OTLP/JSON logs batch per project, produced with kcat (not a Java client), then
-# `GET /list_tables` polled with curl until every project's table is there, and each project's
-# rows read back over HTTP.
+# `GET /list_tables` polled with curl until every project's table is there (the live tail lists a
+# table before its first commit), the warehouse until every table has its first Delta commit, and
+# each project's rows read back over HTTP.
 #
 #   bench/scripts/new-tenants.sh [projects (1000)] [rows per batch (20)] [-- extra `dev` flags]
 #
@@ -29,22 +30,41 @@ for p in $(seq -w 1 "$projects"); do
   printf '{"resourceLogs":[{"resource":{"attributes":[{"key":"project_id","value":{"stringValue":"tenant-%s"}},{"key":"service.name","value":{"stringValue":"svc"}}]},"scopeLogs":[{"scope":{"name":"bench"},"logRecords":[%s]}]}]}\n' "$p" "$records"
 done >"$batches"
 
-# Warm up: the clock starts once one project's batch has gone through the whole pipeline, so the
-# figure is the steady writer's, not the roles' start-up (group joins, topic creation).
+# A table is committed once its first Delta log entry exists (the local warehouse of `dev`).
+tables="$work/data/warehouse/projects"
+first_commit() { echo "$tables/$1/otel_logs_and_spans/_delta_log/00000000000000000000.json"; }
+
+# Warm up: the clock starts once one project's batch has gone through the whole pipeline (listed
+# and committed), so the figure is the steady roles', not their start-up (group joins, topic
+# creation, the first Parquet file and Delta commit of the process).
 head -1 "$batches" | sed 's/tenant-[0-9]*/warmup/' | kcat -P -b "localhost:$kafka_port" -t otlp_logs
-until curl -sf "$q/list_tables" | grep -q '"project_id":"warmup"'; do sleep 0.2; done
+until curl -sf "$q/list_tables" | grep -q '"project_id":"warmup"' && [ -f "$(first_commit warmup)" ]; do
+  sleep 0.2
+done
 
 started=$(date +%s%N)
 kcat -P -b "localhost:$kafka_port" -t otlp_logs -l "$batches"
 produced=$(date +%s%N)
 
 listed=0
-while [ "$listed" -lt "$projects" ]; do
-  listed=$(curl -sf "$q/list_tables" | grep -o '"project_id":"tenant-[0-9]*"' | sort -u | wc -l || true)
-  [ $(( ($(date +%s%N) - started) / 1000000000 )) -gt 900 ] && { echo "not all listed after 900 s: $listed" >&2; exit 1; }
-  sleep 0.2
+committed=0
+all_listed=""
+all_committed=""
+while [ -z "$all_listed" ] || [ -z "$all_committed" ]; do
+  if [ -z "$all_listed" ]; then
+    listed=$(curl -sf "$q/list_tables" | grep -o '"project_id":"tenant-[0-9]*"' | sort -u | wc -l || true)
+    [ "$listed" -ge "$projects" ] && all_listed=$(date +%s%N)
+  fi
+  if [ -z "$all_committed" ]; then
+    committed=$( (ls -d "$tables"/tenant-*/otel_logs_and_spans/_delta_log/00000000000000000000.json 2>/dev/null || true) | wc -l)
+    [ "$committed" -ge "$projects" ] && all_committed=$(date +%s%N)
+  fi
+  [ $(( ($(date +%s%N) - started) / 1000000000 )) -gt 900 ] && {
+    echo "after 900 s: $listed listed, $committed committed" >&2
+    exit 1
+  }
+  sleep 0.1
 done
-all_listed=$(date +%s%N)
 
 missing=0
 for p in $(seq -w 1 "$projects"); do
@@ -57,5 +77,7 @@ ms() { echo $(( ($1 - started) / 1000000 )); }
 echo "projects:                 $projects ($rows rows each, OTLP/JSON via kcat)"
 echo "produced after:           $(ms "$produced") ms"
 echo "all tables listed after:  $(ms "$all_listed") ms"
+echo "all tables committed after: $(ms "$all_committed") ms (the first Delta commit of each)"
+echo "load average at the end:  $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "projects with a row count other than $rows: $missing"
 echo "work folder:              $work"

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -356,6 +357,26 @@ public final class Maintainer implements AutoCloseable {
       return next.getFileSystem(warehouse.hadoopConf()).exists(next);
     } catch (IOException | RuntimeException e) {
       return true; // cannot tell: maintain it
+    }
+  }
+
+  /**
+   * When {@code location}'s table has one commit only (its log holds version 0 and no version 1),
+   * when that commit was written, in milliseconds since the epoch (the log entry's modification
+   * time); empty for any other table, or when it cannot tell. Two file system calls (on S3 two
+   * HEADs), whatever the log's length.
+   */
+  public OptionalLong onlyCommitMillis(TableLocation location) {
+    Path log = new Path(location.path(), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(warehouse.hadoopConf());
+      if (fs.exists(new Path(log, String.format("%020d.json", 1)))) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(
+          fs.getFileStatus(new Path(log, String.format("%020d.json", 0))).getModificationTime());
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty(); // no version 0 (cleaned up after a checkpoint), or cannot tell
     }
   }
 

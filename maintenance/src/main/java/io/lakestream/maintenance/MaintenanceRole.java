@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * since that turn (then retention and the vacuum grace get their look). A thousand idle tables cost
  * a thousand existence checks per {@code interval}, not a thousand log replays and listings.
  *
+ * <p>A new table waits one {@code interval} for its first turn: a table first queued by this
+ * instance whose only commit (version 0) is younger than {@code interval} is left for the next
+ * planning (two existence checks), when it is queued again as any due table. Its first turn would
+ * find one file, nothing to compact, and still read its log and write a checkpoint; so a burst of
+ * new tables (1,000 new projects) is not maintained while it is being written, and a table that
+ * commits again meanwhile is maintained once for both commits.
+ *
  * <p>With {@link MaintenanceConfig#group()} set, instances split the tables through a Kafka
  * consumer group over {@code lakestream.commits} ({@link GroupOwnership}): each maintains only the
  * tables whose feed partition it is assigned, and two instances never work on one table at once.
@@ -55,6 +62,7 @@ public final class MaintenanceRole implements AutoCloseable {
   private final AtomicReference<String> listingFailure = new AtomicReference<>();
   private final AtomicLong tablesMaintained = new AtomicLong();
   private final AtomicLong quietTurns = new AtomicLong();
+  private final AtomicLong deferredTurns = new AtomicLong();
   private final Map<String, Quiet> quietTables = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean running = true;
@@ -183,6 +191,14 @@ public final class MaintenanceRole implements AutoCloseable {
   }
 
   /**
+   * First turns left for the next planning since the start because the table was new: its only
+   * commit (version 0) was younger than {@code maintenance.interval}.
+   */
+  public long deferredTurns() {
+    return deferredTurns.get();
+  }
+
+  /**
    * A table whose turn at {@code sinceMillis} found nothing to do at {@code version}: until it has
    * a later version, only time can make work for it (retention, the vacuum grace).
    */
@@ -242,6 +258,10 @@ public final class MaintenanceRole implements AutoCloseable {
         observer.turn(memberName().orElse(""), key, true);
         Quiet quiet = quietTables.get(key);
         long now = System.currentTimeMillis();
+        if (lastRun == Long.MIN_VALUE && isNew(now)) {
+          deferredTurns.incrementAndGet(); // its first turn comes at the next planning
+          return;
+        }
         if (quiet != null
             && now - quiet.sinceMillis() < maintainer.config().quietInterval().toMillis()
             && !maintainer.committedSince(table, quiet.version())) {
@@ -272,6 +292,13 @@ public final class MaintenanceRole implements AutoCloseable {
         }
         queued.remove(key);
       }
+    }
+
+    /** Whether the table's only commit is younger than the interval. */
+    private boolean isNew(long now) {
+      java.util.OptionalLong committed = maintainer.onlyCommitMillis(table);
+      return committed.isPresent()
+          && now - committed.getAsLong() < maintainer.config().interval().toMillis();
     }
 
     @Override

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +121,51 @@ class MaintenanceRoleIT {
       assertThat(role.tablesTracked()).isEqualTo(1);
       assertThat(role.failure()).isEmpty();
     }
+  }
+
+  @Test
+  void aNewTableWaitsOneIntervalForItsFirstTurn() throws Exception {
+    SmallFileTable fresh =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "fresh");
+    CompactionIT.appendFiles(fresh, 0, 1); // version 0, just now
+    SmallFileTable aged =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "aged");
+    CompactionIT.appendFiles(aged, 0, 1); // version 0, two hours ago
+    Files.setLastModifiedTime(
+        logEntry(aged, 0), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    SmallFileTable twice =
+        new SmallFileTable(folder.toUri(), CompactionIT.NO_S3, CompactionIT.EVENTS, "twice");
+    CompactionIT.appendFiles(twice, 0, 2); // versions 0 and 1, just now
+
+    try (MaintenanceRole role =
+        MaintenanceRole.start(
+            CompactionIT.config(folder.toUri(), CompactionIT.NO_S3)
+                .interval(Duration.ofHours(1))
+                .build(),
+            new SimpleMeterRegistry())) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> role.deferredTurns() >= 1 && role.tablesMaintained() >= 2);
+      // The first planning maintained the table committed twice and the one committed two hours
+      // ago; the new table's first turn waits for the next planning, an hour later.
+      assertThat(role.deferredTurns()).isEqualTo(1);
+      assertThat(role.tablesMaintained()).isEqualTo(2);
+      assertThat(role.failure()).isEmpty();
+    }
+    assertThat(twice.livePaths()).hasSize(1); // its two files compacted
+    assertThat(Files.exists(checkpoint(aged))).isTrue(); // its turn checkpointed its log
+    assertThat(Files.exists(checkpoint(fresh))).isFalse(); // no turn yet
+    assertThat(fresh.readIds()).hasSameElementsAs(fresh.allIds());
+  }
+
+  private static java.nio.file.Path logEntry(SmallFileTable table, long version) {
+    return java.nio.file.Path.of(
+        URI.create(table.path() + "/_delta_log/" + String.format("%020d.json", version)));
+  }
+
+  private static java.nio.file.Path checkpoint(SmallFileTable table) {
+    return java.nio.file.Path.of(
+        URI.create(table.path() + "/_delta_log/00000000000000000000.checkpoint.parquet"));
   }
 
   private static double count(SimpleMeterRegistry registry, String name) {

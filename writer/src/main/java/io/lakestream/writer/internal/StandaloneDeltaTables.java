@@ -87,6 +87,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
   private final Map<TableDefinition, io.delta.standalone.types.StructType> schemas =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** The same schemas as JSON, for new tables' first commits ({@link FirstCommit}). */
+  private final Map<TableDefinition, String> schemaJsons =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Map<String, LogStore> logStores = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Checkpoints every {@code checkpointInterval}-th version, without spacing. */
@@ -170,6 +174,10 @@ public final class StandaloneDeltaTables implements DeltaTables {
             throw new IllegalStateException("Cannot make the log store " + className, e);
           }
         });
+  }
+
+  private io.delta.standalone.types.StructType schema(TableDefinition definition) {
+    return schemas.computeIfAbsent(definition, DeltaSchemas::structType);
   }
 
   /** The configuration of a new table. */
@@ -368,7 +376,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
                 warehouse.hadoopConf(),
                 hadoopPath,
                 definition,
-                schemas.computeIfAbsent(definition, DeltaSchemas::structType),
+                schemaJsons.computeIfAbsent(definition, d -> schema(d).toJson()),
                 tableProperties(),
                 files,
                 sources,
@@ -544,7 +552,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
           .id(UUID.randomUUID().toString())
           .name(definition.name())
           .description(definition.description().isEmpty() ? null : definition.description())
-          .schema(schemas.computeIfAbsent(definition, DeltaSchemas::structType))
+          .schema(schema(definition))
           .partitionColumns(definition.partitionColumns())
           .configuration(tableProperties())
           .createdTime(System.currentTimeMillis())
