@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
@@ -89,6 +90,7 @@ public final class Maintainer implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final AtomicLong announcementsFailed = new AtomicLong();
   private final Set<String> failingBuckets = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean bucketLookupFailing = new AtomicBoolean();
 
   /** A maintainer of the warehouse of {@code config}. */
   public Maintainer(MaintenanceConfig config) {
@@ -208,12 +210,12 @@ public final class Maintainer implements AutoCloseable {
     try {
       buckets = config.ownBuckets().all();
     } catch (RuntimeException e) {
-      if (failingBuckets.add("")) {
+      if (bucketLookupFailing.compareAndSet(false, true)) {
         LOG.warn("Cannot look up the projects with their own bucket: {}", e.getMessage());
       }
       return tables;
     }
-    failingBuckets.remove("");
+    bucketLookupFailing.set(false);
     for (OwnBuckets.OwnBucket own : buckets) {
       Configuration conf = warehouse.hadoopConf();
       HadoopWarehouse.configureBucket(conf, own.bucket(), own.s3());
