@@ -53,22 +53,7 @@ class MaintainCommandIT {
     writeSmallFiles(events, "acme", 30);
     writeSmallFiles(events, "globex", 3);
 
-    StringWriter out = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    int status =
-        cli.execute(
-            "maintain",
-            "--once",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--warehouse",
-            warehouse.toUri().toString(),
-            "--set",
-            "maintenance.target.file.bytes=1MiB");
-
-    assertThat(status).as(out.toString()).isZero();
-    List<String> lines = out.toString().lines().toList();
+    List<String> lines = maintainOnce();
     assertThat(lines).hasSize(3);
     assertThat(lines)
         .anySatisfy(
@@ -144,24 +129,7 @@ class MaintainCommandIT {
               Map.of()));
     }
 
-    StringWriter out = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    int status =
-        cli.execute(
-            "maintain",
-            "--once",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--warehouse",
-            warehouse.toUri().toString(),
-            "--set",
-            "maintenance.target.file.bytes=1MiB",
-            "--set",
-            "query.encryption.key=" + key);
-
-    assertThat(status).as(out.toString()).isZero();
-    List<String> lines = out.toString().lines().toList();
+    List<String> lines = maintainOnce("--set", "query.encryption.key=" + key);
     assertThat(lines)
         .anySatisfy(
             line ->
@@ -170,6 +138,31 @@ class MaintainCommandIT {
                     .contains("compacted 12 files (240 rows) into 1"));
     assertThat(lines)
         .anySatisfy(line -> assertThat(line).startsWith("pied-piper/events: files 2 → 1, "));
+  }
+
+  /**
+   * {@code lakestream maintain --once} on the broker and the warehouse with 1 MiB target files, and
+   * {@code more} arguments; asserts it exits with 0 and returns the lines it printed.
+   */
+  private List<String> maintainOnce(String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "maintain",
+                "--once",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--warehouse",
+                warehouse.toUri().toString(),
+                "--set",
+                "maintenance.target.file.bytes=1MiB"));
+    args.addAll(List.of(more));
+    StringWriter out = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    int status = cli.execute(args.toArray(String[]::new));
+    assertThat(status).as(out.toString()).isZero();
+    return out.toString().lines().toList();
   }
 
   /** {@code files} commits of one file of 20 rows each, as the writer's flushes make them. */

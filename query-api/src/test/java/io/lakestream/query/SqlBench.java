@@ -74,13 +74,7 @@ public final class SqlBench {
         rowsPerFile,
         days,
         step);
-    QueryConfig config =
-        QueryConfig.builder()
-            .warehouse(dir.resolve("warehouse").toUri())
-            .adminToken("admin")
-            .httpHost("127.0.0.1")
-            .httpPort(0)
-            .build();
+    QueryConfig config = config(dir).build();
     long started = System.nanoTime();
     DeltaFixture.Table table = writeLogs(config, files, rowsPerFile, first, step);
     long bytes = 0;
@@ -212,6 +206,15 @@ public final class SqlBench {
       }
     }
     System.exit(0);
+  }
+
+  /** A sidecar on loopback over a warehouse in {@code dir}, with the admin token {@code admin}. */
+  static QueryConfig.Builder config(Path dir) {
+    return QueryConfig.builder()
+        .warehouse(dir.resolve("warehouse").toUri())
+        .adminToken("admin")
+        .httpHost("127.0.0.1")
+        .httpPort(0);
   }
 
   /**

@@ -20,7 +20,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,14 +58,7 @@ public final class StreamFigures {
     long step = 86_400_000_000L / total;
     long first = end - 86_400_000_000L;
     Path dir = Files.createTempDirectory("lakestream-stream-figures");
-    QueryConfig config =
-        QueryConfig.builder()
-            .warehouse(dir.resolve("warehouse").toUri())
-            .adminToken("admin")
-            .httpHost("127.0.0.1")
-            .httpPort(0)
-            .pgPort(0)
-            .build();
+    QueryConfig config = SqlBench.config(dir).pgPort(0).build();
     SqlBench.writeLogs(config, files, rowsPerFile, first, step);
     System.out.printf(
         Locale.ROOT,
@@ -118,26 +113,20 @@ public final class StreamFigures {
     System.gc();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
-    AtomicBoolean done = new AtomicBoolean();
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (!done.get()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                  Thread.sleep(20);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            });
-    sampler.setDaemon(true);
-    sampler.start();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(
+        () -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
+        0,
+        20,
+        TimeUnit.MILLISECONDS);
     long start = System.nanoTime();
-    Streamed streamed = read.run();
+    Streamed streamed;
+    try {
+      streamed = read.run();
+    } finally {
+      sampler.shutdownNow();
+    }
     long nanos = System.nanoTime() - start;
-    done.set(true);
-    sampler.join();
     if (streamed.rows() != expected) {
       throw new IllegalStateException(client + ": " + streamed.rows() + " rows, not " + expected);
     }
