@@ -52,9 +52,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * takes over (re-reads the log, checks for conflicts, retries at N+1 or fails).
  *
  * <p>Plugged into Delta Standalone through the Hadoop configuration key {@code
- * delta.logStore.s3a.impl} (see {@link Warehouse#configureS3}); S3 settings come from the same
- * {@code fs.s3a.*} keys s3a uses. Reads and listings go through the AWS SDK too ({@code
- * ListObjectsV2} with {@code start-after}, so listing a long log stays cheap).
+ * delta.logStore.s3a.impl} (set by {@link Warehouse#of}); S3 settings come from the same {@code
+ * fs.s3a.*} keys s3a uses, a bucket's own {@code fs.s3a.bucket.<bucket>.*} keys first. Reads and
+ * listings go through the AWS SDK too ({@code ListObjectsV2} with {@code start-after}, so listing a
+ * long log stays cheap).
  *
  * <p>Works on AWS S3 (conditional writes, since 2024), MinIO and S3Proxy. A 409 (a concurrent
  * conditional write in flight) is retried; a 412 means the version exists.

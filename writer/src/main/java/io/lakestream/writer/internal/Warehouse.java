@@ -40,7 +40,7 @@ public final class Warehouse {
     requireNonNull(uri, "uri is null");
     Configuration conf = new Configuration();
     conf.set("delta.logStore.file.impl", LocalAtomicLogStore.class.getName());
-    // also for a local warehouse: maintenance commits to projects' own buckets through it
+    // whatever the warehouse: maintenance also commits to projects' own buckets through it
     conf.set("delta.logStore.s3a.impl", S3ConditionalPutLogStore.class.getName());
     conf.set("delta.logStore.s3.impl", S3ConditionalPutLogStore.class.getName());
     if (!"file".equals(uri.getScheme()) && !HadoopWarehouse.isS3(uri)) {
@@ -53,7 +53,7 @@ public final class Warehouse {
       throw WriterErrors.invalidConfig("warehouse", e.getMessage());
     }
     if (HadoopWarehouse.isS3(uri)) {
-      configureS3(conf, s3);
+      HadoopWarehouse.configureS3(conf, s3);
     } else {
       // Still the checksummed LocalFileSystem (.crc side files), without a forked chmod per file
       // and folder. Not cached: Hadoop caches one file system per scheme JVM-wide whatever the
@@ -62,13 +62,6 @@ public final class Warehouse {
       conf.setBoolean("fs.file.impl.disable.cache", true);
     }
     return new Warehouse(root, conf);
-  }
-
-  /** Sets the s3a keys (shared with the query sidecar) and the S3 log store of {@code conf}. */
-  public static void configureS3(Configuration conf, S3Settings s3) {
-    HadoopWarehouse.configureS3(conf, s3);
-    conf.set("delta.logStore.s3a.impl", S3ConditionalPutLogStore.class.getName());
-    conf.set("delta.logStore.s3.impl", S3ConditionalPutLogStore.class.getName());
   }
 
   /** The warehouse root as a Hadoop path ({@code file:/…} or {@code s3a://bucket/prefix}). */
