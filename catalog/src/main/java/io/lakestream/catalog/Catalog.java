@@ -13,6 +13,7 @@ import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -193,7 +194,23 @@ public final class Catalog implements AutoCloseable {
 
   /** Registers a project, or replaces its registration; returns once this catalog sees it. */
   public void registerProject(ProjectRegistration registration) {
-    String projectId = ProjectIds.normalize(CatalogProjectIds.require(registration.projectId()));
+    registerProjects(List.of(registration));
+  }
+
+  /**
+   * Registers projects, or replaces their registrations, in one write of the catalog topic (the
+   * records are sent together and read back once); returns once this catalog sees all of them.
+   */
+  public void registerProjects(List<ProjectRegistration> registrations) {
+    Map<String, String> records = new LinkedHashMap<>();
+    for (ProjectRegistration registration : registrations) {
+      String projectId = ProjectIds.normalize(CatalogProjectIds.require(registration.projectId()));
+      records.put(PROJECT_PREFIX + projectId, record(projectId, registration));
+    }
+    write(records);
+  }
+
+  private static String record(String projectId, ProjectRegistration registration) {
     ObjectNode value = JSON.createObjectNode();
     value.put("kind", "project");
     value.put("project_id", projectId);
@@ -210,7 +227,7 @@ public final class Catalog implements AutoCloseable {
           .retention()
           .forEach((table, keep) -> retention.put(table, TableDefinitions.formatRetention(keep)));
     }
-    write(PROJECT_PREFIX + projectId, value.toString());
+    return value.toString();
   }
 
   /**
@@ -303,11 +320,21 @@ public final class Catalog implements AutoCloseable {
   }
 
   private void write(String key, String value) {
-    if (kafka == null) {
-      apply(key, value, -1);
+    Map<String, String> record = new LinkedHashMap<>();
+    record.put(key, value); // the value may be null: a tombstone
+    write(record);
+  }
+
+  /** Writes {@code records} (key → value, null: a tombstone) and waits until all are applied. */
+  private void write(Map<String, String> records) {
+    if (records.isEmpty()) {
       return;
     }
-    long offset = kafka.append(key, value);
+    if (kafka == null) {
+      records.forEach((key, value) -> apply(key, value, -1));
+      return;
+    }
+    long offset = kafka.append(records);
     long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
     synchronized (appliedLock) {
       while (appliedOffset < offset) {
@@ -552,12 +579,21 @@ public final class Catalog implements AutoCloseable {
       }
     }
 
-    long append(String key, String value) {
+    /** Sends the records together; returns the offset of the last. */
+    long append(Map<String, String> records) {
       try {
-        return producer
-            .send(new ProducerRecord<>(Topics.CATALOG, 0, key, value))
-            .get(30, TimeUnit.SECONDS)
-            .offset();
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
+            new ArrayList<>(records.size());
+        records.forEach(
+            (key, value) ->
+                sent.add(producer.send(new ProducerRecord<>(Topics.CATALOG, 0, key, value))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long last = -1;
+        for (var future : sent) {
+          long left = Math.max(0, deadline - System.nanoTime());
+          last = Math.max(last, future.get(left, TimeUnit.NANOSECONDS).offset());
+        }
+        return last;
       } catch (ExecutionException e) {
         throw CatalogErrors.topicUnavailable(bootstrapServers, e.getCause());
       } catch (InterruptedException e) {

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.schema.ProjectAdmission;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,11 +79,23 @@ public final class ProjectAdmissions {
     default void close() {}
   }
 
-  /** {@link Mode#AUTO}: admits every project and registers new ones in the background. */
+  /**
+   * {@link Mode#AUTO}: admits every project and registers new ones in the background, those that
+   * arrive together in one catalog write (a burst of new tenants is a few writes, not one each).
+   */
   private static final class AutoRegistration implements Policy {
+    /** The most projects registered in one catalog write. */
+    private static final int MAX_BATCH = 1_000;
+
+    private static final int NAMES_LOGGED = 5;
+
     private final Catalog catalog;
     private final Clock clock;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<String> waiting =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean scheduled =
+        new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService registrar =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -97,27 +112,71 @@ public final class ProjectAdmissions {
     @Override
     public boolean admits(String projectId) {
       if (catalog.project(projectId).isEmpty() && pending.add(projectId)) {
-        registrar.execute(() -> register(projectId));
+        waiting.add(projectId);
+        if (scheduled.compareAndSet(false, true)) {
+          registrar.execute(this::registerWaiting);
+        }
       }
       return true;
     }
 
-    private void register(String projectId) {
-      try {
+    /** Registers the projects waiting, in batches, until none is left. */
+    private void registerWaiting() {
+      while (true) {
+        scheduled.set(false);
+        List<String> batch = new ArrayList<>();
+        for (String id = waiting.poll();
+            id != null;
+            id = batch.size() < MAX_BATCH ? waiting.poll() : null) {
+          batch.add(id);
+        }
+        if (batch.isEmpty()) {
+          return;
+        }
+        register(batch);
+        if (!scheduled.compareAndSet(false, true)) {
+          return; // admits() scheduled another run for what came meanwhile
+        }
+      }
+    }
+
+    private void register(List<String> batch) {
+      List<ProjectRegistration> registrations = new ArrayList<>();
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      for (String projectId : batch) {
         if (catalog.project(projectId).isEmpty()) {
-          catalog.registerProject(
-              ProjectRegistration.shared(
-                  projectId, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
-          log.info("Project '{}' registered on its first row", projectId);
+          registrations.add(ProjectRegistration.shared(projectId, now));
+        }
+      }
+      try {
+        catalog.registerProjects(registrations);
+        if (registrations.size() == 1) {
+          log.info("Project '{}' registered on its first row", registrations.get(0).projectId());
+        } else if (!registrations.isEmpty()) {
+          log.info(
+              "{} projects registered on their first rows: {}",
+              registrations.size(),
+              names(registrations));
         }
       } catch (RuntimeException e) {
         log.warn(
-            "Cannot register project '{}' yet ({}); trying again at its next row",
-            projectId,
+            "Cannot register {} yet ({}); trying again at their next row",
+            batch.size() == 1 ? "project '" + batch.get(0) + "'" : batch.size() + " projects",
             e.getMessage());
       } finally {
-        pending.remove(projectId);
+        batch.forEach(pending::remove);
       }
+    }
+
+    private static String names(List<ProjectRegistration> registrations) {
+      StringBuilder names = new StringBuilder();
+      for (int i = 0; i < Math.min(NAMES_LOGGED, registrations.size()); i++) {
+        names.append(i == 0 ? "'" : ", '").append(registrations.get(i).projectId()).append('\'');
+      }
+      if (registrations.size() > NAMES_LOGGED) {
+        names.append(" and ").append(registrations.size() - NAMES_LOGGED).append(" more");
+      }
+      return names.toString();
     }
 
     @Override

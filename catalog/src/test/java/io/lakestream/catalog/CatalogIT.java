@@ -126,6 +126,31 @@ class CatalogIT {
   }
 
   @Test
+  void projectsRegisteredTogetherAreAllSeenOnReturnAndByEveryRole() {
+    List<ProjectRegistration> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      burst.add(ProjectRegistration.shared("burst-" + i, Instant.EPOCH));
+    }
+    try (Catalog writer = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns());
+        Catalog reader = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
+      writer.registerProjects(burst);
+
+      for (int i = 0; i < 300; i++) {
+        assertThat(writer.project("burst-" + i)).as("burst-%s on return", i).isPresent();
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  reader.project("burst-0").isPresent() && reader.project("burst-299").isPresent());
+    }
+    try (Catalog restarted = Catalog.start(kafka.bootstrapServers(), TableDefinitions.builtIns())) {
+      assertThat(restarted.projects().keySet().stream().filter(id -> id.startsWith("burst-")))
+          .hasSize(300);
+    }
+  }
+
+  @Test
   void anInvalidProjectIdIsRefused() {
     Catalog catalog = Catalog.inMemory(TableDefinitions.builtIns());
     assertThatThrownBy(

@@ -61,6 +61,49 @@ class ProjectAdmissionsTest {
   }
 
   @Test
+  void autoRegistersEachProjectOfABurstOnce() throws Exception {
+    java.util.Map<String, Integer> registrations = new java.util.concurrent.ConcurrentHashMap<>();
+    catalog.addListener(
+        new Catalog.Listener() {
+          @Override
+          public void projectRegistered(ProjectRegistration registration) {
+            registrations.merge(registration.projectId(), 1, Integer::sum);
+          }
+        });
+    int projects = 2_500; // more than one catalog write takes
+    try (ProjectAdmissions.Policy policy = ProjectAdmissions.of(Mode.AUTO, catalog, CLOCK)) {
+      java.util.concurrent.ExecutorService threads =
+          java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          done.add(
+              threads.submit(
+                  () -> {
+                    for (int i = 0; i < projects; i++) {
+                      assertThat(policy.admits("tenant-" + i)).isTrue();
+                    }
+                  }));
+        }
+        for (java.util.concurrent.Future<?> future : done) {
+          future.get();
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(catalog.projects()).hasSize(projects));
+    }
+    assertThat(registrations)
+        .hasSize(projects)
+        .allSatisfy((id, times) -> assertThat(times).isOne());
+    assertThat(catalog.project("tenant-2499").orElseThrow().registeredAt())
+        .isEqualTo(CLOCK.instant());
+  }
+
+  @Test
   void autoKeepsAnExistingRegistration() {
     ProjectRegistration own =
         new ProjectRegistration(

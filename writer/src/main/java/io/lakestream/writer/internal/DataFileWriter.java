@@ -58,6 +58,7 @@ public final class DataFileWriter {
   private final Configuration conf;
   private final CompressionCodecName codec;
   private final KeyModelEncoder keyModels;
+  private final PageCompressors compressors;
 
   public DataFileWriter(
       TableDefinition table, Configuration conf, String compression, KeyModelEncoder keyModels) {
@@ -68,6 +69,7 @@ public final class DataFileWriter {
     this.codec =
         compression.equals("snappy") ? CompressionCodecName.SNAPPY : CompressionCodecName.ZSTD;
     this.keyModels = requireNonNull(keyModels, "keyModels is null");
+    this.compressors = new PageCompressors(this.conf, PAGE_BYTES);
   }
 
   /** A fresh data file name, unique across writers. */
@@ -151,6 +153,7 @@ public final class DataFileWriter {
             .withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
             .withCompressionCodec(codec)
+            .withCodecFactory(compressors)
             .withRowGroupSize((long) ROW_GROUP_BYTES)
             .withPageSize(PAGE_BYTES)
             .withPageRowCountLimit(PAGE_ROW_LIMIT)

@@ -69,4 +69,70 @@ class DataFileWriterTest {
           .isGreaterThanOrEqualTo(count / DataFileWriter.PAGE_ROW_LIMIT);
     }
   }
+
+  /**
+   * The pages of every file are compressed on contexts shared by the writer's threads ({@link
+   * PageCompressors}): files written at once from several threads read back row for row through
+   * parquet-mr's own ZSTD decompression.
+   */
+  @Test
+  void filesWrittenAtOnceFromSeveralThreadsReadBackRowForRow() throws Exception {
+    Warehouse warehouse = Warehouse.of(dir.toUri(), S3Settings.aws());
+    DataFileWriter writer =
+        new DataFileWriter(METRICS, warehouse.hadoopConf(), "zstd", KeyModelEncoder.none());
+    int files = 8;
+    java.util.Map<String, List<GenericRecord>> written =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int f = 0; f < files; f++) {
+        int file = f;
+        done.add(
+            threads.submit(
+                () -> {
+                  int count = 500 + 700 * file; // one page to several
+                  List<GenericRecord> rows = new ArrayList<>();
+                  long[] keys = new long[count];
+                  for (int i = 0; i < count; i++) {
+                    keys[i] = 1_000L * i + file;
+                    rows.add(TestRows.row(METRICS, "acme", keys[i], "m" + file + "-" + i));
+                  }
+                  String name = writer.newFileName();
+                  writer.write(
+                      new org.apache.hadoop.fs.Path(dir.toUri()), name, rows.iterator(), keys);
+                  written.put(name, rows);
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(written).hasSize(files);
+    for (var file : written.entrySet()) {
+      List<GenericRecord> read = new ArrayList<>();
+      try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> reader =
+          org.apache.parquet.avro.AvroParquetReader.<GenericRecord>builder(
+                  HadoopInputFile.fromPath(
+                      new org.apache.hadoop.fs.Path(dir.resolve(file.getKey()).toUri()),
+                      warehouse.hadoopConf()))
+              .withDataModel(org.apache.avro.generic.GenericData.get())
+              .build()) {
+        for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
+          read.add(row);
+        }
+      }
+      assertThat(read).as(file.getKey()).hasSameSizeAs(file.getValue());
+      for (int i = 0; i < read.size(); i++) {
+        assertThat(read.get(i).toString())
+            .as("row %s of %s", i, file.getKey())
+            .isEqualTo(file.getValue().get(i).toString());
+      }
+    }
+  }
 }

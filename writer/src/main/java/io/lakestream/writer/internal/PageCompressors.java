@@ -1,0 +1,83 @@
+package io.lakestream.writer.internal;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * The page compressors of the data files one {@link DataFileWriter} writes, shared by all of them.
+ *
+ * <p>ZSTD pages are compressed in one call on a native context taken from a pool, instead of
+ * parquet-mr's stream per page, which creates and frees a native context for every page of every
+ * column: for the small files of new and quiet tables (28 columns, one page each) that was about
+ * half of writing the file. The frames are the same standard ZSTD frames at the same level, read by
+ * every Parquet reader. Other codecs go to parquet-mr's own {@link CodecFactory}.
+ *
+ * <p>Thread-safe: a context is used by one page at a time, and the pool keeps at most as many
+ * contexts as pages were ever compressed at once (the flush threads).
+ */
+final class PageCompressors implements CompressionCodecFactory {
+  /** parquet-mr's key for the ZSTD level, and its default. */
+  private static final String ZSTD_LEVEL = "parquet.compression.codec.zstd.level";
+
+  private static final int DEFAULT_ZSTD_LEVEL = 3;
+
+  private final CodecFactory others;
+  private final int zstdLevel;
+  private final ConcurrentLinkedQueue<ZstdCompressCtx> idle = new ConcurrentLinkedQueue<>();
+  private final BytesInputCompressor zstd = new Zstd();
+
+  /**
+   * @param conf the writer's Hadoop configuration (the ZSTD level; other codecs' settings)
+   * @param pageSize the largest page, for the other codecs' buffers
+   */
+  PageCompressors(Configuration conf, int pageSize) {
+    this.others = new CodecFactory(conf, pageSize);
+    this.zstdLevel = conf.getInt(ZSTD_LEVEL, DEFAULT_ZSTD_LEVEL);
+  }
+
+  @Override
+  public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+    return codec == CompressionCodecName.ZSTD ? zstd : others.getCompressor(codec);
+  }
+
+  @Override
+  public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+    return others.getDecompressor(codec);
+  }
+
+  /**
+   * Kept for the next file: a {@link org.apache.parquet.hadoop.ParquetWriter} calls it on close.
+   */
+  @Override
+  public void release() {}
+
+  private final class Zstd implements BytesInputCompressor {
+    @Override
+    public BytesInput compress(BytesInput bytes) throws IOException {
+      ZstdCompressCtx context = idle.poll();
+      if (context == null) {
+        context = new ZstdCompressCtx();
+        context.setLevel(zstdLevel);
+      }
+      try {
+        return BytesInput.from(context.compress(bytes.toByteArray()));
+      } finally {
+        idle.add(context);
+      }
+    }
+
+    @Override
+    public CompressionCodecName getCodecName() {
+      return CompressionCodecName.ZSTD;
+    }
+
+    @Override
+    public void release() {}
+  }
+}
