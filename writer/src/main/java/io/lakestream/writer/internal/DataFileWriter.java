@@ -15,15 +15,19 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes one table's rows, already in primary key order, as one Parquet file laid out for key range
@@ -59,6 +63,11 @@ public final class DataFileWriter {
   private final CompressionCodecName codec;
   private final KeyModelEncoder keyModels;
   private final PageCompressors compressors;
+  private final WriteSupport.WriteContext writeContext;
+  // Avro write supports initialised once (its init turns the Avro schema into JSON, a tenth of a
+  // small file's write) and reused, one file at a time each.
+  private final java.util.Queue<AvroWriteSupport<GenericRecord>> idleSupports =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public DataFileWriter(
       TableDefinition table, Configuration conf, String compression, KeyModelEncoder keyModels) {
@@ -70,6 +79,14 @@ public final class DataFileWriter {
         compression.equals("snappy") ? CompressionCodecName.SNAPPY : CompressionCodecName.ZSTD;
     this.keyModels = requireNonNull(keyModels, "keyModels is null");
     this.compressors = new PageCompressors(this.conf, PAGE_BYTES);
+    AvroWriteSupport<GenericRecord> first = newWriteSupport();
+    this.writeContext = first.init(this.conf);
+    idleSupports.add(first);
+  }
+
+  private AvroWriteSupport<GenericRecord> newWriteSupport() {
+    MessageType parquetSchema = new AvroSchemaConverter(conf).convert(rowSchema);
+    return new AvroWriteSupport<>(parquetSchema, rowSchema, GenericData.get());
   }
 
   /** A fresh data file name, unique across writers. */
@@ -146,10 +163,13 @@ public final class DataFileWriter {
     Path path = new Path(tableRoot, fileName);
     CountingOutputFile output = new CountingOutputFile(HadoopOutputFile.fromPath(path, conf));
     FileStatistics statistics = new FileStatistics(table);
+    AvroWriteSupport<GenericRecord> support = idleSupports.poll();
+    if (support == null) {
+      support = newWriteSupport();
+      support.init(conf);
+    }
     try (ParquetWriter<GenericRecord> writer =
-        AvroParquetWriter.<GenericRecord>builder(output)
-            .withSchema(rowSchema)
-            .withDataModel(GenericData.get())
+        new Builder(output, new InitialisedWriteSupport(support, writeContext))
             .withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
             .withCompressionCodec(codec)
@@ -165,6 +185,8 @@ public final class DataFileWriter {
         statistics.add(row);
         writer.write(row);
       }
+    } finally {
+      idleSupports.add(support);
     }
     long[] sortedKeys = keysAfterWriting.get();
     if (statistics.numRecords() != sortedKeys.length) {
@@ -183,8 +205,79 @@ public final class DataFileWriter {
         tags);
   }
 
+  /** A Parquet writer of rows with a write support made beforehand. */
+  private static final class Builder extends ParquetWriter.Builder<GenericRecord, Builder> {
+    private final WriteSupport<GenericRecord> support;
+
+    Builder(OutputFile file, WriteSupport<GenericRecord> support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
+      return support;
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration conf) {
+      return support;
+    }
+  }
+
+  /**
+   * An Avro write support that was initialised for an earlier file: its write context (the Parquet
+   * schema and the Avro schema as JSON in the footer) is the same for every file of the table type.
+   */
+  private static final class InitialisedWriteSupport extends WriteSupport<GenericRecord> {
+    private final AvroWriteSupport<GenericRecord> delegate;
+    private final WriteContext context;
+
+    InitialisedWriteSupport(AvroWriteSupport<GenericRecord> delegate, WriteContext context) {
+      this.delegate = delegate;
+      this.context = context;
+    }
+
+    @Override
+    public String getName() {
+      return delegate.getName();
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+      return context;
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration configuration) {
+      return context;
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      delegate.prepareForWrite(recordConsumer);
+    }
+
+    @Override
+    public void write(GenericRecord record) {
+      delegate.write(record);
+    }
+
+    @Override
+    public FinalizedWriteContext finalizeWrite() {
+      return delegate.finalizeWrite();
+    }
+  }
+
   /** Remembers how many bytes the Parquet writer wrote, to skip a stat call after the upload. */
   private static final class CountingOutputFile implements OutputFile {
+    private static final int BUFFER_BYTES = 64 * 1024;
+
     private final OutputFile delegate;
     private long length = -1;
 
@@ -224,33 +317,60 @@ public final class DataFileWriter {
       return delegate.getPath();
     }
 
+    /**
+     * {@code out} behind a buffer: the footer is written a byte or two at a time (Thrift), and each
+     * write went down through four streams and the checksum of a local warehouse.
+     */
     private PositionOutputStream wrap(PositionOutputStream out) {
       return new PositionOutputStream() {
+        private final byte[] buffer = new byte[BUFFER_BYTES];
+        private int buffered;
+
         @Override
         public long getPos() throws IOException {
-          return out.getPos();
+          return out.getPos() + buffered;
         }
 
         @Override
         public void write(int b) throws IOException {
-          out.write(b);
+          if (buffered == buffer.length) {
+            drain();
+          }
+          buffer[buffered++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
+          if (len > buffer.length - buffered) {
+            drain();
+            if (len >= buffer.length) {
+              out.write(b, off, len);
+              return;
+            }
+          }
+          System.arraycopy(b, off, buffer, buffered, len);
+          buffered += len;
         }
 
         @Override
         public void flush() throws IOException {
+          drain();
           out.flush();
         }
 
         @Override
         public void close() throws IOException {
+          drain();
           long position = out.getPos();
           out.close();
           length = position;
+        }
+
+        private void drain() throws IOException {
+          if (buffered > 0) {
+            out.write(buffer, 0, buffered);
+            buffered = 0;
+          }
         }
       };
     }
