@@ -231,7 +231,7 @@ public final class DuckDbSession {
       // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
       String rowsTable = rowsTable(table);
       List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
-      Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan, allocator);
+      Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan);
       if (keys.isPresent()) {
         for (long[] range : keys.get()) {
           scans.add(
@@ -519,11 +519,7 @@ public final class DuckDbSession {
    * equality, nothing more to read, keys that are not integers, or too many matches).
    */
   private static Optional<List<long[]>> lookupKeys(
-      TableNeed need,
-      List<String> names,
-      String projectId,
-      TableScan scan,
-      BufferAllocator allocator) {
+      TableNeed need, List<String> names, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     Map<String, Object> equalities = need.equalities();
     boolean integralKey =
@@ -556,11 +552,7 @@ public final class DuckDbSession {
           keys.putIfAbsent(key, probed[0]);
           return true;
         };
-    boolean complete =
-        textOnly(table, probe, wanted)
-            ? probeBatches(need, projectId, scan, probe, wanted, allocator, probed, matched)
-            : probeRows(need, projectId, scan, probe, wanted, probed, matched);
-    if (!complete) {
+    if (!probeRows(need, projectId, scan, probe, wanted, probed, matched)) {
       return Optional.empty();
     }
     if (keys.size() * 100L > probed[0]) {
@@ -584,107 +576,9 @@ public final class DuckDbSession {
     return Optional.of(ranges);
   }
 
-  /** Whether every compared column (after the key) is a string column compared with a string. */
-  private static boolean textOnly(TableDefinition table, List<String> probe, Object[] wanted) {
-    for (int i = 1; i < probe.size(); i++) {
-      if (!(wanted[i] instanceof String)
-          || table.column(probe.get(i)).orElseThrow().type()
-              != io.lakestream.schema.ColumnType.STRING) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * A lookup's probe over the Arrow batches of the key and the compared columns, all strings: the
-   * UTF-8 bytes read are compared with the wanted values', so no row is boxed and no string made.
-   * False when {@code matched} stopped it.
-   */
-  private static boolean probeBatches(
-      TableNeed need,
-      String projectId,
-      TableScan scan,
-      List<String> probe,
-      Object[] wanted,
-      BufferAllocator allocator,
-      long[] probed,
-      java.util.function.LongPredicate matched) {
-    byte[][] bytes = new byte[wanted.length][];
-    for (int i = 1; i < wanted.length; i++) {
-      bytes[i] = ((String) wanted[i]).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    Optional<ArrowReader> batches =
-        scan.batches(need.table(), projectId, need.from(), need.to(), probe, Map.of(), allocator);
-    if (batches.isEmpty()) {
-      return true;
-    }
-    try (ArrowReader reader = batches.get()) {
-      while (reader.loadNextBatch()) {
-        org.apache.arrow.vector.VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        org.apache.arrow.vector.FieldVector key = root.getVector(probe.get(0));
-        org.apache.arrow.vector.VarCharVector[] compared =
-            new org.apache.arrow.vector.VarCharVector[probe.size()];
-        for (int i = 1; i < compared.length; i++) {
-          compared[i] = (org.apache.arrow.vector.VarCharVector) root.getVector(probe.get(i));
-        }
-        int count = root.getRowCount();
-        rows:
-        for (int row = 0; row < count; row++) {
-          probed[0]++;
-          for (int i = 1; i < compared.length; i++) {
-            if (!sameText(compared[i], row, bytes[i])) {
-              continue rows;
-            }
-          }
-          if (!matched.test(key(key, row))) {
-            return false;
-          }
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return true;
-  }
-
-  private static boolean sameText(
-      org.apache.arrow.vector.VarCharVector vector, int row, byte[] wanted) {
-    if (vector.isNull(row)) {
-      return false;
-    }
-    int start = vector.getStartOffset(row);
-    if (vector.getEndOffset(row) - start != wanted.length) {
-      return false;
-    }
-    org.apache.arrow.memory.ArrowBuf data = vector.getDataBuffer();
-    for (int i = 0; i < wanted.length; i++) {
-      if (data.getByte((long) start + i) != wanted[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static long key(org.apache.arrow.vector.FieldVector vector, int row) {
-    if (vector instanceof org.apache.arrow.vector.BigIntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof org.apache.arrow.vector.TimeStampVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof org.apache.arrow.vector.IntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof org.apache.arrow.vector.DateDayVector v) {
-      return v.get(row);
-    }
-    throw new IllegalStateException("no integral key in " + vector.getField());
-  }
-
-  /**
-   * A lookup's probe row by row (values boxed), for comparisons other than strings. False when
-   * {@code matched} stopped it.
+   * A lookup's probe: the key and the compared columns of the range, row by row. False when {@code
+   * matched} stopped it.
    */
   private static boolean probeRows(
       TableNeed need,
