@@ -170,6 +170,37 @@ class SqlEngineTest {
   }
 
   @Test
+  void aLookupMatchingMoreKeysThanItReadsOneByOneReadsTheRangeOnce() {
+    // 90 of the 120 rows are logs: more than the 64 keys a lookup reads one by one.
+    List<List<Object>> rows =
+        rows(
+            "SELECT body, service_name FROM otel_logs_and_spans WHERE record_type = 'log'"
+                + " ORDER BY timestamp",
+            "acme");
+    assertThat(rows).hasSize(90);
+    assertThat(scan.calls)
+        .containsExactly(
+            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type]",
+            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type,"
+                + " body, service_name]");
+  }
+
+  @Test
+  void aLookupComparingTwoColumnsFindsExactlyTheMatchingRows() {
+    // severity_text: ERROR on every third row, INFO on the others; acme-db on odd rows.
+    List<List<Object>> rows =
+        rows(
+            "SELECT timestamp, body FROM otel_logs_and_spans WHERE service_name = 'acme-db'"
+                + " AND severity_text = 'ERROR' AND timestamp < to_timestamp("
+                + (BASE / 1_000_000 + 3600)
+                + ") ORDER BY timestamp",
+            "acme");
+    // rows 3, 9, 15, …, 57: odd (acme-db) and a multiple of 3 (ERROR), in the first hour
+    assertThat(rows).hasSize(10);
+    assertThat(rows.get(0).get(0)).isEqualTo(Instant.ofEpochSecond(BASE / 1_000_000 + 180));
+  }
+
+  @Test
   void theDatabaseHoldsOnlyTheChosenProjectsRows() {
     List<List<Object>> rows =
         rows(

@@ -230,9 +230,6 @@ public final class DuckDbSession {
       // with the other columns null, so that the statement still binds to every column (a
       // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
       String rowsTable = rowsTable(table);
-      try (Statement s = connection.createStatement()) {
-        s.execute(createTable(rowsTable, table, names));
-      }
       List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
       Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan);
       if (keys.isPresent()) {
@@ -254,15 +251,20 @@ public final class DuckDbSession {
                 scan.batches(
                     table, projectId, need.from(), need.to(), names, equalities, allocator));
       }
-      if (!scans.isEmpty()) {
-        insert(rowsTable, columns, scans, table, projectId);
-      }
-      try (Statement s = connection.createStatement()) {
-        s.execute(
-            "DROP TABLE "
-                + quote(table.name())
-                + "; "
-                + view(table, quote(rowsTable), names, projectId));
+      // One request to the engine for the rows' table, its rows and the view: each statement
+      // sent on its own costs a round of parsing and planning (about a millisecond each).
+      String create = createTable(rowsTable, table, names);
+      String swap =
+          "DROP TABLE "
+              + quote(table.name())
+              + "; "
+              + view(table, quote(rowsTable), names, projectId);
+      if (scans.isEmpty()) {
+        try (Statement s = connection.createStatement()) {
+          s.execute(create + "; " + swap);
+        }
+      } else {
+        insert(create, rowsTable, columns, scans, table, projectId, swap);
       }
     } catch (SQLException e) {
       throw SqlErrors.fromEngine(e);
@@ -406,7 +408,7 @@ public final class DuckDbSession {
     List<Column> columns =
         readColumns(need).stream().map(n -> table.column(n).orElseThrow()).toList();
     ArrowReader others = files.others();
-    insert(rowsTable(table), columns, List.of(() -> Optional.of(others)), table, projectId);
+    insert("", rowsTable(table), columns, List.of(() -> Optional.of(others)), table, projectId, "");
   }
 
   /** {@code " WHERE key >= from AND key < to"} for an integral key; empty without bounds. */
@@ -463,14 +465,17 @@ public final class DuckDbSession {
 
   /**
    * Inserts the scans' batches into {@code rowsTable} with one statement: the engine reads them
-   * through the Arrow C data interface, column by column.
+   * through the Arrow C data interface, column by column. {@code before} and {@code after}
+   * (statements, or empty) go to the engine in the same request.
    */
   private void insert(
+      String before,
       String rowsTable,
       List<Column> columns,
       List<Supplier<Optional<ArrowReader>>> scans,
       TableDefinition table,
-      String projectId)
+      String projectId,
+      String after)
       throws SQLException {
     String streamName = rowsTable + "__batches";
     LoadStream batches =
@@ -488,9 +493,17 @@ public final class DuckDbSession {
       // The engine owns the reader from here: its release of the stream closes it.
       Data.exportArrayStream(allocator, batches, stream);
       connection.registerArrowStream(streamName, stream);
+      StringBuilder statements = new StringBuilder();
+      if (!before.isEmpty()) {
+        statements.append(before).append("; ");
+      }
+      statements.append("INSERT INTO ").append(quote(rowsTable)).append(" SELECT * FROM ");
+      statements.append(quote(streamName)).append("; DROP VIEW ").append(quote(streamName));
+      if (!after.isEmpty()) {
+        statements.append("; ").append(after);
+      }
       try (Statement s = connection.createStatement()) {
-        s.execute("INSERT INTO " + quote(rowsTable) + " SELECT * FROM " + quote(streamName));
-        s.execute("DROP VIEW " + quote(streamName));
+        s.execute(statements.toString());
       }
     }
     Optional<RuntimeException> failure = batches.failure();
@@ -526,28 +539,23 @@ public final class DuckDbSession {
     }
     // the matching keys, each with the place of its first row among the rows read
     java.util.SortedMap<Long, Long> keys = new java.util.TreeMap<>();
-    boolean[] tooMany = {false};
     long[] probed = {0};
-    scan.scan(
-        table,
-        projectId,
-        need.from(),
-        need.to(),
-        probe,
-        values -> {
-          probed[0]++;
-          for (int i = 1; i < values.length; i++) {
-            if (!matches(values[i], wanted[i])) {
-              return;
-            }
+    // Told each matching row's key (after it is counted in probed); false: stop, too many keys.
+    java.util.function.LongPredicate matched =
+        key -> {
+          if (keys.size() >= MAX_LOOKUP_KEYS && !keys.containsKey(key)) {
+            // A key more than a lookup reads: the range is read once, so the rest of the
+            // probe would be wasted (for a common value, e.g. severity_text = 'ERROR', most of
+            // it).
+            return false;
           }
-          if (keys.size() < MAX_LOOKUP_KEYS) {
-            keys.putIfAbsent(((Number) values[0]).longValue(), probed[0]);
-          } else {
-            tooMany[0] = true;
-          }
-        });
-    if (tooMany[0] || keys.size() * 100L > probed[0]) {
+          keys.putIfAbsent(key, probed[0]);
+          return true;
+        };
+    if (!probeRows(need, projectId, scan, probe, wanted, probed, matched)) {
+      return Optional.empty();
+    }
+    if (keys.size() * 100L > probed[0]) {
       return Optional.empty();
     }
     // Keys whose rows lie close together (a trace's spans and logs, seconds apart) are read as one
@@ -566,6 +574,51 @@ public final class DuckDbSession {
       lastPlace = key.getValue();
     }
     return Optional.of(ranges);
+  }
+
+  /**
+   * A lookup's probe: the key and the compared columns of the range, row by row. False when {@code
+   * matched} stopped it.
+   */
+  private static boolean probeRows(
+      TableNeed need,
+      String projectId,
+      TableScan scan,
+      List<String> probe,
+      Object[] wanted,
+      long[] probed,
+      java.util.function.LongPredicate matched) {
+    try {
+      scan.scan(
+          need.table(),
+          projectId,
+          need.from(),
+          need.to(),
+          probe,
+          values -> {
+            probed[0]++;
+            for (int i = 1; i < values.length; i++) {
+              if (!matches(values[i], wanted[i])) {
+                return;
+              }
+            }
+            if (!matched.test(((Number) values[0]).longValue())) {
+              throw TooManyKeys.INSTANCE;
+            }
+          });
+    } catch (TooManyKeys e) {
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends a lookup's probe at the first key beyond {@link #MAX_LOOKUP_KEYS}. */
+  private static final class TooManyKeys extends RuntimeException {
+    private static final TooManyKeys INSTANCE = new TooManyKeys();
+
+    private TooManyKeys() {
+      super("more keys than a lookup reads", null, false, false);
+    }
   }
 
   /** Matching keys at most this many rows apart are read as one range. */
