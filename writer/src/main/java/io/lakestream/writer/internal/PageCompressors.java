@@ -2,7 +2,10 @@ package io.lakestream.writer.internal;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
@@ -18,8 +21,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * half of writing the file. The frames are the same standard ZSTD frames at the same level, read by
  * every Parquet reader. Other codecs go to parquet-mr's own {@link CodecFactory}.
  *
- * <p>Thread-safe: a context is used by one page at a time, and the pool keeps at most as many
- * contexts as pages were ever compressed at once (the flush threads).
+ * <p>Thread-safe: a context is used by one page at a time. The pool is the process's, shared by
+ * every writer (the writer keeps one per table type, maintenance makes one per compaction), and
+ * keeps at most {@link #MAX_IDLE} idle contexts per level: a context's native memory is freed only
+ * when it is closed, never by the garbage collector.
  */
 final class PageCompressors implements CompressionCodecFactory {
   /** parquet-mr's key for the ZSTD level, and its default. */
@@ -27,9 +32,13 @@ final class PageCompressors implements CompressionCodecFactory {
 
   private static final int DEFAULT_ZSTD_LEVEL = 3;
 
+  /** Idle contexts kept per level: more than pages are compressed at once in a process. */
+  static final int MAX_IDLE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private static final Map<Integer, Pool> POOLS = new ConcurrentHashMap<>();
+
   private final CodecFactory others;
-  private final int zstdLevel;
-  private final ConcurrentLinkedQueue<ZstdCompressCtx> idle = new ConcurrentLinkedQueue<>();
+  private final Pool pool;
   private final BytesInputCompressor zstd = new Zstd();
 
   /**
@@ -38,7 +47,47 @@ final class PageCompressors implements CompressionCodecFactory {
    */
   PageCompressors(Configuration conf, int pageSize) {
     this.others = new CodecFactory(conf, pageSize);
-    this.zstdLevel = conf.getInt(ZSTD_LEVEL, DEFAULT_ZSTD_LEVEL);
+    this.pool = POOLS.computeIfAbsent(conf.getInt(ZSTD_LEVEL, DEFAULT_ZSTD_LEVEL), Pool::new);
+  }
+
+  /** How many idle ZSTD contexts the process keeps now, over all levels (for tests). */
+  static int idleContexts() {
+    int idle = 0;
+    for (Pool pool : POOLS.values()) {
+      idle += pool.size.get();
+    }
+    return idle;
+  }
+
+  /** The idle native contexts of one ZSTD level. */
+  private static final class Pool {
+    private final int level;
+    private final ConcurrentLinkedQueue<ZstdCompressCtx> idle = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+
+    Pool(int level) {
+      this.level = level;
+    }
+
+    ZstdCompressCtx take() {
+      ZstdCompressCtx context = idle.poll();
+      if (context != null) {
+        size.decrementAndGet();
+        return context;
+      }
+      context = new ZstdCompressCtx();
+      context.setLevel(level);
+      return context;
+    }
+
+    void give(ZstdCompressCtx context) {
+      if (size.incrementAndGet() <= MAX_IDLE) {
+        idle.add(context);
+      } else {
+        size.decrementAndGet();
+        context.close();
+      }
+    }
   }
 
   @Override
@@ -60,15 +109,11 @@ final class PageCompressors implements CompressionCodecFactory {
   private final class Zstd implements BytesInputCompressor {
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {
-      ZstdCompressCtx context = idle.poll();
-      if (context == null) {
-        context = new ZstdCompressCtx();
-        context.setLevel(zstdLevel);
-      }
+      ZstdCompressCtx context = pool.take();
       try {
         return BytesInput.from(context.compress(bytes.toByteArray()));
       } finally {
-        idle.add(context);
+        pool.give(context);
       }
     }
 

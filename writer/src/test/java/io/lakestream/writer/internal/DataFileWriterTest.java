@@ -135,4 +135,45 @@ class DataFileWriterTest {
       }
     }
   }
+
+  /**
+   * Maintenance makes a writer per compaction: their ZSTD contexts (native memory the garbage
+   * collector does not free) come from one pool of the process, which stays bounded.
+   */
+  @Test
+  void writersMadeOneAfterAnotherShareABoundedPoolOfCompressionContexts() throws Exception {
+    Warehouse warehouse = Warehouse.of(dir.toUri(), S3Settings.aws());
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < 40; w++) {
+        int writerNumber = w;
+        done.add(
+            threads.submit(
+                () -> {
+                  DataFileWriter writer =
+                      new DataFileWriter(
+                          METRICS, warehouse.hadoopConf(), "zstd", KeyModelEncoder.none());
+                  long[] keys = {writerNumber};
+                  writer.write(
+                      new org.apache.hadoop.fs.Path(dir.toUri()),
+                      writer.newFileName(),
+                      List.of(TestRows.row(METRICS, "acme", writerNumber, "m" + writerNumber))
+                          .iterator(),
+                      keys);
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(PageCompressors.idleContexts())
+        .isPositive()
+        .isLessThanOrEqualTo(PageCompressors.MAX_IDLE);
+  }
 }
