@@ -10,12 +10,23 @@ import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.fs.Path;
 
-public class SmallFileScratch {
+/**
+ * Milliseconds to write one small data file of {@code otel_logs_and_spans} (20 rows, 28 columns:
+ * the first file of a new tenant's table), in rounds of {@code files} files each on one thread with
+ * one {@link DataFileWriter}, so the later rounds show the JIT-compiled cost.
+ *
+ * <p>{@code java -cp … io.lakestream.writer.internal.SmallFileFigures [files a round (1000)]
+ * [rounds (12)] [zstd|snappy]}
+ */
+public final class SmallFileFigures {
+  private SmallFileFigures() {}
+
   public static void main(String[] args) throws Exception {
-    int files = Integer.parseInt(args[0]);
-    int rounds = Integer.parseInt(args[1]);
+    int files = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    String compression = args.length > 2 ? args[2] : "zstd";
     TableDefinition t = TableDefinitions.builtIn("otel_logs_and_spans");
-    java.nio.file.Path dir = Files.createTempDirectory("sf");
+    java.nio.file.Path dir = Files.createTempDirectory("small-files");
     Warehouse warehouse = Warehouse.of(dir.toUri(), io.lakestream.storage.S3Settings.aws());
     DataFileWriter writer =
         new DataFileWriter(t, warehouse.hadoopConf(), args[2], KeyModelEncoder.learned());
@@ -35,6 +46,11 @@ public class SmallFileScratch {
         writer.write(root, writer.newFileName(), rows.iterator(), keys);
       }
       System.out.printf("round %d: %.2f ms a file%n", r, (System.nanoTime() - start) / 1e6 / files);
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> written = Files.walk(dir)) {
+      for (java.nio.file.Path path : written.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 }
