@@ -50,6 +50,7 @@ until curl -sf "$q/list_tables" | grep -q '"project_id":"warmup"' && [ -f "$(fir
   sleep 0.2
 done
 
+ms() { echo $(( ($1 - started) / 1000000 )); }  # milliseconds since the round's produce began
 echo "projects a round:         $projects ($rows rows each, OTLP/JSON via kcat)"
 for round in $(seq 1 "$rounds"); do
   batches="$work/batches-$round.ndjson"
@@ -85,7 +86,6 @@ for round in $(seq 1 "$rounds"); do
     [ "$n" -eq "$rows" ] || missing=$(( missing + 1 ))
   done
 
-  ms() { echo $(( ($1 - started) / 1000000 )); }
   echo "round $round (from $(date -d "@$((started / 1000000000)).$(printf %09d $((started % 1000000000)))" +%T.%3N)):" \
     "produced after $(ms "$produced") ms, all listed after $(ms "$all_listed") ms," \
     "all committed after $(ms "$all_committed") ms (the first Delta commit of each);" \

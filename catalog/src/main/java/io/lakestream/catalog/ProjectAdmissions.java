@@ -94,8 +94,6 @@ public final class ProjectAdmissions {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final java.util.Queue<String> waiting =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean scheduled =
-        new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService registrar =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -113,30 +111,24 @@ public final class ProjectAdmissions {
     public boolean admits(String projectId) {
       if (catalog.project(projectId).isEmpty() && pending.add(projectId)) {
         waiting.add(projectId);
-        if (scheduled.compareAndSet(false, true)) {
-          registrar.execute(this::registerWaiting);
-        }
+        // The first run takes every project waiting by then; the runs after it may find none.
+        registrar.execute(this::registerWaiting);
       }
       return true;
     }
 
-    /** Registers the projects waiting, in batches, until none is left. */
+    /** Registers the projects waiting now, at most {@link #MAX_BATCH} a catalog write. */
     private void registerWaiting() {
-      while (true) {
-        scheduled.set(false);
-        List<String> batch = new ArrayList<>();
-        for (String id = waiting.poll();
-            id != null;
-            id = batch.size() < MAX_BATCH ? waiting.poll() : null) {
-          batch.add(id);
+      List<String> batch = new ArrayList<>();
+      for (String id = waiting.poll(); id != null; id = waiting.poll()) {
+        batch.add(id);
+        if (batch.size() == MAX_BATCH) {
+          register(batch);
+          batch = new ArrayList<>();
         }
-        if (batch.isEmpty()) {
-          return;
-        }
+      }
+      if (!batch.isEmpty()) {
         register(batch);
-        if (!scheduled.compareAndSet(false, true)) {
-          return; // admits() scheduled another run for what came meanwhile
-        }
       }
     }
 

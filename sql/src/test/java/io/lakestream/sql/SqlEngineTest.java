@@ -37,17 +37,15 @@ class SqlEngineTest {
         List<String> columns,
         Consumer<Object[]> rows) {
       calls.add(table.name() + " " + projectId + " " + from + " " + to + " " + columns);
-      for (int i = 0; i < 120; i++) {
-        long timestamp = BASE + i * 60_000_000L; // one row a minute, two hours
-        if (from.isPresent() && timestamp < (Long) from.get()
-            || to.isPresent() && timestamp >= (Long) to.get()) {
-          continue;
-        }
-        Object[] values = new Object[columns.size()];
-        for (int c = 0; c < values.length; c++) {
-          values[c] =
-              switch (columns.get(c)) {
-                case "timestamp" -> timestamp;
+      // one row a minute, two hours
+      rowsOver(
+          120,
+          60_000_000L,
+          from,
+          to,
+          columns,
+          (i, column) ->
+              switch (column) {
                 case "project_id" -> projectId;
                 case "service_name" -> projectId + (i % 2 == 0 ? "-api" : "-db");
                 case "severity_text" -> i % 3 == 0 ? "ERROR" : "INFO";
@@ -56,10 +54,36 @@ class SqlEngineTest {
                 case "duration_ns" -> (long) i * 1000;
                 case "attributes" -> "{\"http.route\": \"/r" + (i % 3) + "\"}";
                 default -> null;
-              };
-        }
-        rows.accept(values);
+              },
+          rows);
+    }
+  }
+
+  /**
+   * Passes row {@code i} of {@code count} (key {@code BASE + i * step}) to {@code rows} when its
+   * key is in {@code [from, to)}: the key in {@code timestamp}, the other columns from {@code
+   * value}.
+   */
+  static void rowsOver(
+      int count,
+      long step,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      java.util.function.BiFunction<Integer, String, Object> value,
+      Consumer<Object[]> rows) {
+    for (int i = 0; i < count; i++) {
+      long timestamp = BASE + i * step;
+      if (from.isPresent() && timestamp < (Long) from.get()
+          || to.isPresent() && timestamp >= (Long) to.get()) {
+        continue;
       }
+      Object[] values = new Object[columns.size()];
+      for (int c = 0; c < values.length; c++) {
+        String column = columns.get(c);
+        values[c] = column.equals("timestamp") ? timestamp : value.apply(i, column);
+      }
+      rows.accept(values);
     }
   }
 
@@ -452,24 +476,19 @@ class SqlEngineTest {
     TableScan traces =
         (table, projectId, from, to, columns, rows) -> {
           calls.add(from + " " + to + " " + columns.size());
-          for (int i = 0; i < 10_000; i++) {
-            long timestamp = BASE + i * 1_000_000L;
-            if (from.isPresent() && timestamp < (Long) from.get()
-                || to.isPresent() && timestamp >= (Long) to.get()) {
-              continue;
-            }
-            Object[] values = new Object[columns.size()];
-            for (int c = 0; c < values.length; c++) {
-              values[c] =
-                  switch (columns.get(c)) {
-                    case "timestamp" -> timestamp;
+          rowsOver(
+              10_000,
+              1_000_000L,
+              from,
+              to,
+              columns,
+              (i, column) ->
+                  switch (column) {
                     case "trace_id" -> "t" + (i == 9_000 ? 100 : i / 6);
                     case "body" -> "row " + i;
                     default -> null;
-                  };
-            }
-            rows.accept(values);
-          }
+                  },
+              rows);
         };
     try (SqlEngine lookups =
         new SqlEngine(TableDefinitions::builtIns, traces, SqlEngine.Limits.DEFAULT)) {

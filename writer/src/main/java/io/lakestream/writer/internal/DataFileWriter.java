@@ -27,7 +27,6 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.RecordConsumer;
-import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes one table's rows, already in primary key order, as one Parquet file laid out for key range
@@ -79,14 +78,19 @@ public final class DataFileWriter {
         compression.equals("snappy") ? CompressionCodecName.SNAPPY : CompressionCodecName.ZSTD;
     this.keyModels = requireNonNull(keyModels, "keyModels is null");
     this.compressors = new PageCompressors(this.conf, PAGE_BYTES);
-    AvroWriteSupport<GenericRecord> first = newWriteSupport();
+    AvroWriteSupport<GenericRecord> first =
+        new AvroWriteSupport<>(
+            new AvroSchemaConverter(this.conf).convert(rowSchema), rowSchema, GenericData.get());
     this.writeContext = first.init(this.conf);
     idleSupports.add(first);
   }
 
+  /** Another write support like the first, for a file written while the others are in use. */
   private AvroWriteSupport<GenericRecord> newWriteSupport() {
-    MessageType parquetSchema = new AvroSchemaConverter(conf).convert(rowSchema);
-    return new AvroWriteSupport<>(parquetSchema, rowSchema, GenericData.get());
+    AvroWriteSupport<GenericRecord> support =
+        new AvroWriteSupport<>(writeContext.getSchema(), rowSchema, GenericData.get());
+    support.init(conf);
+    return support;
   }
 
   /** A fresh data file name, unique across writers. */
@@ -166,7 +170,6 @@ public final class DataFileWriter {
     AvroWriteSupport<GenericRecord> support = idleSupports.poll();
     if (support == null) {
       support = newWriteSupport();
-      support.init(conf);
     }
     try (ParquetWriter<GenericRecord> writer =
         new Builder(output, new InitialisedWriteSupport(support, writeContext))

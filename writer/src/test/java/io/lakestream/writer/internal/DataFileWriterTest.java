@@ -83,35 +83,20 @@ class DataFileWriterTest {
     int files = 8;
     java.util.Map<String, List<GenericRecord>> written =
         new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.ExecutorService threads =
-        java.util.concurrent.Executors.newFixedThreadPool(4);
-    try {
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-      for (int f = 0; f < files; f++) {
-        int file = f;
-        done.add(
-            threads.submit(
-                () -> {
-                  int count = 500 + 700 * file; // one page to several
-                  List<GenericRecord> rows = new ArrayList<>();
-                  long[] keys = new long[count];
-                  for (int i = 0; i < count; i++) {
-                    keys[i] = 1_000L * i + file;
-                    rows.add(TestRows.row(METRICS, "acme", keys[i], "m" + file + "-" + i));
-                  }
-                  String name = writer.newFileName();
-                  writer.write(
-                      new org.apache.hadoop.fs.Path(dir.toUri()), name, rows.iterator(), keys);
-                  written.put(name, rows);
-                  return null;
-                }));
-      }
-      for (java.util.concurrent.Future<?> future : done) {
-        future.get();
-      }
-    } finally {
-      threads.shutdownNow();
-    }
+    onFourThreads(
+        files,
+        file -> {
+          int count = 500 + 700 * file; // one page to several
+          List<GenericRecord> rows = new ArrayList<>();
+          long[] keys = new long[count];
+          for (int i = 0; i < count; i++) {
+            keys[i] = 1_000L * i + file;
+            rows.add(TestRows.row(METRICS, "acme", keys[i], "m" + file + "-" + i));
+          }
+          String name = writer.newFileName();
+          writer.write(new org.apache.hadoop.fs.Path(dir.toUri()), name, rows.iterator(), keys);
+          written.put(name, rows);
+        });
 
     assertThat(written).hasSize(files);
     for (var file : written.entrySet()) {
@@ -143,25 +128,41 @@ class DataFileWriterTest {
   @Test
   void writersMadeOneAfterAnotherShareABoundedPoolOfCompressionContexts() throws Exception {
     Warehouse warehouse = Warehouse.of(dir.toUri(), S3Settings.aws());
+    onFourThreads(
+        40,
+        w -> {
+          DataFileWriter writer =
+              new DataFileWriter(METRICS, warehouse.hadoopConf(), "zstd", KeyModelEncoder.none());
+          long[] keys = {w};
+          writer.write(
+              new org.apache.hadoop.fs.Path(dir.toUri()),
+              writer.newFileName(),
+              List.of(TestRows.row(METRICS, "acme", w, "m" + w)).iterator(),
+              keys);
+        });
+
+    assertThat(PageCompressors.idleContexts())
+        .isPositive()
+        .isLessThanOrEqualTo(PageCompressors.MAX_IDLE);
+  }
+
+  /** A task given its number. */
+  interface Task {
+    void run(int number) throws Exception;
+  }
+
+  /** Runs tasks 0 to {@code tasks - 1} on four threads and waits for all; rethrows a failure. */
+  private static void onFourThreads(int tasks, Task task) throws Exception {
     java.util.concurrent.ExecutorService threads =
         java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < 40; w++) {
-        int writerNumber = w;
+      for (int t = 0; t < tasks; t++) {
+        int number = t;
         done.add(
             threads.submit(
                 () -> {
-                  DataFileWriter writer =
-                      new DataFileWriter(
-                          METRICS, warehouse.hadoopConf(), "zstd", KeyModelEncoder.none());
-                  long[] keys = {writerNumber};
-                  writer.write(
-                      new org.apache.hadoop.fs.Path(dir.toUri()),
-                      writer.newFileName(),
-                      List.of(TestRows.row(METRICS, "acme", writerNumber, "m" + writerNumber))
-                          .iterator(),
-                      keys);
+                  task.run(number);
                   return null;
                 }));
       }
@@ -171,9 +172,5 @@ class DataFileWriterTest {
     } finally {
       threads.shutdownNow();
     }
-
-    assertThat(PageCompressors.idleContexts())
-        .isPositive()
-        .isLessThanOrEqualTo(PageCompressors.MAX_IDLE);
   }
 }
