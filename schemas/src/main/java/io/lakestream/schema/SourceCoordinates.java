@@ -14,7 +14,8 @@ import org.apache.kafka.common.header.Headers;
  * <ul>
  *   <li>{@code lakestream.source.topic}, {@code .partition}, {@code .offset}: the source record.
  *       The writer keeps, per table and source partition, the highest source offset it committed
- *       (the Delta {@code txn} of appId {@code <topic>-<partition>}).
+ *       (the Delta {@code txn} of appId {@code <topic>-<partition>}), and the same per route, the
+ *       routed partition the rows came through ({@code <topic>-<partition>@<routed partition>}).
  *   <li>{@code lakestream.source.index}: the row's index among all rows made from the source
  *       record, from 0.
  *   <li>{@code lakestream.source.count}: how many rows of the source record go to the same (table,
@@ -35,6 +36,7 @@ public record SourceCoordinates(String topic, int partition, long offset, int in
   public static final int UNKNOWN = -1;
 
   private static final String PREFIX = "lakestream.source.";
+  private static final char ROUTE = '@';
 
   /** Checks the values. */
   public SourceCoordinates {
@@ -73,6 +75,27 @@ public record SourceCoordinates(String topic, int partition, long offset, int in
   /** The writer's name of the source partition, {@code <topic>-<partition>}: a Delta txn appId. */
   public String appId() {
     return topic + "-" + partition;
+  }
+
+  /**
+   * The Delta txn appId of a source partition's rows that came through one routed partition, {@code
+   * <topic>-<partition>@<routed partition>} (a topic name has no {@code @}).
+   */
+  public static String routeAppId(String sourceAppId, int routedPartition) {
+    return sourceAppId + ROUTE + routedPartition;
+  }
+
+  /** Whether a Delta txn appId is a route's ({@link #routeAppId}), not a source partition's. */
+  public static boolean isRouteAppId(String appId) {
+    return appId.indexOf(ROUTE) >= 0;
+  }
+
+  /**
+   * The source partition's appId of a route's appId; a source partition's own is returned as is.
+   */
+  public static String sourceAppIdOf(String appId) {
+    int at = appId.indexOf(ROUTE);
+    return at < 0 ? appId : appId.substring(0, at);
   }
 
   /** Whether the row carries the number of rows its source record has for its table. */

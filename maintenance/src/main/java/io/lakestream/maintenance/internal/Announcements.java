@@ -7,6 +7,7 @@ import io.delta.standalone.Snapshot;
 import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.SetTransaction;
 import io.delta.standalone.internal.SnapshotImpl;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.DataFile;
 import java.util.List;
@@ -80,13 +81,16 @@ public final class Announcements {
         watermarks);
   }
 
-  /** The snapshot's txn versions: {@code <topic>-<partition>} → highest source offset. */
+  /**
+   * The snapshot's txn versions of source partitions: {@code <topic>-<partition>} → highest source
+   * offset (the writer's per-route versions are its own business and not announced).
+   */
   static Map<String, Long> watermarks(Snapshot snapshot) {
     Map<String, Long> watermarks = new TreeMap<>();
     if (snapshot instanceof SnapshotImpl impl) {
       for (SetTransaction txn :
           scala.jdk.javaapi.CollectionConverters.asJava(impl.setTransactions())) {
-        if (txn.getVersion() >= 0) {
+        if (txn.getVersion() >= 0 && !SourceCoordinates.isRouteAppId(txn.getAppId())) {
           watermarks.put(txn.getAppId(), txn.getVersion());
         }
       }

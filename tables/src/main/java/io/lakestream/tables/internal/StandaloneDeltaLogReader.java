@@ -11,6 +11,7 @@ import io.delta.standalone.actions.AddFile;
 import io.delta.standalone.actions.CommitInfo;
 import io.delta.standalone.actions.RemoveFile;
 import io.delta.standalone.actions.SetTransaction;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.tables.DeltaLogReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,8 +152,9 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
             added.add(toLogFile(add));
           } else if (action instanceof RemoveFile remove) {
             removed.add(remove.getPath());
-          } else if (action instanceof SetTransaction txn) {
-            transactions.put(txn.getAppId(), txn.getVersion());
+          } else if (action instanceof SetTransaction txn
+              && !SourceCoordinates.isRouteAppId(txn.getAppId())) {
+            transactions.put(txn.getAppId(), txn.getVersion()); // the source partitions' only
           } else if (action instanceof CommitInfo info && info.getTimestamp() != null) {
             timestamp = info.getTimestamp().getTime();
           }

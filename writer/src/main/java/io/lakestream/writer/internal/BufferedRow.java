@@ -23,9 +23,17 @@ public record BufferedRow(
   /** Bytes accounted per row beyond the value: the row object, its fields, the list slot. */
   public static final int OVERHEAD_BYTES = 96;
 
-  /** The source partition, {@code <source topic>-<partition>}: the Delta txn appId. */
+  /** The source partition, {@code <source topic>-<partition>}. */
   public String appId() {
     return source.appId();
+  }
+
+  /**
+   * The Delta txn appId of the row's route, {@code <source topic>-<partition>@<routed partition>}
+   * ({@link Watermarks}).
+   */
+  public String watermarkId() {
+    return Watermarks.route(source.appId(), partition.partition());
   }
 
   /** The offset of the source record the row was made from. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.standalone.types.StructType;
 import io.delta.storage.LogStore;
 import io.lakestream.schema.TableDefinition;
-import io.lakestream.writer.internal.DeltaTables.SourceRange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A new table's first commit written straight to its log, without a Delta log object: version 0
- * holds the protocol (1, 2), the metadata, the files and one {@code txn} per source partition, in
- * one entry written with the log store's atomic create ({@link LogStore#write(Path,
+ * holds the protocol (1, 2), the metadata, the files and one {@code txn} per route and source
+ * partition, in one entry written with the log store's atomic create ({@link LogStore#write(Path,
  * java.util.Iterator, Boolean, Configuration)} without overwrite: a hard link on local disk, a
  * conditional put on S3). So creating a table costs two existence checks and one write, instead of
  * starting Standalone's log (a listing of {@code _delta_log} and a snapshot) and reading it back
@@ -63,7 +62,7 @@ final class FirstCommit {
       String schemaJson,
       Map<String, String> properties,
       List<DataFile> files,
-      Map<String, SourceRange> sources,
+      Map<String, Long> txns,
       String engineInfo)
       throws IOException {
     long now = System.currentTimeMillis();
@@ -94,7 +93,7 @@ final class FirstCommit {
     metadata.put("createdTime", now);
     actions.add(LogActions.action("metaData", metadata));
 
-    LogActions.addAppend(actions, files, sources, now);
+    LogActions.addAppend(actions, files, txns, now);
     logStore.write(LogActions.commitFile(tablePath, 0), actions.iterator(), false, conf);
   }
 }

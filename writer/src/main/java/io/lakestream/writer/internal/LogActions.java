@@ -2,7 +2,6 @@ package io.lakestream.writer.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestream.writer.internal.DeltaTables.SourceRange;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -42,9 +41,12 @@ final class LogActions {
     return action("commitInfo", commitInfo);
   }
 
-  /** Adds an {@code add} per file and a {@code txn} per source partition to {@code actions}. */
+  /**
+   * Adds an {@code add} per file and a {@code txn} per entry of {@code txns} (appId → version: a
+   * route's and its source partition's, {@link Watermarks#toWrite}) to {@code actions}.
+   */
   static void addAppend(
-      List<String> actions, List<DataFile> files, Map<String, SourceRange> sources, long now) {
+      List<String> actions, List<DataFile> files, Map<String, Long> txns, long now) {
     for (DataFile file : files) {
       ObjectNode add = JSON.createObjectNode();
       add.put("path", file.path());
@@ -57,10 +59,10 @@ final class LogActions {
       file.tags().forEach(tags::put);
       actions.add(action("add", add));
     }
-    for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
+    for (Map.Entry<String, Long> source : txns.entrySet()) {
       ObjectNode txn = JSON.createObjectNode();
       txn.put("appId", source.getKey());
-      txn.put("version", source.getValue().last());
+      txn.put("version", source.getValue());
       txn.put("lastUpdated", now);
       actions.add(action("txn", txn));
     }

@@ -1,7 +1,6 @@
 package io.lakestream.writer.internal;
 
 import io.delta.storage.LogStore;
-import io.lakestream.writer.internal.DeltaTables.SourceRange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +10,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An append to an existing table written straight to its log as version {@code N + 1}, without
- * reading the log: {@code commitInfo}, the files' {@code add} actions and one {@code txn} per
- * source partition, in one entry written with the log store's atomic create (a hard link on local
- * disk, a conditional put on S3), exactly as {@link FirstCommit} writes version 0.
+ * reading the log: {@code commitInfo}, the files' {@code add} actions and one {@code txn} per route
+ * and source partition ({@link Watermarks}), in one entry written with the log store's atomic
+ * create (a hard link on local disk, a conditional put on S3), exactly as {@link FirstCommit}
+ * writes version 0.
  *
  * <p>The caller must know that {@code N} is the table's latest version and what its {@code txn}
  * versions are at {@code N} (it wrote or read {@code N} itself): the atomic create then makes the
@@ -37,13 +37,13 @@ final class NextCommit {
       Path tablePath,
       long readVersion,
       List<DataFile> files,
-      Map<String, SourceRange> sources,
+      Map<String, Long> txns,
       String engineInfo)
       throws IOException {
     long now = System.currentTimeMillis();
-    List<String> actions = new ArrayList<>(files.size() + sources.size() + 1);
+    List<String> actions = new ArrayList<>(files.size() + txns.size() + 1);
     actions.add(LogActions.commitInfo(now, readVersion, engineInfo));
-    LogActions.addAppend(actions, files, sources, now);
+    LogActions.addAppend(actions, files, txns, now);
     logStore.write(
         LogActions.commitFile(tablePath, readVersion + 1), actions.iterator(), false, conf);
   }

@@ -15,6 +15,7 @@ import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
 import io.delta.standalone.internal.DeltaLogImpl;
 import io.delta.standalone.internal.SnapshotImpl;
 import io.delta.storage.LogStore;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.DeltaSchemas;
 import io.lakestream.writer.CrashPoint;
@@ -200,14 +201,20 @@ public final class StandaloneDeltaTables implements DeltaTables {
    */
   record HeldLog(
       long version, Map<String, Long> txnVersions, int checkpointInterval, long confirmedAtMillis) {
+    /** Up to which source offset the rows of {@code appId} (a route) are in the table. */
     long txnVersion(String appId) {
-      return txnVersions.getOrDefault(appId, -1L);
+      return Watermarks.written(txnVersions, appId);
     }
 
-    /** The state after this writer committed {@code sources} as {@code newVersion}. */
-    HeldLog after(long newVersion, Map<String, SourceRange> sources, long confirmedAt) {
+    /** The txn versions this commit of {@code sources} writes on top of this log. */
+    Map<String, Long> toWrite(Map<String, SourceRange> sources) {
+      return Watermarks.toWrite(sources, appId -> txnVersions.getOrDefault(appId, -1L));
+    }
+
+    /** The state after this writer committed {@code written} txn versions as {@code newVersion}. */
+    HeldLog after(long newVersion, Map<String, Long> written, long confirmedAt) {
       Map<String, Long> txns = new HashMap<>(txnVersions);
-      sources.forEach((appId, range) -> txns.put(appId, range.last()));
+      txns.putAll(written);
       return new HeldLog(newVersion, Map.copyOf(txns), checkpointInterval, confirmedAt);
     }
   }
@@ -289,6 +296,18 @@ public final class StandaloneDeltaTables implements DeltaTables {
       return known;
     }
 
+    /** What the writer would hold of {@code snapshot}: its version and txn versions. */
+    private HeldLog txnsOf(Snapshot snapshot) {
+      Map<String, Long> txns = new HashMap<>();
+      if (snapshot instanceof SnapshotImpl impl && snapshot.getVersion() >= 0) {
+        for (SetTransaction txn : CollectionConverters.asJava(impl.setTransactions())) {
+          txns.put(txn.getAppId(), txn.getVersion());
+        }
+      }
+      return new HeldLog(
+          snapshot.getVersion(), Map.copyOf(txns), checkpointInterval, System.currentTimeMillis());
+    }
+
     private HeldLog read(long now) {
       Snapshot snapshot = logForOneUse().update();
       if (!(snapshot instanceof SnapshotImpl impl)) {
@@ -306,13 +325,9 @@ public final class StandaloneDeltaTables implements DeltaTables {
                 + protocol.getMinWriterVersion()
                 + "; this writer writes versions 1 and 2");
       }
-      Map<String, Long> txns = new HashMap<>();
-      for (SetTransaction txn : CollectionConverters.asJava(impl.setTransactions())) {
-        txns.put(txn.getAppId(), txn.getVersion());
-      }
       return new HeldLog(
           snapshot.getVersion(),
-          Map.copyOf(txns),
+          txnsOf(snapshot).txnVersions(),
           checkpointInterval(snapshot.getMetadata().getConfiguration()),
           now);
     }
@@ -370,6 +385,8 @@ public final class StandaloneDeltaTables implements DeltaTables {
         }
         if (isNew()) {
           long started = System.currentTimeMillis();
+          HeldLog none = new HeldLog(-1, Map.of(), checkpointInterval, started);
+          Map<String, Long> txns = none.toWrite(sources);
           try {
             FirstCommit.write(
                 logStore,
@@ -379,13 +396,11 @@ public final class StandaloneDeltaTables implements DeltaTables {
                 schemaJsons.computeIfAbsent(definition, d -> schema(d).toJson()),
                 tableProperties(),
                 files,
-                sources,
+                txns,
                 ENGINE_INFO);
             isNew = false;
             faults.at(CrashPoint.AFTER_COMMIT_FILE_WRITTEN, project, definition.name());
-            hold(
-                new HeldLog(-1, Map.of(), checkpointInterval, started).after(0, sources, started),
-                refreshesAtStart);
+            hold(none.after(0, txns, started), refreshesAtStart);
             return new Committed(0);
           } catch (FileAlreadyExistsException e) {
             isNew = false; // another writer created it first: append on top of its commit
@@ -439,6 +454,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
         }
         long version = known.version() + 1;
         long started = System.currentTimeMillis();
+        Map<String, Long> txns = known.toWrite(sources);
         try {
           NextCommit.write(
               logStore,
@@ -446,7 +462,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
               hadoopPath,
               known.version(),
               files,
-              sources,
+              txns,
               ENGINE_INFO);
         } catch (FileAlreadyExistsException e) {
           held = null; // someone else committed `version`: read the log again
@@ -462,7 +478,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
           continue;
         }
         faults.at(CrashPoint.AFTER_COMMIT_FILE_WRITTEN, project, definition.name());
-        hold(known.after(version, sources, started), refreshesAtStart);
+        hold(known.after(version, txns, started), refreshesAtStart);
         checkpointIfDue(version, known.checkpointInterval());
         return new Committed(version);
       }
@@ -509,10 +525,15 @@ public final class StandaloneDeltaTables implements DeltaTables {
         List<DataFile> files, Map<String, SourceRange> sources) {
       held = null;
       OptimisticTransaction txn = log().startTransaction();
+      // The transaction's snapshot (startTransaction updates the log first): its txn versions,
+      // each read through the transaction too, so that a commit moving one meanwhile conflicts.
+      HeldLog known = txnsOf(log().snapshot());
       Map<String, Long> current = new LinkedHashMap<>();
       boolean overlap = false;
       for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
-        long version = txn.txnVersion(source.getKey());
+        txn.txnVersion(source.getKey());
+        txn.txnVersion(SourceCoordinates.sourceAppIdOf(source.getKey()));
+        long version = known.txnVersion(source.getKey());
         current.put(source.getKey(), version);
         overlap |= version >= source.getValue().first();
       }
@@ -535,10 +556,11 @@ public final class StandaloneDeltaTables implements DeltaTables {
                 quotedJson(file.statsJson()),
                 file.tags()));
       }
-      for (Map.Entry<String, SourceRange> source : sources.entrySet()) {
-        actions.add(
-            new SetTransaction(source.getKey(), source.getValue().last(), Optional.of(now)));
-      }
+      known
+          .toWrite(sources)
+          .forEach(
+              (appId, version) ->
+                  actions.add(new SetTransaction(appId, version, Optional.of(now))));
       CommitResult result =
           txn.commit(
               actions,

@@ -30,15 +30,15 @@ import org.slf4j.LoggerFactory;
  * Writes a table buffer's complete rows as one Parquet file and one Delta commit, exactly once.
  *
  * <p>The protocol (DESIGN §5): rows whose source offset is at or below the table's watermark for
- * their source partition are dropped; the rest are sorted by primary key (stable), written as one
- * file and committed with one {@code txn} per source partition (version = highest source offset).
- * If the commit finds that another writer got there first, the watermarks are re-read, what is
- * already in the table is dropped, and the rest is written again, after a short wait ({@link
- * Backoff}). Watermarks are read once per table and then kept in memory, until the routed
- * partitions that fed the table leave this writer ({@link #forgetPartitions}): while this writer
- * holds a table's partitions no other writer is given its rows, and what a zombie writer or
- * maintenance commits meanwhile is caught by the commit itself (version N + 1 exists: the log is
- * read again and the watermarks checked once more).
+ * their route (source partition and routed partition, {@link Watermarks}) are dropped; the rest are
+ * sorted by primary key (stable), written as one file and committed with one {@code txn} per route
+ * and per source partition (version = highest source offset). If the commit finds that another
+ * writer got there first, the watermarks are re-read, what is already in the table is dropped, and
+ * the rest is written again, after a short wait ({@link Backoff}). Watermarks are read once per
+ * table and then kept in memory, until the routed partitions that fed the table leave this writer
+ * ({@link #forgetPartitions}): while this writer holds a table's partitions no other writer is
+ * given its rows, and what a zombie writer or maintenance commits meanwhile is caught by the commit
+ * itself (version N + 1 exists: the log is read again and the watermarks checked once more).
  *
  * <p>Thread-safe for flushes of different tables at once (the flush pool); flushes of one table
  * must not overlap. A table's state is shared by its flushes (one at a time) and the poll thread's
@@ -144,7 +144,7 @@ public final class TableFlusher {
     if (state == null) {
       return false;
     }
-    Long watermark = state.watermarks.get(row.appId());
+    Long watermark = state.watermarks.get(row.watermarkId());
     return watermark != null && row.sourceOffset() <= watermark;
   }
 
@@ -166,7 +166,7 @@ public final class TableFlusher {
     state.fedBy(rows);
     List<BufferedRow> written = new ArrayList<>();
     for (BufferedRow row : rows) {
-      if (row.sourceOffset() <= state.watermark(row.appId())) {
+      if (row.sourceOffset() <= state.watermark(row.watermarkId())) {
         written.add(row);
       }
     }
@@ -232,7 +232,7 @@ public final class TableFlusher {
       for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
         List<BufferedRow> rows = new ArrayList<>(batch.size());
         for (BufferedRow row : batch) {
-          if (row.sourceOffset() > state.watermark(row.appId())) {
+          if (row.sourceOffset() > state.watermark(row.watermarkId())) {
             rows.add(row);
           }
         }
@@ -253,7 +253,7 @@ public final class TableFlusher {
         Map<String, SourceRange> sources = new LinkedHashMap<>();
         for (BufferedRow row : rows) {
           sources.merge(
-              row.appId(),
+              row.watermarkId(),
               new SourceRange(row.sourceOffset(), row.sourceOffset()),
               (a, b) -> a.include(b.first()));
         }
@@ -297,16 +297,12 @@ public final class TableFlusher {
     throw WriterErrors.keptConflicting(state.table.path(), MAX_CONFLICT_RETRIES);
   }
 
-  /** The watermarks of the table known in memory (-1 for a source partition it has none of). */
+  /**
+   * The watermarks of the table known in memory per source partition (the highest of its routes'),
+   * as the feed announces them.
+   */
   private static Map<String, Long> knownWatermarks(TableState state) {
-    Map<String, Long> known = new java.util.TreeMap<>();
-    state.watermarks.forEach(
-        (appId, offset) -> {
-          if (offset >= 0) {
-            known.put(appId, offset);
-          }
-        });
-    return known;
+    return Watermarks.ofSources(state.watermarks);
   }
 
   private DataFile writeDataFile(TableState state, List<BufferedRow> rows) {

@@ -16,19 +16,21 @@ class HeldLogTest {
       Warehouse.of(URI.create("file:///tmp/held-log-test"), S3Settings.aws());
 
   @Test
-  void anAppendMovesTheVersionAndTheTxnVersionsOfItsSourcesOnly() {
-    HeldLog held = new HeldLog(4, Map.of("src-0", 9L, "src-1", 3L), 10, 1_000);
+  void anAppendMovesTheVersionAndTheTxnVersionsOfItsRoutesAndTheirSourcesOnly() {
+    HeldLog held = new HeldLog(4, Map.of("src-0@0", 9L, "src-0", 9L, "src-1@0", 3L), 10, 1_000);
 
-    HeldLog after =
-        held.after(
-            5, Map.of("src-0", new SourceRange(10, 14), "src-2", new SourceRange(0, 2)), 2_000);
+    Map<String, Long> written =
+        held.toWrite(Map.of("src-0@0", new SourceRange(10, 14), "src-2@1", new SourceRange(0, 2)));
+    HeldLog after = held.after(5, written, 2_000);
 
+    assertThat(written).isEqualTo(Map.of("src-0@0", 14L, "src-0", 14L, "src-2@1", 2L, "src-2", 2L));
     assertThat(after.version()).isEqualTo(5);
-    assertThat(after.txnVersions()).isEqualTo(Map.of("src-0", 14L, "src-1", 3L, "src-2", 2L));
-    assertThat(after.txnVersion("src-3")).isEqualTo(-1);
+    assertThat(after.txnVersions())
+        .isEqualTo(Map.of("src-0@0", 14L, "src-0", 14L, "src-1@0", 3L, "src-2@1", 2L, "src-2", 2L));
+    assertThat(after.txnVersion("src-3@0")).isEqualTo(-1);
     assertThat(after.checkpointInterval()).isEqualTo(10);
     assertThat(after.confirmedAtMillis()).isEqualTo(2_000);
-    assertThat(held.txnVersion("src-0")).as("the held log before is unchanged").isEqualTo(9);
+    assertThat(held.txnVersion("src-0@0")).as("the held log before is unchanged").isEqualTo(9);
   }
 
   @Test

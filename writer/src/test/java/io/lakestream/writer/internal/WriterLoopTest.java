@@ -214,12 +214,28 @@ class WriterLoopTest {
    */
   private static List<ConsumerRecord<byte[], byte[]>> rows(
       TopicPartition partition, String project, long firstOffset, int count) {
+    return routed(partition, firstOffset, partition.partition(), firstOffset, project, count);
+  }
+
+  /**
+   * Routed records at {@code firstOffset}… of {@code partition}: one source record of one row each,
+   * of {@code project}, from src-{@code sourcePartition} at {@code firstSourceOffset}….
+   */
+  private static List<ConsumerRecord<byte[], byte[]>> routed(
+      TopicPartition partition,
+      long firstOffset,
+      int sourcePartition,
+      long firstSourceOffset,
+      String project,
+      int count) {
     BinaryMessageEncoder<GenericRecord> encoder =
         new BinaryMessageEncoder<>(GenericData.get(), AvroSchemas.rowSchema(EVENTS));
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (long offset = firstOffset; offset < firstOffset + count; offset++) {
+    for (int i = 0; i < count; i++) {
+      long offset = firstOffset + i;
+      long sourceOffset = firstSourceOffset + i;
       String id = partition + "@" + offset;
-      GenericRecord row = TestRows.row(EVENTS, project, 1_700_000_000_000_000L + offset, id);
+      GenericRecord row = TestRows.row(EVENTS, project, 1_700_000_000_000_000L + sourceOffset, id);
       ConsumerRecord<byte[], byte[]> record =
           new ConsumerRecord<>(
               partition.topic(),
@@ -227,7 +243,7 @@ class WriterLoopTest {
               offset,
               project.getBytes(StandardCharsets.UTF_8),
               encode(encoder, row));
-      SourceCoordinates.of("src", partition.partition(), offset)
+      SourceCoordinates.of("src", sourcePartition, sourceOffset)
           .row(0, 1)
           .writeTo(record.headers());
       records.add(record);
@@ -457,5 +473,43 @@ class WriterLoopTest {
         .containsExactlyInAnyOrder(P0 + "@0", P0 + "@1", P0 + "@2", P0 + "@3", P0 + "@4");
     assertThat(ids("moved"))
         .containsExactlyInAnyOrder(P1 + "@0", P1 + "@1", P1 + "@2", P1 + "@3", P1 + "@4");
+  }
+
+  @Test
+  void rowsOfOneSourcePartitionThroughTwoRoutedPartitionsAreAllWrittenWhicheverCommitsFirst() {
+    // Partitions were added to the routed topic: project a's newer rows of source partition 0
+    // (offsets 10-19) came through routed partition 1 and are committed first; its older rows
+    // (0-9), still in routed partition 0, come later. They are not in the table yet.
+    start((point, project, table) -> {});
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, P1));
+          routed(P1, 0, 0, 10, "a", 10).forEach(consumer::addRecord);
+        });
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P1).equals(OptionalLong.of(10)));
+    assertThat(ids("a")).hasSize(10);
+
+    consumer.schedulePollTask(() -> routed(P0, 0, 0, 0, "a", 10).forEach(consumer::addRecord));
+
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(10)));
+    assertThat(ids("a")).hasSize(20).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aTableWrittenBeforeRoutesWereKeptIsNotWrittenTwice() {
+    // An earlier writer committed source offsets 0-9 with a watermark per source partition only.
+    start((point, project, table) -> {});
+    DeltaTables.Table earlier =
+        new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)).open("a", EVENTS);
+    assertThat(earlier.commit(List.of(), Map.of("src-0", new DeltaTables.SourceRange(0, 9))))
+        .isInstanceOf(DeltaTables.Committed.class);
+
+    // Its routed partition is read again from offset 0 (its offsets were not committed).
+    deliver(routed(P0, 0, 0, 0, "a", 15));
+
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(15)));
+    assertThat(ids("a"))
+        .as("only the rows after the earlier writer's watermark")
+        .containsExactlyInAnyOrder(P0 + "@10", P0 + "@11", P0 + "@12", P0 + "@13", P0 + "@14");
   }
 }
