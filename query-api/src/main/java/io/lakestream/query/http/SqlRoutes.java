@@ -17,7 +17,6 @@ import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.ResultBatches;
-import io.lakestream.sql.SqlEngine;
 import io.lakestream.sql.SqlException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterOutputStream;
@@ -81,7 +80,7 @@ final class SqlRoutes {
     Optional<String> project =
         body.hasNonNull("project") ? Optional.of(body.get("project").asText()) : Optional.empty();
     if (format == RowFormat.ARROW) {
-      if (!SqlEngine.isQuery(statement.asText())) {
+      if (!sql.returnsRows(statement.asText(), project)) {
         throw QueryErrors.unsupportedFormat(
             "arrow",
             "an Arrow stream carries the rows of a query (SELECT, WITH, VALUES, SHOW, DESCRIBE),"
