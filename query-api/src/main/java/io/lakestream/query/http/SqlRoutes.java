@@ -100,10 +100,10 @@ final class SqlRoutes {
       Body out = new Body(response.getOutputStream());
       try {
         new SqlResultWriter(result, timestamps).write(format, first, out);
-      } catch (SqlException e) {
-        abort(ctx, out, e);
       } catch (EofException e) {
         log.debug("POST /v1/sql: the client went away");
+      } catch (IOException | RuntimeException e) {
+        abort(ctx, out, e);
       }
     }
   }
@@ -129,11 +129,11 @@ final class SqlRoutes {
           body.flush();
         }
         writer.end();
-      } catch (SqlException e) {
-        abort(ctx, body, e);
       } catch (EofException e) {
         body.cut();
         log.debug("POST /v1/sql: the client went away");
+      } catch (IOException | RuntimeException e) {
+        abort(ctx, body, e);
       } finally {
         writer.close(); // frees its copies of dictionaries; after a cut it writes nothing
       }
@@ -145,9 +145,13 @@ final class SqlRoutes {
    * nothing more is written (no closing bracket, no Arrow end-of-stream marker) and the connection
    * is aborted, leaving the body visibly incomplete (no last chunk); the failure is logged.
    */
-  private static void abort(Context ctx, Body body, SqlException failure) {
+  private static void abort(Context ctx, Body body, Exception failure) {
     body.cut();
-    log.warn("SQL statement failed while streaming its rows: {}", failure.getMessage());
+    if (failure instanceof SqlException) {
+      log.warn("SQL statement failed while streaming its rows: {}", failure.getMessage());
+    } else {
+      log.error("POST /v1/sql failed while streaming its rows", failure);
+    }
     ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(failure);
   }
 
