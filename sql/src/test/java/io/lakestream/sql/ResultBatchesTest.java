@@ -105,4 +105,47 @@ class ResultBatchesTest {
     }
     assertThat(engine.batchBytes()).isZero();
   }
+
+  @Test
+  void anEnumIsDictionaryEncodedAndItsDictionaryGoesIntoTheIpcStream() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (QueryResult result =
+            engine.query(
+                "SELECT i, (CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END)::ENUM('even', 'odd')"
+                    + " AS parity FROM range(5) t(i)",
+                named -> "acme");
+        ResultBatches batches = result.batches(2)) {
+      assertThat(batches.batch().getSchema().findField("parity").getDictionary()).isNotNull();
+      boolean more = batches.next();
+      try (org.apache.arrow.vector.ipc.ArrowStreamWriter writer =
+          new org.apache.arrow.vector.ipc.ArrowStreamWriter(batches.batch(), batches, out)) {
+        writer.start();
+        for (; more; more = batches.next()) {
+          writer.writeBatch();
+        }
+        writer.end();
+      }
+    }
+    assertThat(engine.batchBytes()).isZero();
+    List<String> parities = new ArrayList<>();
+    try (org.apache.arrow.memory.RootAllocator allocator =
+            new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.vector.ipc.ArrowStreamReader reader =
+            new org.apache.arrow.vector.ipc.ArrowStreamReader(
+                new java.io.ByteArrayInputStream(out.toByteArray()), allocator)) {
+      while (reader.loadNextBatch()) {
+        org.apache.arrow.vector.FieldVector indices =
+            reader.getVectorSchemaRoot().getVector("parity");
+        long id = indices.getField().getDictionary().getId();
+        try (org.apache.arrow.vector.ValueVector decoded =
+            org.apache.arrow.vector.dictionary.DictionaryEncoder.decode(
+                indices, reader.getDictionaryVectors().get(id))) {
+          for (int row = 0; row < decoded.getValueCount(); row++) {
+            parities.add(decoded.getObject(row).toString());
+          }
+        }
+      }
+    }
+    assertThat(parities).containsExactly("even", "odd", "even", "odd", "even");
+  }
 }

@@ -3,7 +3,6 @@ package io.lakestream.sql.internal;
 import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlErrors;
-import io.lakestream.sql.SqlException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,12 +62,13 @@ final class DuckDbBatches implements ResultBatches {
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(reader);
       allocator.close();
-      if (e instanceof SqlException sql) {
-        throw sql;
+      if (e instanceof SQLException engine) {
+        throw SqlErrors.fromEngine(engine);
       }
-      throw e instanceof SQLException s
-          ? SqlErrors.fromEngine(s)
-          : SqlErrors.fromEngine(new SQLException(engineMessage(e), e));
+      if (e instanceof IOException stream) {
+        throw SqlErrors.fromEngine(new SQLException(engineMessage(stream), stream));
+      }
+      throw (RuntimeException) e;
     }
   }
 
