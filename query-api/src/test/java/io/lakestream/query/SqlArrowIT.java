@@ -64,7 +64,7 @@ class SqlArrowIT {
 
   /**
    * acme: 20,000 logs and spans (more than two batches), one a millisecond, and 200 metric points
-   * with histogram arrays; globex: 300 logs and spans of its own.
+   * with histogram arrays; globex: 300 logs and spans of its own. A statement may load 20,100 rows.
    */
   @BeforeAll
   static void start() {
@@ -74,6 +74,7 @@ class SqlArrowIT {
             .projectToken("acme", ACME)
             .projectToken("globex", GLOBEX)
             .adminToken(SqlRoutesIT.ADMIN)
+            .sqlMaxRows(20_100) // acme's logs and spans, not those and its metrics together
             .build();
     acmeLogs = logs("acme", 20_000);
     globexLogs = logs("globex", 300);
@@ -407,6 +408,15 @@ class SqlArrowIT {
           assertThat(failing.statusCode()).isEqualTo(400);
           assertThat(json(failing).get("detail").asText())
               .startsWith("The statement failed while the SQL engine ran it"); // as in JSON
+
+          HttpResponse<byte[]> tooMany =
+              arrow(
+                  server.port(),
+                  ACME,
+                  "SELECT count(*) FROM otel_logs_and_spans o JOIN metrics m USING (timestamp)");
+          assertThat(tooMany.statusCode()).isEqualTo(400); // 20,200 rows to load
+          assertThat(json(tooMany).get("detail").asText())
+              .startsWith("The statement reads more than 20100 rows (table ");
 
           HttpResponse<byte[]> iso =
               post(
