@@ -24,21 +24,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
 /**
  * Rows per second of a large SQL result streamed by the query sidecar, over HTTP NDJSON ({@code
- * POST /v1/sql}, {@code Accept: application/x-ndjson}) and over the PostgreSQL protocol (pgJDBC
- * with a fetch size: Execute with a row limit, portal by portal), with the time to the first row
- * and the largest heap the sidecar's JVM used meanwhile (sampled every 20 ms: a result that were
- * held whole would show). A plain main, not a test; run with a small heap to show the memory is
- * bounded:
+ * POST /v1/sql}, {@code Accept: application/x-ndjson}), over HTTP as an Arrow IPC stream ({@code
+ * Accept: application/vnd.apache.arrow.stream}, read with Arrow Java's {@code ArrowStreamReader})
+ * and over the PostgreSQL protocol (pgJDBC with a fetch size: Execute with a row limit, portal by
+ * portal), with the time to the first row and the largest heap the sidecar's JVM used meanwhile
+ * (sampled every 20 ms: a result that were held whole would show). A plain main, not a test; run
+ * with a small heap to show the memory is bounded:
  *
  * <pre>
  * (build the classpath as for SqlBench)
  * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx768m \
  *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
  *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
- *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3]
+ *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3] [clients=ndjson,arrow,pg]
  * </pre>
  *
  * <p>Data as SqlBench's ({@link SqlBench#writeLogs}): {@code otel_logs_and_spans} (27 columns)
@@ -53,6 +56,7 @@ public final class StreamFigures {
     int files = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int rowsPerFile = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    List<String> clients = List.of((args.length > 3 ? args[3] : "ndjson,arrow,pg").split(","));
     long total = (long) files * rowsPerFile;
     long end = System.currentTimeMillis() * 1000;
     long step = 86_400_000_000L / total;
@@ -92,9 +96,17 @@ public final class StreamFigures {
       System.out.println("|---|---|---|---|---|---|---|---|");
       for (String[] statement : statements) {
         for (int i = 0; i < repeats; i++) {
-          report(statement[0], "HTTP NDJSON", total, () -> overNdjson(http, origin, statement[1]));
-          report(
-              statement[0], "pgJDBC, fetch 10,000", total, () -> overPg(url, user, statement[1]));
+          if (clients.contains("ndjson")) {
+            report(
+                statement[0], "HTTP NDJSON", total, () -> overNdjson(http, origin, statement[1]));
+          }
+          if (clients.contains("arrow")) {
+            report(statement[0], "HTTP Arrow", total, () -> overArrow(http, origin, statement[1]));
+          }
+          if (clients.contains("pg")) {
+            report(
+                statement[0], "pgJDBC, fetch 10,000", total, () -> overPg(url, user, statement[1]));
+          }
         }
       }
     }
@@ -147,24 +159,7 @@ public final class StreamFigures {
 
   private static Streamed overNdjson(HttpClient http, String origin, String sql) throws Exception {
     long start = System.nanoTime();
-    HttpResponse<InputStream> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
-                .header("Authorization", "Bearer admin")
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/x-ndjson")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new com.fasterxml.jackson.databind.ObjectMapper()
-                            .createObjectNode()
-                            .put("sql", sql)
-                            .toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          "HTTP " + response.statusCode() + ": " + new String(response.body().readAllBytes()));
-    }
+    HttpResponse<InputStream> response = post(http, origin, sql, "application/x-ndjson");
     long rows = 0;
     long bytes = 0;
     long firstRow = -1;
@@ -182,6 +177,75 @@ public final class StreamFigures {
       }
     }
     return new Streamed(rows, bytes, firstRow);
+  }
+
+  /**
+   * The Arrow IPC stream read batch by batch with Arrow Java's reader (each batch's buffers read
+   * into vectors, as a client of the format would); "first row" is when the first batch is loaded.
+   */
+  private static Streamed overArrow(HttpClient http, String origin, String sql) throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<InputStream> response =
+        post(http, origin, sql, "application/vnd.apache.arrow.stream");
+    long rows = 0;
+    long firstRow = -1;
+    CountingInputStream body = new CountingInputStream(response.body());
+    try (RootAllocator allocator = new RootAllocator();
+        ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
+      while (reader.loadNextBatch()) {
+        if (firstRow < 0) {
+          firstRow = System.nanoTime() - start;
+        }
+        rows += reader.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    return new Streamed(rows, body.count, firstRow);
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws java.io.IOException {
+      int b = super.read();
+      count += b < 0 ? 0 : 1;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+      int n = super.read(buffer, offset, length);
+      count += Math.max(n, 0);
+      return n;
+    }
+  }
+
+  private static HttpResponse<InputStream> post(
+      HttpClient http, String origin, String sql, String accept) throws Exception {
+    HttpResponse<InputStream> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
+                .header("Authorization", "Bearer admin")
+                .header("Content-Type", "application/json")
+                .header("Accept", accept)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("sql", sql)
+                            .toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "HTTP " + response.statusCode() + ": " + new String(response.body().readAllBytes()));
+    }
+    return response;
   }
 
   private static Streamed overPg(String url, Properties user, String sql) throws Exception {

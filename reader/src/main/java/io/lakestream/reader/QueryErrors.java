@@ -131,6 +131,24 @@ public final class QueryErrors {
         null);
   }
 
+  /**
+   * A request whose answer has no form in the format asked for, e.g. the count of an {@code INSERT}
+   * as an Arrow stream; {@code reason} says why (a sentence).
+   */
+  public static QueryException unsupportedFormat(
+      String requested, String reason, Collection<String> supported) {
+    return new QueryException(
+        ErrorKind.NOT_ACCEPTABLE,
+        "Cannot answer in '"
+            + requested
+            + "': "
+            + reason
+            + " Ask for one of "
+            + String.join(", ", supported)
+            + " (Accept header or format=).",
+        null);
+  }
+
   public static QueryException missingToken() {
     return new QueryException(
         ErrorKind.UNAUTHENTICATED,

@@ -41,6 +41,20 @@ public interface QueryResult extends AutoCloseable {
   /** Rows read so far by {@link #next()} for a query; rows affected for other statements. */
   long count();
 
+  /**
+   * The rows not read yet as Arrow record batches, fetched from the engine as it produces them,
+   * instead of {@link #next()}: call it before the first {@link #next()}, and read the result only
+   * through the batches afterwards. Close the batches before this result.
+   *
+   * @param batchRows the most rows in one batch
+   * @throws UnsupportedOperationException for a result that is not the engine's (rows held in
+   *     memory, a statement without rows)
+   * @throws SqlException when the engine cannot export the result
+   */
+  default ResultBatches batches(int batchRows) {
+    throw new UnsupportedOperationException("this result is read row by row only");
+  }
+
   /** Releases the engine's resources; rows can no longer be read. Never throws. */
   @Override
   void close();

@@ -16,12 +16,17 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.SqlException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +49,9 @@ final class SqlRoutes {
       BodyFields.of(TableDefinitions.TABLE_KEYS.toArray(String[]::new))
           .with("columns", BodyFields.of(TableDefinitions.COLUMN_KEYS.toArray(String[]::new)));
 
+  /** The most rows in one record batch of an Arrow answer. */
+  static final int ARROW_BATCH_ROWS = 8_192;
+
   private final SqlService sql;
 
   SqlRoutes(SqlService sql) {
@@ -52,17 +60,17 @@ final class SqlRoutes {
 
   /**
    * {@code {"sql": "...", "project": "..."}} → the result in the negotiated format (JSON {@code
-   * {"columns", "types", "rows", "message", "count"}}, NDJSON or CSV), streamed as the engine
-   * produces it.
+   * {"columns", "types", "rows", "message", "count"}}, NDJSON, CSV, or an Arrow IPC stream for
+   * queries), streamed as the engine produces it.
+   *
+   * <p>A statement that fails before its first row (or first batch) is answered with its JSON
+   * error; one that fails after the body began cannot change the status any more, so the connection
+   * is aborted: the body ends without its HTTP end (no last chunk) and, in Arrow, without the
+   * stream's end-of-stream marker, so that no client takes it for a complete result.
    */
   void execute(Context ctx) throws IOException {
     Principal principal = HttpApi.caller(ctx);
     RowFormat format = RowFormat.negotiate(ctx.queryParam("format"), ctx.header("Accept"));
-    if (format == RowFormat.ARROW) {
-      throw QueryErrors.unsupportedFormat(
-          "arrow",
-          List.of("json (application/json)", "ndjson (application/x-ndjson)", "csv (text/csv)"));
-    }
     TimestampStyle timestamps = TimestampStyle.of(ctx.queryParam("timestamps"), format);
     JsonNode body = body(ctx);
     JsonNode statement = body.get("sql");
@@ -71,20 +79,120 @@ final class SqlRoutes {
     }
     Optional<String> project =
         body.hasNonNull("project") ? Optional.of(body.get("project").asText()) : Optional.empty();
+    if (format == RowFormat.ARROW) {
+      if (!sql.returnsRows(statement.asText(), project)) {
+        throw QueryErrors.unsupportedFormat(
+            "arrow",
+            "an Arrow stream carries the rows of a query (SELECT, WITH, VALUES, SHOW, DESCRIBE),"
+                + " and INSERT, CREATE TABLE and DROP TABLE answer a message and a count.",
+            List.of("json (application/json)", "ndjson (application/x-ndjson)", "csv (text/csv)"));
+      }
+      try (QueryResult result = sql.run(principal, statement.asText(), project)) {
+        arrow(ctx, result);
+      }
+      return;
+    }
     try (QueryResult result = sql.run(principal, statement.asText(), project)) {
       boolean first = result.next(); // a statement failing at once still gets its error status
       HttpServletResponse response = ctx.res();
       response.setStatus(200);
       response.setContentType(format.mediaType() + "; charset=utf-8");
+      Body out = new Body(response.getOutputStream());
       try {
-        new SqlResultWriter(result, timestamps).write(format, first, response.getOutputStream());
-      } catch (SqlException e) {
-        // After the first byte the status cannot change: the body ends early, unparsable.
-        log.warn("SQL statement failed while streaming its rows: {}", e.getMessage());
+        new SqlResultWriter(result, timestamps).write(format, first, out);
       } catch (EofException e) {
         log.debug("POST /v1/sql: the client went away");
+      } catch (IOException | RuntimeException e) {
+        abort(ctx, out, e);
       }
     }
+  }
+
+  /**
+   * A query's result as an Arrow IPC stream: the schema, then one record batch of at most {@link
+   * #ARROW_BATCH_ROWS} rows as the engine produces it, each flushed, then the end-of-stream marker.
+   * The first batch is fetched before the status is sent, so that a statement failing at once gets
+   * its JSON error; a result without rows is the schema alone.
+   */
+  private static void arrow(Context ctx, QueryResult result) throws IOException {
+    try (ResultBatches batches = result.batches(ARROW_BATCH_ROWS)) {
+      boolean more = batches.next();
+      HttpServletResponse response = ctx.res();
+      response.setStatus(200);
+      response.setContentType(RowFormat.ARROW.mediaType());
+      Body body = new Body(response.getOutputStream());
+      ArrowStreamWriter writer = new ArrowStreamWriter(batches.batch(), batches, body);
+      try {
+        writer.start();
+        for (; more; more = batches.next()) {
+          writer.writeBatch();
+          body.flush();
+        }
+        writer.end();
+      } catch (EofException e) {
+        body.cut();
+        log.debug("POST /v1/sql: the client went away");
+      } catch (IOException | RuntimeException e) {
+        abort(ctx, body, e);
+      } finally {
+        writer.close(); // frees its copies of dictionaries; after a cut it writes nothing
+      }
+    }
+  }
+
+  /**
+   * Ends a response whose statement failed after its body began: the status (200) was sent, so
+   * nothing more is written (no closing bracket, no Arrow end-of-stream marker) and the connection
+   * is aborted, leaving the body visibly incomplete (no last chunk); the failure is logged.
+   */
+  private static void abort(Context ctx, Body body, Exception failure) {
+    body.cut();
+    if (failure instanceof SqlException) {
+      log.warn("SQL statement failed while streaming its rows: {}", failure.getMessage());
+    } else {
+      log.error("POST /v1/sql failed while streaming its rows", failure);
+    }
+    ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(failure);
+  }
+
+  /**
+   * The response body as the writers see it: closing it does not end the response (Jetty ends it
+   * after the handler, unless it was aborted), and once cut it takes no more bytes.
+   */
+  private static final class Body extends FilterOutputStream {
+    private boolean cut;
+
+    Body(OutputStream out) {
+      super(out);
+    }
+
+    void cut() {
+      cut = true;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!cut) {
+        out.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (!cut) {
+        out.write(bytes, offset, length);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (!cut) {
+        out.flush();
+      }
+    }
+
+    @Override
+    public void close() {}
   }
 
   /**

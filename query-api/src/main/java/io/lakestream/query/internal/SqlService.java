@@ -164,6 +164,21 @@ public final class SqlService {
   }
 
   /**
+   * Whether a statement returns rows (a query), checked without running it: a statement that is not
+   * a query is planned, so that one that is not valid fails as {@link #run} would fail on it.
+   *
+   * @throws io.lakestream.schema.LakestreamException of the kind of the failure, for a statement
+   *     that is not a query and not valid (syntax, unknown table or column, unsupported)
+   */
+  public boolean returnsRows(String sql, Optional<String> defaultProject) {
+    if (SqlEngine.isQuery(sql)) {
+      return true;
+    }
+    executor.plan(sql, defaultProject);
+    return false;
+  }
+
+  /**
    * The columns a statement returns, read without running it over any row (for the PostgreSQL
    * protocol's {@code Describe} of a statement before its parameters are bound); empty for a
    * statement that returns no rows ({@code INSERT}, {@code CREATE TABLE}, …). The table types are

@@ -1,6 +1,7 @@
 package io.lakestream.sql.internal;
 
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlErrors;
 import io.lakestream.sql.SqlType;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * A DuckDB result set read row by row; closing it closes its statement and releases its connection
@@ -27,15 +30,20 @@ import java.util.UUID;
  */
 public final class DuckDbResult implements QueryResult {
   private final Runnable release;
+  private final BufferAllocator allocator;
   private final PreparedStatement statement;
   private final ResultSet rows;
   private final List<ResultColumn> columns;
   private final Object[] current;
   private long count;
   private boolean closed;
+  private DuckDbBatches batches;
 
-  DuckDbResult(Runnable release, PreparedStatement statement, ResultSet rows) throws SQLException {
+  DuckDbResult(
+      Runnable release, BufferAllocator allocator, PreparedStatement statement, ResultSet rows)
+      throws SQLException {
     this.release = release;
+    this.allocator = allocator;
     this.statement = statement;
     this.rows = rows;
     ResultSetMetaData meta = rows.getMetaData();
@@ -68,6 +76,26 @@ public final class DuckDbResult implements QueryResult {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The batches' memory is a child of the engine's allocator; the engine's own buffers of a
+   * batch are counted in it (they are imported through the Arrow C data interface, not copied).
+   */
+  @Override
+  public ResultBatches batches(int batchRows) {
+    if (count > 0 || batches != null) {
+      throw new IllegalStateException("batches() is called before any row is read, once");
+    }
+    try {
+      batches =
+          DuckDbBatches.open(rows.unwrap(DuckDBResultSet.class), columns, allocator, batchRows);
+    } catch (SQLException e) {
+      throw SqlErrors.fromEngine(e);
+    }
+    return batches;
+  }
+
   @Override
   public Object value(int column) {
     return current[column];
@@ -89,6 +117,9 @@ public final class DuckDbResult implements QueryResult {
       return;
     }
     closed = true;
+    if (batches != null) {
+      batches.close(); // before the result set: the stream holds the engine's result
+    }
     for (AutoCloseable c : new AutoCloseable[] {rows, statement}) {
       try {
         c.close();

@@ -642,7 +642,7 @@ public final class DuckDbSession {
       statement = connection.prepareStatement(sql);
       bind(statement, parameters);
       ResultSet rows = statement.executeQuery();
-      return new DuckDbResult(this::closeQuietly, statement, rows);
+      return new DuckDbResult(this::closeQuietly, allocator, statement, rows);
     } catch (SQLException e) {
       SqlException failure = SqlErrors.fromEngine(e);
       if (statement != null) {
