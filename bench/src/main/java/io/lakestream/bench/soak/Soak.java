@@ -94,11 +94,14 @@ public final class Soak {
   private RoleProcess sidecar;
   private int sidecarPort;
   private volatile boolean pipelineDrained;
+  // The routed topic's partitions: --partitions, then --grow-partitions once grown.
+  private volatile int routedPartitions;
 
   private Soak(SoakOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
     this.chaosRandom = new Random(options.seed() * 31 + 7);
+    this.routedPartitions = options.partitions();
   }
 
   /** Runs the soak; exits 0 when exact, 1 when rows were lost or duplicated, 2 on bad usage. */
@@ -532,6 +535,9 @@ public final class Soak {
                   + options.zombieFor().toSeconds()
                   + " s, owning routed partitions "
                   + owned);
+          if (options.growPartitions() > 0) {
+            growRoutedTopic(admin, commits);
+          }
           continue;
         }
         boolean zombieFrozen = zombieUntil != Long.MAX_VALUE;
@@ -579,6 +585,48 @@ public final class Soak {
       failure.set(e);
       LOG.error("The chaos stopped on an error", e);
       out.println("chaos stopped on an error: " + e);
+    }
+  }
+
+  /**
+   * Adds partitions to the routed topic (up to {@code --grow-partitions}) while the zombie holds
+   * rows not yet written, then restarts both routers so that they route by the new count at once (a
+   * running producer would notice it at its next metadata refresh): projects whose key hashes
+   * elsewhere among the new count send their newer rows to another routed partition than their
+   * older ones, and those may be committed first.
+   */
+  private void growRoutedTopic(Admin admin, CommitWatcher commits) throws Exception {
+    int before = routedPartitions;
+    admin
+        .createPartitions(
+            Map.of(
+                ROUTED_TOPIC,
+                org.apache.kafka.clients.admin.NewPartitions.increaseTo(options.growPartitions())))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+    routedPartitions = options.growPartitions();
+    long moved =
+        data.projects().stream()
+            .filter(p -> routedPartition(p, before) != routedPartition(p, options.growPartitions()))
+            .count();
+    event(
+        "routed topic grown from "
+            + before
+            + " to "
+            + options.growPartitions()
+            + " partitions ("
+            + moved
+            + " of "
+            + data.projects().size()
+            + " projects route elsewhere now)");
+    for (RoleProcess router : roles.stream().filter(r -> !r.isWriter()).toList()) {
+      long at = System.currentTimeMillis();
+      Set<String> affected = affectedProjects(router, commits, at);
+      router.kill9();
+      kills.add(new KillEvent(router.name(), "router", at, affected));
+      event("kill -9 " + router + " (to route by the new partition count)");
+      sleepNanos(TimeUnit.MILLISECONDS.toNanos(1000));
+      router.start();
     }
   }
 
@@ -657,8 +705,11 @@ public final class Soak {
   }
 
   int routedPartition(String project) {
-    return Utils.toPositive(Utils.murmur2(project.getBytes(StandardCharsets.UTF_8)))
-        % options.partitions();
+    return routedPartition(project, routedPartitions);
+  }
+
+  private static int routedPartition(String project, int partitions) {
+    return Utils.toPositive(Utils.murmur2(project.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   private void progress(CommitWatcher commits) {
@@ -705,14 +756,15 @@ public final class Soak {
   /** What is not yet committed: empty when the routers and the writers are at the end. */
   private String lag(Admin admin) throws Exception {
     StringBuilder lag = new StringBuilder();
-    lag.append(groupLag(admin, ROUTER_GROUP, LOGS_TOPIC));
-    lag.append(groupLag(admin, WRITER_GROUP, ROUTED_TOPIC));
+    lag.append(groupLag(admin, ROUTER_GROUP, LOGS_TOPIC, options.partitions()));
+    lag.append(groupLag(admin, WRITER_GROUP, ROUTED_TOPIC, routedPartitions));
     return lag.toString().trim();
   }
 
-  private String groupLag(Admin admin, String group, String topic) throws Exception {
+  private String groupLag(Admin admin, String group, String topic, int partitions)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    for (int p = 0; p < options.partitions(); p++) {
+    for (int p = 0; p < partitions; p++) {
       request.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     var ends =
@@ -726,18 +778,19 @@ public final class Soak {
             .partitionsToOffsetAndMetadata()
             .get(30, TimeUnit.SECONDS);
     long behind = 0;
-    int partitions = 0;
+    int behindPartitions = 0;
     for (var end : ends.entrySet()) {
       OffsetAndMetadata at = committed.get(end.getKey());
       long position = at == null ? 0 : at.offset();
       if (position < end.getValue().offset()) {
         behind += end.getValue().offset() - position;
-        partitions++;
+        behindPartitions++;
       }
     }
     return behind == 0
         ? ""
-        : String.format("%s %,d offsets behind on %d partitions; ", group, behind, partitions);
+        : String.format(
+            "%s %,d offsets behind on %d partitions; ", group, behind, behindPartitions);
   }
 
   // ---- verification ----

@@ -25,7 +25,8 @@ record SoakOptions(
     String roleHeap,
     Duration drainTimeout,
     long seed,
-    int sidecarKills) {
+    int sidecarKills,
+    int growPartitions) {
 
   static final String USAGE =
       """
@@ -33,6 +34,7 @@ record SoakOptions(
                   [--work DIR] [--cli DIR] [--kills N] [--kill-every SECONDS] [--zombie SECONDS] [--no-chaos]
                   [--replays 0..2] [--set KEY=VALUE]... [--instance-ids] [--instance-id-key KEY]
                   [--role-heap SIZE] [--drain-timeout SECONDS] [--seed N] [--sidecar-kills N]
+                  [--grow-partitions N]
         --rows             log records to produce, each with a unique id (default 1000000)
         --rows-per-record  log records per Kafka record of otlp_logs (default 100)
         --projects         projects the rows are spread over (default 40)
@@ -59,6 +61,10 @@ record SoakOptions(
                            through it while rows flow and kill -9 it N times; each read must hold
                            every row the one before held, each once; the read after the drain
                            exactly the project's rows (default 0: no sidecar)
+        --grow-partitions  while the zombie is frozen, add partitions to the routed topic up to N
+                           in all and restart both routers, so that projects' newer rows take
+                           other routed partitions than their older rows, still unwritten (default
+                           0: the routed topic keeps --partitions)
       """;
 
   static SoakOptions parse(String[] args) {
@@ -81,6 +87,7 @@ record SoakOptions(
     Duration drain = Duration.ofSeconds(900);
     long seed = 1;
     int sidecarKills = 0;
+    int growPartitions = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -110,6 +117,7 @@ record SoakOptions(
             case "--drain-timeout" -> drain = Duration.ofSeconds(count(arg, value));
             case "--seed" -> seed = Long.parseLong(value);
             case "--sidecar-kills" -> sidecarKills = Integer.parseInt(value);
+            case "--grow-partitions" -> growPartitions = count(arg, value);
             default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
           }
         }
@@ -117,6 +125,13 @@ record SoakOptions(
     }
     if (sidecarKills < 0) {
       throw new IllegalArgumentException("--sidecar-kills must not be negative");
+    }
+    if (growPartitions != 0 && growPartitions <= partitions) {
+      throw new IllegalArgumentException(
+          "--grow-partitions must be more than --partitions ("
+              + partitions
+              + "), not "
+              + growPartitions);
     }
     if (replays < 0 || replays > 2) {
       throw new IllegalArgumentException("--replays must be 0, 1 or 2, not " + replays);
@@ -140,7 +155,8 @@ record SoakOptions(
         heap,
         drain,
         seed,
-        sidecarKills);
+        sidecarKills,
+        growPartitions);
   }
 
   private static int count(String option, String value) {

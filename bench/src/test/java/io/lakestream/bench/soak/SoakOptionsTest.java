@@ -42,6 +42,16 @@ class SoakOptionsTest {
         .hasMessage("--rows needs a positive number, not 'many'");
     assertThatThrownBy(() -> SoakOptions.parse(new String[] {"--replays", "3"}))
         .hasMessageStartingWith("--replays must be 0, 1 or 2");
+    assertThatThrownBy(
+            () -> SoakOptions.parse(new String[] {"--partitions", "8", "--grow-partitions", "8"}))
+        .hasMessage("--grow-partitions must be more than --partitions (8), not 8");
+  }
+
+  @Test
+  void theRoutedTopicGrowsOnlyWhenAsked() {
+    assertThat(SoakOptions.parse(new String[0]).growPartitions()).isZero();
+    assertThat(SoakOptions.parse(new String[] {"--grow-partitions", "13"}).growPartitions())
+        .isEqualTo(13);
   }
 
   @Test

@@ -60,12 +60,12 @@ public final class TableStateFigures {
         long started = System.nanoTime();
         table.commit(
             List.of(file),
-            Map.of("app-0", new DeltaTables.SourceRange(t * 100L + c, t * 100L + c)));
+            Map.of("app-0@0", new DeltaTables.SourceRange(t * 100L + c, t * 100L + c)));
         if (c == 0) {
           firstCommitNanos += System.nanoTime() - started;
         }
       }
-      table.transactionVersion("app-0"); // as the writer reads its watermark
+      table.transactionVersion("app-0@0"); // as the writer reads its watermark
       held.add(table);
     }
     long holding = usedAfterGc();
