@@ -57,7 +57,6 @@ final class PgConnection {
   private final PgBackend backend;
   private final PgAuthentication authentication;
   private final Optional<PgTls> tls;
-  private SSLSocket tlsSocket;
   private final int processId;
   private final int secretKey;
   private final Map<String, Prepared> statements = new HashMap<>();
@@ -67,6 +66,7 @@ final class PgConnection {
   private PgSession session;
   private boolean inTransaction;
   private boolean skipToSync;
+  private SSLSocket tlsSocket; // once the connection runs over TLS
   private boolean directTlsWithoutAlpn;
   private volatile boolean running;
 

@@ -8,9 +8,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -21,6 +23,9 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,12 +184,41 @@ class PgTlsTest {
   }
 
   @Test
+  void directTlsWithoutTheAlpnProtocolIsRefused() throws Exception {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("authority", chain.get(1));
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", offered.port())) {
+      socket.startHandshake(); // at once, without an SSLRequest, and without ALPN
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      byte[] startup = "user\0acme\0\0".getBytes(StandardCharsets.UTF_8);
+      out.writeInt(8 + startup.length);
+      out.writeInt(196608);
+      out.write(startup);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      assertThat((char) in.readByte()).isEqualTo('E');
+      byte[] body = new byte[in.readInt() - 4];
+      in.readFully(body);
+      assertThat(new String(body, StandardCharsets.UTF_8))
+          .contains("C08P01")
+          .contains("received a direct TLS connection without the ALPN protocol \"postgresql\"");
+    }
+  }
+
+  @Test
   void plainTextSentRightAfterTheSslRequestIsNotTakenAsEncrypted() throws IOException {
     try (Socket socket = new Socket("127.0.0.1", offered.port())) {
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       out.writeInt(8);
       out.writeInt(80877103); // SSLRequest, then a startup message without waiting for the answer
-      byte[] startup = "user\0acme\0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] startup = "user\0acme\0\0".getBytes(StandardCharsets.UTF_8);
       out.writeInt(8 + startup.length);
       out.writeInt(196608);
       out.write(startup);

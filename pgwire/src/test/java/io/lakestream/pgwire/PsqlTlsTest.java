@@ -23,6 +23,7 @@ class PsqlTlsTest {
   static TestCertificates certificates;
   static PgServer offered;
   static PgServer required;
+  static PgServer plain;
 
   @BeforeAll
   static void start() {
@@ -33,11 +34,12 @@ class PsqlTlsTest {
     var key = PgTls.readPrivateKey(certificates.key());
     offered = PgServer.start(options().withTls(PgTls.offered(chain, key)), backend);
     required = PgServer.start(options().withTls(PgTls.required(chain, key)), backend);
+    plain = PgServer.start(options(), backend);
   }
 
   @AfterAll
   static void stop() {
-    for (PgServer server : new PgServer[] {offered, required}) {
+    for (PgServer server : new PgServer[] {offered, required, plain}) {
       if (server != null) {
         server.close();
       }
@@ -115,6 +117,16 @@ class PsqlTlsTest {
         .contains("FATAL:  TLS is required: this server refuses connections without encryption");
     PsqlTest.Run prefer =
         psql(required, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
+    assertThat(prefer.out()).isEqualTo("1\n");
+  }
+
+  @Test
+  void withoutTlsSslmodeRequireFailsAndPreferConnects() throws Exception {
+    PsqlTest.Run run = psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "select 1");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("server does not support SSL, but SSL was required");
+    PsqlTest.Run prefer =
+        psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
     assertThat(prefer.out()).isEqualTo("1\n");
   }
 }
