@@ -142,7 +142,8 @@ public final class PgTls {
           default -> key.getAlgorithm(); // Ed25519, Ed448, EdDSA
         };
     try {
-      byte[] probe = "lakestream: does this key belong to this certificate?".getBytes(UTF8);
+      byte[] probe =
+          "lakestream: does this key belong to this certificate?".getBytes(StandardCharsets.UTF_8);
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(probe);
@@ -155,8 +156,6 @@ public final class PgTls {
       return false;
     }
   }
-
-  private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 
   /**
    * The certificates of a PEM file: the server's certificate first, then any that issued it.
