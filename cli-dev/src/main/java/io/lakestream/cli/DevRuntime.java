@@ -250,8 +250,16 @@ final class DevRuntime implements AutoCloseable {
     out.println("  Query API              " + url + "  (open: no tokens in dev)");
     int pgPort = query.role().pgPort();
     if (pgPort >= 0) {
+      boolean tls = options.config().optional(Settings.QUERY_PG_TLS_CERT).isPresent();
       out.println(
-          "  PostgreSQL protocol    localhost:" + pgPort + "  (user: a project id, any password)");
+          "  PostgreSQL protocol    localhost:"
+              + pgPort
+              + "  (user: a project id, any password"
+              + (tls
+                  ? options.config().bool(Settings.QUERY_PG_TLS_REQUIRED)
+                      ? "; TLS required)"
+                      : "; TLS offered)"
+                  : ")"));
     }
     out.println(
         "  Maintenance            compaction and vacuum every "

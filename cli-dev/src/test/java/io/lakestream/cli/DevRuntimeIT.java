@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lakestream.testkit.TestCertificates;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -77,6 +78,67 @@ class DevRuntimeIT {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).startsWith("PostgreSQL 15.0 (Lakestream)");
     }
+  }
+
+  /**
+   * {@code lakestream dev --set query.pg.tls.cert=…}: served over TLS (pgJDBC checks the
+   * certificate against the test authority), and a certificate file that is not there stops the
+   * start with one line that names the setting and the file, no stack trace.
+   */
+  @Test
+  void devServesThePostgresProtocolOverTlsAndABadFileStopsItsStart(@TempDir Path dataDir)
+      throws Exception {
+    TestCertificates certificates = TestCertificates.create(dataDir.resolve("tls"));
+    DevRuntime.Options options =
+        DevFixture.options(
+            dataDir.resolve("dev"),
+            Map.of(
+                "query.pg.tls.cert", certificates.certificate().toString(),
+                "query.pg.tls.key", certificates.key().toString(),
+                "query.pg.tls.required", "true"));
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", "acme");
+    properties.setProperty("password", "anything");
+    properties.setProperty("sslmode", "verify-full");
+    properties.setProperty("sslrootcert", certificates.authority().toString());
+    try (DevRuntime dev = DevRuntime.start(options);
+        java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + dev.query().pgPort() + "/lakestream", properties);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT 1")) {
+      assertThat(rs.next()).isTrue();
+    }
+
+    Path missing = dataDir.resolve("no-such.pem");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = Main.commandLine();
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit =
+        cli.execute(
+            "dev",
+            "--data-dir",
+            dataDir.resolve("dev").toString(),
+            "--kafka-port",
+            "0",
+            "--s3-port",
+            "0",
+            "--http-port",
+            "0",
+            "--pg-port",
+            "0",
+            "--set",
+            "query.pg.tls.cert=" + missing,
+            "--set",
+            "query.pg.tls.key=" + certificates.key());
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "lakestream: Invalid query configuration 'query.pg.tls.cert': cannot read the"
+                + " certificate file "
+                + missing
+                + ": no such file."
+                + System.lineSeparator());
   }
 
   private static DevRuntime.Options options(Path dataDir, int kafkaPort) {

@@ -163,6 +163,11 @@ final class QueryCommand implements Callable<Integer> {
     config.optional(Settings.QUERY_ADMIN_TOKEN).ifPresent(builder::adminToken);
     config.optional(Settings.QUERY_METRICS_TOKEN).ifPresent(builder::metricsToken);
     config.optional(Settings.QUERY_ENCRYPTION_KEY).ifPresent(builder::encryptionKey);
+    builder
+        .pgTls(
+            config.optional(Settings.QUERY_PG_TLS_CERT).map(Path::of).orElse(null),
+            config.optional(Settings.QUERY_PG_TLS_KEY).map(Path::of).orElse(null))
+        .pgTlsRequired(config.bool(Settings.QUERY_PG_TLS_REQUIRED));
     try {
       return QueryRole.start(builder.build(), registry, catalog, sink);
     } catch (IllegalArgumentException e) {

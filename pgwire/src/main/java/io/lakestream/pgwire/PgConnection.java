@@ -7,11 +7,15 @@ import io.lakestream.pgwire.internal.SessionStatements;
 import io.lakestream.pgwire.internal.SqlText;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +46,17 @@ final class PgConnection {
   private static final java.util.Set<String> FIXED_AT_START =
       java.util.Set.of("user", "database", "timezone", "datestyle", "client_encoding");
 
+  /** The first byte of a TLS handshake record: a client starting TLS at once (direct TLS). */
+  private static final int TLS_HANDSHAKE_RECORD = 0x16;
+
+  /** How long a client has for the TLS handshake. */
+  private static final int TLS_HANDSHAKE_TIMEOUT_MILLIS = 30_000;
+
   private final PgServer server;
   private final Socket socket;
   private final PgBackend backend;
   private final PgAuthentication authentication;
+  private final Optional<PgTls> tls;
   private final int processId;
   private final int secretKey;
   private final Map<String, Prepared> statements = new HashMap<>();
@@ -53,6 +66,8 @@ final class PgConnection {
   private PgSession session;
   private boolean inTransaction;
   private boolean skipToSync;
+  private SSLSocket tlsSocket; // once the connection runs over TLS
+  private boolean directTlsWithoutAlpn;
   private volatile boolean running;
 
   /** A parsed statement. */
@@ -85,12 +100,14 @@ final class PgConnection {
       Socket socket,
       PgBackend backend,
       PgAuthentication authentication,
+      Optional<PgTls> tls,
       int processId,
       int secretKey) {
     this.server = server;
     this.socket = socket;
     this.backend = backend;
     this.authentication = authentication;
+    this.tls = tls;
     this.processId = processId;
     this.secretKey = secretKey;
   }
@@ -110,12 +127,27 @@ final class PgConnection {
     }
   }
 
+  /** Closes the connection at once (from any thread): the TCP socket, under TLS if any. */
   void closeSocket() {
     try {
       socket.close();
     } catch (IOException e) {
       log.debug("closing a PostgreSQL connection", e);
     }
+  }
+
+  /** Closes the connection from its own thread: TLS says goodbye (close_notify) first. */
+  private void closeConnection() {
+    SSLSocket current = tlsSocket;
+    if (current != null && !socket.isClosed()) {
+      try {
+        current.setSoTimeout(1_000);
+        current.close();
+      } catch (IOException e) {
+        log.debug("closing a PostgreSQL TLS connection", e);
+      }
+    }
+    closeSocket();
   }
 
   void refuseTooMany(int max) {
@@ -133,7 +165,7 @@ final class PgConnection {
     } catch (IOException | RuntimeException e) {
       log.debug("refusing a PostgreSQL connection", e);
     } finally {
-      closeSocket();
+      closeConnection();
     }
   }
 
@@ -153,13 +185,55 @@ final class PgConnection {
       portals.values().forEach(Portal::close);
       portals.clear();
       server.closed(this);
-      closeSocket();
+      closeConnection();
     }
   }
 
+  /**
+   * Opens the streams. A client that starts with a TLS handshake record (PostgreSQL 17's {@code
+   * sslnegotiation=direct}) gets TLS at once, without an {@code SSLRequest}.
+   */
   private void open() throws IOException {
-    in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 << 10));
+    InputStream raw = socket.getInputStream();
+    int first = raw.read();
+    if (first < 0) {
+      throw new EOFException("the client closed the connection before its startup message");
+    }
+    if (first == TLS_HANDSHAKE_RECORD) {
+      if (tls.isEmpty()) {
+        throw new IOException(
+            "the client started a TLS handshake at once (direct TLS), but this server has no TLS"
+                + " certificate configured");
+      }
+      startTls(new byte[] {(byte) first});
+      if (!PgTls.ALPN_PROTOCOL.equals(tlsSocket.getApplicationProtocol())) {
+        directTlsWithoutAlpn = true;
+      }
+      return;
+    }
+    InputStream replayed =
+        new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) first}), raw);
+    in = new DataInputStream(new BufferedInputStream(replayed, 16 << 10));
     out = new MessageWriter(new BufferedOutputStream(socket.getOutputStream(), 64 << 10));
+  }
+
+  /** Runs the TLS handshake on the socket; the connection continues over TLS. */
+  private void startTls(byte[] consumed) throws IOException {
+    socket.setSoTimeout(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+    try {
+      tlsSocket = tls.orElseThrow().accept(socket, consumed);
+    } catch (SocketTimeoutException e) {
+      throw new IOException(
+          "the client did not finish the TLS handshake within "
+              + TLS_HANDSHAKE_TIMEOUT_MILLIS / 1000
+              + " s",
+          e);
+    } catch (SSLException e) {
+      throw new IOException("the TLS handshake failed: " + e.getMessage(), e);
+    }
+    tlsSocket.setSoTimeout(0);
+    in = new DataInputStream(new BufferedInputStream(tlsSocket.getInputStream(), 16 << 10));
+    out = new MessageWriter(new BufferedOutputStream(tlsSocket.getOutputStream(), 64 << 10));
   }
 
   // ---- startup and authentication ----
@@ -174,9 +248,28 @@ final class PgConnection {
       int code = in.readInt();
       byte[] body = new byte[length - 8];
       in.readFully(body);
+      if (directTlsWithoutAlpn) {
+        throw PgErrors.protocol(
+            "received a direct TLS connection without the ALPN protocol \"postgresql\"");
+      }
       if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
-        out.raw('N');
-        out.flush();
+        String request = code == SSL_REQUEST ? "SSL" : "GSSAPI encryption";
+        if (tlsSocket != null) {
+          throw PgErrors.protocol(
+              "received a " + request + " request on a connection already encrypted with TLS");
+        }
+        if (code == SSL_REQUEST && tls.isPresent()) {
+          if (in.available() > 0) {
+            // Bytes sent before the answer would be taken as if they had come over TLS.
+            throw new IOException("the client sent unencrypted data after its SSL request");
+          }
+          out.raw('S');
+          out.flush();
+          startTls(new byte[0]);
+        } else {
+          out.raw('N');
+          out.flush();
+        }
         continue;
       }
       if (code == CANCEL_REQUEST) {
@@ -224,6 +317,14 @@ final class PgConnection {
       parameters = readStartupPacket();
       if (parameters == null) {
         return false; // a cancel request: the connection closes without an answer
+      }
+      if (tlsSocket == null && tls.isPresent() && tls.get().isRequired()) {
+        throw new PgException(
+            "28000",
+            "TLS is required: this server refuses connections without encryption",
+            null,
+            "Connect with sslmode=require or verify-full (psql: PGSSLMODE=require; pgJDBC:"
+                + " ?sslmode=require).");
       }
       String user = parameters.get("user");
       if (user == null || user.isEmpty()) {

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -27,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>One thread per connection (daemon threads); a statement's rows are written as the backend
- * produces them. TLS is not offered: an {@code SSLRequest} is answered "no", so clients that
- * require TLS refuse to connect; put a TLS proxy in front when connections leave the host.
+ * produces them. With {@link Options#tls()} an {@code SSLRequest} is answered "yes" and the
+ * connection continues over TLS on the same socket (see {@link PgTls}); without it every {@code
+ * SSLRequest} is answered "no", so clients that require TLS refuse to connect. A {@code
+ * GSSENCRequest} is always answered "no".
  */
 public final class PgServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PgServer.class);
@@ -40,18 +43,34 @@ public final class PgServer implements AutoCloseable {
    * @param port the port; 0 picks a free one ({@link #port()} tells which)
    * @param authentication how clients prove who they are
    * @param maxConnections connections served at once; more are refused with SQLSTATE 53300
+   * @param tls TLS offered or required, or empty for plain text only
    */
   public record Options(
-      String host, int port, PgAuthentication authentication, int maxConnections) {
+      String host,
+      int port,
+      PgAuthentication authentication,
+      int maxConnections,
+      Optional<PgTls> tls) {
+    /** Plain text only. */
+    public Options(String host, int port, PgAuthentication authentication, int maxConnections) {
+      this(host, port, authentication, maxConnections, Optional.empty());
+    }
+
     public Options {
       requireNonNull(host, "host is null");
       requireNonNull(authentication, "authentication is null");
+      requireNonNull(tls, "tls is null");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
       }
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be at least 1");
       }
+    }
+
+    /** These options with TLS offered or required. */
+    public Options withTls(PgTls tls) {
+      return new Options(host, port, authentication, maxConnections, Optional.of(tls));
     }
   }
 
@@ -99,10 +118,11 @@ public final class PgServer implements AutoCloseable {
     PgServer server = new PgServer(options, backend, socket);
     server.acceptor.start();
     log.info(
-        "PostgreSQL protocol listening on {}:{} ({} authentication)",
+        "PostgreSQL protocol listening on {}:{} ({} authentication, {})",
         options.host(),
         server.port(),
-        options.authentication());
+        options.authentication(),
+        options.tls().map(PgTls::toString).orElse("no TLS"));
     return server;
   }
 
@@ -135,7 +155,13 @@ public final class PgServer implements AutoCloseable {
       int processId = nextProcessId.incrementAndGet();
       PgConnection connection =
           new PgConnection(
-              this, client, backend, options.authentication(), processId, random.nextInt());
+              this,
+              client,
+              backend,
+              options.authentication(),
+              options.tls(),
+              processId,
+              random.nextInt());
       boolean tooMany = connections.size() >= options.maxConnections();
       Thread thread =
           new Thread(

@@ -67,6 +67,8 @@ import java.util.TreeMap;
  * @param sqlFileScanMinRows the fewest rows of a key range (and at least half the table's) for
  *     which the SQL engine reads a local table's Parquet files itself instead of through the
  *     learned index ({@code query.sql.file.scan.min.rows}); {@link Long#MAX_VALUE} turns it off
+ * @param pgTls TLS of the PostgreSQL protocol ({@code query.pg.tls.*}), or empty for plain text
+ *     only
  */
 public record QueryConfig(
     URI warehouse,
@@ -96,7 +98,22 @@ public record QueryConfig(
     String writerGroup,
     SqlEngine.Limits sqlLimits,
     long smallFileBytes,
-    long sqlFileScanMinRows) {
+    long sqlFileScanMinRows,
+    Optional<PgTlsFiles> pgTls) {
+
+  /**
+   * TLS of the PostgreSQL protocol, as PEM files (read when the role starts).
+   *
+   * @param certificate the server's certificate chain ({@code query.pg.tls.cert})
+   * @param key its unencrypted PKCS#8 private key ({@code query.pg.tls.key})
+   * @param required whether plain-text clients are refused ({@code query.pg.tls.required})
+   */
+  public record PgTlsFiles(Path certificate, Path key, boolean required) {
+    public PgTlsFiles {
+      requireNonNull(certificate, "certificate is null");
+      requireNonNull(key, "key is null");
+    }
+  }
 
   /** The default of {@link #sqlFileScanMinRows}. */
   public static final long DEFAULT_SQL_FILE_SCAN_MIN_ROWS = 100_000;
@@ -116,6 +133,7 @@ public record QueryConfig(
         Map.copyOf(requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
     requireNonNull(fallbackInterval, "fallbackInterval is null");
     requireNonNull(sqlLimits, "sqlLimits is null");
+    requireNonNull(pgTls, "pgTls is null");
     if (sqlFileScanMinRows < 0) {
       throw QueryErrors.invalidConfig(
           "sqlFileScanMinRows", "must be at least 0, not " + sqlFileScanMinRows);
@@ -232,6 +250,15 @@ public record QueryConfig(
         + httpPort
         + ", pg="
         + (pgPort < 0 ? "off" : String.valueOf(pgPort))
+        + pgTls
+            .map(
+                t ->
+                    " (TLS "
+                        + (t.required() ? "required" : "offered")
+                        + ", "
+                        + t.certificate()
+                        + ")")
+            .orElse("")
         + (commitFeed
             ? ", commitFeed="
                 + kafkaBootstrapServers.orElse("")
@@ -289,6 +316,9 @@ public record QueryConfig(
     private int sqlThreads = SqlEngine.Limits.DEFAULT.threads();
     private long smallFileBytes = 128L << 20;
     private long sqlFileScanMinRows = DEFAULT_SQL_FILE_SCAN_MIN_ROWS;
+    private Path pgTlsCertificate;
+    private Path pgTlsKey;
+    private boolean pgTlsRequired;
 
     private Builder() {}
 
@@ -323,6 +353,9 @@ public record QueryConfig(
       sqlThreads = c.sqlLimits.threads();
       smallFileBytes = c.smallFileBytes;
       sqlFileScanMinRows = c.sqlFileScanMinRows;
+      pgTlsCertificate = c.pgTls.map(PgTlsFiles::certificate).orElse(null);
+      pgTlsKey = c.pgTls.map(PgTlsFiles::key).orElse(null);
+      pgTlsRequired = c.pgTls.map(PgTlsFiles::required).orElse(false);
     }
 
     public Builder warehouse(URI warehouse) {
@@ -440,6 +473,22 @@ public record QueryConfig(
       return this;
     }
 
+    /**
+     * TLS for the PostgreSQL protocol: the server's certificate chain and its private key, PEM
+     * files (null: none).
+     */
+    public Builder pgTls(Path certificate, Path key) {
+      this.pgTlsCertificate = certificate;
+      this.pgTlsKey = key;
+      return this;
+    }
+
+    /** Refuses PostgreSQL clients that do not use TLS (needs {@link #pgTls}). */
+    public Builder pgTlsRequired(boolean pgTlsRequired) {
+      this.pgTlsRequired = pgTlsRequired;
+      return this;
+    }
+
     /** The Kafka cluster the sidecar follows the commit feed on, with more client properties. */
     public Builder kafka(String bootstrapServers, Map<String, String> clientProperties) {
       this.kafkaBootstrapServers = Optional.ofNullable(bootstrapServers);
@@ -528,6 +577,30 @@ public record QueryConfig(
         throw QueryErrors.invalidConfig(
             "sqlMaxRows/sqlMemoryBytes/sqlThreads", e.getMessage().replace(" must ", " must "));
       }
+      if (pgTlsCertificate != null && pgTlsKey == null) {
+        throw QueryErrors.invalidConfig(
+            "query.pg.tls.key",
+            "query.pg.tls.cert is set to "
+                + pgTlsCertificate
+                + ": give its private key too (a PEM file, PKCS#8)");
+      }
+      if (pgTlsKey != null && pgTlsCertificate == null) {
+        throw QueryErrors.invalidConfig(
+            "query.pg.tls.cert",
+            "query.pg.tls.key is set to "
+                + pgTlsKey
+                + ": give the certificate chain too (a PEM file)");
+      }
+      if (pgTlsRequired && pgTlsCertificate == null) {
+        throw QueryErrors.invalidConfig(
+            "query.pg.tls.required",
+            "TLS cannot be required without a certificate: set query.pg.tls.cert and"
+                + " query.pg.tls.key");
+      }
+      Optional<PgTlsFiles> pgTls =
+          pgTlsCertificate == null
+              ? Optional.empty()
+              : Optional.of(new PgTlsFiles(pgTlsCertificate, pgTlsKey, pgTlsRequired));
       return new QueryConfig(
           warehouse,
           s3,
@@ -556,7 +629,8 @@ public record QueryConfig(
           writerGroup,
           sqlLimits,
           smallFileBytes,
-          sqlFileScanMinRows);
+          sqlFileScanMinRows,
+          pgTls);
     }
   }
 }

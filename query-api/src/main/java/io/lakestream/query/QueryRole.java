@@ -7,6 +7,7 @@ import io.lakestream.catalog.Catalog;
 import io.lakestream.catalog.SecretBox;
 import io.lakestream.pgwire.PgAuthentication;
 import io.lakestream.pgwire.PgServer;
+import io.lakestream.pgwire.PgTls;
 import io.lakestream.query.http.HttpApi;
 import io.lakestream.query.internal.AccessPolicy;
 import io.lakestream.query.internal.CatalogRegistrationStore;
@@ -36,6 +37,8 @@ import io.lakestream.tables.internal.WarehouseTableSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -171,19 +174,47 @@ public final class QueryRole implements AutoCloseable {
    * The PostgreSQL protocol on {@code query.pg.port}: SCRAM-SHA-256 with bearer tokens as
    * passwords, or no password when the role runs open.
    *
-   * @throws QueryException when the port cannot be bound
+   * @throws QueryException when the port cannot be bound, or a TLS file cannot be used (naming the
+   *     setting and the file)
    */
   static PgServer startPostgresProtocol(QueryConfig config, HttpApi.Services services) {
     PgAuthentication authentication =
         config.open() ? PgAuthentication.TRUST : PgAuthentication.SCRAM_SHA_256;
+    PgServer.Options options =
+        new PgServer.Options(
+            config.httpHost(),
+            config.pgPort(),
+            authentication,
+            MAX_PG_CONNECTIONS,
+            config.pgTls().map(QueryRole::pgTls));
     try {
-      return PgServer.start(
-          new PgServer.Options(
-              config.httpHost(), config.pgPort(), authentication, MAX_PG_CONNECTIONS),
-          new PgSqlBackend(services.access(), config, services.sql()));
+      return PgServer.start(options, new PgSqlBackend(services.access(), config, services.sql()));
     } catch (java.io.UncheckedIOException e) {
       throw QueryErrors.invalidConfig(
           "pgPort", e.getMessage() + "; set query.pg.port to a free port, or -1 to turn it off");
+    }
+  }
+
+  /** Reads the PEM files of {@code query.pg.tls.*}; an error names the setting and the file. */
+  static PgTls pgTls(QueryConfig.PgTlsFiles files) {
+    List<X509Certificate> chain;
+    try {
+      chain = PgTls.readCertificateChain(files.certificate());
+    } catch (IllegalArgumentException e) {
+      throw QueryErrors.invalidConfig("query.pg.tls.cert", e.getMessage());
+    }
+    PrivateKey key;
+    try {
+      key = PgTls.readPrivateKey(files.key());
+    } catch (IllegalArgumentException e) {
+      throw QueryErrors.invalidConfig("query.pg.tls.key", e.getMessage());
+    }
+    try {
+      return files.required() ? PgTls.required(chain, key) : PgTls.offered(chain, key);
+    } catch (IllegalArgumentException e) {
+      throw QueryErrors.invalidConfig(
+          "query.pg.tls.key",
+          files.key() + " does not go with " + files.certificate() + ": " + e.getMessage());
     }
   }
 

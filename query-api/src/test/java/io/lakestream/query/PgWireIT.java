@@ -10,6 +10,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
 import io.lakestream.testkit.EmbeddedKafka;
+import io.lakestream.testkit.TestCertificates;
 import io.lakestream.writer.WriterRole;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -55,6 +56,7 @@ class PgWireIT {
   static final int ROWS = 300;
 
   @TempDir static Path warehouse;
+  @TempDir static Path tls;
   static EmbeddedKafka kafka;
   static WriterRole writer;
   static QueryRole query;
@@ -202,26 +204,61 @@ class PgWireIT {
   void timeFromConnectToFirstRow() throws Exception {
     Path psql = Path.of("/usr/bin/psql");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(psql), "psql is not installed");
-    List<Double> psqlMillis = new ArrayList<>();
-    List<Double> jdbcMillis = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      long start = System.nanoTime();
-      assertThat(psql(psql, "-A", "-t", "-c", "select 1")).isEqualTo("1\n");
-      psqlMillis.add((System.nanoTime() - start) / 1e6);
-      start = System.nanoTime();
-      try (Connection c = connect("acme", "acme-token");
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("select 1")) {
-        assertThat(rs.next()).isTrue();
-        jdbcMillis.add((System.nanoTime() - start) / 1e6);
+    // The same tables and tokens behind a second sidecar that offers TLS (RSA 2048 certificate).
+    TestCertificates certificates = TestCertificates.create(tls);
+    try (QueryRole withTls =
+        QueryRole.start(
+            FeedFixtures.pollingSidecar(warehouse)
+                .pgPort(0)
+                .projectToken("acme", "acme-token")
+                .projectToken("globex", "globex-token")
+                .adminToken("admin-token")
+                .pgTls(certificates.certificate(), certificates.key())
+                .build(),
+            new SimpleMeterRegistry())) {
+      Map<String, String> require = Map.of("PGSSLMODE", "require");
+      List<Double> psqlMillis = new ArrayList<>();
+      List<Double> psqlTlsMillis = new ArrayList<>();
+      List<Double> jdbcMillis = new ArrayList<>();
+      List<Double> jdbcTlsMillis = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        long start = System.nanoTime();
+        assertThat(psql(psql, "-A", "-t", "-c", "select 1")).isEqualTo("1\n");
+        psqlMillis.add((System.nanoTime() - start) / 1e6);
+        start = System.nanoTime();
+        assertThat(psql(psql, withTls.pgPort(), require, "-A", "-t", "-c", "select 1"))
+            .isEqualTo("1\n");
+        psqlTlsMillis.add((System.nanoTime() - start) / 1e6);
+        jdbcMillis.add(millisToFirstRow(query.pgPort(), "prefer"));
+        jdbcTlsMillis.add(millisToFirstRow(withTls.pgPort(), "require"));
       }
+      org.slf4j.LoggerFactory.getLogger(PgWireIT.class)
+          .info(
+              "FIGURE PgWireIT connect to first row of select 1 (SCRAM, project token), 30 runs:"
+                  + " psql process {} ; psql sslmode=require {} ; pgJDBC in-process {} ;"
+                  + " pgJDBC sslmode=require {}",
+              percentiles(psqlMillis),
+              percentiles(psqlTlsMillis),
+              percentiles(jdbcMillis),
+              percentiles(jdbcTlsMillis));
     }
-    org.slf4j.LoggerFactory.getLogger(PgWireIT.class)
-        .info(
-            "FIGURE PgWireIT connect to first row of select 1 (SCRAM, project token), 30 runs:"
-                + " psql process {} ; pgJDBC in-process {}",
-            percentiles(psqlMillis),
-            percentiles(jdbcMillis));
+  }
+
+  /** pgJDBC from {@code getConnection} to the first row of {@code select 1}, in milliseconds. */
+  static double millisToFirstRow(int port, String sslmode) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", "acme");
+    properties.setProperty("password", "acme-token");
+    properties.setProperty("sslmode", sslmode);
+    long start = System.nanoTime();
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/lakestream", properties);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select 1")) {
+      assertThat(rs.next()).isTrue();
+      return (System.nanoTime() - start) / 1e6;
+    }
   }
 
   static String percentiles(List<Double> millis) {
@@ -336,6 +373,12 @@ class PgWireIT {
   }
 
   static String psql(Path psql, String... arguments) throws Exception {
+    return psql(psql, query.pgPort(), Map.of(), arguments);
+  }
+
+  /** psql against the PostgreSQL port {@code port}, with more libpq settings in {@code env}. */
+  static String psql(Path psql, int port, Map<String, String> env, String... arguments)
+      throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -345,7 +388,7 @@ class PgWireIT {
                 "-h",
                 "127.0.0.1",
                 "-p",
-                String.valueOf(query.pgPort()),
+                String.valueOf(port),
                 "-U",
                 "acme",
                 "-d",
@@ -353,6 +396,7 @@ class PgWireIT {
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("PGPASSWORD", "acme-token");
+    builder.environment().putAll(env);
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

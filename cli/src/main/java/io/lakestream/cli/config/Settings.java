@@ -171,6 +171,26 @@ public final class Settings {
           "5432",
           "Port of the PostgreSQL protocol (psql, Grafana, JDBC; user: the project id, password: the"
               + " project's or the admin token); 0 picks a free port, -1 turns it off.");
+  public static final Setting QUERY_PG_TLS_CERT =
+      string(
+          "query.pg.tls.cert",
+          "",
+          "PEM file of the PostgreSQL protocol's TLS certificate chain, the server's certificate"
+              + " first (as PostgreSQL's ssl_cert_file); with query.pg.tls.key, clients that ask for"
+              + " TLS (sslmode=require, verify-full) get it on query.pg.port. Empty: no TLS (an"
+              + " SSLRequest is answered 'no').");
+  public static final Setting QUERY_PG_TLS_KEY =
+      string(
+          "query.pg.tls.key",
+          "",
+          "PEM file of the private key of query.pg.tls.cert (as PostgreSQL's ssl_key_file):"
+              + " unencrypted PKCS#8 (BEGIN PRIVATE KEY) or PKCS#1 RSA (BEGIN RSA PRIVATE KEY).");
+  public static final Setting QUERY_PG_TLS_REQUIRED =
+      bool(
+          "query.pg.tls.required",
+          "false",
+          "Refuse PostgreSQL clients that do not use TLS (FATAL, SQLSTATE 28000), as a pg_hba.conf"
+              + " of `hostssl` lines only; needs query.pg.tls.cert and query.pg.tls.key.");
   public static final Setting QUERY_SQL_MAX_ROWS =
       integer(
           "query.sql.max.rows",
@@ -361,6 +381,9 @@ public final class Settings {
           WRITER_CHECKPOINT_SPACING,
           QUERY_HTTP_PORT,
           QUERY_PG_PORT,
+          QUERY_PG_TLS_CERT,
+          QUERY_PG_TLS_KEY,
+          QUERY_PG_TLS_REQUIRED,
           QUERY_SQL_MAX_ROWS,
           QUERY_SQL_MEMORY,
           QUERY_SQL_THREADS,

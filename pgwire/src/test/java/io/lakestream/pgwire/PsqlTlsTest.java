@@ -1,0 +1,132 @@
+package io.lakestream.pgwire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lakestream.testkit.TestCertificates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS as psql (Debian's postgresql-client, libpq) uses it; skipped where psql is missing. */
+class PsqlTlsTest {
+  static final FakeBackend backend = new FakeBackend();
+  @TempDir static Path folder;
+  static TestCertificates certificates;
+  static PgServer offered;
+  static PgServer required;
+  static PgServer plain;
+
+  @BeforeAll
+  static void start() {
+    assumeTrue(
+        PsqlTest.psql() != null, "psql is not installed (apt-get install postgresql-client)");
+    certificates = TestCertificates.create(folder);
+    var chain = PgTls.readCertificateChain(certificates.certificate());
+    var key = PgTls.readPrivateKey(certificates.key());
+    offered = PgServer.start(options().withTls(PgTls.offered(chain, key)), backend);
+    required = PgServer.start(options().withTls(PgTls.required(chain, key)), backend);
+    plain = PgServer.start(options(), backend);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (PgServer server : new PgServer[] {offered, required, plain}) {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  static PgServer.Options options() {
+    return new PgServer.Options("127.0.0.1", 0, PgAuthentication.SCRAM_SHA_256, 8);
+  }
+
+  /** psql against {@code server} at {@code host}, with libpq settings from the environment. */
+  static PsqlTest.Run psql(PgServer server, String host, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(PsqlTest.psql().toString());
+    command.addAll(
+        List.of(
+            "-h",
+            host,
+            "-p",
+            String.valueOf(server.port()),
+            "-U",
+            "acme",
+            "-d",
+            "lakestream",
+            "-X",
+            "-w"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("PGPASSWORD", "acme-secret");
+    builder.environment().put("PGGSSENCMODE", "disable");
+    builder.environment().put("PGCONNECT_TIMEOUT", "10");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new PsqlTest.Run(process.exitValue(), out, err);
+  }
+
+  @Test
+  void sslmodeRequireRunsAQueryOverTls() throws Exception {
+    PsqlTest.Run run =
+        psql(offered, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-A", "-t", "-c", "select 1");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo("1\n");
+    assertThat(run.exit()).isZero();
+    PsqlTest.Run info =
+        psql(offered, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "\\conninfo");
+    assertThat(info.out()).contains("SSL connection (protocol: TLSv1.3");
+  }
+
+  @Test
+  void sslmodeVerifyFullTrustsTheTestAuthority() throws Exception {
+    PsqlTest.Run run =
+        psql(
+            offered,
+            "localhost",
+            Map.of(
+                "PGSSLMODE", "verify-full", "PGSSLROOTCERT", certificates.authority().toString()),
+            "-A",
+            "-t",
+            "-c",
+            "select principal");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo("acme\n");
+  }
+
+  @Test
+  void plainTextIsRefusedWhenTlsIsRequired() throws Exception {
+    PsqlTest.Run run =
+        psql(required, "127.0.0.1", Map.of("PGSSLMODE", "disable"), "-c", "select 1");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("FATAL:  TLS is required: this server refuses connections without encryption");
+    PsqlTest.Run prefer =
+        psql(required, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
+    assertThat(prefer.out()).isEqualTo("1\n");
+  }
+
+  @Test
+  void withoutTlsSslmodeRequireFailsAndPreferConnects() throws Exception {
+    PsqlTest.Run run = psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "select 1");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("server does not support SSL, but SSL was required");
+    PsqlTest.Run prefer =
+        psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
+    assertThat(prefer.out()).isEqualTo("1\n");
+  }
+}
