@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PgTlsTest {
   static final FakeBackend backend = new FakeBackend();
   @TempDir static Path folder;
+  static TlsServers servers;
   static TestCertificates certificates;
   static List<X509Certificate> chain;
   static PrivateKey key;
@@ -49,25 +50,20 @@ class PgTlsTest {
 
   @BeforeAll
   static void start() {
-    certificates = TestCertificates.create(folder.resolve("certificates"));
-    chain = PgTls.readCertificateChain(certificates.certificate());
-    key = PgTls.readPrivateKey(certificates.key());
-    offered = PgServer.start(options().withTls(PgTls.offered(chain, key)), backend);
-    required = PgServer.start(options().withTls(PgTls.required(chain, key)), backend);
-    plain = PgServer.start(options(), backend);
+    servers = TlsServers.start(folder.resolve("certificates"), backend, 16);
+    certificates = servers.certificates();
+    chain = servers.chain();
+    key = servers.key();
+    offered = servers.offered();
+    required = servers.required();
+    plain = servers.plain();
   }
 
   @AfterAll
   static void stop() {
-    for (PgServer server : new PgServer[] {offered, required, plain}) {
-      if (server != null) {
-        server.close();
-      }
+    if (servers != null) {
+      servers.close();
     }
-  }
-
-  static PgServer.Options options() {
-    return new PgServer.Options("127.0.0.1", 0, PgAuthentication.SCRAM_SHA_256, 16);
   }
 
   static Connection connect(PgServer server, String host, String... settings) throws SQLException {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PsqlTlsTest {
   static final FakeBackend backend = new FakeBackend();
   @TempDir static Path folder;
+  static TlsServers servers;
   static TestCertificates certificates;
   static PgServer offered;
   static PgServer required;
@@ -29,25 +30,18 @@ class PsqlTlsTest {
   static void start() {
     assumeTrue(
         PsqlTest.psql() != null, "psql is not installed (apt-get install postgresql-client)");
-    certificates = TestCertificates.create(folder);
-    var chain = PgTls.readCertificateChain(certificates.certificate());
-    var key = PgTls.readPrivateKey(certificates.key());
-    offered = PgServer.start(options().withTls(PgTls.offered(chain, key)), backend);
-    required = PgServer.start(options().withTls(PgTls.required(chain, key)), backend);
-    plain = PgServer.start(options(), backend);
+    servers = TlsServers.start(folder, backend, 8);
+    certificates = servers.certificates();
+    offered = servers.offered();
+    required = servers.required();
+    plain = servers.plain();
   }
 
   @AfterAll
   static void stop() {
-    for (PgServer server : new PgServer[] {offered, required, plain}) {
-      if (server != null) {
-        server.close();
-      }
+    if (servers != null) {
+      servers.close();
     }
-  }
-
-  static PgServer.Options options() {
-    return new PgServer.Options("127.0.0.1", 0, PgAuthentication.SCRAM_SHA_256, 8);
   }
 
   /** psql against {@code server} at {@code host}, with libpq settings from the environment. */
