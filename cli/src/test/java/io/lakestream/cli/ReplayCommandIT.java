@@ -98,9 +98,17 @@ class ReplayCommandIT {
           + headers.get(RecordHeaders.SOURCE_INDEX);
     }
 
-    /** Everything but the value, plus the value's hex, for comparing copies. */
+    /**
+     * Everything but the value and the replay's mark, plus the value's hex, for comparing copies.
+     */
     String written() {
-      return partition + "|" + key + "|" + timestamp + "|" + headers + "|" + hex(value);
+      Map<String, String> copied = new TreeMap<>(headers);
+      copied.remove(RecordHeaders.REPLAYED);
+      return partition + "|" + key + "|" + timestamp + "|" + copied + "|" + hex(value);
+    }
+
+    boolean replayed() {
+      return "1".equals(headers.get(RecordHeaders.REPLAYED));
     }
   }
 
@@ -206,7 +214,7 @@ class ReplayCommandIT {
 
   /**
    * The source headers a row replayed from this dead letter carries: the letter's own place, the
-   * row's index, and one row for its table (each letter here makes one).
+   * row's index, one row for its table (each letter here makes one), and the replay's mark.
    */
   private static Map<String, String> asSource(ConsumerRecord<byte[], byte[]> letter, int index) {
     return Map.of(
@@ -219,6 +227,8 @@ class ReplayCommandIT {
         RecordHeaders.SOURCE_INDEX,
         Integer.toString(index),
         RecordHeaders.SOURCE_COUNT,
+        "1",
+        RecordHeaders.REPLAYED,
         "1");
   }
 
@@ -336,6 +346,14 @@ class ReplayCommandIT {
           .hasSize(copies)
           .containsOnly(row.written());
     }
+    assertThat(live).as("the live router's rows, not marked as replayed").noneMatch(Out::replayed);
+    assertThat(
+            readAll(topic).stream()
+                .filter(r -> live.stream().anyMatch(l -> l.source().equals(r.source())))
+                .filter(Out::replayed)
+                .count())
+        .as("each copy the replays wrote is marked as replayed")
+        .isEqualTo((long) live.size() * (copies - 1));
   }
 
   /** What a successful run printed. */

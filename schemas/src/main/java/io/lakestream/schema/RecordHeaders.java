@@ -26,6 +26,14 @@ public final class RecordHeaders {
    */
   public static final String SOURCE_COUNT = "lakestream.source.count";
 
+  /**
+   * Routed rows written by {@code lakestream replay} (value {@code 1}): the writer takes a replayed
+   * row whose routed partition has no watermark of its source partition as written up to the source
+   * partition's own watermark, since the partition count may have changed since the row was first
+   * routed (see docs/architecture.md, "Exactly once with several producers").
+   */
+  public static final String REPLAYED = "lakestream.replayed";
+
   /** DLQ records: a stable reason code, e.g. {@code undecodable}. */
   public static final String DLQ_REASON = "lakestream.dlq.reason";
 

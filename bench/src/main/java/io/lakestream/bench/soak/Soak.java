@@ -523,6 +523,13 @@ public final class Soak {
                 .max(java.util.Comparator.comparingInt(w -> ownedPartitions(w).size()))
                 .orElseThrow();
         if (!zombieDone && (done == 2 || produced >= 0.3) && !ownedPartitions(holder).isEmpty()) {
+          if (options.growPartitions() > 0) {
+            growRoutedTopic(admin);
+            holder =
+                writers.stream()
+                    .max(java.util.Comparator.comparingInt(w -> ownedPartitions(w).size()))
+                    .orElseThrow();
+          }
           zombie = holder;
           List<Integer> owned = ownedPartitions(zombie);
           zombie.freeze();
@@ -536,7 +543,7 @@ public final class Soak {
                   + " s, owning routed partitions "
                   + owned);
           if (options.growPartitions() > 0) {
-            growRoutedTopic(admin, commits);
+            restartRouters(commits);
           }
           continue;
         }
@@ -589,13 +596,12 @@ public final class Soak {
   }
 
   /**
-   * Adds partitions to the routed topic (up to {@code --grow-partitions}) while the zombie holds
-   * rows not yet written, then restarts both routers so that they route by the new count at once (a
-   * running producer would notice it at its next metadata refresh): projects whose key hashes
-   * elsewhere among the new count send their newer rows to another routed partition than their
-   * older ones, and those may be committed first.
+   * Adds partitions to the routed topic (up to {@code --grow-partitions}) and waits until the
+   * writers have taken the new ones (their consumers see new partitions within 5 s). The routers
+   * keep routing by the old count until they restart ({@link #restartRouters}): a running producer
+   * notices new partitions only at its next metadata refresh.
    */
-  private void growRoutedTopic(Admin admin, CommitWatcher commits) throws Exception {
+  private void growRoutedTopic(Admin admin) throws Exception {
     int before = routedPartitions;
     admin
         .createPartitions(
@@ -618,7 +624,26 @@ public final class Soak {
             + moved
             + " of "
             + data.projects().size()
-            + " projects route elsewhere now)");
+            + " projects route elsewhere by the new count)");
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline
+        && roles.stream()
+            .filter(RoleProcess::isWriter)
+            .flatMap(w -> ownedPartitions(w).stream())
+            .noneMatch(p -> p >= before)) {
+      sleepNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+    for (RoleProcess writer : roles.stream().filter(RoleProcess::isWriter).toList()) {
+      event(writer + " owns routed partitions " + ownedPartitions(writer));
+    }
+  }
+
+  /**
+   * Restarts both routers (kill -9) so that they route by the routed topic's new partition count at
+   * once: while the zombie holds rows of the old count not yet written, projects' newer rows go to
+   * other routed partitions, and those the other writer holds may be committed first.
+   */
+  private void restartRouters(CommitWatcher commits) {
     for (RoleProcess router : roles.stream().filter(r -> !r.isWriter()).toList()) {
       long at = System.currentTimeMillis();
       Set<String> affected = affectedProjects(router, commits, at);

@@ -61,10 +61,11 @@ record SoakOptions(
                            through it while rows flow and kill -9 it N times; each read must hold
                            every row the one before held, each once; the read after the drain
                            exactly the project's rows (default 0: no sidecar)
-        --grow-partitions  while the zombie is frozen, add partitions to the routed topic up to N
-                           in all and restart both routers, so that projects' newer rows take
-                           other routed partitions than their older rows, still unwritten (default
-                           0: the routed topic keeps --partitions)
+        --grow-partitions  when the zombie is due: add partitions to the routed topic up to N in
+                           all, wait until the writers hold the new ones, freeze the zombie, then
+                           restart both routers, so that projects' newer rows take other routed
+                           partitions than their older ones, unwritten in the zombie (default 0:
+                           the routed topic keeps --partitions)
       """;
 
   static SoakOptions parse(String[] args) {

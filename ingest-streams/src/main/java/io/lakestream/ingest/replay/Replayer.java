@@ -70,6 +70,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * replay twice changes nothing.
  */
 public final class Replayer {
+  private static final byte[] REPLAYED_VALUE =
+      "1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   /** Source records per transaction, at most (a whole poll is never split). */
   static final int COMMIT_RECORDS = 5_000;
 
@@ -454,6 +457,8 @@ public final class Replayer {
 
     private void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) {
       requireTopic(r.topic());
+      r.headers().remove(RecordHeaders.REPLAYED);
+      r.headers().add(RecordHeaders.REPLAYED, REPLAYED_VALUE);
       producer.send(
           r,
           (metadata, error) -> {

@@ -36,6 +36,11 @@ public record BufferedRow(
     return Watermarks.route(source.appId(), partition.partition());
   }
 
+  /** Whether {@code lakestream replay} wrote the routed row. */
+  public boolean replayed() {
+    return source.replayed();
+  }
+
   /** The offset of the source record the row was made from. */
   public long sourceOffset() {
     return source.offset();

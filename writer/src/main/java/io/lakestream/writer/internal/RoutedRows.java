@@ -97,7 +97,10 @@ public final class RoutedRows {
       coordinates =
           SourceCoordinates.of(record.topic(), record.partition(), record.offset()).row(0, 1);
     }
-    return new RowSource(coordinates, appId(coordinates.topic(), coordinates.partition()));
+    return new RowSource(
+        coordinates,
+        appId(coordinates.topic(), coordinates.partition()),
+        record.headers().lastHeader(io.lakestream.schema.RecordHeaders.REPLAYED) != null);
   }
 
   /** Whether the table type {@code table} exists now (it may have been dropped since start). */

@@ -10,8 +10,15 @@ import io.lakestream.schema.SourceCoordinates;
  * @param coordinates the source record, the row's index in it and the record's row count for the
  *     row's (table, project), as the routed record's headers say
  * @param appId {@code <source topic>-<source partition>}
+ * @param replayed whether {@code lakestream replay} wrote the routed row ({@link
+ *     io.lakestream.schema.RecordHeaders#REPLAYED})
  */
-public record RowSource(SourceCoordinates coordinates, String appId) {
+public record RowSource(SourceCoordinates coordinates, String appId, boolean replayed) {
+  /** A row routed by the router (not replayed). */
+  public RowSource(SourceCoordinates coordinates, String appId) {
+    this(coordinates, appId, false);
+  }
+
   /** The source record's offset. */
   public long offset() {
     return coordinates.offset();

@@ -2,6 +2,7 @@ package io.lakestream.writer.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.writer.CrashPoint;
 import io.lakestream.writer.FaultInjector;
@@ -166,7 +167,7 @@ public final class TableFlusher {
     state.fedBy(rows);
     List<BufferedRow> written = new ArrayList<>();
     for (BufferedRow row : rows) {
-      if (row.sourceOffset() <= state.watermark(row.watermarkId())) {
+      if (row.sourceOffset() <= state.written(row)) {
         written.add(row);
       }
     }
@@ -232,7 +233,7 @@ public final class TableFlusher {
       for (int attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
         List<BufferedRow> rows = new ArrayList<>(batch.size());
         for (BufferedRow row : batch) {
-          if (row.sourceOffset() > state.watermark(row.watermarkId())) {
+          if (row.sourceOffset() > state.written(row)) {
             rows.add(row);
           }
         }
@@ -265,7 +266,13 @@ public final class TableFlusher {
           metrics.committed(
               key.table(), System.nanoTime() - started, rows.size(), file.sizeBytes());
           metrics.rowsSkipped(key.table(), skipped);
-          sources.forEach((appId, range) -> state.watermarks.put(appId, range.last()));
+          sources.forEach(
+              (appId, range) -> {
+                state.watermarks.put(appId, range.last());
+                state.watermarks.computeIfPresent(
+                    SourceCoordinates.sourceAppIdOf(appId),
+                    (source, known) -> Math.max(known, range.last()));
+              });
           faults.at(CrashPoint.AFTER_DELTA_COMMIT, key.project(), key.table());
           feed.announce(state.table, committed.version(), List.of(file), knownWatermarks(state));
           file = null; // referenced by the table now
@@ -394,6 +401,18 @@ public final class TableFlusher {
       table.refresh();
       watermarks.clear();
       partitions.clear();
+    }
+
+    /**
+     * Up to which source offset the table holds rows of {@code row}'s route. A replayed row whose
+     * route has none is taken as written up to its source partition's watermark (the highest of all
+     * its routes): the row may have taken another routed partition when first routed, before the
+     * routed topic's partition count changed; the first copy of a row still on its way through
+     * another route is written by that route's own watermark.
+     */
+    long written(BufferedRow row) {
+      long route = watermark(row.watermarkId());
+      return route < 0 && row.replayed() ? watermark(row.appId()) : route;
     }
 
     long watermark(String appId) {

@@ -512,4 +512,34 @@ class WriterLoopTest {
         .as("only the rows after the earlier writer's watermark")
         .containsExactlyInAnyOrder(P0 + "@10", P0 + "@11", P0 + "@12", P0 + "@13", P0 + "@14");
   }
+
+  @Test
+  void aReplayAfterTheRoutedTopicGrewDoesNotWriteAgainWhatAnotherRouteWrote() {
+    // Source offsets 0-9 of project a were routed through routed partition 0 and written. Then the
+    // routed topic grew, and a replay routed the same source records by the new count: through 1.
+    start((point, project, table) -> {});
+    deliver(routed(P0, 0, 0, 0, "a", 10));
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(10)));
+
+    consumer.schedulePollTask(
+        () -> replayed(routed(P1, 0, 0, 0, "a", 12)).forEach(consumer::addRecord));
+
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P1).equals(OptionalLong.of(12)));
+    assertThat(ids("a"))
+        .as("the ten rows once, and the two the first routing never wrote")
+        .hasSize(12)
+        .contains(P1 + "@10", P1 + "@11");
+  }
+
+  /** {@code records}, marked as written by {@code lakestream replay}. */
+  private static List<ConsumerRecord<byte[], byte[]>> replayed(
+      List<ConsumerRecord<byte[], byte[]>> records) {
+    records.forEach(
+        r ->
+            r.headers()
+                .add(
+                    io.lakestream.schema.RecordHeaders.REPLAYED,
+                    "1".getBytes(StandardCharsets.UTF_8)));
+    return records;
+  }
 }
