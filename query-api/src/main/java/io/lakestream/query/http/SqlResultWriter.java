@@ -172,19 +172,7 @@ final class SqlResultWriter {
       case TIMESTAMP -> timestamp(json, ((LocalDateTime) v).toInstant(ZoneOffset.UTC));
       case DATE -> json.writeNumber(((LocalDate) v).toEpochDay());
       case BYTEA -> json.writeString(Base64.getEncoder().encodeToString((byte[]) v));
-      case JSON -> {
-        JsonNode tree;
-        try {
-          tree = ErrorResponses.JSON.readTree(v.toString());
-        } catch (IOException e) {
-          tree = null;
-        }
-        if (tree == null) {
-          json.writeString(v.toString());
-        } else {
-          json.writeTree(tree);
-        }
-      }
+      case JSON -> embedJson(json, v.toString());
       case ARRAY -> {
         json.writeStartArray();
         for (Object element : (List<?>) v) {
@@ -196,9 +184,32 @@ final class SqlResultWriter {
     }
   }
 
+  /**
+   * A {@code json} column's value: the JSON it holds, as Jackson reads and writes it back (white
+   * space removed, numbers as Jackson writes them), or a string when it is not JSON.
+   */
+  static void embedJson(JsonGenerator json, String text) throws IOException {
+    JsonNode tree;
+    try {
+      tree = ErrorResponses.JSON.readTree(text);
+    } catch (IOException e) {
+      tree = null;
+    }
+    if (tree == null) {
+      json.writeString(text);
+    } else {
+      json.writeTree(tree);
+    }
+  }
+
+  /** A timestamp as {@code timestamps=iso} writes it: {@code 2026-11-21T10:00:00.000000Z}. */
+  static String iso(Instant instant) {
+    return ISO_MICROS.format(instant);
+  }
+
   private void timestamp(JsonGenerator json, Instant instant) throws IOException {
     if (timestamps == TimestampStyle.ISO) {
-      json.writeString(ISO_MICROS.format(instant));
+      json.writeString(iso(instant));
     } else {
       json.writeNumber(ChronoUnit.MICROS.between(Instant.EPOCH, instant));
     }
