@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -211,7 +210,8 @@ final class SqlResultWriter {
     if (timestamps == TimestampStyle.ISO) {
       json.writeString(iso(instant));
     } else {
-      json.writeNumber(ChronoUnit.MICROS.between(Instant.EPOCH, instant));
+      // not ChronoUnit.MICROS.between: it counts in nanoseconds, beyond 1677 to 2262 an overflow
+      json.writeNumber(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000);
     }
   }
 
