@@ -22,8 +22,13 @@ final class CanonicalJson {
   static final int MAX_DEPTH = 64;
   static final int MAX_KEYS = 64;
 
-  /** Values longer than this go through Jackson, which also applies its limits to them. */
+  /**
+   * Values longer than this, and keys longer than {@link #MAX_KEY_BYTES}, go through Jackson, which
+   * applies its limits to them (e.g. 50,000 characters a key).
+   */
   static final int MAX_BYTES = 1 << 20;
+
+  static final int MAX_KEY_BYTES = 1_000;
 
   private final int[] keyStarts = new int[MAX_DEPTH * MAX_KEYS];
   private final int[] keyEnds = new int[MAX_DEPTH * MAX_KEYS];
@@ -70,7 +75,7 @@ final class CanonicalJson {
         return false;
       }
       int keyStart = position;
-      if (!string()) {
+      if (!string() || position - keyStart > MAX_KEY_BYTES) {
         return false;
       }
       for (int k = 0; k < keys; k++) {

@@ -69,9 +69,13 @@ class CanonicalJsonTest {
   }
 
   @Test
-  void deepValuesGoThroughJackson() {
+  void deepAndLargeValuesGoThroughJackson() {
     assertThat(test("[".repeat(64) + "]".repeat(64))).isTrue();
     assertThat(test("[".repeat(65) + "]".repeat(65))).isFalse();
+    assertThat(test("{\"" + "k".repeat(998) + "\":1}")).isTrue();
+    assertThat(test("{\"" + "k".repeat(999) + "\":1}")).isFalse();
+    assertThat(test("\"" + "v".repeat(CanonicalJson.MAX_BYTES - 2) + "\"")).isTrue();
+    assertThat(test("\"" + "v".repeat(CanonicalJson.MAX_BYTES - 1) + "\"")).isFalse();
   }
 
   /** Random JSON-like texts: every one taken as canonical is written back unchanged by Jackson. */
