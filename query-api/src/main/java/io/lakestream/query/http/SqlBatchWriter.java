@@ -87,7 +87,7 @@ final class SqlBatchWriter {
   private final ResultBatches batches;
   private final List<ResultColumn> columns;
   private final TimestampStyle timestamps;
-  private final Utf8Buffer buffer = new Utf8Buffer();
+  private final Utf8Buffer buffer = new Utf8Buffer(2 * DRAIN_BYTES);
   private final CanonicalJson canonical = new CanonicalJson();
   private final ByteArrayOutputStream jackson = new ByteArrayOutputStream();
   private byte[] scratch = new byte[4096];
@@ -157,7 +157,7 @@ final class SqlBatchWriter {
         buffer.write((byte) '[');
         for (int c = 0; c < vectors.length; c++) {
           comma(c);
-          value(vectors[c], columns.get(c), false, row);
+          value(vectors[c], columns.get(c), row);
         }
         buffer.write((byte) ']');
         drainWhenFull(out);
@@ -174,21 +174,19 @@ final class SqlBatchWriter {
       throws IOException {
     byte[][] names = new byte[columns.size()][];
     for (int c = 0; c < names.length; c++) {
-      Utf8Buffer name = new Utf8Buffer();
+      Utf8Buffer name = new Utf8Buffer(64);
       name.write((byte) (c == 0 ? '{' : ','));
       name.writeJsonString(columns.get(c).name());
       name.write((byte) ':');
       names[c] = new byte[name.size()];
-      for (int i = 0; i < names[c].length; i++) {
-        names[c][i] = name.byteAt(i);
-      }
+      name.copy(0, name.size(), names[c]);
     }
     for (boolean more = hasFirst; more; more = batches.next()) {
       int count = batches.batch().getRowCount();
       for (int row = 0; row < count; row++) {
         for (int c = 0; c < vectors.length; c++) {
           buffer.write(names[c]);
-          value(vectors[c], columns.get(c), false, row);
+          value(vectors[c], columns.get(c), row);
         }
         buffer.write((byte) '}');
         buffer.write((byte) '\n');
@@ -237,14 +235,12 @@ final class SqlBatchWriter {
       return;
     }
     int start = buffer.size();
-    value(vector, column, true, row);
+    value(vector, column, row);
     int length = buffer.size() - start;
     if (length > scratch.length) {
       scratch = new byte[Math.max(length, scratch.length * 2)];
     }
-    for (int i = 0; i < length; i++) {
-      scratch[i] = buffer.byteAt(start + i);
-    }
+    buffer.copy(start, length, scratch);
     buffer.truncate(start);
     if (length >= 2 && scratch[0] == '"') {
       // ISO timestamps, base64 and NaN/Infinity: JSON strings without escapes
@@ -277,12 +273,8 @@ final class SqlBatchWriter {
     buffer.write((byte) '"');
   }
 
-  /**
-   * One value as JSON, as {@link SqlResultWriter} writes it.
-   *
-   * @param forCsv whether for a CSV field (then timestamps need no fast path of their own)
-   */
-  private void value(FieldVector vector, ResultColumn column, boolean forCsv, int row) {
+  /** One value as JSON, as {@link SqlResultWriter} writes it. */
+  private void value(FieldVector vector, ResultColumn column, int row) {
     if (vector.isNull(row)) {
       buffer.write(NULL);
       return;

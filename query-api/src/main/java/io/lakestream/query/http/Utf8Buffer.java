@@ -33,8 +33,13 @@ final class Utf8Buffer {
     ESCAPES['\r'] = 'r';
   }
 
-  private byte[] bytes = new byte[64 << 10];
+  private byte[] bytes;
   private int size;
+
+  /** An empty buffer of this many bytes at first; it grows as needed. */
+  Utf8Buffer(int capacity) {
+    bytes = new byte[capacity];
+  }
 
   int size() {
     return size;
@@ -45,8 +50,9 @@ final class Utf8Buffer {
     size = position;
   }
 
-  byte byteAt(int position) {
-    return bytes[position];
+  /** Copies {@code length} bytes from {@code position} on into {@code target}, from its start. */
+  void copy(int position, int length, byte[] target) {
+    System.arraycopy(bytes, position, target, 0, length);
   }
 
   /** Writes the buffer to {@code out} and empties it. */
