@@ -479,6 +479,45 @@ class SqlArrowIT {
         });
   }
 
+  /**
+   * JSON, NDJSON and CSV answers written from the engine's batches (columns of types the batch
+   * writer takes, here {@code bigint} and {@code text}) stream alike: the first rows arrive with
+   * status 200 long before the statement fails at row 2,000,000, then the body is aborted.
+   */
+  @Test
+  void aFailureAfterTheFirstRowsAbortsTextAnswersWrittenFromBatches() throws Exception {
+    String failing =
+        "SELECT i, CASE WHEN i = 2000000 THEN error('row 2000000 is bad') ELSE 'ok' END AS x"
+            + " FROM range(3000000) t(i)";
+    api(
+        (server, client) -> {
+          for (String[] format :
+              List.of(
+                  new String[] {"application/x-ndjson", "{\"i\":0,\"x\":\"ok\"}"},
+                  new String[] {"text/csv", "i,x"},
+                  new String[] {
+                    "application/json",
+                    "{\"columns\":[\"i\",\"x\"],\"types\":[\"int8\",\"text\"],\"rows\":[[0,\"ok\"],"
+                  })) {
+            HttpResponse<InputStream> response = send(server.port(), format[0], failing);
+            assertThat(response.statusCode()).isEqualTo(200);
+            try (InputStream body = response.body()) {
+              byte[] start = body.readNBytes(format[1].length());
+              assertThat(new String(start, StandardCharsets.UTF_8)).isEqualTo(format[1]);
+              assertThatThrownBy(
+                      () -> {
+                        byte[] buffer = new byte[1 << 16];
+                        while (body.read(buffer) >= 0) {
+                          // read on to the failure
+                        }
+                      })
+                  .as(format[0])
+                  .isInstanceOf(IOException.class);
+            }
+          }
+        });
+  }
+
   static HttpResponse<InputStream> send(int port, String accept, String statement)
       throws IOException, InterruptedException {
     return HTTP.send(

@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -172,19 +171,7 @@ final class SqlResultWriter {
       case TIMESTAMP -> timestamp(json, ((LocalDateTime) v).toInstant(ZoneOffset.UTC));
       case DATE -> json.writeNumber(((LocalDate) v).toEpochDay());
       case BYTEA -> json.writeString(Base64.getEncoder().encodeToString((byte[]) v));
-      case JSON -> {
-        JsonNode tree;
-        try {
-          tree = ErrorResponses.JSON.readTree(v.toString());
-        } catch (IOException e) {
-          tree = null;
-        }
-        if (tree == null) {
-          json.writeString(v.toString());
-        } else {
-          json.writeTree(tree);
-        }
-      }
+      case JSON -> embedJson(json, v.toString());
       case ARRAY -> {
         json.writeStartArray();
         for (Object element : (List<?>) v) {
@@ -196,11 +183,35 @@ final class SqlResultWriter {
     }
   }
 
+  /**
+   * A {@code json} column's value: the JSON it holds, as Jackson reads and writes it back (white
+   * space removed, numbers as Jackson writes them), or a string when it is not JSON.
+   */
+  static void embedJson(JsonGenerator json, String text) throws IOException {
+    JsonNode tree;
+    try {
+      tree = ErrorResponses.JSON.readTree(text);
+    } catch (IOException e) {
+      tree = null;
+    }
+    if (tree == null) {
+      json.writeString(text);
+    } else {
+      json.writeTree(tree);
+    }
+  }
+
+  /** A timestamp as {@code timestamps=iso} writes it: {@code 2026-11-21T10:00:00.000000Z}. */
+  static String iso(Instant instant) {
+    return ISO_MICROS.format(instant);
+  }
+
   private void timestamp(JsonGenerator json, Instant instant) throws IOException {
     if (timestamps == TimestampStyle.ISO) {
-      json.writeString(ISO_MICROS.format(instant));
+      json.writeString(iso(instant));
     } else {
-      json.writeNumber(ChronoUnit.MICROS.between(Instant.EPOCH, instant));
+      // not ChronoUnit.MICROS.between: it counts in nanoseconds, beyond 1677 to 2262 an overflow
+      json.writeNumber(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000);
     }
   }
 

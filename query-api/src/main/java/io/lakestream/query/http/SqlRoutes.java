@@ -93,11 +93,23 @@ final class SqlRoutes {
       return;
     }
     try (QueryResult result = sql.run(principal, statement.asText(), project)) {
+      Optional<ResultBatches> batches = textBatches(result);
+      if (batches.isPresent()) {
+        try (ResultBatches open = batches.get()) {
+          boolean first = open.next(); // a statement failing at once still gets its error status
+          Body out = startText(ctx, format);
+          try {
+            new SqlBatchWriter(open, result.columns(), timestamps).write(format, first, out);
+          } catch (EofException e) {
+            log.debug("POST /v1/sql: the client went away");
+          } catch (IOException | RuntimeException e) {
+            abort(ctx, out, e);
+          }
+        }
+        return;
+      }
       boolean first = result.next(); // a statement failing at once still gets its error status
-      HttpServletResponse response = ctx.res();
-      response.setStatus(200);
-      response.setContentType(format.mediaType() + "; charset=utf-8");
-      Body out = new Body(response.getOutputStream());
+      Body out = startText(ctx, format);
       try {
         new SqlResultWriter(result, timestamps).write(format, first, out);
       } catch (EofException e) {
@@ -106,6 +118,29 @@ final class SqlRoutes {
         abort(ctx, out, e);
       }
     }
+  }
+
+  /**
+   * The result as Arrow batches for a JSON, NDJSON or CSV answer, when the engine gives them and
+   * {@link SqlBatchWriter} writes every column's type; else empty, and the result is written row by
+   * row ({@link SqlResultWriter}: statements without rows, answers held in memory, other types).
+   */
+  private static Optional<ResultBatches> textBatches(QueryResult result) {
+    if (!SqlBatchWriter.writes(result.columns())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(result.batches(SqlBatchWriter.BATCH_ROWS));
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty(); // rows held in memory
+    }
+  }
+
+  private static Body startText(Context ctx, RowFormat format) throws IOException {
+    HttpServletResponse response = ctx.res();
+    response.setStatus(200);
+    response.setContentType(format.mediaType() + "; charset=utf-8");
+    return new Body(response.getOutputStream());
   }
 
   /**
