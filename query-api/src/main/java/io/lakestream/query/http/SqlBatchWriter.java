@@ -347,22 +347,20 @@ final class SqlBatchWriter {
 
   /** Jackson's writeNumber of a float or double: its Java text; NaN and infinities quoted. */
   private void real(double value) {
-    if (NumberOutput.notFinite(value)) {
-      buffer.write((byte) '"');
-      buffer.writeAscii(NumberOutput.toString(value, false));
-      buffer.write((byte) '"');
-    } else {
-      buffer.writeAscii(NumberOutput.toString(value, false));
-    }
+    real(NumberOutput.toString(value, false), NumberOutput.notFinite(value));
   }
 
   private void real(float value) {
-    if (NumberOutput.notFinite(value)) {
+    real(NumberOutput.toString(value, false), NumberOutput.notFinite(value));
+  }
+
+  private void real(String text, boolean quoted) {
+    if (quoted) {
       buffer.write((byte) '"');
-      buffer.writeAscii(NumberOutput.toString(value, false));
+    }
+    buffer.writeAscii(text);
+    if (quoted) {
       buffer.write((byte) '"');
-    } else {
-      buffer.writeAscii(NumberOutput.toString(value, false));
     }
   }
 
