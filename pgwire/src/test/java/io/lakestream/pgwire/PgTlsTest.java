@@ -211,14 +211,18 @@ class PgTlsTest {
   @Test
   void plainTextSentRightAfterTheSslRequestIsNotTakenAsEncrypted() throws IOException {
     try (Socket socket = new Socket("127.0.0.1", offered.port())) {
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(8);
       out.writeInt(80877103); // SSLRequest, then a startup message without waiting for the answer
       byte[] startup = "user\0acme\0\0".getBytes(StandardCharsets.UTF_8);
       out.writeInt(8 + startup.length);
       out.writeInt(196608);
       out.write(startup);
-      out.flush();
+      // In one write, so that the startup message is there when the server reads the request (sent
+      // in pieces, the server may answer before the rest arrives, as PostgreSQL does too).
+      socket.getOutputStream().write(bytes.toByteArray());
+      socket.getOutputStream().flush();
       assertThat(socket.getInputStream().read()).isEqualTo(-1); // closed, no 'S'
     }
   }

@@ -340,7 +340,7 @@ public final class Replayer {
                 p,
                 new ProducerRecord<>(
                     record.topic(),
-                    null,
+                    record.partition(), // its route, whatever the topic's partition count now
                     record.timestamp(),
                     record.key(),
                     record.value(),

@@ -208,7 +208,7 @@ public final class StandaloneDeltaTables implements DeltaTables {
 
     /** The txn versions this commit of {@code sources} writes on top of this log. */
     Map<String, Long> toWrite(Map<String, SourceRange> sources) {
-      return Watermarks.toWrite(sources, appId -> txnVersions.getOrDefault(appId, -1L));
+      return Watermarks.toWrite(sources, txnVersions);
     }
 
     /** The state after this writer committed {@code written} txn versions as {@code newVersion}. */

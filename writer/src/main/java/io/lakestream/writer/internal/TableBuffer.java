@@ -23,10 +23,12 @@ import org.apache.kafka.common.TopicPartition;
  * complete when the buffer holds that many distinct rows of the record: this follows from the data
  * alone, whatever order several producers' transactions were read in. A row without a count (routed
  * before the header existed) is complete when the writer loop's older rule says so. A row is taken
- * into a flush only when it is complete and no incomplete row of an earlier record of its source
- * partition waits, so a watermark never passes a record that is still arriving. A row that repeats
- * one already buffered (same source record and index, e.g. a replay beside the live router) is not
- * added.
+ * into a flush only when it is complete and no incomplete row of an earlier record of its route
+ * (source partition and routed partition, {@link Watermarks}) waits, so a watermark never passes a
+ * record that is still arriving. A row that repeats one already buffered through the same routed
+ * partition (same source record and index, e.g. a replay beside the live router) is not added;
+ * copies through two routed partitions (a replay after the routed topic grew) are two records, each
+ * written or dropped by its own route's watermark.
  *
  * <p>Not thread-safe: the writer loop owns it.
  */
@@ -74,7 +76,7 @@ public final class TableBuffer {
     }
     return records
         .computeIfAbsent(
-            new RecordId(row.appId(), row.sourceOffset()),
+            new RecordId(row.watermarkId(), row.sourceOffset()),
             id -> new HeldRows(row.source().count(), row.arrivalNanos()))
         .add(row.sourceIndex());
   }
@@ -92,13 +94,13 @@ public final class TableBuffer {
       BufferedRow row = rows.get(i);
       complete[i] = isComplete(row, legacyComplete);
       if (!complete[i]) {
-        firstIncomplete.merge(row.appId(), row.sourceOffset(), Math::min);
+        firstIncomplete.merge(row.watermarkId(), row.sourceOffset(), Math::min);
       }
     }
     List<BufferedRow> selected = new ArrayList<>();
     for (int i = 0; i < complete.length; i++) {
       BufferedRow row = rows.get(i);
-      Long limit = firstIncomplete.get(row.appId());
+      Long limit = firstIncomplete.get(row.watermarkId());
       if (complete[i] && (limit == null || row.sourceOffset() < limit)) {
         selected.add(row);
       }
@@ -110,7 +112,7 @@ public final class TableBuffer {
     if (!row.isCounted()) {
       return legacyComplete.test(row);
     }
-    HeldRows held = records.get(new RecordId(row.appId(), row.sourceOffset()));
+    HeldRows held = records.get(new RecordId(row.watermarkId(), row.sourceOffset()));
     return held != null && held.isComplete();
   }
 
@@ -135,7 +137,8 @@ public final class TableBuffer {
     }
     List<BufferedRow> selected = new ArrayList<>();
     for (BufferedRow row : rows) {
-      if (row.isCounted() && expired.contains(new RecordId(row.appId(), row.sourceOffset()))) {
+      if (row.isCounted()
+          && expired.contains(new RecordId(row.watermarkId(), row.sourceOffset()))) {
         selected.add(row);
       }
     }
@@ -234,7 +237,7 @@ public final class TableBuffer {
   }
 
   /** A source record: its source partition (appId) and offset. */
-  private record RecordId(String appId, long offset) {}
+  private record RecordId(String route, long offset) {}
 
   /** The distinct row indexes of one source record held here, and how many it has (or -1). */
   private static final class HeldRows {

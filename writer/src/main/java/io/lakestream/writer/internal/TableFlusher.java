@@ -37,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * writer got there first, the watermarks are re-read, what is already in the table is dropped, and
  * the rest is written again, after a short wait ({@link Backoff}). Watermarks are read once per
  * table and then kept in memory, until the routed partitions that fed the table leave this writer
- * ({@link #forgetPartitions}): while this writer holds a table's partitions no other writer is
- * given its rows, and what a zombie writer or maintenance commits meanwhile is caught by the commit
- * itself (version N + 1 exists: the log is read again and the watermarks checked once more).
+ * ({@link #forgetPartitions}): a route's rows come only through its routed partition, which no
+ * other writer is given while this one holds it, and what a zombie writer or maintenance commits
+ * meanwhile is caught by the commit itself (version N + 1 exists: the log is read again and the
+ * watermarks checked once more). Another writer may commit other routes of the same table (the
+ * routed topic grew); a source partition's own watermark, which those move, is read again when a
+ * replayed row needs it ({@link TableState#rereadSourcesOfReplays}).
  *
  * <p>Thread-safe for flushes of different tables at once (the flush pool); flushes of one table
  * must not overlap. A table's state is shared by its flushes (one at a time) and the poll thread's
@@ -226,6 +229,7 @@ public final class TableFlusher {
     }
     TableState state = state(key, definition);
     state.fedBy(batch);
+    state.rereadSourcesOfReplays(batch);
     DataFile file = null;
     int fileRows = 0;
     boolean outcomeUnknown = false;
@@ -413,6 +417,24 @@ public final class TableFlusher {
     long written(BufferedRow row) {
       long route = watermark(row.watermarkId());
       return route < 0 && row.replayed() ? watermark(row.appId()) : route;
+    }
+
+    /**
+     * Reads the source partitions' watermarks of the replayed rows whose route has none from the
+     * log again before they are used ({@link #written}): writers of other routes move them, and
+     * this writer's memory does not follow.
+     */
+    void rereadSourcesOfReplays(List<BufferedRow> rows) {
+      java.util.Set<String> sources = new java.util.HashSet<>();
+      for (BufferedRow row : rows) {
+        if (row.replayed() && watermark(row.watermarkId()) < 0) {
+          sources.add(row.appId());
+        }
+      }
+      if (!sources.isEmpty()) {
+        table.refresh();
+        sources.forEach(watermarks::remove);
+      }
     }
 
     long watermark(String appId) {

@@ -4,7 +4,6 @@ import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.writer.internal.DeltaTables.SourceRange;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 
 /**
  * A table's txn watermarks, kept per source partition and the routed partition its rows came
@@ -21,9 +20,12 @@ import java.util.function.ToLongFunction;
  *
  * <ul>
  *   <li>the route's watermark, when the table has one;
+ *   <li>else, in a table written before routes were kept, the source partition's baseline: its own
+ *       watermark when the first route's was written ({@code <topic>-<partition>@base});
  *   <li>else, when the table has a watermark of another route of the same source partition, none
  *       (nothing of the source partition came through this route);
- *   <li>else the source partition's own watermark (a table written before routes were kept).
+ *   <li>else the source partition's own watermark (a table written before routes were kept, no
+ *       route's written yet).
  * </ul>
  *
  * <p>Each commit also moves the source partition's own {@code txn} to the highest offset written
@@ -33,9 +35,41 @@ import java.util.function.ToLongFunction;
 public final class Watermarks {
   private Watermarks() {}
 
+  // Source partitions and routed partitions are few: each route's appId is made once, not per row.
+  private static final Map<String, String[]> ROUTE_IDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED_SOURCES = 10_000;
+  private static final int MAX_CACHED_PARTITION = 4_096;
+
   /** The txn appId of a source partition's rows that came through {@code routedPartition}. */
   public static String route(String sourceAppId, int routedPartition) {
-    return SourceCoordinates.routeAppId(sourceAppId, routedPartition);
+    String[] known = ROUTE_IDS.get(sourceAppId);
+    if (known != null && routedPartition < known.length && known[routedPartition] != null) {
+      return known[routedPartition];
+    }
+    String id = SourceCoordinates.routeAppId(sourceAppId, routedPartition);
+    if (routedPartition < MAX_CACHED_PARTITION && ROUTE_IDS.size() < MAX_CACHED_SOURCES) {
+      ROUTE_IDS.compute(
+          sourceAppId,
+          (source, ids) -> {
+            String[] grown =
+                ids != null && ids.length > routedPartition
+                    ? ids
+                    : java.util.Arrays.copyOf(
+                        ids == null ? new String[0] : ids, routedPartition + 1);
+            grown[routedPartition] = id;
+            return grown;
+          });
+    }
+    return id;
+  }
+
+  /**
+   * The appId of a source partition's baseline: its own watermark when the first route's was
+   * written, in a table written before routes were kept.
+   */
+  static String baseline(String sourceAppId) {
+    return sourceAppId + "@base";
   }
 
   /**
@@ -48,22 +82,33 @@ public final class Watermarks {
       return own == null ? -1 : own;
     }
     String source = SourceCoordinates.sourceAppIdOf(appId);
+    Long baseline = txns.get(baseline(source));
+    if (baseline != null) {
+      return baseline;
+    }
+    return hasRoutes(txns, source) ? -1 : txns.getOrDefault(source, -1L);
+  }
+
+  private static boolean hasRoutes(Map<String, Long> txns, String source) {
     for (String other : txns.keySet()) {
       if (SourceCoordinates.isRouteAppId(other)
           && SourceCoordinates.sourceAppIdOf(other).equals(source)) {
-        return -1;
+        return true;
       }
     }
-    return txns.getOrDefault(source, -1L);
+    return false;
   }
 
   /**
-   * The txn versions a commit of {@code sources} (keyed by route) writes: each route's last offset,
-   * and each source partition's own watermark moved to the highest of {@code current} (its version
-   * in the table) and its routes' last offsets.
+   * The txn versions a commit of {@code sources} (keyed by route) writes on top of a table whose
+   * txn versions are {@code table}: each route's last offset; each source partition's own watermark
+   * moved to the highest of its version in the table and its routes' last offsets; and, for a
+   * source partition the table has a watermark of but no route's yet (written before routes were
+   * kept), its baseline: that watermark, kept as what every route without a watermark of its own
+   * holds, so that rows the earlier writer wrote are not written again through any route.
    */
   public static Map<String, Long> toWrite(
-      Map<String, SourceRange> sources, ToLongFunction<String> current) {
+      Map<String, SourceRange> sources, Map<String, Long> table) {
     Map<String, Long> txns = new LinkedHashMap<>();
     Map<String, Long> ofSources = new LinkedHashMap<>();
     sources.forEach(
@@ -74,7 +119,13 @@ public final class Watermarks {
           }
         });
     ofSources.forEach(
-        (source, last) -> txns.put(source, Math.max(last, current.applyAsLong(source))));
+        (source, last) -> {
+          Long current = table.get(source);
+          if (current != null && current >= 0 && !hasRoutes(table, source)) {
+            txns.put(baseline(source), current);
+          }
+          txns.put(source, Math.max(last, current == null ? -1 : current));
+        });
     return txns;
   }
 

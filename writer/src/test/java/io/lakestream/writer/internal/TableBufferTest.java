@@ -112,6 +112,17 @@ class TableBufferTest {
   }
 
   @Test
+  void copiesOfARecordThroughTwoRoutedPartitionsAreTwoRecords() {
+    // The routed topic grew: a replay routed the record through 1, the live router through 0. Each
+    // copy is written or dropped by its own route's watermark, so neither may shadow the other.
+    TableBuffer buffer = buffer();
+    assertThat(buffer.add(row(P1, 0, 10, 0, 1))).isTrue();
+    assertThat(buffer.add(row(P0, 7, 10, 0, 1))).as("the same row through another route").isTrue();
+
+    assertThat(buffer.completeRows(r -> true)).hasSize(2);
+  }
+
+  @Test
   void noRowPassesAnIncompleteEarlierRecordOfItsSourcePartition() {
     TableBuffer buffer = buffer();
     BufferedRow earlier = row(P0, 0, 10, 0, 2); // its second row is still to come

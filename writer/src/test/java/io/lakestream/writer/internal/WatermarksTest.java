@@ -39,16 +39,36 @@ class WatermarksTest {
 
   @Test
   void aCommitWritesItsRoutesAndMovesTheirSourcesToTheHighestOffsetOfAnyRoute() {
-    Map<String, Long> table = Map.of("logs-3@7", 250L, "logs-3", 250L, "logs-4", 9L);
+    Map<String, Long> table = Map.of("logs-3@7", 250L, "logs-3", 250L);
 
     Map<String, Long> written =
         Watermarks.toWrite(
-            Map.of("logs-3@2", new SourceRange(90, 100), "logs-4@2", new SourceRange(10, 12)),
-            appId -> table.getOrDefault(appId, -1L));
+            Map.of("logs-3@2", new SourceRange(90, 100), "logs-5@2", new SourceRange(10, 12)),
+            table);
 
     assertThat(written)
         .as("a source partition's own watermark never moves back")
-        .isEqualTo(Map.of("logs-3@2", 100L, "logs-3", 250L, "logs-4@2", 12L, "logs-4", 12L));
+        .isEqualTo(Map.of("logs-3@2", 100L, "logs-3", 250L, "logs-5@2", 12L, "logs-5", 12L));
+  }
+
+  @Test
+  void theFirstRouteOfATableWrittenBeforeRoutesKeepsTheEarlierWatermarkForEveryOtherRoute() {
+    // An earlier writer wrote source offsets up to 100 through some routed partition; a new writer
+    // commits through routed partition 5 after the topic grew.
+    Map<String, Long> table = Map.of("logs-3", 100L);
+
+    Map<String, Long> written =
+        Watermarks.toWrite(Map.of("logs-3@5", new SourceRange(150, 160)), table);
+
+    assertThat(written).isEqualTo(Map.of("logs-3@5", 160L, "logs-3@base", 100L, "logs-3", 160L));
+    Map<String, Long> after = new java.util.HashMap<>(table);
+    after.putAll(written);
+    assertThat(Watermarks.written(after, "logs-3@0"))
+        .as("the earlier writer's rows redelivered through its routed partition")
+        .isEqualTo(100);
+    assertThat(Watermarks.toWrite(Map.of("logs-3@0", new SourceRange(101, 120)), after))
+        .as("the baseline is written once")
+        .doesNotContainKey("logs-3@base");
   }
 
   @Test

@@ -514,6 +514,30 @@ class WriterLoopTest {
   }
 
   @Test
+  void aTableWrittenBeforeRoutesWereKeptIsNotWrittenTwiceAfterTheRoutedTopicGrew() {
+    // An earlier writer committed source offsets 0-9 with a watermark per source partition only,
+    // through routed partition 0, and stopped before committing its consumer offsets.
+    start((point, project, table) -> {});
+    DeltaTables.Table earlier =
+        new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)).open("a", EVENTS);
+    assertThat(earlier.commit(List.of(), Map.of("src-0", new DeltaTables.SourceRange(0, 9))))
+        .isInstanceOf(DeltaTables.Committed.class);
+    // The routed topic grew: newer rows come through 1 and are committed first.
+    deliver(routed(P1, 0, 0, 20, "a", 10));
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P1).equals(OptionalLong.of(10)));
+
+    // Then routed partition 0 is read again from offset 0.
+    consumer.schedulePollTask(() -> routed(P0, 0, 0, 0, "a", 15).forEach(consumer::addRecord));
+
+    await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P0).equals(OptionalLong.of(15)));
+    assertThat(ids("a"))
+        .as("the newer rows, and of the older only those after the earlier writer's watermark")
+        .hasSize(15)
+        .contains(P0 + "@10", P0 + "@11", P0 + "@12", P0 + "@13", P0 + "@14")
+        .doesNotContain(P0 + "@9");
+  }
+
+  @Test
   void aReplayAfterTheRoutedTopicGrewDoesNotWriteAgainWhatAnotherRouteWrote() {
     // Source offsets 0-9 of project a were routed through routed partition 0 and written. Then the
     // routed topic grew, and a replay routed the same source records by the new count: through 1.
