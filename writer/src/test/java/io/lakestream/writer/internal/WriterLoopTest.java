@@ -495,14 +495,22 @@ class WriterLoopTest {
     assertThat(ids("a")).hasSize(20).doesNotHaveDuplicates();
   }
 
-  @Test
-  void aTableWrittenBeforeRoutesWereKeptIsNotWrittenTwice() {
-    // An earlier writer committed source offsets 0-9 with a watermark per source partition only.
-    start((point, project, table) -> {});
+  /**
+   * Commits project a's source offsets 0-9 of src-0 (no file) as a writer of an earlier version
+   * did: with a watermark per source partition only.
+   */
+  private void commitAsAnEarlierWriter() {
     DeltaTables.Table earlier =
         new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)).open("a", EVENTS);
     assertThat(earlier.commit(List.of(), Map.of("src-0", new DeltaTables.SourceRange(0, 9))))
         .isInstanceOf(DeltaTables.Committed.class);
+  }
+
+  @Test
+  void aTableWrittenBeforeRoutesWereKeptIsNotWrittenTwice() {
+    // An earlier writer committed source offsets 0-9 with a watermark per source partition only.
+    start((point, project, table) -> {});
+    commitAsAnEarlierWriter();
 
     // Its routed partition is read again from offset 0 (its offsets were not committed).
     deliver(routed(P0, 0, 0, 0, "a", 15));
@@ -518,10 +526,7 @@ class WriterLoopTest {
     // An earlier writer committed source offsets 0-9 with a watermark per source partition only,
     // through routed partition 0, and stopped before committing its consumer offsets.
     start((point, project, table) -> {});
-    DeltaTables.Table earlier =
-        new StandaloneDeltaTables(warehouse, 10, Duration.ofDays(7)).open("a", EVENTS);
-    assertThat(earlier.commit(List.of(), Map.of("src-0", new DeltaTables.SourceRange(0, 9))))
-        .isInstanceOf(DeltaTables.Committed.class);
+    commitAsAnEarlierWriter();
     // The routed topic grew: newer rows come through 1 and are committed first.
     deliver(routed(P1, 0, 0, 20, "a", 10));
     await().atMost(TIMEOUT).until(() -> consumer.lastCommitted(P1).equals(OptionalLong.of(10)));
