@@ -563,11 +563,20 @@ final class PgConnection {
     List<PgColumn> columns = rows.columns();
     long count = 0;
     try {
+      PgTextRows text =
+          iterator instanceof PgTextRows t && allText(formats, columns.size()) && t.asText()
+              ? t
+              : null;
       while ((max == 0 || count < max) && iterator.hasNext()) {
         if (session.cancelRequested()) {
           throw PgErrors.cancelled();
         }
-        dataRow(columns, formats, iterator.next());
+        if (text != null) {
+          text.nextText();
+          textRow(columns.size(), text);
+        } else {
+          dataRow(columns, formats, iterator.next());
+        }
         count++;
       }
       if (session.cancelRequested()) {
@@ -615,6 +624,29 @@ final class PgConnection {
       out.int32(bytes.length).bytes(bytes);
     }
     out.end();
+  }
+
+  /** A row whose values are already in the text format. */
+  private void textRow(int columns, PgTextRows row) throws IOException {
+    out.begin('D').int16(columns);
+    byte[] bytes = row.textBytes();
+    for (int i = 0; i < columns; i++) {
+      int length = row.textLength(i);
+      out.int32(length);
+      if (length > 0) {
+        out.bytes(bytes, row.textStart(i), length);
+      }
+    }
+    out.end();
+  }
+
+  private static boolean allText(short[] formats, int columns) {
+    for (int i = 0; i < columns; i++) {
+      if (format(formats, i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static short format(short[] formats, int column) {

@@ -9,6 +9,7 @@ import io.lakestream.pgwire.PgException;
 import io.lakestream.pgwire.PgResult;
 import io.lakestream.pgwire.PgSession;
 import io.lakestream.pgwire.PgTable;
+import io.lakestream.pgwire.PgTextRows;
 import io.lakestream.pgwire.PgType;
 import io.lakestream.query.internal.AccessPolicy;
 import io.lakestream.query.internal.AccessPolicy.Principal;
@@ -20,6 +21,7 @@ import io.lakestream.schema.LakestreamException;
 import io.lakestream.schema.ProjectIds;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
+import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlType;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.arrow.vector.FieldVector;
 
 /**
  * The PostgreSQL protocol's backend in the query sidecar: the password is a bearer token (the
@@ -103,7 +106,8 @@ final class PgSqlBackend implements PgBackend {
     for (ResultColumn column : result.columns()) {
       columns.add(new PgColumn(column.name(), type(column)));
     }
-    return new PgResult.Rows(columns, new Rows(result, columns), result::close);
+    Rows rows = new Rows(result, columns);
+    return new PgResult.Rows(columns, rows, rows::close);
   }
 
   /**
@@ -137,11 +141,21 @@ final class PgSqlBackend implements PgBackend {
     return tables;
   }
 
-  /** The rows of a result, read from the engine one at a time as the protocol asks for them. */
-  private static final class Rows implements Iterator<List<?>> {
+  /**
+   * The rows of a result, read from the engine one at a time as the protocol asks for them: as
+   * values, or, when the client takes every column as text and the engine gives the result's types
+   * as Arrow batches that {@link PgTextBatch} reads, as text straight from the batches.
+   */
+  static final class Rows implements Iterator<List<?>>, PgTextRows {
     private final QueryResult result;
     private final List<PgColumn> columns;
     private Boolean hasNext;
+    private boolean read; // a row was read, or asText decided
+    private ResultBatches batches;
+    private FieldVector[] vectors;
+    private PgTextBatch text;
+    private int row;
+    private int batchRows;
 
     Rows(QueryResult result, List<PgColumn> columns) {
       this.result = result;
@@ -149,10 +163,44 @@ final class PgSqlBackend implements PgBackend {
     }
 
     @Override
+    public boolean asText() {
+      if (read) {
+        return batches != null;
+      }
+      read = true;
+      if (!PgTextBatch.reads(result.columns())) {
+        return false;
+      }
+      try {
+        batches = result.batches(PgTextBatch.BATCH_ROWS);
+      } catch (UnsupportedOperationException e) {
+        return false; // rows held in memory
+      } catch (LakestreamException e) {
+        throw error(e);
+      }
+      vectors = batches.batch().getFieldVectors().toArray(FieldVector[]::new);
+      text = new PgTextBatch(result.columns(), columns.stream().map(PgColumn::type).toList());
+      return true;
+    }
+
+    @Override
     public boolean hasNext() {
       if (hasNext == null) {
+        read = true;
         try {
-          hasNext = result.next();
+          if (batches == null) {
+            hasNext = result.next();
+          } else {
+            while (row >= batchRows) {
+              if (!batches.next()) {
+                hasNext = false;
+                return false;
+              }
+              row = 0;
+              batchRows = batches.batch().getRowCount();
+            }
+            hasNext = true;
+          }
         } catch (LakestreamException e) {
           throw error(e);
         }
@@ -162,6 +210,9 @@ final class PgSqlBackend implements PgBackend {
 
     @Override
     public List<?> next() {
+      if (batches != null) {
+        throw new IllegalStateException("the rows are read as text");
+      }
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
@@ -171,6 +222,41 @@ final class PgSqlBackend implements PgBackend {
         row.add(value(columns.get(i).type(), result.value(i)));
       }
       return row;
+    }
+
+    @Override
+    public void nextText() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      hasNext = null;
+      text.read(vectors, row++);
+    }
+
+    @Override
+    public byte[] textBytes() {
+      return text.bytes();
+    }
+
+    @Override
+    public int textStart(int column) {
+      return text.start(column);
+    }
+
+    @Override
+    public int textLength(int column) {
+      return text.length(column);
+    }
+
+    /** Releases the batches, then the result. */
+    void close() {
+      try {
+        if (batches != null) {
+          batches.close();
+        }
+      } finally {
+        result.close();
+      }
     }
   }
 

@@ -272,6 +272,50 @@ class PgWireIT {
         sorted.get(0));
   }
 
+  /**
+   * A result read with a fetch size (the portal suspended every 7 rows, inside the engine's batches
+   * that the text rows are sent from) gives every row once, in order, with its values; the same in
+   * the binary format (a statement server-prepared at once, read from values row by row).
+   */
+  @Test
+  void aResultReadWithAFetchSizeGivesEveryRowOnce() throws SQLException {
+    List<String> expected = new ArrayList<>();
+    for (GenericRecord row : sent.get("acme")) {
+      expected.add(micros((Long) row.get("timestamp")) + " " + row.get("event_type"));
+    }
+    expected.sort(null);
+    for (boolean binary : new boolean[] {false, true}) {
+      Properties properties = new Properties();
+      properties.setProperty("user", "acme");
+      properties.setProperty("password", "acme-token");
+      if (binary) {
+        properties.setProperty("prepareThreshold", "-1"); // binary results from the first run
+      }
+      try (Connection c =
+          DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + query.pgPort() + "/lakestream", properties)) {
+        c.setAutoCommit(false); // pgJDBC fetches with a row limit only in a transaction
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT timestamp, event_type, attributes FROM events WHERE project_id = 'acme'"
+                    + " ORDER BY timestamp")) {
+          s.setFetchSize(7);
+          List<String> read = new ArrayList<>();
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              read.add(rs.getObject(1, OffsetDateTime.class).toInstant() + " " + rs.getString(2));
+            }
+          }
+          assertThat(read)
+              .as("binary: %s", binary)
+              .hasSize(ROWS)
+              .containsExactlyElementsOf(expected);
+        }
+        c.commit();
+      }
+    }
+  }
+
   @Test
   void aggregatesAndTheGrafanaConnectionTest() throws SQLException {
     try (Connection c = connect("acme", "acme-token");

@@ -61,6 +61,13 @@ public final class MessageWriter {
     return this;
   }
 
+  public MessageWriter bytes(byte[] value, int offset, int length) {
+    ensure(length);
+    System.arraycopy(value, offset, buffer, position, length);
+    position += length;
+    return this;
+  }
+
   /** Ends the message: writes its length and passes it on to the stream. */
   public void end() throws IOException {
     putInt(1, position - 1);
