@@ -1,6 +1,7 @@
 package io.lakestream.query;
 
 import io.lakestream.pgwire.PgType;
+import io.lakestream.query.http.ArrowColumns;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlType;
 import java.time.LocalDate;
@@ -10,17 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.complex.ListVector;
 
@@ -51,14 +48,6 @@ final class PgTextBatch {
           "TIMESTAMP",
           "TIMESTAMP WITH TIME ZONE");
 
-  /** The element types of lists read here. */
-  private static final Set<String> ELEMENT_TYPES =
-      Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR");
-
-  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: four-digit years, formatted here
-  private static final long FIRST_FAST_MICROS = -62_135_596_800_000_000L;
-  private static final long LAST_FAST_MICROS = 253_402_300_799_999_999L;
-
   private final List<ResultColumn> columns;
   private final PgType[] types;
   private final int[] starts;
@@ -75,20 +64,7 @@ final class PgTextBatch {
 
   /** Whether results of these columns are read here (else: row by row, as values). */
   static boolean reads(List<ResultColumn> columns) {
-    if (columns.isEmpty()) {
-      return false;
-    }
-    for (ResultColumn column : columns) {
-      String type = column.engineType().strip();
-      boolean known =
-          column.type() == SqlType.ARRAY
-              ? type.endsWith("[]") && ELEMENT_TYPES.contains(type.substring(0, type.length() - 2))
-              : SCALAR_TYPES.contains(type);
-      if (!known) {
-        return false;
-      }
-    }
-    return true;
+    return ArrowColumns.readsAll(columns, SCALAR_TYPES::contains);
   }
 
   byte[] bytes() {
@@ -125,7 +101,7 @@ final class PgTextBatch {
     }
     switch (column.type()) {
       case BOOLEAN -> write(((BitVector) vector).get(row) != 0 ? (byte) 't' : (byte) 'f');
-      case SMALLINT, INTEGER, BIGINT -> writeLong(integer(vector, row));
+      case SMALLINT, INTEGER, BIGINT -> writeLong(ArrowColumns.integer(vector, row));
       case REAL -> utf8(type.text(((Float4Vector) vector).get(row)));
       case DOUBLE -> utf8(type.text(((Float8Vector) vector).get(row)));
       case TEXT, JSON -> copy((BaseVariableWidthVector) vector, row);
@@ -150,7 +126,7 @@ final class PgTextBatch {
       values.add(
           switch (elementType) {
             case BOOLEAN -> ((BitVector) elements).get(i) != 0;
-            case SMALLINT, INTEGER, BIGINT -> integer(elements, i);
+            case SMALLINT, INTEGER, BIGINT -> ArrowColumns.integer(elements, i);
             case REAL -> ((Float4Vector) elements).get(i);
             case DOUBLE -> ((Float8Vector) elements).get(i);
             case TEXT -> elements.getObject(i).toString();
@@ -160,24 +136,11 @@ final class PgTextBatch {
     return values;
   }
 
-  private static long integer(ValueVector vector, int row) {
-    if (vector instanceof BigIntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof IntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof SmallIntVector v) {
-      return v.get(row);
-    }
-    return ((TinyIntVector) vector).get(row);
-  }
-
   /** {@code 2026-01-02 03:04:05.678+00} as {@link PgType#text} writes it. */
   private void timestamp(long micros, PgType type, boolean zoned) {
     long seconds = Math.floorDiv(micros, 1_000_000L);
     long fraction = Math.floorMod(micros, 1_000_000L);
-    if (micros < FIRST_FAST_MICROS || micros > LAST_FAST_MICROS) {
+    if (micros < ArrowColumns.FIRST_FAST_MICROS || micros > ArrowColumns.LAST_FAST_MICROS) {
       LocalDateTime time =
           LocalDateTime.ofEpochSecond(seconds, (int) fraction * 1_000, ZoneOffset.UTC);
       utf8(type.text(zoned ? time.toInstant(ZoneOffset.UTC) : time));

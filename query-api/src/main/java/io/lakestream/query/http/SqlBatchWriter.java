@@ -18,18 +18,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -72,14 +68,6 @@ final class SqlBatchWriter {
           "TIMESTAMP",
           "TIMESTAMP WITH TIME ZONE");
 
-  /** The element types of lists this writer reads. */
-  private static final Set<String> ELEMENT_TYPES =
-      Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR");
-
-  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: four-digit years, formatted here
-  private static final long FIRST_FAST_MICROS = -62_135_596_800_000_000L;
-  private static final long LAST_FAST_MICROS = 253_402_300_799_999_999L;
-
   private static final byte[] TRUE = bytes("true");
   private static final byte[] FALSE = bytes("false");
   private static final byte[] NULL = bytes("null");
@@ -101,20 +89,8 @@ final class SqlBatchWriter {
 
   /** Whether a result of these columns is written by this writer (else: row by row). */
   static boolean writes(List<ResultColumn> columns) {
-    if (columns.isEmpty()) {
-      return false;
-    }
-    for (ResultColumn column : columns) {
-      String type = column.engineType().strip();
-      boolean known =
-          column.type() == SqlType.ARRAY
-              ? type.endsWith("[]") && ELEMENT_TYPES.contains(type.substring(0, type.length() - 2))
-              : SCALAR_TYPES.contains(type) || type.matches("DECIMAL\\(\\d+,\\d+\\)");
-      if (!known) {
-        return false;
-      }
-    }
-    return true;
+    return ArrowColumns.readsAll(
+        columns, type -> SCALAR_TYPES.contains(type) || type.matches("DECIMAL\\(\\d+,\\d+\\)"));
   }
 
   /**
@@ -307,7 +283,7 @@ final class SqlBatchWriter {
   private void scalar(ValueVector vector, SqlType type, int row) {
     switch (type) {
       case BOOLEAN -> buffer.write(((BitVector) vector).get(row) != 0 ? TRUE : FALSE);
-      case SMALLINT, INTEGER, BIGINT -> buffer.writeLong(integer(vector, row));
+      case SMALLINT, INTEGER, BIGINT -> buffer.writeLong(ArrowColumns.integer(vector, row));
       case REAL -> real(((Float4Vector) vector).get(row));
       case DOUBLE -> real(((Float8Vector) vector).get(row));
       case NUMERIC -> {
@@ -330,19 +306,6 @@ final class SqlBatchWriter {
       }
       default -> throw new IllegalStateException("not written from batches: " + type);
     }
-  }
-
-  private static long integer(ValueVector vector, int row) {
-    if (vector instanceof BigIntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof IntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof SmallIntVector v) {
-      return v.get(row);
-    }
-    return ((TinyIntVector) vector).get(row);
   }
 
   /** Jackson's writeNumber of a float or double: its Java text; NaN and infinities quoted. */
@@ -369,7 +332,7 @@ final class SqlBatchWriter {
       buffer.writeLong(micros);
       return;
     }
-    if (micros < FIRST_FAST_MICROS || micros > LAST_FAST_MICROS) {
+    if (micros < ArrowColumns.FIRST_FAST_MICROS || micros > ArrowColumns.LAST_FAST_MICROS) {
       Instant instant =
           Instant.ofEpochSecond(
               Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
