@@ -111,17 +111,26 @@ public final class Watermarks {
       Map<String, SourceRange> sources, Map<String, Long> table) {
     Map<String, Long> txns = new LinkedHashMap<>();
     Map<String, Long> ofSources = new LinkedHashMap<>();
+    // Sources with a route the table has a txn of: no baseline, and no scan of the table's txns.
+    java.util.Set<String> routed = new java.util.HashSet<>();
     sources.forEach(
         (appId, range) -> {
           txns.put(appId, range.last());
           if (SourceCoordinates.isRouteAppId(appId)) {
-            ofSources.merge(SourceCoordinates.sourceAppIdOf(appId), range.last(), Math::max);
+            String source = SourceCoordinates.sourceAppIdOf(appId);
+            ofSources.merge(source, range.last(), Math::max);
+            if (table.containsKey(appId)) {
+              routed.add(source);
+            }
           }
         });
     ofSources.forEach(
         (source, last) -> {
           Long current = table.get(source);
-          if (current != null && current >= 0 && !hasRoutes(table, source)) {
+          if (current != null
+              && current >= 0
+              && !routed.contains(source)
+              && !hasRoutes(table, source)) {
             txns.put(baseline(source), current);
           }
           txns.put(source, Math.max(last, current == null ? -1 : current));
