@@ -35,6 +35,7 @@ public final class DuckDbDatabase implements AutoCloseable {
   private final String memoryLimit;
   private final int threads;
   private final StatementCache cache = new StatementCache();
+  private final FileSchemas fileSchemas;
   private final Deque<Idle> idle = new ArrayDeque<>();
 
   /** The databases that read files, by the files they may read; most recently used last. */
@@ -53,7 +54,7 @@ public final class DuckDbDatabase implements AutoCloseable {
    * @param threads DuckDB's threads
    */
   public DuckDbDatabase(String memoryLimit, int threads) {
-    this(memoryLimit, threads, List.of());
+    this(memoryLimit, threads, List.of(), new FileSchemas());
   }
 
   /**
@@ -62,9 +63,11 @@ public final class DuckDbDatabase implements AutoCloseable {
    * listing, and writes. One that reads files keeps their Parquet metadata between statements
    * ({@code enable_object_cache}) and makes its plans with statistics.
    */
-  private DuckDbDatabase(String memoryLimit, int threads, List<String> paths) {
+  private DuckDbDatabase(
+      String memoryLimit, int threads, List<String> paths, FileSchemas fileSchemas) {
     this.memoryLimit = memoryLimit;
     this.threads = threads;
+    this.fileSchemas = fileSchemas;
     Properties properties = new Properties();
     if (!paths.isEmpty()) {
       properties.setProperty("allowed_paths", DuckDbSession.list(paths));
@@ -162,7 +165,7 @@ public final class DuckDbDatabase implements AutoCloseable {
     synchronized (fileDatabases) {
       files = fileDatabases.get(key);
       if (files == null) {
-        files = new DuckDbDatabase(memoryLimit, threads, key);
+        files = new DuckDbDatabase(memoryLimit, threads, key, fileSchemas);
         fileDatabases.put(key, files);
         var oldest = fileDatabases.entrySet().iterator();
         while (fileDatabases.size() > MAX_FILE_DATABASES) {
@@ -174,6 +177,11 @@ public final class DuckDbDatabase implements AutoCloseable {
     // Statements still running on an evicted database finish: their connections keep it open.
     evicted.forEach(DuckDbDatabase::close);
     return files;
+  }
+
+  /** The schemas of the data files statements read, shared by this database and its others. */
+  FileSchemas fileSchemas() {
+    return fileSchemas;
   }
 
   /** What statements' texts decided, for the next statements with the same text. */

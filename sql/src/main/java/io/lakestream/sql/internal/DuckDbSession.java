@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.arrow.c.ArrowArrayStream;
@@ -364,7 +365,8 @@ public final class DuckDbSession {
 
   /**
    * The table type as a view over its files and the rows of its other-rows table (created here,
-   * empty; {@link #loadOthers} fills it).
+   * empty; {@link #loadOthers} fills it). Files of one Parquet schema are read by one {@code
+   * read_parquet}; a column that a group's files do not have reads as nulls there.
    */
   private void viewFiles(
       TableNeed need, TableScan.FileRows files, String projectId, boolean keyRanges)
@@ -372,28 +374,35 @@ public final class DuckDbSession {
     TableDefinition table = need.table();
     List<String> names = readColumns(need);
     String where = keyRanges ? keyCondition(table, need.from(), need.to()) : "";
-    StringBuilder fromFiles = new StringBuilder("SELECT ");
-    for (int i = 0; i < names.size(); i++) {
-      Column column = table.column(names.get(i)).orElseThrow();
-      fromFiles.append(i == 0 ? "" : ", ").append("CAST(").append(quote(column.name()));
-      fromFiles.append(" AS ").append(duckType(column)).append(") AS ");
-      fromFiles.append(quote(column.name()));
+    StringBuilder rows = new StringBuilder();
+    for (Map.Entry<FileSchemas.Schema, List<String>> group :
+        database.fileSchemas().group(connection, files.paths()).entrySet()) {
+      Set<String> present = group.getKey().columns();
+      rows.append("SELECT ");
+      for (int i = 0; i < names.size(); i++) {
+        Column column = table.column(names.get(i)).orElseThrow();
+        rows.append(i == 0 ? "" : ", ").append("CAST(");
+        rows.append(
+            present.contains(column.name().toLowerCase(java.util.Locale.ROOT))
+                ? quote(column.name())
+                : "NULL");
+        rows.append(" AS ").append(duckType(column)).append(") AS ").append(quote(column.name()));
+      }
+      rows.append(" FROM read_parquet(").append(list(group.getValue())).append(")");
+      rows.append(where).append(" UNION ALL ");
     }
-    fromFiles.append(" FROM read_parquet(").append(list(files.paths()));
-    fromFiles.append(", union_by_name = true)").append(where);
-    String others =
-        "SELECT "
-            + String.join(", ", names.stream().map(DuckDbSession::quote).toList())
-            + " FROM "
-            + quote(rowsTable(table))
-            + where;
+    rows.append("SELECT ")
+        .append(String.join(", ", names.stream().map(DuckDbSession::quote).toList()))
+        .append(" FROM ")
+        .append(quote(rowsTable(table)))
+        .append(where);
     try (Statement s = connection.createStatement()) {
       s.execute(createTable(rowsTable(table), table, names));
       s.execute(
           "DROP TABLE "
               + quote(table.name())
               + "; "
-              + view(table, "(" + fromFiles + " UNION ALL " + others + ")", names, projectId));
+              + view(table, "(" + rows + ")", names, projectId));
     }
   }
 
