@@ -405,6 +405,37 @@ class SqlEngineIT {
   }
 
   @Test
+  void aCallerWhoMayReadSeveralListedProjectsIsToldToNameOneNotAnsweredForOne() throws Exception {
+    // the admin, with a default project (as a PostgreSQL user name gives): without the refusal
+    // these answered for acme only, leaving out globex's rows without a word
+    for (String statement :
+        List.of(
+            "SELECT count(*) FROM otel_logs_and_spans WHERE project_id IN ('acme', 'globex')",
+            "SELECT count(*) FROM otel_logs_and_spans WHERE project_id = 'acme' OR project_id ="
+                + " 'GLOBEX'",
+            "SELECT count(*) FROM otel_logs_and_spans WHERE (project_id = 'acme' AND"
+                + " severity_text = 'ERROR') OR project_id = 'globex'")) {
+      HttpResponse<String> refused = postAs("admin", statement, "acme");
+      assertThat(refused.statusCode()).as(statement).isEqualTo(400);
+      assertThat(JSON.readTree(refused.body()).get("detail").asText())
+          .as(statement)
+          .isEqualTo(
+              "The statement lists several projects (acme, globex) with IN or OR: a statement"
+                  + " reads one project's tables; write project_id = '<project>' and send one"
+                  + " statement per project.");
+    }
+    // one project listed: read, whatever the default
+    HttpResponse<String> one =
+        postAs(
+            "admin",
+            "SELECT count(*) FROM otel_logs_and_spans WHERE project_id IN ('globex')",
+            "acme");
+    assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+    assertThat(JSON.readTree(one.body()).get("rows").get(0).get(0).asLong())
+        .isEqualTo(otel.get("globex").size());
+  }
+
+  @Test
   void theAdminNamesTheProjectAndResultsStreamAsNdjsonAndCsv() throws Exception {
     HttpResponse<String> ndjson =
         http.send(
@@ -480,6 +511,23 @@ class SqlEngineIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code POST /v1/sql} with a default project ({@code "project"}). */
+  static HttpResponse<String> postAs(String token, String statement, String project)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(origin + "/v1/sql"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode()
+                        .put("sql", statement)
+                        .put("project", project)
+                        .toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpRequest request(String token, String statement, String accept) {

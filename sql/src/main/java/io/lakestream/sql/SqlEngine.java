@@ -85,6 +85,18 @@ public final class SqlEngine implements AutoCloseable {
      * @throws RuntimeException when the caller may not read them, or must name one
      */
     String project(Set<String> named);
+
+    /**
+     * The project to read, knowing also every project the statement compares {@code project_id}
+     * with ({@code IN} lists and {@code OR}s included), so that a caller who may read several of
+     * them can be told to name one rather than be answered for one of them only.
+     *
+     * @param listed the projects compared with {@code project_id} by {@code =} or {@code IN},
+     *     anywhere in the conditions on its tables
+     */
+    default String project(Set<String> named, Set<String> listed) {
+      return project(named);
+    }
   }
 
   private final Supplier<Map<String, TableDefinition>> tables;
@@ -140,7 +152,7 @@ public final class SqlEngine implements AutoCloseable {
       if (!readsNoRows(sql)) {
         ScanNeeds needs = session.plan(sql, parameters);
         if (!needs.tables().isEmpty()) {
-          String project = choice.project(needs.namedProjects());
+          String project = choice.project(needs.namedProjects(), needs.listedProjects());
           Optional<DuckDbSession> overFiles =
               session.readFiles(needs.tables().values(), project, scan);
           if (overFiles.isPresent()) {

@@ -147,7 +147,20 @@ public final class SqlService {
   public QueryResult run(
       Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
     if (SqlEngine.isQuery(sql)) {
-      return engine.query(sql, parameters, named -> project(principal, named, defaultProject));
+      return engine.query(
+          sql,
+          parameters,
+          new SqlEngine.ProjectChoice() {
+            @Override
+            public String project(Set<String> named) {
+              return project(named, Set.of());
+            }
+
+            @Override
+            public String project(Set<String> named, Set<String> listed) {
+              return SqlService.this.project(principal, named, listed, defaultProject);
+            }
+          });
     }
     if (!parameters.isEmpty()) {
       throw QueryErrors.badSql(
@@ -193,9 +206,29 @@ public final class SqlService {
   /**
    * The project a query reads: the one it names with {@code project_id = '…'}, else the request's
    * default project (the PostgreSQL user name, or {@code "project"} of {@code POST /v1/sql}), else
-   * the one its token reads. The token must read it.
+   * the one its token reads. The token must read it. A statement that names none but lists several
+   * the token may read ({@code project_id IN ('a', 'b')}, {@code project_id = 'a' OR project_id =
+   * 'b'}) is refused: it would be answered for one of them only. Listed projects the token may not
+   * read are not an error: the statement gets the caller's rows only, as for any other condition.
    */
-  private String project(Principal principal, Set<String> named, Optional<String> defaultProject) {
+  private String project(
+      Principal principal, Set<String> named, Set<String> listed, Optional<String> defaultProject) {
+    if (named.isEmpty()) {
+      Set<String> readable = new java.util.TreeSet<>();
+      for (String name : listed) {
+        String project = ProjectIds.normalize(name);
+        if (ProjectIds.isValid(project) && principal.mayRead(project)) {
+          readable.add(project);
+        }
+      }
+      if (readable.size() > 1) {
+        throw QueryErrors.badSql(
+            "The statement lists several projects ("
+                + String.join(", ", readable)
+                + ") with IN or OR: a statement reads one project's tables; write project_id ="
+                + " '<project>' and send one statement per project.");
+      }
+    }
     Set<String> projects = new java.util.TreeSet<>();
     for (String name : named) {
       String project = ProjectIds.normalize(name);

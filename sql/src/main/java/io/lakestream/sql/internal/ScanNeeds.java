@@ -37,6 +37,17 @@ public final class ScanNeeds {
   private static final Pattern ATOM =
       Pattern.compile("^\"?([A-Za-z_][A-Za-z0-9_]*)\"? (=|>=|<=|>|<) (.+)$", Pattern.DOTALL);
   private static final Pattern TEXT = Pattern.compile("^'((?:[^']|'')*)'(?:::VARCHAR)?$");
+
+  /** {@code project_id = '…'} or {@code project_id IN ('…', …)} anywhere in a filter. */
+  private static final Pattern PROJECT_LISTED =
+      Pattern.compile(
+          "\\b"
+              + TableDefinition.PROJECT_COLUMN
+              + "\"?\\s*(?:=\\s*('(?:[^']|'')*')|\\s+IN\\s*\\(((?:\\s*'(?:[^']|'')*'(?:::VARCHAR)?\\s*,?)+)\\))");
+
+  /** A text literal, its text in group 1 with quotes doubled. */
+  private static final Pattern LITERAL = Pattern.compile("'((?:[^']|'')*)'");
+
   private static final Pattern TIMESTAMP =
       Pattern.compile(
           "^'(\\d{4,}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2})(\\.\\d{1,9})?(?:\\+00)?'"
@@ -65,10 +76,12 @@ public final class ScanNeeds {
 
   private final Map<String, TableNeed> tables;
   private final Set<String> projects;
+  private final Set<String> listed;
 
-  private ScanNeeds(Map<String, TableNeed> tables, Set<String> projects) {
+  private ScanNeeds(Map<String, TableNeed> tables, Set<String> projects, Set<String> listed) {
     this.tables = tables;
     this.projects = projects;
+    this.listed = listed;
   }
 
   /** The needs of each table the plan scans, by table name. */
@@ -79,6 +92,15 @@ public final class ScanNeeds {
   /** The projects named by {@code project_id = '…'} in the scans' filters. */
   public Set<String> namedProjects() {
     return projects;
+  }
+
+  /**
+   * Every project the scans' filters compare {@code project_id} with, by {@code =} or in an {@code
+   * IN} list, also within {@code OR}s (e.g. {@code project_id IN ('a', 'b')}): the projects a
+   * statement may mean to read.
+   */
+  public Set<String> listedProjects() {
+    return listed;
   }
 
   /**
@@ -97,13 +119,15 @@ public final class ScanNeeds {
     collect(plan, tables, scans);
     Map<String, List<Scan>> byTable = new LinkedHashMap<>();
     Set<String> projects = new TreeSet<>();
+    Set<String> listed = new TreeSet<>();
     for (Scan scan : scans) {
       byTable.computeIfAbsent(scan.table.name(), t -> new ArrayList<>()).add(scan);
       projects.addAll(scan.projects);
+      listed.addAll(scan.listed);
     }
     Map<String, TableNeed> needs = new LinkedHashMap<>();
     byTable.forEach((name, list) -> needs.put(name, merge(list)));
-    return new ScanNeeds(needs, projects);
+    return new ScanNeeds(needs, projects, listed);
   }
 
   private static void collect(JsonNode node, Map<String, TableDefinition> tables, List<Scan> out) {
@@ -172,6 +196,7 @@ public final class ScanNeeds {
     final TableDefinition table;
     final Set<String> columns = new LinkedHashSet<>();
     final Set<String> projects = new TreeSet<>();
+    final Set<String> listed = new TreeSet<>();
     final Map<String, Object> equalities = new LinkedHashMap<>();
     Optional<Object> from = Optional.empty();
     Optional<Object> to = Optional.empty();
@@ -198,6 +223,13 @@ public final class ScanNeeds {
               .matcher(filter)
               .find()) {
             scan.columns.add(column.name());
+          }
+        }
+        Matcher listed = PROJECT_LISTED.matcher(filter);
+        while (listed.find()) {
+          Matcher literal = LITERAL.matcher(listed.group(listed.group(1) != null ? 1 : 2));
+          while (literal.find()) {
+            scan.listed.add(literal.group(1).replace("''", "'"));
           }
         }
         if (filter.startsWith("optional:")) {

@@ -56,6 +56,23 @@ class ScanNeedsTest {
   }
 
   @Test
+  void theProjectsListedInInListsAndAlternativesAreCollectedButNotNamed() {
+    // as DuckDB 2.0 prints project_id IN ('acme', 'globex') and an OR of equalities: hints
+    ScanNeeds needs =
+        needs(
+            scan("events", "\"\"", "\"optional: (project_id IN ('acme', 'it''s'))\""),
+            scan(
+                "metrics",
+                "\"\"",
+                "[\"optional: ((project_id = 'globex') OR (project_id = 'initech'))\","
+                    + " \"(project_id NOT IN ('hooli'))\", \"(project_id != 'umbrella')\"]"));
+    assertThat(needs.namedProjects()).isEmpty();
+    assertThat(needs.listedProjects()).containsExactly("acme", "globex", "initech", "it's");
+    assertThat(needs(scan("events", "\"\"", "\"(project_id = 'acme')\"")).listedProjects())
+        .containsExactly("acme");
+  }
+
+  @Test
   void alternativesHintsAndFloatsWidenInsteadOfNarrowing() {
     TableNeed need =
         needs(
