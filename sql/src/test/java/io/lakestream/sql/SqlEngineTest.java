@@ -92,6 +92,11 @@ class SqlEngineTest {
       new SqlEngine(TableDefinitions::builtIns, scan, SqlEngine.Limits.DEFAULT);
 
   List<List<Object>> rows(String sql, String project) {
+    return rows(engine, sql, project);
+  }
+
+  /** Every row of {@code sql}'s answer, as {@code project} reads it. */
+  static List<List<Object>> rows(SqlEngine engine, String sql, String project) {
     try (QueryResult result = engine.query(sql, named -> project)) {
       List<List<Object>> rows = new ArrayList<>();
       while (result.next()) {

@@ -131,17 +131,7 @@ class SqlFileSchemasTest {
       new SqlEngine(TableDefinitions::builtIns, scan, SqlEngine.Limits.DEFAULT);
 
   List<List<Object>> rows(String sql) {
-    try (QueryResult result = engine.query(sql, named -> "acme")) {
-      List<List<Object>> rows = new ArrayList<>();
-      while (result.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 0; i < result.columns().size(); i++) {
-          row.add(result.value(i));
-        }
-        rows.add(row);
-      }
-      return rows;
-    }
+    return SqlEngineTest.rows(engine, sql, "acme");
   }
 
   @Test
