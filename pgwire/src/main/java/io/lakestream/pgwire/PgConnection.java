@@ -563,17 +563,17 @@ final class PgConnection {
     List<PgColumn> columns = rows.columns();
     long count = 0;
     try {
-      PgTextRows text =
-          iterator instanceof PgTextRows t && allText(formats, columns.size()) && t.asText()
-              ? t
+      PgEncodedRows encoded =
+          iterator instanceof PgEncodedRows e && e.encodes(binaryColumns(formats, columns.size()))
+              ? e
               : null;
       while ((max == 0 || count < max) && iterator.hasNext()) {
         if (session.cancelRequested()) {
           throw PgErrors.cancelled();
         }
-        if (text != null) {
-          text.nextText();
-          textRow(columns.size(), text);
+        if (encoded != null) {
+          encoded.nextEncoded();
+          encodedRow(columns.size(), encoded);
         } else {
           dataRow(columns, formats, iterator.next());
         }
@@ -626,27 +626,27 @@ final class PgConnection {
     out.end();
   }
 
-  /** A row whose values are already in the text format. */
-  private void textRow(int columns, PgTextRows row) throws IOException {
+  /** A row whose values are already encoded in their columns' formats. */
+  private void encodedRow(int columns, PgEncodedRows row) throws IOException {
     out.begin('D').int16(columns);
-    byte[] bytes = row.textBytes();
+    byte[] bytes = row.encodedBytes();
     for (int i = 0; i < columns; i++) {
-      int length = row.textLength(i);
+      int length = row.encodedLength(i);
       out.int32(length);
       if (length > 0) {
-        out.bytes(bytes, row.textStart(i), length);
+        out.bytes(bytes, row.encodedStart(i), length);
       }
     }
     out.end();
   }
 
-  private static boolean allText(short[] formats, int columns) {
+  /** Which columns the client takes in the binary format (format code 1). */
+  private static boolean[] binaryColumns(short[] formats, int columns) {
+    boolean[] binary = new boolean[columns];
     for (int i = 0; i < columns; i++) {
-      if (format(formats, i) != 0) {
-        return false;
-      }
+      binary[i] = format(formats, i) == 1;
     }
-    return true;
+    return binary;
   }
 
   private static short format(short[] formats, int column) {

@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.lakestream.pgwire.PgBackend;
 import io.lakestream.pgwire.PgColumn;
+import io.lakestream.pgwire.PgEncodedRows;
 import io.lakestream.pgwire.PgErrors;
 import io.lakestream.pgwire.PgException;
 import io.lakestream.pgwire.PgResult;
 import io.lakestream.pgwire.PgSession;
 import io.lakestream.pgwire.PgTable;
-import io.lakestream.pgwire.PgTextRows;
 import io.lakestream.pgwire.PgType;
 import io.lakestream.query.internal.AccessPolicy;
 import io.lakestream.query.internal.AccessPolicy.Principal;
@@ -143,17 +143,17 @@ final class PgSqlBackend implements PgBackend {
 
   /**
    * The rows of a result, read from the engine one at a time as the protocol asks for them: as
-   * values, or, when the client takes every column as text and the engine gives the result's types
-   * as Arrow batches that {@link PgTextBatch} reads, as text straight from the batches.
+   * values, or, when the engine gives the result's types as Arrow batches that {@link PgBatchRow}
+   * reads, encoded straight from the batches in the formats the client asked for.
    */
-  static final class Rows implements Iterator<List<?>>, PgTextRows {
+  static final class Rows implements Iterator<List<?>>, PgEncodedRows {
     private final QueryResult result;
     private final List<PgColumn> columns;
     private Boolean hasNext;
-    private boolean read; // a row was read, or asText decided
+    private boolean read; // a row was read, or encodes decided
     private ResultBatches batches;
     private FieldVector[] vectors;
-    private PgTextBatch text;
+    private PgBatchRow encoded;
     private int row;
     private int batchRows;
 
@@ -163,23 +163,24 @@ final class PgSqlBackend implements PgBackend {
     }
 
     @Override
-    public boolean asText() {
+    public boolean encodes(boolean[] binary) {
       if (read) {
         return batches != null;
       }
       read = true;
-      if (!PgTextBatch.reads(result.columns())) {
+      if (!PgBatchRow.reads(result.columns())) {
         return false;
       }
       try {
-        batches = result.batches(PgTextBatch.BATCH_ROWS);
+        batches = result.batches(PgBatchRow.BATCH_ROWS);
       } catch (UnsupportedOperationException e) {
         return false; // rows held in memory
       } catch (LakestreamException e) {
         throw error(e);
       }
       vectors = batches.batch().getFieldVectors().toArray(FieldVector[]::new);
-      text = new PgTextBatch(result.columns(), columns.stream().map(PgColumn::type).toList());
+      encoded =
+          new PgBatchRow(result.columns(), columns.stream().map(PgColumn::type).toList(), binary);
       return true;
     }
 
@@ -211,7 +212,7 @@ final class PgSqlBackend implements PgBackend {
     @Override
     public List<?> next() {
       if (batches != null) {
-        throw new IllegalStateException("the rows are read as text");
+        throw new IllegalStateException("the rows are read encoded");
       }
       if (!hasNext()) {
         throw new NoSuchElementException();
@@ -225,27 +226,27 @@ final class PgSqlBackend implements PgBackend {
     }
 
     @Override
-    public void nextText() {
+    public void nextEncoded() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       hasNext = null;
-      text.read(vectors, row++);
+      encoded.read(vectors, row++);
     }
 
     @Override
-    public byte[] textBytes() {
-      return text.bytes();
+    public byte[] encodedBytes() {
+      return encoded.bytes();
     }
 
     @Override
-    public int textStart(int column) {
-      return text.start(column);
+    public int encodedStart(int column) {
+      return encoded.start(column);
     }
 
     @Override
-    public int textLength(int column) {
-      return text.length(column);
+    public int encodedLength(int column) {
+      return encoded.length(column);
     }
 
     /** Releases the batches, then the result. */

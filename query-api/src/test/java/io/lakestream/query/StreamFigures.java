@@ -32,16 +32,19 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
  * POST /v1/sql}, {@code Accept: application/x-ndjson}), over HTTP as an Arrow IPC stream ({@code
  * Accept: application/vnd.apache.arrow.stream}, read with Arrow Java's {@code ArrowStreamReader})
  * and over the PostgreSQL protocol (pgJDBC with a fetch size: Execute with a row limit, portal by
- * portal), with the time to the first row and the largest heap the sidecar's JVM used meanwhile
- * (sampled every 20 ms: a result that were held whole would show). A plain main, not a test; run
- * with a small heap to show the memory is bounded:
+ * portal; {@code pg}: a plain statement, every column in the text format, each value read with
+ * {@code getString}; {@code pgbin}: a server-prepared statement with binary transfer, pgJDBC's
+ * binary types in the binary format, each value read with {@code getObject}), with the time to the
+ * first row and the largest heap the sidecar's JVM used meanwhile (sampled every 20 ms: a result
+ * that were held whole would show). A plain main, not a test; run with a small heap to show the
+ * memory is bounded:
  *
  * <pre>
  * (build the classpath as for SqlBench)
  * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx768m \
  *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
  *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
- *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3] [clients=ndjson,arrow,pg]
+ *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3] [clients=ndjson,arrow,pg,pgbin]
  * </pre>
  *
  * <p>Data as SqlBench's ({@link SqlBench#writeLogs}): {@code otel_logs_and_spans} (27 columns)
@@ -105,7 +108,17 @@ public final class StreamFigures {
           }
           if (clients.contains("pg")) {
             report(
-                statement[0], "pgJDBC, fetch 10,000", total, () -> overPg(url, user, statement[1]));
+                statement[0],
+                "pgJDBC, fetch 10,000",
+                total,
+                () -> overPg(url, user, statement[1], false));
+          }
+          if (clients.contains("pgbin")) {
+            report(
+                statement[0],
+                "pgJDBC binary, fetch 10,000",
+                total,
+                () -> overPg(url, user, statement[1], true));
           }
         }
       }
@@ -248,22 +261,42 @@ public final class StreamFigures {
     return response;
   }
 
-  private static Streamed overPg(String url, Properties user, String sql) throws Exception {
+  /**
+   * Binary: a statement prepared on the server at once ({@code prepareThreshold=-1}) with binary
+   * transfer, so pgJDBC asks for its binary types (integers, floats, timestamps, …) in the binary
+   * format and reads each value with {@code getObject}.
+   */
+  private static Streamed overPg(String url, Properties user, String sql, boolean binary)
+      throws Exception {
     long start = System.nanoTime();
-    try (Connection connection = DriverManager.getConnection(url, user)) {
+    Properties properties = new Properties();
+    properties.putAll(user);
+    if (binary) {
+      properties.setProperty("binaryTransfer", "true");
+      properties.setProperty("prepareThreshold", "-1");
+    }
+    try (Connection connection = DriverManager.getConnection(url, properties)) {
       connection.setAutoCommit(false); // pgJDBC streams with a fetch size only in a transaction
-      try (Statement statement = connection.createStatement()) {
+      try (Statement statement =
+          binary ? connection.prepareStatement(sql) : connection.createStatement()) {
         statement.setFetchSize(10_000);
         long rows = 0;
         long firstRow = -1;
-        try (ResultSet result = statement.executeQuery(sql)) {
+        try (ResultSet result =
+            binary
+                ? ((java.sql.PreparedStatement) statement).executeQuery()
+                : statement.executeQuery(sql)) {
           int columns = result.getMetaData().getColumnCount();
           while (result.next()) {
             if (firstRow < 0) {
               firstRow = System.nanoTime() - start;
             }
             for (int c = 1; c <= columns; c++) {
-              result.getString(c);
+              if (binary) {
+                result.getObject(c);
+              } else {
+                result.getString(c);
+              }
             }
             rows++;
           }

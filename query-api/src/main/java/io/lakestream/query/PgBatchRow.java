@@ -4,35 +4,44 @@ import io.lakestream.pgwire.PgType;
 import io.lakestream.query.http.ArrowColumns;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlType;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.complex.ListVector;
 
 /**
- * One row at a time of an Arrow batch of the engine ({@link io.lakestream.sql.ResultBatches}) in
- * PostgreSQL's text format, byte for byte as {@link PgType#text} writes the values the engine gives
- * row by row: integers and strings straight from the vectors, timestamps formatted here, the rest
- * (floats, dates, arrays, timestamps outside years 1–9999) through {@link PgType#text} of the value
- * read from the vector.
+ * One row at a time of an Arrow batch of the engine ({@link io.lakestream.sql.ResultBatches}), each
+ * column in PostgreSQL's text or binary format as the client asked, byte for byte as {@link
+ * PgType#text} and {@link PgType#binary} write the values the engine gives row by row.
+ *
+ * <p>Text: integers and strings straight from the vectors, timestamps formatted here, the rest
+ * (floats, dates, numerics, bytea, arrays, timestamps outside years 1–9999) through {@link
+ * PgType#text} of the value read from the vector. Binary: every value straight from the vectors
+ * (big-endian integers and IEEE floats, days and microseconds since 2000-01-01, strings and bytea
+ * copied, {@code jsonb} as version 1 and its text, arrays with their header), but numerics, through
+ * {@link PgType#binary} of the {@code BigDecimal} read from the vector.
  */
-final class PgTextBatch {
+final class PgBatchRow {
   /** Rows in a batch asked of the engine: DuckDB's vector size. */
   static final int BATCH_ROWS = 2_048;
 
-  /** The engine's types (DuckDB's names) whose Arrow vectors are read here. */
+  /** The engine's types (DuckDB's names) whose Arrow vectors are read here, but decimals. */
   private static final Set<String> SCALAR_TYPES =
       Set.of(
           "BOOLEAN",
@@ -40,31 +49,46 @@ final class PgTextBatch {
           "SMALLINT",
           "INTEGER",
           "BIGINT",
+          "HUGEINT",
           "FLOAT",
           "DOUBLE",
           "VARCHAR",
           "JSON",
+          "BLOB",
           "DATE",
           "TIMESTAMP",
           "TIMESTAMP WITH TIME ZONE");
 
+  /** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+  private static final int PG_EPOCH_DAYS = 10_957;
+
+  /** Microseconds from 1970-01-01 to PostgreSQL's epoch. */
+  private static final long PG_EPOCH_MICROS = PG_EPOCH_DAYS * 86_400_000_000L;
+
   private final List<ResultColumn> columns;
   private final PgType[] types;
+  private final boolean[] binary;
   private final int[] starts;
   private final int[] lengths;
   private byte[] bytes = new byte[8192];
   private int size;
 
-  PgTextBatch(List<ResultColumn> columns, List<PgType> types) {
+  /**
+   * Rows of {@code columns}, sent as {@code types}; column {@code i} in the binary format when
+   * {@code binary[i]}, else in the text format.
+   */
+  PgBatchRow(List<ResultColumn> columns, List<PgType> types, boolean[] binary) {
     this.columns = columns;
     this.types = types.toArray(PgType[]::new);
+    this.binary = binary.clone();
     this.starts = new int[columns.size()];
     this.lengths = new int[columns.size()];
   }
 
   /** Whether results of these columns are read here (else: row by row, as values). */
   static boolean reads(List<ResultColumn> columns) {
-    return ArrowColumns.readsAll(columns, SCALAR_TYPES::contains);
+    return ArrowColumns.readsAll(
+        columns, type -> SCALAR_TYPES.contains(type) || type.startsWith("DECIMAL("));
   }
 
   byte[] bytes() {
@@ -79,7 +103,10 @@ final class PgTextBatch {
     return lengths[column];
   }
 
-  /** Puts the text of row {@code row} of these vectors (the batch's) into {@link #bytes()}. */
+  /**
+   * Puts the encoded values of row {@code row} of these vectors (the batch's) into {@link
+   * #bytes()}.
+   */
   void read(FieldVector[] vectors, int row) {
     size = 0;
     for (int c = 0; c < vectors.length; c++) {
@@ -89,12 +116,18 @@ final class PgTextBatch {
         lengths[c] = -1;
         continue;
       }
-      value(vector, columns.get(c), types[c], row);
+      if (binary[c]) {
+        binary(vector, columns.get(c), types[c], row);
+      } else {
+        text(vector, columns.get(c), types[c], row);
+      }
       lengths[c] = size - starts[c];
     }
   }
 
-  private void value(FieldVector vector, ResultColumn column, PgType type, int row) {
+  // ---- the text format ----
+
+  private void text(FieldVector vector, ResultColumn column, PgType type, int row) {
     if (column.type() == SqlType.ARRAY) {
       utf8(type.text(list((ListVector) vector, column.elementType().orElseThrow(), row)));
       return;
@@ -104,6 +137,8 @@ final class PgTextBatch {
       case SMALLINT, INTEGER, BIGINT -> writeLong(ArrowColumns.integer(vector, row));
       case REAL -> utf8(type.text(((Float4Vector) vector).get(row)));
       case DOUBLE -> utf8(type.text(((Float8Vector) vector).get(row)));
+      case NUMERIC -> utf8(type.text(((DecimalVector) vector).getObject(row)));
+      case BYTEA -> utf8(type.text(((VarBinaryVector) vector).get(row)));
       case TEXT, JSON -> copy((BaseVariableWidthVector) vector, row);
       case DATE -> utf8(type.text(LocalDate.ofEpochDay(((DateDayVector) vector).get(row))));
       case TIMESTAMP -> timestamp(((TimeStampMicroVector) vector).get(row), type, false);
@@ -211,20 +246,124 @@ final class PgTextBatch {
     padded(value, digits);
   }
 
+  /** Text that may hold any character (array elements): as UTF-8. */
+  private void utf8(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    ensure(utf8.length);
+    System.arraycopy(utf8, 0, bytes, size, utf8.length);
+    size += utf8.length;
+  }
+
+  // ---- the binary format ----
+
+  private void binary(FieldVector vector, ResultColumn column, PgType type, int row) {
+    if (column.type() == SqlType.ARRAY) {
+      binaryArray((ListVector) vector, column.elementType().orElseThrow(), type, row);
+    } else {
+      binaryValue(vector, column.type(), type, row);
+    }
+  }
+
+  /** A value that is not an array: of {@code sqlType} in the vector, sent as {@code type}. */
+  private void binaryValue(ValueVector vector, SqlType sqlType, PgType type, int row) {
+    switch (sqlType) {
+      case BOOLEAN -> write(((BitVector) vector).get(row) != 0 ? (byte) 1 : (byte) 0);
+      case SMALLINT, INTEGER, BIGINT -> {
+        long value = ArrowColumns.integer(vector, row);
+        switch (type.size()) {
+          case 2 -> writeShort((short) value);
+          case 4 -> writeInt((int) value);
+          default -> writeLong8(value);
+        }
+      }
+      case REAL -> writeInt(Float.floatToRawIntBits(((Float4Vector) vector).get(row)));
+      case DOUBLE -> writeLong8(Double.doubleToRawLongBits(((Float8Vector) vector).get(row)));
+      case NUMERIC -> writeBytes(type.binary(((DecimalVector) vector).getObject(row)));
+      case TEXT, BYTEA -> copy((BaseVariableWidthVector) vector, row);
+      case JSON -> {
+        write((byte) 1); // jsonb binary format version
+        copy((BaseVariableWidthVector) vector, row);
+      }
+      case DATE -> writeInt(((DateDayVector) vector).get(row) - PG_EPOCH_DAYS);
+      case TIMESTAMP -> writeLong8(((TimeStampMicroVector) vector).get(row) - PG_EPOCH_MICROS);
+      case TIMESTAMPTZ -> writeLong8(((TimeStampMicroTZVector) vector).get(row) - PG_EPOCH_MICROS);
+      default -> throw new IllegalStateException("not read from batches: " + sqlType);
+    }
+  }
+
+  /**
+   * An array as {@link PgType#binary} writes it: dimensions (0 when empty, else 1), whether an
+   * element is null, the element type's OID, then for one dimension its length and lower bound 1,
+   * and each element's length (-1: null) and bytes.
+   */
+  private void binaryArray(ListVector list, SqlType elementType, PgType type, int row) {
+    PgType element = type.element().orElseThrow();
+    int start = list.getOffsetBuffer().getInt((long) row * ListVector.OFFSET_WIDTH);
+    int end = list.getOffsetBuffer().getInt((long) (row + 1) * ListVector.OFFSET_WIDTH);
+    ValueVector elements = list.getDataVector();
+    boolean hasNull = false;
+    for (int i = start; i < end && !hasNull; i++) {
+      hasNull = elements.isNull(i);
+    }
+    writeInt(end > start ? 1 : 0);
+    writeInt(hasNull ? 1 : 0);
+    writeInt(element.oid());
+    if (end > start) {
+      writeInt(end - start);
+      writeInt(1);
+    }
+    for (int i = start; i < end; i++) {
+      if (elements.isNull(i)) {
+        writeInt(-1);
+        continue;
+      }
+      int lengthAt = size;
+      writeInt(0);
+      binaryValue(elements, elementType, element, i);
+      putInt(lengthAt, size - lengthAt - 4);
+    }
+  }
+
+  private void writeShort(short value) {
+    ensure(2);
+    bytes[size++] = (byte) (value >> 8);
+    bytes[size++] = (byte) value;
+  }
+
+  private void writeInt(int value) {
+    ensure(4);
+    putInt(size, value);
+    size += 4;
+  }
+
+  private void putInt(int at, int value) {
+    bytes[at] = (byte) (value >> 24);
+    bytes[at + 1] = (byte) (value >> 16);
+    bytes[at + 2] = (byte) (value >> 8);
+    bytes[at + 3] = (byte) value;
+  }
+
+  private void writeLong8(long value) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[size++] = (byte) (value >> shift);
+    }
+  }
+
+  private void writeBytes(byte[] value) {
+    ensure(value.length);
+    System.arraycopy(value, 0, bytes, size, value.length);
+    size += value.length;
+  }
+
+  // ---- both ----
+
   private void copy(BaseVariableWidthVector vector, int row) {
     int start = vector.getStartOffset(row);
     int length = vector.getStartOffset(row + 1) - start;
     ensure(length);
     vector.getDataBuffer().getBytes(start, bytes, size, length);
     size += length;
-  }
-
-  /** Text that may hold any character (array elements): as UTF-8. */
-  private void utf8(String text) {
-    byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ensure(utf8.length);
-    System.arraycopy(utf8, 0, bytes, size, utf8.length);
-    size += utf8.length;
   }
 
   private void write(byte b) {
@@ -234,7 +373,7 @@ final class PgTextBatch {
 
   private void ensure(int more) {
     if (size + more > bytes.length) {
-      bytes = java.util.Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+      bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
     }
   }
 }

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rows sent in the text format from the engine's Arrow batches ({@link PgTextBatch}) are byte for
- * byte the rows sent from the values read row by row ({@link PgType#text}, the path before it), for
- * every type read from batches and their edges: nulls, extremes, special floats, strings with
- * quotes, backslashes, whitespace and Unicode, JSON as the engine gives it, arrays with nulls and
- * elements that need quoting, timestamps of years 1 to 9999, and more rows than a batch; types off
- * the list are read row by row.
+ * Rows sent from the engine's Arrow batches ({@link PgBatchRow}) are byte for byte the rows sent
+ * from the values read row by row ({@link PgType#text} and {@link PgType#binary}, the path before
+ * it), in the text format, the binary format and both mixed column by column, for every type read
+ * from batches and their edges: nulls, extremes, special floats, strings with quotes, backslashes,
+ * whitespace and Unicode, empty strings and bytea, JSON as the engine gives it, negative and large
+ * numerics, arrays with nulls and elements that need quoting, timestamps of years 1 to 9999 and
+ * beyond, and more rows than a batch; types off the list are read row by row.
  */
-class PgTextBatchTest {
+class PgBatchRowTest {
   private static final SqlEngine ENGINE =
       new SqlEngine(
           TableDefinitions::builtIns,
@@ -85,6 +86,25 @@ class PgTextBatchTest {
       FROM range(5000) r(i)
       """;
 
+  /** The types read from batches that the text rows were not, and values far from 2000. */
+  private static final String MORE_EDGES =
+      """
+      SELECT * FROM (VALUES
+        (1.50::DECIMAL(10,2), (-12345678901234.5678)::DECIMAL(18,4),
+         (-0.0000000001)::DECIMAL(38,10), 12345678901234567890123456789.0123456789::DECIMAL(38,9),
+         '\\x00\\xFF\\x5C'::BLOB, 170141183460469231731687303715884105727::HUGEINT,
+         TIMESTAMP '20000-01-01 00:00:00.000001', TIMESTAMPTZ '0001-01-01 00:00:00.000001+00',
+         DATE '0001-01-01', 'x'),
+        (0::DECIMAL(10,2), (-0.01)::DECIMAL(18,4), 10000::DECIMAL(38,10),
+         (-99999999999999999999999999999.999999999)::DECIMAL(38,9), ''::BLOB,
+         (-170141183460469231731687303715884105727)::HUGEINT, TIMESTAMP '1999-12-31 23:59:59.999999',
+         TIMESTAMPTZ '2000-01-01 00:00:00+00', DATE '2000-01-01', ''),
+        (NULL, 100.0001::DECIMAL(18,4), 1::DECIMAL(38,10), 0.000000001::DECIMAL(38,9), NULL, 0::HUGEINT,
+         TIMESTAMP '1970-01-01 00:00:00', TIMESTAMPTZ '9999-12-31 23:59:59.999999+00',
+         DATE '1999-12-31', NULL)
+      ) t(dec, dec18, dec38, big38, blob, huge, ts, tstz, date, text)
+      """;
+
   @AfterAll
   static void close() {
     ENGINE.close();
@@ -92,26 +112,63 @@ class PgTextBatchTest {
 
   @Test
   void edgeValuesAreSentAsFromValues() {
-    List<List<String>> fromValues = fromValues(EDGES);
-    assertThat(fromBatches(EDGES)).isEqualTo(fromValues);
-    assertThat(fromValues).hasSize(6);
-    assertThat(fromValues.get(0))
+    for (Formats formats : Formats.values()) {
+      List<List<String>> fromValues = fromValues(EDGES, formats);
+      assertThat(fromBatches(EDGES, formats)).as("%s", formats).isEqualTo(fromValues);
+      assertThat(fromValues).hasSize(6);
+      assertThat(fromValues.get(5)).containsOnlyNulls();
+    }
+    assertThat(fromValues(EDGES, Formats.TEXT).get(0))
         .contains("t", "{1,NULL,-3}", "0001-01-01 00:00:00+00", "1969-12-31 23:59:59.999999");
-    assertThat(fromValues.get(5)).containsOnlyNulls();
+  }
+
+  @Test
+  void numericsByteaAndFarTimestampsAreSentAsFromValues() {
+    for (Formats formats : Formats.values()) {
+      List<List<String>> fromValues = fromValues(MORE_EDGES, formats);
+      assertThat(fromValues).hasSize(3);
+      assertThat(fromBatches(MORE_EDGES, formats)).as("%s", formats).isEqualTo(fromValues);
+    }
+    assertThat(fromValues(MORE_EDGES, Formats.TEXT).get(0))
+        .contains("1.50", "-12345678901234.5678", "\\134x00ff5c", "+20000-01-01 00:00:00.000001");
   }
 
   @Test
   void valuesSpreadOverTheirRangesAreSentAsFromValues() {
-    List<List<String>> fromValues = fromValues(SPREAD);
-    assertThat(fromValues).hasSize(5000);
-    assertThat(fromBatches(SPREAD)).isEqualTo(fromValues);
+    for (Formats formats : Formats.values()) {
+      List<List<String>> fromValues = fromValues(SPREAD, formats);
+      assertThat(fromValues).hasSize(5000);
+      assertThat(fromBatches(SPREAD, formats)).as("%s", formats).isEqualTo(fromValues);
+    }
+  }
+
+  /** The binary bytes are PostgreSQL's, not only the row-by-row writer's (a check of both). */
+  @Test
+  void binaryValuesAreInPostgresqlsLayout() {
+    String sql =
+        "SELECT 1::SMALLINT, -2, 3::BIGINT, TIMESTAMPTZ '2000-01-01 00:00:01+00', DATE '1999-12-31',"
+            + " '{}'::JSON, [1, NULL]::INTEGER[], 1.5::DOUBLE";
+    assertThat(fromBatches(sql, Formats.BINARY))
+        .containsExactly(
+            List.of(
+                "\\0\\1",
+                "\\377\\377\\377\\376",
+                "\\0\\0\\0\\0\\0\\0\\0\\3",
+                "\\0\\0\\0\\0\\0\\17B@",
+                "\\377\\377\\377\\377",
+                "\\1{}",
+                "\\0\\0\\0\\1\\0\\0\\0\\1\\0\\0\\0\\27\\0\\0\\0\\2\\0\\0\\0\\1"
+                    + "\\0\\0\\0\\4\\0\\0\\0\\1\\377\\377\\377\\377",
+                "?\\370\\0\\0\\0\\0\\0\\0"));
   }
 
   @Test
   void anEmptyResultIsEmptyBothWays() {
     String sql = "SELECT 1 AS a, 'x' AS b WHERE false";
-    assertThat(fromBatches(sql)).isEmpty();
-    assertThat(fromValues(sql)).isEmpty();
+    for (Formats formats : Formats.values()) {
+      assertThat(fromBatches(sql, formats)).isEmpty();
+      assertThat(fromValues(sql, formats)).isEmpty();
+    }
   }
 
   @Test
@@ -119,10 +176,27 @@ class PgTextBatchTest {
     String sql = "SELECT 1.5::DECIMAL(10,2) AS d, 'x' AS b, INTERVAL 1 DAY AS i";
     try (QueryResult result = ENGINE.query(sql, named -> "acme")) {
       PgSqlBackend.Rows rows = new PgSqlBackend.Rows(result, columns(result));
-      assertThat(rows.asText()).isFalse();
-      assertThat(rows.asText()).isFalse();
+      boolean[] binary = Formats.BINARY.of(3);
+      assertThat(rows.encodes(binary)).isFalse();
+      assertThat(rows.encodes(binary)).isFalse();
       assertThat(rows.hasNext()).isTrue();
       assertThat(PgType.NUMERIC.text(rows.next().get(0))).isEqualTo("1.50");
+    }
+  }
+
+  /** The formats a client asks for, column by column. */
+  enum Formats {
+    TEXT,
+    BINARY,
+    /** Binary and text in turn, from the first column. */
+    MIXED;
+
+    boolean[] of(int columns) {
+      boolean[] binary = new boolean[columns];
+      for (int i = 0; i < columns; i++) {
+        binary[i] = this == BINARY || (this == MIXED && i % 2 == 0);
+      }
+      return binary;
     }
   }
 
@@ -134,23 +208,26 @@ class PgTextBatchTest {
     return columns;
   }
 
-  /** Each value's bytes (ISO-8859-1, one char per byte), as the rows were sent before. */
-  private static List<List<String>> fromValues(String sql) {
+  /** Each value's bytes (escaped, see {@link #bytes}), as the rows were sent before. */
+  private static List<List<String>> fromValues(String sql, Formats formats) {
     List<List<String>> sent = new ArrayList<>();
     try (QueryResult result = ENGINE.query(sql, named -> "acme")) {
       List<PgColumn> columns = columns(result);
+      boolean[] binary = formats.of(columns.size());
       PgSqlBackend.Rows rows = new PgSqlBackend.Rows(result, columns);
       while (rows.hasNext()) {
         List<?> row = rows.next();
         List<String> values = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
           Object value = row.get(c);
-          values.add(
-              value == null
-                  ? null
-                  : new String(
-                      columns.get(c).type().text(value).getBytes(StandardCharsets.UTF_8),
-                      StandardCharsets.ISO_8859_1));
+          PgType type = columns.get(c).type();
+          if (value == null) {
+            values.add(null);
+          } else {
+            byte[] encoded =
+                binary[c] ? type.binary(value) : type.text(value).getBytes(StandardCharsets.UTF_8);
+            values.add(bytes(encoded, 0, encoded.length));
+          }
         }
         sent.add(values);
       }
@@ -159,29 +236,40 @@ class PgTextBatchTest {
     return sent;
   }
 
-  private static List<List<String>> fromBatches(String sql) {
+  private static List<List<String>> fromBatches(String sql, Formats formats) {
     List<List<String>> sent = new ArrayList<>();
     try (QueryResult result = ENGINE.query(sql, named -> "acme")) {
-      assertThat(PgTextBatch.reads(result.columns())).as("%s", result.columns()).isTrue();
+      assertThat(PgBatchRow.reads(result.columns())).as("%s", result.columns()).isTrue();
       List<PgColumn> columns = columns(result);
+      boolean[] binary = formats.of(columns.size());
       PgSqlBackend.Rows rows = new PgSqlBackend.Rows(result, columns);
-      assertThat(rows.asText()).isTrue();
-      assertThat(rows.asText()).isTrue();
+      assertThat(rows.encodes(binary)).isTrue();
+      assertThat(rows.encodes(binary)).isTrue();
       while (rows.hasNext()) {
-        rows.nextText();
+        rows.nextEncoded();
         List<String> values = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
-          int length = rows.textLength(c);
-          values.add(
-              length < 0
-                  ? null
-                  : new String(
-                      rows.textBytes(), rows.textStart(c), length, StandardCharsets.ISO_8859_1));
+          int length = rows.encodedLength(c);
+          values.add(length < 0 ? null : bytes(rows.encodedBytes(), rows.encodedStart(c), length));
         }
         sent.add(values);
       }
       rows.close();
     }
     return sent;
+  }
+
+  /** Bytes as text: printable ASCII as itself but backslash, others as {@code \\} and octal. */
+  private static String bytes(byte[] bytes, int start, int length) {
+    StringBuilder text = new StringBuilder(length);
+    for (int i = start; i < start + length; i++) {
+      int b = bytes[i] & 0xff;
+      if (b >= 0x20 && b < 0x7f && b != '\\') {
+        text.append((char) b);
+      } else {
+        text.append('\\').append(Integer.toOctalString(b));
+      }
+    }
+    return text.toString();
   }
 }
