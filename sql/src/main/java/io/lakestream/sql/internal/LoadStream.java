@@ -8,9 +8,11 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
  * The batches of one or more scans of a table, one after the other, as the one Arrow stream the
@@ -65,6 +67,7 @@ final class LoadStream extends ArrowReader {
     long bytes = 0;
     while (bytes <= maxBytes) {
       if (!loadFromScans()) {
+        coalesceAhead();
         return true;
       }
       VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
@@ -75,6 +78,33 @@ final class LoadStream extends ArrowReader {
       }
     }
     return false;
+  }
+
+  /**
+   * The batches read ahead as one: the engine works in vectors of 2,048 rows, and a range's batches
+   * (a page each, 1,000 rows or fewer) would each fill part of one.
+   */
+  private void coalesceAhead() {
+    if (ahead.size() < 2 || failure != null) {
+      return;
+    }
+    VectorSchemaRoot first = ahead.pollFirst();
+    int rows = first.getRowCount();
+    for (VectorSchemaRoot batch : ahead) {
+      rows += batch.getRowCount();
+    }
+    for (int i = 0; i < schema.getFields().size(); i++) {
+      ValueVector[] others = new ValueVector[ahead.size()];
+      int n = 0;
+      for (VectorSchemaRoot batch : ahead) {
+        others[n++] = batch.getVector(i);
+      }
+      VectorBatchAppender.batchAppend(first.getVector(i), others);
+    }
+    first.setRowCount(rows);
+    ahead.forEach(VectorSchemaRoot::close);
+    ahead.clear();
+    ahead.addLast(first);
   }
 
   @Override
