@@ -42,16 +42,21 @@ import org.apache.avro.generic.GenericRecord;
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
  * ZSTD, page index, key model tag), 6 rows a trace, 1 in 5 logs an ERROR, 4 services. Both engines
  * run the same SQL text; DuckDB sees {@code otel_logs_and_spans} as a view over {@code
- * read_parquet([every file])} (one connection, object cache on, all cores). Lakestream: HTTP over
- * loopback, the whole JSON body read, from two sidecars on the same warehouse: one as configured by
- * default (a range holding most of the table read by DuckDB from the snapshot's files, {@code
- * query.sql.file.scan.min.rows}), one reading every range through the learned index. Engines take
- * turns query by query, each going first in a third of the turns.
+ * read_parquet([every file])} (one connection, object cache on, all cores). Lakestream from two
+ * sidecars on the same warehouse: one as configured by default (a range holding most of the table
+ * read by DuckDB from the snapshot's files, {@code query.sql.file.scan.min.rows}), asked through
+ * the PostgreSQL protocol (pgJDBC, one connection kept for the run, as psql or Grafana keep one;
+ * every row and column read) and over HTTP on loopback (the whole JSON body read); one reading
+ * every range through the learned index, over HTTP. Engines take turns query by query, each going
+ * first in a quarter of the turns.
  */
 public final class SqlBench {
   private static final TableDefinition LOGS = TableDefinitions.builtIn("otel_logs_and_spans");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] SERVICES = {"api", "db", "web", "auth"};
+  private static final String[] ENGINES = {
+    "Lakestream (pgwire)", "Lakestream (HTTP)", "Lakestream (HTTP), every range by index", "DuckDB"
+  };
 
   private SqlBench() {}
 
@@ -74,7 +79,7 @@ public final class SqlBench {
         rowsPerFile,
         days,
         step);
-    QueryConfig config = config(dir).build();
+    QueryConfig config = config(dir).pgPort(0).build();
     long started = System.nanoTime();
     DeltaFixture.Table table = writeLogs(config, files, rowsPerFile, first, step);
     long bytes = 0;
@@ -131,9 +136,13 @@ public final class SqlBench {
     try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry());
         QueryRole indexOnlyRole =
             QueryRole.start(
-                config.toBuilder().sqlFileScanMinRows(Long.MAX_VALUE).build(),
+                config.toBuilder().pgPort(-1).sqlFileScanMinRows(Long.MAX_VALUE).build(),
                 new SimpleMeterRegistry());
-        Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+        Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        // The project as the user name, a token as the password (SCRAM), as psql -U bench would.
+        Connection pg =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + role.pgPort() + "/lakestream", "bench", "admin")) {
       String origin = "http://127.0.0.1:" + role.port();
       String indexOnlyOrigin = "http://127.0.0.1:" + indexOnlyRole.port();
       try (Statement s = duck.createStatement()) {
@@ -143,66 +152,59 @@ public final class SqlBench {
         s.execute("CREATE VIEW otel_logs_and_spans AS SELECT * FROM read_parquet([" + list + "])");
       }
       System.out.println(
-          "| query | rows out | Lakestream SQL (HTTP), as configured, p50 / p90 ms | the same,"
-              + " every range through the index, p50 / p90 ms | DuckDB on the Parquet files p50 /"
-              + " p90 ms | Lakestream as configured ÷ DuckDB (p50) |");
-      System.out.println("|---|---|---|---|---|---|");
+          "| query | rows out | Lakestream through pgwire, as configured, p50 / p90 ms | Lakestream"
+              + " over HTTP, as configured | the same, every range through the index | DuckDB on the"
+              + " Parquet files | pgwire ÷ DuckDB (p50) | HTTP ÷ DuckDB (p50) |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
+      boolean onlyLakestream = Boolean.getBoolean("bench.onlyLakestream");
       for (String[] query : queries) {
-        long[] ours = new long[repeats];
-        long[] indexOnly = new long[repeats];
-        long[] theirs = new long[repeats];
-        long oursRows = 0;
-        long theirRows = 0;
+        int engines = ENGINES.length;
+        long[][] took = new long[engines][repeats];
+        long[] rowsOut = new long[engines];
         for (int i = 0; i < 3; i++) { // warm-up
-          overHttp(http, origin, query[1]);
-          overHttp(http, indexOnlyOrigin, query[1]);
-          duckdb(duck, query[1]);
+          for (int engine = 0; engine < engines; engine++) {
+            rowsOut[engine] = run(engine, query[1], pg, http, origin, indexOnlyOrigin, duck);
+          }
         }
-        long[] rowsOut = new long[3];
         for (int i = 0; i < repeats; i++) {
-          // Each engine goes first in a third of the turns: the request that follows another
+          // Each engine goes first in a quarter of the turns: the request that follows another
           // engine's pays for it (caches, collection), whichever engine it is.
-          for (int turn = 0; turn < 3; turn++) {
-            int engine = (i + turn) % 3;
+          for (int turn = 0; turn < engines; turn++) {
+            int engine = (i + turn) % engines;
+            if (engine == engines - 1 && onlyLakestream) {
+              continue;
+            }
             long t0 = System.nanoTime();
-            rowsOut[engine] =
-                switch (engine) {
-                  case 0 -> overHttp(http, origin, query[1]);
-                  case 1 -> overHttp(http, indexOnlyOrigin, query[1]);
-                  default ->
-                      Boolean.getBoolean("bench.onlyLakestream")
-                          ? rowsOut[0]
-                          : duckdb(duck, query[1]);
-                };
-            long took = System.nanoTime() - t0;
-            (engine == 0 ? ours : engine == 1 ? indexOnly : theirs)[i] = took;
+            rowsOut[engine] = run(engine, query[1], pg, http, origin, indexOnlyOrigin, duck);
+            took[engine][i] = System.nanoTime() - t0;
           }
-          if (rowsOut[1] != rowsOut[0] && !query[1].contains("now()")) {
-            throw new IllegalStateException(
-                query[0] + ": " + rowsOut[0] + " rows as configured, " + rowsOut[1] + " by index");
+          for (int engine = 1; engine < engines; engine++) {
+            boolean skipped = engine == engines - 1 && onlyLakestream;
+            if (!skipped && rowsOut[engine] != rowsOut[0] && !query[1].contains("now()")) {
+              throw new IllegalStateException(
+                  query[0]
+                      + ": "
+                      + rowsOut[0]
+                      + " rows from "
+                      + ENGINES[0]
+                      + ", "
+                      + rowsOut[engine]
+                      + " from "
+                      + ENGINES[engine]);
+            }
           }
-          oursRows = rowsOut[0];
-          theirRows = rowsOut[2];
         }
-        if (oursRows != theirRows && !query[1].contains("now()")) {
-          throw new IllegalStateException(
-              query[0] + ": Lakestream " + oursRows + " rows, DuckDB " + theirRows);
+        StringBuilder line = new StringBuilder("| " + query[0] + " | " + rowsOut[0] + " |");
+        for (long[] times : took) {
+          Arrays.sort(times);
+          line.append(
+              String.format(
+                  Locale.ROOT, " %.1f / %.1f |", percentile(times, 0.5), percentile(times, 0.9)));
         }
-        Arrays.sort(ours);
-        Arrays.sort(indexOnly);
-        Arrays.sort(theirs);
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %d | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f× |%n",
-            query[0],
-            oursRows,
-            percentile(ours, 0.5),
-            percentile(ours, 0.9),
-            percentile(indexOnly, 0.5),
-            percentile(indexOnly, 0.9),
-            percentile(theirs, 0.5),
-            percentile(theirs, 0.9),
-            percentile(ours, 0.5) / percentile(theirs, 0.5));
+        double duckP50 = percentile(took[engines - 1], 0.5);
+        line.append(String.format(Locale.ROOT, " %.1f× |", percentile(took[0], 0.5) / duckP50));
+        line.append(String.format(Locale.ROOT, " %.1f× |", percentile(took[1], 0.5) / duckP50));
+        System.out.println(line);
       }
     }
     System.exit(0);
@@ -260,6 +262,23 @@ public final class SqlBench {
         + "'";
   }
 
+  private static long run(
+      int engine,
+      String sql,
+      Connection pg,
+      HttpClient http,
+      String origin,
+      String indexOnlyOrigin,
+      Connection duck)
+      throws Exception {
+    return switch (engine) {
+      case 0 -> readAll(pg, sql);
+      case 1 -> overHttp(http, origin, sql);
+      case 2 -> overHttp(http, indexOnlyOrigin, sql);
+      default -> readAll(duck, sql);
+    };
+  }
+
   private static long overHttp(HttpClient http, String origin, String sql) throws Exception {
     HttpResponse<byte[]> response =
         http.send(
@@ -277,9 +296,10 @@ public final class SqlBench {
     return JSON.readTree(response.body()).get("rows").size();
   }
 
-  private static long duckdb(Connection duck, String sql) throws Exception {
+  /** Every row and column of the answer, through JDBC. */
+  private static long readAll(Connection connection, String sql) throws Exception {
     long rows = 0;
-    try (Statement s = duck.createStatement();
+    try (Statement s = connection.createStatement();
         ResultSet result = s.executeQuery(sql)) {
       ResultSetMetaData meta = result.getMetaData();
       while (result.next()) {

@@ -343,6 +343,79 @@ class SqlEngineTest {
   }
 
   @Test
+  void aTableTheStatementScansOnceIsReadInPlaceWithoutARowsTable() {
+    // While the statement runs, the engine holds no table of the rows read: it scans the batches.
+    assertThat(
+            rows(
+                "SELECT (SELECT count(*) FROM otel_logs_and_spans WHERE service_name ="
+                    + " 'acme-api'), (SELECT count(*) FROM duckdb_tables() WHERE table_name"
+                    + " LIKE '__lakestream_rows%')",
+                "acme"))
+        .containsExactly(List.of(60L, 0L));
+    assertThat(engine.batchBytes()).isZero();
+  }
+
+  /** 120 rows, 40 ERRORs: each statement reads the table twice, which a stream cannot give. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT count(*) FROM otel_logs_and_spans a JOIN otel_logs_and_spans b"
+            + " ON a.timestamp = b.timestamp | 120",
+        "SELECT (SELECT count(*) FROM otel_logs_and_spans) + (SELECT count(*) FROM"
+            + " otel_logs_and_spans WHERE severity_text = 'ERROR') | 160",
+        "SELECT count(*) FROM (SELECT timestamp FROM otel_logs_and_spans UNION ALL SELECT"
+            + " timestamp FROM otel_logs_and_spans WHERE severity_text = 'ERROR') | 160",
+        "WITH e AS (SELECT * FROM otel_logs_and_spans WHERE severity_text = 'ERROR')"
+            + " SELECT (SELECT count(*) FROM e) + (SELECT count(*) FROM e) | 80",
+        "SELECT count(*) FROM otel_logs_and_spans WHERE timestamp > (SELECT min(timestamp)"
+            + " FROM otel_logs_and_spans) | 119"
+      })
+  void aTableTheStatementScansMoreThanOnceIsCopiedAndReadWhole(String sql, long count) {
+    assertThat(rows(sql, "acme")).containsExactly(List.of(count));
+    assertThat(engine.batchBytes()).isZero();
+  }
+
+  @Test
+  void batchesScannedInPlaceAreFreedWhenTheStatementReadsFewOrFails() {
+    try (QueryResult result = engine.query("SELECT * FROM otel_logs_and_spans", n -> "acme")) {
+      assertThat(result.next()).isTrue();
+    }
+    assertThat(engine.batchBytes()).isZero();
+    try (QueryResult result =
+        engine.query("SELECT * FROM otel_logs_and_spans WHERE false", n -> "acme")) {
+      assertThat(result.next()).isFalse();
+    }
+    assertThat(engine.batchBytes()).isZero();
+    assertThatThrownBy(
+            () -> rows("SELECT CAST(service_name AS INTEGER) FROM otel_logs_and_spans", "acme"))
+        .isInstanceOf(SqlException.class);
+    assertThat(engine.batchBytes()).isZero();
+    // A table read in place, then the limit reached on the next table: the statement never runs.
+    SqlEngine limited =
+        new SqlEngine(TableDefinitions::builtIns, scan, new SqlEngine.Limits(50, 64L << 20, 1));
+    try {
+      String halfHour = "to_timestamp(" + (BASE / 1_000_000 + 1800) + ")";
+      assertThatThrownBy(
+              () ->
+                  limited.query(
+                      "SELECT (SELECT count(*) FROM otel_logs_and_spans WHERE timestamp < "
+                          + halfHour
+                          + "), (SELECT count(*) FROM events WHERE timestamp < "
+                          + halfHour
+                          + ")",
+                      n -> "acme"))
+          .hasMessageStartingWith("The statement reads more than 50 rows");
+      assertThat(limited.batchBytes()).isZero();
+    } finally {
+      limited.close();
+    }
+    // the connection, given back, serves the next statement
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans", "acme"))
+        .containsExactly(List.of(120L));
+  }
+
+  @Test
   void aStatementReadingMoreRowsThanTheLimitIsALimitError() {
     SqlEngine limited =
         new SqlEngine(TableDefinitions::builtIns, scan, new SqlEngine.Limits(50, 64L << 20, 1));

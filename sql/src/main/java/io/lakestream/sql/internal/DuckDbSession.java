@@ -51,6 +51,10 @@ public final class DuckDbSession {
   private final StatementCache cache;
   private final Runnable release;
   private StatementCache.Parse parse = new StatementCache.Parse(false);
+
+  /** The Arrow streams of the tables scanned in place, released when the session ends. */
+  private final List<ArrowArrayStream> inPlace = new ArrayList<>();
+
   private long rowsLoaded;
   private boolean released;
 
@@ -264,8 +268,16 @@ public final class DuckDbSession {
         try (Statement s = connection.createStatement()) {
           s.execute(create + "; " + swap);
         }
+        return;
+      }
+      LoadStream batches = loadStream(columns, scans, table, projectId);
+      // A table the statement scans once is read by the engine from the batches themselves,
+      // when they fit in memory: no rows' table, no copy. A stream can be read once only (a
+      // second scan of it fails), so a table scanned more than once is copied into a table.
+      if (need.scans() == 1 && readWhole(batches)) {
+        scanInPlace(batches, rowsTable, table, names, projectId);
       } else {
-        insert(create, rowsTable, columns, scans, table, projectId, swap);
+        insert(create, rowsTable, batches, swap);
       }
     } catch (SQLException e) {
       throw SqlErrors.fromEngine(e);
@@ -378,18 +390,15 @@ public final class DuckDbSession {
     for (Map.Entry<FileSchemas.Schema, List<String>> group :
         database.fileSchemas().group(connection, files.paths()).entrySet()) {
       Set<String> present = group.getKey().columns();
-      rows.append("SELECT ");
-      for (int i = 0; i < names.size(); i++) {
-        Column column = table.column(names.get(i)).orElseThrow();
-        rows.append(i == 0 ? "" : ", ").append("CAST(");
-        rows.append(
-            present.contains(column.name().toLowerCase(java.util.Locale.ROOT))
-                ? quote(column.name())
-                : "NULL");
-        rows.append(" AS ").append(duckType(column)).append(") AS ").append(quote(column.name()));
-      }
-      rows.append(" FROM read_parquet(").append(list(group.getValue())).append(")");
-      rows.append(where).append(" UNION ALL ");
+      rows.append("SELECT ")
+          .append(
+              castColumns(
+                  table, names, name -> present.contains(name.toLowerCase(java.util.Locale.ROOT))))
+          .append(" FROM read_parquet(")
+          .append(list(group.getValue()))
+          .append(")")
+          .append(where)
+          .append(" UNION ALL ");
     }
     rows.append("SELECT ")
         .append(String.join(", ", names.stream().map(DuckDbSession::quote).toList()))
@@ -417,7 +426,11 @@ public final class DuckDbSession {
     List<Column> columns =
         readColumns(need).stream().map(n -> table.column(n).orElseThrow()).toList();
     ArrowReader others = files.others();
-    insert("", rowsTable(table), columns, List.of(() -> Optional.of(others)), table, projectId, "");
+    insert(
+        "",
+        rowsTable(table),
+        loadStream(columns, List.of(() -> Optional.of(others)), table, projectId),
+        "");
   }
 
   /** {@code " WHERE key >= from AND key < to"} for an integral key; empty without bounds. */
@@ -472,32 +485,107 @@ public final class DuckDbSession {
     }
   }
 
-  /**
-   * Inserts the scans' batches into {@code rowsTable} with one statement: the engine reads them
-   * through the Arrow C data interface, column by column. {@code before} and {@code after}
-   * (statements, or empty) go to the engine in the same request.
-   */
-  private void insert(
-      String before,
-      String rowsTable,
+  /** The most bytes of Arrow batches a table scanned in place holds (more: copied, as read). */
+  static final long MAX_IN_PLACE_BYTES = 64L << 20;
+
+  /** The scans' batches as one stream, counted against the statement's row limit. */
+  private LoadStream loadStream(
       List<Column> columns,
       List<Supplier<Optional<ArrowReader>>> scans,
       TableDefinition table,
-      String projectId,
-      String after)
+      String projectId) {
+    return new LoadStream(
+        allocator,
+        BoxedRowBatches.schema(columns),
+        scans,
+        count -> {
+          rowsLoaded += count;
+          if (rowsLoaded > maxRows) {
+            throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
+          }
+        });
+  }
+
+  /**
+   * Reads the batches ahead, up to {@link #MAX_IN_PLACE_BYTES}: true when that is all of them.
+   *
+   * @throws RuntimeException what ended the reading (e.g. too many rows), the batches closed
+   */
+  private static boolean readWhole(LoadStream batches) {
+    boolean whole = batches.readAhead(MAX_IN_PLACE_BYTES);
+    Optional<RuntimeException> failure = batches.failure();
+    if (failure.isPresent()) {
+      closeQuietly(batches);
+      throw failure.get();
+    }
+    return whole;
+  }
+
+  private static void closeQuietly(ArrowReader reader) {
+    try {
+      reader.close();
+    } catch (java.io.IOException | RuntimeException e) {
+      // in memory: the reader's buffers, freed either way
+    }
+  }
+
+  /**
+   * The table type as a view over the batches read ahead, given to the engine as an Arrow stream
+   * that the statement scans (once) in place; the stream is released when the session ends, whether
+   * or not the statement read it.
+   */
+  private void scanInPlace(
+      LoadStream batches,
+      String rowsTable,
+      TableDefinition table,
+      List<String> names,
+      String projectId)
       throws SQLException {
     String streamName = rowsTable + "__batches";
-    LoadStream batches =
-        new LoadStream(
-            allocator,
-            BoxedRowBatches.schema(columns),
-            scans,
-            count -> {
-              rowsLoaded += count;
-              if (rowsLoaded > maxRows) {
-                throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
-              }
-            });
+    ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+    try {
+      Data.exportArrayStream(allocator, batches, stream);
+    } catch (RuntimeException e) {
+      stream.close();
+      closeQuietly(batches);
+      throw e;
+    }
+    // The stream owns the batches from here: its release closes them.
+    inPlace.add(stream);
+    connection.registerArrowStream(streamName, stream);
+    String rows = "(SELECT " + castColumns(table, names) + " FROM " + quote(streamName) + ")";
+    try (Statement s = connection.createStatement()) {
+      s.execute("DROP TABLE " + quote(table.name()) + "; " + view(table, rows, names, projectId));
+    }
+  }
+
+  /** {@code CAST("c" AS type) AS "c", …}: the columns as the table type has them. */
+  private static String castColumns(TableDefinition table, List<String> names) {
+    return castColumns(table, names, name -> true);
+  }
+
+  /** As {@link #castColumns(TableDefinition, List)}, a column {@code present} refuses as null. */
+  private static String castColumns(
+      TableDefinition table, List<String> names, java.util.function.Predicate<String> present) {
+    StringBuilder select = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      Column column = table.column(names.get(i)).orElseThrow();
+      select.append(i == 0 ? "" : ", ").append("CAST(");
+      select.append(present.test(column.name()) ? quote(column.name()) : "NULL");
+      select.append(" AS ").append(duckType(column)).append(") AS ");
+      select.append(quote(column.name()));
+    }
+    return select.toString();
+  }
+
+  /**
+   * Inserts the batches into {@code rowsTable} with one statement: the engine reads them through
+   * the Arrow C data interface, column by column. {@code before} and {@code after} (statements, or
+   * empty) go to the engine in the same request.
+   */
+  private void insert(String before, String rowsTable, LoadStream batches, String after)
+      throws SQLException {
+    String streamName = rowsTable + "__batches";
     try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       // The engine owns the reader from here: its release of the stream closes it.
       Data.exportArrayStream(allocator, batches, stream);
@@ -674,6 +762,13 @@ public final class DuckDbSession {
     if (!released) {
       released = true;
       release.run();
+      // After the statement and its transaction: the engine reads no stream any more (one it
+      // read is released already, and releasing it again does nothing).
+      for (ArrowArrayStream stream : inPlace) {
+        stream.release();
+        stream.close();
+      }
+      inPlace.clear();
     }
   }
 

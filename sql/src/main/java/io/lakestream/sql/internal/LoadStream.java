@@ -8,9 +8,11 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
  * The batches of one or more scans of a table, one after the other, as the one Arrow stream the
@@ -20,11 +22,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * report a failure there in its own words: so a failure of a scan (or of {@code rows}, which counts
  * them and may refuse more) ends the stream instead, and {@link #failure()} gives it to the caller
  * once the engine is done.
+ *
+ * <p>The batches can also be read ahead, before the engine is given the stream ({@link
+ * #readAhead}): then a failure is known before the engine starts, and the engine reads the batches
+ * from memory.
  */
 final class LoadStream extends ArrowReader {
   private final Schema schema;
   private final Iterator<Supplier<Optional<ArrowReader>>> scans;
   private final LongConsumer rows;
+  private final java.util.ArrayDeque<VectorSchemaRoot> ahead = new java.util.ArrayDeque<>();
   private ArrowReader current;
   private RuntimeException failure;
 
@@ -50,8 +57,84 @@ final class LoadStream extends ArrowReader {
     return Optional.ofNullable(failure);
   }
 
+  /**
+   * Reads batches ahead until the scans end or the batches read hold more than {@code maxBytes}:
+   * the engine is then given those first (each handed over without a copy), then the rest.
+   *
+   * @return true when every batch was read (or a failure ended the stream: see {@link #failure()})
+   */
+  boolean readAhead(long maxBytes) {
+    long bytes = 0;
+    while (bytes <= maxBytes) {
+      if (!loadFromScans()) {
+        coalesceAhead();
+        return true;
+      }
+      VectorSchemaRoot batch = VectorSchemaRoot.create(schema, allocator);
+      transfer(root(), batch);
+      ahead.addLast(batch);
+      for (FieldVector vector : batch.getFieldVectors()) {
+        bytes += vector.getBufferSize();
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The batches read ahead as one: the engine works in vectors of 2,048 rows, and a range's batches
+   * (a page each, 1,000 rows or fewer) would each fill part of one.
+   */
+  private void coalesceAhead() {
+    if (ahead.size() < 2 || failure != null) {
+      return;
+    }
+    VectorSchemaRoot first = ahead.pollFirst();
+    int rows = first.getRowCount();
+    for (VectorSchemaRoot batch : ahead) {
+      rows += batch.getRowCount();
+    }
+    for (int i = 0; i < schema.getFields().size(); i++) {
+      ValueVector[] others = new ValueVector[ahead.size()];
+      int n = 0;
+      for (VectorSchemaRoot batch : ahead) {
+        others[n++] = batch.getVector(i);
+      }
+      VectorBatchAppender.batchAppend(first.getVector(i), others);
+    }
+    first.setRowCount(rows);
+    ahead.forEach(VectorSchemaRoot::close);
+    ahead.clear();
+    ahead.addLast(first);
+  }
+
   @Override
   public boolean loadNextBatch() {
+    VectorSchemaRoot batch = ahead.pollFirst();
+    if (batch != null) {
+      transfer(batch, root());
+      batch.close();
+      return true;
+    }
+    return loadFromScans();
+  }
+
+  /** This reader's batch (its schema is known: reading it reads nothing). */
+  private VectorSchemaRoot root() {
+    try {
+      return getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void transfer(VectorSchemaRoot from, VectorSchemaRoot to) {
+    for (int i = 0; i < schema.getFields().size(); i++) {
+      from.getVector(i).makeTransferPair(to.getVector(i)).transfer();
+    }
+    to.setRowCount(from.getRowCount());
+  }
+
+  private boolean loadFromScans() {
     if (failure != null) {
       return false;
     }
@@ -75,12 +158,7 @@ final class LoadStream extends ArrowReader {
           continue;
         }
         rows.accept(count);
-        VectorSchemaRoot to = getVectorSchemaRoot();
-        for (int i = 0; i < schema.getFields().size(); i++) {
-          FieldVector source = from.getVector(i);
-          source.makeTransferPair(to.getVector(i)).transfer();
-        }
-        to.setRowCount(count);
+        transfer(from, getVectorSchemaRoot());
         return true;
       }
     } catch (RuntimeException e) {
@@ -116,6 +194,8 @@ final class LoadStream extends ArrowReader {
   @Override
   protected void closeReadSource() {
     closeCurrent();
+    ahead.forEach(VectorSchemaRoot::close);
+    ahead.clear();
   }
 
   @Override

@@ -66,13 +66,16 @@ public final class ScanNeeds {
    * @param to the key bound, exclusive; empty for no bound
    * @param equalities column = value conditions every row handed over must meet (values as {@link
    *     io.lakestream.sql.TableScan} gives them)
+   * @param scans how many scans of the table the plan has (more than one: a self-join, a subquery
+   *     or a common table expression reading the table again)
    */
   public record TableNeed(
       TableDefinition table,
       List<String> columns,
       Optional<Object> from,
       Optional<Object> to,
-      Map<String, Object> equalities) {}
+      Map<String, Object> equalities,
+      int scans) {}
 
   private final Map<String, TableNeed> tables;
   private final Set<String> projects;
@@ -179,7 +182,7 @@ public final class ScanNeeds {
     // Keep the table's column order, so that SELECT * reads as the table is defined.
     List<String> ordered =
         table.columns().stream().map(Column::name).filter(columns::contains).toList();
-    return new TableNeed(table, ordered, from, to, equalities);
+    return new TableNeed(table, ordered, from, to, equalities, scans.size());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
