@@ -1,6 +1,7 @@
 package io.lakestream.pgwire;
 
 import io.lakestream.pgwire.internal.CatalogQueries;
+import io.lakestream.pgwire.internal.CopyOut;
 import io.lakestream.pgwire.internal.MessageWriter;
 import io.lakestream.pgwire.internal.Scram;
 import io.lakestream.pgwire.internal.SessionStatements;
@@ -497,6 +498,18 @@ final class PgConnection {
     }
     try {
       for (String statement : statements) {
+        Optional<CopyOut> copy = CopyOut.parse(statement);
+        if (copy.isPresent()) {
+          try (PgResult result = run(copy.get().query(), List.of())) {
+            if (!(result instanceof PgResult.Rows rows)) {
+              throw PgErrors.syntax("COPY's query must return rows: COPY (SELECT …) TO STDOUT");
+            }
+            commandComplete("COPY " + copyOut(copy.get(), rows));
+          } finally {
+            running = false;
+          }
+          continue;
+        }
         try (PgResult result = run(statement, List.of())) {
           if (result instanceof PgResult.Rows rows) {
             rowDescription(rows.columns(), new short[0]);
@@ -591,6 +604,70 @@ final class PgConnection {
       log.warn("PostgreSQL rows failed", e);
       throw internal(e);
     }
+  }
+
+  /**
+   * Sends {@code rows} as a copy to the client (CopyOutResponse, a CopyData message a line, then
+   * CopyDone), each value in the text format of DataRows, written as {@code copy} says; returns how
+   * many rows.
+   */
+  private long copyOut(CopyOut copy, PgResult.Rows rows) throws IOException {
+    List<PgColumn> columns = rows.columns();
+    Iterator<? extends List<?>> iterator = rows.rows();
+    out.begin('H').int8(0).int16(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      out.int16(0);
+    }
+    out.end();
+    if (copy.header()) {
+      byte[] header = copy.header(columns.stream().map(PgColumn::name).toList());
+      out.begin('d').bytes(header, 0, header.length).end();
+    }
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    long count = 0;
+    try {
+      PgEncodedRows encoded =
+          iterator instanceof PgEncodedRows e && e.encodes(new boolean[columns.size()]) ? e : null;
+      while (iterator.hasNext()) {
+        if (session.cancelRequested()) {
+          throw PgErrors.cancelled();
+        }
+        line.reset();
+        if (encoded != null) {
+          encoded.nextEncoded();
+          byte[] bytes = encoded.encodedBytes();
+          for (int i = 0; i < columns.size(); i++) {
+            copy.append(
+                line, bytes, encoded.encodedStart(i), encoded.encodedLength(i), i, columns.size());
+          }
+        } else {
+          List<?> row = iterator.next();
+          for (int i = 0; i < columns.size(); i++) {
+            Object value = row.get(i);
+            byte[] text =
+                value == null
+                    ? null
+                    : columns.get(i).type().text(value).getBytes(StandardCharsets.UTF_8);
+            copy.append(line, text, 0, text == null ? -1 : text.length, i, columns.size());
+          }
+        }
+        byte[] bytes = line.toByteArray();
+        out.begin('d').bytes(bytes, 0, bytes.length).end();
+        count++;
+      }
+      if (session.cancelRequested()) {
+        throw PgErrors.cancelled();
+      }
+    } catch (PgException e) {
+      rows.close();
+      throw e;
+    } catch (RuntimeException e) {
+      rows.close();
+      log.warn("PostgreSQL copy failed", e);
+      throw internal(e);
+    }
+    out.begin('c').end();
+    return count;
   }
 
   private void dataRow(List<PgColumn> columns, short[] formats, List<?> row) throws IOException {
@@ -707,6 +784,11 @@ final class PgConnection {
     }
     if (SqlText.split(sql).size() > 1) {
       throw PgErrors.syntax("cannot insert multiple commands into a prepared statement");
+    }
+    if (CopyOut.parse(sql).isPresent()) {
+      throw PgErrors.notSupported(
+          "COPY … TO STDOUT is answered in the simple query protocol, as psql's \\copy and"
+              + " drivers' copy APIs send it, not as a prepared statement");
     }
     if (!name.isEmpty() && statements.containsKey(name)) {
       throw new PgException(

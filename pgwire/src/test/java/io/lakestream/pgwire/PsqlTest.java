@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The protocol as psql (Debian's postgresql-client) speaks it; skipped where psql is missing. */
 class PsqlTest {
@@ -102,6 +103,68 @@ class PsqlTest {
                 + "|{0.5,2}",
             "|||||||||||||||||",
             "(2 rows)");
+  }
+
+  @Test
+  void copyToAFileWithPsqlInCsvAndTextAndCopyFromIsRefused(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("typed.csv");
+    Run run =
+        psql(
+            "acme-secret",
+            "-c",
+            "\\copy (select * from typed) to '" + csv + "' with (format csv, header)");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo("COPY 2\n");
+    assertThat(Files.readString(csv))
+        .isEqualTo(
+            "b,i2,i4,i8,f4,f8,num,t,vc,tstz,ts,d,jb,j,bytes,longs,texts,doubles\n"
+                + "t,-7,123456,9007199254740993,1.5,-2.25e-10,-12345678.000912,"
+                + "\"héllo, \"\"world\"\"\",varchar,2026-12-06 07:57:21.123456+00,"
+                + "2026-01-02 03:04:05.000006,2026-12-06,\"{\"\"http.route\"\": \"\"/users\"\"}\","
+                + "\"{\"\"a\"\":1}\",\\x62696e,\"{1,-2,3}\","
+                + "\"{\"\"a b\"\",NULL,\"\"c,\\\"\"d\\\"\"\"\"}\",\"{0.5,2}\"\n"
+                + ",,,,,,,,,,,,,,,,,\n");
+
+    // the older words psql users write, and the text format (tabs, \N, backslash escapes)
+    Path text = dir.resolve("typed.txt");
+    run = psql("acme-secret", "-c", "\\copy typed to '" + text + "'");
+    assertThat(run.err()).isEmpty();
+    assertThat(Files.readString(text))
+        .isEqualTo(
+            String.join(
+                    "\t",
+                    "t",
+                    "-7",
+                    "123456",
+                    "9007199254740993",
+                    "1.5",
+                    "-2.25e-10",
+                    "-12345678.000912",
+                    "héllo, \"world\"",
+                    "varchar",
+                    "2026-12-06 07:57:21.123456+00",
+                    "2026-01-02 03:04:05.000006",
+                    "2026-12-06",
+                    "{\"http.route\": \"/users\"}",
+                    "{\"a\":1}",
+                    "\\\\x62696e",
+                    "{1,-2,3}",
+                    "{\"a b\",NULL,\"c,\\\\\"d\\\\\"\"}",
+                    "{0.5,2}")
+                + "\n"
+                + String.join("\t", java.util.Collections.nCopies(18, "\\N"))
+                + "\n");
+    Run legacy = psql("acme-secret", "-c", "copy (select * from typed) to stdout with csv header");
+    assertThat(legacy.err()).isEmpty();
+    assertThat(legacy.out()).isEqualTo(Files.readString(csv));
+
+    Run from = psql("acme-secret", "-c", "\\copy typed from '" + csv + "' csv header");
+    assertThat(from.exit()).isEqualTo(1);
+    assertThat(from.err()).contains("COPY … FROM is not supported");
+    Run toFile = psql("acme-secret", "-c", "copy typed to '/tmp/x.csv'");
+    assertThat(toFile.err()).contains("not to a file or program on the server");
+    Run binary = psql("acme-secret", "-c", "copy typed to stdout (format binary)");
+    assertThat(binary.err()).contains("COPY's binary format is not supported");
   }
 
   @Test

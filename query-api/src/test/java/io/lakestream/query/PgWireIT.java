@@ -496,6 +496,45 @@ class PgWireIT {
   }
 
   @Test
+  void copyOutGivesTheWrittenRowsAsCsvToPgJdbcsCopyManager() throws Exception {
+    try (Connection c = connect("acme", "acme-token")) {
+      org.postgresql.copy.CopyManager copy =
+          c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+      java.io.StringWriter csv = new java.io.StringWriter();
+      long copied =
+          copy.copyOut(
+              "COPY (SELECT epoch_us(timestamp) AS micros, event_type FROM events ORDER BY"
+                  + " timestamp) TO STDOUT WITH (FORMAT csv, HEADER)",
+              csv);
+      List<String> expected = new ArrayList<>();
+      expected.add("micros,event_type");
+      for (GenericRecord row : sent.get("acme")) {
+        String type = row.get("event_type").toString();
+        boolean quoted = type.isEmpty() || type.matches("(?s).*[,\"\r\n].*");
+        expected.add(
+            row.get("timestamp")
+                + ","
+                + (quoted ? "\"" + type.replace("\"", "\"\"") + "\"" : type));
+      }
+      assertThat(copied).isEqualTo(ROWS);
+      assertThat(csv.toString()).isEqualTo(String.join("\n", expected) + "\n");
+      // the connection goes on; a COPY of another project is refused as a SELECT of it is
+      assertThatThrownBy(
+              () ->
+                  copy.copyOut(
+                      "COPY (SELECT * FROM events WHERE project_id = 'globex') TO STDOUT",
+                      new java.io.StringWriter()))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(ROWS);
+      }
+    }
+  }
+
+  @Test
   void aProjectTokenReadsOnlyItsProject() throws SQLException {
     try (Connection c = connect("acme", "acme-token");
         Statement s = c.createStatement()) {
