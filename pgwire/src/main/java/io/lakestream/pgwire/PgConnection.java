@@ -821,6 +821,14 @@ final class PgConnection {
     }
     short[] parameterFormats = shorts(body);
     int count = body.getShort();
+    if (parameterFormats.length > 1 && parameterFormats.length != count) {
+      throw PgErrors.protocol(
+          "bind message has "
+              + parameterFormats.length
+              + " parameter formats but "
+              + count
+              + " parameters");
+    }
     List<Object> parameters = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int length = body.getInt();
@@ -846,6 +854,12 @@ final class PgConnection {
       }
     }
     short[] resultFormats = shorts(body);
+    for (short format : resultFormats) {
+      if (format != 0 && format != 1) {
+        throw new PgException(
+            PgErrors.INVALID_PARAMETER_VALUE, "unsupported format code: " + format, null, null);
+      }
+    }
     Portal old = portals.remove(portalName);
     if (old != null) {
       old.close();
@@ -933,8 +947,22 @@ final class PgConnection {
 
   private PgResult start(Portal portal) {
     if (portal.result == null) {
-      portal.result = run(portal.statement.sql(), portal.parameters);
+      PgResult result = run(portal.statement.sql(), portal.parameters);
       running = false;
+      if (result instanceof PgResult.Rows rows) {
+        int columns = rows.columns().size();
+        int formats = portal.resultFormats.length;
+        if (formats > 1 && formats != columns) {
+          rows.close();
+          throw PgErrors.protocol(
+              "bind message has "
+                  + formats
+                  + " result formats but query has "
+                  + columns
+                  + " columns");
+        }
+      }
+      portal.result = result;
     }
     return portal.result;
   }

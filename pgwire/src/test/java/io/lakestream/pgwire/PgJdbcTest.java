@@ -430,4 +430,141 @@ class PgJdbcTest {
       assertThat(single(s, "select principal")).isEqualTo("acme");
     }
   }
+
+  /** One message of a raw protocol conversation: its type and body. */
+  record Message(char type, byte[] body) {
+    String field(char code) {
+      for (int i = 0; i < body.length; ) {
+        char c = (char) body[i++];
+        int end = i;
+        while (body[end] != 0) {
+          end++;
+        }
+        if (c == code) {
+          return new String(body, i, end - i, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        i = end + 1;
+      }
+      return null;
+    }
+  }
+
+  /** Sends the messages, then reads until ReadyForQuery. */
+  static List<Message> exchange(
+      java.io.DataInputStream in, java.io.DataOutputStream out, byte[]... messages)
+      throws java.io.IOException {
+    for (byte[] message : messages) {
+      out.write(message);
+    }
+    out.flush();
+    List<Message> answers = new java.util.ArrayList<>();
+    while (true) {
+      char type = (char) in.readUnsignedByte();
+      byte[] body = new byte[in.readInt() - 4];
+      in.readFully(body);
+      answers.add(new Message(type, body));
+      if (type == 'Z') {
+        return answers;
+      }
+    }
+  }
+
+  static byte[] message(char type, java.util.function.Consumer<java.io.DataOutputStream> body)
+      throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    body.accept(new java.io.DataOutputStream(bytes));
+    java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream data = new java.io.DataOutputStream(framed);
+    data.writeByte(type);
+    data.writeInt(bytes.size() + 4);
+    data.write(bytes.toByteArray());
+    return framed.toByteArray();
+  }
+
+  static void cstring(java.io.DataOutputStream out, String text) {
+    try {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.writeByte(0);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A Bind of the unnamed statement with the given result format codes and no parameters. */
+  static byte[] bind(short... resultFormats) throws java.io.IOException {
+    return message(
+        'B',
+        b -> {
+          try {
+            cstring(b, "");
+            cstring(b, "");
+            b.writeShort(0);
+            b.writeShort(0);
+            b.writeShort(resultFormats.length);
+            for (short format : resultFormats) {
+              b.writeShort(format);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  @Test
+  void aBindWhoseFormatCodesDoNotFitIsAProtocolErrorAndTheSessionGoesOn() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", trust.port())) {
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      java.io.ByteArrayOutputStream startup = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream body = new java.io.DataOutputStream(startup);
+      body.writeInt(196608);
+      cstring(body, "user");
+      cstring(body, "acme");
+      cstring(body, "database");
+      cstring(body, "lakestream");
+      body.writeByte(0);
+      out.writeInt(startup.size() + 4);
+      out.write(startup.toByteArray());
+      assertThat(exchange(in, out)).extracting(Message::type).contains('R', 'K');
+
+      byte[] parse =
+          message(
+              'P',
+              b -> {
+                cstring(b, "");
+                cstring(b, "select principal");
+                try {
+                  b.writeShort(0);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      byte[] execute =
+          message(
+              'E',
+              b -> {
+                cstring(b, "");
+                try {
+                  b.writeInt(0);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      byte[] sync = message('S', b -> {});
+      // one column, two result format codes: as PostgreSQL, 08P01 naming both counts
+      List<Message> twoFormats =
+          exchange(in, out, parse, bind((short) 0, (short) 1), execute, sync);
+      Message error = twoFormats.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow();
+      assertThat(error.field('C')).isEqualTo("08P01");
+      assertThat(error.field('M'))
+          .isEqualTo("bind message has 2 result formats but query has 1 columns");
+      List<Message> badCode = exchange(in, out, parse, bind((short) 7), execute, sync);
+      Message unsupported = badCode.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow();
+      assertThat(unsupported.field('C')).isEqualTo("22023");
+      assertThat(unsupported.field('M')).isEqualTo("unsupported format code: 7");
+      // the session goes on: the same statement with one format code for every column
+      List<Message> fine = exchange(in, out, parse, bind((short) 0), execute, sync);
+      assertThat(fine).extracting(Message::type).containsSubsequence('1', '2', 'D', 'C', 'Z');
+    }
+  }
 }
