@@ -116,12 +116,32 @@ public final class Vacuum {
     long lastCheckpoint =
         impl.lastCheckpoint().isDefined() ? impl.lastCheckpoint().get().version() : -1;
     if (lastCheckpoint < snapshot.getVersion()) {
-      impl.checkpoint();
+      try {
+        impl.checkpoint();
+      } catch (Exception e) {
+        if (!writtenMeanwhile(e)) {
+          throw e;
+        }
+        // A writer checkpointed the same version between the two (it writes the checkpoint, then
+        // _last_checkpoint): the table has that checkpoint either way.
+        LOG.debug("{}: the checkpoint of its latest version was written meanwhile", log.getPath());
+      }
     }
     if (impl.enableExpiredLogCleanup()) {
       impl.cleanUpExpiredLogs();
     }
     return Math.max(0, before - commitFiles(fs, logFolder));
+  }
+
+  /** Whether a checkpoint failed because that version's checkpoint file exists. */
+  private static boolean writtenMeanwhile(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      if (e instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+          || e instanceof java.nio.file.FileAlreadyExistsException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int commitFiles(FileSystem fs, Path logFolder) throws IOException {
