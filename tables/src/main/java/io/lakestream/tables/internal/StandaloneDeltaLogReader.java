@@ -28,9 +28,32 @@ import org.apache.hadoop.fs.Path;
 /** {@link DeltaLogReader} on Delta Standalone 3.3. */
 public final class StandaloneDeltaLogReader implements DeltaLogReader {
   private final Configuration conf;
+  private final Configuration logConf;
 
   public StandaloneDeltaLogReader(Configuration conf) {
     this.conf = requireNonNull(conf, "conf is null");
+    this.logConf = withoutDefaults(conf);
+  }
+
+  /**
+   * The settings of {@code conf} that were set, without Hadoop's defaults ({@code *-default.xml}),
+   * for Standalone's log objects: setting one up matches every key of its configuration against its
+   * log store's patterns ({@code LogStoreProvider}), about 40 % of loading a table's log with the
+   * ~380 defaults (a sidecar starting with 1,000 tables; benchmarks.md). A log reads files through
+   * Hadoop's cached file system, made with the whole configuration first ({@link
+   * StandaloneTableLog#log}).
+   */
+  static Configuration withoutDefaults(Configuration conf) {
+    Configuration set = new Configuration(false);
+    for (Map.Entry<String, String> entry : conf) {
+      String[] sources = conf.getPropertySources(entry.getKey());
+      boolean byDefault =
+          sources != null && sources.length > 0 && sources[0].endsWith("-default.xml");
+      if (!byDefault) {
+        set.set(entry.getKey(), entry.getValue());
+      }
+    }
+    return set;
   }
 
   @Override
@@ -48,7 +71,16 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
 
     private DeltaLog log() {
       if (log == null) {
-        log = DeltaLog.forTable(conf, path);
+        String scheme = path.toUri().getScheme();
+        boolean cached = !conf.getBoolean("fs." + scheme + ".impl.disable.cache", false);
+        if (cached) {
+          try {
+            path.getFileSystem(conf); // the cached one the log will use, with every setting
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+        log = DeltaLog.forTable(cached ? logConf : conf, path);
       }
       return log;
     }
