@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -40,24 +39,6 @@ import org.apache.arrow.vector.complex.ListVector;
 final class PgBatchRow {
   /** Rows in a batch asked of the engine: DuckDB's vector size. */
   static final int BATCH_ROWS = 2_048;
-
-  /** The engine's types (DuckDB's names) whose Arrow vectors are read here, but decimals. */
-  private static final Set<String> SCALAR_TYPES =
-      Set.of(
-          "BOOLEAN",
-          "TINYINT",
-          "SMALLINT",
-          "INTEGER",
-          "BIGINT",
-          "HUGEINT",
-          "FLOAT",
-          "DOUBLE",
-          "VARCHAR",
-          "JSON",
-          "BLOB",
-          "DATE",
-          "TIMESTAMP",
-          "TIMESTAMP WITH TIME ZONE");
 
   /** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
   private static final int PG_EPOCH_DAYS = 10_957;
@@ -88,7 +69,7 @@ final class PgBatchRow {
   /** Whether results of these columns are read here (else: row by row, as values). */
   static boolean reads(List<ResultColumn> columns) {
     return ArrowColumns.readsAll(
-        columns, type -> SCALAR_TYPES.contains(type) || type.startsWith("DECIMAL("));
+        columns, type -> ArrowColumns.SCALAR_TYPES.contains(type) || type.startsWith("DECIMAL("));
   }
 
   byte[] bytes() {

@@ -16,6 +16,24 @@ import org.apache.arrow.vector.ValueVector;
  * PostgreSQL protocol's text rows) share: which columns they read, and how.
  */
 public final class ArrowColumns {
+  /** The engine's scalar types (DuckDB's names) read from the batches, besides decimals. */
+  public static final Set<String> SCALAR_TYPES =
+      Set.of(
+          "BOOLEAN",
+          "TINYINT",
+          "SMALLINT",
+          "INTEGER",
+          "BIGINT",
+          "HUGEINT",
+          "FLOAT",
+          "DOUBLE",
+          "VARCHAR",
+          "JSON",
+          "BLOB",
+          "DATE",
+          "TIMESTAMP",
+          "TIMESTAMP WITH TIME ZONE");
+
   /** The element types of lists read from the batches. */
   private static final Set<String> ELEMENT_TYPES =
       Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR");

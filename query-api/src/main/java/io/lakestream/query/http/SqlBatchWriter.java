@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -50,24 +49,6 @@ final class SqlBatchWriter {
 
   private static final int DRAIN_BYTES = 64 << 10;
 
-  /** The engine's types (DuckDB's names) whose Arrow vectors this writer reads. */
-  private static final Set<String> SCALAR_TYPES =
-      Set.of(
-          "BOOLEAN",
-          "TINYINT",
-          "SMALLINT",
-          "INTEGER",
-          "BIGINT",
-          "HUGEINT",
-          "FLOAT",
-          "DOUBLE",
-          "VARCHAR",
-          "JSON",
-          "BLOB",
-          "DATE",
-          "TIMESTAMP",
-          "TIMESTAMP WITH TIME ZONE");
-
   private static final byte[] TRUE = bytes("true");
   private static final byte[] FALSE = bytes("false");
   private static final byte[] NULL = bytes("null");
@@ -90,7 +71,8 @@ final class SqlBatchWriter {
   /** Whether a result of these columns is written by this writer (else: row by row). */
   static boolean writes(List<ResultColumn> columns) {
     return ArrowColumns.readsAll(
-        columns, type -> SCALAR_TYPES.contains(type) || type.matches("DECIMAL\\(\\d+,\\d+\\)"));
+        columns,
+        type -> ArrowColumns.SCALAR_TYPES.contains(type) || type.matches("DECIMAL\\(\\d+,\\d+\\)"));
   }
 
   /**
