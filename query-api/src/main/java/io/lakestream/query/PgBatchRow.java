@@ -164,16 +164,10 @@ final class PgBatchRow {
     }
     long days = Math.floorDiv(seconds, 86_400L);
     long secondOfDay = Math.floorMod(seconds, 86_400L);
-    // civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian)
-    long z = days + 719_468;
-    long era = Math.floorDiv(z, 146_097);
-    long dayOfEra = z - era * 146_097;
-    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    long shiftedMonth = (5 * dayOfYear + 2) / 153;
-    long day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
-    long month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    long date = ArrowColumns.civilDate(days);
+    long year = date / 10_000;
+    long month = date / 100 % 100;
+    long day = date % 100;
     ensure(32);
     padded(year, 4);
     bytes[size++] = '-';

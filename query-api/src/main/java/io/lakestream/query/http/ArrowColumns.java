@@ -47,6 +47,24 @@ public final class ArrowColumns {
   private ArrowColumns() {}
 
   /**
+   * The civil date of {@code days} since 1970-01-01 (proleptic Gregorian, H. Hinnant's algorithm),
+   * as {@code year * 10_000 + month * 100 + day}: for years 1 to 9999, those the writers format by
+   * hand ({@link #FIRST_FAST_MICROS} to {@link #LAST_FAST_MICROS}).
+   */
+  public static long civilDate(long days) {
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long dayOfEra = z - era * 146_097;
+    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long shiftedMonth = (5 * dayOfYear + 2) / 153;
+    long day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    long month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    return year * 10_000 + month * 100 + day;
+  }
+
+  /**
    * Whether every one of {@code columns} is read from the batches: a scalar whose engine type
    * {@code scalar} accepts, or a list of a simple type. False for no columns.
    */
