@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param csv CSV (else PostgreSQL's text format)
  * @param header a first line with the column names
  * @param delimiter between values: tab for text, comma for CSV unless given
- * @param nullText how a null is written: {@code \N} for text, nothing for CSV unless given
+ * @param nulls how a null is written, UTF-8: {@code \N} for text, nothing for CSV unless given
  * @param quote CSV's quote character
  * @param escape CSV's escape of a quote character within quotes
  */
@@ -29,9 +29,14 @@ public record CopyOut(
     boolean csv,
     boolean header,
     char delimiter,
-    String nullText,
+    byte[] nulls,
     char quote,
     char escape) {
+
+  /** How a null is written. */
+  public String nullText() {
+    return new String(nulls, StandardCharsets.UTF_8);
+  }
 
   private static final Pattern START =
       Pattern.compile("(?is)^\\s*COPY\\b\\s*(.*)$", Pattern.DOTALL);
@@ -238,7 +243,14 @@ public record CopyOut(
       if (delimiterChar == '\n' || delimiterChar == '\r' || csv && delimiterChar == quoteChar) {
         throw PgErrors.notSupported("COPY's delimiter cannot be a line end or the quote");
       }
-      return new CopyOut(query, csv, header, delimiterChar, nullValue, quoteChar, escapeChar);
+      return new CopyOut(
+          query,
+          csv,
+          header,
+          delimiterChar,
+          nullValue.getBytes(StandardCharsets.UTF_8),
+          quoteChar,
+          escapeChar);
     }
 
     private static char single(String name, String value, char otherwise) {
@@ -273,7 +285,6 @@ public record CopyOut(
   public void append(
       ByteArrayOutputStream line, byte[] bytes, int start, int length, int column, int columns) {
     if (length < 0) {
-      byte[] nulls = nullText.getBytes(StandardCharsets.UTF_8);
       line.write(nulls, 0, nulls.length);
     } else {
       writeValue(line, bytes, start, length, columns == 1);
@@ -340,7 +351,6 @@ public record CopyOut(
         return true;
       }
     }
-    byte[] nulls = nullText.getBytes(StandardCharsets.UTF_8);
     return java.util.Arrays.equals(bytes, start, start + length, nulls, 0, nulls.length);
   }
 }
