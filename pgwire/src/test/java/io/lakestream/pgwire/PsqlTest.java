@@ -49,12 +49,24 @@ class PsqlTest {
   record Run(int exit, String out, String err) {}
 
   static Run psql(String password, String... arguments) throws IOException, InterruptedException {
+    return run(
+        server,
+        "127.0.0.1",
+        java.util.Map.of("PGPASSWORD", password, "PGSSLMODE", "prefer"),
+        arguments);
+  }
+
+  /**
+   * psql as user acme against {@code server} at {@code host}, with libpq settings in {@code env}.
+   */
+  static Run run(PgServer server, String host, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(psql().toString());
     command.addAll(
         List.of(
             "-h",
-            "127.0.0.1",
+            host,
             "-p",
             String.valueOf(server.port()),
             "-U",
@@ -63,11 +75,10 @@ class PsqlTest {
             "lakestream",
             "-X",
             "-w"));
-    command.addAll(List.of(arguments));
+    command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("PGPASSWORD", password);
-    builder.environment().put("PGSSLMODE", "prefer");
     builder.environment().put("PGCONNECT_TIMEOUT", "10");
+    builder.environment().putAll(env);
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lakestream.testkit.TestCertificates;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,31 +43,11 @@ class PsqlTlsTest {
   /** psql against {@code server} at {@code host}, with libpq settings from the environment. */
   static PsqlTest.Run psql(PgServer server, String host, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(PsqlTest.psql().toString());
-    command.addAll(
-        List.of(
-            "-h",
-            host,
-            "-p",
-            String.valueOf(server.port()),
-            "-U",
-            "acme",
-            "-d",
-            "lakestream",
-            "-X",
-            "-w"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("PGPASSWORD", "acme-secret");
-    builder.environment().put("PGGSSENCMODE", "disable");
-    builder.environment().put("PGCONNECT_TIMEOUT", "10");
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new PsqlTest.Run(process.exitValue(), out, err);
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("PGPASSWORD", "acme-secret");
+    settings.put("PGGSSENCMODE", "disable");
+    settings.putAll(env);
+    return PsqlTest.run(server, host, settings, args);
   }
 
   @Test
