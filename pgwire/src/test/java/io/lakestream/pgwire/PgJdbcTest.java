@@ -451,13 +451,13 @@ class PgJdbcTest {
 
   /** Sends the messages, then reads until ReadyForQuery. */
   static List<Message> exchange(
-      java.io.DataInputStream in, java.io.DataOutputStream out, byte[]... messages)
+      java.io.DataInputStream in, java.io.OutputStream out, byte[]... messages)
       throws java.io.IOException {
     for (byte[] message : messages) {
       out.write(message);
     }
     out.flush();
-    List<Message> answers = new java.util.ArrayList<>();
+    List<Message> answers = new ArrayList<>();
     while (true) {
       char type = (char) in.readUnsignedByte();
       byte[] body = new byte[in.readInt() - 4];
@@ -469,102 +469,85 @@ class PgJdbcTest {
     }
   }
 
-  static byte[] message(char type, java.util.function.Consumer<java.io.DataOutputStream> body)
-      throws java.io.IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    body.accept(new java.io.DataOutputStream(bytes));
-    java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream();
-    java.io.DataOutputStream data = new java.io.DataOutputStream(framed);
-    data.writeByte(type);
-    data.writeInt(bytes.size() + 4);
-    data.write(bytes.toByteArray());
-    return framed.toByteArray();
-  }
-
-  static void cstring(java.io.DataOutputStream out, String text) {
-    try {
-      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      out.writeByte(0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+  /** A message of {@code type} whose body is {@code parts} one after another. */
+  static byte[] message(char type, byte[]... parts) {
+    int length = 4;
+    for (byte[] part : parts) {
+      length += part.length;
     }
+    java.nio.ByteBuffer message = java.nio.ByteBuffer.allocate(length + 1);
+    message.put((byte) type).putInt(length);
+    for (byte[] part : parts) {
+      message.put(part);
+    }
+    return message.array();
   }
 
-  /** A Bind of the unnamed statement with the given result format codes and no parameters. */
-  static byte[] bind(short... resultFormats) throws java.io.IOException {
-    return message(
-        'B',
-        b -> {
-          try {
-            cstring(b, "");
-            cstring(b, "");
-            b.writeShort(0);
-            b.writeShort(0);
-            b.writeShort(resultFormats.length);
-            for (short format : resultFormats) {
-              b.writeShort(format);
-            }
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+  static byte[] cstring(String text) {
+    return (text + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static byte[] int16(int... values) {
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(2 * values.length);
+    for (int value : values) {
+      bytes.putShort((short) value);
+    }
+    return bytes.array();
   }
 
   @Test
   void aBindWhoseFormatCodesDoNotFitIsAProtocolErrorAndTheSessionGoesOn() throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", trust.port())) {
       java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
-      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
-      java.io.ByteArrayOutputStream startup = new java.io.ByteArrayOutputStream();
-      java.io.DataOutputStream body = new java.io.DataOutputStream(startup);
-      body.writeInt(196608);
-      cstring(body, "user");
-      cstring(body, "acme");
-      cstring(body, "database");
-      cstring(body, "lakestream");
-      body.writeByte(0);
-      out.writeInt(startup.size() + 4);
-      out.write(startup.toByteArray());
-      assertThat(exchange(in, out)).extracting(Message::type).contains('R', 'K');
+      java.io.OutputStream out = socket.getOutputStream();
+      // the startup message has no type byte: drop it from a framed one
+      byte[] startup =
+          message(
+              ' ',
+              java.nio.ByteBuffer.allocate(4).putInt(196608).array(),
+              cstring("user"),
+              cstring("acme"),
+              cstring("database"),
+              cstring("lakestream"),
+              new byte[1]);
+      assertThat(exchange(in, out, java.util.Arrays.copyOfRange(startup, 1, startup.length)))
+          .extracting(Message::type)
+          .contains('R', 'K');
 
-      byte[] parse =
-          message(
-              'P',
-              b -> {
-                cstring(b, "");
-                cstring(b, "select principal");
-                try {
-                  b.writeShort(0);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
-      byte[] execute =
-          message(
-              'E',
-              b -> {
-                cstring(b, "");
-                try {
-                  b.writeInt(0);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
-      byte[] sync = message('S', b -> {});
+      byte[] parse = message('P', cstring(""), cstring("select principal"), int16(0));
+      byte[] execute = message('E', cstring(""), new byte[4]);
+      byte[] sync = message('S');
+      // a Bind of the unnamed statement, no parameters, these result format codes
+      java.util.function.Function<int[], byte[]> bind =
+          formats ->
+              message(
+                  'B',
+                  cstring(""),
+                  cstring(""),
+                  int16(0),
+                  int16(0),
+                  int16(formats.length),
+                  int16(formats));
       // one column, two result format codes: as PostgreSQL, 08P01 naming both counts
-      List<Message> twoFormats =
-          exchange(in, out, parse, bind((short) 0, (short) 1), execute, sync);
-      Message error = twoFormats.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow();
+      Message error =
+          exchange(in, out, parse, bind.apply(new int[] {0, 1}), execute, sync).stream()
+              .filter(m -> m.type() == 'E')
+              .findFirst()
+              .orElseThrow();
       assertThat(error.field('C')).isEqualTo("08P01");
       assertThat(error.field('M'))
           .isEqualTo("bind message has 2 result formats but query has 1 columns");
-      List<Message> badCode = exchange(in, out, parse, bind((short) 7), execute, sync);
-      Message unsupported = badCode.stream().filter(m -> m.type() == 'E').findFirst().orElseThrow();
+      Message unsupported =
+          exchange(in, out, parse, bind.apply(new int[] {7}), execute, sync).stream()
+              .filter(m -> m.type() == 'E')
+              .findFirst()
+              .orElseThrow();
       assertThat(unsupported.field('C')).isEqualTo("22023");
       assertThat(unsupported.field('M')).isEqualTo("unsupported format code: 7");
       // the session goes on: the same statement with one format code for every column
-      List<Message> fine = exchange(in, out, parse, bind((short) 0), execute, sync);
-      assertThat(fine).extracting(Message::type).containsSubsequence('1', '2', 'D', 'C', 'Z');
+      assertThat(exchange(in, out, parse, bind.apply(new int[] {0}), execute, sync))
+          .extracting(Message::type)
+          .containsSubsequence('1', '2', 'D', 'C', 'Z');
     }
   }
 }
