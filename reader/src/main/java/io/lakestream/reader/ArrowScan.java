@@ -29,10 +29,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * vectors into Arrow vectors without boxing (strings as the UTF-8 bytes read).
  *
  * <p>For consumers that order rows themselves, such as the SQL engine. Rows that do not meet the
- * equalities given are left out. Batches hold at most {@value #MAX_BATCH_ROWS} rows; the root is
- * refilled by each {@link #loadNextBatch()}, with new buffers each time (a consumer may hold the
- * previous ones). Not thread-safe; read failures are {@link QueryException}s (internal) naming the
- * file.
+ * equalities given are left out, and found before the rest of the row is read: the compared columns
+ * are read first, the others only from the pages holding rows that meet them. Batches hold at most
+ * {@value #MAX_BATCH_ROWS} rows; the root is refilled by each {@link #loadNextBatch()}, with new
+ * buffers each time (a consumer may hold the previous ones). Not thread-safe; read failures are
+ * {@link QueryException}s (internal) naming the file.
  */
 public final class ArrowScan extends ArrowReader {
   /** The most rows in one batch (and one read of a file's pages). */
@@ -53,9 +54,27 @@ public final class ArrowScan extends ArrowReader {
   private final long[] equalLongs;
   private final byte[][] equalBytes;
 
+  /**
+   * With equalities, a file's rows are read in two steps: first the compared columns (and the key),
+   * then the other columns of the rows that meet the equalities only, from the pages holding them.
+   * The first step's projection: the compared columns, then the key unless compared.
+   */
+  private final List<String> compared;
+
+  /** The rest of the projection, read for the rows that meet the equalities. */
+  private final List<String> rest;
+
+  /** Per column of the projection: its place in {@link #compared}, or -1. */
+  private final int[] comparedSlot;
+
+  /** Per column of the projection: its place in {@link #rest}, or -1. */
+  private final int[] restSlot;
+
   private final List<Segment> segments = new ArrayList<>();
   private int segment;
   private ParquetFiles.FileReader reader;
+  private ParquetFiles.FileReader comparedReader;
+  private ParquetFiles.FileReader restReader;
   private long next;
   private int tailNext;
   private int tailEnd;
@@ -113,6 +132,18 @@ public final class ArrowScan extends ArrowReader {
         equalBytes[i] = ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
       }
     }
+    this.compared = new ArrayList<>();
+    for (int slot : equalSlots) {
+      if (!compared.contains(columnNames.get(slot))) {
+        compared.add(columnNames.get(slot));
+      }
+    }
+    if (!compared.isEmpty() && !compared.contains(key)) {
+      compared.add(key);
+    }
+    this.rest = columnNames.stream().filter(n -> !compared.contains(n)).distinct().toList();
+    this.comparedSlot = columnNames.stream().mapToInt(compared::indexOf).toArray();
+    this.restSlot = columnNames.stream().mapToInt(rest::indexOf).toArray();
     if (!range.isEmpty() && readFiles) {
       for (IndexedFile file : snapshot.filesOverlapping(range.lo(), range.hi())) {
         PositionRange window = file.model().rowRangeInclusive(range.lo(), range.hi());
@@ -173,6 +204,9 @@ public final class ArrowScan extends ArrowReader {
 
   /** Reads the next chunk of a file into the root; false when no row of it is wanted. */
   private boolean fillFromFile(Segment current) {
+    if (!compared.isEmpty()) {
+      return fillComparedFromFile(current);
+    }
     IndexedFile file = current.file();
     long from = next;
     long to = Math.min(current.to(), from + MAX_BATCH_ROWS);
@@ -204,25 +238,102 @@ public final class ArrowScan extends ArrowReader {
         next = current.to(); // the rest of the file is past the range
       }
     }
-    int[] selected = select(batch, first, end);
-    int count = selected == null ? end - first : selected.length;
+    int count = end - first;
     if (count == 0) {
       return false;
     }
     VectorSchemaRoot root = root();
     List<FieldVector> vectors = allocate(root, count);
     for (int c = 0; c < types.length; c++) {
-      ArrowColumns.write(
-          batch.column(c),
-          selected,
-          selected == null ? first : 0,
-          count,
-          vectors.get(c),
-          types[c],
-          0);
+      ArrowColumns.write(batch.column(c), null, first, count, vectors.get(c), types[c], 0);
     }
     finish(root, vectors, count);
     return true;
+  }
+
+  /**
+   * As {@link #fillFromFile}, with equalities: the compared columns and the key of the chunk first;
+   * then the other columns of the rows that meet the equalities, from the pages holding those rows
+   * only (for a trace's few rows in an hour of them, a page or two of each column instead of all).
+   */
+  private boolean fillComparedFromFile(Segment current) {
+    IndexedFile file = current.file();
+    long from = next;
+    long to = Math.min(current.to(), from + MAX_BATCH_ROWS);
+    next = to;
+    ColumnBatch probe;
+    try {
+      if (comparedReader == null) {
+        comparedReader = open(file, compared);
+      }
+      probe =
+          file.sorted()
+              ? comparedReader.read(from, to)
+              : comparedReader.read(file.rowOrder(), from, to);
+    } catch (IOException e) {
+      throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
+    }
+    int first = 0;
+    int end = probe.rowCount();
+    if (current.trim()) {
+      int keySlot = compared.indexOf(key);
+      first = firstAtLeast(probe, keySlot, range.lo(), 0, end);
+      if (range.hi() != Long.MAX_VALUE) {
+        end = firstAtLeast(probe, keySlot, range.hi() + 1, first, end);
+      }
+      if (end < probe.rowCount()) {
+        next = current.to(); // the rest of the file is past the range
+      }
+    }
+    int[] selected = new int[end - first];
+    int count = 0;
+    for (int row = first; row < end; row++) {
+      if (meets(probe, row)) {
+        selected[count++] = row;
+      }
+    }
+    if (count == 0) {
+      return false;
+    }
+    ColumnBatch others = null;
+    int[] othersRows = selected; // the rows of others to take, or null: its first count rows
+    if (!rest.isEmpty()) {
+      try {
+        if (restReader == null) {
+          restReader = open(file, rest);
+        }
+        if (file.sorted()) {
+          others = restReader.readSelected(from, to, selected, count);
+        } else {
+          int[] positions = new int[count];
+          for (int i = 0; i < count; i++) {
+            positions[i] = file.rowOrder()[(int) from + selected[i]];
+          }
+          others = restReader.read(positions, 0, count);
+          othersRows = null;
+        }
+      } catch (IOException e) {
+        throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
+      }
+    }
+    VectorSchemaRoot root = root();
+    List<FieldVector> vectors = allocate(root, count);
+    for (int c = 0; c < types.length; c++) {
+      if (comparedSlot[c] >= 0) {
+        ArrowColumns.write(
+            probe.column(comparedSlot[c]), selected, 0, count, vectors.get(c), types[c], 0);
+      } else {
+        ArrowColumns.write(
+            others.column(restSlot[c]), othersRows, 0, count, vectors.get(c), types[c], 0);
+      }
+    }
+    finish(root, vectors, count);
+    return true;
+  }
+
+  private ParquetFiles.FileReader open(IndexedFile file, List<String> projection)
+      throws IOException {
+    return files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
   }
 
   private int indexOfKey() {
@@ -246,24 +357,10 @@ public final class ArrowScan extends ArrowReader {
     return lo;
   }
 
-  /** The rows of {@code [first, end)} that meet the equalities; null when all do (none given). */
-  private int[] select(ColumnBatch batch, int first, int end) {
-    if (equalSlots.length == 0) {
-      return null;
-    }
-    int[] rows = new int[end - first];
-    int n = 0;
-    for (int row = first; row < end; row++) {
-      if (meets(batch, row)) {
-        rows[n++] = row;
-      }
-    }
-    return Arrays.copyOf(rows, n);
-  }
-
-  private boolean meets(ColumnBatch batch, int row) {
+  /** Whether a row of the compared columns meets the equalities. */
+  private boolean meets(ColumnBatch probe, int row) {
     for (int i = 0; i < equalSlots.length; i++) {
-      ColumnVector column = batch.column(equalSlots[i]);
+      ColumnVector column = probe.column(comparedSlot[equalSlots[i]]);
       if (column == null || column.isNull(row)) {
         return false;
       }
@@ -378,6 +475,14 @@ public final class ArrowScan extends ArrowReader {
     if (reader != null) {
       reader.close();
       reader = null;
+    }
+    if (comparedReader != null) {
+      comparedReader.close();
+      comparedReader = null;
+    }
+    if (restReader != null) {
+      restReader.close();
+      restReader = null;
     }
   }
 

@@ -134,6 +134,48 @@ class ArrowScanTest {
         .containsExactlyInAnyOrderElementsOf(paged(snapshot, KeyRange.ALL, columns, onInt));
   }
 
+  @Test
+  void equalitiesGiveWholeRowsOfEveryTypeFromSortedAndUnsortedFiles() throws IOException {
+    // the compared columns are read first, the others from the pages of the rows that meet them
+    TableSnapshot sorted = snapshotWithTail();
+    IndexedFile shuffled = write("u", 4, 1_000_200L, 500, 10, false);
+    TableSnapshot withUnsorted =
+        TableSnapshot.of(
+            new TableId("p", TABLE.name()),
+            TABLE,
+            4,
+            1000,
+            List.of(sorted.files().get(0), sorted.files().get(1), shuffled));
+    List<String> columns = TABLE.columnNames();
+    for (TableSnapshot snapshot : List.of(sorted, withUnsorted)) {
+      List<String> all = paged(snapshot, KeyRange.ALL, columns, Map.of());
+      // a rare value (one row of a run), a common one, the key, and two columns at once
+      String[] rare =
+          all.subList(all.size() / 3, all.size()).stream()
+              .map(r -> r.split("\\|", -1))
+              .filter(r -> !r[1].equals("null") && !r[5].equals("null"))
+              .findFirst()
+              .orElseThrow();
+      Map<String, Object> onKey = Map.of("id", Long.parseLong(rare[0]));
+      Map<String, Object> onText = Map.of("s", rare[5]);
+      Map<String, Object> onTwo = Map.of("s", rare[5], "i", Long.parseLong(rare[1]));
+      for (Map<String, Object> equalities : List.of(onKey, onText, onTwo)) {
+        for (KeyRange range : List.of(KeyRange.ALL, KeyRange.fromTo(1_000_101L, 1_000_650L))) {
+          List<String> expected = paged(snapshot, range, columns, equalities);
+          assertThat(scanned(snapshot, range, columns, equalities))
+              .as("%s in %s of %s", equalities, range, snapshot.files())
+              .containsExactlyInAnyOrderElementsOf(expected);
+        }
+        assertThat(paged(snapshot, KeyRange.ALL, columns, equalities)).isNotEmpty();
+      }
+      // only compared columns read
+      assertThat(scanned(snapshot, KeyRange.ALL, List.of("s", "id"), onText))
+          .containsExactlyInAnyOrderElementsOf(
+              paged(snapshot, KeyRange.ALL, List.of("s", "id"), onText));
+    }
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
   /** Two overlapping files with runs of equal keys, and 40 tail rows with keys among theirs. */
   private TableSnapshot snapshotWithTail() throws IOException {
     IndexedFile first = write("a", 1, 1_000_000L, 400, 7);
@@ -167,11 +209,46 @@ class ArrowScanTest {
 
   private IndexedFile write(String name, long modified, long start, int rows, long seed)
       throws IOException {
+    return write(name, modified, start, rows, seed, true);
+  }
+
+  /** A file of rows with runs of equal keys, in key order or shuffled (with its row order). */
+  private IndexedFile write(
+      String name, long modified, long start, int rows, long seed, boolean inKeyOrder)
+      throws IOException {
     long[] keys = new long[rows];
     for (int i = 0; i < rows; i++) {
       keys[i] = start + i - i % 4 + (long) i * i / 100; // runs of four equal keys, uneven gaps
     }
     List<GenericRecord> sorted = new TestRows(TABLE, seed).rows("p", keys);
+    int[] rowOrder = null; // rank → row
+    if (!inKeyOrder) {
+      List<Integer> rowOfRank = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        rowOfRank.add(i);
+      }
+      java.util.Collections.shuffle(rowOfRank, new java.util.Random(seed));
+      GenericRecord[] written = new GenericRecord[rows];
+      for (int rank = 0; rank < rows; rank++) {
+        written[rowOfRank.get(rank)] = sorted.get(rank);
+      }
+      // ties in row order: ranks of equal keys are renumbered by the rows holding them
+      for (int i = 0; i < rows; ) {
+        int j = i;
+        while (j < rows && keys[j] == keys[i]) {
+          j++;
+        }
+        List<Integer> run = new ArrayList<>(rowOfRank.subList(i, j));
+        java.util.Collections.sort(run);
+        for (int k = i; k < j; k++) {
+          written[run.get(k - i)] = sorted.get(k);
+          rowOfRank.set(k, run.get(k - i));
+        }
+        i = j;
+      }
+      sorted = Arrays.asList(written);
+      rowOrder = rowOfRank.stream().mapToInt(Integer::intValue).toArray();
+    }
     Path path = dir.resolve(name + ".parquet");
     Configuration conf = new Configuration();
     try (ParquetWriter<GenericRecord> writer =
@@ -195,7 +272,8 @@ class ArrowScanTest {
         Files.size(path),
         modified,
         KeyModel.buildWithEpsilon(encoded, 40),
-        true);
+        true,
+        rowOrder);
   }
 
   /** The rows the paged, merged read serves, described. */

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -189,18 +191,16 @@ class SqlEngineTest {
             "acme");
     // t0: rows 0, 10, …, 110; spans are every fourth row, logs the others.
     assertThat(rows).hasSize(6 * 6);
-    // The key and trace_id of the range first; 12 matching keys in 120 rows are too many to read
-    // key by key, so the range is then read once with every column used.
+    // One read of the range with every column used (and trace_id = 't0' handed to it).
     assertThat(scan.calls)
         .containsExactly(
-            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, trace_id]",
             "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type,"
                 + " trace_id, duration_ns, severity_text]");
   }
 
   @Test
-  void aLookupMatchingMoreKeysThanItReadsOneByOneReadsTheRangeOnce() {
-    // 90 of the 120 rows are logs: more than the 64 keys a lookup reads one by one.
+  void anEqualityOnAnotherColumnReadsTheRangeOnce() {
+    // 90 of the 120 rows are logs
     List<List<Object>> rows =
         rows(
             "SELECT body, service_name FROM otel_logs_and_spans WHERE record_type = 'log'"
@@ -209,7 +209,6 @@ class SqlEngineTest {
     assertThat(rows).hasSize(90);
     assertThat(scan.calls)
         .containsExactly(
-            "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type]",
             "otel_logs_and_spans acme Optional.empty Optional.empty [timestamp, record_type,"
                 + " body, service_name]");
   }
@@ -548,25 +547,47 @@ class SqlEngineTest {
   }
 
   @Test
-  void aTracesNearbyRowsAreReadAsOneRangeAndEachRowOnce() {
+  void aTraceLookupHandsItsEqualityToTheScanAndGetsEachRowOnce() {
     // 10,000 rows a second apart, 6 consecutive rows a trace; row 9,000 also of trace t100
     List<String> calls = new ArrayList<>();
     TableScan traces =
-        (table, projectId, from, to, columns, rows) -> {
-          calls.add(from + " " + to + " " + columns.size());
-          rowsOver(
-              10_000,
-              1_000_000L,
-              from,
-              to,
-              columns,
-              (i, column) ->
-                  switch (column) {
-                    case "trace_id" -> "t" + (i == 9_000 ? 100 : i / 6);
-                    case "body" -> "row " + i;
-                    default -> null;
-                  },
-              rows);
+        new TableScan() {
+          @Override
+          public void scan(
+              TableDefinition table,
+              String projectId,
+              Optional<Object> from,
+              Optional<Object> to,
+              List<String> columns,
+              Consumer<Object[]> rows) {
+            rowsOver(
+                10_000,
+                1_000_000L,
+                from,
+                to,
+                columns,
+                (i, column) ->
+                    switch (column) {
+                      case "trace_id" -> "t" + (i == 9_000 ? 100 : i / 6);
+                      case "body" -> "row " + i;
+                      default -> null;
+                    },
+                rows);
+          }
+
+          @Override
+          public Optional<ArrowReader> batches(
+              TableDefinition table,
+              String projectId,
+              Optional<Object> from,
+              Optional<Object> to,
+              List<String> columns,
+              Map<String, Object> equalities,
+              BufferAllocator allocator) {
+            calls.add(from + " " + to + " " + columns.size() + " " + equalities);
+            return TableScan.super.batches(
+                table, projectId, from, to, columns, equalities, allocator);
+          }
         };
     try (SqlEngine lookups =
         new SqlEngine(TableDefinitions::builtIns, traces, SqlEngine.Limits.DEFAULT)) {
@@ -586,19 +607,6 @@ class SqlEngineTest {
     }
     int columns = OTEL.columns().size() - 1; // all but project_id
     assertThat(calls)
-        .containsExactly(
-            "Optional.empty Optional.empty 2", // the keys and trace ids of the range
-            "Optional["
-                + (BASE + 600_000_000L)
-                + "] Optional["
-                + (BASE + 605_000_001L)
-                + "] "
-                + columns,
-            "Optional["
-                + (BASE + 9_000_000_000L)
-                + "] Optional["
-                + (BASE + 9_000_000_001L)
-                + "] "
-                + columns);
+        .containsExactly("Optional.empty Optional.empty " + columns + " {trace_id=t100}");
   }
 }

@@ -302,6 +302,22 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
+     * Rows {@code [from, to)} of which only {@code from + offsets[i]} ({@code i < count}, offsets
+     * ascending) are wanted: only the pages holding them are read, and the batch's other rows are
+     * left unset.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public ColumnBatch readSelected(long from, long to, int[] offsets, int count)
+        throws IOException {
+      long[] positions = new long[count];
+      for (int i = 0; i < count; i++) {
+        positions[i] = (from + offsets[i]) << 32;
+      }
+      return read(from, to, positions, 0, count);
+    }
+
+    /**
      * Rows {@code [from, to)}; when {@code selected} is given, only the pages holding its rows
      * {@code selected[first, last)} (positions in the high 32 bits, ascending) are read, and the
      * other rows of the batch are left unset.

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -219,12 +218,6 @@ public final class DuckDbSession {
     }
   }
 
-  /**
-   * The most keys a lookup reads key by key (each a read of its own), and at most one key in 100
-   * rows of the range; more read the whole range once.
-   */
-  private static final int MAX_LOOKUP_KEYS = 64;
-
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     List<String> names = readColumns(need);
@@ -235,27 +228,13 @@ public final class DuckDbSession {
       // with the other columns null, so that the statement still binds to every column (a
       // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
       String rowsTable = rowsTable(table);
-      List<Supplier<Optional<ArrowReader>>> scans = new ArrayList<>();
-      Optional<List<long[]>> keys = lookupKeys(need, names, projectId, scan);
-      if (keys.isPresent()) {
-        for (long[] range : keys.get()) {
-          scans.add(
+      // Equalities (trace_id = '…') are met by the scan itself: it reads the compared columns
+      // first and the others only from the pages holding rows that meet them.
+      List<Supplier<Optional<ArrowReader>>> scans =
+          List.of(
               () ->
                   scan.batches(
-                      table,
-                      projectId,
-                      Optional.of(range[0]),
-                      Optional.of(range[1]),
-                      names,
-                      equalities,
-                      allocator));
-        }
-      } else {
-        scans.add(
-            () ->
-                scan.batches(
-                    table, projectId, need.from(), need.to(), names, equalities, allocator));
-      }
+                      table, projectId, need.from(), need.to(), names, equalities, allocator));
       // One request to the engine for the rows' table, its rows and the view: each statement
       // sent on its own costs a round of parsing and planning (about a millisecond each).
       String create = createTable(rowsTable, table, names);
@@ -264,12 +243,6 @@ public final class DuckDbSession {
               + quote(table.name())
               + "; "
               + view(table, quote(rowsTable), names, projectId);
-      if (scans.isEmpty()) {
-        try (Statement s = connection.createStatement()) {
-          s.execute(create + "; " + swap);
-        }
-        return;
-      }
       LoadStream batches = loadStream(columns, scans, table, projectId);
       // A table the statement scans once is read by the engine from the batches themselves,
       // when they fit in memory: no rows' table, no copy. A stream can be read once only (a
@@ -607,125 +580,6 @@ public final class DuckDbSession {
     if (failure.isPresent()) {
       throw failure.get();
     }
-  }
-
-  /**
-   * For a lookup (an equality on other columns, e.g. {@code trace_id = '…'}, while more columns are
-   * used), the keys of the rows that match, found by reading just the key and the compared columns
-   * of the range: the rows are then read whole key by key. Empty when that would not pay (no
-   * equality, nothing more to read, keys that are not integers, or too many matches).
-   */
-  private static Optional<List<long[]>> lookupKeys(
-      TableNeed need, List<String> names, String projectId, TableScan scan) {
-    TableDefinition table = need.table();
-    Map<String, Object> equalities = need.equalities();
-    boolean integralKey =
-        switch (table.primaryKeyColumn().type()) {
-          case INT, LONG, TIMESTAMP, DATE -> true;
-          default -> false;
-        };
-    List<String> probe = new java.util.ArrayList<>();
-    probe.add(table.primaryKey());
-    equalities.keySet().stream().filter(n -> !n.equals(table.primaryKey())).forEach(probe::add);
-    if (equalities.isEmpty() || !integralKey || probe.size() >= names.size()) {
-      return Optional.empty();
-    }
-    Object[] wanted = new Object[probe.size()];
-    for (int i = 1; i < probe.size(); i++) {
-      wanted[i] = equalities.get(probe.get(i));
-    }
-    // the matching keys, each with the place of its first row among the rows read
-    java.util.SortedMap<Long, Long> keys = new java.util.TreeMap<>();
-    long[] probed = {0};
-    // Told each matching row's key (after it is counted in probed); false: stop, too many keys.
-    java.util.function.LongPredicate matched =
-        key -> {
-          if (keys.size() >= MAX_LOOKUP_KEYS && !keys.containsKey(key)) {
-            // A key more than a lookup reads: the range is read once, so the rest of the
-            // probe would be wasted (for a common value, e.g. severity_text = 'ERROR', most of
-            // it).
-            return false;
-          }
-          keys.putIfAbsent(key, probed[0]);
-          return true;
-        };
-    if (!probeRows(need, projectId, scan, probe, wanted, probed, matched)) {
-      return Optional.empty();
-    }
-    if (keys.size() * 100L > probed[0]) {
-      return Optional.empty();
-    }
-    // Keys whose rows lie close together (a trace's spans and logs, seconds apart) are read as one
-    // range [first, last + 1): one read of the columns' pages instead of one per key. The ranges
-    // are of consecutive keys, so they do not overlap: each row is read once.
-    List<long[]> ranges = new ArrayList<>();
-    long[] current = null;
-    long lastPlace = 0;
-    for (Map.Entry<Long, Long> key : keys.entrySet()) {
-      if (current != null && Math.abs(key.getValue() - lastPlace) <= NEAR_ROWS) {
-        current[1] = key.getKey() + 1;
-      } else {
-        current = new long[] {key.getKey(), key.getKey() + 1};
-        ranges.add(current);
-      }
-      lastPlace = key.getValue();
-    }
-    return Optional.of(ranges);
-  }
-
-  /**
-   * A lookup's probe: the key and the compared columns of the range, row by row. False when {@code
-   * matched} stopped it.
-   */
-  private static boolean probeRows(
-      TableNeed need,
-      String projectId,
-      TableScan scan,
-      List<String> probe,
-      Object[] wanted,
-      long[] probed,
-      java.util.function.LongPredicate matched) {
-    try {
-      scan.scan(
-          need.table(),
-          projectId,
-          need.from(),
-          need.to(),
-          probe,
-          values -> {
-            probed[0]++;
-            for (int i = 1; i < values.length; i++) {
-              if (!matches(values[i], wanted[i])) {
-                return;
-              }
-            }
-            if (!matched.test(((Number) values[0]).longValue())) {
-              throw TooManyKeys.INSTANCE;
-            }
-          });
-    } catch (TooManyKeys e) {
-      return false;
-    }
-    return true;
-  }
-
-  /** Ends a lookup's probe at the first key beyond {@link #MAX_LOOKUP_KEYS}. */
-  private static final class TooManyKeys extends RuntimeException {
-    private static final TooManyKeys INSTANCE = new TooManyKeys();
-
-    private TooManyKeys() {
-      super("more keys than a lookup reads", null, false, false);
-    }
-  }
-
-  /** Matching keys at most this many rows apart are read as one range. */
-  private static final int NEAR_ROWS = 1_000;
-
-  private static boolean matches(Object value, Object wanted) {
-    if (value instanceof Number n && wanted instanceof Long l) {
-      return n.longValue() == l && !(value instanceof Double || value instanceof Float);
-    }
-    return Objects.equals(value, wanted);
   }
 
   /**
