@@ -38,6 +38,9 @@ import org.apache.avro.generic.GenericRecord;
  *   io.lakestream.query.SqlBench [files=10] [rowsPerFile=200000] [days=3] [repeats=20]
  * </pre>
  *
+ * <p>{@code -Dbench.queries=3} runs only the listed queries (numbered from 1, comma-separated);
+ * {@code -Dbench.onlyLakestream=true} leaves DuckDB on the files out of the timed turns.
+ *
  * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
  * ZSTD, page index, key model tag), 6 rows a trace, 1 in 5 logs an ERROR, 4 services. Both engines
@@ -157,7 +160,12 @@ public final class SqlBench {
               + " Parquet files | pgwire ÷ DuckDB (p50) | HTTP ÷ DuckDB (p50) |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       boolean onlyLakestream = Boolean.getBoolean("bench.onlyLakestream");
+      // -Dbench.queries=3 (or 1,3): only those queries, numbered from 1 as listed
+      List<String> only = List.of(System.getProperty("bench.queries", "").split(","));
       for (String[] query : queries) {
+        if (!only.get(0).isEmpty() && !only.contains(String.valueOf(queries.indexOf(query) + 1))) {
+          continue;
+        }
         int engines = ENGINES.length;
         long[][] took = new long[engines][repeats];
         long[] rowsOut = new long[engines];

@@ -230,11 +230,9 @@ public final class DuckDbSession {
       String rowsTable = rowsTable(table);
       // Equalities (trace_id = '…') are met by the scan itself: it reads the compared columns
       // first and the others only from the pages holding rows that meet them.
-      List<Supplier<Optional<ArrowReader>>> scans =
-          List.of(
-              () ->
-                  scan.batches(
-                      table, projectId, need.from(), need.to(), names, equalities, allocator));
+      Supplier<Optional<ArrowReader>> rows =
+          () ->
+              scan.batches(table, projectId, need.from(), need.to(), names, equalities, allocator);
       // One request to the engine for the rows' table, its rows and the view: each statement
       // sent on its own costs a round of parsing and planning (about a millisecond each).
       String create = createTable(rowsTable, table, names);
@@ -243,7 +241,7 @@ public final class DuckDbSession {
               + quote(table.name())
               + "; "
               + view(table, quote(rowsTable), names, projectId);
-      LoadStream batches = loadStream(columns, scans, table, projectId);
+      LoadStream batches = loadStream(columns, rows, table, projectId);
       // A table the statement scans once is read by the engine from the batches themselves,
       // when they fit in memory: no rows' table, no copy. A stream can be read once only (a
       // second scan of it fails), so a table scanned more than once is copied into a table.
@@ -400,10 +398,7 @@ public final class DuckDbSession {
         readColumns(need).stream().map(n -> table.column(n).orElseThrow()).toList();
     ArrowReader others = files.others();
     insert(
-        "",
-        rowsTable(table),
-        loadStream(columns, List.of(() -> Optional.of(others)), table, projectId),
-        "");
+        "", rowsTable(table), loadStream(columns, () -> Optional.of(others), table, projectId), "");
   }
 
   /** {@code " WHERE key >= from AND key < to"} for an integral key; empty without bounds. */
@@ -461,16 +456,16 @@ public final class DuckDbSession {
   /** The most bytes of Arrow batches a table scanned in place holds (more: copied, as read). */
   static final long MAX_IN_PLACE_BYTES = 64L << 20;
 
-  /** The scans' batches as one stream, counted against the statement's row limit. */
+  /** The scan's batches as a stream, counted against the statement's row limit. */
   private LoadStream loadStream(
       List<Column> columns,
-      List<Supplier<Optional<ArrowReader>>> scans,
+      Supplier<Optional<ArrowReader>> scan,
       TableDefinition table,
       String projectId) {
     return new LoadStream(
         allocator,
         BoxedRowBatches.schema(columns),
-        scans,
+        scan,
         count -> {
           rowsLoaded += count;
           if (rowsLoaded > maxRows) {

@@ -1,8 +1,6 @@
 package io.lakestream.sql.internal;
 
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -15,8 +13,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
- * The batches of one or more scans of a table, one after the other, as the one Arrow stream the
- * engine inserts from: each batch's buffers are handed over (no copy) to this reader's vectors.
+ * The batches of a scan of a table as the Arrow stream the engine reads: each batch's buffers are
+ * handed over (no copy) to this reader's vectors.
  *
  * <p>The engine pulls the batches from its own threads, through the C data interface, and would
  * report a failure there in its own words: so a failure of a scan (or of {@code rows}, which counts
@@ -29,7 +27,7 @@ import org.apache.arrow.vector.util.VectorBatchAppender;
  */
 final class LoadStream extends ArrowReader {
   private final Schema schema;
-  private final Iterator<Supplier<Optional<ArrowReader>>> scans;
+  private Supplier<Optional<ArrowReader>> scan;
   private final LongConsumer rows;
   private final java.util.ArrayDeque<VectorSchemaRoot> ahead = new java.util.ArrayDeque<>();
   private ArrowReader current;
@@ -37,18 +35,18 @@ final class LoadStream extends ArrowReader {
 
   /**
    * @param schema the batches' schema
-   * @param scans the scans, opened in turn (empty: no rows)
+   * @param scan opens the scan at the first batch wanted (empty: no rows)
    * @param rows told the rows of each batch before it is handed over; what it throws ends the
    *     stream
    */
   LoadStream(
       BufferAllocator allocator,
       Schema schema,
-      List<Supplier<Optional<ArrowReader>>> scans,
+      Supplier<Optional<ArrowReader>> scan,
       LongConsumer rows) {
     super(allocator);
     this.schema = schema;
-    this.scans = scans.iterator();
+    this.scan = scan;
     this.rows = rows;
   }
 
@@ -58,7 +56,7 @@ final class LoadStream extends ArrowReader {
   }
 
   /**
-   * Reads batches ahead until the scans end or the batches read hold more than {@code maxBytes}:
+   * Reads batches ahead until the scan ends or the batches read hold more than {@code maxBytes}:
    * the engine is then given those first (each handed over without a copy), then the rest.
    *
    * @return true when every batch was read (or a failure ended the stream: see {@link #failure()})
@@ -66,7 +64,7 @@ final class LoadStream extends ArrowReader {
   boolean readAhead(long maxBytes) {
     long bytes = 0;
     while (bytes <= maxBytes) {
-      if (!loadFromScans()) {
+      if (!loadFromScan()) {
         coalesceAhead();
         return true;
       }
@@ -115,7 +113,7 @@ final class LoadStream extends ArrowReader {
       batch.close();
       return true;
     }
-    return loadFromScans();
+    return loadFromScan();
   }
 
   /** This reader's batch (its schema is known: reading it reads nothing). */
@@ -134,17 +132,18 @@ final class LoadStream extends ArrowReader {
     to.setRowCount(from.getRowCount());
   }
 
-  private boolean loadFromScans() {
+  private boolean loadFromScan() {
     if (failure != null) {
       return false;
     }
     try {
       while (true) {
         if (current == null) {
-          if (!scans.hasNext()) {
+          if (scan == null) {
             return false;
           }
-          current = scans.next().get().orElse(null);
+          current = scan.get().orElse(null);
+          scan = null;
           continue;
         }
         if (!current.loadNextBatch()) {
