@@ -2,6 +2,7 @@ package io.lakestream.reader;
 
 import io.lakestream.index.PositionRange;
 import io.lakestream.reader.internal.ArrowColumns;
+import io.lakestream.reader.internal.BytesEquality;
 import io.lakestream.reader.internal.ColumnBatch;
 import io.lakestream.reader.internal.ColumnVector;
 import io.lakestream.reader.internal.ParquetFiles;
@@ -53,6 +54,9 @@ public final class ArrowScan extends ArrowReader {
 
   private final long[] equalLongs;
   private final byte[][] equalBytes;
+
+  /** Per equality on a bytes column, its matcher (null for others). */
+  private final BytesEquality[] equalMatchers;
 
   /**
    * With equalities, a file's rows are read in two steps: first the compared columns (and the key),
@@ -125,11 +129,13 @@ public final class ArrowScan extends ArrowReader {
     this.equalSlots = slots.stream().mapToInt(Integer::intValue).toArray();
     this.equalLongs = new long[equalSlots.length];
     this.equalBytes = new byte[equalSlots.length][];
+    this.equalMatchers = new BytesEquality[equalSlots.length];
     for (int i = 0; i < equalSlots.length; i++) {
       if (values.get(i) instanceof Long l) {
         equalLongs[i] = l;
       } else {
         equalBytes[i] = ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
+        equalMatchers[i] = new BytesEquality(equalBytes[i]);
       }
     }
     this.compared = new ArrayList<>();
@@ -368,7 +374,7 @@ public final class ArrowScan extends ArrowReader {
           switch (column.kind()) {
             case INT -> column.intAt(row) == equalLongs[i];
             case LONG -> column.longAt(row) == equalLongs[i];
-            case BYTES -> sameBytes(column.bytesAt(row), equalBytes[i]);
+            case BYTES -> equalMatchers[i] != null && equalMatchers[i].test(column, row);
             default -> true; // not filtered here
           };
       if (!equal) {

@@ -1,0 +1,71 @@
+package io.lakestream.reader.internal;
+
+import io.lakestream.reader.ByteSlice;
+import java.util.Arrays;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Whether the bytes values of a column equal one value ({@code trace_id = '…'}), row after row.
+ * Values from a dictionary page are compared by id: the wanted value's ids are looked up once per
+ * dictionary (a row group's), then each row costs an int comparison; other values are compared byte
+ * by byte, the last byte first (identifiers sharing a prefix differ at the end).
+ *
+ * <p>One per scan and wanted value; not thread-safe.
+ */
+public final class BytesEquality {
+  private final byte[] wanted;
+  private final Binary wantedBinary;
+  private DictionaryCache.Entry lastDictionary;
+
+  /** The wanted value's ids in the last dictionary: one, or none (or more, from other writers). */
+  private int[] lastIds;
+
+  public BytesEquality(byte[] wanted) {
+    this.wanted = wanted.clone();
+    this.wantedBinary = Binary.fromConstantByteArray(this.wanted);
+  }
+
+  /** Whether the row's value is the wanted one (false when it is null). */
+  public boolean test(ColumnVector column, int row) {
+    if (column.isNull(row)) {
+      return false;
+    }
+    DictionaryCache.Entry dictionary = column.dictionaryAt(row);
+    if (dictionary != null) {
+      if (dictionary != lastDictionary) {
+        lastIds = idsOf(dictionary.dictionary());
+        lastDictionary = dictionary;
+      }
+      int id = column.dictionaryIdAt(row);
+      for (int wantedId : lastIds) {
+        if (id == wantedId) {
+          return true;
+        }
+      }
+      return false;
+    }
+    ByteSlice value = column.bytesAt(row);
+    int length = value.length();
+    if (length != wanted.length) {
+      return false;
+    }
+    byte[] array = value.array();
+    int offset = value.offset();
+    return length == 0
+        || (array[offset + length - 1] == wanted[length - 1]
+            && Arrays.equals(array, offset, offset + length, wanted, 0, length));
+  }
+
+  /** The wanted value's ids in the dictionary (a dictionary may repeat a value). */
+  private int[] idsOf(Dictionary dictionary) {
+    int[] ids = new int[0];
+    for (int id = 0; id <= dictionary.getMaxId(); id++) {
+      if (wantedBinary.equals(dictionary.decodeToBinary(id))) {
+        ids = Arrays.copyOf(ids, ids.length + 1);
+        ids[ids.length - 1] = id;
+      }
+    }
+    return ids;
+  }
+}
