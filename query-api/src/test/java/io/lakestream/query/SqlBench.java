@@ -69,11 +69,19 @@ public final class SqlBench {
     int days = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     long total = (long) files * rowsPerFile;
-    long end = System.currentTimeMillis() * 1000;
+    // -Dbench.dir=DIR keeps the rows written there and reads them again on the next run (its
+    // "now" is then the first run's: the last 15 minutes find no rows)
+    String kept = System.getProperty("bench.dir");
+    Path dir = kept == null ? Files.createTempDirectory("lakestream-sql-bench") : Path.of(kept);
+    Path endFile = dir.resolve("end-micros");
+    boolean written = kept != null && Files.exists(endFile);
+    long end =
+        written
+            ? Long.parseLong(Files.readString(endFile).trim())
+            : System.currentTimeMillis() * 1000;
     long span = days * 86_400_000_000L;
     long step = span / total;
     long first = end - span;
-    Path dir = Files.createTempDirectory("lakestream-sql-bench");
     System.out.printf(
         "Java %s, %d cores; %d files x %d rows of otel_logs_and_spans over %d days (%d µs apart)%n",
         System.getProperty("java.version"),
@@ -84,13 +92,27 @@ public final class SqlBench {
         step);
     QueryConfig config = config(dir).pgPort(0).build();
     long started = System.nanoTime();
-    DeltaFixture.Table table = writeLogs(config, files, rowsPerFile, first, step);
+    List<Path> parquet = new ArrayList<>();
+    if (written) {
+      try (var walk = Files.walk(dir.resolve("warehouse"))) {
+        walk.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+            .sorted()
+            .forEach(parquet::add);
+      }
+    } else {
+      Files.createDirectories(dir);
+      DeltaFixture.Table table = writeLogs(config, files, rowsPerFile, first, step);
+      for (DeltaFixture.WrittenFile file : table.liveFiles()) {
+        parquet.add(Path.of(new org.apache.hadoop.fs.Path(table.path(), file.path()).toUri()));
+      }
+      if (kept != null) {
+        Files.writeString(endFile, Long.toString(end));
+      }
+    }
     long bytes = 0;
     StringBuilder list = new StringBuilder();
-    for (DeltaFixture.WrittenFile file : table.liveFiles()) {
-      bytes += file.size();
-      String path =
-          Path.of(new org.apache.hadoop.fs.Path(table.path(), file.path()).toUri()).toString();
+    for (Path path : parquet) {
+      bytes += Files.size(path);
       list.append(list.length() == 0 ? "" : ", ").append('\'').append(path).append('\'');
     }
     System.out.printf(

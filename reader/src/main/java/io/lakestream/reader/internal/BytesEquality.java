@@ -2,14 +2,14 @@ package io.lakestream.reader.internal;
 
 import io.lakestream.reader.ByteSlice;
 import java.util.Arrays;
-import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.io.api.Binary;
 
 /**
  * Whether the bytes values of a column equal one value ({@code trace_id = '…'}), row after row.
  * Values from a dictionary page are compared by id: the wanted value's ids are looked up once per
- * dictionary (a row group's), then each row costs an int comparison; other values are compared byte
- * by byte, the last byte first (identifiers sharing a prefix differ at the end).
+ * dictionary (a row group's, in its hash index), then each row costs an int comparison; other
+ * values are compared byte by byte, the last byte first (identifiers sharing a prefix differ at the
+ * end).
  *
  * <p>One per scan and wanted value; not thread-safe.
  */
@@ -34,7 +34,7 @@ public final class BytesEquality {
     DictionaryCache.Entry dictionary = column.dictionaryAt(row);
     if (dictionary != null) {
       if (dictionary != lastDictionary) {
-        lastIds = idsOf(dictionary.dictionary());
+        lastIds = dictionary.idsOf(wantedBinary);
         lastDictionary = dictionary;
       }
       int id = column.dictionaryIdAt(row);
@@ -55,17 +55,5 @@ public final class BytesEquality {
     return length == 0
         || (array[offset + length - 1] == wanted[length - 1]
             && Arrays.equals(array, offset, offset + length, wanted, 0, length));
-  }
-
-  /** The wanted value's ids in the dictionary (a dictionary may repeat a value). */
-  private int[] idsOf(Dictionary dictionary) {
-    int[] ids = new int[0];
-    for (int id = 0; id <= dictionary.getMaxId(); id++) {
-      if (wantedBinary.equals(dictionary.decodeToBinary(id))) {
-        ids = Arrays.copyOf(ids, ids.length + 1);
-        ids[ids.length - 1] = id;
-      }
-    }
-    return ids;
   }
 }

@@ -11,6 +11,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * Decoded dictionaries of recently read column chunks, so that a read of a few rows neither
@@ -20,8 +21,11 @@ import org.apache.parquet.column.page.PageReader;
  * values as JSON text) is made once. Bounded by bytes, least recently used first out.
  */
 final class DictionaryCache {
-  /** Bytes a binary value costs beyond its bytes: a Binary, a ByteSlice once used, an offset. */
-  private static final int BINARY_VALUE_OVERHEAD = 96;
+  /**
+   * Bytes a binary value costs beyond its bytes: a Binary, a ByteSlice once used, an offset, its
+   * slots in the hash index once looked up.
+   */
+  private static final int BINARY_VALUE_OVERHEAD = 112;
 
   private record Key(String location, int block, String column) {}
 
@@ -95,6 +99,7 @@ final class DictionaryCache {
     private final ByteSlice[] slices;
     private final long sizeBytes;
     private volatile Derived derived;
+    private volatile int[] index;
 
     Entry(Dictionary dictionary, boolean binary, long sizeBytes) {
       this.dictionary = dictionary;
@@ -140,6 +145,44 @@ final class DictionaryCache {
     }
 
     private record Derived(Function<Entry, ?> function, Object value) {}
+
+    /**
+     * The ids of a binary value (none when the dictionary lacks it; more than one only from a
+     * writer that repeats values), found through a hash index of the values made on first use: a
+     * lookup ({@code trace_id = '…'}) then costs a probe, not a pass over the dictionary.
+     */
+    int[] idsOf(Binary value) {
+      int[] table = index;
+      if (table == null) {
+        table = index();
+        index = table;
+      }
+      int mask = table.length - 1;
+      int[] ids = new int[0];
+      for (int slot = value.hashCode() & mask; table[slot] != 0; slot = (slot + 1) & mask) {
+        int id = table[slot] - 1;
+        if (value.equals(dictionary.decodeToBinary(id))) {
+          ids = java.util.Arrays.copyOf(ids, ids.length + 1);
+          ids[ids.length - 1] = id;
+        }
+      }
+      return ids;
+    }
+
+    /** Open addressing, linear probing: each slot holds an id + 1, or 0; at most half full. */
+    private int[] index() {
+      int size = size();
+      int[] table = new int[Integer.highestOneBit(Math.max(1, size) * 2 - 1) << 1];
+      int mask = table.length - 1;
+      for (int id = 0; id < size; id++) {
+        int slot = dictionary.decodeToBinary(id).hashCode() & mask;
+        while (table[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        table[slot] = id + 1;
+      }
+      return table;
+    }
   }
 
   private synchronized Entry get(Key key) {
@@ -147,7 +190,7 @@ final class DictionaryCache {
   }
 
   private synchronized void put(Key key, Entry entry) {
-    if (entry.sizeBytes > maxBytes / 8) {
+    if (entry.sizeBytes > maxBytes / 4) {
       return;
     }
     Entry previous = entries.put(key, entry);

@@ -53,6 +53,26 @@ class BytesEqualityTest {
     assertThat(empty.test(column, 12)).isFalse();
   }
 
+  @Test
+  void aLargeDictionaryFindsEveryValuesIdsThroughItsIndex() throws IOException {
+    String[] values = new String[5000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i % 1000 == 999 ? "repeated" : "value-" + i;
+    }
+    DictionaryCache.Entry dictionary = dictionary(values);
+    for (int i = 0; i < values.length; i++) {
+      if (!values[i].equals("repeated")) {
+        assertThat(dictionary.idsOf(org.apache.parquet.io.api.Binary.fromString(values[i])))
+            .containsExactly(i);
+      }
+    }
+    assertThat(dictionary.idsOf(org.apache.parquet.io.api.Binary.fromString("repeated")))
+        .containsExactlyInAnyOrder(999, 1999, 2999, 3999, 4999);
+    assertThat(dictionary.idsOf(org.apache.parquet.io.api.Binary.fromString("value-5000")))
+        .isEmpty();
+    assertThat(dictionary.idsOf(org.apache.parquet.io.api.Binary.fromString(""))).isEmpty();
+  }
+
   /** A binary dictionary holding the values in this order (ids from 0). */
   private static DictionaryCache.Entry dictionary(String... values) throws IOException {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
