@@ -1,6 +1,8 @@
 package io.lakestream.sql.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -79,30 +81,65 @@ final class LoadStream extends ArrowReader {
   }
 
   /**
-   * The batches read ahead as one: the engine works in vectors of 2,048 rows, and a range's batches
-   * (a page each, 1,000 rows or fewer) would each fill part of one.
+   * The fewest rows in a batch handed to the engine, when there are more: its threads each take
+   * whole batches of a stream (one batch is one thread's work), and work in vectors of 2,048 rows,
+   * which a small batch (a file's last rows in the range) would fill only in part.
+   */
+  static final int MIN_BATCH_ROWS = 16 * 2_048;
+
+  /**
+   * Joins consecutive batches read ahead until each holds at least {@link #MIN_BATCH_ROWS} rows
+   * (the last may hold fewer): batches big enough to fill the engine's vectors, and more than one
+   * for a large range, so that the engine's threads share the scan.
    */
   private void coalesceAhead() {
     if (ahead.size() < 2 || failure != null) {
       return;
     }
-    VectorSchemaRoot first = ahead.pollFirst();
-    int rows = first.getRowCount();
+    java.util.ArrayDeque<VectorSchemaRoot> joined = new java.util.ArrayDeque<>();
+    List<VectorSchemaRoot> group = new ArrayList<>();
+    int rows = 0;
     for (VectorSchemaRoot batch : ahead) {
+      group.add(batch);
       rows += batch.getRowCount();
+      if (rows >= MIN_BATCH_ROWS) {
+        joined.addLast(join(group, rows));
+        group.clear();
+        rows = 0;
+      }
+    }
+    if (!group.isEmpty()) {
+      if (joined.isEmpty() || rows >= MIN_BATCH_ROWS) {
+        joined.addLast(join(group, rows));
+      } else {
+        // the last few rows go with the batch before them
+        VectorSchemaRoot last = joined.pollLast();
+        group.add(0, last);
+        joined.addLast(join(group, rows + last.getRowCount()));
+      }
+    }
+    ahead.clear();
+    ahead.addAll(joined);
+  }
+
+  /** The batches as one (the first, with the others' rows appended; the others closed). */
+  private VectorSchemaRoot join(List<VectorSchemaRoot> batches, int rows) {
+    VectorSchemaRoot first = batches.get(0);
+    if (batches.size() == 1) {
+      return first;
     }
     for (int i = 0; i < schema.getFields().size(); i++) {
-      ValueVector[] others = new ValueVector[ahead.size()];
-      int n = 0;
-      for (VectorSchemaRoot batch : ahead) {
-        others[n++] = batch.getVector(i);
+      ValueVector[] others = new ValueVector[batches.size() - 1];
+      for (int b = 1; b < batches.size(); b++) {
+        others[b - 1] = batches.get(b).getVector(i);
       }
       VectorBatchAppender.batchAppend(first.getVector(i), others);
     }
     first.setRowCount(rows);
-    ahead.forEach(VectorSchemaRoot::close);
-    ahead.clear();
-    ahead.addLast(first);
+    for (int b = 1; b < batches.size(); b++) {
+      batches.get(b).close();
+    }
+    return first;
   }
 
   @Override
