@@ -170,6 +170,8 @@ public final class SqlBench {
                 "jdbc:postgresql://127.0.0.1:" + role.pgPort() + "/lakestream", "bench", "admin")) {
       String origin = "http://127.0.0.1:" + role.port();
       String indexOnlyOrigin = "http://127.0.0.1:" + indexOnlyRole.port();
+      awaitReady(http, origin);
+      awaitReady(http, indexOnlyOrigin);
       try (Statement s = duck.createStatement()) {
         s.execute("SET threads TO " + Runtime.getRuntime().availableProcessors());
         s.execute("SET enable_object_cache = true");
@@ -279,6 +281,18 @@ public final class SqlBench {
       table.append(rows, true);
     }
     return table;
+  }
+
+  /** Waits until the sidecar answers {@code GET /ready} with 200: every table's log loaded. */
+  private static void awaitReady(HttpClient http, String origin) throws Exception {
+    HttpRequest ready = HttpRequest.newBuilder(URI.create(origin + "/ready")).build();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(origin + " not ready after 2 minutes");
+      }
+      Thread.sleep(50);
+    }
   }
 
   private static double percentile(long[] sorted, double p) {
