@@ -15,9 +15,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The answer written from the engine's Arrow batches ({@link SqlBatchWriter}) is byte for byte the
@@ -30,20 +33,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SqlBatchWriterTest {
   private static final SqlEngine ENGINE = EdgeResults.newEngine();
 
+  /** Every answer format with each timestamp style. */
+  static Stream<Arguments> formatsAndStyles() {
+    return Stream.of(RowFormat.JSON, RowFormat.NDJSON, RowFormat.CSV)
+        .flatMap(
+            format ->
+                Stream.of(TimestampStyle.MICROS, TimestampStyle.ISO)
+                    .map(style -> Arguments.of(format, style)));
+  }
+
   @AfterAll
   static void close() {
     ENGINE.close();
   }
 
   @ParameterizedTest
-  @CsvSource({
-    "JSON, MICROS",
-    "JSON, ISO",
-    "NDJSON, MICROS",
-    "NDJSON, ISO",
-    "CSV, MICROS",
-    "CSV, ISO"
-  })
+  @MethodSource("formatsAndStyles")
   void edgeValuesAreWrittenAsRowByRow(RowFormat format, TimestampStyle timestamps)
       throws IOException {
     String rowByRow = rowByRow(EDGES, format, timestamps);
@@ -52,14 +57,7 @@ class SqlBatchWriterTest {
   }
 
   @ParameterizedTest
-  @CsvSource({
-    "JSON, MICROS",
-    "JSON, ISO",
-    "NDJSON, MICROS",
-    "NDJSON, ISO",
-    "CSV, MICROS",
-    "CSV, ISO"
-  })
+  @MethodSource("formatsAndStyles")
   void valuesSpreadOverTheirRangesAreWrittenAsRowByRow(RowFormat format, TimestampStyle timestamps)
       throws IOException {
     assertThat(fromBatches(SPREAD, format, timestamps))
