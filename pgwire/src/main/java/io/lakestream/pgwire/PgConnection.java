@@ -623,7 +623,7 @@ final class PgConnection {
       byte[] header = copy.header(columns.stream().map(PgColumn::name).toList());
       out.begin('d').bytes(header, 0, header.length).end();
     }
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    LineBuffer line = new LineBuffer();
     long count = 0;
     try {
       PgEncodedRows encoded =
@@ -651,8 +651,7 @@ final class PgConnection {
             copy.append(line, text, 0, text == null ? -1 : text.length, i, columns.size());
           }
         }
-        byte[] bytes = line.toByteArray();
-        out.begin('d').bytes(bytes, 0, bytes.length).end();
+        out.begin('d').bytes(line.array(), 0, line.size()).end();
         count++;
       }
       if (session.cancelRequested()) {
@@ -668,6 +667,14 @@ final class PgConnection {
     }
     out.begin('c').end();
     return count;
+  }
+
+  /** A copy's line, whose bytes are written into the CopyData message where they stand. */
+  private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+    /** The buffer; its first {@link #size()} bytes are the line. */
+    byte[] array() {
+      return buf;
+    }
   }
 
   private void dataRow(List<PgColumn> columns, short[] formats, List<?> row) throws IOException {

@@ -32,6 +32,9 @@ public final class PgErrors {
   /** A value that cannot be computed (a division by zero, an overflow). */
   public static final String DATA_EXCEPTION = "22000";
 
+  /** A numeric value beyond what its type holds. */
+  public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+
   /** The column does not exist. */
   public static final String UNDEFINED_COLUMN = "42703";
 
@@ -113,6 +116,11 @@ public final class PgErrors {
         "parameter $" + index + " is not a valid " + type + ": " + why,
         null,
         null);
+  }
+
+  /** A numeric value beyond what its type holds. */
+  public static PgException outOfRange(String message) {
+    return new PgException(NUMERIC_VALUE_OUT_OF_RANGE, message, null, null);
   }
 
   /** The client broke the protocol. */

@@ -1,6 +1,7 @@
 package io.lakestream.pgwire;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -161,8 +162,7 @@ public enum PgType {
       case INT8 -> ByteBuffer.allocate(8).putLong(((Number) value).longValue()).array();
       case FLOAT4 -> ByteBuffer.allocate(4).putFloat(((Number) value).floatValue()).array();
       case FLOAT8 -> ByteBuffer.allocate(8).putDouble(((Number) value).doubleValue()).array();
-      case NUMERIC ->
-          numericBinary(value instanceof BigDecimal d ? d : new BigDecimal(value.toString()));
+      case NUMERIC -> numericBinary(value);
       case BYTEA -> (byte[]) value;
       case DATE ->
           ByteBuffer.allocate(4)
@@ -407,43 +407,102 @@ public enum PgType {
     return out.array();
   }
 
-  /** NUMERIC's binary format: base-10000 digits with a weight, a sign and a display scale. */
+  /** NUMERIC's sign word for a negative value, NaN, +Infinity and -Infinity (PostgreSQL 14+). */
+  private static final short NUMERIC_NEGATIVE = 0x4000;
+
+  private static final short NUMERIC_NAN = (short) 0xC000;
+  private static final short NUMERIC_POSITIVE_INFINITY = (short) 0xD000;
+  private static final short NUMERIC_NEGATIVE_INFINITY = (short) 0xF000;
+
+  /** The largest display scale NUMERIC's binary format holds (its low 14 bits). */
+  private static final int NUMERIC_MAX_SCALE = 0x3FFF;
+
+  /** The most digits before the point PostgreSQL's numeric holds (a weight up to 32767). */
+  private static final int NUMERIC_MAX_WHOLE_DIGITS = 131_072;
+
+  private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
+  private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000};
+
+  /**
+   * NUMERIC's binary format of a {@code BigDecimal} or another {@code Number}: a float's NaN and
+   * infinities as PostgreSQL sends them (their text, {@code NaN}, {@code Infinity}, {@code
+   * -Infinity}, is PostgreSQL's too).
+   */
+  private static byte[] numericBinary(Object value) {
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d)) {
+        return numericSpecial(NUMERIC_NAN);
+      }
+      if (Double.isInfinite(d)) {
+        return numericSpecial(d > 0 ? NUMERIC_POSITIVE_INFINITY : NUMERIC_NEGATIVE_INFINITY);
+      }
+    }
+    return numericBinary(value instanceof BigDecimal d ? d : new BigDecimal(value.toString()));
+  }
+
+  private static byte[] numericSpecial(short sign) {
+    return ByteBuffer.allocate(8).putShort((short) 0).putShort((short) 0).putShort(sign).array();
+  }
+
+  /**
+   * NUMERIC's binary format: base-10000 digits, most significant first, without leading or trailing
+   * zero digits; the weight (the power of 10000 of the first digit), the sign and the display scale
+   * (the value's decimal digits after the point, 0 for an integer).
+   *
+   * @throws PgException {@code 22003} for a value beyond what the format holds (a display scale
+   *     above 16383, more than 131072 digits before the point), as PostgreSQL refuses it
+   */
   private static byte[] numericBinary(BigDecimal value) {
-    int sign = value.signum() < 0 ? 0x4000 : 0;
-    BigDecimal abs = value.abs();
-    if (abs.scale() < 0) {
-      abs = abs.setScale(0);
+    int scale = Math.max(value.scale(), 0);
+    if (scale > NUMERIC_MAX_SCALE
+        || value.signum() != 0 && value.precision() - value.scale() > NUMERIC_MAX_WHOLE_DIGITS) {
+      throw PgErrors.outOfRange(
+          "value overflows numeric format: PostgreSQL's numeric holds up to 131072 digits before"
+              + " the decimal point and 16383 after it; cast the value to double precision or"
+              + " text");
     }
-    int scale = abs.scale();
-    String plain = abs.toPlainString();
-    int dot = plain.indexOf('.');
-    String whole = dot < 0 ? plain : plain.substring(0, dot);
-    String fraction = dot < 0 ? "" : plain.substring(dot + 1);
-    whole = "0".repeat((4 - whole.length() % 4) % 4) + whole;
-    fraction = fraction + "0".repeat((4 - fraction.length() % 4) % 4);
-    List<Short> digits = new ArrayList<>();
-    for (int i = 0; i < whole.length(); i += 4) {
-      digits.add(Short.parseShort(whole.substring(i, i + 4)));
+    BigInteger unscaled =
+        value.scale() < 0 ? value.setScale(0).unscaledValue() : value.unscaledValue();
+    // the decimal digits after the point, padded with zeros to whole base-10000 digits
+    int padding = (4 - scale % 4) % 4;
+    int fractionDigits = (scale + padding) / 4;
+    short[] digits = new short[(unscaled.bitLength() + 10) / 13 + 2]; // least significant first
+    int count = 0;
+    if (unscaled.bitLength() < 63) {
+      long rest = Math.abs(unscaled.longValue());
+      if (rest != 0) {
+        int first = POWERS_OF_TEN[4 - padding];
+        digits[count++] = (short) (rest % first * POWERS_OF_TEN[padding]);
+        rest /= first;
+      }
+      while (rest != 0) {
+        digits[count++] = (short) (rest % 10_000);
+        rest /= 10_000;
+      }
+    } else {
+      BigInteger rest = unscaled.abs().multiply(BigInteger.TEN.pow(padding));
+      while (rest.signum() != 0) {
+        BigInteger[] quotientAndRemainder = rest.divideAndRemainder(TEN_THOUSAND);
+        digits[count++] = quotientAndRemainder[1].shortValue();
+        rest = quotientAndRemainder[0];
+      }
     }
-    int weight = digits.size() - 1;
-    for (int i = 0; i < fraction.length(); i += 4) {
-      digits.add(Short.parseShort(fraction.substring(i, i + 4)));
+    int weight = count - 1 - fractionDigits;
+    int last = 0; // trailing zero digits are left out
+    while (last < count && digits[last] == 0) {
+      last++;
     }
-    while (!digits.isEmpty() && digits.get(0) == 0) {
-      digits.remove(0);
-      weight--;
-    }
-    while (!digits.isEmpty() && digits.get(digits.size() - 1) == 0) {
-      digits.remove(digits.size() - 1);
-    }
-    if (digits.isEmpty()) {
+    int sign = unscaled.signum() < 0 ? NUMERIC_NEGATIVE : 0;
+    if (count == 0) {
       weight = 0;
-      sign = 0;
     }
-    ByteBuffer out = ByteBuffer.allocate(8 + 2 * digits.size());
-    out.putShort((short) digits.size()).putShort((short) weight).putShort((short) sign);
+    ByteBuffer out = ByteBuffer.allocate(8 + 2 * (count - last));
+    out.putShort((short) (count - last)).putShort((short) weight).putShort((short) sign);
     out.putShort((short) scale);
-    digits.forEach(out::putShort);
+    for (int i = count - 1; i >= last; i--) {
+      out.putShort(digits[i]);
+    }
     return out.array();
   }
 }

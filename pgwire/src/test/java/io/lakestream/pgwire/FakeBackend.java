@@ -62,6 +62,19 @@ final class FakeBackend implements PgBackend {
           Arrays.asList("a b", null, "c,\"d\""),
           List.of(0.5, 2.0));
 
+  /** The values of {@code select numerics}, one a row. */
+  static final List<Object> NUMERICS =
+      Arrays.asList(
+          new BigDecimal("0.00"),
+          new BigDecimal("-0.00001234"),
+          new BigDecimal("170141183460469231731687303715884105727"),
+          new BigDecimal("1E+20"),
+          2.5,
+          Double.NaN,
+          Double.POSITIVE_INFINITY,
+          Float.NEGATIVE_INFINITY,
+          null);
+
   final AtomicLong bigRowsProduced = new AtomicLong();
   final AtomicLong slowRowsProduced = new AtomicLong();
   final AtomicBoolean slowClosed = new AtomicBoolean();
@@ -130,6 +143,14 @@ final class FakeBackend implements PgBackend {
             }
           };
       return new PgResult.Rows(List.of(new PgColumn("n", PgType.INT8)), rows, () -> {});
+    }
+    if (s.equals("select numerics")) {
+      // numeric values as a backend may give them: BigDecimals and floats, NaN and infinities
+      List<List<?>> rows = new ArrayList<>();
+      for (Object value : NUMERICS) {
+        rows.add(Arrays.asList(value));
+      }
+      return PgResult.Rows.of(List.of(new PgColumn("num", PgType.NUMERIC)), rows);
     }
     if (s.equals("select n from slow")) {
       Iterator<List<?>> rows =

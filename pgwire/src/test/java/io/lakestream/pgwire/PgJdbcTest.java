@@ -209,6 +209,53 @@ class PgJdbcTest {
     }
   }
 
+  /**
+   * numeric values read back as PostgreSQL's would be, in text and through pgJDBC's binary
+   * decoding: the scale kept, 39 digits, and the NaN and infinities a backend may give as floats.
+   */
+  @ParameterizedTest(name = "binary results: {0}")
+  @ValueSource(booleans = {false, true})
+  void numericsReadBackWithTheirScaleNanAndInfinities(boolean binary) throws SQLException {
+    String[] settings =
+        binary
+            ? new String[] {"prepareThreshold", "-1", "binaryTransfer", "true"}
+            : new String[] {"binaryTransfer", "false"};
+    try (Connection c = acme(settings);
+        PreparedStatement s = c.prepareStatement("select numerics");
+        ResultSet rs = s.executeQuery()) {
+      List<String> texts = new ArrayList<>();
+      List<Double> doubles = new ArrayList<>();
+      while (rs.next()) {
+        assertThat(rs.getMetaData().unwrap(org.postgresql.PGResultSetMetaData.class).getFormat(1))
+            .isEqualTo(binary ? 1 : 0);
+        texts.add(rs.getString(1));
+        doubles.add(rs.getObject(1) == null ? null : rs.getDouble(1));
+      }
+      assertThat(texts)
+          .containsExactly(
+              "0.00",
+              "-0.00001234",
+              "170141183460469231731687303715884105727",
+              "100000000000000000000",
+              "2.5",
+              "NaN",
+              "Infinity",
+              "-Infinity",
+              null);
+      assertThat(doubles)
+          .containsExactly(
+              0.0,
+              -0.00001234,
+              1.7014118346046923e38,
+              1e20,
+              2.5,
+              Double.NaN,
+              Double.POSITIVE_INFINITY,
+              Double.NEGATIVE_INFINITY,
+              null);
+    }
+  }
+
   @ParameterizedTest(name = "binary parameters: {0}")
   @ValueSource(booleans = {false, true})
   void parametersArriveAsTheirJavaTypes(boolean binary) throws SQLException {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,9 +25,8 @@ import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,33 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * operator gives, with the errors of bad ones.
  */
 class PgTlsTest {
-  static final FakeBackend backend = new FakeBackend();
+  @RegisterExtension static final TlsServers tls = new TlsServers(16);
   @TempDir static Path folder;
-  static TlsServers servers;
-  static TestCertificates certificates;
-  static List<X509Certificate> chain;
-  static PrivateKey key;
-  static PgServer offered;
-  static PgServer required;
-  static PgServer plain;
-
-  @BeforeAll
-  static void start() {
-    servers = TlsServers.start(folder.resolve("certificates"), backend, 16);
-    certificates = servers.certificates();
-    chain = servers.chain();
-    key = servers.key();
-    offered = servers.offered();
-    required = servers.required();
-    plain = servers.plain();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   static Connection connect(PgServer server, String host, String... settings) throws SQLException {
     Properties properties = new Properties();
@@ -89,7 +62,7 @@ class PgTlsTest {
 
   @Test
   void requireConnectsAuthenticatesWithScramAndQueriesOverTls() throws SQLException {
-    try (Connection c = connect(offered, "127.0.0.1", "sslmode", "require")) {
+    try (Connection c = connect(tls.offered(), "127.0.0.1", "sslmode", "require")) {
       assertThat(principal(c)).isEqualTo("acme");
     }
   }
@@ -99,12 +72,12 @@ class PgTlsTest {
     for (String host : List.of("localhost", "127.0.0.1")) {
       try (Connection c =
           connect(
-              offered,
+              tls.offered(),
               host,
               "sslmode",
               "verify-full",
               "sslrootcert",
-              certificates.authority().toString())) {
+              tls.certificates().authority().toString())) {
         assertThat(principal(c)).isEqualTo("acme");
       }
     }
@@ -116,7 +89,7 @@ class PgTlsTest {
     assertThatThrownBy(
             () ->
                 connect(
-                    offered,
+                    tls.offered(),
                     "localhost",
                     "sslmode",
                     "verify-full",
@@ -130,42 +103,43 @@ class PgTlsTest {
   @Test
   void directTlsOfPostgres17ClientsIsServed() throws SQLException {
     try (Connection c =
-        connect(offered, "127.0.0.1", "sslmode", "require", "sslNegotiation", "direct")) {
+        connect(tls.offered(), "127.0.0.1", "sslmode", "require", "sslNegotiation", "direct")) {
       assertThat(principal(c)).isEqualTo("acme");
     }
   }
 
   @Test
   void aServerThatRequiresTlsRefusesPlainTextWithSqlState28000() throws SQLException {
-    assertThatThrownBy(() -> connect(required, "127.0.0.1", "sslmode", "disable"))
+    assertThatThrownBy(() -> connect(tls.required(), "127.0.0.1", "sslmode", "disable"))
         .isInstanceOfSatisfying(
             SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"))
         .hasMessageContaining(
             "FATAL: TLS is required: this server refuses connections without encryption");
-    try (Connection c = connect(required, "127.0.0.1", "sslmode", "require")) {
+    try (Connection c = connect(tls.required(), "127.0.0.1", "sslmode", "require")) {
       assertThat(principal(c)).isEqualTo("acme");
     }
-    try (Connection c = connect(required, "127.0.0.1", "sslmode", "prefer")) {
+    try (Connection c = connect(tls.required(), "127.0.0.1", "sslmode", "prefer")) {
       assertThat(principal(c)).isEqualTo("acme");
     }
   }
 
   @Test
   void withoutTlsRequireFailsAndPreferConnectsInPlainText() throws SQLException {
-    assertThatThrownBy(() -> connect(plain, "127.0.0.1", "sslmode", "require"))
+    assertThatThrownBy(() -> connect(tls.plain(), "127.0.0.1", "sslmode", "require"))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("The server does not support SSL");
-    try (Connection c = connect(plain, "127.0.0.1", "sslmode", "prefer")) {
+    try (Connection c = connect(tls.plain(), "127.0.0.1", "sslmode", "prefer")) {
       assertThat(principal(c)).isEqualTo("acme");
     }
     assertThatThrownBy(
-            () -> connect(plain, "127.0.0.1", "sslmode", "require", "sslNegotiation", "direct"))
+            () ->
+                connect(tls.plain(), "127.0.0.1", "sslmode", "require", "sslNegotiation", "direct"))
         .isInstanceOf(SQLException.class);
   }
 
   @Test
   void gssEncryptionIsAnsweredNoAndTlsYes() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", offered.port())) {
+    try (Socket socket = new Socket("127.0.0.1", tls.offered().port())) {
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       DataInputStream in = new DataInputStream(socket.getInputStream());
       out.writeInt(8);
@@ -183,14 +157,14 @@ class PgTlsTest {
   void directTlsWithoutTheAlpnProtocolIsRefused() throws Exception {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
-    trusted.setCertificateEntry("authority", chain.get(1));
+    trusted.setCertificateEntry("authority", tls.chain().get(1));
     TrustManagerFactory trust =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", offered.port())) {
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", tls.offered().port())) {
       socket.startHandshake(); // at once, without an SSLRequest, and without ALPN
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       byte[] startup = "user\0acme\0\0".getBytes(StandardCharsets.UTF_8);
@@ -210,7 +184,7 @@ class PgTlsTest {
 
   @Test
   void plainTextSentRightAfterTheSslRequestIsNotTakenAsEncrypted() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", offered.port())) {
+    try (Socket socket = new Socket("127.0.0.1", tls.offered().port())) {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(8);
@@ -231,11 +205,11 @@ class PgTlsTest {
 
   @Test
   void theCertificateFileHoldsTheChainServerFirst() {
-    assertThat(chain).hasSize(2);
-    assertThat(chain.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
-    assertThat(chain.get(1).getSubjectX500Principal().getName())
+    assertThat(tls.chain()).hasSize(2);
+    assertThat(tls.chain().get(0).getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+    assertThat(tls.chain().get(1).getSubjectX500Principal().getName())
         .isEqualTo("CN=Lakestream test authority");
-    assertThat(key.getAlgorithm()).isEqualTo("RSA");
+    assertThat(tls.key().getAlgorithm()).isEqualTo("RSA");
   }
 
   @Test
@@ -246,12 +220,13 @@ class PgTlsTest {
         .hasMessage("cannot read the certificate file " + missing + ": no such file");
     assertThatThrownBy(() -> PgTls.readPrivateKey(missing))
         .hasMessage("cannot read the private key file " + missing + ": no such file");
-    assertThatThrownBy(() -> PgTls.readCertificateChain(certificates.key()))
+    assertThatThrownBy(() -> PgTls.readCertificateChain(tls.certificates().key()))
         .hasMessage(
-            certificates.key() + " holds no PEM certificate (a block -----BEGIN CERTIFICATE-----)");
-    assertThatThrownBy(() -> PgTls.readPrivateKey(certificates.certificate()))
+            tls.certificates().key()
+                + " holds no PEM certificate (a block -----BEGIN CERTIFICATE-----)");
+    assertThatThrownBy(() -> PgTls.readPrivateKey(tls.certificates().certificate()))
         .hasMessage(
-            certificates.certificate()
+            tls.certificates().certificate()
                 + " holds no PEM private key (a block -----BEGIN PRIVATE KEY-----)");
     Path garbled = folder.resolve("garbled.pem");
     Files.writeString(
@@ -284,20 +259,20 @@ class PgTlsTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     PrivateKey other = generator.generateKeyPair().getPrivate();
-    assertThatThrownBy(() -> PgTls.offered(chain, other))
+    assertThatThrownBy(() -> PgTls.offered(tls.chain(), other))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "the private key does not belong to the certificate CN=localhost (the first of the"
                 + " chain): give the key the certificate was made for");
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
     PrivateKey ecKey = ec.generateKeyPair().getPrivate();
-    assertThatThrownBy(() -> PgTls.required(chain, ecKey))
+    assertThatThrownBy(() -> PgTls.required(tls.chain(), ecKey))
         .hasMessageStartingWith("the private key does not belong to the certificate CN=localhost");
   }
 
   @Test
   void aPkcs1RsaKeyIsReadAsThePkcs8One() throws IOException {
-    byte[] pkcs8 = key.getEncoded();
+    byte[] pkcs8 = tls.key().getEncoded();
     Path pkcs1 = folder.resolve("rsa.key");
     Files.writeString(pkcs1, TestCertificates.pem("RSA PRIVATE KEY", innerKey(pkcs8)));
     assertThat(PgTls.readPrivateKey(pkcs1).getEncoded()).isEqualTo(pkcs8);

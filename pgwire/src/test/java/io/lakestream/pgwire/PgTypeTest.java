@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,91 @@ class PgTypeTest {
     assertThat(numeric("0.0001")).containsExactly(1, -1, 0, 4, 1);
     assertThat(numeric("0")).containsExactly(0, 0, 0, 0);
     assertThat(numeric("1.50")).containsExactly(2, 0, 0, 2, 1, 5000);
+  }
+
+  /** What pgJDBC's binary decoding ({@code ByteConverter.numeric}) reads from a value's bytes. */
+  static Number decoded(Object value) {
+    return org.postgresql.util.ByteConverter.numeric(PgType.NUMERIC.binary(value));
+  }
+
+  @Test
+  void numericBinaryDecodesInPgJdbcToTheSameValueAndScale() {
+    List<String> edges =
+        List.of(
+            "0",
+            "0.00",
+            "-0.000",
+            "1",
+            "-1",
+            "9999",
+            "10000",
+            "-10000",
+            "0.0001",
+            "0.00001234",
+            "-0.0000000001",
+            "1.50",
+            "-12345678.000912",
+            "0.1",
+            "123456789012345678.9",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "12345678901234567890123456789.0123456789",
+            "-99999999999999999999999999999.999999999",
+            "99999999999999999999999999999999999999",
+            "0.00000000000000000000000000000000000001",
+            "170141183460469231731687303715884105727",
+            "-170141183460469231731687303715884105728",
+            "1E+30",
+            "-2.5E+7",
+            "-1.5E-40",
+            "1E-16383");
+    List<BigDecimal> values = new ArrayList<>(edges.stream().map(BigDecimal::new).toList());
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      BigInteger unscaled = new BigInteger(1 + random.nextInt(140), random);
+      values.add(
+          new BigDecimal(
+              random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(50) - 6));
+    }
+    for (BigDecimal value : values) {
+      // pgJDBC gives the value with its scale: the number of digits after the point
+      assertThat(decoded(value))
+          .as(value.toString())
+          .isEqualTo(value.setScale(Math.max(value.scale(), 0)));
+    }
+    assertThat(decoded(new BigDecimal("-0.000"))).hasToString("0.000");
+  }
+
+  @Test
+  void numericsOfOtherNumberTypesKeepTheirValue() {
+    assertThat(decoded(42L)).isEqualTo(new BigDecimal(42));
+    assertThat(decoded(new BigInteger("-18446744073709551615")))
+        .isEqualTo(new BigDecimal("-18446744073709551615"));
+    assertThat(decoded(2.5)).isEqualTo(new BigDecimal("2.5"));
+    assertThat(decoded(1e20)).isEqualTo(new BigDecimal("100000000000000000000"));
+  }
+
+  @Test
+  void numericNanAndInfinitiesAreSentAsPostgresqlSendsThem() {
+    assertThat(decoded(Double.NaN)).isEqualTo(Double.NaN);
+    assertThat(decoded(Double.POSITIVE_INFINITY)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(decoded(Float.NEGATIVE_INFINITY)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(ByteBuffer.wrap(PgType.NUMERIC.binary(Double.NaN)).getShort(4))
+        .isEqualTo((short) 0xC000);
+    assertThat(PgType.NUMERIC.text(Double.NaN)).isEqualTo("NaN");
+    assertThat(PgType.NUMERIC.text(Double.NEGATIVE_INFINITY)).isEqualTo("-Infinity");
+  }
+
+  @Test
+  void aNumericBeyondPostgresqlsFormatIsAnOutOfRangeError() {
+    for (String value : List.of("1E-16384", "1E+131072")) {
+      assertThatThrownBy(() -> PgType.NUMERIC.binary(new BigDecimal(value)))
+          .as(value)
+          .isInstanceOfSatisfying(
+              PgException.class, e -> assertThat(e.sqlState()).isEqualTo("22003"))
+          .hasMessageStartingWith("value overflows numeric format");
+    }
   }
 
   @Test

@@ -3,41 +3,20 @@ package io.lakestream.pgwire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.lakestream.testkit.TestCertificates;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TLS as psql (Debian's postgresql-client, libpq) uses it; skipped where psql is missing. */
 class PsqlTlsTest {
-  static final FakeBackend backend = new FakeBackend();
-  @TempDir static Path folder;
-  static TlsServers servers;
-  static TestCertificates certificates;
-  static PgServer offered;
-  static PgServer required;
-  static PgServer plain;
+  @RegisterExtension static final TlsServers tls = new TlsServers(8);
 
   @BeforeAll
-  static void start() {
+  static void needsPsql() {
     assumeTrue(
         PsqlTest.psql() != null, "psql is not installed (apt-get install postgresql-client)");
-    servers = TlsServers.start(folder, backend, 8);
-    certificates = servers.certificates();
-    offered = servers.offered();
-    required = servers.required();
-    plain = servers.plain();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (servers != null) {
-      servers.close();
-    }
   }
 
   /** psql against {@code server} at {@code host}, with libpq settings from the environment. */
@@ -53,12 +32,19 @@ class PsqlTlsTest {
   @Test
   void sslmodeRequireRunsAQueryOverTls() throws Exception {
     PsqlTest.Run run =
-        psql(offered, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-A", "-t", "-c", "select 1");
+        psql(
+            tls.offered(),
+            "127.0.0.1",
+            Map.of("PGSSLMODE", "require"),
+            "-A",
+            "-t",
+            "-c",
+            "select 1");
     assertThat(run.err()).isEmpty();
     assertThat(run.out()).isEqualTo("1\n");
     assertThat(run.exit()).isZero();
     PsqlTest.Run info =
-        psql(offered, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "\\conninfo");
+        psql(tls.offered(), "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "\\conninfo");
     assertThat(info.out()).contains("SSL connection (protocol: TLSv1.3");
   }
 
@@ -66,10 +52,13 @@ class PsqlTlsTest {
   void sslmodeVerifyFullTrustsTheTestAuthority() throws Exception {
     PsqlTest.Run run =
         psql(
-            offered,
+            tls.offered(),
             "localhost",
             Map.of(
-                "PGSSLMODE", "verify-full", "PGSSLROOTCERT", certificates.authority().toString()),
+                "PGSSLMODE",
+                "verify-full",
+                "PGSSLROOTCERT",
+                tls.certificates().authority().toString()),
             "-A",
             "-t",
             "-c",
@@ -81,22 +70,30 @@ class PsqlTlsTest {
   @Test
   void plainTextIsRefusedWhenTlsIsRequired() throws Exception {
     PsqlTest.Run run =
-        psql(required, "127.0.0.1", Map.of("PGSSLMODE", "disable"), "-c", "select 1");
+        psql(tls.required(), "127.0.0.1", Map.of("PGSSLMODE", "disable"), "-c", "select 1");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .contains("FATAL:  TLS is required: this server refuses connections without encryption");
     PsqlTest.Run prefer =
-        psql(required, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
+        psql(
+            tls.required(),
+            "127.0.0.1",
+            Map.of("PGSSLMODE", "prefer"),
+            "-A",
+            "-t",
+            "-c",
+            "select 1");
     assertThat(prefer.out()).isEqualTo("1\n");
   }
 
   @Test
   void withoutTlsSslmodeRequireFailsAndPreferConnects() throws Exception {
-    PsqlTest.Run run = psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "select 1");
+    PsqlTest.Run run =
+        psql(tls.plain(), "127.0.0.1", Map.of("PGSSLMODE", "require"), "-c", "select 1");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("server does not support SSL, but SSL was required");
     PsqlTest.Run prefer =
-        psql(plain, "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
+        psql(tls.plain(), "127.0.0.1", Map.of("PGSSLMODE", "prefer"), "-A", "-t", "-c", "select 1");
     assertThat(prefer.out()).isEqualTo("1\n");
   }
 }

@@ -1,10 +1,12 @@
 package io.lakestream.query;
 
+import static io.lakestream.query.EdgeResults.EDGES;
+import static io.lakestream.query.EdgeResults.EDGE_ROWS;
+import static io.lakestream.query.EdgeResults.SPREAD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.pgwire.PgColumn;
 import io.lakestream.pgwire.PgType;
-import io.lakestream.schema.TableDefinitions;
 import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlEngine;
@@ -24,67 +26,7 @@ import org.junit.jupiter.api.Test;
  * beyond, and more rows than a batch; types off the list are read row by row.
  */
 class PgBatchRowTest {
-  private static final SqlEngine ENGINE =
-      new SqlEngine(
-          TableDefinitions::builtIns,
-          (table, project, from, to, columns, rows) -> {},
-          SqlEngine.Limits.DEFAULT);
-
-  private static final String EDGES =
-      """
-      SELECT * FROM (VALUES
-        (true, 1::TINYINT, (-32768)::SMALLINT, 2147483647, (-9223372036854775808)::BIGINT,
-         1.5::FLOAT, 'NaN'::DOUBLE, 'plain', '{"a":1,"b":[1.5,true,null,"x"]}'::JSON,
-         DATE '1969-12-31', TIMESTAMP '1969-12-31 23:59:59.999999',
-         TIMESTAMPTZ '0001-01-01 00:00:00+00', [1, NULL, -3]::BIGINT[],
-         ['a"b', NULL, 'ü\\', 'NULL', 'null', '', 'a b', '{x}', 'c,d', 'tab	']::VARCHAR[],
-         [1.5, NULL, 'Infinity'::DOUBLE, 1e20, -0.0, 1e-7]::DOUBLE[], [true, false, NULL]::BOOLEAN[],
-         [7]::INTEGER[], [0.1::FLOAT, 1e10::FLOAT]::FLOAT[], [1::SMALLINT]::SMALLINT[],
-         [1::TINYINT]::TINYINT[]),
-        (false, (-128)::TINYINT, 32767::SMALLINT, (-2147483648)::INTEGER, 9223372036854775807::BIGINT,
-         'Infinity'::FLOAT, '-Infinity'::DOUBLE, '', '{ "a" : 1 }'::JSON, DATE '0001-01-01',
-         TIMESTAMP '9999-12-31 23:59:59.999999', TIMESTAMPTZ '1970-01-01 00:00:00+00',
-         []::BIGINT[], []::VARCHAR[], []::DOUBLE[], []::BOOLEAN[], []::INTEGER[], []::FLOAT[],
-         []::SMALLINT[], []::TINYINT[]),
-        (NULL, 0::TINYINT, 0::SMALLINT, 0, 0::BIGINT, 'NaN'::FLOAT, 1e300,
-         'tab	quote" back\\ nl
-       cr' || chr(13) || ' ctl' || chr(1) || chr(31) || chr(127) || ' / ' || chr(8232) || ' 😀 日本',
-         '[1.50,1e5,-0,0,-0.0,1E400,0.1,1.0E10,123456789012345678901234567890]'::JSON,
-         DATE '9999-12-31', TIMESTAMP '2026-01-02 03:04:05', TIMESTAMPTZ '2026-11-21 10:00:00.000001+00',
-         NULL, [NULL, 'x y', chr(8232)]::VARCHAR[], NULL, NULL, NULL, NULL, NULL, NULL),
-        (NULL, NULL, NULL, NULL, -1::BIGINT, (-0.0)::FLOAT, (-0.0)::DOUBLE, NULL,
-         '{"a":1,"a":2,"😀":"😀"}'::JSON, NULL, TIMESTAMP '1500-06-30 12:34:56.12',
-         TIMESTAMPTZ '1500-06-30 12:34:56.000007+00', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         NULL),
-        (NULL, NULL, NULL, NULL, NULL, 3.4028235e38::FLOAT, 4.9e-324, NULL,
-         '"\\u00e9 \\u001F \\n é"'::JSON, NULL, NULL, TIMESTAMPTZ '1999-12-31 23:59:59.5+00', NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-        (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL)
-      ) t(bool, tiny, small, int, big, real, double, text, json, date, ts, tstz,
-          longs, texts, doubles, bools, ints, floats, smalls, tinys)
-      """;
-
-  /** 5,000 rows (three batches) of values spread over their types' ranges. */
-  private static final String SPREAD =
-      """
-      SELECT i,
-        make_timestamp((hash(i) % 315537897599999999)::BIGINT - 62135596800000000) AS ts,
-        make_timestamp((hash(i + 1) % 315537897599999999)::BIGINT - 62135596800000000)::TIMESTAMPTZ
-          AS tstz,
-        (hash(i)::DOUBLE / (hash(i + 2) + 1)::DOUBLE) * pow(10, (hash(i + 3) % 600)::INT - 300)
-          AS double,
-        (((hash(i + 4) % 2000000)::DOUBLE - 1e6) / pow(10, (hash(i + 5) % 12)::INT))::FLOAT AS real,
-        chr((i % 128)::INT + 1) || chr(((hash(i) % 1000) + 128)::INT) || 'x' || chr((i % 32)::INT + 1)
-          AS text,
-        ('{"v":' || ((hash(i + 7) % 100000)::DOUBLE / 7)::VARCHAR || ',"i":' || i::VARCHAR || '}')::JSON
-          AS json,
-        [i, NULL, -i]::BIGINT[] AS longs,
-        [chr((i % 128)::INT + 1), 'v' || i::VARCHAR]::VARCHAR[] AS texts,
-        (DATE '0001-01-01' + (hash(i + 8) % 3652000)::INT) AS date,
-        (i % 7 = 0) AS bool
-      FROM range(5000) r(i)
-      """;
+  private static final SqlEngine ENGINE = EdgeResults.newEngine();
 
   /** The types read from batches that the text rows were not, and values far from 2000. */
   private static final String MORE_EDGES =
@@ -115,8 +57,8 @@ class PgBatchRowTest {
     for (Formats formats : Formats.values()) {
       List<List<String>> fromValues = fromValues(EDGES, formats);
       assertThat(fromBatches(EDGES, formats)).as("%s", formats).isEqualTo(fromValues);
-      assertThat(fromValues).hasSize(6);
-      assertThat(fromValues.get(5)).containsOnlyNulls();
+      assertThat(fromValues).hasSize(EDGE_ROWS);
+      assertThat(fromValues.get(EDGE_ROWS - 1)).containsOnlyNulls();
     }
     assertThat(fromValues(EDGES, Formats.TEXT).get(0))
         .contains("t", "{1,NULL,-3}", "0001-01-01 00:00:00+00", "1969-12-31 23:59:59.999999");

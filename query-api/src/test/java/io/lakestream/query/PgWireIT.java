@@ -400,6 +400,72 @@ class PgWireIT {
   }
 
   /**
+   * Numerics at the edges of PostgreSQL's binary format (zero with a scale, negatives, more decimal
+   * places than digits, 38 digits, {@code hugeint}'s extremes) read through pgJDBC's binary
+   * decoding give the engine's values with their scale, from DuckDB's Arrow batches ({@code
+   * DECIMAL}) and from values read row by row ({@code HUGEINT}, {@code UBIGINT}).
+   */
+  @Test
+  void binaryNumericsDecodeToTheEnginesValues() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", "acme");
+    properties.setProperty("password", "acme-token");
+    properties.setProperty("binaryTransfer", "true");
+    properties.setProperty("prepareThreshold", "-1");
+    List<List<String>> statements =
+        List.of(
+            List.of(
+                "0::DECIMAL(10,2)",
+                "(-0.01)::DECIMAL(18,4)",
+                "0.0000000001::DECIMAL(38,10)",
+                "(-0.00001234)::DECIMAL(18,8)",
+                "10000::DECIMAL(18,0)",
+                "(-12345678901234.5678)::DECIMAL(18,4)",
+                "99999999999999999999999999999999999999::DECIMAL(38,0)",
+                "(-9999999999999999999999999999.9999999999)::DECIMAL(38,10)"),
+            List.of(
+                "170141183460469231731687303715884105727::HUGEINT",
+                "(-170141183460469231731687303715884105728)::HUGEINT",
+                "0::HUGEINT",
+                "18446744073709551615::UBIGINT"));
+    List<List<String>> expected =
+        List.of(
+            List.of(
+                "0.00",
+                "-0.0100",
+                "1E-10",
+                "-0.00001234",
+                "10000",
+                "-12345678901234.5678",
+                "99999999999999999999999999999999999999",
+                "-9999999999999999999999999999.9999999999"),
+            List.of(
+                "170141183460469231731687303715884105727",
+                "-170141183460469231731687303715884105728",
+                "0",
+                "18446744073709551615"));
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + query.pgPort() + "/lakestream", properties)) {
+      for (int i = 0; i < statements.size(); i++) {
+        List<String> values = statements.get(i);
+        try (PreparedStatement s = c.prepareStatement("SELECT " + String.join(", ", values));
+            ResultSet rs = s.executeQuery()) {
+          org.postgresql.PGResultSetMetaData meta =
+              rs.getMetaData().unwrap(org.postgresql.PGResultSetMetaData.class);
+          assertThat(rs.next()).isTrue();
+          List<String> read = new ArrayList<>();
+          for (int column = 1; column <= values.size(); column++) {
+            assertThat(meta.getFormat(column)).as(values.get(column - 1)).isEqualTo(1);
+            read.add(rs.getBigDecimal(column).toString());
+          }
+          assertThat(read).isEqualTo(expected.get(i));
+        }
+      }
+    }
+  }
+
+  /**
    * A statement that fails in the engine after rows were sent (at row 1,000,000, long after the
    * first batch: DuckDB runs ahead of the rows taken, so an earlier row may fail before any is
    * sent): the client gets the error, not a result that looks complete, and the connection runs the

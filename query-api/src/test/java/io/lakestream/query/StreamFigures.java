@@ -34,17 +34,18 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
  * and over the PostgreSQL protocol (pgJDBC with a fetch size: Execute with a row limit, portal by
  * portal; {@code pg}: a plain statement, every column in the text format, each value read with
  * {@code getString}; {@code pgbin}: a server-prepared statement with binary transfer, pgJDBC's
- * binary types in the binary format, each value read with {@code getObject}), with the time to the
- * first row and the largest heap the sidecar's JVM used meanwhile (sampled every 20 ms: a result
- * that were held whole would show). A plain main, not a test; run with a small heap to show the
- * memory is bounded:
+ * binary types in the binary format, each value read with {@code getObject}; {@code copy}: {@code
+ * COPY (…) TO STDOUT (FORMAT csv)} read with pgJDBC's {@code CopyManager}, as psql's {@code \copy}
+ * sends it), with the time to the first row and the largest heap the sidecar's JVM used meanwhile
+ * (sampled every 20 ms: a result that were held whole would show). A plain main, not a test; run
+ * with a small heap to show the memory is bounded:
  *
  * <pre>
  * (build the classpath as for SqlBench)
  * java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx768m \
  *   -Dlogback.configurationFile=query-api/src/test/resources/logback-test.xml \
  *   -cp query-api/target/classes:query-api/target/test-classes:$CP \
- *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3] [clients=ndjson,arrow,pg,pgbin]
+ *   io.lakestream.query.StreamFigures [files=5] [rowsPerFile=200000] [repeats=3] [clients=ndjson,arrow,pg,pgbin,copy]
  * </pre>
  *
  * <p>Data as SqlBench's ({@link SqlBench#writeLogs}): {@code otel_logs_and_spans} (27 columns)
@@ -119,6 +120,13 @@ public final class StreamFigures {
                 "pgJDBC binary, fetch 10,000",
                 total,
                 () -> overPg(url, user, statement[1], true));
+          }
+          if (clients.contains("copy")) {
+            report(
+                statement[0],
+                "pgJDBC CopyManager, CSV",
+                total,
+                () -> overCopy(url, user, statement[1]));
           }
         }
       }
@@ -259,6 +267,33 @@ public final class StreamFigures {
           "HTTP " + response.statusCode() + ": " + new String(response.body().readAllBytes()));
     }
     return response;
+  }
+
+  /**
+   * {@code COPY (sql) TO STDOUT (FORMAT csv)} through pgJDBC's {@code CopyManager}, each CopyData
+   * message (a line) read and counted; "first row" is when the first line comes.
+   */
+  private static Streamed overCopy(String url, Properties user, String sql) throws Exception {
+    long start = System.nanoTime();
+    try (Connection connection = DriverManager.getConnection(url, user)) {
+      org.postgresql.copy.CopyOut copy =
+          connection
+              .unwrap(org.postgresql.PGConnection.class)
+              .getCopyAPI()
+              .copyOut("COPY (" + sql + ") TO STDOUT (FORMAT csv)");
+      long rows = 0;
+      long bytes = 0;
+      long firstRow = -1;
+      byte[] line;
+      while ((line = copy.readFromCopy()) != null) {
+        if (firstRow < 0) {
+          firstRow = System.nanoTime() - start;
+        }
+        bytes += line.length;
+        rows++;
+      }
+      return new Streamed(rows, bytes, firstRow);
+    }
   }
 
   /**
