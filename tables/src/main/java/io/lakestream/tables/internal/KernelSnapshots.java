@@ -10,7 +10,9 @@ import io.delta.kernel.TableManager;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.defaults.engine.hadoopio.HadoopFileIO;
 import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.MetricsReporter;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.ScanImpl;
@@ -54,7 +56,23 @@ final class KernelSnapshots {
 
   KernelSnapshots(Configuration conf) {
     this.conf = requireNonNull(conf, "conf is null");
-    this.engine = DefaultEngine.create(conf);
+    this.engine = new UnreportedEngine(conf);
+  }
+
+  /**
+   * Kernel's default engine without its metrics reporter, which serializes a JSON report of every
+   * snapshot and scan (about 6 % of a table's load) to log it at INFO, a level Lakestream's logs
+   * leave out for {@code io.delta}.
+   */
+  private static final class UnreportedEngine extends DefaultEngine {
+    UnreportedEngine(Configuration conf) {
+      super(new HadoopFileIO(conf));
+    }
+
+    @Override
+    public List<MetricsReporter> getMetricsReporters() {
+      return List.of();
+    }
   }
 
   /**
