@@ -9,6 +9,7 @@ import io.lakestream.maintenance.internal.Retention;
 import io.lakestream.maintenance.internal.Vacuum;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.storage.DeltaLogConf;
 import io.lakestream.storage.HadoopWarehouse;
 import io.lakestream.writer.internal.CommitFeed;
 import io.lakestream.writer.internal.Warehouse;
@@ -309,7 +310,9 @@ public final class Maintainer implements AutoCloseable {
                 + table.primaryKey()
                 + "' is not a timestamp or a date";
       }
-      DeltaLog log = DeltaLog.forTable(warehouse.hadoopConf(), location.path());
+      DeltaLog log =
+          DeltaLog.forTable(
+              DeltaLogConf.forTable(warehouse.hadoopConf(), location.path()), location.path());
       // The version this turn plans on, as loaded: a commit made during the turn (its steps may
       // read the log again) is after it, so the table's next turn is a full one.
       long planned = log.snapshot().getVersion();

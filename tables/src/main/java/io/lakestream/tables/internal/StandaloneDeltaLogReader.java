@@ -12,6 +12,7 @@ import io.delta.standalone.actions.CommitInfo;
 import io.delta.standalone.actions.RemoveFile;
 import io.delta.standalone.actions.SetTransaction;
 import io.lakestream.schema.SourceCoordinates;
+import io.lakestream.storage.DeltaLogConf;
 import io.lakestream.tables.DeltaLogReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,35 +26,19 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** {@link DeltaLogReader} on Delta Standalone 3.3. */
+/**
+ * {@link DeltaLogReader} on Delta Standalone 3.3, except a table's latest snapshot without
+ * transaction versions (every table's load when a sidecar starts), which Delta Kernel reads in a
+ * fraction of the time ({@link KernelSnapshots}). A table's Standalone log object is made only when
+ * it is needed: for its new commits, its transaction versions or its schema.
+ */
 public final class StandaloneDeltaLogReader implements DeltaLogReader {
   private final Configuration conf;
-  private final Configuration logConf;
+  private final KernelSnapshots snapshots;
 
   public StandaloneDeltaLogReader(Configuration conf) {
     this.conf = requireNonNull(conf, "conf is null");
-    this.logConf = withoutDefaults(conf);
-  }
-
-  /**
-   * The settings of {@code conf} that were set, without Hadoop's defaults ({@code *-default.xml}),
-   * for Standalone's log objects: setting one up matches every key of its configuration against its
-   * log store's patterns ({@code LogStoreProvider}), about 40 % of loading a table's log with the
-   * ~380 defaults (a sidecar starting with 1,000 tables; benchmarks.md). A log reads files through
-   * Hadoop's cached file system, made with the whole configuration first ({@link
-   * StandaloneTableLog#log}).
-   */
-  static Configuration withoutDefaults(Configuration conf) {
-    Configuration set = new Configuration(false);
-    for (Map.Entry<String, String> entry : conf) {
-      String[] sources = conf.getPropertySources(entry.getKey());
-      boolean byDefault =
-          sources != null && sources.length > 0 && sources[0].endsWith("-default.xml");
-      if (!byDefault) {
-        set.set(entry.getKey(), entry.getValue());
-      }
-    }
-    return set;
+    this.snapshots = new KernelSnapshots(conf);
   }
 
   @Override
@@ -71,16 +56,7 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
 
     private DeltaLog log() {
       if (log == null) {
-        String scheme = path.toUri().getScheme();
-        boolean cached = !conf.getBoolean("fs." + scheme + ".impl.disable.cache", false);
-        if (cached) {
-          try {
-            path.getFileSystem(conf); // the cached one the log will use, with every setting
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-        log = DeltaLog.forTable(cached ? logConf : conf, path);
+        log = DeltaLog.forTable(DeltaLogConf.forTable(conf, path), path);
       }
       return log;
     }
@@ -93,6 +69,9 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         // set-up costs milliseconds, a thousand new tables seconds) until there is a log to read.
         appIds.forEach(appId -> transactions.put(appId, -1L));
         return new LogSnapshot(-1, 0, List.of(), transactions);
+      }
+      if (appIds.isEmpty()) {
+        return snapshots.latest(path);
       }
       Snapshot snapshot = log().update();
       long version = snapshot.getVersion();
