@@ -231,20 +231,9 @@ public final class ArrowScan extends ArrowReader {
     } catch (IOException e) {
       throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
     }
-    int first = 0;
-    int end = batch.rowCount();
-    if (current.trim()) {
-      // rows come in key order: the range is one run of them
-      int keySlot = indexOfKey();
-      first = firstAtLeast(batch, keySlot, range.lo(), 0, end);
-      if (range.hi() != Long.MAX_VALUE) {
-        end = firstAtLeast(batch, keySlot, range.hi() + 1, first, end);
-      }
-      if (end < batch.rowCount()) {
-        next = current.to(); // the rest of the file is past the range
-      }
-    }
-    int count = end - first;
+    Run run = inRange(current, batch, indexOfKey());
+    int first = run.first();
+    int count = run.end() - first;
     if (count == 0) {
       return false;
     }
@@ -279,18 +268,9 @@ public final class ArrowScan extends ArrowReader {
     } catch (IOException e) {
       throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
     }
-    int first = 0;
-    int end = probe.rowCount();
-    if (current.trim()) {
-      int keySlot = compared.indexOf(key);
-      first = firstAtLeast(probe, keySlot, range.lo(), 0, end);
-      if (range.hi() != Long.MAX_VALUE) {
-        end = firstAtLeast(probe, keySlot, range.hi() + 1, first, end);
-      }
-      if (end < probe.rowCount()) {
-        next = current.to(); // the rest of the file is past the range
-      }
-    }
+    Run run = inRange(current, probe, compared.indexOf(key));
+    int first = run.first();
+    int end = run.end();
     int[] selected = new int[end - first];
     int count = 0;
     for (int row = first; row < end; row++) {
@@ -340,6 +320,29 @@ public final class ArrowScan extends ArrowReader {
   private ParquetFiles.FileReader open(IndexedFile file, List<String> projection)
       throws IOException {
     return files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
+  }
+
+  /** Rows {@code [first, end)} of a chunk. */
+  private record Run(int first, int end) {}
+
+  /**
+   * The rows of a chunk within the key range: all of them unless the segment needs trimming; then,
+   * rows coming in key order, the range is one run of them, found by the key in {@code keySlot}.
+   * Past the range's end, the rest of the segment is skipped.
+   */
+  private Run inRange(Segment current, ColumnBatch batch, int keySlot) {
+    int first = 0;
+    int end = batch.rowCount();
+    if (current.trim()) {
+      first = firstAtLeast(batch, keySlot, range.lo(), 0, end);
+      if (range.hi() != Long.MAX_VALUE) {
+        end = firstAtLeast(batch, keySlot, range.hi() + 1, first, end);
+      }
+      if (end < batch.rowCount()) {
+        next = current.to(); // the rest of the file is past the range
+      }
+    }
+    return new Run(first, end);
   }
 
   private int indexOfKey() {
