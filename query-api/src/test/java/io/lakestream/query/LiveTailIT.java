@@ -233,6 +233,38 @@ class LiveTailIT {
   }
 
   @Test
+  void aSidecarIsReadyOnlyOnceItServesTheRowsWaitingInTheTail() throws Exception {
+    // As after a restart: rows not yet in Delta wait in Kafka; the first read after /ready says
+    // 200 must serve every one of them (a sidecar restarted serves every row it served before).
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 2);
+      kafka.createTopic(Topics.COMMITS, 12);
+      try (KafkaProducer<byte[], byte[]> producer =
+          KafkaToQueryIT.producer(kafka.bootstrapServers())) {
+        sent.produce(producer, 5_000);
+      }
+      try (QueryRole query =
+          QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
+        Sidecar sidecar = Sidecar.of(query);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> ready = sidecar.get("/ready");
+        while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+          ready = sidecar.get("/ready");
+        }
+        assertThat(ready.statusCode()).isEqualTo(200);
+        for (Map.Entry<TableId, List<GenericRecord>> entry : sent.byTable().entrySet()) {
+          assertThat(sidecar.readAll(entry.getKey()))
+              .as("%s at the first read after ready", entry.getKey())
+              .hasSize(5_000);
+        }
+        assertEveryTableServesExactlyTheRowsSent(sidecar);
+        assertThat(query.liveTail().orElseThrow().caughtUp()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void twoReplicasServeTheSameRowsFromTheTailAndFromDelta() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopic(Topics.rows(EVENTS.name()), 2);

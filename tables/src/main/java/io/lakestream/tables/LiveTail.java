@@ -83,6 +83,15 @@ public final class LiveTail implements AutoCloseable {
   private final Set<String> typesRead = new HashSet<>();
   private volatile boolean running = true;
   private volatile boolean paused;
+
+  /**
+   * Per partition assigned before the tail first caught up, the end offset when it was assigned:
+   * the rows written before the sidecar started, which a sidecar restarted may have served before.
+   */
+  private final Map<TopicPartition, Long> startEnds = new HashMap<>();
+
+  private volatile boolean caughtUp;
+  private volatile boolean topicsChecked;
   private volatile long rowsRead;
   private long topicsCheckedNanos;
 
@@ -146,6 +155,10 @@ public final class LiveTail implements AutoCloseable {
   }
 
   /** Whether reading is paused because the tail holds {@code maxBytes}. */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
   public boolean paused() {
     return paused;
   }
@@ -179,9 +192,10 @@ public final class LiveTail implements AutoCloseable {
                 ? Duration.ofSeconds(TOPICS_EVERY_SECONDS)
                 : TOPICS_PENDING;
         if (System.nanoTime() - topicsCheckedNanos >= every.toNanos()) {
-          assignNewTopics();
+          topicsChecked |= assignNewTopics();
           topicsCheckedNanos = System.nanoTime();
         }
+        checkCaughtUp();
         if (assigned.isEmpty()) {
           try {
             Thread.sleep(POLL.toMillis());
@@ -205,15 +219,35 @@ public final class LiveTail implements AutoCloseable {
     }
   }
 
-  /** Assigns the partitions of routed-rows topics not read yet, at the writers' offsets. */
-  private void assignNewTopics() {
+  /**
+   * Notes the tail caught up once every partition assigned at the first check of the topics has
+   * been read up to its end offset of then (or reading is paused at the memory bound: nothing more
+   * would be served).
+   */
+  private void checkCaughtUp() {
+    if (caughtUp || !topicsChecked) {
+      return;
+    }
+    startEnds.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+    if (startEnds.isEmpty() || paused) {
+      startEnds.clear();
+      caughtUp = true;
+      log.info("Live tail caught up with the rows written before it started");
+    }
+  }
+
+  /**
+   * Assigns the partitions of routed-rows topics not read yet, at the writers' offsets; false when
+   * the topics or the offsets could not be read (tried again later).
+   */
+  private boolean assignNewTopics() {
     List<TopicPartition> fresh = new ArrayList<>();
     Set<String> existing;
     try {
       existing = admin.listTopics().names().get(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("Cannot list the topics yet: {}", e.toString());
-      return;
+      return false;
     }
     for (String type : tableTypes.get().keySet()) {
       if (!existing.contains(Topics.rows(type))) {
@@ -236,7 +270,7 @@ public final class LiveTail implements AutoCloseable {
       }
     }
     if (fresh.isEmpty()) {
-      return;
+      return true;
     }
     Map<TopicPartition, OffsetAndMetadata> committed;
     try {
@@ -251,7 +285,7 @@ public final class LiveTail implements AutoCloseable {
           writerGroup,
           e.toString(),
           TOPICS_EVERY_SECONDS);
-      return;
+      return false;
     }
     assigned.addAll(fresh);
     long now = System.currentTimeMillis();
@@ -272,10 +306,18 @@ public final class LiveTail implements AutoCloseable {
     if (paused) {
       consumer.pause(fresh);
     }
+    if (!caughtUp) {
+      try {
+        startEnds.putAll(consumer.endOffsets(fresh, Duration.ofSeconds(30)));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        log.warn("Cannot read the end offsets of {} partitions: not waited for", fresh.size());
+      }
+    }
     log.info(
         "Live tail reads {} more partitions from the offsets of group {}",
         fresh.size(),
         writerGroup);
+    return true;
   }
 
   private void apply(ConsumerRecords<byte[], byte[]> records) {

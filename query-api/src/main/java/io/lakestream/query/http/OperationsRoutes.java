@@ -79,6 +79,11 @@ final class OperationsRoutes {
                 + " table(s) loading or behind their log: "
                 + String.join(", ", lagging.stream().limit(20).map(TableId::toString).toList()));
       }
+      if (!service.tailCaughtUp()) {
+        parts.add(
+            "the live tail is reading the rows not yet in Delta again, from the writers' committed"
+                + " offsets");
+      }
       throw QueryErrors.notReady(
           parts.isEmpty() ? "the warehouse has not been listed yet" : String.join("; ", parts));
     }

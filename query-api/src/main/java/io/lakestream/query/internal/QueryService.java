@@ -206,9 +206,18 @@ public final class QueryService {
     return tables.tables().size();
   }
 
-  /** Whether every discovered table is loaded and caught up. */
+  /**
+   * Whether every table is loaded and caught up with its log, and the live tail (when served) has
+   * read again the rows written before the sidecar started: a sidecar restarted then serves every
+   * row it served before.
+   */
   public boolean ready() {
-    return tables.ready();
+    return tables.ready() && tailCaughtUp();
+  }
+
+  /** Whether the live tail, when served, has read the rows written before the sidecar started. */
+  public boolean tailCaughtUp() {
+    return tail.get().map(LiveTail::caughtUp).orElse(true);
   }
 
   /** The tables not loaded or not caught up. */
