@@ -246,13 +246,10 @@ class LiveTailIT {
       try (QueryRole query =
           QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
         Sidecar sidecar = Sidecar.of(query);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HttpResponse<String> ready = sidecar.get("/ready");
-        while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-          ready = sidecar.get("/ready");
-        }
-        assertThat(ready.statusCode()).isEqualTo(200);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> sidecar.get("/ready").statusCode() == 200);
         for (Map.Entry<TableId, List<GenericRecord>> entry : sent.byTable().entrySet()) {
           assertThat(sidecar.readAll(entry.getKey()))
               .as("%s at the first read after ready", entry.getKey())

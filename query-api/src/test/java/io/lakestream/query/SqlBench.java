@@ -286,13 +286,10 @@ public final class SqlBench {
   /** Waits until the sidecar answers {@code GET /ready} with 200: every table's log loaded. */
   private static void awaitReady(HttpClient http, String origin) throws Exception {
     HttpRequest ready = HttpRequest.newBuilder(URI.create(origin + "/ready")).build();
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(origin + " not ready after 2 minutes");
-      }
-      Thread.sleep(50);
-    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(2))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
 
   private static double percentile(long[] sorted, double p) {
