@@ -27,14 +27,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@link DeltaLogReader} on Delta Standalone 3.3. Its log objects get the settings Lakestream made,
- * without Hadoop's defaults ({@link DeltaLogConf}).
+ * {@link DeltaLogReader} on Delta Standalone 3.3, except a table's latest snapshot without
+ * transaction versions (every table's load when a sidecar starts), which Delta Kernel reads in a
+ * fraction of the time ({@link KernelSnapshots}). A table's Standalone log object is made only when
+ * it is needed: for its new commits, its transaction versions or its schema.
  */
 public final class StandaloneDeltaLogReader implements DeltaLogReader {
   private final Configuration conf;
+  private final KernelSnapshots snapshots;
 
   public StandaloneDeltaLogReader(Configuration conf) {
     this.conf = requireNonNull(conf, "conf is null");
+    this.snapshots = new KernelSnapshots(conf);
   }
 
   @Override
@@ -65,6 +69,9 @@ public final class StandaloneDeltaLogReader implements DeltaLogReader {
         // set-up costs milliseconds, a thousand new tables seconds) until there is a log to read.
         appIds.forEach(appId -> transactions.put(appId, -1L));
         return new LogSnapshot(-1, 0, List.of(), transactions);
+      }
+      if (appIds.isEmpty()) {
+        return snapshots.latest(path);
       }
       Snapshot snapshot = log().update();
       long version = snapshot.getVersion();
