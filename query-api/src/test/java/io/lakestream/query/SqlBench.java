@@ -39,7 +39,10 @@ import org.apache.avro.generic.GenericRecord;
  * </pre>
  *
  * <p>{@code -Dbench.queries=3} runs only the listed queries (numbered from 1, comma-separated);
- * {@code -Dbench.onlyLakestream=true} leaves DuckDB on the files out of the timed turns.
+ * {@code -Dbench.sql='SQL;;SQL'} runs these statements instead ({@code {hour}} and {@code
+ * {hourEnd}} stand for the hour's bounds, {@code {last15}} for 15 minutes before the last row), to
+ * time variants side by side; {@code -Dbench.dir=DIR} keeps the rows written there for the next
+ * run; {@code -Dbench.onlyLakestream=true} leaves DuckDB on the files out of the timed turns.
  *
  * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
@@ -124,7 +127,20 @@ public final class SqlBench {
     String hourTo = iso(hour + 3_600_000_000L);
     long traceRow = (hour + 1_800_000_000L - first) / step;
     String traceId = "trace-" + traceRow / 6;
-    List<String[]> queries =
+    List<String[]> queries = new ArrayList<>();
+    // -Dbench.sql='SQL;;SQL': these statements instead of the four below ({hour} and {hourEnd}
+    // stand for the hour's bounds, {last15} for 15 minutes before the last row): to time variants
+    // of a query side by side
+    String custom = System.getProperty("bench.sql", "");
+    for (String sql : custom.isEmpty() ? new String[0] : custom.split(";;")) {
+      String text =
+          sql.strip()
+              .replace("{hour}", hourFrom)
+              .replace("{hourEnd}", hourTo)
+              .replace("{last15}", iso(end - 900_000_000L));
+      queries.add(new String[] {text, text});
+    }
+    List<String[]> builtIn =
         List.of(
             new String[] {
               "1 hour, count(*) per minute",
@@ -156,6 +172,9 @@ public final class SqlBench {
               "SELECT service_name, count(*) AS n FROM otel_logs_and_spans WHERE project_id ="
                   + " 'bench' GROUP BY 1 ORDER BY 1"
             });
+    if (queries.isEmpty()) {
+      queries.addAll(builtIn);
+    }
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (QueryRole role = QueryRole.start(config, new SimpleMeterRegistry());

@@ -16,7 +16,8 @@ import org.duckdb.DuckDBConnection;
  * The sidecar's one in-memory DuckDB database. It holds no table of its own: each statement gets a
  * connection of its own ({@link #lease}) whose temporary tables, visible to that connection only,
  * hold the rows the statement reads. Its configuration is set once and locked: no file, network or
- * extension access, a memory limit for all statements together, UTC time zone.
+ * extension access, a memory limit for all statements together, UTC time zone, {@code date_trunc}
+ * of instants by arithmetic ({@link UtcTruncation}).
  *
  * <p>Connections are kept for the next statements: a connection holds every table type as an empty
  * temporary table, created and committed once; a statement runs in one transaction on it, and
@@ -90,6 +91,9 @@ public final class DuckDbDatabase implements AutoCloseable {
           // The plan that says what a statement reads is made over empty tables: statistics
           // would tell the optimizer that they are empty and remove the scans.
           s.execute("SET GLOBAL disabled_optimizers = 'statistics_propagation'");
+        }
+        for (String macro : UtcTruncation.macros()) {
+          s.execute(macro);
         }
         s.execute("SET GLOBAL lock_configuration = true");
       }
