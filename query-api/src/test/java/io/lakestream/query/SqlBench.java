@@ -40,9 +40,10 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>{@code -Dbench.queries=3} runs only the listed queries (numbered from 1, comma-separated);
  * {@code -Dbench.sql='SQL;;SQL'} runs these statements instead ({@code {hour}} and {@code
- * {hourEnd}} stand for the hour's bounds, {@code {last15}} for 15 minutes before the last row), to
- * time variants side by side; {@code -Dbench.dir=DIR} keeps the rows written there for the next
- * run; {@code -Dbench.onlyLakestream=true} leaves DuckDB on the files out of the timed turns.
+ * {hourEnd}} stand for the hour's bounds, {@code {last15}} for 15 minutes before the last row,
+ * {@code {trace}} for a trace in the hour), to time variants side by side; {@code -Dbench.dir=DIR}
+ * keeps the rows written there for the next run; {@code -Dbench.onlyLakestream=true} leaves DuckDB
+ * on the files out of the timed turns.
  *
  * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
@@ -129,7 +130,8 @@ public final class SqlBench {
     String traceId = "trace-" + traceRow / 6;
     List<String[]> queries = new ArrayList<>();
     // -Dbench.sql='SQL;;SQL': these statements instead of the four below ({hour} and {hourEnd}
-    // stand for the hour's bounds, {last15} for 15 minutes before the last row): to time variants
+    // stand for the hour's bounds, {last15} for 15 minutes before the last row, {trace} for a trace
+    // in the hour): to time variants
     // of a query side by side
     String custom = System.getProperty("bench.sql", "");
     for (String sql : custom.isEmpty() ? new String[0] : custom.split(";;")) {
@@ -137,7 +139,8 @@ public final class SqlBench {
           sql.strip()
               .replace("{hour}", hourFrom)
               .replace("{hourEnd}", hourTo)
-              .replace("{last15}", iso(end - 900_000_000L));
+              .replace("{last15}", iso(end - 900_000_000L))
+              .replace("{trace}", traceId);
       queries.add(new String[] {text, text});
     }
     List<String[]> builtIn =

@@ -3,11 +3,15 @@ package io.lakestream.reader.internal;
 import io.lakestream.reader.ByteSlice;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -89,6 +93,9 @@ public final class ArrowColumns {
       }
       return;
     }
+    if (rows == null && copyFixed(source, first, count, target, type, at)) {
+      return;
+    }
     for (int i = 0; i < count; i++) {
       int row = rows == null ? first + i : rows[first + i];
       int to = at + i;
@@ -116,6 +123,61 @@ public final class ArrowColumns {
             writeList((ListVector) target, to, source.listAt(row));
       }
     }
+  }
+
+  /**
+   * Copies consecutive values of a fixed-width column whose decoded kind has the target's width
+   * (long to long or timestamp, int to int or date, float, double) as one block, and sets their
+   * validity a byte at a time: a row at a time, Arrow's setters check bounds and rewrite a validity
+   * byte per value, most of a timestamp range's scan. False (nothing written) for other columns.
+   */
+  private static boolean copyFixed(
+      ColumnVector source, int first, int count, FieldVector target, ColumnType type, int at) {
+    Object values = source.fixedValues();
+    boolean same =
+        switch (type) {
+          case LONG, TIMESTAMP -> values instanceof long[];
+          case INT, DATE -> values instanceof int[];
+          case FLOAT -> values instanceof float[];
+          case DOUBLE -> values instanceof double[];
+          default -> false;
+        };
+    if (!same || count == 0) {
+      return same;
+    }
+    ArrowBuf data = target.getDataBuffer();
+    if (values instanceof long[] longs) {
+      block(data, at, count, Long.BYTES).asLongBuffer().put(longs, first, count);
+    } else if (values instanceof int[] ints) {
+      block(data, at, count, Integer.BYTES).asIntBuffer().put(ints, first, count);
+    } else if (values instanceof float[] floats) {
+      block(data, at, count, Float.BYTES).asFloatBuffer().put(floats, first, count);
+    } else {
+      block(data, at, count, Double.BYTES).asDoubleBuffer().put((double[]) values, first, count);
+    }
+    ArrowBuf validity = target.getValidityBuffer();
+    int end = at + count;
+    int bit = at;
+    for (; bit < end && (bit & 7) != 0; bit++) {
+      BitVectorHelper.setBit(validity, bit);
+    }
+    int wholeBytes = (end - bit) >>> 3;
+    validity.setOne(bit >>> 3, wholeBytes);
+    for (bit += wholeBytes << 3; bit < end; bit++) {
+      BitVectorHelper.setBit(validity, bit);
+    }
+    boolean[] nulls = source.nulls();
+    for (int i = 0; i < count; i++) {
+      if (nulls[first + i]) {
+        BitVectorHelper.unsetBit(validity, at + i);
+      }
+    }
+    return true;
+  }
+
+  /** The bytes of values {@code [at, at + count)} of {@code width} bytes each, little-endian. */
+  private static ByteBuffer block(ArrowBuf data, int at, int count, int width) {
+    return data.nioBuffer((long) at * width, count * width).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

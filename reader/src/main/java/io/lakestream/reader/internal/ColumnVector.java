@@ -65,6 +65,25 @@ public final class ColumnVector {
     return nulls[row];
   }
 
+  /** The null flags by row; shared, not a copy (for bulk copies within this package). */
+  boolean[] nulls() {
+    return nulls;
+  }
+
+  /**
+   * The values by row of a fixed-width kind ({@code int[]}, {@code long[]}, {@code float[]}, {@code
+   * double[]}), or null for the others; shared, not a copy.
+   */
+  Object fixedValues() {
+    return switch (kind) {
+      case INT -> ints;
+      case LONG -> longs;
+      case FLOAT -> floats;
+      case DOUBLE -> doubles;
+      default -> null;
+    };
+  }
+
   public boolean booleanAt(int row) {
     return booleans[row];
   }

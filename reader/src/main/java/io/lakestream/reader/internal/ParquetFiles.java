@@ -28,6 +28,7 @@ import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -241,7 +242,9 @@ public final class ParquetFiles implements AutoCloseable {
       this.key = key;
       Path path = new Path(key.location());
       InputFile input = inputFile(path, sizeBytes);
-      ParquetReadOptions.Builder options = HadoopReadOptions.builder(conf, path);
+      ParquetReadOptions.Builder options =
+          HadoopReadOptions.builder(conf, path)
+              .withCodecFactory(new ZstdPages(HadoopCodecs.newFactory(conf, 0)));
       if ("file".equals(path.getFileSystem(conf).getUri().getScheme())) {
         // Vectored reads of local files hand each range to a thread pool: a few pages are read
         // faster in the calling thread. (On S3 they are parallel ranged GETs: kept.)
