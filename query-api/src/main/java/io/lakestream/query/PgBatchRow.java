@@ -197,9 +197,17 @@ final class PgBatchRow {
   }
 
   private void padded(long value, int digits) {
-    for (int i = digits - 1; i >= 0; i--) {
-      bytes[size + i] = (byte) ('0' + value % 10);
-      value /= 10;
+    if (value <= Integer.MAX_VALUE) { // (int division: a timestamp's fields, most numbers)
+      int v = (int) value;
+      for (int i = digits - 1; i >= 0; i--) {
+        bytes[size + i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+    } else {
+      for (int i = digits - 1; i >= 0; i--) {
+        bytes[size + i] = (byte) ('0' + value % 10);
+        value /= 10;
+      }
     }
     size += digits;
   }

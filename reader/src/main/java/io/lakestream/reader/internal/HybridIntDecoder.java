@@ -75,6 +75,17 @@ final class HybridIntDecoder {
   void skip(int count) {
     while (count > 0) {
       if (runLeft == 0) {
+        // A run skipped whole is stepped over, not unpacked.
+        int header = position;
+        int run = readUnsignedVarInt();
+        boolean packed = (run & 1) != 0;
+        int values = packed ? (run >>> 1) * 8 : run >>> 1;
+        if (values <= count && values > 0) {
+          position += packed ? (run >>> 1) * bitWidth : (bitWidth + 7) / 8;
+          count -= values;
+          continue;
+        }
+        position = header;
         nextRun();
       }
       int n = Math.min(runLeft, count);
