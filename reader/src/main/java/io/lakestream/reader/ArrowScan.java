@@ -272,12 +272,10 @@ public final class ArrowScan extends ArrowReader {
     int first = run.first();
     int end = run.end();
     int[] selected = new int[end - first];
-    int count = 0;
     for (int row = first; row < end; row++) {
-      if (meets(probe, row)) {
-        selected[count++] = row;
-      }
+      selected[row - first] = row;
     }
+    int count = meet(probe, selected, end - first);
     if (count == 0) {
       return false;
     }
@@ -289,7 +287,11 @@ public final class ArrowScan extends ArrowReader {
           restReader = open(file, rest);
         }
         if (file.sorted()) {
-          others = restReader.readSelected(from, to, selected, count);
+          others = restReader.readSelected(from, selected, count);
+          othersRows = new int[count];
+          for (int i = 0; i < count; i++) {
+            othersRows[i] = selected[i] - selected[0];
+          }
         } else {
           int[] positions = new int[count];
           for (int i = 0; i < count; i++) {
@@ -367,24 +369,38 @@ public final class ArrowScan extends ArrowReader {
   }
 
   /** Whether a row of the compared columns meets the equalities. */
-  private boolean meets(ColumnBatch probe, int row) {
-    for (int i = 0; i < equalSlots.length; i++) {
+  /**
+   * Keeps of {@code rows[0, count)} those that meet every equality, in order, at the front of
+   * {@code rows}; returns how many. Each equality filters what the one before kept, column by
+   * column.
+   */
+  private int meet(ColumnBatch probe, int[] rows, int count) {
+    for (int i = 0; i < equalSlots.length && count > 0; i++) {
       ColumnVector column = probe.column(comparedSlot[equalSlots[i]]);
-      if (column == null || column.isNull(row)) {
-        return false;
+      if (column == null) {
+        return 0; // the file lacks the column: every row null, none equal
       }
-      boolean equal =
-          switch (column.kind()) {
-            case INT -> column.intAt(row) == equalLongs[i];
-            case LONG -> column.longAt(row) == equalLongs[i];
-            case BYTES -> equalMatchers[i] != null && equalMatchers[i].test(column, row);
-            default -> true; // not filtered here
-          };
-      if (!equal) {
-        return false;
+      if (column.kind() == ColumnVector.Kind.BYTES) {
+        count = equalMatchers[i] == null ? 0 : equalMatchers[i].select(column, rows, count);
+        continue;
       }
+      int kept = 0;
+      for (int k = 0; k < count; k++) {
+        int row = rows[k];
+        boolean equal =
+            !column.isNull(row)
+                && switch (column.kind()) {
+                  case INT -> column.intAt(row) == equalLongs[i];
+                  case LONG -> column.longAt(row) == equalLongs[i];
+                  default -> true; // not filtered here
+                };
+        if (equal) {
+          rows[kept++] = row;
+        }
+      }
+      count = kept;
     }
-    return true;
+    return count;
   }
 
   private static boolean sameBytes(ByteSlice slice, byte[] wanted) {

@@ -65,6 +65,16 @@ public final class ColumnVector {
     return nulls[row];
   }
 
+  /** Per row, the dictionary of a bytes value read from one (else null); shared, not a copy. */
+  DictionaryCache.Entry[] dictionaries() {
+    return dictionaries;
+  }
+
+  /** Per row, the id of a bytes value in {@link #dictionaries()}'s; shared, not a copy. */
+  int[] dictionaryIds() {
+    return dictionaryIds;
+  }
+
   /** The null flags by row; shared, not a copy (for bulk copies within this package). */
   boolean[] nulls() {
     return nulls;

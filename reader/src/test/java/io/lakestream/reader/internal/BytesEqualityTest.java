@@ -46,6 +46,20 @@ class BytesEqualityTest {
       }
     }
     assertThat(expected).containsExactly("1: " + wanted, "3: " + wanted, "7: " + wanted);
+    // The same rows kept by one pass over all of them, and over a subset (as a second equality
+    // filters what a first kept), with a fresh matcher and the one used above.
+    for (BytesEquality matcher :
+        List.of(equality, new BytesEquality(wanted.getBytes(StandardCharsets.UTF_8)))) {
+      int[] rows = new int[row];
+      for (int r = 0; r < row; r++) {
+        rows[r] = r;
+      }
+      int kept = matcher.select(column, rows, row);
+      assertThat(java.util.Arrays.copyOf(rows, kept)).containsExactly(1, 3, 7);
+      int[] some = {0, 3, 5, 7, 12};
+      kept = matcher.select(column, some, some.length);
+      assertThat(java.util.Arrays.copyOf(some, kept)).containsExactly(3, 7);
+    }
     // the empty value is found too
     BytesEquality empty = new BytesEquality(new byte[0]);
     assertThat(empty.test(column, 5)).isTrue();
