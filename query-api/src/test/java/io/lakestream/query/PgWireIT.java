@@ -756,6 +756,39 @@ class PgWireIT {
     }
   }
 
+  /**
+   * A cast that fails at one of 3,000 rows (acme's 300 events, ten times), past the engine's first
+   * vector but before any row is fetched: pgJDBC gets the engine's own error, with the value and
+   * the type, as SQLSTATE 22000 (a value that does not convert), over the extended and the simple
+   * query protocol, and the connection runs the next statement; HTTP gets a 400 with the same
+   * error.
+   */
+  @Test
+  void aValueThatDoesNotConvertGivesTheEnginesError() throws Exception {
+    String failing =
+        "SELECT e.timestamp, CAST(CASE WHEN r.i = 9 AND e.timestamp = to_timestamp("
+            + (BASE / 1_000_000 + 250)
+            + ") THEN 'abc' ELSE r.i::VARCHAR END AS INTEGER) AS n FROM events e, range(10) r(i)";
+    String conversion = "Conversion Error: Could not convert string 'abc' to INT32";
+    for (String mode : List.of("extended", "simple")) {
+      Properties properties = new Properties();
+      properties.setProperty("user", "acme");
+      properties.setProperty("password", "acme-token");
+      properties.setProperty("preferQueryMode", mode);
+      try (Connection c =
+              DriverManager.getConnection(
+                  "jdbc:postgresql://127.0.0.1:" + query.pgPort() + "/lakestream", properties);
+          Statement s = c.createStatement()) {
+        assertSqlState(s, failing, "22000", conversion);
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).as(mode).isEqualTo(ROWS);
+        }
+      }
+    }
+    assertHttpError(sql("acme-token", failing), 400, "bad_request", conversion);
+  }
+
   static void assertSqlState(Statement s, String sql, String state, String message) {
     assertThatThrownBy(() -> s.execute(sql))
         .as(sql.length() > 100 ? sql.substring(0, 100) : sql)

@@ -407,7 +407,7 @@ class SqlArrowIT {
                   server.port(), ACME, "SELECT error('no rows for you') FROM otel_logs_and_spans");
           assertThat(failing.statusCode()).isEqualTo(400);
           assertThat(json(failing).get("detail").asText())
-              .startsWith("The statement failed while the SQL engine ran it"); // as in JSON
+              .isEqualTo("Invalid Input Error: no rows for you"); // as in JSON
 
           HttpResponse<byte[]> tooMany =
               arrow(
@@ -427,6 +427,31 @@ class SqlArrowIT {
                   "SELECT timestamp FROM otel_logs_and_spans");
           assertThat(iso.statusCode()).isEqualTo(400);
           assertThat(json(iso).get("detail").asText()).contains("Arrow");
+        });
+  }
+
+  /**
+   * A cast that fails at row 5,001 of acme's 20,000 logs and spans, past the engine's first vectors
+   * but before any row is fetched: whatever format was asked for, the answer is a 400 whose JSON
+   * body is the engine's own error, with the value and the type.
+   */
+  @Test
+  void aValueThatDoesNotConvertIsABadRequestWithTheEnginesError() throws Exception {
+    String failing =
+        "SELECT timestamp, CAST(CASE WHEN attributes->>'n' = '5000' THEN 'abc' ELSE"
+            + " attributes->>'n' END AS INTEGER) AS n FROM otel_logs_and_spans";
+    api(
+        (server, client) -> {
+          for (String accept : List.of("application/json", ARROW, "text/csv")) {
+            HttpResponse<byte[]> response = post(server.port(), "/v1/sql", ACME, accept, failing);
+            assertThat(response.statusCode()).as(accept).isEqualTo(400);
+            assertThat(contentType(response)).startsWith("application/json");
+            JsonNode error = json(response);
+            assertThat(error.get("error").asText()).isEqualTo("bad_request");
+            assertThat(error.get("detail").asText())
+                .as(accept)
+                .startsWith("Conversion Error: Could not convert string 'abc' to INT32");
+          }
         });
   }
 

@@ -145,28 +145,7 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    DuckDbSession session =
-        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
-    try {
-      session.requireOneQuery(sql);
-      if (!readsNoRows(sql)) {
-        ScanNeeds needs = session.plan(sql, parameters);
-        if (!needs.tables().isEmpty()) {
-          String project = choice.project(needs.namedProjects(), needs.listedProjects());
-          Optional<DuckDbSession> overFiles =
-              session.readFiles(needs.tables().values(), project, scan);
-          if (overFiles.isPresent()) {
-            session = overFiles.get();
-          } else {
-            session.load(needs.tables().values(), project, scan);
-          }
-        }
-      }
-      return session.run(sql, parameters);
-    } catch (RuntimeException e) {
-      session.closeQuietly();
-      throw e;
-    }
+    return run(() -> loaded(sql, parameters, choice), sql, parameters);
   }
 
   /**
@@ -180,15 +159,63 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(sql, "sql is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
+    try (QueryResult result = run(() -> opened(sql), sql, parameters)) {
+      return result.columns();
+    }
+  }
+
+  /**
+   * Runs the statement in a session that {@code prepared} makes ready for it. When the engine fails
+   * the statement before its first rows and DuckDB's JDBC driver loses the engine's error ({@link
+   * SqlErrors#lostEngineError}), the statement runs once more, in a session made ready again (the
+   * failed one's rows went with its transaction), to its end without streaming, which reports the
+   * engine's own error: only statements that fail so pay for it, about the time they took.
+   */
+  private static QueryResult run(Supplier<DuckDbSession> prepared, String sql, List<?> parameters) {
+    try {
+      return prepared.get().run(sql, parameters);
+    } catch (SqlException e) {
+      if (!SqlErrors.lostEngineError(e)) {
+        throw e;
+      }
+      throw prepared.get().failure(sql, parameters).orElse(e);
+    }
+  }
+
+  /** A session for the statement, which is one query, with the tables' empty tables. */
+  private DuckDbSession opened(String sql) {
     DuckDbSession session =
         DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
     try {
       session.requireOneQuery(sql);
-      try (QueryResult result = session.run(sql, parameters)) {
-        return result.columns();
-      }
-    } finally {
+      return session;
+    } catch (RuntimeException e) {
       session.closeQuietly();
+      throw e;
+    }
+  }
+
+  /** A session for the statement holding the rows it reads, of the project {@code choice} says. */
+  private DuckDbSession loaded(String sql, List<?> parameters, ProjectChoice choice) {
+    DuckDbSession session = opened(sql);
+    try {
+      if (!readsNoRows(sql)) {
+        ScanNeeds needs = session.plan(sql, parameters);
+        if (!needs.tables().isEmpty()) {
+          String project = choice.project(needs.namedProjects(), needs.listedProjects());
+          Optional<DuckDbSession> overFiles =
+              session.readFiles(needs.tables().values(), project, scan);
+          if (overFiles.isPresent()) {
+            session = overFiles.get();
+          } else {
+            session.load(needs.tables().values(), project, scan);
+          }
+        }
+      }
+      return session;
+    } catch (RuntimeException e) {
+      session.closeQuietly();
+      throw e;
     }
   }
 

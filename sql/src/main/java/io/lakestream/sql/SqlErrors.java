@@ -23,7 +23,8 @@ public final class SqlErrors {
 
   /**
    * What DuckDB's JDBC driver (2.0.0.1) says, instead of the engine's error, of a streamed result
-   * whose execution failed.
+   * whose execution failed before its first rows were fetched: {@code executeQuery} finds the error
+   * stored in the result and reports this instead ({@code duckdb_jdbc_query_result_meta}).
    */
   private static final String STREAM_FAILED = "Invalid Input Error: Invalid result set";
 
@@ -110,10 +111,11 @@ public final class SqlErrors {
 
   /**
    * A failure of the embedded engine (DuckDB) on the user's statement, classified by the engine's
-   * error type: its message, which names no Java class, with a fix where one is known.
+   * error type: its message, which names no Java class, with a fix where one is known. A failure
+   * whose error the JDBC driver lost ({@link #lostEngineError}) is a statement error that says so.
    */
   public static SqlException fromEngine(SQLException e) {
-    if (STREAM_FAILED.equals(String.valueOf(e.getMessage()).strip())) {
+    if (isStreamFailed(e)) {
       return new SqlException(
           ErrorKind.BAD_REQUEST,
           "The statement failed while the SQL engine ran it over the rows read (for example a value"
@@ -157,6 +159,19 @@ public final class SqlErrors {
     // project's table types, which a suggestion of pg_sequences does not help find.
     message = INTERNAL_SUGGESTION.matcher(message).replaceAll("");
     return new SqlException(kind, message, e);
+  }
+
+  /**
+   * Whether {@code e} is the engine's failure of a statement that DuckDB's JDBC driver reported
+   * without the engine's error (a streamed statement that failed before its first rows were
+   * fetched): running the statement again without streaming gives that error.
+   */
+  static boolean lostEngineError(SqlException e) {
+    return e.getCause() instanceof SQLException cause && isStreamFailed(cause);
+  }
+
+  private static boolean isStreamFailed(SQLException e) {
+    return STREAM_FAILED.equals(String.valueOf(e.getMessage()).strip());
   }
 
   private static final java.util.regex.Pattern INTERNAL_SUGGESTION =

@@ -414,6 +414,61 @@ class SqlEngineTest {
         .containsExactly(List.of(120L));
   }
 
+  /**
+   * A cast that fails at row 5,001 of 100,000, after the engine's first vectors of 2,048 rows but
+   * before the first rows are fetched, which DuckDB's JDBC driver reports as "Invalid result set":
+   * the user reads the engine's own error (the value and the type), of its kind, also with
+   * parameters and over a range, and the next statement runs over the same rows.
+   */
+  @Test
+  void aStatementFailingBeforeItsFirstRowsGivesTheEnginesError() {
+    TableScan bodies =
+        new TableScan() {
+          @Override
+          public void scan(
+              TableDefinition table,
+              String projectId,
+              Optional<Object> from,
+              Optional<Object> to,
+              List<String> columns,
+              Consumer<Object[]> rows) {
+            rowsOver(
+                100_000,
+                1_000_000L,
+                from,
+                to,
+                columns,
+                (i, column) -> column.equals("body") ? i == 5_000 ? "abc" : "" + i : null,
+                rows);
+          }
+        };
+    String conversion = "Conversion Error: Could not convert string 'abc' to INT32";
+    try (SqlEngine engine =
+        new SqlEngine(TableDefinitions::builtIns, bodies, SqlEngine.Limits.DEFAULT)) {
+      assertThatThrownBy(
+              () -> rows(engine, "SELECT CAST(body AS INTEGER) FROM otel_logs_and_spans", "acme"))
+          .isInstanceOfSatisfying(
+              SqlException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_DATA))
+          .hasMessageStartingWith(conversion);
+      assertThatThrownBy(
+              () ->
+                  engine.query(
+                      "SELECT timestamp, CAST(body AS INTEGER) AS n FROM otel_logs_and_spans"
+                          + " WHERE timestamp >= $1 AND body <> $2 ORDER BY n",
+                      List.of(Instant.ofEpochSecond(BASE / 1_000_000 + 10), "7"),
+                      named -> "acme"))
+          .isInstanceOf(SqlException.class)
+          .hasMessageStartingWith(conversion);
+      assertThat(engine.batchBytes()).isZero();
+      assertThat(
+              rows(
+                  engine,
+                  "SELECT count(*), sum(TRY_CAST(body AS INTEGER))::BIGINT FROM otel_logs_and_spans",
+                  "acme"))
+          .containsExactly(List.of(100_000L, 4_999_945_000L));
+    }
+  }
+
   @Test
   void aStatementReadingMoreRowsThanTheLimitIsALimitError() {
     SqlEngine limited =

@@ -1,6 +1,7 @@
 package io.lakestream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
@@ -146,6 +147,19 @@ class SqlFileSchemasTest {
             List.of("db", 100L, 100L, 100L, 50L),
             List.of("web", 200L, 200L, 0L, 0L));
     assertThat(scan.rangeReads).isEmpty(); // the files were read by the engine, not range by range
+  }
+
+  /**
+   * A statement over the files that fails before its first rows (the tail row's body is not a
+   * number): the engine's own error, from the statement run again over the files.
+   */
+  @Test
+  void aStatementFailingOverTheFilesGivesTheEnginesError() {
+    assertThatThrownBy(
+            () -> rows("SELECT CAST(substr(body, 2) AS INTEGER) FROM otel_logs_and_spans"))
+        .isInstanceOf(SqlException.class)
+        .hasMessageStartingWith("Conversion Error: Could not convert string 'ail' to INT32");
+    assertThat(scan.rangeReads).isEmpty();
   }
 
   @Test

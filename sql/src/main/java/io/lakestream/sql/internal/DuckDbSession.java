@@ -604,6 +604,31 @@ public final class DuckDbSession {
   }
 
   /**
+   * Runs the statement again to its end, its rows counted but not kept ({@code EXPLAIN ANALYZE}),
+   * for the engine's own error: a statement whose result is complete before the driver returns it
+   * is not streamed, and DuckDB's JDBC driver (2.0.0.1) reports its failure as the engine gave it,
+   * where it loses the error of a streamed statement that failed before its first rows were fetched
+   * ({@link SqlErrors#lostEngineError}). Ends the session.
+   *
+   * @return the statement's failure, as {@link #run} reports one; empty when it ran without one
+   */
+  public Optional<SqlException> failure(String sql, List<?> parameters) {
+    try (PreparedStatement statement = connection.prepareStatement("EXPLAIN ANALYZE " + sql)) {
+      bind(statement, parameters);
+      try (ResultSet profile = statement.executeQuery()) {
+        while (profile.next()) {
+          // the plan with its timings: the statement ran to its end
+        }
+      }
+      return Optional.empty();
+    } catch (SQLException e) {
+      return Optional.of(SqlErrors.fromEngine(e));
+    } finally {
+      closeQuietly();
+    }
+  }
+
+  /**
    * Ends the statement: its connection is given back (its transaction rolled back, which removes
    * every row, table and view it made) or closed with its own database. Idempotent.
    */
