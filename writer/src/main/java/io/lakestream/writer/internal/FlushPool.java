@@ -152,12 +152,21 @@ public final class FlushPool implements AutoCloseable {
     }
   }
 
-  /** {@code faults}, which first throws the error that ended another flush, if one did. */
+  /**
+   * {@code faults}, which first throws the error that ended another flush, if one did; an error it
+   * throws itself (a simulated crash) stops the pool at once, before its flush unwinds, so that no
+   * flush waiting for a thread starts after the crash (as none would after a kill).
+   */
   public FaultInjector guard(FaultInjector faults) {
     requireNonNull(faults, "faults is null");
     return (point, project, table) -> {
       checkAlive();
-      faults.at(point, project, table);
+      try {
+        faults.at(point, project, table);
+      } catch (Error e) {
+        fatal.compareAndSet(null, e);
+        throw e;
+      }
     };
   }
 
