@@ -368,7 +368,6 @@ public final class ArrowScan extends ArrowReader {
     return lo;
   }
 
-  /** Whether a row of the compared columns meets the equalities. */
   /**
    * Keeps of {@code rows[0, count)} those that meet every equality, in order, at the front of
    * {@code rows}; returns how many. Each equality filters what the one before kept, column by
