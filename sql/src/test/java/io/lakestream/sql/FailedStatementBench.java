@@ -1,11 +1,7 @@
 package io.lakestream.sql;
 
-import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * What a statement that fails before its first rows are fetched costs, against one that reads every
@@ -28,26 +24,7 @@ public final class FailedStatementBench {
   public static void main(String[] args) {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 21;
-    TableScan scan =
-        new TableScan() {
-          @Override
-          public void scan(
-              TableDefinition table,
-              String projectId,
-              Optional<Object> from,
-              Optional<Object> to,
-              List<String> columns,
-              Consumer<Object[]> sink) {
-            SqlEngineTest.rowsOver(
-                rows,
-                1_000_000L,
-                from,
-                to,
-                columns,
-                (i, column) -> column.equals("body") ? i == 5_000 ? "abc" : "" + i : null,
-                sink);
-          }
-        };
+    TableScan scan = SqlEngineTest.numberedBodies(rows);
     String failing = "SELECT CAST(body AS INTEGER) FROM otel_logs_and_spans";
     String reading = failing + " WHERE body <> 'abc'";
     try (SqlEngine engine =

@@ -89,6 +89,33 @@ class SqlEngineTest {
     }
   }
 
+  /**
+   * {@code count} rows a second apart ({@link #rowsOver}) whose {@code body} is the row's number,
+   * but row 5,000's, which is {@code abc}: a cast of the body to {@code INTEGER} fails there, past
+   * the engine's first vectors.
+   */
+  static TableScan numberedBodies(int count) {
+    return new TableScan() {
+      @Override
+      public void scan(
+          TableDefinition table,
+          String projectId,
+          Optional<Object> from,
+          Optional<Object> to,
+          List<String> columns,
+          Consumer<Object[]> rows) {
+        rowsOver(
+            count,
+            1_000_000L,
+            from,
+            to,
+            columns,
+            (i, column) -> column.equals("body") ? i == 5_000 ? "abc" : "" + i : null,
+            rows);
+      }
+    };
+  }
+
   final FakeScan scan = new FakeScan();
   final SqlEngine engine =
       new SqlEngine(TableDefinitions::builtIns, scan, SqlEngine.Limits.DEFAULT);
@@ -422,26 +449,7 @@ class SqlEngineTest {
    */
   @Test
   void aStatementFailingBeforeItsFirstRowsGivesTheEnginesError() {
-    TableScan bodies =
-        new TableScan() {
-          @Override
-          public void scan(
-              TableDefinition table,
-              String projectId,
-              Optional<Object> from,
-              Optional<Object> to,
-              List<String> columns,
-              Consumer<Object[]> rows) {
-            rowsOver(
-                100_000,
-                1_000_000L,
-                from,
-                to,
-                columns,
-                (i, column) -> column.equals("body") ? i == 5_000 ? "abc" : "" + i : null,
-                rows);
-          }
-        };
+    TableScan bodies = numberedBodies(100_000);
     String conversion = "Conversion Error: Could not convert string 'abc' to INT32";
     try (SqlEngine engine =
         new SqlEngine(TableDefinitions::builtIns, bodies, SqlEngine.Limits.DEFAULT)) {
