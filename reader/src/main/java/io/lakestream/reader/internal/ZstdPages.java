@@ -2,31 +2,20 @@ package io.lakestream.reader.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.luben.zstd.ZstdDecompressCtx;
-import com.github.luben.zstd.ZstdException;
+import io.lakestream.schema.parquet.ZstdContexts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Parquet's codecs, with ZSTD pages decompressed in one call into an array of the page's known
- * size, with a decompression context taken from a small pool. Parquet's own ZSTD codec opens a
- * streaming decompressor for every page (a native context allocated and freed, its buffers filled
- * through a stream): for the writer's small pages (1,000 rows) that was a fifth of a range scan's
- * time. Other codecs, and compression, are Parquet's.
+ * Parquet's codecs, with ZSTD pages decompressed in one call into an array of the page's known size
+ * on a pooled native context ({@link ZstdContexts}): parquet-mr's own ZSTD codec opens a streaming
+ * decompressor for every page, a fifth of a range scan's time with the writer's 1,000-row pages.
+ * Other codecs, and compression, are Parquet's.
  */
 final class ZstdPages implements CompressionCodecFactory {
-  /** Contexts kept for reuse; more are made while more pages are decompressed at once. */
-  private static final int MAX_IDLE = 2 * Runtime.getRuntime().availableProcessors();
-
-  private static final ConcurrentLinkedDeque<ZstdDecompressCtx> IDLE =
-      new ConcurrentLinkedDeque<>();
-  private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
-
   private final CompressionCodecFactory parquet;
   private final BytesInputDecompressor zstd = new Decompressor();
 
@@ -52,41 +41,13 @@ final class ZstdPages implements CompressionCodecFactory {
     parquet.release();
   }
 
-  /** {@code size} bytes decompressed from {@code compressed[offset, offset + length)}. */
-  static byte[] decompress(byte[] compressed, int offset, int length, int size) throws IOException {
-    byte[] page = new byte[size];
-    ZstdDecompressCtx context = IDLE.pollFirst();
-    if (context == null) {
-      context = new ZstdDecompressCtx();
-    } else {
-      IDLE_COUNT.decrementAndGet();
-    }
-    try {
-      int written = context.decompressByteArray(page, 0, size, compressed, offset, length);
-      if (written != size) {
-        throw new IOException(
-            "a ZSTD page decompressed to " + written + " bytes, its header says " + size);
-      }
-      return page;
-    } catch (ZstdException e) {
-      throw new IOException("a ZSTD page could not be decompressed: " + e.getMessage(), e);
-    } finally {
-      if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE) {
-        IDLE.offerFirst(context);
-      } else {
-        IDLE_COUNT.decrementAndGet();
-        context.close();
-      }
-    }
-  }
-
   private static final class Decompressor implements BytesInputDecompressor {
     @Override
     public BytesInput decompress(BytesInput bytes, int size) throws IOException {
       ByteBuffer compressed = bytes.toByteBuffer();
       if (compressed.hasArray()) {
         return BytesInput.from(
-            ZstdPages.decompress(
+            ZstdContexts.decompress(
                 compressed.array(),
                 compressed.arrayOffset() + compressed.position(),
                 compressed.remaining(),
@@ -94,7 +55,7 @@ final class ZstdPages implements CompressionCodecFactory {
       }
       byte[] copy = new byte[compressed.remaining()];
       compressed.get(copy);
-      return BytesInput.from(ZstdPages.decompress(copy, 0, copy.length, size));
+      return BytesInput.from(ZstdContexts.decompress(copy, 0, copy.length, size));
     }
 
     @Override
@@ -102,12 +63,12 @@ final class ZstdPages implements CompressionCodecFactory {
         throws IOException {
       byte[] compressed = new byte[length];
       input.duplicate().get(compressed);
-      output.put(ZstdPages.decompress(compressed, 0, length, size));
+      output.put(ZstdContexts.decompress(compressed, 0, length, size));
     }
 
     @Override
     public void release() {
-      // the contexts are shared: kept in the pool
+      // the contexts are the process's: kept in the pool
     }
   }
 }

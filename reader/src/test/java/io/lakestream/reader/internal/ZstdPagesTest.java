@@ -3,7 +3,7 @@ package io.lakestream.reader.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.luben.zstd.Zstd;
+import io.lakestream.schema.parquet.ZstdContexts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class ZstdPagesTest {
                     for (int b = 0; b < page.length; b++) {
                       page[b] = (byte) (random.nextInt(8) == 0 ? random.nextInt() : b / 100);
                     }
-                    byte[] compressed = Zstd.compress(page, 3);
+                    byte[] compressed = ZstdContexts.compress(page, 3);
                     byte[] back =
                         zstd.decompress(BytesInput.from(compressed), page.length).toByteArray();
                     assertThat(back).isEqualTo(page);
@@ -59,7 +59,7 @@ class ZstdPagesTest {
   @Test
   void aDamagedPageOrAWrongSizeIsAnIoErrorThatSaysSo() {
     BytesInputDecompressor zstd = codecs.getDecompressor(CompressionCodecName.ZSTD);
-    byte[] compressed = Zstd.compress(new byte[1000], 3);
+    byte[] compressed = ZstdContexts.compress(new byte[1000], 3);
     assertThatThrownBy(() -> zstd.decompress(BytesInput.from(compressed), 999))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("ZSTD page");

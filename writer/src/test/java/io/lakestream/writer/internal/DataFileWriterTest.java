@@ -6,6 +6,7 @@ import io.lakestream.index.KeyModel;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.convert.ParquetSchemas;
+import io.lakestream.schema.parquet.ZstdContexts;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.writer.KeyModelEncoder;
 import io.lakestream.writer.TestRows;
@@ -141,9 +142,9 @@ class DataFileWriterTest {
               keys);
         });
 
-    assertThat(PageCompressors.idleContexts())
+    assertThat(ZstdContexts.idleCompressors())
         .isPositive()
-        .isLessThanOrEqualTo(PageCompressors.MAX_IDLE);
+        .isLessThanOrEqualTo(ZstdContexts.MAX_IDLE);
   }
 
   /** A task given its number. */
