@@ -43,7 +43,8 @@ import org.apache.avro.generic.GenericRecord;
  * {hourEnd}} stand for the hour's bounds, {@code {last15}} for 15 minutes before the last row,
  * {@code {trace}} for a trace in the hour), to time variants side by side; {@code -Dbench.dir=DIR}
  * keeps the rows written there for the next run; {@code -Dbench.onlyLakestream=true} leaves DuckDB
- * on the files out of the timed turns.
+ * on the files out of the timed turns; {@code -Dbench.warmup=N} (default 30) untimed turns of each
+ * query and engine come first.
  *
  * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
@@ -206,6 +207,9 @@ public final class SqlBench {
               + " Parquet files | pgwire ÷ DuckDB (p50) | HTTP ÷ DuckDB (p50) |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       boolean onlyLakestream = Boolean.getBoolean("bench.onlyLakestream");
+      // Untimed turns of each query first, every engine: a sidecar in service runs compiled
+      // code, and DuckDB's object cache holds the files' metadata.
+      int warmup = Integer.getInteger("bench.warmup", 30);
       // -Dbench.queries=3 (or 1,3): only those queries, numbered from 1 as listed
       List<String> only = List.of(System.getProperty("bench.queries", "").split(","));
       for (String[] query : queries) {
@@ -215,7 +219,7 @@ public final class SqlBench {
         int engines = ENGINES.length;
         long[][] took = new long[engines][repeats];
         long[] rowsOut = new long[engines];
-        for (int i = 0; i < 3; i++) { // warm-up
+        for (int i = 0; i < warmup; i++) {
           for (int engine = 0; engine < engines; engine++) {
             rowsOut[engine] = run(engine, query[1], pg, http, origin, indexOnlyOrigin, duck);
           }

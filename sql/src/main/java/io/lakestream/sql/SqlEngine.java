@@ -2,6 +2,7 @@ package io.lakestream.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.internal.DuckDbDatabase;
 import io.lakestream.sql.internal.DuckDbSession;
@@ -145,7 +146,7 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    return run(() -> loaded(sql, parameters, choice), sql, parameters);
+    return run(narrow -> loaded(sql, parameters, choice, narrow), sql, parameters);
   }
 
   /**
@@ -159,26 +160,36 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(sql, "sql is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    try (QueryResult result = run(() -> opened(sql), sql, parameters)) {
+    try (QueryResult result = run(narrow -> opened(sql), sql, parameters)) {
       return result.columns();
     }
   }
 
   /**
-   * Runs the statement in a session that {@code prepared} makes ready for it. When the engine fails
-   * the statement before its first rows and DuckDB's JDBC driver loses the engine's error ({@link
-   * SqlErrors#lostEngineError}), the statement runs once more, in a session made ready again (the
-   * failed one's rows went with its transaction), to its end without streaming, which reports the
-   * engine's own error: only statements that fail so pay for it, about the time they took.
+   * Runs the statement in a session that {@code prepared} makes ready for it ({@code true}: views
+   * of the columns the statement names only). When the engine fails the statement before its first
+   * rows and DuckDB's JDBC driver loses the engine's error ({@link SqlErrors#lostEngineError}), the
+   * statement runs once more, in a session made ready again (the failed one's rows went with its
+   * transaction), to its end without streaming, which reports the engine's own error: only
+   * statements that fail so pay for it, about the time they took. A statement that names a column
+   * in a way its parse did not show, and so does not bind to narrowed views ({@link
+   * DuckDbSession#narrowed}), runs again over views of every column.
    */
-  private static QueryResult run(Supplier<DuckDbSession> prepared, String sql, List<?> parameters) {
+  private static QueryResult run(
+      java.util.function.Function<Boolean, DuckDbSession> prepared,
+      String sql,
+      List<?> parameters) {
+    DuckDbSession session = prepared.apply(true);
     try {
-      return prepared.get().run(sql, parameters);
+      return session.run(sql, parameters);
     } catch (SqlException e) {
+      if (session.narrowed() && e.kind() == ErrorKind.UNDEFINED_COLUMN) {
+        return run(narrow -> prepared.apply(false), sql, parameters);
+      }
       if (!SqlErrors.lostEngineError(e)) {
         throw e;
       }
-      throw prepared.get().failure(sql, parameters).orElse(e);
+      throw prepared.apply(true).failure(sql, parameters).orElse(e);
     }
   }
 
@@ -195,9 +206,16 @@ public final class SqlEngine implements AutoCloseable {
     }
   }
 
-  /** A session for the statement holding the rows it reads, of the project {@code choice} says. */
-  private DuckDbSession loaded(String sql, List<?> parameters, ProjectChoice choice) {
+  /**
+   * A session for the statement holding the rows it reads, of the project {@code choice} says; the
+   * tables' views hold the columns the statement names only when {@code narrow}.
+   */
+  private DuckDbSession loaded(
+      String sql, List<?> parameters, ProjectChoice choice, boolean narrow) {
     DuckDbSession session = opened(sql);
+    if (!narrow) {
+      session.wholeViews();
+    }
     try {
       if (!readsNoRows(sql)) {
         ScanNeeds needs = session.plan(sql, parameters);

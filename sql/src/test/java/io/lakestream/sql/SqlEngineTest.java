@@ -515,6 +515,29 @@ class SqlEngineTest {
   }
 
   @Test
+  void columnsUsedByTheirPlaceInTheTableAreTheTableTypesOwn() {
+    // The table type's third column is record_type, whatever else the statement reads: views of
+    // only the columns a statement names would put trace_id there.
+    assertThat(rows("SELECT #3 FROM otel_logs_and_spans WHERE trace_id = 't3'", "acme"))
+        .hasSize(12)
+        .allSatisfy(row -> assertThat(row).containsExactly("log"));
+    assertThat(
+            rows(
+                "SELECT c FROM otel_logs_and_spans AS x(a, b, c) WHERE trace_id = 't3'"
+                    + " AND severity_text = 'ERROR'",
+                "acme"))
+        .hasSize(4) // minutes 3, 33, 63 and 93
+        .allSatisfy(row -> assertThat(row).containsExactly("log"));
+    assertThat(
+            rows(
+                "SELECT x FROM otel_logs_and_spans x WHERE trace_id = 't3' ORDER BY timestamp"
+                    + " LIMIT 1",
+                "acme"))
+        .singleElement()
+        .satisfies(row -> assertThat(row.get(0).toString()).contains("body", "links", "t3"));
+  }
+
+  @Test
   void describeGivesTheColumnsWithoutReadingARow() {
     List<ResultColumn> columns =
         engine.describe(

@@ -241,8 +241,22 @@ final class StatementCache {
           "current_localtimestamp",
           "transaction_timestamp");
 
-  /** What DuckDB's parse of a statement says, for the cache. */
-  record Parse(boolean timeless) {}
+  /**
+   * What DuckDB's parse of a statement says, for the cache.
+   *
+   * @param timeless whether its meaning does not depend on when it runs ({@link #timeless})
+   * @param columnNames the names it may bind to a table's columns, in lower case; empty when it may
+   *     use columns it does not name ({@link #columnNames})
+   */
+  record Parse(boolean timeless, Optional<Set<String>> columnNames) {
+    /** Nothing known: time-dependent, any column. */
+    static final Parse UNKNOWN = new Parse(false, Optional.empty());
+
+    /** Whether the statement may bind {@code column} (a table type's column name). */
+    boolean mayName(String column) {
+      return columnNames.map(names -> names.contains(column)).orElse(true);
+    }
+  }
 
   /** A statement's plan, with the parameters and table types it was made for. */
   private record PlanKey(String sql, List<?> parameters, Map<String, TableDefinition> tables) {}
@@ -260,7 +274,7 @@ final class StatementCache {
 
   /** Keeps a statement found to be one query, with DuckDB's parse of it (JSON). */
   synchronized Parse keepParse(String sql, JsonNode parsed) {
-    Parse parse = new Parse(timeless(parsed));
+    Parse parse = new Parse(timeless(parsed), columnNames(parsed));
     if (sql.length() <= MAX_TEXT) {
       parses.put(sql, parse);
     }
@@ -331,6 +345,55 @@ final class StatementCache {
     }
     return true;
   }
+
+  /**
+   * The names a parsed statement may bind to a table's columns, in lower case: every part of every
+   * column reference ({@code t.trace_id} gives {@code t} and {@code trace_id}). Empty when it may
+   * use columns it does not name, or by their place: a star ({@code *}, {@code COLUMNS(…)},
+   * DuckDB's {@code FROM t}), a {@code NATURAL} join, {@code PIVOT}/{@code UNPIVOT}, a positional
+   * reference ({@code #1}), or column aliases given to a table ({@code FROM t AS x(a, b)}).
+   */
+  static Optional<Set<String>> columnNames(JsonNode parsed) {
+    Set<String> names = new java.util.HashSet<>();
+    return namesOnly(parsed, names) ? Optional.of(Set.copyOf(names)) : Optional.empty();
+  }
+
+  private static boolean namesOnly(JsonNode node, Set<String> names) {
+    if (node.isArray()) {
+      for (JsonNode child : node) {
+        if (!namesOnly(child, names)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (!node.isObject()) {
+      return true;
+    }
+    String type = node.path("type").asText("");
+    String kind = node.path("class").asText("");
+    if (UNNAMED_COLUMNS.contains(type)
+        || UNNAMED_COLUMNS.contains(kind)
+        || node.path("ref_type").asText("").equals("NATURAL")
+        || (type.equals("BASE_TABLE") && !node.path("column_name_alias").isEmpty())) {
+      return false;
+    }
+    if (kind.equals("COLUMN_REF")) {
+      for (JsonNode name : node.path("column_names")) {
+        names.add(name.asText().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    for (JsonNode child : node) {
+      if (!namesOnly(child, names)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Parse nodes that use a table's columns without naming them ({@link #columnNames}). */
+  private static final Set<String> UNNAMED_COLUMNS =
+      Set.of("STAR", "PIVOT", "POSITIONAL_REFERENCE");
 
   private static <K, V> Map<K, V> lru() {
     return new LinkedHashMap<>(64, 0.75f, true) {
