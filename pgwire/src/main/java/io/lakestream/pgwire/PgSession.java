@@ -19,6 +19,9 @@ public final class PgSession {
   private final Map<String, String> settings = new ConcurrentHashMap<>();
   private volatile boolean cancelRequested;
 
+  /** What a cancel request of the running statement also does ({@link #onCancel}), or null. */
+  private Runnable cancelListener;
+
   /**
    * @param user the user name from the startup message
    * @param database the database name from the startup message (the user name when absent)
@@ -80,11 +83,35 @@ public final class PgSession {
     return cancelRequested;
   }
 
-  void requestCancel() {
-    cancelRequested = true;
+  /**
+   * Runs {@code listener} when a cancel request arrives for the running statement (at once if one
+   * has arrived already), from the thread that took the request: a backend whose work happens
+   * elsewhere (an engine's threads) stops it there. Until the statement ends.
+   */
+  public void onCancel(Runnable listener) {
+    boolean now;
+    synchronized (this) {
+      cancelListener = listener;
+      now = cancelRequested;
+    }
+    if (now) {
+      listener.run();
+    }
   }
 
-  void clearCancel() {
+  void requestCancel() {
+    Runnable listener;
+    synchronized (this) {
+      cancelRequested = true;
+      listener = cancelListener;
+    }
+    if (listener != null) {
+      listener.run();
+    }
+  }
+
+  synchronized void clearCancel() {
     cancelRequested = false;
+    cancelListener = null;
   }
 }

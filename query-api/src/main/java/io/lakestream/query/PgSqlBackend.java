@@ -24,6 +24,7 @@ import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlType;
+import io.lakestream.sql.StatementCancel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -91,8 +92,10 @@ final class PgSqlBackend implements PgBackend {
             ? Optional.of(ProjectIds.normalize(session.user()))
             : Optional.empty();
     QueryResult result;
+    StatementCancel cancel = new StatementCancel();
+    session.onCancel(cancel::cancel);
     try {
-      result = service.run((Principal) session.principal(), sql, parameters, project);
+      result = service.run((Principal) session.principal(), sql, parameters, project, cancel);
     } catch (LakestreamException e) {
       throw error(e);
     }

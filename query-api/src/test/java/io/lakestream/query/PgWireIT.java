@@ -541,6 +541,35 @@ class PgWireIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aCancelStopsAStatementTheEngineIsWorkingOn() throws Exception {
+    // Counting 10^13 numbers would take the engine hours, before its one row.
+    try (Connection c = connect("acme", "acme-token");
+        Statement s = c.createStatement()) {
+      java.util.concurrent.CompletableFuture<Void> cancelled =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  Thread.sleep(500);
+                  s.cancel(); // pgJDBC's cancel request, on a connection of its own
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM range(10000000000000)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("canceling statement due to user request")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("57014");
+      cancelled.get();
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE project_id = 'acme'")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(ROWS); // the connection and the engine go on
+      }
+    }
+  }
+
+  @Test
   void aggregatesAndTheGrafanaConnectionTest() throws SQLException {
     try (Connection c = connect("acme", "acme-token");
         Statement s = c.createStatement()) {

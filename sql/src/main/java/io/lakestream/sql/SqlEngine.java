@@ -142,11 +142,24 @@ public final class SqlEngine implements AutoCloseable {
    * @throws SqlException when the statement cannot run, or the parameters do not match it
    */
   public QueryResult query(String sql, List<?> parameters, ProjectChoice choice) {
+    return query(sql, parameters, choice, new StatementCancel());
+  }
+
+  /**
+   * As {@link #query(String, List, ProjectChoice)}, stopped by {@code cancel} from another thread:
+   * while its rows are read, while the engine works on it, and while its result is read.
+   *
+   * @throws SqlException when the statement cannot run, or is cancelled ({@link
+   *     io.lakestream.schema.ErrorKind#CANCELED})
+   */
+  public QueryResult query(
+      String sql, List<?> parameters, ProjectChoice choice, StatementCancel cancel) {
     requireNonNull(sql, "sql is null");
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
+    requireNonNull(cancel, "cancel is null");
     StatementLimits.checkQuery(sql);
-    return run(narrow -> loaded(sql, parameters, choice, narrow), sql, parameters);
+    return run(narrow -> loaded(sql, parameters, choice, narrow, cancel), sql, parameters);
   }
 
   /**
@@ -160,7 +173,7 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(sql, "sql is null");
     requireNonNull(parameters, "parameters is null");
     StatementLimits.checkQuery(sql);
-    try (QueryResult result = run(narrow -> opened(sql), sql, parameters)) {
+    try (QueryResult result = run(narrow -> opened(sql, new StatementCancel()), sql, parameters)) {
       return result.columns();
     }
   }
@@ -194,9 +207,12 @@ public final class SqlEngine implements AutoCloseable {
   }
 
   /** A session for the statement, which is one query, with the tables' empty tables. */
-  private DuckDbSession opened(String sql) {
+  private DuckDbSession opened(String sql, StatementCancel cancel) {
+    if (cancel.cancelled()) {
+      throw SqlErrors.canceled();
+    }
     DuckDbSession session =
-        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator());
+        DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator(), cancel);
     try {
       session.requireOneQuery(sql);
       return session;
@@ -211,8 +227,12 @@ public final class SqlEngine implements AutoCloseable {
    * tables' views hold the columns the statement names only when {@code narrow}.
    */
   private DuckDbSession loaded(
-      String sql, List<?> parameters, ProjectChoice choice, boolean narrow) {
-    DuckDbSession session = opened(sql);
+      String sql,
+      List<?> parameters,
+      ProjectChoice choice,
+      boolean narrow,
+      StatementCancel cancel) {
+    DuckDbSession session = opened(sql, cancel);
     if (!narrow) {
       session.wholeViews();
     }

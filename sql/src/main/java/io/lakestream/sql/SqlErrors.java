@@ -81,6 +81,11 @@ public final class SqlErrors {
                 + " value(s) were given: give one value for each parameter.");
   }
 
+  /** A statement stopped by {@link StatementCancel#cancel}, in PostgreSQL's words. */
+  public static SqlException canceled() {
+    return new SqlException(ErrorKind.CANCELED, "canceling statement due to user request", null);
+  }
+
   /** A statement that reads more rows than the engine may load. */
   public static SqlException tooManyRows(
       long maxRows, String table, String projectId, String primaryKey) {
@@ -125,6 +130,9 @@ public final class SqlErrors {
     }
     EngineError error = EngineError.of(e);
     ErrorKind kind = error.kind();
+    if (kind == ErrorKind.CANCELED) {
+      return canceled(); // the engine's "Interrupted!"
+    }
     String message = error.message();
     switch (error.type()) {
       case "Out of Memory" -> {

@@ -514,6 +514,125 @@ class SqlEngineTest {
         .containsExactly(List.of(0L));
   }
 
+  /**
+   * Runs {@code sql} in another thread and cancels it once {@code started} says the statement is
+   * under way; returns its failure.
+   */
+  private static Throwable cancelled(
+      SqlEngine engine, String sql, java.util.function.BooleanSupplier started) throws Exception {
+    StatementCancel cancel = new StatementCancel();
+    java.util.concurrent.CompletableFuture<Long> counted =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try (QueryResult result = engine.query(sql, List.of(), named -> "acme", cancel)) {
+                result.next();
+                return (Long) result.value(0);
+              }
+            });
+    while (!started.getAsBoolean() && !counted.isDone()) {
+      Thread.sleep(10);
+    }
+    cancel.cancel();
+    try {
+      return new AssertionError("not cancelled: " + counted.get());
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aCancelStopsTheEngineMidStatementAndTheEngineAnswersTheNext() throws Exception {
+    // Counting 10^13 numbers would take the engine hours.
+    long start = System.nanoTime();
+    Throwable failure =
+        cancelled(
+            engine,
+            "SELECT count(*) FROM range(10000000000000)",
+            () -> System.nanoTime() - start > 300_000_000L);
+    assertThat(failure)
+        .isInstanceOf(SqlException.class)
+        .hasMessage("canceling statement due to user request");
+    assertThat(((SqlException) failure).kind()).isEqualTo(ErrorKind.CANCELED);
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans", "acme"))
+        .containsExactly(List.of(120L));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aCancelStopsTheRowsBeingReadForTheStatement() throws Exception {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    // Batches of null bodies, as long as they are asked for: more rows than the limit.
+    TableScan endless =
+        new TableScan() {
+          @Override
+          public void scan(
+              TableDefinition table,
+              String projectId,
+              Optional<Object> from,
+              Optional<Object> to,
+              List<String> columns,
+              Consumer<Object[]> rows) {
+            throw new AssertionError("read as batches");
+          }
+
+          @Override
+          public Optional<ArrowReader> batches(
+              TableDefinition table,
+              String projectId,
+              Optional<Object> from,
+              Optional<Object> to,
+              List<String> columns,
+              Map<String, Object> equalities,
+              BufferAllocator allocator) {
+            List<io.lakestream.schema.Column> typed =
+                columns.stream().map(n -> table.column(n).orElseThrow()).toList();
+            return Optional.of(
+                new ArrowReader(allocator) {
+                  @Override
+                  public boolean loadNextBatch() throws java.io.IOException {
+                    try {
+                      Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return false;
+                    }
+                    var root = getVectorSchemaRoot();
+                    root.allocateNew();
+                    root.setRowCount(1000);
+                    read.addAndGet(1000);
+                    return true;
+                  }
+
+                  @Override
+                  public long bytesRead() {
+                    return 0;
+                  }
+
+                  @Override
+                  protected void closeReadSource() {}
+
+                  @Override
+                  protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
+                    return io.lakestream.sql.internal.BoxedRowBatches.schema(typed);
+                  }
+                });
+          }
+        };
+    try (SqlEngine slow =
+        new SqlEngine(TableDefinitions::builtIns, endless, SqlEngine.Limits.DEFAULT)) {
+      Throwable failure =
+          cancelled(slow, "SELECT count(body) FROM otel_logs_and_spans", () -> read.get() > 5_000);
+      assertThat(failure)
+          .isInstanceOf(SqlException.class)
+          .hasMessage("canceling statement due to user request");
+      long atCancel = read.get();
+      assertThat(atCancel).isLessThan(SqlEngine.Limits.DEFAULT.maxRows());
+      Thread.sleep(100);
+      assertThat(read.get()).isEqualTo(atCancel); // nothing read after the failure
+    }
+  }
+
   @Test
   void columnsUsedByTheirPlaceInTheTableAreTheTableTypesOwn() {
     // The table type's third column is record_type, whatever else the statement reads: views of

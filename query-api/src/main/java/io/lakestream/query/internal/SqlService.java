@@ -23,6 +23,7 @@ import io.lakestream.sql.SqlEngine;
 import io.lakestream.sql.SqlExecutor;
 import io.lakestream.sql.SqlResult;
 import io.lakestream.sql.SqlStatement;
+import io.lakestream.sql.StatementCancel;
 import io.lakestream.sql.TableScan;
 import io.lakestream.tables.TableData;
 import java.io.IOException;
@@ -146,6 +147,19 @@ public final class SqlService {
    */
   public QueryResult run(
       Principal principal, String sql, List<?> parameters, Optional<String> defaultProject) {
+    return run(principal, sql, parameters, defaultProject, new StatementCancel());
+  }
+
+  /**
+   * As {@link #run(Principal, String, List, Optional)}; a query is stopped by {@code cancel} (see
+   * {@link SqlEngine#query(String, List, SqlEngine.ProjectChoice, StatementCancel)}).
+   */
+  public QueryResult run(
+      Principal principal,
+      String sql,
+      List<?> parameters,
+      Optional<String> defaultProject,
+      StatementCancel cancel) {
     if (SqlEngine.isQuery(sql)) {
       return engine.query(
           sql,
@@ -160,7 +174,8 @@ public final class SqlService {
             public String project(Set<String> named, Set<String> listed) {
               return SqlService.this.project(principal, named, listed, defaultProject);
             }
-          });
+          },
+          cancel);
     }
     if (!parameters.isEmpty()) {
       throw QueryErrors.badSql(

@@ -49,6 +49,7 @@ public final class DuckDbSession {
   private final BufferAllocator allocator;
   private final StatementCache cache;
   private final Runnable release;
+  private final io.lakestream.sql.StatementCancel cancel;
   private StatementCache.Parse parse = StatementCache.Parse.UNKNOWN;
 
   /** Whether the tables' views hold every column, whatever the statement names. */
@@ -70,8 +71,10 @@ public final class DuckDbSession {
       long maxRows,
       BufferAllocator allocator,
       StatementCache cache,
+      io.lakestream.sql.StatementCancel cancel,
       Runnable release) {
     this.database = database;
+    this.cancel = cancel;
     this.connection = connection;
     this.tables = tables;
     this.maxRows = maxRows;
@@ -89,7 +92,8 @@ public final class DuckDbSession {
       DuckDbDatabase database,
       Map<String, TableDefinition> tables,
       long maxRows,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      io.lakestream.sql.StatementCancel cancel) {
     DuckDBConnection connection;
     try {
       connection = database.lease(tables);
@@ -103,6 +107,7 @@ public final class DuckDbSession {
         maxRows,
         allocator,
         database.cache(),
+        cancel,
         () -> database.giveBack(connection, tables));
   }
 
@@ -340,6 +345,7 @@ public final class DuckDbSession {
             maxRows,
             allocator,
             cache,
+            cancel,
             () -> filesDatabase.giveBack(fileConnection, tables));
     other.parse = parse;
     other.wholeViews = wholeViews;
@@ -492,6 +498,9 @@ public final class DuckDbSession {
         BoxedRowBatches.schema(columns),
         scan,
         count -> {
+          if (cancel.cancelled()) {
+            throw SqlErrors.canceled();
+          }
           rowsLoaded += count;
           if (rowsLoaded > maxRows) {
             throw SqlErrors.tooManyRows(maxRows, table.name(), projectId, table.primaryKey());
@@ -593,7 +602,10 @@ public final class DuckDbSession {
         statements.append("; ").append(after);
       }
       try (Statement s = connection.createStatement()) {
+        cancel.running(s);
         s.execute(statements.toString());
+      } finally {
+        cancel.running(null);
       }
     }
     Optional<RuntimeException> failure = batches.failure();
@@ -612,10 +624,16 @@ public final class DuckDbSession {
     try {
       statement = connection.prepareStatement(sql);
       bind(statement, parameters);
+      // Until the session ends: the result's rows are fetched from the engine as they are read.
+      cancel.running(statement);
+      if (cancel.cancelled()) {
+        throw new SQLException("cancelled before it ran");
+      }
       ResultSet rows = statement.executeQuery();
       return new DuckDbResult(this::closeQuietly, allocator, statement, rows);
     } catch (SQLException e) {
-      SqlException failure = SqlErrors.fromEngine(e);
+      // An interrupted statement's error may be the driver's (a streamed result lost it).
+      SqlException failure = cancel.cancelled() ? SqlErrors.canceled() : SqlErrors.fromEngine(e);
       if (statement != null) {
         try {
           statement.close();
@@ -640,6 +658,10 @@ public final class DuckDbSession {
   public Optional<SqlException> failure(String sql, List<?> parameters) {
     try (PreparedStatement statement = connection.prepareStatement("EXPLAIN ANALYZE " + sql)) {
       bind(statement, parameters);
+      cancel.running(statement);
+      if (cancel.cancelled()) {
+        return Optional.of(SqlErrors.canceled());
+      }
       try (ResultSet profile = statement.executeQuery()) {
         while (profile.next()) {
           // the plan with its timings: the statement ran to its end
@@ -647,7 +669,7 @@ public final class DuckDbSession {
       }
       return Optional.empty();
     } catch (SQLException e) {
-      return Optional.of(SqlErrors.fromEngine(e));
+      return Optional.of(cancel.cancelled() ? SqlErrors.canceled() : SqlErrors.fromEngine(e));
     } finally {
       closeQuietly();
     }
@@ -660,6 +682,8 @@ public final class DuckDbSession {
   public void closeQuietly() {
     if (!released) {
       released = true;
+      // No cancel may reach the connection once it is back in the pool, for another statement.
+      cancel.running(null);
       release.run();
       // After the statement and its transaction: the engine reads no stream any more (one it
       // read is released already, and releasing it again does nothing).
