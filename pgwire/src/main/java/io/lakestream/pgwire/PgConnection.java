@@ -71,6 +71,12 @@ final class PgConnection {
   private boolean directTlsWithoutAlpn;
   private volatile boolean running;
 
+  /** The running statement's {@code statement_timeout}, when the session set one. */
+  private java.util.concurrent.ScheduledFuture<?> timeout;
+
+  /** Whether the running statement was cancelled by its {@code statement_timeout}. */
+  private volatile boolean timedOut;
+
   /** A parsed statement. */
   private record Prepared(String sql, List<PgType> parameterTypes) {}
 
@@ -507,6 +513,7 @@ final class PgConnection {
             commandComplete("COPY " + copyOut(copy.get(), rows));
           } finally {
             running = false;
+            endTimeout();
           }
           continue;
         }
@@ -520,6 +527,7 @@ final class PgConnection {
           }
         } finally {
           running = false;
+          endTimeout();
         }
       }
     } catch (PgException e) {
@@ -533,6 +541,18 @@ final class PgConnection {
   private PgResult run(String statement, List<Object> parameters) {
     session.clearCancel();
     running = true;
+    timedOut = false;
+    long timeoutMillis = SessionStatements.statementTimeoutMillis(session);
+    if (timeoutMillis > 0) {
+      // Until the statement's rows are sent (endTimeout); a cancel of its own otherwise.
+      timeout =
+          server.after(
+              timeoutMillis,
+              () -> {
+                timedOut = true;
+                session.requestCancel();
+              });
+    }
     try {
       Optional<PgResult> local = SessionStatements.answer(statement, session);
       if (local.isEmpty()) {
@@ -551,11 +571,22 @@ final class PgConnection {
       return result;
     } catch (PgException e) {
       running = false;
+      endTimeout();
       throw e;
     } catch (RuntimeException e) {
       running = false;
+      endTimeout();
       log.warn("PostgreSQL statement failed: {}", statement, e);
       throw internal(e);
+    }
+  }
+
+  /** The running statement has ended: its timeout, if any, is off. */
+  private void endTimeout() {
+    java.util.concurrent.ScheduledFuture<?> pending = timeout;
+    if (pending != null) {
+      pending.cancel(false);
+      timeout = null;
     }
   }
 
@@ -764,6 +795,11 @@ final class PgConnection {
   }
 
   private void sendError(String severity, PgException e) throws IOException {
+    if (timedOut && e.sqlState().equals(PgErrors.QUERY_CANCELED)) {
+      e =
+          PgErrors.statementTimeout(
+              SessionStatements.current("statement_timeout", session).orElse(""));
+    }
     out.begin('E');
     out.int8('S').cstring(severity);
     out.int8('V').cstring(severity);
@@ -1010,6 +1046,7 @@ final class PgConnection {
       throw e;
     } finally {
       running = false;
+      endTimeout();
     }
   }
 

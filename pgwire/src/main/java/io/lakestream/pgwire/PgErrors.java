@@ -99,6 +99,16 @@ public final class PgErrors {
     return new PgException(QUERY_CANCELED, "canceling statement due to user request", null, null);
   }
 
+  /** A statement that ran longer than the session's {@code statement_timeout}. */
+  public static PgException statementTimeout(String timeout) {
+    return new PgException(
+        QUERY_CANCELED,
+        "canceling statement due to statement timeout",
+        "statement_timeout is " + timeout + ".",
+        "Narrow the statement (a shorter time range on the primary key), or raise"
+            + " statement_timeout (SET statement_timeout = '60s'; 0 for none).");
+  }
+
   /** A feature Lakestream does not support. */
   public static PgException notSupported(String message) {
     return new PgException(FEATURE_NOT_SUPPORTED, message, null, null);

@@ -83,12 +83,30 @@ public final class PgServer implements AutoCloseable {
   private final Map<Integer, PgConnection> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /** Runs the sessions' statement timeouts ({@code SET statement_timeout}); one daemon thread. */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor timeouts;
+
   private PgServer(Options options, PgBackend backend, ServerSocket socket) {
     this.options = options;
     this.backend = backend;
     this.socket = socket;
     this.acceptor = new Thread(this::accept, "lakestream-pgwire-accept-" + socket.getLocalPort());
     acceptor.setDaemon(true);
+    this.timeouts =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread =
+                  new Thread(task, "lakestream-pgwire-timeouts-" + socket.getLocalPort());
+              thread.setDaemon(true);
+              return thread;
+            });
+    timeouts.setRemoveOnCancelPolicy(true); // a statement that ends in time leaves nothing queued
+  }
+
+  /** Runs {@code task} after {@code millis}, unless the returned future is cancelled first. */
+  java.util.concurrent.ScheduledFuture<?> after(long millis, Runnable task) {
+    return timeouts.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -207,6 +225,7 @@ public final class PgServer implements AutoCloseable {
       log.debug("closing the PostgreSQL listener", e);
     }
     connections.values().forEach(PgConnection::closeSocket);
+    timeouts.shutdownNow();
     try {
       acceptor.join(5_000);
     } catch (InterruptedException e) {

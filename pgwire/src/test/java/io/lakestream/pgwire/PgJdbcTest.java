@@ -452,6 +452,49 @@ class PgJdbcTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 30,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStatementLongerThanTheSessionsStatementTimeoutIsCancelled() throws Exception {
+    try (Connection c = acme();
+        Statement s = c.createStatement()) {
+      s.execute("SET statement_timeout = '300ms'");
+      assertThat(single(s, "SHOW statement_timeout")).isEqualTo("300ms");
+      // The slow query waits for a cancel after three rows: the timeout is what sends one.
+      assertThatThrownBy(
+              () -> {
+                try (ResultSet rs = s.executeQuery("select n from slow")) {
+                  while (rs.next()) {
+                    // read until the server ends the query
+                  }
+                }
+              })
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("canceling statement due to statement timeout")
+          .hasMessageContaining("statement_timeout is 300ms")
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("57014"));
+      assertThat(single(s, "select principal")).isEqualTo("acme"); // within the timeout
+      s.execute("SET statement_timeout = 0");
+      assertThat(single(s, "select principal")).isEqualTo("acme");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"abc", "-1", "5 weeks", "99999999999"})
+  void aStatementTimeoutThatIsNotADurationIsRefused(String value) throws Exception {
+    try (Connection c = acme();
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.execute("SET statement_timeout = '" + value + "'"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("invalid value for parameter \"statement_timeout\"")
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
+      assertThat(single(s, "SHOW statement_timeout")).isEqualTo("0");
+      s.execute("SET statement_timeout TO '1.5min'");
+      assertThat(single(s, "SHOW statement_timeout")).isEqualTo("1.5min");
+    }
+  }
+
+  @Test
   void cancelStopsARunningQuery() throws Exception {
     try (Connection c = acme();
         Statement s = c.createStatement()) {

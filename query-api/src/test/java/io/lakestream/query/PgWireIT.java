@@ -566,6 +566,13 @@ class PgWireIT {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(ROWS); // the connection and the engine go on
       }
+      // The same statement past the session's statement_timeout, as psql's users set it.
+      s.execute("SET statement_timeout = '500ms'");
+      assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM range(10000000000000)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("canceling statement due to statement timeout")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("57014");
     }
   }
 

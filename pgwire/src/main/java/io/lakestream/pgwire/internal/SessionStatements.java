@@ -171,9 +171,56 @@ public final class SessionStatements {
     if (value.equalsIgnoreCase("default")) {
       session.reset(name);
     } else {
+      if (name.equalsIgnoreCase("statement_timeout")) {
+        timeoutMillis(value); // refused as PostgreSQL refuses it, before it is kept
+      }
       session.set(name, value);
     }
     return new PgResult.Command("SET");
+  }
+
+  private static final Pattern TIMEOUT =
+      Pattern.compile("\\s*(\\d+(?:\\.\\d*)?)\\s*(us|ms|s|min|h|d)?\\s*");
+
+  /**
+   * The session's {@code statement_timeout} in milliseconds; 0 for none. PostgreSQL's form: a
+   * number of milliseconds, or a number with a unit ({@code us}, {@code ms}, {@code s}, {@code
+   * min}, {@code h}, {@code d}).
+   */
+  public static long statementTimeoutMillis(PgSession session) {
+    return timeoutMillis(current("statement_timeout", session).orElse("0"));
+  }
+
+  private static long timeoutMillis(String value) {
+    Matcher m = TIMEOUT.matcher(value);
+    if (!m.matches()) {
+      throw new PgException(
+          PgErrors.INVALID_PARAMETER_VALUE,
+          "invalid value for parameter \"statement_timeout\": \"" + value + "\"",
+          null,
+          "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+    }
+    double number = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    double millis =
+        switch (unit) {
+          case "us" -> number / 1000;
+          case "s" -> number * 1000;
+          case "min" -> number * 60_000;
+          case "h" -> number * 3_600_000;
+          case "d" -> number * 86_400_000;
+          default -> number;
+        };
+    // PostgreSQL rounds to whole milliseconds; its largest value is 2^31 - 1 of them.
+    long rounded = Math.round(millis);
+    if (rounded > Integer.MAX_VALUE) {
+      throw new PgException(
+          PgErrors.INVALID_PARAMETER_VALUE,
+          "invalid value for parameter \"statement_timeout\": \"" + value + "\"",
+          "The largest is 2147483647 ms (about 24.9 days).",
+          null);
+    }
+    return rounded;
   }
 
   /**
