@@ -136,6 +136,7 @@ final class QueryCommand implements Callable<Integer> {
             .sqlMaxRows(config.integer(Settings.QUERY_SQL_MAX_ROWS))
             .sqlMemoryBytes(config.size(Settings.QUERY_SQL_MEMORY))
             .sqlThreads(config.integer(Settings.QUERY_SQL_THREADS))
+            .sqlTimeout(config.duration(Settings.QUERY_SQL_TIMEOUT))
             .sqlFileScanMinRows(
                 fileScanMinRows(config.integer(Settings.QUERY_SQL_FILE_SCAN_MIN_ROWS)))
             .pollInterval(config.duration(Settings.QUERY_POLL_INTERVAL))

@@ -61,7 +61,8 @@ import java.util.TreeMap;
  * @param tailMaxBytes live tail rows kept in memory at most (bytes as read); above it the tail
  *     pauses reading
  * @param writerGroup the writers' consumer group, whose committed offsets the tail starts from
- * @param sqlLimits what the SQL engine may use: rows one statement loads, memory, threads
+ * @param sqlLimits what the SQL engine may use: rows one statement loads, memory, threads, the
+ *     longest a query runs
  * @param smallFileBytes a table's status counts its live files below this size as {@code
  *     small_files} (maintenance's compaction target, {@code maintenance.target.file.bytes})
  * @param sqlFileScanMinRows the fewest rows of a key range (and at least half the table's) for
@@ -314,6 +315,7 @@ public record QueryConfig(
     private long sqlMaxRows = SqlEngine.Limits.DEFAULT.maxRows();
     private long sqlMemoryBytes = SqlEngine.Limits.DEFAULT.memoryBytes();
     private int sqlThreads = SqlEngine.Limits.DEFAULT.threads();
+    private Duration sqlTimeout = SqlEngine.Limits.DEFAULT.timeout();
     private long smallFileBytes = 128L << 20;
     private long sqlFileScanMinRows = DEFAULT_SQL_FILE_SCAN_MIN_ROWS;
     private Path pgTlsCertificate;
@@ -351,6 +353,7 @@ public record QueryConfig(
       sqlMaxRows = c.sqlLimits.maxRows();
       sqlMemoryBytes = c.sqlLimits.memoryBytes();
       sqlThreads = c.sqlLimits.threads();
+      sqlTimeout = c.sqlLimits.timeout();
       smallFileBytes = c.smallFileBytes;
       sqlFileScanMinRows = c.sqlFileScanMinRows;
       pgTlsCertificate = c.pgTls.map(PgTlsFiles::certificate).orElse(null);
@@ -547,6 +550,12 @@ public record QueryConfig(
       return this;
     }
 
+    /** The longest a SQL query may run (default 5 minutes; zero: no limit). */
+    public Builder sqlTimeout(Duration sqlTimeout) {
+      this.sqlTimeout = sqlTimeout;
+      return this;
+    }
+
     /**
      * The fewest rows of a key range (and at least half the table's) for which the SQL engine reads
      * a local table's Parquet files itself (default 100,000); {@link Long#MAX_VALUE}: never.
@@ -572,10 +581,12 @@ public record QueryConfig(
       }
       SqlEngine.Limits sqlLimits;
       try {
-        sqlLimits = new SqlEngine.Limits(sqlMaxRows, sqlMemoryBytes, sqlThreads);
-      } catch (IllegalArgumentException e) {
+        sqlLimits = new SqlEngine.Limits(sqlMaxRows, sqlMemoryBytes, sqlThreads, sqlTimeout);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        // The limit's message starts with its name (threads, maxRows, …): the builder's is sql….
+        String name = e.getMessage().split(" ", 2)[0];
         throw QueryErrors.invalidConfig(
-            "sqlMaxRows/sqlMemoryBytes/sqlThreads", e.getMessage().replace(" must ", " must "));
+            "sql" + Character.toUpperCase(name.charAt(0)) + name.substring(1), e.getMessage());
       }
       if (pgTlsCertificate != null && pgTlsKey == null) {
         throw QueryErrors.invalidConfig(

@@ -1008,9 +1008,15 @@ class PgWireIT {
     }
     assertThatThrownBy(
             () -> QueryConfig.builder().warehouse(warehouse.toUri()).sqlThreads(0).build())
+        .hasMessage("Invalid query configuration 'sqlThreads': threads must be at least 1, not 0.");
+    assertThatThrownBy(
+            () ->
+                QueryConfig.builder()
+                    .warehouse(warehouse.toUri())
+                    .sqlTimeout(Duration.ofSeconds(-5))
+                    .build())
         .hasMessage(
-            "Invalid query configuration 'sqlMaxRows/sqlMemoryBytes/sqlThreads': threads must be at"
-                + " least 1, not 0.");
+            "Invalid query configuration 'sqlTimeout': timeout must be zero or more, not PT-5S.");
   }
 
   static HttpResponse<String> sql(String token, String statement) throws Exception {

@@ -7,6 +7,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.internal.DuckDbDatabase;
 import io.lakestream.sql.internal.DuckDbSession;
 import io.lakestream.sql.internal.ScanNeeds;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +51,17 @@ public final class SqlEngine implements AutoCloseable {
    * @param maxRows the most rows one statement may load from the tables (all tables together)
    * @param memoryBytes the engine's memory limit, all statements together, in bytes
    * @param threads the engine's threads
+   * @param timeout the longest a statement may run, from its start until its result is closed (then
+   *     it is cancelled, {@link io.lakestream.schema.ErrorKind#CANCELED}); zero for no limit
    */
-  public record Limits(long maxRows, long memoryBytes, int threads) {
-    /** 20 million rows, 2 GiB, 2 threads. */
-    public static final Limits DEFAULT = new Limits(20_000_000, 2L << 30, 2);
+  public record Limits(long maxRows, long memoryBytes, int threads, Duration timeout) {
+    /** 20 million rows, 2 GiB, 2 threads, 5 minutes. */
+    public static final Limits DEFAULT = new Limits(20_000_000, 2L << 30, 2, Duration.ofMinutes(5));
+
+    /** As the canonical constructor, with {@link #DEFAULT}'s timeout. */
+    public Limits(long maxRows, long memoryBytes, int threads) {
+      this(maxRows, memoryBytes, threads, Duration.ofMinutes(5));
+    }
 
     /** The smallest memory limit the engine starts with. */
     public static final long MIN_MEMORY_BYTES = 16L << 20;
@@ -71,6 +79,10 @@ public final class SqlEngine implements AutoCloseable {
       }
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+      }
+      requireNonNull(timeout, "timeout is null");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must be zero or more, not " + timeout);
       }
     }
   }
@@ -105,6 +117,7 @@ public final class SqlEngine implements AutoCloseable {
   private final Limits limits;
   private DuckDbDatabase database;
   private BufferAllocator allocator;
+  private java.util.concurrent.ScheduledExecutorService timeouts;
 
   /**
    * An engine over the catalog's table types and a reader of their rows.
@@ -159,7 +172,81 @@ public final class SqlEngine implements AutoCloseable {
     requireNonNull(parameters, "parameters is null");
     requireNonNull(cancel, "cancel is null");
     StatementLimits.checkQuery(sql);
-    return run(narrow -> loaded(sql, parameters, choice, narrow, cancel), sql, parameters);
+    if (limits.timeout().isZero()) {
+      return run(narrow -> loaded(sql, parameters, choice, narrow, cancel), sql, parameters);
+    }
+    java.util.concurrent.ScheduledFuture<?> timeout =
+        timeouts()
+            .schedule(
+                () -> cancel.timeOut(limits.timeout()),
+                limits.timeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      QueryResult result =
+          run(narrow -> loaded(sql, parameters, choice, narrow, cancel), sql, parameters);
+      return new TimedResult(result, timeout);
+    } catch (RuntimeException e) {
+      timeout.cancel(false);
+      throw e;
+    }
+  }
+
+  /** A result whose statement's timeout ends when it is closed. */
+  private record TimedResult(QueryResult result, java.util.concurrent.Future<?> timeout)
+      implements QueryResult {
+    @Override
+    public List<ResultColumn> columns() {
+      return result.columns();
+    }
+
+    @Override
+    public boolean next() {
+      return result.next();
+    }
+
+    @Override
+    public Object value(int column) {
+      return result.value(column);
+    }
+
+    @Override
+    public String message() {
+      return result.message();
+    }
+
+    @Override
+    public long count() {
+      return result.count();
+    }
+
+    @Override
+    public ResultBatches batches(int batchRows) {
+      return result.batches(batchRows);
+    }
+
+    @Override
+    public void close() {
+      timeout.cancel(false);
+      result.close();
+    }
+  }
+
+  /** The statements' timeouts: one daemon thread, made at the first statement. */
+  private synchronized java.util.concurrent.ScheduledExecutorService timeouts() {
+    if (timeouts == null) {
+      java.util.concurrent.ScheduledThreadPoolExecutor executor =
+          new java.util.concurrent.ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, "lakestream-sql-timeouts");
+                thread.setDaemon(true);
+                return thread;
+              });
+      // A statement that ends in time leaves nothing queued.
+      executor.setRemoveOnCancelPolicy(true);
+      timeouts = executor;
+    }
+    return timeouts;
   }
 
   /**
@@ -209,7 +296,7 @@ public final class SqlEngine implements AutoCloseable {
   /** A session for the statement, which is one query, with the tables' empty tables. */
   private DuckDbSession opened(String sql, StatementCancel cancel) {
     if (cancel.cancelled()) {
-      throw SqlErrors.canceled();
+      throw SqlErrors.canceled(cancel);
     }
     DuckDbSession session =
         DuckDbSession.open(database(), tables.get(), limits.maxRows(), allocator(), cancel);
@@ -280,6 +367,10 @@ public final class SqlEngine implements AutoCloseable {
   /** Closes the engine's database; statements still running fail. */
   @Override
   public synchronized void close() {
+    if (timeouts != null) {
+      timeouts.shutdownNow();
+      timeouts = null;
+    }
     if (database != null) {
       database.close();
       database = null;

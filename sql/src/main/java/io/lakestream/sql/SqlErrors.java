@@ -86,6 +86,11 @@ public final class SqlErrors {
     return new SqlException(ErrorKind.CANCELED, "canceling statement due to user request", null);
   }
 
+  /** A statement stopped by {@code cancel}, saying why. */
+  public static SqlException canceled(StatementCancel cancel) {
+    return new SqlException(ErrorKind.CANCELED, cancel.message(), null);
+  }
+
   /** A statement that reads more rows than the engine may load. */
   public static SqlException tooManyRows(
       long maxRows, String table, String projectId, String primaryKey) {

@@ -11,6 +11,9 @@ import java.sql.Statement;
 public final class StatementCancel {
   private boolean cancelled;
 
+  /** Why it was cancelled, in PostgreSQL's words ("canceling statement due to …"). */
+  private String reason = "user request";
+
   /** The engine's statement running now for it, or null. */
   private Statement running;
 
@@ -20,9 +23,24 @@ public final class StatementCancel {
     interrupt();
   }
 
+  /** Cancels the statement because it ran longer than {@code limit}; as {@link #cancel}. */
+  public synchronized void timeOut(java.time.Duration limit) {
+    if (!cancelled) {
+      String most =
+          limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
+      reason = "statement timeout (statements may run " + most + " at most)";
+    }
+    cancel();
+  }
+
   /** Whether {@link #cancel} was called. */
   public synchronized boolean cancelled() {
     return cancelled;
+  }
+
+  /** Why: {@code canceling statement due to user request}, or to a statement timeout. */
+  public synchronized String message() {
+    return "canceling statement due to " + reason;
   }
 
   /**

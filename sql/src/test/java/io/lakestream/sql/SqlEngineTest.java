@@ -560,6 +560,32 @@ class SqlEngineTest {
 
   @Test
   @org.junit.jupiter.api.Timeout(60)
+  void aStatementRunningLongerThanTheTimeoutIsCancelledAndSaysSo() {
+    try (SqlEngine limited =
+        new SqlEngine(
+            TableDefinitions::builtIns,
+            scan,
+            new SqlEngine.Limits(20_000_000, 2L << 30, 2, java.time.Duration.ofMillis(300)))) {
+      assertThatThrownBy(() -> rows(limited, "SELECT count(*) FROM range(10000000000000)", "acme"))
+          .isInstanceOf(SqlException.class)
+          .hasMessage(
+              "canceling statement due to statement timeout (statements may run 300 ms at most)")
+          .extracting(e -> ((SqlException) e).kind())
+          .isEqualTo(ErrorKind.CANCELED);
+      // Statements that end in time are untouched, and a closed one's timeout does not fire.
+      for (int i = 0; i < 5; i++) {
+        assertThat(rows(limited, "SELECT count(*) FROM otel_logs_and_spans", "acme"))
+            .containsExactly(List.of(120L));
+      }
+    }
+    assertThatThrownBy(
+            () -> new SqlEngine.Limits(1, 16L << 20, 1, java.time.Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout must be zero or more, not PT-1S");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
   void aCancelStopsTheRowsBeingReadForTheStatement() throws Exception {
     java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
     // Batches of null bodies, as long as they are asked for: more rows than the limit.

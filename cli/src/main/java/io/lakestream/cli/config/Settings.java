@@ -206,6 +206,14 @@ public final class Settings {
               + " that needs more is refused (SQLSTATE 54000).");
   public static final Setting QUERY_SQL_THREADS =
       integer("query.sql.threads", "2", "Threads of the embedded SQL engine (DuckDB).");
+  public static final Setting QUERY_SQL_TIMEOUT =
+      duration(
+          "query.sql.timeout",
+          "5m",
+          "The longest a SQL query may run, from its start until its last row is sent (HTTP,"
+              + " PostgreSQL protocol); then it is cancelled (HTTP 408, SQLSTATE 57014), so that"
+              + " no statement holds the engine's threads for long. 0s: no limit. A PostgreSQL"
+              + " session may set a shorter statement_timeout.");
   public static final Setting QUERY_SQL_FILE_SCAN_MIN_ROWS =
       integer(
           "query.sql.file.scan.min.rows",
@@ -387,6 +395,7 @@ public final class Settings {
           QUERY_SQL_MAX_ROWS,
           QUERY_SQL_MEMORY,
           QUERY_SQL_THREADS,
+          QUERY_SQL_TIMEOUT,
           QUERY_SQL_FILE_SCAN_MIN_ROWS,
           QUERY_POLL_INTERVAL,
           QUERY_DISCOVERY_INTERVAL,

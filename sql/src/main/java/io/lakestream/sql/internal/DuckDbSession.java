@@ -499,7 +499,7 @@ public final class DuckDbSession {
         scan,
         count -> {
           if (cancel.cancelled()) {
-            throw SqlErrors.canceled();
+            throw SqlErrors.canceled(cancel);
           }
           rowsLoaded += count;
           if (rowsLoaded > maxRows) {
@@ -633,7 +633,8 @@ public final class DuckDbSession {
       return new DuckDbResult(this::closeQuietly, allocator, statement, rows);
     } catch (SQLException e) {
       // An interrupted statement's error may be the driver's (a streamed result lost it).
-      SqlException failure = cancel.cancelled() ? SqlErrors.canceled() : SqlErrors.fromEngine(e);
+      SqlException failure =
+          cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e);
       if (statement != null) {
         try {
           statement.close();
@@ -660,7 +661,7 @@ public final class DuckDbSession {
       bind(statement, parameters);
       cancel.running(statement);
       if (cancel.cancelled()) {
-        return Optional.of(SqlErrors.canceled());
+        return Optional.of(SqlErrors.canceled(cancel));
       }
       try (ResultSet profile = statement.executeQuery()) {
         while (profile.next()) {
@@ -669,7 +670,7 @@ public final class DuckDbSession {
       }
       return Optional.empty();
     } catch (SQLException e) {
-      return Optional.of(cancel.cancelled() ? SqlErrors.canceled() : SqlErrors.fromEngine(e));
+      return Optional.of(cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e));
     } finally {
       closeQuietly();
     }
