@@ -9,7 +9,7 @@ import java.sql.Statement;
  * with {@link io.lakestream.schema.ErrorKind#CANCELED}. One per statement; thread-safe.
  */
 public final class StatementCancel {
-  private boolean cancelled;
+  private volatile boolean cancelled;
 
   /** Why it was cancelled, in PostgreSQL's words ("canceling statement due to …"). */
   private String reason = "user request";
@@ -34,7 +34,7 @@ public final class StatementCancel {
   }
 
   /** Whether {@link #cancel} was called. */
-  public synchronized boolean cancelled() {
+  public boolean cancelled() {
     return cancelled;
   }
 

@@ -541,7 +541,9 @@ class SqlEngineTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void aCancelStopsTheEngineMidStatementAndTheEngineAnswersTheNext() throws Exception {
     // Counting 10^13 numbers would take the engine hours.
     long start = System.nanoTime();
@@ -559,7 +561,33 @@ class SqlEngineTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aCancelStopsAResultBeingReadAndSaysSo() {
+    StatementCancel cancel = new StatementCancel();
+    try (QueryResult result =
+        engine.query(
+            "SELECT i FROM range(10000000000000) t(i)", List.of(), named -> "acme", cancel)) {
+      assertThat(result.next()).isTrue();
+      cancel.cancel();
+      assertThatThrownBy(
+              () -> {
+                while (result.next()) {
+                  // rows the engine had produced before the cancel
+                }
+              })
+          .isInstanceOf(SqlException.class)
+          .hasMessage("canceling statement due to user request");
+    }
+    assertThat(rows("SELECT count(*) FROM otel_logs_and_spans", "acme"))
+        .containsExactly(List.of(120L));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void aStatementRunningLongerThanTheTimeoutIsCancelledAndSaysSo() {
     try (SqlEngine limited =
         new SqlEngine(
@@ -585,7 +613,9 @@ class SqlEngineTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void aCancelStopsTheRowsBeingReadForTheStatement() throws Exception {
     java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
     // Batches of null bodies, as long as they are asked for: more rows than the limit.

@@ -28,10 +28,22 @@ final class DuckDbBatches implements ResultBatches {
   private long count;
   private boolean closed;
 
-  private DuckDbBatches(BufferAllocator allocator, ArrowReader reader, VectorSchemaRoot batch) {
+  /**
+   * The statement's cancel: rows stop at the next one read after it (DuckDB's JDBC driver does not
+   * interrupt the fetch of a streamed result), and the engine's errors of a cancelled statement say
+   * so.
+   */
+  private final io.lakestream.sql.StatementCancel cancel;
+
+  private DuckDbBatches(
+      BufferAllocator allocator,
+      ArrowReader reader,
+      VectorSchemaRoot batch,
+      io.lakestream.sql.StatementCancel cancel) {
     this.allocator = allocator;
     this.reader = reader;
     this.batch = batch;
+    this.cancel = cancel;
   }
 
   /**
@@ -39,7 +51,11 @@ final class DuckDbBatches implements ResultBatches {
    * {@code columns} (PostgreSQL's names), not as the engine names them.
    */
   static DuckDbBatches open(
-      DuckDBResultSet rows, List<ResultColumn> columns, BufferAllocator parent, int batchRows) {
+      DuckDBResultSet rows,
+      List<ResultColumn> columns,
+      BufferAllocator parent,
+      int batchRows,
+      io.lakestream.sql.StatementCancel cancel) {
     if (batchRows < 1) {
       throw new IllegalArgumentException("batchRows must be at least 1, not " + batchRows);
     }
@@ -58,15 +74,15 @@ final class DuckDbBatches implements ResultBatches {
       // The engine's vectors under the result's names: the IPC writer reads names from the
       // schema, values from the vectors, which the reader refills batch after batch.
       VectorSchemaRoot batch = new VectorSchemaRoot(fields, exported.getFieldVectors(), 0);
-      return new DuckDbBatches(allocator, reader, batch);
+      return new DuckDbBatches(allocator, reader, batch, cancel);
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(reader);
       allocator.close();
       if (e instanceof SQLException engine) {
-        throw SqlErrors.fromEngine(engine);
+        throw DuckDbSession.engineError(cancel, engine);
       }
       if (e instanceof IOException stream) {
-        throw SqlErrors.fromEngine(new SQLException(engineMessage(stream), stream));
+        throw DuckDbSession.engineError(cancel, new SQLException(engineMessage(stream), stream));
       }
       throw (RuntimeException) e;
     }
@@ -82,6 +98,9 @@ final class DuckDbBatches implements ResultBatches {
     if (closed) {
       return false;
     }
+    if (cancel.cancelled()) {
+      throw SqlErrors.canceled(cancel);
+    }
     try {
       if (!reader.loadNextBatch()) {
         batch.setRowCount(0);
@@ -92,7 +111,7 @@ final class DuckDbBatches implements ResultBatches {
       count += rows;
       return true;
     } catch (IOException e) {
-      throw SqlErrors.fromEngine(new SQLException(engineMessage(e), e));
+      throw DuckDbSession.engineError(cancel, new SQLException(engineMessage(e), e));
     }
   }
 

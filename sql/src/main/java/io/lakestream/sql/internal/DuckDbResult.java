@@ -39,10 +39,22 @@ public final class DuckDbResult implements QueryResult {
   private boolean closed;
   private DuckDbBatches batches;
 
+  /**
+   * The statement's cancel: rows stop at the next one read after it (DuckDB's JDBC driver does not
+   * interrupt the fetch of a streamed result), and the engine's errors of a cancelled statement say
+   * so.
+   */
+  private final io.lakestream.sql.StatementCancel cancel;
+
   DuckDbResult(
-      Runnable release, BufferAllocator allocator, PreparedStatement statement, ResultSet rows)
+      Runnable release,
+      BufferAllocator allocator,
+      PreparedStatement statement,
+      ResultSet rows,
+      io.lakestream.sql.StatementCancel cancel)
       throws SQLException {
     this.release = release;
+    this.cancel = cancel;
     this.allocator = allocator;
     this.statement = statement;
     this.rows = rows;
@@ -62,6 +74,9 @@ public final class DuckDbResult implements QueryResult {
 
   @Override
   public boolean next() {
+    if (cancel.cancelled()) {
+      throw SqlErrors.canceled(cancel);
+    }
     try {
       if (closed || !rows.next()) {
         return false;
@@ -72,7 +87,7 @@ public final class DuckDbResult implements QueryResult {
       count++;
       return true;
     } catch (SQLException e) {
-      throw SqlErrors.fromEngine(e);
+      throw DuckDbSession.engineError(cancel, e);
     }
   }
 
@@ -89,9 +104,10 @@ public final class DuckDbResult implements QueryResult {
     }
     try {
       batches =
-          DuckDbBatches.open(rows.unwrap(DuckDBResultSet.class), columns, allocator, batchRows);
+          DuckDbBatches.open(
+              rows.unwrap(DuckDBResultSet.class), columns, allocator, batchRows, cancel);
     } catch (SQLException e) {
-      throw SqlErrors.fromEngine(e);
+      throw DuckDbSession.engineError(cancel, e);
     }
     return batches;
   }

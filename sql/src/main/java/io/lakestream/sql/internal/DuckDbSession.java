@@ -280,7 +280,7 @@ public final class DuckDbSession {
         insert(create, rowsTable, batches, swap);
       }
     } catch (SQLException e) {
-      throw SqlErrors.fromEngine(e);
+      throw engineError(e);
     }
   }
 
@@ -367,7 +367,7 @@ public final class DuckDbSession {
     } catch (SQLException e) {
       closeAll(files.values());
       other.closeQuietly();
-      throw SqlErrors.fromEngine(e);
+      throw engineError(e);
     } catch (RuntimeException e) {
       closeAll(files.values());
       other.closeQuietly();
@@ -630,11 +630,9 @@ public final class DuckDbSession {
         throw new SQLException("cancelled before it ran");
       }
       ResultSet rows = statement.executeQuery();
-      return new DuckDbResult(this::closeQuietly, allocator, statement, rows);
+      return new DuckDbResult(this::closeQuietly, allocator, statement, rows, cancel);
     } catch (SQLException e) {
-      // An interrupted statement's error may be the driver's (a streamed result lost it).
-      SqlException failure =
-          cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e);
+      SqlException failure = engineError(e);
       if (statement != null) {
         try {
           statement.close();
@@ -670,10 +668,23 @@ public final class DuckDbSession {
       }
       return Optional.empty();
     } catch (SQLException e) {
-      return Optional.of(cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e));
+      return Optional.of(engineError(e));
     } finally {
       closeQuietly();
     }
+  }
+
+  /**
+   * The engine's error as the statement's: a cancelled statement's error is its cancel (the
+   * engine's "Interrupted!", or the driver's own message where a streamed result lost it).
+   */
+  private SqlException engineError(SQLException e) {
+    return engineError(cancel, e);
+  }
+
+  /** As {@link #engineError(SQLException)}, for {@code cancel}'s statement. */
+  static SqlException engineError(io.lakestream.sql.StatementCancel cancel, SQLException e) {
+    return cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e);
   }
 
   /**
