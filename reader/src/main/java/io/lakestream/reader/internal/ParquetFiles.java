@@ -322,6 +322,48 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
+     * The rows of {@code [from, to)} whose value in column {@code slot} of the projection (a bytes
+     * column) is {@code equality}'s, as offsets from {@code from}, ascending: the column's pages
+     * holding these rows are read, their values compared as encoded ({@link ColumnDecoder#select}),
+     * none materialized. None when the file lacks the column (every value null).
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public int[] select(long from, long to, int slot, BytesEquality equality) throws IOException {
+      ColumnDecoder decoder = decoders[slot];
+      SelectedRows selected = new SelectedRows();
+      long start = from;
+      long end = Math.min(to, rowCount);
+      for (int i = 0; decoder != null && i < blocks.size() && from < end; i++) {
+        long blockStart = blockStarts[i];
+        long blockEnd = blockStart + blocks.get(i).getRowCount();
+        if (blockEnd <= from) {
+          continue;
+        }
+        long firstRow = Math.max(from, blockStart) - blockStart;
+        long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
+        RowRanges rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
+        try (PageReadStore pages =
+            blockHasOffsetIndex[i]
+                ? reader.readFilteredRowGroup(i, rows)
+                : reader.readRowGroup(i)) {
+          PageReader columnPages = pages.getPageReader(decoder.descriptor());
+          DictionaryCache.Entry dictionary =
+              dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
+          int offset = (int) (blockStart + firstRow - start);
+          decoder.select(columnPages, dictionary, firstRow, lastRow, equality, selected, offset);
+        }
+        from = blockEnd;
+      }
+      return selected.toArray();
+    }
+
+    /** Whether column {@code slot} of the projection is one {@link #select} can compare. */
+    public boolean selectable(int slot) {
+      return decoders[slot] == null || decoders[slot].kind() == ColumnVector.Kind.BYTES;
+    }
+
+    /**
      * Rows {@code [from, to)}; when {@code selected} is given, only the pages holding its rows
      * {@code selected[first, last)} (positions in the high 32 bits, ascending) are read, and the
      * other rows of the batch are left unset.
