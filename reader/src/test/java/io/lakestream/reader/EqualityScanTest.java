@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * column is dictionary-encoded, PLAIN after its dictionary overflowed, PLAIN only, and unsorted;
  * with nulls among the values (one inside a run of the wanted value), values sharing a prefix, a
  * suffix, a length and last byte with the wanted one, and runs of it straddling both ends of the
- * key range (the rows just outside must not come out). Rows come in key order, exactly those
- * expected.
+ * key range (the rows just outside must not come out); and on a column in key order, whose pages
+ * the column index mostly rules out. Rows come in key order, exactly those expected.
  */
 class EqualityScanTest {
   private static final TableDefinition TABLE =
@@ -137,6 +137,13 @@ class EqualityScanTest {
                     Map.of("s", WANTED, "other", "row-" + (FIRST_KEY + 1502))))
             .as(file)
             .containsExactly(FIRST_KEY + 1502);
+        // a column in key order: pages with narrow bounds, most of them left unread by the column
+        // index
+        for (long key : new long[] {FIRST_KEY + 99, FIRST_KEY + 100, FIRST_KEY + 1502}) {
+          assertThat(keys(snapshot, RANGE, List.of("id", "other"), Map.of("other", "row-" + key)))
+              .as("row-%s in %s", key, file)
+              .isEqualTo(key == FIRST_KEY + 99 ? List.of() : List.of(key));
+        }
         // values near the wanted one are found as themselves only
         for (String near : NEAR) {
           List<Long> holding =

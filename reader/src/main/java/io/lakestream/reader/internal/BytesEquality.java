@@ -66,6 +66,11 @@ public final class BytesEquality {
     return false;
   }
 
+  /** The wanted value. */
+  Binary value() {
+    return wantedBinary;
+  }
+
   /** The wanted value's length in bytes. */
   int length() {
     return wanted.length;

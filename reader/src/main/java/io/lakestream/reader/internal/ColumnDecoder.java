@@ -286,7 +286,8 @@ final class ColumnDecoder {
    * other encodings are read by parquet-mr's readers. Null values never match. Bytes columns only
    * (not lists).
    *
-   * @param pages the column's pages of the row group, as for {@link #decode}
+   * @param pages the column's pages of the row group, as for {@link #decode}, or only some of those
+   *     (those that may hold the value, by the column index): rows of pages left out do not match
    * @param dictionary the chunk's dictionary, null if it has none
    */
   void select(
@@ -330,15 +331,6 @@ final class ColumnDecoder {
       }
       state.open(page, (int) (Math.min(last, nextRow) - pageFirst));
       selectFlat(state, pageFirst, values, equality, into);
-    }
-    if (state.row < last - 1) {
-      throw new ParquetDecodingException(
-          "column "
-              + String.join(".", descriptor.getPath())
-              + ": rows end at "
-              + (state.row + 1)
-              + ", not "
-              + last);
     }
   }
 

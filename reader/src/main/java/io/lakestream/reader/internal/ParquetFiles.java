@@ -10,10 +10,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
@@ -25,11 +27,15 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.filter2.columnindex.RowRanges;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.internal.filter2.columnindex.ColumnIndexFilter;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
@@ -323,9 +329,11 @@ public final class ParquetFiles implements AutoCloseable {
 
     /**
      * The rows of {@code [from, to)} whose value in column {@code slot} of the projection (a bytes
-     * column) is {@code equality}'s, as offsets from {@code from}, ascending: the column's pages
-     * holding these rows are read, their values compared as encoded ({@link ColumnDecoder#select}),
-     * none materialized. None when the file lacks the column (every value null).
+     * column) is {@code equality}'s, as offsets from {@code from}, ascending: of the column's pages
+     * holding these rows, those whose bounds in the column index admit the value are read (all of
+     * them without a column index), their values compared as encoded ({@link
+     * ColumnDecoder#select}), none materialized. None when the file lacks the column (every value
+     * null).
      *
      * @throws IOException when the file cannot be read
      */
@@ -334,6 +342,7 @@ public final class ParquetFiles implements AutoCloseable {
       SelectedRows selected = new SelectedRows();
       long start = from;
       long end = Math.min(to, rowCount);
+      FilterCompat.Filter mayHold = decoder == null ? null : mayHold(decoder, equality);
       for (int i = 0; decoder != null && i < blocks.size() && from < end; i++) {
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
@@ -343,6 +352,21 @@ public final class ParquetFiles implements AutoCloseable {
         long firstRow = Math.max(from, blockStart) - blockStart;
         long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
         RowRanges rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
+        if (blockHasOffsetIndex[i] && mayHold != null) {
+          // only the pages whose bounds in the column index admit the value
+          rows =
+              RowRanges.intersection(
+                  rows,
+                  ColumnIndexFilter.calculateRowRanges(
+                      mayHold,
+                      reader.getColumnIndexStore(i),
+                      columnPaths(i),
+                      blocks.get(i).getRowCount()));
+          if (rows.rowCount() == 0) {
+            from = blockEnd;
+            continue;
+          }
+        }
         try (PageReadStore pages =
             blockHasOffsetIndex[i]
                 ? reader.readFilteredRowGroup(i, rows)
@@ -356,6 +380,26 @@ public final class ParquetFiles implements AutoCloseable {
         from = blockEnd;
       }
       return selected.toArray();
+    }
+
+    /**
+     * The filter of pages that may hold the value, by the bounds of the column index; null when the
+     * column's name does not make a filter path (a dot in it).
+     */
+    private FilterCompat.Filter mayHold(ColumnDecoder decoder, BytesEquality equality) {
+      String[] path = decoder.descriptor().getPath();
+      if (path.length != 1 || path[0].contains(".")) {
+        return null;
+      }
+      return FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn(path[0]), equality.value()));
+    }
+
+    private Set<ColumnPath> columnPaths(int block) {
+      Set<ColumnPath> paths = new HashSet<>();
+      for (ColumnChunkMetaData chunk : blocks.get(block).getColumns()) {
+        paths.add(chunk.getPath());
+      }
+      return paths;
     }
 
     /** Whether column {@code slot} of the projection is one {@link #select} can compare. */
