@@ -368,7 +368,7 @@ public final class ParquetFiles implements AutoCloseable {
         }
         try (PageReadStore pages =
             blockHasOffsetIndex[i]
-                ? reader.readFilteredRowGroup(i, rows)
+                ? reader.readFilteredRowGroup(i, new PageRowRanges(rows))
                 : reader.readRowGroup(i)) {
           PageReader columnPages = pages.getPageReader(decoder.descriptor());
           DictionaryCache.Entry dictionary =
@@ -461,7 +461,7 @@ public final class ParquetFiles implements AutoCloseable {
         int offset = (int) (blockStart + firstRow - start);
         try (PageReadStore pages =
             blockHasOffsetIndex[i]
-                ? reader.readFilteredRowGroup(i, rows)
+                ? reader.readFilteredRowGroup(i, new PageRowRanges(rows))
                 : reader.readRowGroup(i)) {
           for (int c = 0; c < decoders.length; c++) {
             ColumnDecoder decoder = decoders[c];
