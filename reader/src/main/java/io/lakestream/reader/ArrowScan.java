@@ -31,10 +31,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>For consumers that order rows themselves, such as the SQL engine. Rows that do not meet the
  * equalities given are left out, and found before the rest of the row is read: the compared columns
- * are read first, the others only from the pages holding rows that meet them. Batches hold at most
- * {@value #MAX_BATCH_ROWS} rows; the root is refilled by each {@link #loadNextBatch()}, with new
- * buffers each time (a consumer may hold the previous ones). Not thread-safe; read failures are
- * {@link QueryException}s (internal) naming the file.
+ * alone are read first (a text one compared on its encoded pages in sorted files), then every
+ * column and the key only from the pages holding rows that meet them. Batches hold at most {@value
+ * #MAX_BATCH_ROWS} rows; the root is refilled by each {@link #loadNextBatch()}, with new buffers
+ * each time (a consumer may hold the previous ones). Not thread-safe; read failures are {@link
+ * QueryException}s (internal) naming the file.
  */
 public final class ArrowScan extends ArrowReader {
   /** The most rows in one batch (and one read of a file's pages). */
@@ -59,26 +60,29 @@ public final class ArrowScan extends ArrowReader {
   private final BytesEquality[] equalMatchers;
 
   /**
-   * With equalities, a file's rows are read in two steps: first the compared columns (and the key),
-   * then the other columns of the rows that meet the equalities only, from the pages holding them.
-   * The first step's projection: the compared columns, then the key unless compared.
+   * With equalities, a file's rows are read in two steps: first the compared columns only, over the
+   * segment's rows, to find the rows that meet the equalities; then every column of the projection
+   * and the key, for those rows only, from the pages holding them. This is the first step's
+   * projection.
    */
   private final List<String> compared;
-
-  /** The rest of the projection, read for the rows that meet the equalities. */
-  private final List<String> rest;
 
   /** Per column of the projection: its place in {@link #compared}, or -1. */
   private final int[] comparedSlot;
 
-  /** Per column of the projection: its place in {@link #rest}, or -1. */
-  private final int[] restSlot;
+  /** Per column of the projection: its own place (the second step reads the projection). */
+  private final int[] projectionSlot;
+
+  /**
+   * The equality the first step evaluates on the column's encoded pages in sorted files (the first
+   * on a bytes column, -1 when none): the others are then checked in the second step.
+   */
+  private final int walked;
 
   private final List<Segment> segments = new ArrayList<>();
   private int segment;
   private ParquetFiles.FileReader reader;
   private ParquetFiles.FileReader comparedReader;
-  private ParquetFiles.FileReader restReader;
   private long next;
   private int tailNext;
   private int tailEnd;
@@ -144,12 +148,15 @@ public final class ArrowScan extends ArrowReader {
         compared.add(columnNames.get(slot));
       }
     }
-    if (!compared.isEmpty() && !compared.contains(key)) {
-      compared.add(key);
-    }
-    this.rest = columnNames.stream().filter(n -> !compared.contains(n)).distinct().toList();
     this.comparedSlot = columnNames.stream().mapToInt(compared::indexOf).toArray();
-    this.restSlot = columnNames.stream().mapToInt(rest::indexOf).toArray();
+    this.projectionSlot = java.util.stream.IntStream.range(0, columnNames.size()).toArray();
+    int firstOnBytes = -1;
+    for (int i = 0; i < equalSlots.length && firstOnBytes < 0; i++) {
+      if (equalMatchers[i] != null) {
+        firstOnBytes = i;
+      }
+    }
+    this.walked = firstOnBytes;
     if (!range.isEmpty() && readFiles) {
       for (IndexedFile file : snapshot.filesOverlapping(range.lo(), range.hi())) {
         PositionRange window = file.model().rowRangeInclusive(range.lo(), range.hi());
@@ -219,14 +226,7 @@ public final class ArrowScan extends ArrowReader {
     next = to;
     ColumnBatch batch;
     try {
-      if (reader == null) {
-        List<String> projection = columns.stream().map(Column::name).toList();
-        if (current.trim() && !projection.contains(key)) {
-          projection = new ArrayList<>(projection);
-          projection.add(key);
-        }
-        reader = files.open(file.location(), file.sizeBytes(), snapshot.definition(), projection);
-      }
+      ParquetFiles.FileReader reader = rowReader(current);
       batch = file.sorted() ? reader.read(from, to) : reader.read(file.rowOrder(), from, to);
     } catch (IOException e) {
       throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
@@ -247,76 +247,103 @@ public final class ArrowScan extends ArrowReader {
   }
 
   /**
-   * As {@link #fillFromFile}, with equalities: the compared columns and the key of the chunk first;
-   * then the other columns of the rows that meet the equalities, from the pages holding those rows
-   * only (for a trace's few rows in an hour of them, a page or two of each column instead of all).
+   * As {@link #fillFromFile}, with equalities: first the rows of the chunk that meet them, from the
+   * compared columns only (in sorted files, the first equality on a bytes column is evaluated on
+   * the column's encoded pages, no value materialized; see {@link ParquetFiles.FileReader#select});
+   * then every column and the key of those rows, from the pages holding them only (for a trace's
+   * few rows in an hour of them, a page or two of each column instead of all). Rows whose key is
+   * out of the range (a segment's window is wider than the range) are dropped then.
    */
   private boolean fillComparedFromFile(Segment current) {
     IndexedFile file = current.file();
     long from = next;
     long to = Math.min(current.to(), from + MAX_BATCH_ROWS);
     next = to;
-    ColumnBatch probe;
+    int[] selected;
+    int count;
+    boolean walk;
     try {
       if (comparedReader == null) {
         comparedReader = open(file, compared);
       }
-      probe =
-          file.sorted()
-              ? comparedReader.read(from, to)
-              : comparedReader.read(file.rowOrder(), from, to);
+      walk =
+          walked >= 0
+              && file.sorted()
+              && comparedReader.selectable(comparedSlot[equalSlots[walked]]);
+      if (walk) {
+        selected =
+            comparedReader.select(
+                from, to, comparedSlot[equalSlots[walked]], equalMatchers[walked]);
+        count = selected.length;
+      } else {
+        ColumnBatch probe =
+            file.sorted()
+                ? comparedReader.read(from, to)
+                : comparedReader.read(file.rowOrder(), from, to);
+        selected = new int[probe.rowCount()];
+        for (int row = 0; row < selected.length; row++) {
+          selected[row] = row;
+        }
+        count = meet(probe, comparedSlot, selected, selected.length, -1);
+      }
     } catch (IOException e) {
       throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
     }
-    Run run = inRange(current, probe, compared.indexOf(key));
-    int first = run.first();
-    int end = run.end();
-    int[] selected = new int[end - first];
-    for (int row = first; row < end; row++) {
-      selected[row - first] = row;
-    }
-    int count = meet(probe, selected, end - first);
     if (count == 0) {
       return false;
     }
-    ColumnBatch others = null;
-    int[] othersRows = selected; // the rows of others to take, or null: its first count rows
-    if (!rest.isEmpty()) {
-      try {
-        if (restReader == null) {
-          restReader = open(file, rest);
+    ColumnBatch batch;
+    int[] rows = new int[count]; // the rows of batch to take
+    try {
+      ParquetFiles.FileReader reader = rowReader(current);
+      if (file.sorted()) {
+        batch = reader.readSelected(from, selected, count);
+        for (int i = 0; i < count; i++) {
+          rows[i] = selected[i] - selected[0];
         }
-        if (file.sorted()) {
-          others = restReader.readSelected(from, selected, count);
-          othersRows = new int[count];
-          for (int i = 0; i < count; i++) {
-            othersRows[i] = selected[i] - selected[0];
-          }
-        } else {
-          int[] positions = new int[count];
-          for (int i = 0; i < count; i++) {
-            positions[i] = file.rowOrder()[(int) from + selected[i]];
-          }
-          others = restReader.read(positions, 0, count);
-          othersRows = null;
+      } else {
+        int[] positions = new int[count];
+        for (int i = 0; i < count; i++) {
+          positions[i] = file.rowOrder()[(int) from + selected[i]];
+          rows[i] = i;
         }
-      } catch (IOException e) {
-        throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
+        batch = reader.read(positions, 0, count);
       }
+    } catch (IOException e) {
+      throw QueryErrors.storageFailure("read rows", snapshot.id(), file.location(), e);
+    }
+    if (walk) {
+      count = meet(batch, projectionSlot, rows, count, walked);
+    }
+    if (current.trim()) {
+      count = inRange(batch, indexOfKey(), rows, count);
+    }
+    if (count == 0) {
+      return false;
     }
     VectorSchemaRoot root = root();
     List<FieldVector> vectors = allocate(root, count);
     for (int c = 0; c < types.length; c++) {
-      if (comparedSlot[c] >= 0) {
-        ArrowColumns.write(
-            probe.column(comparedSlot[c]), selected, 0, count, vectors.get(c), types[c], 0);
-      } else {
-        ArrowColumns.write(
-            others.column(restSlot[c]), othersRows, 0, count, vectors.get(c), types[c], 0);
-      }
+      ArrowColumns.write(batch.column(c), rows, 0, count, vectors.get(c), types[c], 0);
     }
     finish(root, vectors, count);
     return true;
+  }
+
+  /**
+   * The reader of every column of the projection, and of the key when the segment's keys need
+   * trimming (after the projection's columns).
+   */
+  private ParquetFiles.FileReader rowReader(Segment current) throws IOException {
+    if (reader == null) {
+      List<String> projection = columns.stream().map(Column::name).toList();
+      if (current.trim() && !projection.contains(key)) {
+        projection = new ArrayList<>(projection);
+        projection.add(key);
+      }
+      reader = open(current.file(), projection);
+    }
+    return reader;
   }
 
   private ParquetFiles.FileReader open(IndexedFile file, List<String> projection)
@@ -347,6 +374,23 @@ public final class ArrowScan extends ArrowReader {
     return new Run(first, end);
   }
 
+  /**
+   * Keeps of {@code rows[0, count)} those whose key is in the range, in order; returns how many.
+   */
+  private int inRange(ColumnBatch batch, int keySlot, int[] rows, int count) {
+    int kept = 0;
+    for (int k = 0; k < count; k++) {
+      int row = rows[k];
+      if (!batch.isNull(keySlot, row)) {
+        long encoded = Keys.encode(keyType, batch.value(keySlot, row));
+        if (encoded >= range.lo() && encoded <= range.hi()) {
+          rows[kept++] = row;
+        }
+      }
+    }
+    return kept;
+  }
+
   private int indexOfKey() {
     for (int c = 0; c < columns.size(); c++) {
       if (columns.get(c).name().equals(key)) {
@@ -369,13 +413,17 @@ public final class ArrowScan extends ArrowReader {
   }
 
   /**
-   * Keeps of {@code rows[0, count)} those that meet every equality, in order, at the front of
-   * {@code rows}; returns how many. Each equality filters what the one before kept, column by
-   * column.
+   * Keeps of {@code rows[0, count)} those that meet every equality but the one numbered {@code
+   * skip} (-1: none skipped), in order, at the front of {@code rows}; returns how many. Each
+   * equality filters what the one before kept, column by column; {@code slots} gives each column of
+   * the projection's place in {@code batch}.
    */
-  private int meet(ColumnBatch probe, int[] rows, int count) {
+  private int meet(ColumnBatch batch, int[] slots, int[] rows, int count, int skip) {
     for (int i = 0; i < equalSlots.length && count > 0; i++) {
-      ColumnVector column = probe.column(comparedSlot[equalSlots[i]]);
+      if (i == skip) {
+        continue;
+      }
+      ColumnVector column = batch.column(slots[equalSlots[i]]);
       if (column == null) {
         return 0; // the file lacks the column: every row null, none equal
       }
@@ -503,10 +551,6 @@ public final class ArrowScan extends ArrowReader {
     if (comparedReader != null) {
       comparedReader.close();
       comparedReader = null;
-    }
-    if (restReader != null) {
-      restReader.close();
-      restReader = null;
     }
   }
 

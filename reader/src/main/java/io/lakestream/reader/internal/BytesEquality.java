@@ -5,11 +5,12 @@ import java.util.Arrays;
 import org.apache.parquet.io.api.Binary;
 
 /**
- * Whether the bytes values of a column equal one value ({@code trace_id = '…'}), row after row.
- * Values from a dictionary page are compared by id: the wanted value's ids are looked up once per
- * dictionary (a row group's, in its hash index), then each row costs an int comparison; other
- * values are compared byte by byte, the last byte first (identifiers sharing a prefix differ at the
- * end).
+ * Whether the bytes values of a column equal one value ({@code trace_id = '…'}), row after row:
+ * decoded values in a {@link ColumnVector}, or encoded values in a page ({@link
+ * ColumnDecoder#select}). Values from a dictionary page are compared by id: the wanted value's ids
+ * are looked up once per dictionary (a row group's, in its hash index), then each row costs an int
+ * comparison; other values are compared byte by byte, the last byte first (identifiers sharing a
+ * prefix differ at the end).
  *
  * <p>One per scan and wanted value; not thread-safe.
  */
@@ -45,12 +46,8 @@ public final class BytesEquality {
       if (dictionary == null) {
         equal = test(column, row);
       } else {
-        if (dictionary != lastDictionary) {
-          lastIds = dictionary.idsOf(wantedBinary);
-          lastDictionary = dictionary;
-        }
         int id = ids[row];
-        int[] wantedIds = lastIds;
+        int[] wantedIds = idsIn(dictionary);
         equal = wantedIds.length == 1 ? id == wantedIds[0] : contains(wantedIds, id);
       }
       if (equal) {
@@ -69,6 +66,44 @@ public final class BytesEquality {
     return false;
   }
 
+  /** The wanted value. */
+  Binary value() {
+    return wantedBinary;
+  }
+
+  /** The wanted value's length in bytes. */
+  int length() {
+    return wanted.length;
+  }
+
+  /**
+   * The wanted value's ids in a dictionary (none when it lacks the value), looked up once per
+   * dictionary in a row.
+   */
+  int[] idsIn(DictionaryCache.Entry dictionary) {
+    if (dictionary != lastDictionary) {
+      lastIds = dictionary.idsOf(wantedBinary);
+      lastDictionary = dictionary;
+    }
+    return lastIds;
+  }
+
+  /**
+   * Whether the {@link #length()} bytes of {@code array} from {@code offset} are the wanted value,
+   * the last byte first (identifiers sharing a prefix differ at the end).
+   */
+  boolean matches(byte[] array, int offset) {
+    int length = wanted.length;
+    return length == 0
+        || (array[offset + length - 1] == wanted[length - 1]
+            && Arrays.equals(array, offset, offset + length, wanted, 0, length));
+  }
+
+  /** Whether a value read by one of parquet-mr's readers is the wanted one. */
+  boolean test(Binary value) {
+    return wantedBinary.equals(value);
+  }
+
   /** Whether the row's value is the wanted one (false when it is null). */
   public boolean test(ColumnVector column, int row) {
     if (column.isNull(row)) {
@@ -76,27 +111,9 @@ public final class BytesEquality {
     }
     DictionaryCache.Entry dictionary = column.dictionaryAt(row);
     if (dictionary != null) {
-      if (dictionary != lastDictionary) {
-        lastIds = dictionary.idsOf(wantedBinary);
-        lastDictionary = dictionary;
-      }
-      int id = column.dictionaryIdAt(row);
-      for (int wantedId : lastIds) {
-        if (id == wantedId) {
-          return true;
-        }
-      }
-      return false;
+      return contains(idsIn(dictionary), column.dictionaryIdAt(row));
     }
     ByteSlice value = column.bytesAt(row);
-    int length = value.length();
-    if (length != wanted.length) {
-      return false;
-    }
-    byte[] array = value.array();
-    int offset = value.offset();
-    return length == 0
-        || (array[offset + length - 1] == wanted[length - 1]
-            && Arrays.equals(array, offset, offset + length, wanted, 0, length));
+    return value.length() == wanted.length && matches(value.array(), value.offset());
   }
 }

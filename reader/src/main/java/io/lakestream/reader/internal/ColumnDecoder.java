@@ -208,6 +208,11 @@ final class ColumnDecoder {
     };
   }
 
+  /** How the column's values are held. */
+  ColumnVector.Kind kind() {
+    return kind;
+  }
+
   ColumnDescriptor descriptor() {
     return descriptor;
   }
@@ -271,6 +276,141 @@ final class ColumnDecoder {
               + ", not "
               + last);
     }
+  }
+
+  /**
+   * Adds to {@code into} the rows of {@code [first, last)} of a row group (row {@code first} as
+   * position {@code offset}, and so on) whose value is {@code equality}'s, in order, from the
+   * pages' encoded values: no value is materialized. PLAIN binary values are compared in the page,
+   * values of dictionary pages by id (a page whose dictionary lacks the value is not even decoded);
+   * other encodings are read by parquet-mr's readers. Null values never match. Bytes columns only
+   * (not lists).
+   *
+   * @param pages the column's pages of the row group, as for {@link #decode}, or only some of those
+   *     (those that may hold the value, by the column index): rows of pages left out do not match
+   * @param dictionary the chunk's dictionary, null if it has none
+   */
+  void select(
+      PageReader pages,
+      DictionaryCache.Entry dictionary,
+      long first,
+      long last,
+      BytesEquality equality,
+      SelectedRows into,
+      int offset)
+      throws IOException {
+    if (kind != ColumnVector.Kind.BYTES) {
+      throw new IllegalStateException("not a bytes column: " + descriptor);
+    }
+    PageState state = new PageState(null, offset, first, last, dictionary);
+    state.rawPlain = physical == PrimitiveTypeName.BINARY;
+    long nextRow = 0; // first row of the next page when pages do not say
+    while (state.row < last - 1) {
+      DataPage page = pages.readPage();
+      if (page == null) {
+        break;
+      }
+      long pageFirst = page.getFirstRowIndex().orElse(nextRow);
+      int values = page.getValueCount();
+      nextRow = pageFirst + values;
+      if (nextRow <= first) {
+        continue;
+      }
+      if (pageFirst >= last) {
+        break;
+      }
+      Encoding encoding =
+          page instanceof DataPageV2 v2
+              ? v2.getDataEncoding()
+              : ((DataPageV1) page).getValueEncoding();
+      if (encoding.usesDictionary()
+          && dictionary != null
+          && equality.idsIn(dictionary).length == 0) {
+        state.row = Math.min(last, nextRow) - 1; // no value of the page can be the wanted one
+        continue;
+      }
+      state.open(page, (int) (Math.min(last, nextRow) - pageFirst));
+      selectFlat(state, pageFirst, values, equality, into);
+    }
+  }
+
+  private void selectFlat(
+      PageState state, long pageFirst, int values, BytesEquality equality, SelectedRows into) {
+    long to = Math.min(state.last, pageFirst + values);
+    int skip = (int) (Math.max(state.first, pageFirst) - pageFirst);
+    int levels = (int) (to - pageFirst);
+    int position = state.offset + (int) (pageFirst - state.first); // of the page's first row
+    int[] definitions = state.definitions;
+    boolean optional = maxDefinition > 0;
+    if (state.ids != null) {
+      int[] wanted = equality.idsIn(state.dictionary);
+      int presentBefore = optional ? count(definitions, 0, skip) : skip;
+      int present = optional ? count(definitions, skip, levels) : levels - skip;
+      state.ids.skip(presentBefore);
+      int[] ids = state.idBuffer(present);
+      state.ids.read(ids, 0, present);
+      for (int i = skip, k = 0; i < levels; i++) {
+        if (!optional || definitions[i] == maxDefinition) {
+          int id = ids[k++];
+          if (id == wanted[0] || (wanted.length > 1 && contains(wanted, id))) {
+            into.add(position + i);
+          }
+        }
+      }
+    } else if (state.plain != null) {
+      // PLAIN binary: each value a 4-byte little-endian length, then its bytes
+      byte[] page = state.plain;
+      int at = state.plainStart;
+      int end = state.plainEnd;
+      int length = equality.length();
+      for (int i = 0; i < levels; i++) {
+        if (optional && definitions[i] != maxDefinition) {
+          continue;
+        }
+        if (at + 4 > end) {
+          throw plainEndsEarly();
+        }
+        int valueLength =
+            (page[at] & 0xFF)
+                | (page[at + 1] & 0xFF) << 8
+                | (page[at + 2] & 0xFF) << 16
+                | (page[at + 3] & 0xFF) << 24;
+        at += 4;
+        if (valueLength < 0 || valueLength > end - at) {
+          throw plainEndsEarly();
+        }
+        if (valueLength == length && i >= skip && equality.matches(page, at)) {
+          into.add(position + i);
+        }
+        at += valueLength;
+      }
+    } else {
+      ValuesReader data = state.data;
+      for (int i = 0; i < levels; i++) {
+        if (!optional || definitions[i] == maxDefinition) {
+          if (i < skip) {
+            data.skip();
+          } else if (equality.test(data.readBytes())) {
+            into.add(position + i);
+          }
+        }
+      }
+    }
+    state.row = to - 1;
+  }
+
+  private static boolean contains(int[] ids, int id) {
+    for (int wanted : ids) {
+      if (id == wanted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ParquetDecodingException plainEndsEarly() {
+    return new ParquetDecodingException(
+        "column " + String.join(".", descriptor.getPath()) + ": a PLAIN page's values end early");
   }
 
   private void decodeFlat(PageState state, long pageFirst, int values) {
@@ -472,6 +612,15 @@ final class ColumnDecoder {
 
     private int[] idBuffer = new int[0];
     ValuesReader data;
+
+    /** Whether PLAIN binary values are left in the page ({@link #plain}), for {@link #select}. */
+    boolean rawPlain;
+
+    /** The page of PLAIN values, from {@link #plainStart} to {@link #plainEnd}, when raw. */
+    byte[] plain;
+
+    int plainStart;
+    int plainEnd;
     List<Object> list;
     boolean pendingList;
 
@@ -610,9 +759,18 @@ final class ColumnDecoder {
         // One byte of bit width, then the ids, RLE / bit-packed.
         ids = position < end ? new HybridIntDecoder(page, position + 1, end, page[position]) : null;
         data = null;
+        plain = null;
         return;
       }
       ids = null;
+      if (rawPlain && encoding == Encoding.PLAIN) {
+        data = null;
+        plain = page;
+        plainStart = position;
+        plainEnd = end;
+        return;
+      }
+      plain = null;
       data = encoding.getValuesReader(descriptor, ValuesType.VALUES);
       data.initFromPage(
           values, ByteBufferInputStream.wrap(ByteBuffer.wrap(page, position, end - position)));

@@ -8,8 +8,10 @@ import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,17 +24,24 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -238,6 +247,9 @@ public final class ParquetFiles implements AutoCloseable {
     /** Per column of the projection, its decoder; null where the file lacks the column. */
     private final ColumnDecoder[] decoders;
 
+    /** Per row group and column of the projection, its page bounds once read (for select). */
+    private PageBounds[][] boundsByBlock;
+
     private FileReader(PoolKey key, long sizeBytes, TableDefinition table) throws IOException {
       this.key = key;
       Path path = new Path(key.location());
@@ -322,6 +334,90 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
+     * The rows of {@code [from, to)} whose value in column {@code slot} of the projection (a bytes
+     * column) is {@code equality}'s, as offsets from {@code from}, ascending: of the column's pages
+     * holding these rows, those whose bounds in the column index admit the value are read (all of
+     * them without a column index), their values compared as encoded ({@link
+     * ColumnDecoder#select}), none materialized. None when the file lacks the column (every value
+     * null).
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public int[] select(long from, long to, int slot, BytesEquality equality) throws IOException {
+      ColumnDecoder decoder = decoders[slot];
+      SelectedRows selected = new SelectedRows();
+      long start = from;
+      long end = Math.min(to, rowCount);
+      for (int i = 0; decoder != null && i < blocks.size() && from < end; i++) {
+        long blockStart = blockStarts[i];
+        long blockEnd = blockStart + blocks.get(i).getRowCount();
+        if (blockEnd <= from) {
+          continue;
+        }
+        long firstRow = Math.max(from, blockStart) - blockStart;
+        long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
+        RowRanges rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
+        PageBounds bounds = blockHasOffsetIndex[i] ? pageBounds(i, slot) : PageBounds.NONE;
+        if (bounds != PageBounds.NONE) {
+          // only the pages whose bounds in the column index admit the value
+          rows = bounds.mayHold(equality.value(), firstRow, lastRow);
+          if (rows.rowCount() == 0) {
+            from = blockEnd;
+            continue;
+          }
+        }
+        try (PageReadStore pages =
+            blockHasOffsetIndex[i]
+                ? reader.readFilteredRowGroup(i, new PageRowRanges(rows))
+                : reader.readRowGroup(i)) {
+          PageReader columnPages = pages.getPageReader(decoder.descriptor());
+          DictionaryCache.Entry dictionary =
+              dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
+          int offset = (int) (blockStart + firstRow - start);
+          decoder.select(columnPages, dictionary, firstRow, lastRow, equality, selected, offset);
+        }
+        from = blockEnd;
+      }
+      return selected.toArray();
+    }
+
+    /**
+     * The page bounds of column {@code slot} in row group {@code block}, read from its column index
+     * once per reader; {@link PageBounds#NONE} without one.
+     */
+    private PageBounds pageBounds(int block, int slot) throws IOException {
+      if (boundsByBlock == null) {
+        boundsByBlock = new PageBounds[blocks.size()][decoders.length];
+      }
+      PageBounds known = boundsByBlock[block][slot];
+      if (known == null) {
+        known = PageBounds.NONE;
+        ColumnDescriptor column = decoders[slot].descriptor();
+        ColumnPath path = ColumnPath.get(column.getPath());
+        ColumnIndexStore store = reader.getColumnIndexStore(block);
+        ColumnIndex index = store.getColumnIndex(path);
+        if (index != null) {
+          try {
+            known = PageBounds.of(index, store.getOffsetIndex(path), column, rowCount(block));
+          } catch (ColumnIndexStore.MissingOffsetIndexException e) {
+            // no page index: every page is read
+          }
+        }
+        boundsByBlock[block][slot] = known;
+      }
+      return known;
+    }
+
+    private long rowCount(int block) {
+      return blocks.get(block).getRowCount();
+    }
+
+    /** Whether column {@code slot} of the projection is one {@link #select} can compare. */
+    public boolean selectable(int slot) {
+      return decoders[slot] == null || decoders[slot].kind() == ColumnVector.Kind.BYTES;
+    }
+
+    /**
      * Rows {@code [from, to)}; when {@code selected} is given, only the pages holding its rows
      * {@code selected[first, last)} (positions in the high 32 bits, ascending) are read, and the
      * other rows of the batch are left unset.
@@ -365,7 +461,7 @@ public final class ParquetFiles implements AutoCloseable {
         int offset = (int) (blockStart + firstRow - start);
         try (PageReadStore pages =
             blockHasOffsetIndex[i]
-                ? reader.readFilteredRowGroup(i, rows)
+                ? reader.readFilteredRowGroup(i, new PageRowRanges(rows))
                 : reader.readRowGroup(i)) {
           for (int c = 0; c < decoders.length; c++) {
             ColumnDecoder decoder = decoders[c];
@@ -438,6 +534,76 @@ public final class ParquetFiles implements AutoCloseable {
       } catch (IOException e) {
         // nothing to do: the reader is dropped either way
       }
+    }
+  }
+
+  /**
+   * The bounds of the pages of a column chunk, from its column index: each page's first row, and
+   * the least and greatest value it holds (or that it holds only nulls). Truncated bounds, as
+   * writers store long values, still hold the page's values between them.
+   */
+  private static final class PageBounds {
+    static final PageBounds NONE = new PageBounds(new long[0], null, null, null, null, 0);
+
+    private final long[] firstRows;
+    private final Binary[] mins;
+    private final Binary[] maxs;
+    private final boolean[] nullPages;
+    private final PrimitiveComparator<Binary> order;
+    private final long rowCount;
+
+    private PageBounds(
+        long[] firstRows,
+        Binary[] mins,
+        Binary[] maxs,
+        boolean[] nullPages,
+        PrimitiveComparator<Binary> order,
+        long rowCount) {
+      this.firstRows = firstRows;
+      this.mins = mins;
+      this.maxs = maxs;
+      this.nullPages = nullPages;
+      this.order = order;
+      this.rowCount = rowCount;
+    }
+
+    static PageBounds of(
+        ColumnIndex index, OffsetIndex pages, ColumnDescriptor column, long rowCount) {
+      int count = pages.getPageCount();
+      List<ByteBuffer> min = index.getMinValues();
+      List<ByteBuffer> max = index.getMaxValues();
+      List<Boolean> onlyNulls = index.getNullPages();
+      if (min.size() != count || max.size() != count || onlyNulls.size() != count) {
+        return NONE; // an index that does not match the pages: not used
+      }
+      long[] firstRows = new long[count];
+      Binary[] mins = new Binary[count];
+      Binary[] maxs = new Binary[count];
+      boolean[] nullPages = new boolean[count];
+      for (int p = 0; p < count; p++) {
+        firstRows[p] = pages.getFirstRowIndex(p);
+        nullPages[p] = onlyNulls.get(p);
+        mins[p] = Binary.fromConstantByteBuffer(min.get(p));
+        maxs[p] = Binary.fromConstantByteBuffer(max.get(p));
+      }
+      return new PageBounds(
+          firstRows, mins, maxs, nullPages, column.getPrimitiveType().comparator(), rowCount);
+    }
+
+    /** The rows of {@code [first, last)} in pages whose bounds admit {@code value}. */
+    RowRanges mayHold(Binary value, long first, long last) {
+      RowRanges.Builder rows = RowRanges.builder();
+      int page = Arrays.binarySearch(firstRows, first);
+      page = page >= 0 ? page : -page - 2; // the page holding row first
+      for (; page < firstRows.length && firstRows[page] < last; page++) {
+        if (!nullPages[page]
+            && order.compare(mins[page], value) <= 0
+            && order.compare(maxs[page], value) >= 0) {
+          long pageEnd = page + 1 < firstRows.length ? firstRows[page + 1] : rowCount;
+          rows.addSelectedRange(Math.max(first, firstRows[page]), Math.min(last, pageEnd) - 1);
+        }
+      }
+      return rows.build();
     }
   }
 }
