@@ -48,7 +48,8 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Data: {@code otel_logs_and_spans} (27 columns), rows evenly spread over {@code days} days
  * ending now, written as the writer writes them (sorted by timestamp, pages of at most 1000 rows,
- * ZSTD, page index, key model tag), 6 rows a trace, 1 in 5 logs an ERROR, 4 services. Both engines
+ * ZSTD, page index, key model tag), 6 rows a trace (ids {@code trace-<n>} in time order, or random
+ * ones with {@code -Dbench.randomTraceIds=true}), 1 in 5 logs an ERROR, 4 services. Both engines
  * run the same SQL text; DuckDB sees {@code otel_logs_and_spans} as a view over {@code
  * read_parquet([every file])} (one connection, object cache on, all cores). Lakestream from two
  * sidecars on the same warehouse: one as configured by default (a range holding most of the table
@@ -128,7 +129,7 @@ public final class SqlBench {
     String hourFrom = iso(hour);
     String hourTo = iso(hour + 3_600_000_000L);
     long traceRow = (hour + 1_800_000_000L - first) / step;
-    String traceId = "trace-" + traceRow / 6;
+    String traceId = traceId(traceRow / 6);
     List<String[]> queries = new ArrayList<>();
     // -Dbench.sql='SQL;;SQL': these statements instead of the four below ({hour} and {hourEnd}
     // stand for the hour's bounds, {last15} for 15 minutes before the last row, {trace} for a trace
@@ -301,12 +302,34 @@ public final class SqlBench {
         row.put("record_type", spanRow ? "span" : "log");
         row.put("service_name", SERVICES[(int) (global % 4)]);
         row.put("severity_text", spanRow ? null : global % 5 == 0 ? "ERROR" : "INFO");
-        row.put("trace_id", "trace-" + global / 6);
+        row.put("trace_id", traceId(global / 6));
         rows.add(row);
       }
       table.append(rows, true);
     }
     return table;
+  }
+
+  /**
+   * The id of trace {@code n}: {@code trace-<n>}, ids that grow with time (as ULID- or UUIDv7-like
+   * ids do), or with {@code -Dbench.randomTraceIds=true} 32 hex digits that do not (as
+   * OpenTelemetry's random 16-byte trace ids): a page's bounds then span most of the ids, and only
+   * the key range narrows a lookup.
+   */
+  static String traceId(long n) {
+    if (!Boolean.getBoolean("bench.randomTraceIds")) {
+      return "trace-" + n;
+    }
+    long a = mix(n);
+    long b = mix(a ^ 0x9E3779B97F4A7C15L);
+    return String.format(Locale.ROOT, "%016x%016x", a, b);
+  }
+
+  /** A 64-bit mix (SplitMix64's): distinct inputs, scattered outputs. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** Waits until the sidecar answers {@code GET /ready} with 200: every table's log loaded. */
