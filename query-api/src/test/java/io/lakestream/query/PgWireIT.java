@@ -546,22 +546,30 @@ class PgWireIT {
     // Counting 10^13 numbers would take the engine hours, before its one row.
     try (Connection c = connect("acme", "acme-token");
         Statement s = c.createStatement()) {
-      java.util.concurrent.CompletableFuture<Void> cancelled =
-          java.util.concurrent.CompletableFuture.runAsync(
+      java.util.concurrent.CompletableFuture<ResultSet> counted =
+          java.util.concurrent.CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  Thread.sleep(500);
-                  s.cancel(); // pgJDBC's cancel request, on a connection of its own
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
+                  return s.executeQuery("SELECT count(*) FROM range(10000000000000)");
+                } catch (SQLException e) {
+                  throw new java.util.concurrent.CompletionException(e);
                 }
               });
-      assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM range(10000000000000)"))
-          .isInstanceOf(SQLException.class)
+      // pgJDBC's cancel request, on a connection of its own, until the statement ends: one that
+      // arrives before the statement starts is dropped by the server, as PostgreSQL drops it.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                s.cancel();
+                return counted.isDone();
+              });
+      assertThatThrownBy(counted::join)
+          .hasCauseInstanceOf(SQLException.class)
           .hasMessageContaining("canceling statement due to user request")
-          .extracting(e -> ((SQLException) e).getSQLState())
+          .extracting(e -> ((SQLException) e.getCause()).getSQLState())
           .isEqualTo("57014");
-      cancelled.get();
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE project_id = 'acme'")) {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(ROWS); // the connection and the engine go on

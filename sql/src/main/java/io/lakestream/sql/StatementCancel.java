@@ -38,6 +38,11 @@ public final class StatementCancel {
     return cancelled;
   }
 
+  /** Whether an engine's statement is running for it now (for tests). */
+  synchronized boolean engineRunning() {
+    return running != null;
+  }
+
   /** Why: {@code canceling statement due to user request}, or to a statement timeout. */
   public synchronized String message() {
     return "canceling statement due to " + reason;
