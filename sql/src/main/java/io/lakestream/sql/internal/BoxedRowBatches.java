@@ -46,10 +46,17 @@ public final class BoxedRowBatches extends ArrowReader {
     this.rows = rows;
   }
 
+  /** Arrow's canonical JSON extension type, on a UTF-8 field. */
+  private static final java.util.Map<String, String> JSON_EXTENSION =
+      java.util.Map.of("ARROW:extension:name", "arrow.json", "ARROW:extension:metadata", "");
+
   /**
    * The Arrow schema the engine takes a table's rows in: timestamps {@code Timestamp(MICROSECOND,
-   * "UTC")}, dates in days, strings and json as UTF-8, bytes as binary, arrays as lists of nullable
-   * elements; every field nullable.
+   * "UTC")}, dates in days, strings as UTF-8, json as UTF-8 marked with Arrow's canonical {@code
+   * arrow.json} extension (which the engine reads as its {@code JSON} type), bytes as binary,
+   * arrays as lists of nullable elements; every field nullable. Each type is the engine's type of
+   * the column ({@code TIMESTAMPTZ}, {@code DATE}, {@code VARCHAR}, {@code JSON}, {@code BLOB},
+   * {@code BIGINT[]}, …), so that the engine reads the batches as the table's rows without a cast.
    */
   public static Schema schema(List<Column> columns) {
     List<Field> fields = new ArrayList<>(columns.size());
@@ -78,6 +85,9 @@ public final class BoxedRowBatches extends ArrowReader {
           case BYTES -> ArrowType.Binary.INSTANCE;
           default -> ArrowType.Utf8.INSTANCE; // string, json
         };
+    if (type == ColumnType.JSON) {
+      return new Field(name, new FieldType(true, arrow, null, JSON_EXTENSION), null);
+    }
     return new Field(name, FieldType.nullable(arrow), null);
   }
 

@@ -555,18 +555,22 @@ public final class DuckDbSession {
     // The stream owns the batches from here: its release closes them.
     inPlace.add(stream);
     connection.registerArrowStream(streamName, stream);
-    String rows = "(SELECT " + castColumns(table, names) + " FROM " + quote(streamName) + ")";
+    // The stream's columns have the table's types (BoxedRowBatches.schema): the view selects
+    // them as they are. (A subquery casting each, which the engine parses and binds in the view
+    // and again in the statement, cost 0.8 ms of a SELECT * of otel_logs_and_spans.)
     try (Statement s = connection.createStatement()) {
-      s.execute("DROP TABLE " + quote(table.name()) + "; " + view(table, rows, names, projectId));
+      s.execute(
+          "DROP TABLE "
+              + quote(table.name())
+              + "; "
+              + view(table, quote(streamName), names, projectId));
     }
   }
 
-  /** {@code CAST("c" AS type) AS "c", …}: the columns as the table type has them. */
-  private static String castColumns(TableDefinition table, List<String> names) {
-    return castColumns(table, names, name -> true);
-  }
-
-  /** As {@link #castColumns(TableDefinition, List)}, a column {@code present} refuses as null. */
+  /**
+   * {@code CAST("c" AS type) AS "c", …}: the columns as the table type has them, {@code NULL} for
+   * those {@code present} refuses.
+   */
   private static String castColumns(
       TableDefinition table, List<String> names, java.util.function.Predicate<String> present) {
     StringBuilder select = new StringBuilder();
