@@ -52,9 +52,12 @@ import org.apache.parquet.schema.Type;
  * Reads row ranges of Parquet data files, decoding only the pages that hold them: for each row
  * group the range touches, a {@link RowRanges} of the wanted rows goes to {@link
  * ParquetFileReader#readFilteredRowGroup(int, RowRanges)}, which uses the offset index to fetch the
- * overlapping pages of the requested columns only. Each column is then decoded on its own, straight
- * into a {@link ColumnVector} ({@link ColumnDecoder}: no record assembly), skipping the other rows
- * of those pages; dictionaries come decoded from a cache.
+ * overlapping pages of the requested columns only; for a few selected rows ({@link
+ * FileReader#readSelected}, and the gathering of an unsorted file's rows) the reader fetches those
+ * pages itself, found by a binary search in the offset index ({@link PageLocations}, {@link
+ * FetchedPages}), without parquet-mr's walk over every page of each column chunk. Each column is
+ * then decoded on its own, straight into a {@link ColumnVector} ({@link ColumnDecoder}: no record
+ * assembly), skipping the other rows of those pages; dictionaries come decoded from a cache.
  *
  * <p>Open readers (footer and offset indexes loaded) are kept per file and projection, up to a
  * bound, so a warm read costs the page reads only. A {@link FileReader} is used by one thread at a

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Reads of a few selected rows ({@link ParquetFiles.FileReader#readSelected}), whose pages are
@@ -47,8 +48,9 @@ class FetchedPagesTest {
     assertSelectedRowsAsRecordAssembly(file, file, table, rows, layout.pageRows());
   }
 
-  @Test
-  void aLookupReadsOnlyThePagesHoldingItsRowsOneRangeEachRun() throws IOException {
+  @ParameterizedTest(name = "vectored reads: {0}")
+  @ValueSource(booleans = {true, false})
+  void aLookupReadsOnlyThePagesHoldingItsRowsOneRangeEachRun(boolean vectored) throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
     int rows = 20_000;
     org.apache.hadoop.fs.Path file =
@@ -63,6 +65,7 @@ class FetchedPagesTest {
     conf.setClass(
         "fs." + CountingFileSystem.SCHEME + ".impl", CountingFileSystem.class, FileSystem.class);
     conf.setBoolean("fs." + CountingFileSystem.SCHEME + ".impl.disable.cache", true);
+    conf.setBoolean("parquet.hadoop.vectored.io.enabled", vectored); // as on S3, or not
     String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
     long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
     List<String> columns = logs.columnNames();
