@@ -67,6 +67,11 @@ final class DictionaryCache {
     return entry;
   }
 
+  /** Whether a column chunk's dictionary is cached (it may be dropped any time after). */
+  boolean has(String location, int block, ColumnDescriptor column) {
+    return get(new Key(location, block, String.join(".", column.getPath()))) != null;
+  }
+
   private static boolean isBinary(ColumnDescriptor column) {
     return switch (column.getPrimitiveType().getPrimitiveTypeName()) {
       case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> true;

@@ -24,6 +24,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
@@ -32,12 +34,14 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ParquetFileRange;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
@@ -48,9 +52,12 @@ import org.apache.parquet.schema.Type;
  * Reads row ranges of Parquet data files, decoding only the pages that hold them: for each row
  * group the range touches, a {@link RowRanges} of the wanted rows goes to {@link
  * ParquetFileReader#readFilteredRowGroup(int, RowRanges)}, which uses the offset index to fetch the
- * overlapping pages of the requested columns only. Each column is then decoded on its own, straight
- * into a {@link ColumnVector} ({@link ColumnDecoder}: no record assembly), skipping the other rows
- * of those pages; dictionaries come decoded from a cache.
+ * overlapping pages of the requested columns only; for a few selected rows ({@link
+ * FileReader#readSelected}, and the gathering of an unsorted file's rows) the reader fetches those
+ * pages itself, found by a binary search in the offset index ({@link PageLocations}, {@link
+ * FetchedPages}), without parquet-mr's walk over every page of each column chunk. Each column is
+ * then decoded on its own, straight into a {@link ColumnVector} ({@link ColumnDecoder}: no record
+ * assembly), skipping the other rows of those pages; dictionaries come decoded from a cache.
  *
  * <p>Open readers (footer and offset indexes loaded) are kept per file and projection, up to a
  * bound, so a warm read costs the page reads only. A {@link FileReader} is used by one thread at a
@@ -81,6 +88,39 @@ public final class ParquetFiles implements AutoCloseable {
   static final int GATHER_GAP = 65_536;
 
   private record PoolKey(String location, List<String> columns) {}
+
+  /**
+   * Selected rows of a row group up to which {@code readSelected} (and the gathering of an unsorted
+   * file's rows) fetches their pages directly; above, parquet-mr's filtered read, whose walk over
+   * every page is then a small part of the work (rows spread over most pages read most pages either
+   * way).
+   */
+  static final int MAX_FETCHED_ROWS = 1_024;
+
+  /** Bytes of contiguous pages read in one range, at most. */
+  private static final long MAX_READ_BYTES = 8L << 20;
+
+  private static final PageLocations[] NO_LOCATIONS = new PageLocations[0];
+
+  private static final ByteBufferAllocator HEAP = new HeapByteBufferAllocator();
+
+  /** Byte ranges of a file to read: offsets and lengths, in the order added. */
+  private static final class Ranges {
+    long[] offsets = new long[32];
+    int[] lengths = new int[32];
+    int count;
+
+    /** Adds a range; returns its number. */
+    int add(long offset, int length) {
+      if (count == offsets.length) {
+        offsets = Arrays.copyOf(offsets, count * 2);
+        lengths = Arrays.copyOf(lengths, count * 2);
+      }
+      offsets[count] = offset;
+      lengths[count] = length;
+      return count++;
+    }
+  }
 
   /**
    * A reader of {@code columns} of the file; rows it reads have one slot per column, in this order.
@@ -250,19 +290,35 @@ public final class ParquetFiles implements AutoCloseable {
     /** Per row group and column of the projection, its page bounds once read (for select). */
     private PageBounds[][] boundsByBlock;
 
+    /**
+     * Per row group, where the pages of each column of the projection are, once read ({@link
+     * #locations}); {@link #NO_LOCATIONS} where they cannot be used.
+     */
+    private PageLocations[][] locationsByBlock;
+
+    private final InputFile input;
+    private final ParquetReadOptions options;
+
+    /** Whether pages may be fetched directly ({@link #readPages}): not in encrypted files. */
+    private final boolean fetchesPages;
+
+    /** The file's stream for the pages fetched directly; opened on first use. */
+    private SeekableInputStream pageStream;
+
     private FileReader(PoolKey key, long sizeBytes, TableDefinition table) throws IOException {
       this.key = key;
       Path path = new Path(key.location());
-      InputFile input = inputFile(path, sizeBytes);
-      ParquetReadOptions.Builder options =
+      this.input = inputFile(path, sizeBytes);
+      ParquetReadOptions.Builder builder =
           HadoopReadOptions.builder(conf, path)
               .withCodecFactory(new ZstdPages(HadoopCodecs.newFactory(conf, 0)));
       if ("file".equals(path.getFileSystem(conf).getUri().getScheme())) {
         // Vectored reads of local files hand each range to a thread pool: a few pages are read
         // faster in the calling thread. (On S3 they are parallel ranged GETs: kept.)
-        options.withUseHadoopVectoredIo(false);
+        builder.withUseHadoopVectoredIo(false);
       }
-      this.reader = ParquetFileReader.open(input, options.build());
+      this.options = builder.build();
+      this.reader = ParquetFileReader.open(input, options);
       try {
         MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
         String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
@@ -294,6 +350,10 @@ public final class ParquetFiles implements AutoCloseable {
           blockHasOffsetIndex[i] = offsetIndex;
         }
         this.rowCount = start;
+        this.fetchesPages =
+            reader.getFooter().getFileMetaData().getEncryptionType()
+                    == FileMetaData.EncryptionType.UNENCRYPTED
+                && !options.usePageChecksumVerification();
       } catch (RuntimeException e) {
         closeQuietly();
         throw e;
@@ -435,6 +495,7 @@ public final class ParquetFiles implements AutoCloseable {
       }
       int next = first;
       for (int i = 0; i < blocks.size() && from < end; i++) {
+        int blockFirst = next; // of the selected rows, the first in this row group
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
         if (blockEnd <= from) {
@@ -457,6 +518,16 @@ public final class ParquetFiles implements AutoCloseable {
             builder.addSelectedRow(lastRow - 1);
           }
           rows = builder.build();
+          PageLocations[] locations =
+              next - blockFirst <= MAX_FETCHED_ROWS && blockHasOffsetIndex[i] && fetchesPages
+                  ? locations(i)
+                  : null;
+          if (locations != null) {
+            int offset = (int) (blockStart + firstRow - start);
+            readPages(i, locations, selected, blockFirst, next, firstRow, lastRow, vectors, offset);
+            from = blockEnd;
+            continue;
+          }
         }
         int offset = (int) (blockStart + firstRow - start);
         try (PageReadStore pages =
@@ -477,6 +548,194 @@ public final class ParquetFiles implements AutoCloseable {
         from = blockEnd;
       }
       return new ColumnBatch(vectors, size);
+    }
+
+    /**
+     * Decodes rows {@code [firstRow, lastRow)} of row group {@code block} into {@code vectors} from
+     * {@code offset} on, from the pages holding its selected rows {@code selected[begin, end)}
+     * only, fetched directly: each row's page found in the offset index ({@code locations}) by a
+     * binary search, and those pages' bytes read, with the dictionary pages not cached yet, in as
+     * few range reads as they allow (contiguous ranges in one). The same pages, decoded the same
+     * way, as parquet-mr's {@code readFilteredRowGroup} gives, without its walk over every page of
+     * each column chunk (for a trace's rows, 809 pages of each of 27 columns, to keep one or two).
+     */
+    private void readPages(
+        int block,
+        PageLocations[] locations,
+        long[] selected,
+        int begin,
+        int end,
+        long firstRow,
+        long lastRow,
+        ColumnVector[] vectors,
+        int offset)
+        throws IOException {
+      long blockStart = blockStarts[block];
+      int[][] pages = new int[decoders.length][];
+      int[] dictionaryRange = new int[decoders.length];
+      Ranges ranges = new Ranges();
+      for (int c = 0; c < decoders.length; c++) {
+        dictionaryRange[c] = -1;
+        if (decoders[c] == null) {
+          continue;
+        }
+        PageLocations at = locations[c];
+        pages[c] = at.pagesHolding(selected, begin, end, blockStart);
+        if (at.dictionarySize() > 0
+            && !dictionaries.has(key.location(), block, decoders[c].descriptor())) {
+          dictionaryRange[c] = ranges.add(at.dictionaryOffset(), at.dictionarySize());
+        }
+        for (int page : pages[c]) {
+          ranges.add(at.offset(page), at.size(page));
+        }
+      }
+      ByteBuffer[] fetched = readRanges(ranges);
+      int range = 0;
+      for (int c = 0; c < decoders.length; c++) {
+        ColumnDecoder decoder = decoders[c];
+        if (decoder == null) {
+          continue;
+        }
+        PageLocations at = locations[c];
+        ByteBuffer dictionaryBytes = null;
+        if (dictionaryRange[c] >= 0) {
+          dictionaryBytes = fetched[range++];
+        }
+        ByteBuffer[] pageBytes = Arrays.copyOfRange(fetched, range, range + pages[c].length);
+        range += pages[c].length;
+        FetchedPages columnPages =
+            new FetchedPages(
+                decoder.descriptor(),
+                at,
+                options.getCodecFactory().getDecompressor(at.codec()),
+                at.valueCount(),
+                pages[c],
+                pageBytes,
+                dictionaryBytes,
+                this::readRange);
+        DictionaryCache.Entry dictionary =
+            dictionaries.dictionary(key.location(), block, decoder.descriptor(), columnPages);
+        decoder.decode(columnPages, dictionary, firstRow, lastRow, vectors[c], offset);
+      }
+    }
+
+    /**
+     * Where the pages of each column of the projection are in row group {@code block}, from the
+     * offset indexes (read once per reader, by parquet-mr's column index store, as {@link
+     * #pageBounds}'s); null when some column's cannot be used (none, encrypted, not matching the
+     * chunk): the row group is then read by parquet-mr.
+     */
+    private PageLocations[] locations(int block) throws IOException {
+      if (locationsByBlock == null) {
+        locationsByBlock = new PageLocations[blocks.size()][];
+      }
+      PageLocations[] known = locationsByBlock[block];
+      if (known == null) {
+        known = NO_LOCATIONS;
+        Map<ColumnPath, ColumnChunkMetaData> chunks = new java.util.HashMap<>();
+        for (ColumnChunkMetaData chunk : blocks.get(block).getColumns()) {
+          chunks.put(chunk.getPath(), chunk);
+        }
+        ColumnIndexStore store = reader.getColumnIndexStore(block);
+        PageLocations[] found = new PageLocations[decoders.length];
+        boolean usable = true;
+        for (int c = 0; c < decoders.length && usable; c++) {
+          if (decoders[c] == null) {
+            continue;
+          }
+          ColumnPath path = ColumnPath.get(decoders[c].descriptor().getPath());
+          ColumnChunkMetaData chunk = chunks.get(path);
+          OffsetIndex index = null;
+          if (chunk != null && !chunk.isEncrypted()) {
+            try {
+              index = store.getOffsetIndex(path);
+            } catch (ColumnIndexStore.MissingOffsetIndexException e) {
+              // no offset index: parquet-mr reads the row group
+            }
+          }
+          found[c] = index == null ? null : PageLocations.of(chunk, index, rowCount(block));
+          usable = found[c] != null;
+        }
+        if (usable) {
+          known = found;
+        }
+        locationsByBlock[block] = known;
+      }
+      return known == NO_LOCATIONS ? null : known;
+    }
+
+    /**
+     * The bytes of the ranges, each its own buffer (a view of a larger read when contiguous ranges
+     * were read in one): on S3 one vectored read (parallel ranged GETs, as parquet-mr's), locally a
+     * positioned read each.
+     */
+    private ByteBuffer[] readRanges(Ranges ranges) throws IOException {
+      int count = ranges.count;
+      Integer[] order = new Integer[count];
+      for (int r = 0; r < count; r++) {
+        order[r] = r;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(ranges.offsets[a], ranges.offsets[b]));
+      List<ParquetFileRange> reads = new ArrayList<>();
+      int[] readOf = new int[count];
+      long readStart = -1;
+      long readEnd = -1;
+      for (int k = 0; k < count; k++) {
+        int r = order[k];
+        long offset = ranges.offsets[r];
+        long rangeEnd = offset + ranges.lengths[r];
+        if (reads.isEmpty() || offset > readEnd || rangeEnd - readStart > MAX_READ_BYTES) {
+          if (!reads.isEmpty()) {
+            reads.set(
+                reads.size() - 1, new ParquetFileRange(readStart, (int) (readEnd - readStart)));
+          }
+          reads.add(null);
+          readStart = offset;
+          readEnd = rangeEnd;
+        } else {
+          readEnd = Math.max(readEnd, rangeEnd);
+        }
+        readOf[r] = reads.size() - 1;
+      }
+      if (!reads.isEmpty()) {
+        reads.set(reads.size() - 1, new ParquetFileRange(readStart, (int) (readEnd - readStart)));
+      }
+      ByteBuffer[] read = new ByteBuffer[reads.size()];
+      SeekableInputStream stream = pageStream();
+      if (options.useHadoopVectoredIo() && stream.readVectoredAvailable(HEAP)) {
+        stream.readVectored(reads, HEAP);
+        for (int k = 0; k < read.length; k++) {
+          read[k] = FutureIO.awaitFuture(reads.get(k).getDataReadFuture());
+        }
+      } else {
+        for (int k = 0; k < read.length; k++) {
+          read[k] = readRange(reads.get(k).getOffset(), reads.get(k).getLength());
+        }
+      }
+      ByteBuffer[] buffers = new ByteBuffer[count];
+      for (int r = 0; r < count; r++) {
+        ParquetFileRange whole = reads.get(readOf[r]);
+        ByteBuffer bytes = read[readOf[r]].duplicate();
+        int at = bytes.position() + (int) (ranges.offsets[r] - whole.getOffset());
+        buffers[r] = bytes.position(at).limit(at + ranges.lengths[r]).slice();
+      }
+      return buffers;
+    }
+
+    /** {@code length} bytes of the file from {@code offset}, in one read. */
+    private ByteBuffer readRange(long offset, int length) throws IOException {
+      byte[] bytes = new byte[length];
+      SeekableInputStream stream = pageStream();
+      stream.seek(offset);
+      stream.readFully(bytes);
+      return ByteBuffer.wrap(bytes);
+    }
+
+    private SeekableInputStream pageStream() throws IOException {
+      if (pageStream == null) {
+        pageStream = input.newStream();
+      }
+      return pageStream;
     }
 
     /**
@@ -533,6 +792,13 @@ public final class ParquetFiles implements AutoCloseable {
         reader.close();
       } catch (IOException e) {
         // nothing to do: the reader is dropped either way
+      }
+      if (pageStream != null) {
+        try {
+          pageStream.close();
+        } catch (IOException e) {
+          // likewise
+        }
       }
     }
   }

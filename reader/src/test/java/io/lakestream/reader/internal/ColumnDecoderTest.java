@@ -355,6 +355,14 @@ class ColumnDecoderTest {
 
   private org.apache.hadoop.fs.Path write(TableDefinition table, Layout layout, int rows, long seed)
       throws IOException {
+    return write(dir, table, layout, rows, seed);
+  }
+
+  /**
+   * {@code rows} random rows of {@code table} in key order (keys repeat) in a file of {@code dir}.
+   */
+  static org.apache.hadoop.fs.Path write(
+      Path dir, TableDefinition table, Layout layout, int rows, long seed) throws IOException {
     TestRows generator = new TestRows(table, seed);
     long[] keys = new long[rows];
     for (int i = 0; i < rows; i++) {
@@ -386,7 +394,7 @@ class ColumnDecoderTest {
     return file;
   }
 
-  private static ParquetFiles.FileReader open(
+  static ParquetFiles.FileReader open(
       ParquetFiles files,
       org.apache.hadoop.fs.Path file,
       TableDefinition table,
@@ -451,7 +459,7 @@ class ColumnDecoderTest {
     return rows;
   }
 
-  private static List<Object[]> rowsOf(ColumnBatch batch) {
+  static List<Object[]> rowsOf(ColumnBatch batch) {
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < batch.rowCount(); i++) {
       rows.add(batch.row(i));
@@ -460,7 +468,7 @@ class ColumnDecoderTest {
   }
 
   /** Rows as text that shows every value with its Java type, bytes in hex. */
-  private static List<String> describe(List<Object[]> rows) {
+  static List<String> describe(List<Object[]> rows) {
     List<String> texts = new ArrayList<>();
     for (Object[] row : rows) {
       StringBuilder text = new StringBuilder();

@@ -1,0 +1,220 @@
+package io.lakestream.reader.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.reader.internal.ColumnDecoderTest.Layout;
+import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinitions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Reads of a few selected rows ({@link ParquetFiles.FileReader#readSelected}), whose pages are
+ * fetched directly by the offset index ({@link FetchedPages}): the same rows as the record assembly
+ * for every table and layout of {@link ColumnDecoderTest} (dictionary pages, fallback to PLAIN
+ * mid-chunk, v2 pages, lists, several row groups), rows in the first and last pages of chunks and
+ * spread over many; only the pages holding the rows read, one range read per run of them, no
+ * dictionary page once cached; and a file without offset indexes read by parquet-mr, same rows.
+ */
+class FetchedPagesTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}, {2}")
+  @MethodSource("io.lakestream.reader.internal.ColumnDecoderTest#tablesAndLayouts")
+  void readsSelectedRowsAsTheRecordAssemblyDid(String name, TableDefinition table, Layout layout)
+      throws IOException {
+    int rows = 1_000;
+    org.apache.hadoop.fs.Path file = ColumnDecoderTest.write(dir, table, layout, rows, 7);
+    assertSelectedRowsAsRecordAssembly(file, file, table, rows, layout.pageRows());
+  }
+
+  @ParameterizedTest(name = "vectored reads: {0}")
+  @ValueSource(booleans = {true, false})
+  void aLookupReadsOnlyThePagesHoldingItsRowsOneRangeEachRun(boolean vectored) throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    int rows = 20_000;
+    org.apache.hadoop.fs.Path file =
+        ColumnDecoderTest.write(
+            dir,
+            logs,
+            new Layout(
+                "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
+            rows,
+            3);
+    Configuration conf = new Configuration();
+    conf.setClass(
+        "fs." + CountingFileSystem.SCHEME + ".impl", CountingFileSystem.class, FileSystem.class);
+    conf.setBoolean("fs." + CountingFileSystem.SCHEME + ".impl.disable.cache", true);
+    conf.setBoolean("parquet.hadoop.vectored.io.enabled", vectored); // as on S3, or not
+    String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
+    long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
+    List<String> columns = logs.columnNames();
+    int[] warm = {1_000, 1_001};
+    int[] lookup = {12_345, 12_346, 12_420, 12_470}; // in two consecutive pages of 100 rows
+    List<Object[]> expected = ColumnDecoderTest.recordAssembly(file, logs, columns, 12_345, 12_471);
+    try (ParquetFiles files = new ParquetFiles(conf, 4);
+        ParquetFiles.FileReader reader = files.open(location, size, logs, columns)) {
+      reader.readSelected(0, warm, warm.length); // offset indexes read, dictionaries cached
+      CountingFileSystem.reset();
+      ColumnBatch batch = reader.readSelected(0, lookup, lookup.length);
+      long reads = CountingFileSystem.RANGE_READS.get();
+      long bytes = CountingFileSystem.BYTES_READ.get();
+      for (int row : lookup) {
+        assertThat(ColumnDecoderTest.describe(List.<Object[]>of(batch.row(row - lookup[0]))))
+            .as("row %d", row)
+            .isEqualTo(
+                ColumnDecoderTest.describe(List.<Object[]>of(expected.get(row - lookup[0]))));
+      }
+      long[] wanted = pagesHolding(file, lookup);
+      assertThat(wanted[0]).as("runs of pages").isGreaterThanOrEqualTo(columns.size() - 1);
+      assertThat(reads).as("range reads").isEqualTo(wanted[0]);
+      assertThat(bytes).as("bytes read").isEqualTo(wanted[1]);
+    }
+  }
+
+  @Test
+  void aFileWithoutOffsetIndexesIsReadByParquetMrWithTheSameRows() throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    int rows = 1_000;
+    Layout layout =
+        new Layout("30-row pages", 30, 64 << 10, true, 512, WriterVersion.PARQUET_1_0, false);
+    org.apache.hadoop.fs.Path file = ColumnDecoderTest.write(dir, logs, layout, rows, 5);
+    org.apache.hadoop.fs.Path copy =
+        new org.apache.hadoop.fs.Path(dir.resolve("copy.parquet").toUri());
+    Configuration conf = new Configuration();
+    try (ParquetFileReader original =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      ParquetFileWriter writer =
+          new ParquetFileWriter(
+              HadoopOutputFile.fromPath(copy, conf),
+              original.getFooter().getFileMetaData().getSchema(),
+              ParquetFileWriter.Mode.CREATE,
+              64 << 10,
+              0);
+      writer.start();
+      writer.appendFile(HadoopInputFile.fromPath(file, conf)); // copies no page index
+      writer.end(Map.of());
+    }
+    try (ParquetFileReader copied = ParquetFileReader.open(HadoopInputFile.fromPath(copy, conf))) {
+      assertThat(copied.getRowGroups()).hasSizeGreaterThan(1);
+      for (BlockMetaData block : copied.getRowGroups()) {
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+          assertThat(chunk.getOffsetIndexReference()).as("%s", chunk.getPath()).isNull();
+        }
+      }
+    }
+    assertSelectedRowsAsRecordAssembly(copy, file, logs, rows, layout.pageRows());
+  }
+
+  /**
+   * Sets of rows of {@code read} (first and last rows, rows either side of page edges, runs, rows
+   * spread over many pages, random few) read by {@code readSelected}, each row equal to the same
+   * row of {@code expected} read by the record assembly.
+   */
+  private static void assertSelectedRowsAsRecordAssembly(
+      org.apache.hadoop.fs.Path read,
+      org.apache.hadoop.fs.Path expected,
+      TableDefinition table,
+      int rows,
+      int pageRows)
+      throws IOException {
+    List<String> columns = table.columnNames();
+    List<String> all =
+        ColumnDecoderTest.describe(
+            ColumnDecoderTest.recordAssembly(expected, table, columns, 0, rows));
+    List<int[]> sets = new ArrayList<>();
+    sets.add(new int[] {0});
+    sets.add(new int[] {rows - 1});
+    sets.add(new int[] {0, rows - 1});
+    sets.add(new int[] {pageRows - 1, pageRows, 3 * pageRows - 1});
+    sets.add(new int[] {rows - pageRows - 1, rows - pageRows, rows - 2});
+    sets.add(range(30, 61, 1));
+    sets.add(range(5, rows, 37));
+    Random random = new Random(13);
+    for (int i = 0; i < 8; i++) {
+      TreeSet<Integer> set = new TreeSet<>();
+      for (int n = 1 + random.nextInt(6); set.size() < n; ) {
+        set.add(random.nextInt(rows));
+      }
+      sets.add(set.stream().mapToInt(Integer::intValue).toArray());
+    }
+    try (ParquetFiles files = new ParquetFiles(new Configuration(), 4)) {
+      for (int[] edges : sets) {
+        int[] set = java.util.Arrays.stream(edges).filter(row -> row >= 0 && row < rows).toArray();
+        if (set.length == 0) {
+          continue; // page edges past the file's rows
+        }
+        ColumnBatch batch;
+        try (ParquetFiles.FileReader reader = ColumnDecoderTest.open(files, read, table, columns)) {
+          batch = reader.readSelected(0, set, set.length);
+        }
+        for (int row : set) {
+          assertThat(ColumnDecoderTest.describe(List.<Object[]>of(batch.row(row - set[0]))))
+              .as("row %d of %s", row, java.util.Arrays.toString(set))
+              .containsExactly(all.get(row));
+        }
+      }
+    }
+  }
+
+  private static int[] range(int from, int to, int step) {
+    List<Integer> rows = new ArrayList<>();
+    for (int row = from; row < to; row += step) {
+      rows.add(row);
+    }
+    return rows.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Of the file's only row group, the runs of consecutive pages holding the rows, over all columns,
+   * and the bytes of those pages, from the offset indexes.
+   */
+  private static long[] pagesHolding(org.apache.hadoop.fs.Path file, int[] rows)
+      throws IOException {
+    long runs = 0;
+    long bytes = 0;
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, new Configuration()))) {
+      assertThat(reader.getRowGroups()).hasSize(1);
+      for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
+        OffsetIndex index = reader.readOffsetIndex(chunk);
+        int previous = -2;
+        for (int page = 0; page < index.getPageCount(); page++) {
+          long first = index.getFirstRowIndex(page);
+          long end =
+              page + 1 < index.getPageCount() ? index.getFirstRowIndex(page + 1) : Long.MAX_VALUE;
+          boolean holds = false;
+          for (int row : rows) {
+            holds |= row >= first && row < end;
+          }
+          if (holds) {
+            runs += page == previous + 1 ? 0 : 1;
+            bytes += index.getCompressedPageSize(page);
+            previous = page;
+          }
+        }
+      }
+    }
+    return new long[] {runs, bytes};
+  }
+}
