@@ -35,6 +35,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class BoxedRowBatches extends ArrowReader {
   private static final int BATCH_ROWS = 32_768;
 
+  /** Arrow's canonical JSON extension type, on a UTF-8 field. */
+  private static final java.util.Map<String, String> JSON_EXTENSION =
+      java.util.Map.of("ARROW:extension:name", "arrow.json", "ARROW:extension:metadata", "");
+
   private final List<Column> columns;
   private final List<Object[]> rows;
   private int next;
@@ -45,10 +49,6 @@ public final class BoxedRowBatches extends ArrowReader {
     this.columns = List.copyOf(columns);
     this.rows = rows;
   }
-
-  /** Arrow's canonical JSON extension type, on a UTF-8 field. */
-  private static final java.util.Map<String, String> JSON_EXTENSION =
-      java.util.Map.of("ARROW:extension:name", "arrow.json", "ARROW:extension:metadata", "");
 
   /**
    * The Arrow schema the engine takes a table's rows in: timestamps {@code Timestamp(MICROSECOND,
