@@ -3,6 +3,7 @@ package io.lakestream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.reader.TestRows;
+import io.lakestream.reader.internal.BytesEquality;
 import io.lakestream.reader.internal.ColumnBatch;
 import io.lakestream.reader.internal.ParquetFiles;
 import io.lakestream.schema.TableDefinition;
@@ -12,6 +13,7 @@ import io.lakestream.storage.HadoopWarehouse;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A few selected rows of a file on S3 (served by S3Proxy, read through s3a), whose pages the reader
  * fetches itself by the offset index in one vectored read (parallel ranged GETs): the same rows as
  * the same file read locally, for rows in the first and last pages, in one page, and spread over
- * many.
+ * many; and the rows an equality selects on a text column's pages, fetched the same way, the same
+ * as locally.
  */
 class S3SelectedRowsIT {
   @RegisterExtension static EmbeddedS3Extension s3 = new EmbeddedS3Extension();
@@ -63,6 +66,45 @@ class S3SelectedRowsIT {
         assertThat(rowsOf(onS3, remote.toString(), size, logs, set))
             .as(Arrays.toString(set))
             .isEqualTo(rowsOf(onDisk, local.toString(), size, logs, set));
+      }
+    }
+  }
+
+  @Test
+  void selectsTheRowsHoldingAValueOnS3AsLocally() throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    int rows = 5_000;
+    Path local = new Path(dir.resolve("logs.parquet").toUri());
+    write(logs, rows, local);
+    s3.createBucket("select");
+    Configuration conf = new Configuration();
+    HadoopWarehouse.configureS3(
+        conf, S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
+    Path remote = new Path("s3a://select/logs.parquet");
+    try (var out = remote.getFileSystem(conf).create(remote)) {
+      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
+    }
+    long size = local.getFileSystem(new Configuration()).getFileStatus(local).getLen();
+    List<String> columns = logs.columnNames();
+    int slot = columns.indexOf("trace_id");
+    try (ParquetFiles onS3 = new ParquetFiles(conf, 4);
+        ParquetFiles onDisk = new ParquetFiles(new Configuration(), 4);
+        ParquetFiles.FileReader remoteReader = onS3.open(remote.toString(), size, logs, columns);
+        ParquetFiles.FileReader localReader = onDisk.open(local.toString(), size, logs, columns)) {
+      for (int row : new int[] {0, 1_234, rows - 1}) {
+        Object value = localReader.readSelected(0, new int[] {row}, 1).row(0)[slot];
+        if (value == null) {
+          continue;
+        }
+        BytesEquality equality =
+            new BytesEquality(value.toString().getBytes(StandardCharsets.UTF_8));
+        for (int[] range : new int[][] {{0, rows}, {Math.max(0, row - 150), row + 150}}) {
+          int[] selected = remoteReader.select(range[0], range[1], slot, equality);
+          assertThat(selected)
+              .as("row %d in [%d, %d)", row, range[0], range[1])
+              .contains(row - range[0])
+              .isEqualTo(localReader.select(range[0], range[1], slot, equality));
+        }
       }
     }
   }

@@ -102,6 +102,17 @@ final class PageLocations {
     return Arrays.copyOf(pages, count);
   }
 
+  /** The pages holding rows of {@code [first, last)} of the row group, ascending. */
+  int[] pagesOverlapping(long first, long last) {
+    int from = pageOf(first);
+    int to = pageOf(last - 1) + 1;
+    int[] pages = new int[to - from];
+    for (int p = 0; p < pages.length; p++) {
+      pages[p] = from + p;
+    }
+    return pages;
+  }
+
   /** Rows in page {@code page}. */
   int rows(int page) {
     long end = page + 1 < firstRows.length ? firstRows[page + 1] : rowCount;

@@ -53,11 +53,12 @@ import org.apache.parquet.schema.Type;
  * group the range touches, a {@link RowRanges} of the wanted rows goes to {@link
  * ParquetFileReader#readFilteredRowGroup(int, RowRanges)}, which uses the offset index to fetch the
  * overlapping pages of the requested columns only; for a few selected rows ({@link
- * FileReader#readSelected}, and the gathering of an unsorted file's rows) the reader fetches those
- * pages itself, found by a binary search in the offset index ({@link PageLocations}, {@link
- * FetchedPages}), without parquet-mr's walk over every page of each column chunk. Each column is
- * then decoded on its own, straight into a {@link ColumnVector} ({@link ColumnDecoder}: no record
- * assembly), skipping the other rows of those pages; dictionaries come decoded from a cache.
+ * FileReader#readSelected}, and the gathering of an unsorted file's rows) and for an equality's
+ * compared column ({@link FileReader#select}) the reader fetches those pages itself, found by a
+ * binary search in the offset index ({@link PageLocations}, {@link FetchedPages}), without
+ * parquet-mr's walk over every page of each column chunk. Each column is then decoded on its own,
+ * straight into a {@link ColumnVector} ({@link ColumnDecoder}: no record assembly), skipping the
+ * other rows of those pages; dictionaries come decoded from a cache.
  *
  * <p>Open readers (footer and offset indexes loaded) are kept per file and projection, up to a
  * bound, so a warm read costs the page reads only. A {@link FileReader} is used by one thread at a
@@ -399,7 +400,11 @@ public final class ParquetFiles implements AutoCloseable {
      * holding these rows, those whose bounds in the column index admit the value are read (all of
      * them without a column index), their values compared as encoded ({@link
      * ColumnDecoder#select}), none materialized. None when the file lacks the column (every value
-     * null).
+     * null). Where {@link #readSelected} fetches pages directly (offset indexes, unencrypted, no
+     * checksum verification), so does this: the pages found in the offset index ({@link
+     * PageLocations}), their bytes read in one range per run of contiguous pages, the dictionary
+     * page only when not cached; else parquet-mr's filtered read, which walks every page of the
+     * chunk and reads the dictionary page again.
      *
      * @throws IOException when the file cannot be read
      */
@@ -416,8 +421,26 @@ public final class ParquetFiles implements AutoCloseable {
         }
         long firstRow = Math.max(from, blockStart) - blockStart;
         long lastRow = Math.min(end, blockEnd) - blockStart; // exclusive
-        RowRanges rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
         PageBounds bounds = blockHasOffsetIndex[i] ? pageBounds(i, slot) : PageBounds.NONE;
+        int offset = (int) (blockStart + firstRow - start);
+        PageLocations[] locations = blockHasOffsetIndex[i] && fetchesPages ? locations(i) : null;
+        if (locations != null) {
+          // the column's pages holding these rows, of them those whose bounds admit the value
+          int[][] wanted = new int[decoders.length][];
+          wanted[slot] =
+              bounds != PageBounds.NONE
+                  ? bounds.pagesMayHold(equality.value(), firstRow, lastRow)
+                  : locations[slot].pagesOverlapping(firstRow, lastRow);
+          if (wanted[slot].length > 0) {
+            FetchedPages columnPages = fetchPages(i, locations, wanted)[slot];
+            DictionaryCache.Entry dictionary =
+                dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
+            decoder.select(columnPages, dictionary, firstRow, lastRow, equality, selected, offset);
+          }
+          from = blockEnd;
+          continue;
+        }
+        RowRanges rows = RowRanges.builder().addSelectedRange(firstRow, lastRow - 1).build();
         if (bounds != PageBounds.NONE) {
           // only the pages whose bounds in the column index admit the value
           rows = bounds.mayHold(equality.value(), firstRow, lastRow);
@@ -433,7 +456,6 @@ public final class ParquetFiles implements AutoCloseable {
           PageReader columnPages = pages.getPageReader(decoder.descriptor());
           DictionaryCache.Entry dictionary =
               dictionaries.dictionary(key.location(), i, decoder.descriptor(), columnPages);
-          int offset = (int) (blockStart + firstRow - start);
           decoder.select(columnPages, dictionary, firstRow, lastRow, equality, selected, offset);
         }
         from = blockEnd;
@@ -572,15 +594,40 @@ public final class ParquetFiles implements AutoCloseable {
         throws IOException {
       long blockStart = blockStarts[block];
       int[][] pages = new int[decoders.length][];
+      for (int c = 0; c < decoders.length; c++) {
+        if (decoders[c] != null) {
+          pages[c] = locations[c].pagesHolding(selected, begin, end, blockStart);
+        }
+      }
+      FetchedPages[] fetched = fetchPages(block, locations, pages);
+      for (int c = 0; c < decoders.length; c++) {
+        ColumnDecoder decoder = decoders[c];
+        if (decoder == null) {
+          continue;
+        }
+        DictionaryCache.Entry dictionary =
+            dictionaries.dictionary(key.location(), block, decoder.descriptor(), fetched[c]);
+        decoder.decode(fetched[c], dictionary, firstRow, lastRow, vectors[c], offset);
+      }
+    }
+
+    /**
+     * Pages {@code pages[c]} (ascending) of each column {@code c} of the projection in row group
+     * {@code block}, fetched directly at the offsets {@code locations} gives: their bytes read,
+     * with the dictionary pages not cached yet, in as few range reads as they allow (contiguous
+     * ranges in one). Columns with no pages given ({@code pages[c] == null}) are not read, and have
+     * none.
+     */
+    private FetchedPages[] fetchPages(int block, PageLocations[] locations, int[][] pages)
+        throws IOException {
       int[] dictionaryRange = new int[decoders.length];
       Ranges ranges = new Ranges();
       for (int c = 0; c < decoders.length; c++) {
         dictionaryRange[c] = -1;
-        if (decoders[c] == null) {
+        if (decoders[c] == null || pages[c] == null) {
           continue;
         }
         PageLocations at = locations[c];
-        pages[c] = at.pagesHolding(selected, begin, end, blockStart);
         if (at.dictionarySize() > 0
             && !dictionaries.has(key.location(), block, decoders[c].descriptor())) {
           dictionaryRange[c] = ranges.add(at.dictionaryOffset(), at.dictionarySize());
@@ -590,10 +637,10 @@ public final class ParquetFiles implements AutoCloseable {
         }
       }
       ByteBuffer[] fetched = readRanges(ranges);
+      FetchedPages[] columns = new FetchedPages[decoders.length];
       int range = 0;
       for (int c = 0; c < decoders.length; c++) {
-        ColumnDecoder decoder = decoders[c];
-        if (decoder == null) {
+        if (decoders[c] == null || pages[c] == null) {
           continue;
         }
         PageLocations at = locations[c];
@@ -603,9 +650,9 @@ public final class ParquetFiles implements AutoCloseable {
         }
         ByteBuffer[] pageBytes = Arrays.copyOfRange(fetched, range, range + pages[c].length);
         range += pages[c].length;
-        FetchedPages columnPages =
+        columns[c] =
             new FetchedPages(
-                decoder.descriptor(),
+                decoders[c].descriptor(),
                 at,
                 options.getCodecFactory().getDecompressor(at.codec()),
                 at.valueCount(),
@@ -613,10 +660,8 @@ public final class ParquetFiles implements AutoCloseable {
                 pageBytes,
                 dictionaryBytes,
                 this::readRange);
-        DictionaryCache.Entry dictionary =
-            dictionaries.dictionary(key.location(), block, decoder.descriptor(), columnPages);
-        decoder.decode(columnPages, dictionary, firstRow, lastRow, vectors[c], offset);
       }
+      return columns;
     }
 
     /**
@@ -856,15 +901,35 @@ public final class ParquetFiles implements AutoCloseable {
           firstRows, mins, maxs, nullPages, column.getPrimitiveType().comparator(), rowCount);
     }
 
+    /**
+     * The pages (ascending) holding rows of {@code [first, last)} whose bounds admit {@code value}.
+     */
+    int[] pagesMayHold(Binary value, long first, long last) {
+      int page = Arrays.binarySearch(firstRows, first);
+      page = page >= 0 ? page : -page - 2; // the page holding row first
+      int[] pages = new int[firstRows.length - page];
+      int count = 0;
+      for (; page < firstRows.length && firstRows[page] < last; page++) {
+        if (admits(page, value)) {
+          pages[count++] = page;
+        }
+      }
+      return Arrays.copyOf(pages, count);
+    }
+
+    private boolean admits(int page, Binary value) {
+      return !nullPages[page]
+          && order.compare(mins[page], value) <= 0
+          && order.compare(maxs[page], value) >= 0;
+    }
+
     /** The rows of {@code [first, last)} in pages whose bounds admit {@code value}. */
     RowRanges mayHold(Binary value, long first, long last) {
       RowRanges.Builder rows = RowRanges.builder();
       int page = Arrays.binarySearch(firstRows, first);
       page = page >= 0 ? page : -page - 2; // the page holding row first
       for (; page < firstRows.length && firstRows[page] < last; page++) {
-        if (!nullPages[page]
-            && order.compare(mins[page], value) <= 0
-            && order.compare(maxs[page], value) >= 0) {
+        if (admits(page, value)) {
           long pageEnd = page + 1 < firstRows.length ? firstRows[page + 1] : rowCount;
           rows.addSelectedRange(Math.max(first, firstRows[page]), Math.min(last, pageEnd) - 1);
         }

@@ -6,6 +6,7 @@ import io.lakestream.reader.internal.ColumnDecoderTest.Layout;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,10 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for every table and layout of {@link ColumnDecoderTest} (dictionary pages, fallback to PLAIN
  * mid-chunk, v2 pages, lists, several row groups), rows in the first and last pages of chunks and
  * spread over many; only the pages holding the rows read, one range read per run of them, no
- * dictionary page once cached; and a file without offset indexes read by parquet-mr, same rows.
+ * dictionary page once cached; an equality's select ({@link ParquetFiles.FileReader#select})
+ * reading only the compared column's pages in the range that its column index admits, likewise; and
+ * a file without offset indexes read by parquet-mr, same rows.
  */
 class FetchedPagesTest {
   @TempDir Path dir;
@@ -61,11 +67,7 @@ class FetchedPagesTest {
                 "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
             rows,
             3);
-    Configuration conf = new Configuration();
-    conf.setClass(
-        "fs." + CountingFileSystem.SCHEME + ".impl", CountingFileSystem.class, FileSystem.class);
-    conf.setBoolean("fs." + CountingFileSystem.SCHEME + ".impl.disable.cache", true);
-    conf.setBoolean("parquet.hadoop.vectored.io.enabled", vectored); // as on S3, or not
+    Configuration conf = countingConf(vectored);
     String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
     long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
     List<String> columns = logs.columnNames();
@@ -89,6 +91,56 @@ class FetchedPagesTest {
       assertThat(wanted[0]).as("runs of pages").isGreaterThanOrEqualTo(columns.size() - 1);
       assertThat(reads).as("range reads").isEqualTo(wanted[0]);
       assertThat(bytes).as("bytes read").isEqualTo(wanted[1]);
+    }
+  }
+
+  @ParameterizedTest(name = "vectored reads: {0}")
+  @ValueSource(booleans = {true, false})
+  void aSelectReadsOnlyTheComparedColumnsAdmittedPagesOneRangeEachRun(boolean vectored)
+      throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    int rows = 20_000;
+    org.apache.hadoop.fs.Path file =
+        ColumnDecoderTest.write(
+            dir,
+            logs,
+            new Layout(
+                "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
+            rows,
+            3);
+    Configuration conf = countingConf(vectored);
+    String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
+    long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
+    List<String> columns = logs.columnNames();
+    int slot = columns.indexOf("trace_id");
+    int from = 12_050;
+    int to = 12_950; // rows of ten pages, the first and last in part
+    List<Object[]> range = ColumnDecoderTest.recordAssembly(file, logs, columns, from, to);
+    int holding = 12_345 - from;
+    while (range.get(holding)[slot] == null) {
+      holding++;
+    }
+    String wanted = range.get(holding)[slot].toString();
+    List<Integer> expected = new ArrayList<>();
+    for (int row = from; row < to; row++) {
+      if (range.get(row - from)[slot] != null
+          && wanted.equals(range.get(row - from)[slot].toString())) {
+        expected.add(row - from);
+      }
+    }
+    BytesEquality equality = new BytesEquality(wanted.getBytes(StandardCharsets.UTF_8));
+    try (ParquetFiles files = new ParquetFiles(conf, 4);
+        ParquetFiles.FileReader reader = files.open(location, size, logs, columns)) {
+      reader.select(0, 1_000, slot, equality); // offset indexes read, dictionary cached
+      CountingFileSystem.reset();
+      int[] found = reader.select(from, to, slot, equality);
+      long reads = CountingFileSystem.RANGE_READS.get();
+      long bytes = CountingFileSystem.BYTES_READ.get();
+      assertThat(found).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+      long[] admitted = pagesAdmitting(file, "trace_id", wanted, from, to);
+      assertThat(admitted[0]).as("runs of pages").isGreaterThanOrEqualTo(1);
+      assertThat(reads).as("range reads").isEqualTo(admitted[0]);
+      assertThat(bytes).as("bytes read").isEqualTo(admitted[1]);
     }
   }
 
@@ -212,6 +264,61 @@ class FetchedPagesTest {
             bytes += index.getCompressedPageSize(page);
             previous = page;
           }
+        }
+      }
+    }
+    return new long[] {runs, bytes};
+  }
+
+  /** A configuration reading files of {@link CountingFileSystem}, by vectored reads or not. */
+  private static Configuration countingConf(boolean vectored) {
+    Configuration conf = new Configuration();
+    conf.setClass(
+        "fs." + CountingFileSystem.SCHEME + ".impl", CountingFileSystem.class, FileSystem.class);
+    conf.setBoolean("fs." + CountingFileSystem.SCHEME + ".impl.disable.cache", true);
+    conf.setBoolean("parquet.hadoop.vectored.io.enabled", vectored); // as on S3, or not
+    return conf;
+  }
+
+  /**
+   * Of the file's only row group, the runs of consecutive pages of column {@code column} holding
+   * rows of {@code [from, to)} whose bounds in the column index admit {@code value}, and the bytes
+   * of those pages.
+   */
+  private static long[] pagesAdmitting(
+      org.apache.hadoop.fs.Path file, String column, String value, long from, long to)
+      throws IOException {
+    long runs = 0;
+    long bytes = 0;
+    Binary wanted = Binary.fromString(value);
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, new Configuration()))) {
+      assertThat(reader.getRowGroups()).hasSize(1);
+      ColumnChunkMetaData chunk =
+          reader.getRowGroups().get(0).getColumns().stream()
+              .filter(c -> c.getPath().toDotString().equals(column))
+              .findFirst()
+              .orElseThrow();
+      OffsetIndex pages = reader.readOffsetIndex(chunk);
+      ColumnIndex bounds = reader.readColumnIndex(chunk);
+      PrimitiveComparator<Binary> order = chunk.getPrimitiveType().comparator();
+      int previous = -2;
+      for (int page = 0; page < pages.getPageCount(); page++) {
+        long first = pages.getFirstRowIndex(page);
+        long end =
+            page + 1 < pages.getPageCount() ? pages.getFirstRowIndex(page + 1) : Long.MAX_VALUE;
+        boolean admits =
+            !bounds.getNullPages().get(page)
+                && order.compare(
+                        Binary.fromConstantByteBuffer(bounds.getMinValues().get(page)), wanted)
+                    <= 0
+                && order.compare(
+                        Binary.fromConstantByteBuffer(bounds.getMaxValues().get(page)), wanted)
+                    >= 0;
+        if (first < to && end > from && admits) {
+          runs += page == previous + 1 ? 0 : 1;
+          bytes += pages.getCompressedPageSize(page);
+          previous = page;
         }
       }
     }
