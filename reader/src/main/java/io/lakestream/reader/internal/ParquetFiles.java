@@ -413,7 +413,7 @@ public final class ParquetFiles implements AutoCloseable {
       SelectedRows selected = new SelectedRows();
       long start = from;
       long end = Math.min(to, rowCount);
-      for (int i = 0; decoder != null && i < blocks.size() && from < end; i++) {
+      for (int i = blockOf(from); decoder != null && i < blocks.size() && from < end; i++) {
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
         if (blockEnd <= from) {
@@ -490,6 +490,15 @@ public final class ParquetFiles implements AutoCloseable {
       return known;
     }
 
+    /**
+     * The row group holding row {@code row}: the last whose first row is at most {@code row} (0
+     * before the first; a row group without rows may come before it, and is skipped by its reader).
+     */
+    private int blockOf(long row) {
+      int found = Arrays.binarySearch(blockStarts, row);
+      return Math.max(0, found >= 0 ? found : -found - 2);
+    }
+
     private long rowCount(int block) {
       return blocks.get(block).getRowCount();
     }
@@ -516,7 +525,7 @@ public final class ParquetFiles implements AutoCloseable {
         }
       }
       int next = first;
-      for (int i = 0; i < blocks.size() && from < end; i++) {
+      for (int i = blockOf(from); i < blocks.size() && from < end; i++) {
         int blockFirst = next; // of the selected rows, the first in this row group
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
@@ -533,13 +542,10 @@ public final class ParquetFiles implements AutoCloseable {
             from = blockEnd;
             continue;
           }
-          RowRanges.Builder builder = RowRanges.builder();
           firstRow = (selected[next] >>> 32) - blockStart;
           while (next < last && (selected[next] >>> 32) < blockEnd) {
             lastRow = (selected[next++] >>> 32) - blockStart + 1;
-            builder.addSelectedRow(lastRow - 1);
           }
-          rows = builder.build();
           PageLocations[] locations =
               next - blockFirst <= MAX_FETCHED_ROWS && blockHasOffsetIndex[i] && fetchesPages
                   ? locations(i)
@@ -550,6 +556,12 @@ public final class ParquetFiles implements AutoCloseable {
             from = blockEnd;
             continue;
           }
+          // parquet-mr's filtered read: the selected rows as its row ranges
+          RowRanges.Builder builder = RowRanges.builder();
+          for (int k = blockFirst; k < next; k++) {
+            builder.addSelectedRow((selected[k] >>> 32) - blockStart);
+          }
+          rows = builder.build();
         }
         int offset = (int) (blockStart + firstRow - start);
         try (PageReadStore pages =

@@ -58,15 +58,7 @@ class FetchedPagesTest {
   @ValueSource(booleans = {true, false})
   void aLookupReadsOnlyThePagesHoldingItsRowsOneRangeEachRun(boolean vectored) throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
-    int rows = 20_000;
-    org.apache.hadoop.fs.Path file =
-        ColumnDecoderTest.write(
-            dir,
-            logs,
-            new Layout(
-                "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
-            rows,
-            3);
+    org.apache.hadoop.fs.Path file = hundredRowPages(logs);
     Configuration conf = countingConf(vectored);
     String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
     long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
@@ -99,15 +91,7 @@ class FetchedPagesTest {
   void aSelectReadsOnlyTheComparedColumnsAdmittedPagesOneRangeEachRun(boolean vectored)
       throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
-    int rows = 20_000;
-    org.apache.hadoop.fs.Path file =
-        ColumnDecoderTest.write(
-            dir,
-            logs,
-            new Layout(
-                "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
-            rows,
-            3);
+    org.apache.hadoop.fs.Path file = hundredRowPages(logs);
     Configuration conf = countingConf(vectored);
     String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
     long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
@@ -271,6 +255,17 @@ class FetchedPagesTest {
   }
 
   /** A configuration reading files of {@link CountingFileSystem}, by vectored reads or not. */
+  /** 20,000 rows of {@code table} in pages of 100 rows, one row group, dictionaries on. */
+  private org.apache.hadoop.fs.Path hundredRowPages(TableDefinition table) throws IOException {
+    return ColumnDecoderTest.write(
+        dir,
+        table,
+        new Layout(
+            "100-row pages", 100, 256 << 20, true, 1 << 20, WriterVersion.PARQUET_1_0, false),
+        20_000,
+        3);
+  }
+
   private static Configuration countingConf(boolean vectored) {
     Configuration conf = new Configuration();
     conf.setClass(
