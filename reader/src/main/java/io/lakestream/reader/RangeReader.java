@@ -306,6 +306,26 @@ public final class RangeReader {
   }
 
   /**
+   * Of the rows {@link #scan} gives, those a statement ordered by the key with a limit needs: the
+   * first {@code wanted} in key order (greatest keys first when {@code descending}) that meet
+   * {@code equalities}, every row sharing a key with them, and perhaps a few more, read from the
+   * range's end in windows ({@link FirstRowsScan}). The caller closes the scan.
+   */
+  public FirstRowsScan scanFirst(
+      TableSnapshot snapshot,
+      KeyRange range,
+      List<String> columns,
+      Map<String, Object> equalities,
+      long wanted,
+      boolean descending,
+      BufferAllocator allocator) {
+    requireNonNull(snapshot, "snapshot is null");
+    requireNonNull(range, "range is null");
+    return new FirstRowsScan(
+        files, snapshot, range, columns, equalities, wanted, descending, allocator);
+  }
+
+  /**
    * The live tail rows of {@code snapshot} with keys in {@code range}, as {@link #scan} gives them,
    * without the rows of its files: for a consumer that reads the snapshot's files itself.
    */

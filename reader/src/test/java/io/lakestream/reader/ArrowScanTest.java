@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -176,6 +175,84 @@ class ArrowScanTest {
     assertThat(allocator.getAllocatedMemory()).isZero();
   }
 
+  @Test
+  void theFirstRowsOfARangeInKeyOrderWithEveryRowOfTheirKeys() throws IOException {
+    // two overlapping files of runs of four equal keys, and tail rows among them: more rows than
+    // one window, so that a rare value takes several
+    IndexedFile first = write("big-a", 1, 1_000_000L, 3_000, 7);
+    IndexedFile second = write("big-b", 2, 1_002_000L, 2_500, 8);
+    TableSnapshot snapshot =
+        TableSnapshot.of(new TableId("p", TABLE.name()), TABLE, 2, 1000, List.of(first, second))
+            .withTail(snapshotWithTail().tail());
+    List<String> columns = List.of("id", "s", "i");
+    List<String> all = paged(snapshot, KeyRange.ALL, columns, Map.of());
+    String common = all.get(all.size() / 2).split("\\|", -1)[1];
+    long rareInt =
+        all.stream()
+            .map(r -> r.split("\\|", -1)[2])
+            .filter(v -> !v.equals("null"))
+            .mapToLong(Long::parseLong)
+            .findFirst()
+            .orElseThrow();
+    List<Map<String, Object>> conditions =
+        List.of(Map.of(), Map.of("s", common), Map.of("i", rareInt));
+    List<KeyRange> ranges =
+        List.of(KeyRange.ALL, KeyRange.fromTo(1_000_500L, 1_004_000L), KeyRange.of(1_002_100L));
+    int windowsOfRareRows = 0;
+    for (Map<String, Object> equalities : conditions) {
+      for (KeyRange range : ranges) {
+        List<String> inRange = paged(snapshot, range, columns, equalities);
+        for (boolean descending : List.of(true, false)) {
+          for (long wanted : List.of(1L, 5L, 20L, 1_500L, 100_000L)) {
+            List<String> got = new ArrayList<>();
+            int windows;
+            try (FirstRowsScan scan =
+                reader.scanFirst(
+                    snapshot, range, columns, equalities, wanted, descending, allocator)) {
+              got.addAll(described(scan, columns));
+              windows = scan.windows();
+            }
+            String what =
+                equalities + " in " + range + ", " + wanted + (descending ? " desc" : " asc");
+            // the first rows in key order, with every row sharing the last one's key
+            List<Long> keys =
+                inRange.stream().map(r -> Long.parseLong(r.split("\\|", -1)[0])).sorted().toList();
+            List<String> needed = new ArrayList<>();
+            if (!keys.isEmpty()) {
+              int last = (int) Math.min(wanted, keys.size()) - 1;
+              long bound = descending ? keys.get(keys.size() - 1 - last) : keys.get(last);
+              for (String row : inRange) {
+                long key = Long.parseLong(row.split("\\|", -1)[0]);
+                if (descending ? key >= bound : key <= bound) {
+                  needed.add(row);
+                }
+              }
+            }
+            assertThat(got).as(what).containsAll(needed);
+            // nothing outside the range or differing from the equalities, each row once
+            List<String> unclaimed = new ArrayList<>(inRange);
+            for (String row : got) {
+              assertThat(unclaimed.remove(row)).as("%s: %s", what, row).isTrue();
+            }
+            if (equalities.isEmpty() && range.equals(KeyRange.ALL)) {
+              // one window, of about the rows wanted: a few more where a window's first key
+              // falls inside a file (the index's error, 40 here, at both ends of two files)
+              assertThat(windows).as(what).isEqualTo(1);
+              assertThat((long) got.size())
+                  .as(what)
+                  .isLessThanOrEqualTo(wanted + wanted / 8 + 2 * 4 * 40 + 8);
+            }
+            if (equalities.containsKey("i") && range.equals(KeyRange.ALL) && wanted == 5) {
+              windowsOfRareRows = windows;
+            }
+          }
+        }
+      }
+    }
+    assertThat(windowsOfRareRows).isGreaterThan(1);
+    assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
   /** Two overlapping files with runs of equal keys, and 40 tail rows with keys among theirs. */
   private TableSnapshot snapshotWithTail() throws IOException {
     IndexedFile first = write("a", 1, 1_000_000L, 400, 7);
@@ -304,19 +381,24 @@ class ArrowScanTest {
   private List<String> scanned(
       TableSnapshot snapshot, KeyRange range, List<String> columns, Map<String, Object> equal)
       throws IOException {
-    List<String> rows = new ArrayList<>();
     try (ArrowScan scan = reader.scan(snapshot, range, columns, equal, allocator)) {
-      while (scan.loadNextBatch()) {
-        VectorSchemaRoot root = scan.getVectorSchemaRoot();
-        assertThat(root.getRowCount()).isBetween(1, ArrowScan.MAX_BATCH_ROWS);
-        for (int r = 0; r < root.getRowCount(); r++) {
-          List<String> row = new ArrayList<>();
-          for (int c = 0; c < columns.size(); c++) {
-            FieldVector vector = root.getVector(c);
-            row.add(describe(vector.getObject(r), type(columns.get(c))));
-          }
-          rows.add(String.join("|", row));
+      return described(scan, columns);
+    }
+  }
+
+  /** The rows of an Arrow reader, described as {@link #paged} describes them. */
+  private static List<String> described(
+      org.apache.arrow.vector.ipc.ArrowReader scan, List<String> columns) throws IOException {
+    List<String> rows = new ArrayList<>();
+    while (scan.loadNextBatch()) {
+      VectorSchemaRoot root = scan.getVectorSchemaRoot();
+      assertThat(root.getRowCount()).isBetween(1, ArrowScan.MAX_BATCH_ROWS);
+      for (int r = 0; r < root.getRowCount(); r++) {
+        List<String> row = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+          row.add(describe(root.getVector(c).getObject(r), type(columns.get(c))));
         }
+        rows.add(String.join("|", row));
       }
     }
     return rows;

@@ -90,6 +90,41 @@ public interface TableScan {
   }
 
   /**
+   * The first rows of a range in key order that a statement needs, when it orders a table's rows by
+   * the key and keeps a number of them ({@code ORDER BY timestamp DESC LIMIT 20}, its offset
+   * included) and every condition on them is met by the scan.
+   *
+   * @param rows how many
+   * @param descending greatest keys first
+   */
+  record First(long rows, boolean descending) {
+    public First {
+      if (rows < 1) {
+        throw new IllegalArgumentException("rows " + rows + " < 1");
+      }
+    }
+  }
+
+  /**
+   * Of the rows {@link #batches} gives, at least those a statement ordered by the key with a limit
+   * needs: the first {@code first.rows()} in key order of the rows meeting {@code equalities}, and
+   * every row sharing a key with one of them (the engine may keep any of those); more rows are
+   * fine. This default gives every row of the range; a reader with an index reads the range from
+   * its end until it has them.
+   */
+  default Optional<ArrowReader> firstBatches(
+      TableDefinition table,
+      String projectId,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      Map<String, Object> equalities,
+      First first,
+      BufferAllocator allocator) {
+    return batches(table, projectId, from, to, columns, equalities, allocator);
+  }
+
+  /**
    * Whether the rows of a range are better read by the engine from the table's Parquet files than
    * through {@link #batches}, and if so, the table's rows as a whole as the snapshot holds them:
    * every Parquet file of the snapshot (local paths) plus the rows held elsewhere (the live tail),

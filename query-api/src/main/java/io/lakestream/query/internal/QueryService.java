@@ -162,6 +162,22 @@ public final class QueryService {
   }
 
   /**
+   * Of a range's rows as {@link #scan} gives them, the first {@code wanted} in key order that meet
+   * {@code equalities} and every row sharing a key with them, read from the range's end (see {@link
+   * RangeReader#scanFirst}).
+   */
+  public io.lakestream.reader.FirstRowsScan scanFirst(
+      TableSnapshot snapshot,
+      io.lakestream.reader.KeyRange range,
+      List<String> columns,
+      java.util.Map<String, Object> equalities,
+      long wanted,
+      boolean descending,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    return reader.scanFirst(snapshot, range, columns, equalities, wanted, descending, allocator);
+  }
+
+  /**
    * A range's live-tail rows only, as {@link #scan} gives them (see {@link RangeReader#scanTail}).
    */
   public io.lakestream.reader.ArrowScan scanTail(

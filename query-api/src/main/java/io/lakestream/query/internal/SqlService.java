@@ -384,24 +384,61 @@ public final class SqlService {
         List<String> columns,
         Map<String, Object> equalities,
         BufferAllocator allocator) {
+      Optional<TableSnapshot> read = snapshot(table, projectId, from, to);
+      if (read.isEmpty()) {
+        return Optional.empty();
+      }
+      TableSnapshot snapshot = read.get();
+      KeyRange range = keyRange(snapshot, from, to, columns);
+      return Optional.of(
+          query
+              .scan(snapshot, range, columns, equalities, allocator)
+              .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
+    }
+
+    /** The project's table's snapshot; empty when it has none, or the range holds no key. */
+    private Optional<TableSnapshot> snapshot(
+        TableDefinition table, String projectId, Optional<Object> from, Optional<Object> to) {
       if (from.isPresent()
           && to.isPresent()
           && io.lakestream.sql.Values.compare(from.get(), to.get()) >= 0) {
         return Optional.empty();
       }
-      TableSnapshot snapshot;
       try {
-        snapshot = query.snapshot(new Principal(true, Set.of()), projectId, table.name());
+        return Optional.of(query.snapshot(new Principal(true, Set.of()), projectId, table.name()));
       } catch (QueryException e) {
         if (e.kind() == ErrorKind.NOT_FOUND) {
           return Optional.empty();
         }
         throw e;
       }
+    }
+
+    /**
+     * The range's first rows in key order that a top-N by the key needs, read from the range's end
+     * window by window through the index (a statement's {@code ORDER BY timestamp DESC LIMIT 20}
+     * reads about the rows it returns, not the table).
+     */
+    @Override
+    public Optional<ArrowReader> firstBatches(
+        TableDefinition table,
+        String projectId,
+        Optional<Object> from,
+        Optional<Object> to,
+        List<String> columns,
+        Map<String, Object> equalities,
+        First first,
+        BufferAllocator allocator) {
+      Optional<TableSnapshot> read = snapshot(table, projectId, from, to);
+      if (read.isEmpty()) {
+        return Optional.empty();
+      }
+      TableSnapshot snapshot = read.get();
       KeyRange range = keyRange(snapshot, from, to, columns);
       return Optional.of(
           query
-              .scan(snapshot, range, columns, equalities, allocator)
+              .scanFirst(
+                  snapshot, range, columns, equalities, first.rows(), first.descending(), allocator)
               .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
     }
 

@@ -149,6 +149,7 @@ public final class DuckDbSession {
           }
         }
       }
+      System.err.println("PLANJSON " + json.toString().replaceAll("\\s+", " "));
       ScanNeeds needs = ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
       if (parse.timeless()) {
         cache.keepPlan(sql, parameters, tables, needs);
@@ -259,9 +260,22 @@ public final class DuckDbSession {
       String rowsTable = rowsTable(table);
       // Equalities (trace_id = '…') are met by the scan itself: it reads the compared columns
       // first and the others only from the pages holding rows that meet them.
+      // A top-N by the key (ORDER BY timestamp DESC LIMIT 20) whose conditions the scan meets
+      // needs only the range's first rows in key order.
       Supplier<Optional<ArrowReader>> rows =
           () ->
-              scan.batches(table, projectId, need.from(), need.to(), names, equalities, allocator);
+              need.first().isPresent()
+                  ? scan.firstBatches(
+                      table,
+                      projectId,
+                      need.from(),
+                      need.to(),
+                      names,
+                      equalities,
+                      need.first().get(),
+                      allocator)
+                  : scan.batches(
+                      table, projectId, need.from(), need.to(), names, equalities, allocator);
       // One request to the engine for the rows' table, its rows and the view: each statement
       // sent on its own costs a round of parsing and planning (about a millisecond each).
       String create = createTable(rowsTable, table, names);
@@ -307,6 +321,9 @@ public final class DuckDbSession {
    */
   public Optional<DuckDbSession> readFiles(
       Collection<TableNeed> needs, String projectId, TableScan scan) {
+    if (needs.stream().anyMatch(need -> need.first().isPresent())) {
+      return Optional.empty(); // the first rows in key order: through the index, from the end
+    }
     Map<TableNeed, TableScan.FileRows> files = new java.util.LinkedHashMap<>();
     try {
       for (TableNeed need : needs) {

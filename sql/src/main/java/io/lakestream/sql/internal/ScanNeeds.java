@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.sql.TableScan;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,6 +46,29 @@ public final class ScanNeeds {
               + TableDefinition.PROJECT_COLUMN
               + "\"?\\s*(?:=\\s*('(?:[^']|'')*')|\\s+IN\\s*\\(((?:\\s*'(?:[^']|'')*'(?:::VARCHAR)?\\s*,?)+)\\))");
 
+  /**
+   * A condition on the project id alone ({@code project_id = '…'}, {@code project_id IN ('…', …)}):
+   * the rows read are one project's, so it holds for all or none of them.
+   */
+  private static final Pattern PROJECT_ONLY =
+      Pattern.compile(
+          "^\"?"
+              + TableDefinition.PROJECT_COLUMN
+              + "\"?\\s*(?:=\\s*'(?:[^']|'')*'(?:::VARCHAR)?|\\s+IN\\s*\\((?:\\s*'(?:[^']|'')*'"
+              + "(?:::VARCHAR)?\\s*,?)+\\))$");
+
+  /**
+   * The first item of a top-N's {@code Order By}: a column (maybe qualified, maybe quoted) or
+   * {@code #i}, the scan's i-th projection, in group 1, its direction in group 2, nulls last (the
+   * key has none; DuckDB's default).
+   */
+  private static final Pattern ORDER_BY_KEY =
+      Pattern.compile(
+          "^(?:(?:[A-Za-z_][A-Za-z0-9_]*|\"[^\"]*\")\\.)*\"?([A-Za-z_][A-Za-z0-9_]*|#\\d{1,4})\"?"
+              + " (ASC|DESC)(?: NULLS LAST)?(?:,|$)");
+
+  private static final Pattern COUNT = Pattern.compile("^\\d{1,15}$");
+
   /** A text literal, its text in group 1 with quotes doubled. */
   private static final Pattern LITERAL = Pattern.compile("'((?:[^']|'')*)'");
 
@@ -68,6 +92,9 @@ public final class ScanNeeds {
    *     io.lakestream.sql.TableScan} gives them)
    * @param scans how many scans of the table the plan has (more than one: a self-join, a subquery
    *     or a common table expression reading the table again)
+   * @param first when the statement needs only the first rows of the range in key order: every scan
+   *     of the table is a top-N by the key whose conditions the scan meets (or the engine's late
+   *     fetch of that top-N's rows)
    */
   public record TableNeed(
       TableDefinition table,
@@ -75,7 +102,8 @@ public final class ScanNeeds {
       Optional<Object> from,
       Optional<Object> to,
       Map<String, Object> equalities,
-      int scans) {}
+      int scans,
+      Optional<TableScan.First> first) {}
 
   private final Map<String, TableNeed> tables;
   private final Set<String> projects;
@@ -141,16 +169,95 @@ public final class ScanNeeds {
     if (!node.isObject()) {
       return;
     }
-    JsonNode info = node.path("extra_info");
-    if (info.path("Table").isTextual()) {
-      String qualified = info.get("Table").asText();
-      String name = qualified.substring(qualified.lastIndexOf('.') + 1);
-      TableDefinition table = tables.get(name);
-      if (table != null) {
-        out.add(Scan.of(table, texts(info.path("Projections")), texts(info.path("Filters"))));
+    Optional<Scan> top = topN(node, tables);
+    if (top.isPresent()) {
+      out.add(top.get());
+      return;
+    }
+    JsonNode children = node.path("children");
+    if (isLateFetch(node)) {
+      // DuckDB's late materialization of a top-N: the table's rows whose rowids the top-N kept
+      Optional<Scan> kept = topN(children.get(1), tables);
+      Optional<Scan> fetch = scan(children.get(0), tables);
+      if (kept.isPresent() && fetch.isPresent() && fetch.get().table == kept.get().table) {
+        // it reads only rows the top-N kept, which meet the top-N's scan's conditions
+        fetch.get().from = kept.get().from;
+        fetch.get().to = kept.get().to;
+        fetch.get().equalities.clear();
+        fetch.get().equalities.putAll(kept.get().equalities);
+        fetch.get().first = kept.get().first;
+        out.add(fetch.get());
+        out.add(kept.get());
+        return;
       }
     }
-    collect(node.path("children"), tables, out);
+    scan(node, tables).ifPresent(out::add);
+    collect(children, tables, out);
+  }
+
+  /** The table scan a plan node is, if it is one of a known table. */
+  private static Optional<Scan> scan(JsonNode node, Map<String, TableDefinition> tables) {
+    JsonNode info = node.path("extra_info");
+    if (!info.path("Table").isTextual()) {
+      return Optional.empty();
+    }
+    String qualified = info.get("Table").asText();
+    TableDefinition table = tables.get(qualified.substring(qualified.lastIndexOf('.') + 1));
+    return table == null
+        ? Optional.empty()
+        : Optional.of(Scan.of(table, texts(info.path("Projections")), texts(info.path("Filters"))));
+  }
+
+  /**
+   * A top-N directly over a scan of a known table: the scan, with {@link Scan#first} when the top-N
+   * orders by the table's key first and the scan meets every condition of its filters.
+   */
+  private static Optional<Scan> topN(JsonNode node, Map<String, TableDefinition> tables) {
+    JsonNode children = node.path("children");
+    if (!node.path("name").asText().equals("TOP_N") || children.size() != 1) {
+      return Optional.empty();
+    }
+    Optional<Scan> scan = scan(children.get(0), tables);
+    if (scan.isEmpty() || children.get(0).path("children").size() != 0) {
+      return Optional.empty();
+    }
+    JsonNode info = node.path("extra_info");
+    JsonNode orderBy = info.path("Order By"); // one item as text, more as an array
+    Matcher order =
+        ORDER_BY_KEY.matcher(orderBy.isArray() ? orderBy.path(0).asText() : orderBy.asText());
+    Matcher top = COUNT.matcher(info.path("Top").asText());
+    Matcher offset = COUNT.matcher(info.path("Offset").asText("0"));
+    Scan read = scan.get();
+    if (read.allMet
+        && order.lookingAt()
+        && ordered(order.group(1), children.get(0)).equals(read.table.primaryKey())
+        && top.matches()
+        && offset.matches()) {
+      long rows = Long.parseLong(top.group()) + Long.parseLong(offset.group());
+      if (rows > 0) {
+        read.first = Optional.of(new TableScan.First(rows, order.group(2).equals("DESC")));
+      }
+    }
+    return scan;
+  }
+
+  /** The column a top-N's order names: by name, or {@code #i} for the scan's i-th projection. */
+  private static String ordered(String named, JsonNode scan) {
+    if (!named.startsWith("#")) {
+      return named;
+    }
+    List<String> projections = texts(scan.path("extra_info").path("Projections"));
+    int i = Integer.parseInt(named.substring(1));
+    return i < projections.size() ? projections.get(i).strip().replace("\"", "") : "";
+  }
+
+  /** A semi join on rowids whose second side is a top-N: DuckDB fetching the top-N's rows. */
+  private static boolean isLateFetch(JsonNode node) {
+    JsonNode info = node.path("extra_info");
+    return node.path("name").asText().equals("HASH_JOIN")
+        && info.path("Join Type").asText().equals("SEMI")
+        && info.path("Conditions").asText().equals("rowid = rowid")
+        && node.path("children").size() == 2;
   }
 
   private static List<String> texts(JsonNode node) {
@@ -182,7 +289,20 @@ public final class ScanNeeds {
     // Keep the table's column order, so that SELECT * reads as the table is defined.
     List<String> ordered =
         table.columns().stream().map(Column::name).filter(columns::contains).toList();
-    return new TableNeed(table, ordered, from, to, equalities, scans.size());
+    // Only the first rows of the range when every scan takes the same first rows with the same
+    // conditions: the key range and equalities the scan meets are then those of the need.
+    Optional<TableScan.First> first = scans.get(0).first;
+    for (Scan scan : scans) {
+      boolean same =
+          scan.first.equals(first)
+              && scan.from.equals(from)
+              && scan.to.equals(to)
+              && scan.equalities.equals(equalities);
+      if (!same) {
+        first = Optional.empty();
+      }
+    }
+    return new TableNeed(table, ordered, from, to, equalities, scans.size(), first);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -203,6 +323,12 @@ public final class ScanNeeds {
     final Map<String, Object> equalities = new LinkedHashMap<>();
     Optional<Object> from = Optional.empty();
     Optional<Object> to = Optional.empty();
+
+    /** Whether the scan meets every condition of its filters (the rows it gives all meet them). */
+    boolean allMet = true;
+
+    /** The first rows in key order, when only those are needed (a top-N over this scan). */
+    Optional<TableScan.First> first = Optional.empty();
 
     private Scan(TableDefinition table) {
       this.table = table;
@@ -239,40 +365,54 @@ public final class ScanNeeds {
           continue; // a hint the engine may or may not apply: not a condition rows must meet
         }
         for (String atom : conjuncts(filter)) {
-          scan.apply(atom);
+          if (atom.startsWith("optional:")) {
+            continue; // within a conjunction too ("… AND optional: Dynamic Filter (timestamp)")
+          }
+          if (!scan.apply(atom) && !PROJECT_ONLY.matcher(atom).matches()) {
+            scan.allMet = false; // the engine filters on it: the scan gives more rows
+          }
         }
       }
       return scan;
     }
 
-    private void apply(String atom) {
+    /**
+     * Reads one condition; whether the scan meets it exactly (a bound of the key, an equality the
+     * scan checks, the project id), so that every row it gives meets it.
+     */
+    private boolean apply(String atom) {
       Matcher m = ATOM.matcher(atom);
       if (!m.matches()) {
-        return;
+        return false;
       }
       String name = m.group(1);
       String op = m.group(2);
       String literal = m.group(3).strip();
       Optional<Column> column = table.column(name);
       if (column.isEmpty()) {
-        return;
+        return false;
       }
       if (name.equals(TableDefinition.PROJECT_COLUMN)) {
         Matcher text = TEXT.matcher(literal);
         if (op.equals("=") && text.matches()) {
           projects.add(text.group(1).replace("''", "'"));
+          return true;
         }
-        return;
+        return false;
       }
       Optional<Object> value = value(column.get().type(), literal);
       if (value.isEmpty()) {
-        return;
+        return false;
       }
       if (name.equals(table.primaryKey())) {
         bound(op, value.get());
+        return true;
       } else if (op.equals("=") && exact(column.get().type())) {
-        equalities.put(name, value.get());
+        Object before = equalities.put(name, value.get());
+        // two different values for one column: no row meets both, but the scan checks one
+        return before == null || before.equals(value.get());
       }
+      return false;
     }
 
     /** Whether rows can be filtered on an equality of this type exactly as the engine would. */
