@@ -109,6 +109,126 @@ class S3SelectedRowsIT {
     }
   }
 
+  /**
+   * What a lookup costs someone paying S3 per request, counted by the server (GET Object requests
+   * and the bytes they return), for a warm reader (footer, offset and column indexes, dictionaries
+   * read) of a 100,000-row file: a lookup of 4 rows in two contiguous pages of each of the file's
+   * 27 columns takes at most one GET per column, and a tenth of the bytes of parquet-mr's filtered
+   * read of the same rows (taken when page checksums are verified), which reads every column's
+   * dictionary page again (s3a merging it with the pages less than 128 KB away: about as many GETs,
+   * much larger); a select of one compared column's rows takes one or two GETs, where parquet-mr's
+   * reads the pages of every column of the projection. Through s3a's classic input stream, which
+   * asks for the ranges it is given; the analytics stream (Hadoop 3.5's default) prefetches and
+   * caches blocks of its own choosing.
+   */
+  @Test
+  void aLookupOfAFewRowsCostsFewGetRequestsOnS3() throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    int rows = 100_000;
+    Path local = new Path(dir.resolve("logs.parquet").toUri());
+    write(logs, rows, local);
+    String bucket = "requests";
+    s3.createBucket(bucket);
+    Configuration direct = s3Conf();
+    direct.set("fs.s3a.input.stream.type", "classic");
+    Path remote = new Path("s3a://" + bucket + "/logs.parquet");
+    try (var out = remote.getFileSystem(direct).create(remote)) {
+      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
+    }
+    Configuration parquetMr = new Configuration(direct);
+    parquetMr.setBoolean("parquet.page.verify-checksum.enabled", true); // no direct page fetch
+    long size = local.getFileSystem(new Configuration()).getFileStatus(local).getLen();
+    List<String> columns = logs.columnNames();
+    int slot = columns.indexOf("trace_id");
+    Lookup lookup = new Lookup(new int[] {50_045, 50_046, 50_120, 50_170}, 50_050, 50_950);
+    Costs viaDirect;
+    Costs viaParquetMr;
+    try (ParquetFiles onDisk = new ParquetFiles(new Configuration(), 4);
+        ParquetFiles.FileReader localReader = onDisk.open(local.toString(), size, logs, columns);
+        ParquetFiles onS3 = new ParquetFiles(direct, 4);
+        ParquetFiles onS3ByParquetMr = new ParquetFiles(parquetMr, 4)) {
+      Object value = localReader.readSelected(0, new int[] {50_400}, 1).row(0)[slot];
+      assertThat(value).isNotNull();
+      BytesEquality equality = new BytesEquality(value.toString().getBytes(StandardCharsets.UTF_8));
+      ColumnBatch expected = localReader.readSelected(0, lookup.rows(), lookup.rows().length);
+      int[] selected = localReader.select(lookup.from(), lookup.to(), slot, equality);
+      assertThat(selected).contains(50_400 - lookup.from());
+      viaDirect = costs(onS3, remote, size, logs, bucket, lookup, equality, expected, selected);
+      viaParquetMr =
+          costs(onS3ByParquetMr, remote, size, logs, bucket, lookup, equality, expected, selected);
+    }
+    String figures = "direct fetch " + viaDirect + ", parquet-mr " + viaParquetMr;
+    System.out.println("S3 costs of a warm lookup and select: " + figures);
+    assertThat(viaDirect.lookupGets())
+        .as("GETs of a lookup: %s", figures)
+        .isBetween(1L, (long) columns.size());
+    assertThat(viaDirect.lookupBytes())
+        .as("bytes of a lookup: %s", figures)
+        .isLessThan(viaParquetMr.lookupBytes() / 10);
+    assertThat(viaDirect.selectGets()).as("GETs of a select: %s", figures).isBetween(1L, 2L);
+    assertThat(viaParquetMr.selectGets())
+        .as("GETs of parquet-mr's select: %s", figures)
+        .isGreaterThanOrEqualTo(columns.size() / 2L);
+    assertThat(viaDirect.selectBytes())
+        .as("bytes of a select: %s", figures)
+        .isLessThan(viaParquetMr.selectBytes() / 10);
+  }
+
+  /** A lookup's rows, and the rows of a select. */
+  private record Lookup(int[] rows, int from, int to) {}
+
+  /** GET requests and bytes of a warm reader's lookup and select. */
+  private record Costs(long lookupGets, long lookupBytes, long selectGets, long selectBytes) {}
+
+  /**
+   * The GETs and bytes the server serves for a lookup of {@code lookup}'s rows and a select of
+   * {@code equality} in its range by a reader of {@code files}, warmed by a lookup and a select
+   * elsewhere (footer, offset and column indexes, dictionaries read); the rows checked.
+   */
+  private static Costs costs(
+      ParquetFiles files,
+      Path remote,
+      long size,
+      TableDefinition table,
+      String bucket,
+      Lookup lookup,
+      BytesEquality equality,
+      ColumnBatch expected,
+      int[] selected)
+      throws IOException {
+    List<String> columns = table.columnNames();
+    int slot = columns.indexOf("trace_id");
+    int[] rows = lookup.rows();
+    try (ParquetFiles.FileReader reader = files.open(remote.toString(), size, table, columns)) {
+      reader.readSelected(0, new int[] {1_000, 1_001}, 2);
+      reader.select(0, 1_000, slot, equality);
+      long gets = s3.objectGets(bucket);
+      long bytes = s3.objectBytesServed(bucket);
+      ColumnBatch batch = reader.readSelected(0, rows, rows.length);
+      long lookupGets = s3.objectGets(bucket) - gets;
+      long lookupBytes = s3.objectBytesServed(bucket) - bytes;
+      gets = s3.objectGets(bucket);
+      bytes = s3.objectBytesServed(bucket);
+      int[] found = reader.select(lookup.from(), lookup.to(), slot, equality);
+      long selectGets = s3.objectGets(bucket) - gets;
+      long selectBytes = s3.objectBytesServed(bucket) - bytes;
+      for (int row : rows) {
+        assertThat(Arrays.asList(batch.row(row - rows[0])))
+            .as("row %d", row)
+            .isEqualTo(Arrays.asList(expected.row(row - rows[0])));
+      }
+      assertThat(found).isEqualTo(selected);
+      return new Costs(lookupGets, lookupBytes, selectGets, selectBytes);
+    }
+  }
+
+  private static Configuration s3Conf() {
+    Configuration conf = new Configuration();
+    HadoopWarehouse.configureS3(
+        conf, S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
+    return conf;
+  }
+
   private static List<List<Object>> rowsOf(
       ParquetFiles files, String location, long size, TableDefinition table, int[] set)
       throws IOException {

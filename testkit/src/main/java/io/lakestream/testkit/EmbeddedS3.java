@@ -4,19 +4,26 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * A real S3 API server in this process (S3Proxy over a folder), with fixed credentials.
  *
  * <p>Path-style requests only: clients set path-style access and region {@value #REGION}. Closing
- * stops the server's threads and deletes a temporary folder.
+ * stops the server's threads and deletes a temporary folder. The server counts the GET Object
+ * requests it serves, per bucket ({@link #objectGets}), as a store bills them.
  */
 public final class EmbeddedS3 implements AutoCloseable {
   /** The access key every client uses. */
@@ -31,11 +38,11 @@ public final class EmbeddedS3 implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedS3.class);
 
   private final S3Proxy proxy;
-  private final BlobStore blobStore;
+  private final CountingBlobStore blobStore;
   private final Path dataDir;
   private final boolean temporary;
 
-  private EmbeddedS3(S3Proxy proxy, BlobStore blobStore, Path dataDir, boolean temporary) {
+  private EmbeddedS3(S3Proxy proxy, CountingBlobStore blobStore, Path dataDir, boolean temporary) {
     this.proxy = proxy;
     this.blobStore = blobStore;
     this.dataDir = dataDir;
@@ -89,6 +96,21 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
   }
 
+  /**
+   * The GET Object requests (whole or ranged) the server has served for objects of {@code bucket}
+   * since it started, failed ones included.
+   */
+  public long objectGets(String bucket) {
+    LongAdder gets = blobStore.gets.get(bucket);
+    return gets == null ? 0 : gets.sum();
+  }
+
+  /** The bytes of the GET Object responses counted by {@link #objectGets}. */
+  public long objectBytesServed(String bucket) {
+    LongAdder served = blobStore.bytes.get(bucket);
+    return served == null ? 0 : served.sum();
+  }
+
   /** Stops the server; deletes a temporary folder. */
   @Override
   public void close() {
@@ -127,13 +149,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     public EmbeddedS3 start() {
       boolean temporary = dataDir == null;
       Path dir = temporary ? TempDirs.create("lakestream-s3-") : dataDir;
-      BlobStore blobStore = null;
+      CountingBlobStore blobStore = null;
       S3Proxy proxy = null;
       try {
         Files.createDirectories(dir);
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
-        blobStore = BlobStores.create("filesystem", props);
+        blobStore = new CountingBlobStore(BlobStores.create("filesystem", props));
         proxy =
             S3Proxy.builder()
                 .blobStore(blobStore)
@@ -167,6 +189,27 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         throw new IllegalStateException("Cannot start the embedded S3 server in " + dir, e);
       }
+    }
+  }
+
+  /** The blob store, counting the GET Object requests it serves per bucket. */
+  private static final class CountingBlobStore extends ForwardingBlobStore {
+    final ConcurrentHashMap<String, LongAdder> gets = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, LongAdder> bytes = new ConcurrentHashMap<>();
+
+    CountingBlobStore(BlobStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+      gets.computeIfAbsent(request.bucket(), bucket -> new LongAdder()).increment();
+      ResponseInputStream<GetObjectResponse> response = super.getBlob(request);
+      Long length = response.response().contentLength();
+      if (length != null) {
+        bytes.computeIfAbsent(request.bucket(), bucket -> new LongAdder()).add(length);
+      }
+      return response;
     }
   }
 }

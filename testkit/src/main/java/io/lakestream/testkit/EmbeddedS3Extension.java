@@ -56,6 +56,18 @@ public final class EmbeddedS3Extension implements BeforeAllCallback, AfterAllCal
     return EmbeddedS3.REGION;
   }
 
+  /**
+   * The GET Object requests served for objects of {@code bucket} so far: see {@link EmbeddedS3}.
+   */
+  public long objectGets(String bucket) {
+    return s3().objectGets(bucket);
+  }
+
+  /** The bytes of the GET Object responses for objects of {@code bucket} so far. */
+  public long objectBytesServed(String bucket) {
+    return s3().objectBytesServed(bucket);
+  }
+
   /** Creates a bucket if it does not exist. */
   public void createBucket(String bucket) {
     s3().createBucket(bucket);

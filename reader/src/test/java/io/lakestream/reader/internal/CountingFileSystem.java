@@ -2,6 +2,9 @@ package io.lakestream.reader.internal;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSInputStream;
@@ -20,9 +23,13 @@ public final class CountingFileSystem extends RawLocalFileSystem {
   static final AtomicLong RANGE_READS = new AtomicLong();
   static final AtomicLong BYTES_READ = new AtomicLong();
 
+  /** Where each range read started, in the order read. */
+  static final List<Long> RANGE_STARTS = Collections.synchronizedList(new ArrayList<>());
+
   static void reset() {
     RANGE_READS.set(0);
     BYTES_READ.set(0);
+    RANGE_STARTS.clear();
   }
 
   @Override
@@ -54,6 +61,7 @@ public final class CountingFileSystem extends RawLocalFileSystem {
       }
       if (position != nextPosition) {
         RANGE_READS.incrementAndGet();
+        RANGE_STARTS.add(position);
       }
       BYTES_READ.addAndGet(read);
       nextPosition = position + read;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.reader.internal.ColumnDecoderTest.Layout;
 import io.lakestream.schema.TableDefinition;
+import io.lakestream.schema.TableDefinition.ColumnSpec;
 import io.lakestream.schema.TableDefinitions;
+import io.lakestream.schema.convert.AvroSchemas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,13 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
@@ -125,6 +133,119 @@ class FetchedPagesTest {
       assertThat(admitted[0]).as("runs of pages").isGreaterThanOrEqualTo(1);
       assertThat(reads).as("range reads").isEqualTo(admitted[0]);
       assertThat(bytes).as("bytes read").isEqualTo(admitted[1]);
+    }
+  }
+
+  /**
+   * A dictionary cached when a lookup was planned (so not fetched with its pages) and evicted
+   * before its column was decoded, by the dictionaries the same lookup decoded first: read again
+   * from the file after the planned reads, and the rows the same as the record assembly's. Six text
+   * columns whose dictionaries (about 12.6 MB each as cached) do not fit the cache (64 MB)
+   * together: the first lookup leaves the last ones cached; the second fetches the others' with the
+   * pages, and decoding those evicts the next column's, whose decoding (its dictionary read again)
+   * evicts the one after, and so on.
+   */
+  @Test
+  void aDictionaryEvictedBetweenPlanningAndDecodingIsReadAgain() throws IOException {
+    List<ColumnSpec> specs = new ArrayList<>();
+    specs.add(new ColumnSpec("id", "bigint", false, null));
+    int textColumns = 6;
+    for (int c = 0; c < textColumns; c++) {
+      specs.add(new ColumnSpec("s" + c, "string", false, null));
+    }
+    TableDefinition table =
+        TableDefinition.validate(
+            "test",
+            "large_dictionaries",
+            "text columns of many values",
+            specs,
+            "id",
+            List.of(),
+            List.of());
+    int rows = 150_000;
+    org.apache.hadoop.fs.Path file = largeDictionaries(table, rows, textColumns);
+    Configuration conf = countingConf(false);
+    String location = CountingFileSystem.SCHEME + "://" + file.toUri().getPath();
+    long size = file.getFileSystem(new Configuration()).getFileStatus(file).getLen();
+    List<String> columns = table.columnNames();
+    int[] first = {1_000};
+    int[] second = {120_050, 120_051}; // in one page of each column, not its first
+    List<Object[]> expected =
+        ColumnDecoderTest.recordAssembly(file, table, columns, 120_050, 120_052);
+    Map<String, Long> chunkStarts = chunkStarts(file);
+    try (ParquetFiles files = new ParquetFiles(conf, 4);
+        ParquetFiles.FileReader reader = files.open(location, size, table, columns)) {
+      reader.readSelected(0, first, first.length);
+      CountingFileSystem.reset();
+      ColumnBatch batch = reader.readSelected(0, second, second.length);
+      List<Long> starts = List.copyOf(CountingFileSystem.RANGE_STARTS);
+      for (int row : second) {
+        assertThat(ColumnDecoderTest.describe(List.<Object[]>of(batch.row(row - second[0]))))
+            .as("row %d", row)
+            .isEqualTo(
+                ColumnDecoderTest.describe(List.<Object[]>of(expected.get(row - second[0]))));
+      }
+      // the planned reads come in file order; the reads of evicted dictionaries after them
+      int planned = 1;
+      while (planned < starts.size() && starts.get(planned) > starts.get(planned - 1)) {
+        planned++;
+      }
+      List<Long> readAgain = starts.subList(planned, starts.size());
+      assertThat(readAgain)
+          .as("dictionaries read after the planned reads %s", starts.subList(0, planned))
+          .isSubsetOf(chunkStarts.values())
+          .contains(chunkStarts.get("s" + (textColumns - 1)));
+      assertThat(starts.subList(0, planned)).doesNotContainAnyElementsOf(readAgain);
+    }
+  }
+
+  /**
+   * {@code rows} rows of {@code table} (a key, then {@code textColumns} text columns, each value
+   * twice, 24 characters), one row group, pages of 100 rows, dictionaries up to 8 MB.
+   */
+  private org.apache.hadoop.fs.Path largeDictionaries(
+      TableDefinition table, int rows, int textColumns) throws IOException {
+    org.apache.hadoop.fs.Path file =
+        new org.apache.hadoop.fs.Path(dir.resolve("large-dictionaries.parquet").toUri());
+    Configuration conf = new Configuration();
+    Schema schema = AvroSchemas.rowSchema(table);
+    try (ParquetWriter<GenericRecord> writer =
+        AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(file, conf))
+            .withSchema(schema)
+            .withDataModel(GenericData.get())
+            .withConf(conf)
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(1L << 30)
+            .withPageRowCountLimit(100)
+            .withDictionaryEncoding(true)
+            .withDictionaryPageSize(8 << 20)
+            .build()) {
+      for (int row = 0; row < rows; row++) {
+        GenericRecord record = new GenericData.Record(schema);
+        record.put(TableDefinition.PROJECT_COLUMN, "p");
+        record.put("id", (long) row);
+        for (int c = 0; c < textColumns; c++) {
+          record.put("s" + c, String.format("column %d value %012d", c, row / 2));
+        }
+        writer.write(record);
+      }
+    }
+    return file;
+  }
+
+  /**
+   * Of the file's only row group, where each column chunk starts (its dictionary page, if any), by
+   * column.
+   */
+  private static Map<String, Long> chunkStarts(org.apache.hadoop.fs.Path file) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, new Configuration()))) {
+      assertThat(reader.getRowGroups()).hasSize(1);
+      Map<String, Long> starts = new java.util.HashMap<>();
+      for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
+        starts.put(chunk.getPath().toDotString(), chunk.getStartingPos());
+      }
+      return starts;
     }
   }
 
@@ -254,7 +375,6 @@ class FetchedPagesTest {
     return new long[] {runs, bytes};
   }
 
-  /** A configuration reading files of {@link CountingFileSystem}, by vectored reads or not. */
   /** 20,000 rows of {@code table} in pages of 100 rows, one row group, dictionaries on. */
   private org.apache.hadoop.fs.Path hundredRowPages(TableDefinition table) throws IOException {
     return ColumnDecoderTest.write(
@@ -266,6 +386,7 @@ class FetchedPagesTest {
         3);
   }
 
+  /** A configuration reading files of {@link CountingFileSystem}, by vectored reads or not. */
   private static Configuration countingConf(boolean vectored) {
     Configuration conf = new Configuration();
     conf.setClass(
