@@ -395,6 +395,15 @@ public final class DuckDbSession {
   }
 
   /**
+   * The first column of each side of a files view's {@code UNION ALL}, a constant the table's view
+   * leaves out: a statement that needs no column of the rows ({@code count(*)}) makes DuckDB keep
+   * one column through the union, the first, and it reads that column from every file (the key's 8
+   * bytes a row, decompressed: {@code count(*) … WHERE severity_text = 'ERROR'} over 10 million
+   * rows took 205 ms against 78 over the files alone; a scratch program, DuckDB 2.0.0.1).
+   */
+  private static final String ROW_MARK = "\"__lakestream_row\"";
+
+  /**
    * The table type as a view over its files and the rows of its other-rows table (created here,
    * empty; {@link #loadOthers} fills it). Files of one Parquet schema are read by one {@code
    * read_parquet}; a column that a group's files do not have reads as nulls there.
@@ -409,7 +418,9 @@ public final class DuckDbSession {
     for (Map.Entry<FileSchemas.Schema, List<String>> group :
         database.fileSchemas().group(connection, files.paths()).entrySet()) {
       Set<String> present = group.getKey().columns();
-      rows.append("SELECT ")
+      rows.append("SELECT true AS ")
+          .append(ROW_MARK)
+          .append(", ")
           .append(
               castColumns(
                   table, names, name -> present.contains(name.toLowerCase(java.util.Locale.ROOT))))
@@ -419,7 +430,7 @@ public final class DuckDbSession {
           .append(where)
           .append(" UNION ALL ");
     }
-    rows.append("SELECT ")
+    rows.append("SELECT true, ")
         .append(String.join(", ", names.stream().map(DuckDbSession::quote).toList()))
         .append(" FROM ")
         .append(quote(rowsTable(table)))
