@@ -3,6 +3,7 @@ package io.lakestream.sql.internal;
 import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlErrors;
+import io.lakestream.sql.StatementCancel;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -33,13 +34,13 @@ final class DuckDbBatches implements ResultBatches {
    * interrupt the fetch of a streamed result), and the engine's errors of a cancelled statement say
    * so.
    */
-  private final io.lakestream.sql.StatementCancel cancel;
+  private final StatementCancel cancel;
 
   private DuckDbBatches(
       BufferAllocator allocator,
       ArrowReader reader,
       VectorSchemaRoot batch,
-      io.lakestream.sql.StatementCancel cancel) {
+      StatementCancel cancel) {
     this.allocator = allocator;
     this.reader = reader;
     this.batch = batch;
@@ -55,7 +56,7 @@ final class DuckDbBatches implements ResultBatches {
       List<ResultColumn> columns,
       BufferAllocator parent,
       int batchRows,
-      io.lakestream.sql.StatementCancel cancel) {
+      StatementCancel cancel) {
     if (batchRows < 1) {
       throw new IllegalArgumentException("batchRows must be at least 1, not " + batchRows);
     }

@@ -5,6 +5,7 @@ import io.lakestream.sql.ResultBatches;
 import io.lakestream.sql.ResultColumn;
 import io.lakestream.sql.SqlErrors;
 import io.lakestream.sql.SqlType;
+import io.lakestream.sql.StatementCancel;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Array;
@@ -44,14 +45,14 @@ public final class DuckDbResult implements QueryResult {
    * interrupt the fetch of a streamed result), and the engine's errors of a cancelled statement say
    * so.
    */
-  private final io.lakestream.sql.StatementCancel cancel;
+  private final StatementCancel cancel;
 
   DuckDbResult(
       Runnable release,
       BufferAllocator allocator,
       PreparedStatement statement,
       ResultSet rows,
-      io.lakestream.sql.StatementCancel cancel)
+      StatementCancel cancel)
       throws SQLException {
     this.release = release;
     this.cancel = cancel;

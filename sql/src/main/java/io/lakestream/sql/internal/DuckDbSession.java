@@ -5,6 +5,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.sql.QueryResult;
 import io.lakestream.sql.SqlErrors;
 import io.lakestream.sql.SqlException;
+import io.lakestream.sql.StatementCancel;
 import io.lakestream.sql.TableScan;
 import io.lakestream.sql.internal.ScanNeeds.TableNeed;
 import java.sql.PreparedStatement;
@@ -49,7 +50,7 @@ public final class DuckDbSession {
   private final BufferAllocator allocator;
   private final StatementCache cache;
   private final Runnable release;
-  private final io.lakestream.sql.StatementCancel cancel;
+  private final StatementCancel cancel;
   private StatementCache.Parse parse = StatementCache.Parse.UNKNOWN;
 
   /** Whether the tables' views hold every column, whatever the statement names. */
@@ -71,7 +72,7 @@ public final class DuckDbSession {
       long maxRows,
       BufferAllocator allocator,
       StatementCache cache,
-      io.lakestream.sql.StatementCancel cancel,
+      StatementCancel cancel,
       Runnable release) {
     this.database = database;
     this.cancel = cancel;
@@ -93,7 +94,7 @@ public final class DuckDbSession {
       Map<String, TableDefinition> tables,
       long maxRows,
       BufferAllocator allocator,
-      io.lakestream.sql.StatementCancel cancel) {
+      StatementCancel cancel) {
     DuckDBConnection connection;
     try {
       connection = database.lease(tables);
@@ -715,7 +716,7 @@ public final class DuckDbSession {
   }
 
   /** As {@link #engineError(SQLException)}, for {@code cancel}'s statement. */
-  static SqlException engineError(io.lakestream.sql.StatementCancel cancel, SQLException e) {
+  static SqlException engineError(StatementCancel cancel, SQLException e) {
     return cancel.cancelled() ? SqlErrors.canceled(cancel) : SqlErrors.fromEngine(e);
   }
 
