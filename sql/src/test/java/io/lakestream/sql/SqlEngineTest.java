@@ -126,7 +126,12 @@ class SqlEngineTest {
 
   /** Every row of {@code sql}'s answer, as {@code project} reads it. */
   static List<List<Object>> rows(SqlEngine engine, String sql, String project) {
-    try (QueryResult result = engine.query(sql, named -> project)) {
+    return rows(engine, sql, List.of(), project);
+  }
+
+  /** Every row of {@code sql}'s answer with its parameters bound, as {@code project} reads it. */
+  static List<List<Object>> rows(SqlEngine engine, String sql, List<?> parameters, String project) {
+    try (QueryResult result = engine.query(sql, parameters, named -> project)) {
       List<List<Object>> rows = new ArrayList<>();
       while (result.next()) {
         List<Object> row = new ArrayList<>();

@@ -140,24 +140,13 @@ class SqlFirstRowsTest {
   /** The statement's answer over the first rows, checked against its answer over every row. */
   private String firstRowsOf(String sql, List<?> parameters) {
     fewest.calls.clear();
-    List<List<Object>> answer = rows(engine, sql, parameters);
-    assertThat(answer).as(sql).isEqualTo(rows(reference, sql, parameters)).isNotEmpty();
+    List<List<Object>> answer = SqlEngineTest.rows(engine, sql, parameters, "acme");
+    assertThat(answer)
+        .as(sql)
+        .isEqualTo(SqlEngineTest.rows(reference, sql, parameters, "acme"))
+        .isNotEmpty();
     assertThat(fewest.calls).as(sql).hasSize(1);
     return fewest.calls.get(0);
-  }
-
-  private static List<List<Object>> rows(SqlEngine engine, String sql, List<?> parameters) {
-    try (QueryResult result = engine.query(sql, parameters, named -> "acme")) {
-      List<List<Object>> rows = new ArrayList<>();
-      while (result.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 0; i < result.columns().size(); i++) {
-          row.add(result.value(i));
-        }
-        rows.add(row);
-      }
-      return rows;
-    }
   }
 
   @Test
