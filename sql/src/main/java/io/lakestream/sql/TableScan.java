@@ -148,6 +148,12 @@ public interface TableScan {
   }
 
   /**
+   * Told when the engine reads {@code files} (from {@link #files}) for a statement; it may also
+   * read the rows through {@link #batches} instead (e.g. when few rows meet its equalities).
+   */
+  default void readingFiles(TableDefinition table, FileRows files) {}
+
+  /**
    * A table's rows as files and other rows.
    *
    * @param paths local paths of every Parquet file of the snapshot

@@ -396,6 +396,12 @@ public final class SqlService {
               .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
     }
 
+    @Override
+    public void readingFiles(TableDefinition table, FileRows files) {
+      metrics.sqlFileScan(table.name());
+      metrics.sqlRowsRead(table.name(), files.rows());
+    }
+
     /** The project's table's snapshot; empty when it has none, or the range holds no key. */
     private Optional<TableSnapshot> snapshot(
         TableDefinition table, String projectId, Optional<Object> from, Optional<Object> to) {
@@ -493,8 +499,6 @@ public final class SqlService {
         }
         paths.add(java.nio.file.Path.of(location).toString());
       }
-      metrics.sqlFileScan(table.name());
-      metrics.sqlRowsRead(table.name(), rows);
       KeyRange everything = keyRange(snapshot, Optional.empty(), Optional.empty(), columns);
       return Optional.of(
           new FileRows(

@@ -62,6 +62,12 @@ public final class DuckDbSession {
   /** The Arrow streams of the tables scanned in place, released when the session ends. */
   private final List<ArrowArrayStream> inPlace = new ArrayList<>();
 
+  /**
+   * The rows of needs read ahead through the index by {@link #readFiles}'s probe, for {@link #load}
+   * to hand to the engine instead of reading them again.
+   */
+  private final Map<TableNeed, LoadStream> probed = new java.util.HashMap<>();
+
   private long rowsLoaded;
   private boolean released;
 
@@ -285,7 +291,8 @@ public final class DuckDbSession {
               + quote(table.name())
               + "; "
               + view(table, quote(rowsTable), names, projectId);
-      LoadStream batches = loadStream(columns, rows, table, projectId);
+      LoadStream read = probed.remove(need);
+      LoadStream batches = read != null ? read : loadStream(columns, rows, table, projectId);
       // A table the statement scans once is read by the engine from the batches themselves,
       // when they fit in memory: no rows' table, no copy. A stream can be read once only (a
       // second scan of it fails), so a table scanned more than once is copied into a table.
@@ -341,6 +348,11 @@ public final class DuckDbSession {
       closeAll(files.values());
       throw e;
     }
+    if (fewRowsMeetTheEqualities(needs, projectId, scan)) {
+      closeAll(files.values());
+      return Optional.empty(); // load reads the rows probed
+    }
+    files.forEach((need, rows) -> scan.readingFiles(need.table(), rows));
     List<String> paths =
         files.values().stream().flatMap(f -> f.paths().stream()).distinct().toList();
     DuckDbDatabase filesDatabase;
@@ -394,6 +406,59 @@ public final class DuckDbSession {
     closeQuietly();
     return Optional.of(other);
   }
+
+  /**
+   * Whether every need has equalities that few rows meet: its rows are read through the index (the
+   * scan checks the equalities on the compared columns first, skipping pages whose bounds rule the
+   * value out) until they hold more than {@link #PROBE_BYTES}. Reading the files would read every
+   * row of the range: a trace by {@code trace_id} with no time range took 67 ms over the files of
+   * 10 million rows and 17 ms through the index, where the ERRORs of the same rows took 99 ms over
+   * the files and 415 through the index. When all fit, they are kept for {@link #load}; else what
+   * was read is dropped (and uncounted).
+   */
+  private boolean fewRowsMeetTheEqualities(
+      Collection<TableNeed> needs, String projectId, TableScan scan) {
+    if (needs.stream().anyMatch(need -> need.equalities().isEmpty())) {
+      return false;
+    }
+    long counted = rowsLoaded;
+    Map<TableNeed, LoadStream> read = new java.util.HashMap<>();
+    try {
+      for (TableNeed need : needs) {
+        TableDefinition table = need.table();
+        List<String> names = readColumns(need);
+        List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+        LoadStream batches =
+            loadStream(
+                columns,
+                () ->
+                    scan.batches(
+                        table,
+                        projectId,
+                        need.from(),
+                        need.to(),
+                        names,
+                        need.equalities(),
+                        allocator),
+                table,
+                projectId);
+        read.put(need, batches);
+        if (!readWhole(batches, PROBE_BYTES)) {
+          read.values().forEach(DuckDbSession::closeQuietly);
+          rowsLoaded = counted;
+          return false;
+        }
+      }
+    } catch (RuntimeException e) {
+      read.values().forEach(DuckDbSession::closeQuietly);
+      throw e;
+    }
+    probed.putAll(read);
+    return true;
+  }
+
+  /** The most Arrow bytes {@link #fewRowsMeetTheEqualities} reads before it takes the files. */
+  static final long PROBE_BYTES = 1L << 20;
 
   /**
    * The first column of each side of a files view's {@code UNION ALL}, a constant the table's view
@@ -543,7 +608,12 @@ public final class DuckDbSession {
    * @throws RuntimeException what ended the reading (e.g. too many rows), the batches closed
    */
   private static boolean readWhole(LoadStream batches) {
-    boolean whole = batches.readAhead(MAX_IN_PLACE_BYTES);
+    return readWhole(batches, MAX_IN_PLACE_BYTES);
+  }
+
+  /** As {@link #readWhole(LoadStream)}, up to {@code maxBytes}. */
+  private static boolean readWhole(LoadStream batches, long maxBytes) {
+    boolean whole = batches.readAhead(maxBytes);
     Optional<RuntimeException> failure = batches.failure();
     if (failure.isPresent()) {
       closeQuietly(batches);
@@ -737,6 +807,8 @@ public final class DuckDbSession {
         stream.close();
       }
       inPlace.clear();
+      probed.values().forEach(DuckDbSession::closeQuietly);
+      probed.clear();
     }
   }
 
