@@ -28,6 +28,8 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A few selected rows of a file on S3 (served by S3Proxy, read through s3a), whose pages the reader
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as locally.
  */
 class S3SelectedRowsIT {
+  private static final Logger log = LoggerFactory.getLogger(S3SelectedRowsIT.class);
+
   @RegisterExtension static EmbeddedS3Extension s3 = new EmbeddedS3Extension();
 
   @TempDir java.nio.file.Path dir;
@@ -158,7 +162,7 @@ class S3SelectedRowsIT {
           costs(onS3ByParquetMr, remote, size, logs, bucket, lookup, equality, expected, selected);
     }
     String figures = "direct fetch " + viaDirect + ", parquet-mr " + viaParquetMr;
-    System.out.println("S3 costs of a warm lookup and select: " + figures);
+    log.info("S3 costs of a warm lookup and select: {}", figures);
     assertThat(viaDirect.lookupGets())
         .as("GETs of a lookup: %s", figures)
         .isBetween(1L, (long) columns.size());

@@ -156,7 +156,6 @@ public final class DuckDbSession {
           }
         }
       }
-      System.err.println("PLANJSON " + json.toString().replaceAll("\\s+", " "));
       ScanNeeds needs = ScanNeeds.of(json.length() == 0 ? "[]" : json.toString(), tables);
       if (parse.timeless()) {
         cache.keepPlan(sql, parameters, tables, needs);
