@@ -105,8 +105,7 @@ public final class ArrowScan extends ArrowReader {
     this.snapshot = snapshot;
     this.range = range;
     TableDefinition table = snapshot.definition();
-    this.columns =
-        columnNames.stream().map(n -> table.column(n).orElseThrow(() -> unknown(n))).toList();
+    this.columns = columns(table, columnNames);
     this.types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
     this.schema = ArrowColumns.schema(columns);
     this.key = table.primaryKey();
@@ -179,9 +178,18 @@ public final class ArrowScan extends ArrowReader {
     next = segments.isEmpty() ? 0 : segments.get(0).from();
   }
 
-  private IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException(
-        "table " + snapshot.definition().name() + " has no column " + name);
+  /** The table's columns of those names, in order. */
+  static List<Column> columns(TableDefinition table, List<String> names) {
+    return names.stream()
+        .map(
+            n ->
+                table
+                    .column(n)
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "table " + table.name() + " has no column " + n)))
+        .toList();
   }
 
   /** Tells {@code counter} the rows of each batch as it is loaded (for metrics); returns this. */

@@ -77,18 +77,8 @@ public final class FirstRowsScan extends ArrowReader {
     this.equalities = Map.copyOf(equalities);
     this.wanted = wanted;
     this.descending = descending;
-    // the schema of the windows' scans
-    this.schema =
-        ArrowColumns.schema(
-            columns.stream()
-                .map(n -> snapshot.definition().column(n).orElseThrow(() -> unknown(snapshot, n)))
-                .toList());
+    this.schema = ArrowColumns.schema(ArrowScan.columns(snapshot.definition(), columns));
     this.left = held(range);
-  }
-
-  private static IllegalArgumentException unknown(TableSnapshot snapshot, String name) {
-    return new IllegalArgumentException(
-        "table " + snapshot.definition().name() + " has no column " + name);
   }
 
   /** Tells {@code counter} the rows of each batch as it is loaded (for metrics); returns this. */
@@ -141,12 +131,13 @@ public final class FirstRowsScan extends ArrowReader {
       rows = Math.max(Math.max(rows + rows / 2, lastWindowRows * 2), MIN_WINDOW_ROWS);
     }
     lastWindowRows = rows;
-    KeyRange window = window(rows);
+    Window next = window(rows);
+    KeyRange window = next.keys();
     left =
         descending
             ? (window.lo() == left.lo() ? empty() : new KeyRange(left.lo(), window.lo() - 1))
             : (window.hi() == left.hi() ? empty() : new KeyRange(window.hi() + 1, left.hi()));
-    counted += count(window);
+    counted += next.rows();
     windows++;
     return new ArrowScan(files, snapshot, window, columns, equalities, true, allocator);
   }
@@ -155,10 +146,10 @@ public final class FirstRowsScan extends ArrowReader {
    * The keys at the end of those left that hold at least {@code rows} rows as the index counts them
    * (all of them when they hold fewer): the width doubled from an estimate of the keys' density.
    */
-  private KeyRange window(long rows) {
+  private Window window(long rows) {
     long all = count(left);
     if (all <= rows) {
-      return left;
+      return new Window(left, all);
     }
     long span = left.hi() - left.lo();
     long width =
@@ -166,12 +157,10 @@ public final class FirstRowsScan extends ArrowReader {
             ? Long.MAX_VALUE / 2
             : Math.max(1, (long) (span * (rows / (double) all)));
     long narrower = 0; // a width known to hold fewer rows
+    Window wide;
     while (true) {
-      KeyRange window = endOf(width);
-      if (window.equals(left)) {
-        break;
-      }
-      if (count(window) >= rows) {
+      wide = counted(endOf(width), all);
+      if (wide.keys().equals(left) || wide.rows() >= rows) {
         break;
       }
       narrower = width;
@@ -181,14 +170,23 @@ public final class FirstRowsScan extends ArrowReader {
     // times the rows, so narrow it down to within a 32nd
     while (width - narrower > Math.max(1, width / 32)) {
       long middle = narrower + (width - narrower) / 2;
-      KeyRange window = endOf(middle);
-      if (!window.equals(left) && count(window) < rows) {
+      Window window = counted(endOf(middle), all);
+      if (!window.keys().equals(left) && window.rows() < rows) {
         narrower = middle;
       } else {
         width = middle;
+        wide = window;
       }
     }
-    return endOf(width);
+    return wide;
+  }
+
+  /** Keys and the rows {@link #count} finds there. */
+  private record Window(KeyRange keys, long rows) {}
+
+  /** {@code keys} with its count ({@code all} when they are all the keys left). */
+  private Window counted(KeyRange keys, long all) {
+    return new Window(keys, keys.equals(left) ? all : count(keys));
   }
 
   /** The last (descending) or first {@code width} keys of those left. */

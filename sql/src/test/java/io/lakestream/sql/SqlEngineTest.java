@@ -74,8 +74,20 @@ class SqlEngineTest {
       List<String> columns,
       java.util.function.BiFunction<Integer, String, Object> value,
       Consumer<Object[]> rows) {
+    rowsOver(count, i -> BASE + i * step, from, to, columns, value, rows);
+  }
+
+  /** As above, row {@code i}'s key {@code key.applyAsLong(i)}. */
+  static void rowsOver(
+      int count,
+      java.util.function.IntToLongFunction key,
+      Optional<Object> from,
+      Optional<Object> to,
+      List<String> columns,
+      java.util.function.BiFunction<Integer, String, Object> value,
+      Consumer<Object[]> rows) {
     for (int i = 0; i < count; i++) {
-      long timestamp = BASE + i * step;
+      long timestamp = key.applyAsLong(i);
       if (from.isPresent() && timestamp < (Long) from.get()
           || to.isPresent() && timestamp >= (Long) to.get()) {
         continue;

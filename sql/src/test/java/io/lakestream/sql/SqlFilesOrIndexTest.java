@@ -73,20 +73,20 @@ class SqlFilesOrIndexTest {
       if (tail) {
         return; // no live tail rows
       }
-      for (long i = 0; i < ROWS; i++) {
-        Object[] row = new Object[columns.size()];
-        for (int c = 0; c < row.length; c++) {
-          row[c] =
-              switch (columns.get(c)) {
-                case "timestamp" -> BASE + i * 60_000_000L;
+      SqlEngineTest.rowsOver(
+          ROWS,
+          60_000_000L,
+          from,
+          to,
+          columns,
+          (i, column) ->
+              switch (column) {
                 case "trace_id" -> "t" + i / 4;
                 case "service_name" -> i % 2 == 0 ? "api" : "db";
                 case "body" -> body(i);
                 default -> null;
-              };
-        }
-        rows.accept(row);
-      }
+              },
+          rows);
     }
 
     @Override

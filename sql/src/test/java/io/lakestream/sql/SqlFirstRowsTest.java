@@ -41,17 +41,14 @@ class SqlFirstRowsTest {
         Optional<Object> to,
         List<String> columns,
         Consumer<Object[]> rows) {
-      for (int i = 0; i < 600; i++) {
-        long timestamp = BASE + (i / 3) * MINUTE;
-        if (from.isPresent() && timestamp < (Long) from.get()
-            || to.isPresent() && timestamp >= (Long) to.get()) {
-          continue;
-        }
-        Object[] values = new Object[columns.size()];
-        for (int c = 0; c < values.length; c++) {
-          values[c] =
-              switch (columns.get(c)) {
-                case "timestamp" -> timestamp;
+      SqlEngineTest.rowsOver(
+          600,
+          i -> BASE + (i / 3) * MINUTE,
+          from,
+          to,
+          columns,
+          (i, column) ->
+              switch (column) {
                 case "project_id" -> projectId;
                 case "body" -> String.format("row %03d", i);
                 case "service_name" -> projectId + (i % 2 == 0 ? "-api" : "-db");
@@ -59,10 +56,8 @@ class SqlFirstRowsTest {
                 case "trace_id" -> "t" + (i % 10);
                 case "duration_ns" -> (long) i * 1000;
                 default -> null;
-              };
-        }
-        rows.accept(values);
-      }
+              },
+          rows);
     }
 
     @Override

@@ -384,16 +384,17 @@ public final class SqlService {
         List<String> columns,
         Map<String, Object> equalities,
         BufferAllocator allocator) {
-      Optional<TableSnapshot> read = snapshot(table, projectId, from, to);
-      if (read.isEmpty()) {
-        return Optional.empty();
-      }
-      TableSnapshot snapshot = read.get();
-      KeyRange range = keyRange(snapshot, from, to, columns);
-      return Optional.of(
-          query
-              .scan(snapshot, range, columns, equalities, allocator)
-              .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
+      return snapshot(table, projectId, from, to)
+          .map(
+              snapshot ->
+                  query
+                      .scan(
+                          snapshot,
+                          keyRange(snapshot, from, to, columns),
+                          columns,
+                          equalities,
+                          allocator)
+                      .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
     }
 
     @Override
@@ -435,17 +436,19 @@ public final class SqlService {
         Map<String, Object> equalities,
         First first,
         BufferAllocator allocator) {
-      Optional<TableSnapshot> read = snapshot(table, projectId, from, to);
-      if (read.isEmpty()) {
-        return Optional.empty();
-      }
-      TableSnapshot snapshot = read.get();
-      KeyRange range = keyRange(snapshot, from, to, columns);
-      return Optional.of(
-          query
-              .scanFirst(
-                  snapshot, range, columns, equalities, first.rows(), first.descending(), allocator)
-              .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
+      return snapshot(table, projectId, from, to)
+          .map(
+              snapshot ->
+                  query
+                      .scanFirst(
+                          snapshot,
+                          keyRange(snapshot, from, to, columns),
+                          columns,
+                          equalities,
+                          first.rows(),
+                          first.descending(),
+                          allocator)
+                      .countingRows(rows -> metrics.sqlRowsRead(table.name(), rows)));
     }
 
     /**

@@ -257,31 +257,11 @@ public final class DuckDbSession {
   private void load(TableNeed need, String projectId, TableScan scan) {
     TableDefinition table = need.table();
     List<String> names = readColumns(need);
-    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
-    Map<String, Object> equalities = need.equalities();
     try {
       // The rows go to a table of just the columns read; the table type becomes a view over it
       // with the other columns null, so that the statement still binds to every column (a
       // condition the optimizer removed, e.g. "x <> 1 OR true", is bound first).
       String rowsTable = rowsTable(table);
-      // Equalities (trace_id = '…') are met by the scan itself: it reads the compared columns
-      // first and the others only from the pages holding rows that meet them.
-      // A top-N by the key (ORDER BY timestamp DESC LIMIT 20) whose conditions the scan meets
-      // needs only the range's first rows in key order.
-      Supplier<Optional<ArrowReader>> rows =
-          () ->
-              need.first().isPresent()
-                  ? scan.firstBatches(
-                      table,
-                      projectId,
-                      need.from(),
-                      need.to(),
-                      names,
-                      equalities,
-                      need.first().get(),
-                      allocator)
-                  : scan.batches(
-                      table, projectId, need.from(), need.to(), names, equalities, allocator);
       // One request to the engine for the rows' table, its rows and the view: each statement
       // sent on its own costs a round of parsing and planning (about a millisecond each).
       String create = createTable(rowsTable, table, names);
@@ -291,7 +271,7 @@ public final class DuckDbSession {
               + "; "
               + view(table, quote(rowsTable), names, projectId);
       LoadStream read = probed.remove(need);
-      LoadStream batches = read != null ? read : loadStream(columns, rows, table, projectId);
+      LoadStream batches = read != null ? read : indexed(need, projectId, scan);
       // A table the statement scans once is read by the engine from the batches themselves,
       // when they fit in memory: no rows' table, no copy. A stream can be read once only (a
       // second scan of it fails), so a table scanned more than once is copied into a table.
@@ -303,6 +283,34 @@ public final class DuckDbSession {
     } catch (SQLException e) {
       throw engineError(e);
     }
+  }
+
+  /**
+   * A need's rows read through the index ({@link TableScan#batches}, not yet), counted against the
+   * row limit. Equalities ({@code trace_id = '…'}) are met by the scan itself: it reads the
+   * compared columns first and the others only from the pages holding rows that meet them. A top-N
+   * by the key ({@code ORDER BY timestamp DESC LIMIT 20}) whose conditions the scan meets reads
+   * only the range's first rows in key order ({@link TableScan#firstBatches}).
+   */
+  private LoadStream indexed(TableNeed need, String projectId, TableScan scan) {
+    TableDefinition table = need.table();
+    List<String> names = readColumns(need);
+    List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+    Supplier<Optional<ArrowReader>> rows =
+        () ->
+            need.first().isPresent()
+                ? scan.firstBatches(
+                    table,
+                    projectId,
+                    need.from(),
+                    need.to(),
+                    names,
+                    need.equalities(),
+                    need.first().get(),
+                    allocator)
+                : scan.batches(
+                    table, projectId, need.from(), need.to(), names, need.equalities(), allocator);
+    return loadStream(columns, rows, table, projectId);
   }
 
   /** The columns a need reads: every row of the project's table has its project id. */
@@ -424,23 +432,7 @@ public final class DuckDbSession {
     Map<TableNeed, LoadStream> read = new java.util.HashMap<>();
     try {
       for (TableNeed need : needs) {
-        TableDefinition table = need.table();
-        List<String> names = readColumns(need);
-        List<Column> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
-        LoadStream batches =
-            loadStream(
-                columns,
-                () ->
-                    scan.batches(
-                        table,
-                        projectId,
-                        need.from(),
-                        need.to(),
-                        names,
-                        need.equalities(),
-                        allocator),
-                table,
-                projectId);
+        LoadStream batches = indexed(need, projectId, scan);
         read.put(need, batches);
         if (!readWhole(batches, PROBE_BYTES)) {
           read.values().forEach(DuckDbSession::closeQuietly);

@@ -39,23 +39,23 @@ public final class ScanNeeds {
       Pattern.compile("^\"?([A-Za-z_][A-Za-z0-9_]*)\"? (=|>=|<=|>|<) (.+)$", Pattern.DOTALL);
   private static final Pattern TEXT = Pattern.compile("^'((?:[^']|'')*)'(?:::VARCHAR)?$");
 
+  /**
+   * {@code project_id = '…'} or {@code project_id IN ('…', …)}: the compared literal in group 1,
+   * the listed ones in group 2.
+   */
+  private static final String PROJECT_COMPARED =
+      TableDefinition.PROJECT_COLUMN
+          + "\"?\\s*(?:=\\s*('(?:[^']|'')*')(?:::VARCHAR)?"
+          + "|\\s+IN\\s*\\(((?:\\s*'(?:[^']|'')*'(?:::VARCHAR)?\\s*,?)+)\\))";
+
   /** {@code project_id = '…'} or {@code project_id IN ('…', …)} anywhere in a filter. */
-  private static final Pattern PROJECT_LISTED =
-      Pattern.compile(
-          "\\b"
-              + TableDefinition.PROJECT_COLUMN
-              + "\"?\\s*(?:=\\s*('(?:[^']|'')*')|\\s+IN\\s*\\(((?:\\s*'(?:[^']|'')*'(?:::VARCHAR)?\\s*,?)+)\\))");
+  private static final Pattern PROJECT_LISTED = Pattern.compile("\\b" + PROJECT_COMPARED);
 
   /**
    * A condition on the project id alone ({@code project_id = '…'}, {@code project_id IN ('…', …)}):
    * the rows read are one project's, so it holds for all or none of them.
    */
-  private static final Pattern PROJECT_ONLY =
-      Pattern.compile(
-          "^\"?"
-              + TableDefinition.PROJECT_COLUMN
-              + "\"?\\s*(?:=\\s*'(?:[^']|'')*'(?:::VARCHAR)?|\\s+IN\\s*\\((?:\\s*'(?:[^']|'')*'"
-              + "(?:::VARCHAR)?\\s*,?)+\\))$");
+  private static final Pattern PROJECT_ONLY = Pattern.compile("^\"?" + PROJECT_COMPARED + "$");
 
   /**
    * The first item of a top-N's {@code Order By}: a column (maybe qualified, maybe quoted) or
