@@ -49,17 +49,11 @@ class S3SelectedRowsIT {
   void readsTheSelectedRowsOfAFileOnS3AsLocally() throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
     int rows = 5_000;
-    Path local = new Path(dir.resolve("logs.parquet").toUri());
-    write(logs, rows, local);
-    s3.createBucket("pages");
-    Configuration conf = new Configuration();
-    HadoopWarehouse.configureS3(
-        conf, S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
-    Path remote = new Path("s3a://pages/logs.parquet");
-    try (var out = remote.getFileSystem(conf).create(remote)) {
-      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
-    }
-    long size = local.getFileSystem(new Configuration()).getFileStatus(local).getLen();
+    Configuration conf = s3Conf();
+    Copy copy = copied(logs, rows, "pages", conf);
+    Path local = copy.local();
+    Path remote = copy.remote();
+    long size = copy.size();
     int[][] sets = {
       {0}, {rows - 1}, {0, rows - 1}, {1_234, 1_235, 1_299}, {7, 777, 1_777, 2_777, 3_777, 4_777}
     };
@@ -78,17 +72,11 @@ class S3SelectedRowsIT {
   void selectsTheRowsHoldingAValueOnS3AsLocally() throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
     int rows = 5_000;
-    Path local = new Path(dir.resolve("logs.parquet").toUri());
-    write(logs, rows, local);
-    s3.createBucket("select");
-    Configuration conf = new Configuration();
-    HadoopWarehouse.configureS3(
-        conf, S3Settings.compatible(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()));
-    Path remote = new Path("s3a://select/logs.parquet");
-    try (var out = remote.getFileSystem(conf).create(remote)) {
-      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
-    }
-    long size = local.getFileSystem(new Configuration()).getFileStatus(local).getLen();
+    Configuration conf = s3Conf();
+    Copy copy = copied(logs, rows, "select", conf);
+    Path local = copy.local();
+    Path remote = copy.remote();
+    long size = copy.size();
     List<String> columns = logs.columnNames();
     int slot = columns.indexOf("trace_id");
     try (ParquetFiles onS3 = new ParquetFiles(conf, 4);
@@ -129,19 +117,15 @@ class S3SelectedRowsIT {
   void aLookupOfAFewRowsCostsFewGetRequestsOnS3() throws IOException {
     TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
     int rows = 100_000;
-    Path local = new Path(dir.resolve("logs.parquet").toUri());
-    write(logs, rows, local);
     String bucket = "requests";
-    s3.createBucket(bucket);
     Configuration direct = s3Conf();
     direct.set("fs.s3a.input.stream.type", "classic");
-    Path remote = new Path("s3a://" + bucket + "/logs.parquet");
-    try (var out = remote.getFileSystem(direct).create(remote)) {
-      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
-    }
+    Copy copy = copied(logs, rows, bucket, direct);
+    Path local = copy.local();
+    Path remote = copy.remote();
     Configuration parquetMr = new Configuration(direct);
     parquetMr.setBoolean("parquet.page.verify-checksum.enabled", true); // no direct page fetch
-    long size = local.getFileSystem(new Configuration()).getFileStatus(local).getLen();
+    long size = copy.size();
     List<String> columns = logs.columnNames();
     int slot = columns.indexOf("trace_id");
     Lookup lookup = new Lookup(new int[] {50_045, 50_046, 50_120, 50_170}, 50_050, 50_950);
@@ -224,6 +208,23 @@ class S3SelectedRowsIT {
       assertThat(found).isEqualTo(selected);
       return new Costs(lookupGets, lookupBytes, selectGets, selectBytes);
     }
+  }
+
+  /** A file written locally and its copy on S3, of {@code size} bytes. */
+  private record Copy(Path local, Path remote, long size) {}
+
+  /** {@code rows} rows written to a local file ({@link #write}), copied into a new bucket. */
+  private Copy copied(TableDefinition table, int rows, String bucket, Configuration conf)
+      throws IOException {
+    Path local = new Path(dir.resolve("logs.parquet").toUri());
+    write(table, rows, local);
+    s3.createBucket(bucket);
+    Path remote = new Path("s3a://" + bucket + "/logs.parquet");
+    try (var out = remote.getFileSystem(conf).create(remote)) {
+      java.nio.file.Files.copy(dir.resolve("logs.parquet"), out);
+    }
+    return new Copy(
+        local, remote, local.getFileSystem(new Configuration()).getFileStatus(local).getLen());
   }
 
   private static Configuration s3Conf() {
