@@ -14,6 +14,7 @@ import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.schema.convert.DeltaSchemas;
 import io.lakestream.tables.internal.FileIndexer;
+import io.lakestream.writer.internal.DataFileWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -163,7 +164,10 @@ public final class DeltaFixture {
       String name = "part-" + UUID.randomUUID() + ".zstd.parquet";
       Path file = new Path(path, name);
       try (ParquetWriter<GenericRecord> writer =
-          AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(file, conf))
+          DataFileWriter.withBloomFilters(
+                  AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(file, conf)),
+                  definition,
+                  sorted.size())
               .withSchema(AvroSchemas.rowSchema(definition))
               .withDataModel(GenericData.get())
               .withConf(conf)

@@ -255,6 +255,42 @@ public final class ArrowScan extends ArrowReader {
   }
 
   /**
+   * Whether what earlier reads kept of the file's Bloom filters or dictionaries says that none of
+   * its rows holds the value of some equality on a text column: a lookup of one trace id over the
+   * whole table then opens only the files that may hold it.
+   */
+  private boolean knownToLackAnEquality(IndexedFile file) {
+    for (int i = 0; i < equalSlots.length; i++) {
+      if (equalMatchers[i] != null
+          && files.refusesEverywhere(
+              file.location(), compared.get(comparedSlot[equalSlots[i]]), equalMatchers[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the rows {@code [from, to)} of the file may meet the equalities: false when the Bloom
+   * filters of the row groups holding them (in an unsorted file: all of them) refuse the value of
+   * an equality on a bytes column (a trace id in files with filters of trace_id), so that none of
+   * their pages is read.
+   */
+  private boolean mayMeetTheEqualities(IndexedFile file, long from, long to) throws IOException {
+    long first = file.sorted() ? from : 0;
+    long last = file.sorted() ? to : Long.MAX_VALUE;
+    for (int i = 0; i < equalSlots.length; i++) {
+      int slot = comparedSlot[equalSlots[i]];
+      if (equalMatchers[i] != null
+          && comparedReader.selectable(slot)
+          && !comparedReader.mayHold(first, last, slot, equalMatchers[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * As {@link #fillFromFile}, with equalities: first the rows of the chunk that meet them, from the
    * compared columns only (in sorted files, the first equality on a bytes column is evaluated on
    * the column's encoded pages, no value materialized; see {@link ParquetFiles.FileReader#select});
@@ -272,7 +308,14 @@ public final class ArrowScan extends ArrowReader {
     boolean walk;
     try {
       if (comparedReader == null) {
+        if (knownToLackAnEquality(file)) {
+          next = current.to(); // none of the file's rows meets the equalities: not opened
+          return false;
+        }
         comparedReader = open(file, compared);
+      }
+      if (!mayMeetTheEqualities(file, from, to)) {
+        return false;
       }
       walk =
           walked >= 0

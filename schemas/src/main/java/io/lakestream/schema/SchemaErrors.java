@@ -145,6 +145,18 @@ final class SchemaErrors {
             + "', which is not defined. Name a defined column.");
   }
 
+  static SchemaException badBloomFilterColumn(String source, Column column) {
+    return new SchemaException(
+        "Table definition "
+            + source
+            + ": bloom_filter_columns names column '"
+            + column.name()
+            + "', a "
+            + column.type().typeName()
+            + ". Bloom filters are kept for string, bytes, int and long columns looked up by one"
+            + " value (an id): name such a column.");
+  }
+
   static SchemaException badProjectColumn(String source, Column column) {
     return new SchemaException(
         "Table definition "

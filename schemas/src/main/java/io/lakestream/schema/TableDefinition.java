@@ -28,6 +28,7 @@ public final class TableDefinition {
   private final List<String> sortOrder;
   private final List<String> partitionColumns;
   private final Duration retention;
+  private final List<String> bloomFilterColumns;
 
   private TableDefinition(
       String name,
@@ -36,7 +37,8 @@ public final class TableDefinition {
       String primaryKey,
       List<String> sortOrder,
       List<String> partitionColumns,
-      Duration retention) {
+      Duration retention,
+      List<String> bloomFilterColumns) {
     this.name = name;
     this.description = description;
     this.columns = List.copyOf(columns);
@@ -44,6 +46,7 @@ public final class TableDefinition {
     this.sortOrder = List.copyOf(sortOrder);
     this.partitionColumns = List.copyOf(partitionColumns);
     this.retention = retention;
+    this.bloomFilterColumns = List.copyOf(bloomFilterColumns);
   }
 
   /** A column as written by a user, before its type name is checked. */
@@ -134,7 +137,14 @@ public final class TableDefinition {
       }
     }
     return new TableDefinition(
-        name, description == null ? "" : description, columns, primaryKey, sort, partitions, null);
+        name,
+        description == null ? "" : description,
+        columns,
+        primaryKey,
+        sort,
+        partitions,
+        null,
+        List.of());
   }
 
   /**
@@ -166,7 +176,58 @@ public final class TableDefinition {
           "primary key '" + primaryKey + "' is a " + keyType.typeName() + ", not a time");
     }
     return new TableDefinition(
-        name, description, columns, primaryKey, sortOrder, partitionColumns, retention);
+        name,
+        description,
+        columns,
+        primaryKey,
+        sortOrder,
+        partitionColumns,
+        retention,
+        bloomFilterColumns);
+  }
+
+  /**
+   * This definition with Bloom filters on {@code columns}: the files written for the table hold,
+   * for each of these columns of each row group, a Parquet Bloom filter of its values, with which a
+   * lookup of one value ({@code trace_id = '…'}) skips the row groups that do not hold it (when the
+   * pages' bounds cannot tell, as with random ids). For columns looked up by one value among many:
+   * a string, bytes, int or long column.
+   *
+   * @param source where the list comes from, named in errors
+   * @throws SchemaException when a column is not defined or not of such a type
+   */
+  public TableDefinition withBloomFilterColumns(String source, List<String> columns) {
+    requireNonNull(columns, "columns is null");
+    for (String columnName : columns) {
+      Column column =
+          column(columnName)
+              .orElseThrow(
+                  () -> SchemaErrors.unknownColumnIn(source, "bloom_filter_columns", columnName));
+      if (!BLOOM_FILTER_TYPES.contains(column.type())) {
+        throw SchemaErrors.badBloomFilterColumn(source, column);
+      }
+    }
+    return new TableDefinition(
+        name,
+        description,
+        this.columns,
+        primaryKey,
+        sortOrder,
+        partitionColumns,
+        retention,
+        List.copyOf(new java.util.LinkedHashSet<>(columns)));
+  }
+
+  /** The column types a Bloom filter is kept for: those looked up by one value among many. */
+  static final Set<ColumnType> BLOOM_FILTER_TYPES =
+      Set.of(ColumnType.STRING, ColumnType.BYTES, ColumnType.INT, ColumnType.LONG);
+
+  /**
+   * The columns whose values the table's files keep a Bloom filter of, per row group; empty by
+   * default.
+   */
+  public List<String> bloomFilterColumns() {
+    return bloomFilterColumns;
   }
 
   /** How long rows are kept, by their primary key; empty: forever. */
@@ -228,7 +289,8 @@ public final class TableDefinition {
         && primaryKey.equals(other.primaryKey)
         && sortOrder.equals(other.sortOrder)
         && partitionColumns.equals(other.partitionColumns)
-        && java.util.Objects.equals(retention, other.retention);
+        && java.util.Objects.equals(retention, other.retention)
+        && bloomFilterColumns.equals(other.bloomFilterColumns);
   }
 
   @Override

@@ -174,6 +174,10 @@ public final class TableDefinitions {
     if (retention != null) {
       table = table.withRetention(source, parseRetention(source, retention), retention.strip());
     }
+    List<String> bloomFilterColumns = strings(root.path("bloom_filter_columns"));
+    if (!bloomFilterColumns.isEmpty()) {
+      table = table.withBloomFilterColumns(source, bloomFilterColumns);
+    }
     return table;
   }
 
@@ -186,6 +190,7 @@ public final class TableDefinitions {
           "sort_order",
           "partition_columns",
           "retention",
+          "bloom_filter_columns",
           "columns");
 
   /** The keys of a column. */
@@ -246,6 +251,9 @@ public final class TableDefinitions {
     table.sortOrder().forEach(root.putArray("sort_order")::add);
     table.partitionColumns().forEach(root.putArray("partition_columns")::add);
     table.retention().ifPresent(retention -> root.put("retention", formatRetention(retention)));
+    if (!table.bloomFilterColumns().isEmpty()) {
+      table.bloomFilterColumns().forEach(root.putArray("bloom_filter_columns")::add);
+    }
     var columns = root.putArray("columns");
     for (Column column : table.columns()) {
       var node = columns.addObject();

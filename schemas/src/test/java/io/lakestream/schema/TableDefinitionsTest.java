@@ -156,7 +156,7 @@ class TableDefinitionsTest {
         """,
         "Table definition bad.yaml has the key 'retension', which a definition does not take (it"
             + " takes name, description, primary_key, sort_order, partition_columns, retention,"
-            + " columns): remove it or correct its name.");
+            + " bloom_filter_columns, columns): remove it or correct its name.");
     assertRejected(
         """
         name: t

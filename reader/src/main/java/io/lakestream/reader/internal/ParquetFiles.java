@@ -27,8 +27,10 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -72,6 +74,7 @@ public final class ParquetFiles implements AutoCloseable {
   private int idleCount;
   private boolean closed;
   private final DictionaryCache dictionaries = new DictionaryCache(64L << 20);
+  private final BloomFilterCache bloomFilters = new BloomFilterCache(64L << 20);
 
   /**
    * @param conf how to reach the files (local or s3a)
@@ -162,6 +165,7 @@ public final class ParquetFiles implements AutoCloseable {
     }
     toClose.forEach(FileReader::closeQuietly);
     dictionaries.forget(location);
+    bloomFilters.forget(location);
   }
 
   private void giveBack(FileReader reader) {
@@ -235,6 +239,15 @@ public final class ParquetFiles implements AutoCloseable {
         return path.toString();
       }
     };
+  }
+
+  /**
+   * Whether every row group of the file at {@code location} is known to lack {@code equality}'s
+   * value in {@code column} (from Bloom filters or dictionaries that earlier reads of the file
+   * kept): then none of its rows has it, and a scan need not open the file. False when not known.
+   */
+  public boolean refusesEverywhere(String location, String column, BytesEquality equality) {
+    return bloomFilters.refusesEverywhere(location, column, equality.value());
   }
 
   /**
@@ -396,9 +409,10 @@ public final class ParquetFiles implements AutoCloseable {
 
     /**
      * The rows of {@code [from, to)} whose value in column {@code slot} of the projection (a bytes
-     * column) is {@code equality}'s, as offsets from {@code from}, ascending: of the column's pages
-     * holding these rows, those whose bounds in the column index admit the value are read (all of
-     * them without a column index), their values compared as encoded ({@link
+     * column) is {@code equality}'s, as offsets from {@code from}, ascending: a row group whose
+     * Bloom filter of the column refuses the value is skipped (its filter read once, then cached);
+     * of the column's pages holding these rows, those whose bounds in the column index admit the
+     * value are read (all of them without a column index), their values compared as encoded ({@link
      * ColumnDecoder#select}), none materialized. None when the file lacks the column (every value
      * null). Where {@link #readSelected} fetches pages directly (offset indexes, unencrypted, no
      * checksum verification), so does this: the pages found in the offset index ({@link
@@ -417,6 +431,10 @@ public final class ParquetFiles implements AutoCloseable {
         long blockStart = blockStarts[i];
         long blockEnd = blockStart + blocks.get(i).getRowCount();
         if (blockEnd <= from) {
+          continue;
+        }
+        if (!chunkMayHold(i, slot, equality.value())) {
+          from = blockEnd; // the row group's dictionary or Bloom filter lacks the value
           continue;
         }
         long firstRow = Math.max(from, blockStart) - blockStart;
@@ -461,6 +479,101 @@ public final class ParquetFiles implements AutoCloseable {
         from = blockEnd;
       }
       return selected.toArray();
+    }
+
+    /**
+     * Whether rows {@code [from, to)} may hold {@code equality}'s value in column {@code slot} of
+     * the projection (a bytes column): false when the Bloom filter of every row group holding them
+     * refuses it. True without filters, and when the file lacks the column ({@link #select} then
+     * finds no row).
+     *
+     * @throws IOException when a filter cannot be read
+     */
+    public boolean mayHold(long from, long to, int slot, BytesEquality equality)
+        throws IOException {
+      ColumnDecoder decoder = decoders[slot];
+      if (decoder == null) {
+        return true;
+      }
+      long end = Math.min(to, rowCount);
+      for (int i = blockOf(from); i < blocks.size() && blockStarts[i] < end; i++) {
+        if (blockStarts[i] + rowCount(i) > from && chunkMayHold(i, slot, equality.value())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the chunk of column {@code slot} of row group {@code block} may hold {@code value}:
+     * false when every page is dictionary-encoded and the dictionary (read alone, then cached)
+     * lacks it, or when the chunk's Bloom filter refuses it. (Writers keep no Bloom filter of a
+     * chunk whose dictionary holds every value: the dictionary answers, and a filter made from it
+     * is kept for the next lookups, which may then skip the file without opening it.)
+     */
+    private boolean chunkMayHold(int block, int slot, Binary value) throws IOException {
+      ColumnDescriptor column = decoders[slot].descriptor();
+      String name = String.join(".", column.getPath());
+      java.util.Optional<Boolean> known = bloomFilters.admits(key.location(), block, name, value);
+      if (known.isPresent() && !known.get()) {
+        return false;
+      }
+      ColumnChunkMetaData chunk = chunk(block, column);
+      EncodingStats encodings = chunk.getEncodingStats();
+      if (encodings != null
+          && encodings.hasDictionaryPages()
+          && !encodings.hasNonDictionaryEncodedPages()) {
+        if (known.isPresent() && !dictionaries.has(key.location(), block, column)) {
+          return true; // admitted by the filter made from the dictionary: the pages' read checks
+        }
+        PageLocations[] at = blockHasOffsetIndex[block] && fetchesPages ? locations(block) : null;
+        if (at == null) {
+          return true; // the dictionary page cannot be read alone: not checked
+        }
+        FetchedPages dictionaryOnly =
+            new FetchedPages(
+                column,
+                at[slot],
+                options.getCodecFactory().getDecompressor(at[slot].codec()),
+                at[slot].valueCount(),
+                new int[0],
+                new ByteBuffer[0],
+                null,
+                this::readRange);
+        DictionaryCache.Entry dictionary =
+            dictionaries.dictionary(key.location(), block, column, dictionaryOnly);
+        if (dictionary == null) {
+          return true;
+        }
+        if (known.isEmpty()) {
+          bloomFilters.keepDictionary(
+              key.location(),
+              block,
+              blocks.size(),
+              name,
+              id -> dictionary.dictionary().decodeToBinary(id),
+              dictionary.size());
+        }
+        return dictionary.idsOf(value).length > 0;
+      }
+      if (known.isPresent()) {
+        return true;
+      }
+      // read once whether there is one or not
+      BloomFilter filter = chunk.getBloomFilterOffset() >= 0 ? reader.readBloomFilter(chunk) : null;
+      bloomFilters.keep(key.location(), block, blocks.size(), name, filter);
+      return filter == null || filter.findHash(filter.hash(value));
+    }
+
+    /** The chunk of {@code column} in row group {@code block}. */
+    private ColumnChunkMetaData chunk(int block, ColumnDescriptor column) {
+      ColumnPath path = ColumnPath.get(column.getPath());
+      for (ColumnChunkMetaData chunk : blocks.get(block).getColumns()) {
+        if (chunk.getPath().equals(path)) {
+          return chunk;
+        }
+      }
+      throw new IllegalStateException("no chunk of " + path + " in row group " + block);
     }
 
     /**

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -31,8 +32,9 @@ import org.apache.parquet.io.api.RecordConsumer;
 /**
  * Writes one table's rows, already in primary key order, as one Parquet file laid out for key range
  * reads: small pages (at most {@value #PAGE_ROW_LIMIT} rows), {@value #ROW_GROUP_BYTES}-byte row
- * groups, the page index (column and offset indexes), three-level lists. Collects Delta statistics
- * and the key model tags on the way.
+ * groups, the page index (column and offset indexes), three-level lists, a Bloom filter per row
+ * group of each of the table's {@link TableDefinition#bloomFilterColumns}. Collects Delta
+ * statistics and the key model tags on the way.
  */
 public final class DataFileWriter {
   /** Rows per page at most, so a range read decodes little more than it returns. */
@@ -43,6 +45,25 @@ public final class DataFileWriter {
 
   /** Row group size: large enough for scans, small enough to bound the writer's memory. */
   public static final int ROW_GROUP_BYTES = 32 * 1024 * 1024;
+
+  /** The share of absent values a Bloom filter may wrongly admit. */
+  static final double BLOOM_FILTER_FPP = 0.01;
+
+  /**
+   * A Bloom filter's largest size: enough for about 870,000 distinct values at {@value
+   * #BLOOM_FILTER_FPP} (a row group of ids, one each row).
+   */
+  static final int BLOOM_FILTER_MAX_BYTES = 1 << 20;
+
+  /**
+   * How many sizes of Bloom filter are filled while a row group is written (each half the one
+   * before, from {@value #BLOOM_FILTER_MAX_BYTES} bytes); the smallest that holds the row group's
+   * distinct values at {@value #BLOOM_FILTER_FPP} is kept.
+   */
+  static final int BLOOM_FILTER_SIZES = 10;
+
+  /** The smallest Bloom filter, in bytes (Parquet's filters are made of 32-byte blocks). */
+  static final int MIN_BLOOM_FILTER_BYTES = 32;
 
   /**
    * Tag holding the smallest key of the file, as a decimal {@code long} ({@link
@@ -115,7 +136,7 @@ public final class DataFileWriter {
     if (sortedKeys.length == 0) {
       throw new IllegalArgumentException("a data file needs at least one row");
     }
-    return write(tableRoot, fileName, rows, () -> sortedKeys);
+    return write(tableRoot, fileName, rows, sortedKeys.length, () -> sortedKeys);
   }
 
   /**
@@ -155,13 +176,15 @@ public final class DataFileWriter {
     if (!rows.hasNext()) {
       throw new IllegalArgumentException("a data file needs at least one row");
     }
-    return write(tableRoot, fileName, keyed, () -> java.util.Arrays.copyOf(keys[0], count[0]));
+    return write(tableRoot, fileName, keyed, -1, () -> java.util.Arrays.copyOf(keys[0], count[0]));
   }
 
+  /** As the public methods; {@code rowCount} is the rows' count, -1 when not known before. */
   private DataFile write(
       Path tableRoot,
       String fileName,
       Iterator<GenericRecord> rows,
+      long rowCount,
       java.util.function.Supplier<long[]> keysAfterWriting)
       throws IOException {
     Path path = new Path(tableRoot, fileName);
@@ -172,7 +195,10 @@ public final class DataFileWriter {
       support = newWriteSupport();
     }
     try (ParquetWriter<GenericRecord> writer =
-        new Builder(output, new InitialisedWriteSupport(support, writeContext))
+        withBloomFilters(
+                new Builder(output, new InitialisedWriteSupport(support, writeContext)),
+                table,
+                rowCount)
             .withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
             .withCompressionCodec(codec)
@@ -206,6 +232,42 @@ public final class DataFileWriter {
         statistics.numRecords(),
         statistics.toJson(),
         tags);
+  }
+
+  /**
+   * {@code builder} keeping a Bloom filter per row group of each of {@code table}'s {@link
+   * TableDefinition#bloomFilterColumns}, sized to the row group's distinct values: the smallest of
+   * up to {@value #BLOOM_FILTER_SIZES} sizes (each half the one before) that holds them at {@value
+   * #BLOOM_FILTER_FPP}. The writer fills every size while it writes a row group, so the largest is
+   * the one {@code rowCount} rows need (distinct values are at most the rows), up to {@value
+   * #BLOOM_FILTER_MAX_BYTES} bytes when the count is not known (-1): a tenant's first file of 20
+   * rows fills a few bytes of filters, not two megabytes. (A chunk whose every page is
+   * dictionary-encoded keeps none: its dictionary answers.)
+   */
+  public static <B extends ParquetWriter.Builder<?, B>> B withBloomFilters(
+      B builder, TableDefinition table, long rowCount) {
+    if (table.bloomFilterColumns().isEmpty()) {
+      return builder;
+    }
+    int maxBytes = BLOOM_FILTER_MAX_BYTES;
+    if (rowCount >= 0) {
+      long needed = BlockSplitBloomFilter.optimalNumOfBits(Math.max(1, rowCount), BLOOM_FILTER_FPP);
+      // a power of two, as the filters' sizes are: rounded down, it would hold fewer values
+      int bytes = (int) Math.min(maxBytes, Math.max(MIN_BLOOM_FILTER_BYTES, needed / 8));
+      maxBytes = Math.min(maxBytes, Integer.highestOneBit(bytes - 1) << 1);
+    }
+    int sizes = 1;
+    while (sizes < BLOOM_FILTER_SIZES && maxBytes >> sizes >= MIN_BLOOM_FILTER_BYTES) {
+      sizes++;
+    }
+    builder.withAdaptiveBloomFilterEnabled(true).withMaxBloomFilterBytes(maxBytes);
+    for (String column : table.bloomFilterColumns()) {
+      builder
+          .withBloomFilterEnabled(column, true)
+          .withBloomFilterFPP(column, BLOOM_FILTER_FPP)
+          .withBloomFilterCandidateNumber(column, sizes);
+    }
+    return builder;
   }
 
   /** A Parquet writer of rows with a write support made beforehand. */

@@ -72,6 +72,71 @@ class DataFileWriterTest {
   }
 
   /**
+   * Each row group keeps a Bloom filter of each of the table's bloom_filter_columns (events:
+   * event_id) sized to its distinct values: every written id is admitted, nearly every other value
+   * refused, and a file of a few thousand ids holds a filter of a few kilobytes, not the megabyte a
+   * row group of a million ids needs.
+   */
+  @Test
+  void eachRowGroupKeepsABloomFilterOfTheTablesBloomFilterColumnsSizedToItsValues()
+      throws Exception {
+    TableDefinition events = TableDefinitions.builtIn("events");
+    assertThat(events.bloomFilterColumns()).containsExactly("event_id");
+    Warehouse warehouse = Warehouse.of(dir.toUri(), S3Settings.aws());
+    DataFileWriter writer =
+        new DataFileWriter(events, warehouse.hadoopConf(), "zstd", KeyModelEncoder.none());
+    long small = bloomFilterBytes(writer, warehouse, events, 4_000);
+    long large = bloomFilterBytes(writer, warehouse, events, 400_000);
+    assertThat(small).isLessThanOrEqualTo(8 << 10);
+    assertThat(large).isGreaterThan(8 * small).isLessThanOrEqualTo(1 << 20);
+  }
+
+  /** Writes {@code count} events with ids e0…, checks their filters; the filters' total bytes. */
+  private long bloomFilterBytes(
+      DataFileWriter writer, Warehouse warehouse, TableDefinition events, int count)
+      throws Exception {
+    List<GenericRecord> rows = new ArrayList<>();
+    long[] keys = new long[count];
+    for (int i = 0; i < count; i++) {
+      keys[i] = i;
+      rows.add(TestRows.row(events, "acme", i, "e" + i));
+    }
+    String name = writer.newFileName();
+    writer.write(new org.apache.hadoop.fs.Path(dir.toUri()), name, rows.iterator(), keys);
+    long bytes = 0;
+    int admittedOthers = 0;
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(dir.resolve(name).toUri()),
+                warehouse.hadoopConf()))) {
+      for (BlockMetaData rowGroup : reader.getRowGroups()) {
+        ColumnChunkMetaData ids =
+            rowGroup.getColumns().stream()
+                .filter(c -> c.getPath().toDotString().equals("event_id"))
+                .findFirst()
+                .orElseThrow();
+        var filter = reader.getBloomFilterDataReader(rowGroup).readBloomFilter(ids);
+        assertThat(filter).as("the event_id Bloom filter of a row group").isNotNull();
+        bytes += filter.getBitsetSize();
+        for (int i = 0; i < count; i += 7) {
+          var id = org.apache.parquet.io.api.Binary.fromString("e" + i);
+          long first = rowGroup.getRowIndexOffset();
+          if (i >= first && i < first + rowGroup.getRowCount()) {
+            assertThat(filter.findHash(filter.hash(id))).as("e%d is admitted", i).isTrue();
+          }
+        }
+        for (int i = 0; i < 1_000; i++) {
+          var other = org.apache.parquet.io.api.Binary.fromString("other" + i);
+          admittedOthers += filter.findHash(filter.hash(other)) ? 1 : 0;
+        }
+      }
+    }
+    assertThat(admittedOthers).as("absent ids admitted, per 1,000").isLessThan(30);
+    return bytes;
+  }
+
+  /**
    * The pages of every file are compressed on contexts shared by the writer's threads ({@link
    * PageCompressors}): files written at once from several threads read back row for row through
    * parquet-mr's own ZSTD decompression.

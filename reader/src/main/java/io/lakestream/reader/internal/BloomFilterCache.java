@@ -1,0 +1,131 @@
+package io.lakestream.reader.internal;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * What is known of the values of column chunks (a row group's values of one column) looked up by
+ * one value: a Bloom filter, read from the file or made from the chunk's dictionary, or that the
+ * chunk has neither. Kept up to a bound in bytes, most recently used last, each with its file's
+ * count of row groups, so that a lookup over many files can skip a file whose every row group
+ * refuses the value without opening it ({@link #refusesEverywhere}). A writer's file of a few
+ * hundred ids costs about a kilobyte, a compacted row group of distinct ids up to a megabyte.
+ * Thread-safe.
+ */
+final class BloomFilterCache {
+  /** What an entry costs beyond its filter's bits. */
+  private static final long ENTRY_BYTES = 96;
+
+  /** The share of absent values a filter made from a dictionary admits. */
+  static final double DICTIONARY_FILTER_FPP = 0.001;
+
+  private record Key(String location, int block, String column) {}
+
+  /**
+   * A chunk's filter, or null when it has none (every value may be there); {@code rowGroups}: the
+   * file's.
+   */
+  private record Entry(BloomFilter filter, int rowGroups) {
+    long sizeBytes() {
+      return filter == null ? ENTRY_BYTES : ENTRY_BYTES + filter.getBitsetSize();
+    }
+
+    boolean admits(Binary value) {
+      return filter == null || filter.findHash(filter.hash(value));
+    }
+  }
+
+  private final long maxBytes;
+  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private long bytes;
+
+  BloomFilterCache(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Whether the chunk admits {@code value}: empty when nothing is kept of it, else false only when
+   * its filter refuses the value (which a filter never does for a value it was given).
+   */
+  synchronized java.util.Optional<Boolean> admits(
+      String location, int block, String column, Binary value) {
+    Entry entry = entries.get(new Key(location, block, column));
+    return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.admits(value));
+  }
+
+  /**
+   * Keeps a chunk's filter read from its file, or that it has none ({@code filter} null); {@code
+   * rowGroups}: the file's.
+   */
+  void keep(String location, int block, int rowGroups, String column, BloomFilter filter) {
+    put(new Key(location, block, column), new Entry(filter, rowGroups));
+  }
+
+  /**
+   * Keeps a filter of a dictionary-encoded chunk's values, made from its dictionary ({@code
+   * values}, {@code size} of them): writers keep no filter of such a chunk, as the dictionary
+   * answers exactly, but a dictionary costs far more to keep (its values) than a filter does.
+   */
+  void keepDictionary(
+      String location,
+      int block,
+      int rowGroups,
+      String column,
+      java.util.function.IntFunction<Binary> values,
+      int size) {
+    int bytes =
+        BlockSplitBloomFilter.optimalNumOfBits(Math.max(1, size), DICTIONARY_FILTER_FPP) / 8;
+    BloomFilter filter = new BlockSplitBloomFilter(bytes);
+    for (int id = 0; id < size; id++) {
+      filter.insertHash(filter.hash(values.apply(id)));
+    }
+    keep(location, block, rowGroups, column, filter);
+  }
+
+  /**
+   * Whether every row group of the file at {@code location} is known to refuse {@code value} in
+   * {@code column}: then none of the file's rows has it, and the file need not be opened. False
+   * when anything is not known.
+   */
+  synchronized boolean refusesEverywhere(String location, String column, Binary value) {
+    Entry first = entries.get(new Key(location, 0, column));
+    if (first == null) {
+      return false;
+    }
+    for (int block = 0; block < first.rowGroups(); block++) {
+      Entry entry = entries.get(new Key(location, block, column));
+      if (entry == null || entry.admits(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Drops what is kept of a file (removed from the table). */
+  synchronized void forget(String location) {
+    for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, Entry> entry = it.next();
+      if (entry.getKey().location().equals(location)) {
+        bytes -= entry.getValue().sizeBytes();
+        it.remove();
+      }
+    }
+  }
+
+  private synchronized void put(Key key, Entry entry) {
+    if (entry.sizeBytes() > maxBytes / 4) {
+      return;
+    }
+    Entry previous = entries.put(key, entry);
+    bytes += entry.sizeBytes() - (previous == null ? 0 : previous.sizeBytes());
+    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+    while (bytes > maxBytes && eldest.hasNext()) {
+      bytes -= eldest.next().getValue().sizeBytes();
+      eldest.remove();
+    }
+  }
+}
