@@ -550,8 +550,8 @@ class QueryRoutesIT {
             "{\"name\":\"users\",\"primary_key\":\"id\",\"ttl\":\"30d\","
                 + "\"columns\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":false}]}",
             "Unknown field 'ttl' in the body of POST /v1/tables, which takes name, description,"
-                + " primary_key, sort_order, partition_columns, retention and columns: remove it or"
-                + " correct its name.",
+                + " primary_key, sort_order, partition_columns, retention, bloom_filter_columns and"
+                + " columns: remove it or correct its name.",
             "/v1/tables/users"),
         new UnknownField(
             "/v1/tables",
@@ -594,7 +594,7 @@ class QueryRoutesIT {
               "bad_request",
               "Table definition request body has the key 'ttl', which a definition does not take"
                   + " (it takes name, description, primary_key, sort_order, partition_columns,"
-                  + " retention, columns): remove it or correct its name.");
+                  + " retention, bloom_filter_columns, columns): remove it or correct its name.");
           assertError(
               post(
                   client,

@@ -410,7 +410,7 @@ public final class ParquetFiles implements AutoCloseable {
     /**
      * The rows of {@code [from, to)} whose value in column {@code slot} of the projection (a bytes
      * column) is {@code equality}'s, as offsets from {@code from}, ascending: a row group whose
-     * Bloom filter of the column refuses the value is skipped (its filter read once, then cached);
+     * dictionary or Bloom filter of the column lacks the value is skipped ({@link #chunkMayHold});
      * of the column's pages holding these rows, those whose bounds in the column index admit the
      * value are read (all of them without a column index), their values compared as encoded ({@link
      * ColumnDecoder#select}), none materialized. None when the file lacks the column (every value
@@ -483,9 +483,9 @@ public final class ParquetFiles implements AutoCloseable {
 
     /**
      * Whether rows {@code [from, to)} may hold {@code equality}'s value in column {@code slot} of
-     * the projection (a bytes column): false when the Bloom filter of every row group holding them
-     * refuses it. True without filters, and when the file lacks the column ({@link #select} then
-     * finds no row).
+     * the projection (a bytes column): false when every row group holding them lacks it, by its
+     * dictionary or its Bloom filter ({@link #chunkMayHold}). True when neither can tell, and when
+     * the file lacks the column ({@link #select} then finds no row).
      *
      * @throws IOException when a filter cannot be read
      */
