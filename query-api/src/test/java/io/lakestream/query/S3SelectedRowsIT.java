@@ -12,6 +12,7 @@ import io.lakestream.schema.convert.AvroSchemas;
 import io.lakestream.storage.HadoopWarehouse;
 import io.lakestream.storage.S3Settings;
 import io.lakestream.testkit.EmbeddedS3Extension;
+import io.lakestream.writer.internal.DataFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -162,6 +163,46 @@ class S3SelectedRowsIT {
         .isLessThan(viaParquetMr.selectBytes() / 10);
   }
 
+  /**
+   * A lookup of a value no row has (inside the pages' bounds) in a file on S3 written as the writer
+   * writes, whose row group keeps a Bloom filter of {@code trace_id} (its values outgrew the
+   * dictionary): the first look reads the filter (one GET), the select then reads no page at all,
+   * and from then on the file is known to lack the value without a request, so that a scan does not
+   * even open it ({@code ParquetFiles.refusesEverywhere}); a value the file has is not refused.
+   */
+  @Test
+  void aValueNoRowHasIsRefusedByTheBloomFilterThenWithoutARequest() throws IOException {
+    TableDefinition logs = TableDefinitions.builtIn("otel_logs_and_spans");
+    String bucket = "absent";
+    Configuration conf = s3Conf();
+    conf.set("fs.s3a.input.stream.type", "classic");
+    Copy copy = copied(logs, 100_000, bucket, conf, true);
+    String location = copy.remote().toString();
+    List<String> columns = List.of("timestamp", "trace_id");
+    try (ParquetFiles onS3 = new ParquetFiles(conf, 0)) {
+      BytesEquality present;
+      BytesEquality absent;
+      try (ParquetFiles.FileReader reader = onS3.open(location, copy.size(), logs, columns)) {
+        Object value = reader.readSelected(0, new int[] {50_400}, 1).row(0)[1];
+        present = new BytesEquality(value.toString().getBytes(StandardCharsets.UTF_8));
+        absent = new BytesEquality((value + "x").getBytes(StandardCharsets.UTF_8));
+        assertThat(onS3.refusesEverywhere(location, "trace_id", absent)).isFalse(); // not known
+        long gets = s3.objectGets(bucket);
+        assertThat(reader.mayHold(0, reader.rowCount(), 1, absent)).isFalse();
+        assertThat(s3.objectGets(bucket) - gets).as("GETs of the first look").isEqualTo(1);
+        assertThat(reader.mayHold(0, reader.rowCount(), 1, present)).isTrue();
+        gets = s3.objectGets(bucket);
+        assertThat(reader.select(0, reader.rowCount(), 1, absent)).isEmpty();
+        assertThat(s3.objectGets(bucket) - gets).as("GETs of the select").isZero();
+        assertThat(reader.select(0, reader.rowCount(), 1, present)).contains(50_400);
+      }
+      long gets = s3.objectGets(bucket);
+      assertThat(onS3.refusesEverywhere(location, "trace_id", absent)).isTrue();
+      assertThat(onS3.refusesEverywhere(location, "trace_id", present)).isFalse();
+      assertThat(s3.objectGets(bucket) - gets).isZero();
+    }
+  }
+
   /** A lookup's rows, and the rows of a select. */
   private record Lookup(int[] rows, int from, int to) {}
 
@@ -216,8 +257,15 @@ class S3SelectedRowsIT {
   /** {@code rows} rows written to a local file ({@link #write}), copied into a new bucket. */
   private Copy copied(TableDefinition table, int rows, String bucket, Configuration conf)
       throws IOException {
+    return copied(table, rows, bucket, conf, false);
+  }
+
+  /** As {@link #copied}; with the table's Bloom filters as the writer keeps them, or none. */
+  private Copy copied(
+      TableDefinition table, int rows, String bucket, Configuration conf, boolean bloomFilters)
+      throws IOException {
     Path local = new Path(dir.resolve("logs.parquet").toUri());
-    write(table, rows, local);
+    write(table, rows, local, bloomFilters);
     s3.createBucket(bucket);
     Path remote = new Path("s3a://" + bucket + "/logs.parquet");
     try (var out = remote.getFileSystem(conf).create(remote)) {
@@ -250,13 +298,22 @@ class S3SelectedRowsIT {
 
   /** Random rows in key order, in pages of 100 rows, dictionaries on, as the writer's files. */
   private static void write(TableDefinition table, int rows, Path file) throws IOException {
+    write(table, rows, file, false);
+  }
+
+  private static void write(TableDefinition table, int rows, Path file, boolean bloomFilters)
+      throws IOException {
     long[] keys = new long[rows];
     for (int i = 0; i < rows; i++) {
       keys[i] = 1_700_000_000_000_000L + i * 1_000L;
     }
     Configuration conf = new Configuration();
+    var builder = AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(file, conf));
+    if (bloomFilters) {
+      builder = DataFileWriter.withBloomFilters(builder, table, rows);
+    }
     try (ParquetWriter<GenericRecord> writer =
-        AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(file, conf))
+        builder
             .withSchema(AvroSchemas.rowSchema(table))
             .withDataModel(GenericData.get())
             .withConf(conf)
