@@ -263,7 +263,7 @@ public final class ArrowScan extends ArrowReader {
     for (int i = 0; i < equalSlots.length; i++) {
       if (equalMatchers[i] != null
           && files.refusesEverywhere(
-              file.location(), compared.get(comparedSlot[equalSlots[i]]), equalMatchers[i])) {
+              file.location(), columns.get(equalSlots[i]).name(), equalMatchers[i])) {
         return true;
       }
     }

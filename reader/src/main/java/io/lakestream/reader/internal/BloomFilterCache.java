@@ -1,8 +1,5 @@
 package io.lakestream.reader.internal;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.io.api.Binary;
@@ -13,7 +10,7 @@ import org.apache.parquet.io.api.Binary;
  * chunk has neither. Kept up to a bound in bytes, most recently used last, each with its file's
  * count of row groups, so that a lookup over many files can skip a file whose every row group
  * refuses the value without opening it ({@link #refusesEverywhere}). A writer's file of a few
- * hundred ids costs about a kilobyte, a compacted row group of distinct ids up to a megabyte.
+ * hundred ids costs about two kilobytes, a compacted row group of distinct ids up to a megabyte.
  * Thread-safe.
  */
 final class BloomFilterCache {
@@ -22,8 +19,6 @@ final class BloomFilterCache {
 
   /** The share of absent values a filter made from a dictionary admits. */
   static final double DICTIONARY_FILTER_FPP = 0.001;
-
-  private record Key(String location, int block, String column) {}
 
   /**
    * A chunk's filter, or null when it has none (every value may be there); {@code rowGroups}: the
@@ -39,22 +34,19 @@ final class BloomFilterCache {
     }
   }
 
-  private final long maxBytes;
-  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-  private long bytes;
+  private final ChunkCache<Entry> entries;
 
   BloomFilterCache(long maxBytes) {
-    this.maxBytes = maxBytes;
+    this.entries = new ChunkCache<>(maxBytes);
   }
 
   /**
    * Whether the chunk admits {@code value}: empty when nothing is kept of it, else false only when
    * its filter refuses the value (which a filter never does for a value it was given).
    */
-  synchronized java.util.Optional<Boolean> admits(
-      String location, int block, String column, Binary value) {
-    Entry entry = entries.get(new Key(location, block, column));
-    return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.admits(value));
+  java.util.Optional<Boolean> admits(String location, int block, String column, Binary value) {
+    return java.util.Optional.ofNullable(entries.get(location, block, column))
+        .map(entry -> entry.admits(value));
   }
 
   /**
@@ -62,7 +54,8 @@ final class BloomFilterCache {
    * rowGroups}: the file's.
    */
   void keep(String location, int block, int rowGroups, String column, BloomFilter filter) {
-    put(new Key(location, block, column), new Entry(filter, rowGroups));
+    Entry entry = new Entry(filter, rowGroups);
+    entries.put(location, block, column, entry, entry.sizeBytes());
   }
 
   /**
@@ -91,13 +84,13 @@ final class BloomFilterCache {
    * {@code column}: then none of the file's rows has it, and the file need not be opened. False
    * when anything is not known.
    */
-  synchronized boolean refusesEverywhere(String location, String column, Binary value) {
-    Entry first = entries.get(new Key(location, 0, column));
+  boolean refusesEverywhere(String location, String column, Binary value) {
+    Entry first = entries.get(location, 0, column);
     if (first == null) {
       return false;
     }
     for (int block = 0; block < first.rowGroups(); block++) {
-      Entry entry = entries.get(new Key(location, block, column));
+      Entry entry = block == 0 ? first : entries.get(location, block, column);
       if (entry == null || entry.admits(value)) {
         return false;
       }
@@ -106,26 +99,7 @@ final class BloomFilterCache {
   }
 
   /** Drops what is kept of a file (removed from the table). */
-  synchronized void forget(String location) {
-    for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Key, Entry> entry = it.next();
-      if (entry.getKey().location().equals(location)) {
-        bytes -= entry.getValue().sizeBytes();
-        it.remove();
-      }
-    }
-  }
-
-  private synchronized void put(Key key, Entry entry) {
-    if (entry.sizeBytes() > maxBytes / 4) {
-      return;
-    }
-    Entry previous = entries.put(key, entry);
-    bytes += entry.sizeBytes() - (previous == null ? 0 : previous.sizeBytes());
-    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
-    while (bytes > maxBytes && eldest.hasNext()) {
-      bytes -= eldest.next().getValue().sizeBytes();
-      eldest.remove();
-    }
+  void forget(String location) {
+    entries.forget(location);
   }
 }

@@ -2,9 +2,6 @@ package io.lakestream.reader.internal;
 
 import io.lakestream.reader.ByteSlice;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -27,14 +24,10 @@ final class DictionaryCache {
    */
   private static final int BINARY_VALUE_OVERHEAD = 112;
 
-  private record Key(String location, int block, String column) {}
-
-  private final long maxBytes;
-  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-  private long bytes;
+  private final ChunkCache<Entry> entries;
 
   DictionaryCache(long maxBytes) {
-    this.maxBytes = maxBytes;
+    this.entries = new ChunkCache<>(maxBytes);
   }
 
   /**
@@ -45,8 +38,8 @@ final class DictionaryCache {
    */
   Entry dictionary(String location, int block, ColumnDescriptor column, PageReader pages)
       throws IOException {
-    Key key = new Key(location, block, String.join(".", column.getPath()));
-    Entry cached = get(key);
+    String name = String.join(".", column.getPath());
+    Entry cached = entries.get(location, block, name);
     if (cached != null) {
       return cached;
     }
@@ -63,13 +56,13 @@ final class DictionaryCache {
     Entry entry =
         new Entry(
             dictionary, binary, sizeBytes(binary, column, copy.length, page.getDictionarySize()));
-    put(key, entry);
+    entries.put(location, block, name, entry, entry.sizeBytes);
     return entry;
   }
 
   /** Whether a column chunk's dictionary is cached (it may be dropped any time after). */
   boolean has(String location, int block, ColumnDescriptor column) {
-    return get(new Key(location, block, String.join(".", column.getPath()))) != null;
+    return entries.get(location, block, String.join(".", column.getPath())) != null;
   }
 
   private static boolean isBinary(ColumnDescriptor column) {
@@ -190,32 +183,8 @@ final class DictionaryCache {
     }
   }
 
-  private synchronized Entry get(Key key) {
-    return entries.get(key);
-  }
-
-  private synchronized void put(Key key, Entry entry) {
-    if (entry.sizeBytes > maxBytes / 4) {
-      return;
-    }
-    Entry previous = entries.put(key, entry);
-    bytes += entry.sizeBytes - (previous == null ? 0 : previous.sizeBytes);
-    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
-    while (bytes > maxBytes && eldest.hasNext()) {
-      bytes -= eldest.next().getValue().sizeBytes;
-      eldest.remove();
-    }
-  }
-
   /** Drops the dictionaries of a file (removed from its table). */
-  synchronized void forget(String location) {
-    Iterator<Map.Entry<Key, Entry>> all = entries.entrySet().iterator();
-    while (all.hasNext()) {
-      Map.Entry<Key, Entry> entry = all.next();
-      if (entry.getKey().location().equals(location)) {
-        bytes -= entry.getValue().sizeBytes;
-        all.remove();
-      }
-    }
+  void forget(String location) {
+    entries.forget(location);
   }
 }
