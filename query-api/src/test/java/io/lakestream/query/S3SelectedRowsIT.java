@@ -186,19 +186,22 @@ class S3SelectedRowsIT {
         Object value = reader.readSelected(0, new int[] {50_400}, 1).row(0)[1];
         present = new BytesEquality(value.toString().getBytes(StandardCharsets.UTF_8));
         absent = new BytesEquality((value + "x").getBytes(StandardCharsets.UTF_8));
-        assertThat(onS3.refusesEverywhere(location, "trace_id", absent)).isFalse(); // not known
+        assertThat(onS3.refusesEverywhere(location, "trace_id", absent.lookedUp()))
+            .isFalse(); // not known
         long gets = s3.objectGets(bucket);
-        assertThat(reader.mayHold(0, reader.rowCount(), 1, absent)).isFalse();
+        assertThat(reader.rowsMayHold(0, reader.rowCount(), 1, absent.lookedUp()).isEmpty())
+            .isTrue();
         assertThat(s3.objectGets(bucket) - gets).as("GETs of the first look").isEqualTo(1);
-        assertThat(reader.mayHold(0, reader.rowCount(), 1, present)).isTrue();
+        assertThat(reader.rowsMayHold(0, reader.rowCount(), 1, present.lookedUp()).isEmpty())
+            .isFalse();
         gets = s3.objectGets(bucket);
         assertThat(reader.select(0, reader.rowCount(), 1, absent)).isEmpty();
         assertThat(s3.objectGets(bucket) - gets).as("GETs of the select").isZero();
         assertThat(reader.select(0, reader.rowCount(), 1, present)).contains(50_400);
       }
       long gets = s3.objectGets(bucket);
-      assertThat(onS3.refusesEverywhere(location, "trace_id", absent)).isTrue();
-      assertThat(onS3.refusesEverywhere(location, "trace_id", present)).isFalse();
+      assertThat(onS3.refusesEverywhere(location, "trace_id", absent.lookedUp())).isTrue();
+      assertThat(onS3.refusesEverywhere(location, "trace_id", present.lookedUp())).isFalse();
       assertThat(s3.objectGets(bucket) - gets).isZero();
     }
   }

@@ -5,6 +5,7 @@ import io.lakestream.reader.internal.ArrowColumns;
 import io.lakestream.reader.internal.BytesEquality;
 import io.lakestream.reader.internal.ColumnBatch;
 import io.lakestream.reader.internal.ColumnVector;
+import io.lakestream.reader.internal.EqualityValue;
 import io.lakestream.reader.internal.ParquetFiles;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
@@ -58,6 +59,12 @@ public final class ArrowScan extends ArrowReader {
 
   /** Per equality on a bytes column, its matcher (null for others). */
   private final BytesEquality[] equalMatchers;
+
+  /**
+   * Per equality, its value as row groups' Bloom filters and dictionaries are asked for it (null
+   * for an integer outside its column's range: no row has it, and the rows' check finds none).
+   */
+  private final EqualityValue[] lookedUp;
 
   /**
    * With equalities, a file's rows are read in two steps: first the compared columns only, over the
@@ -133,12 +140,15 @@ public final class ArrowScan extends ArrowReader {
     this.equalLongs = new long[equalSlots.length];
     this.equalBytes = new byte[equalSlots.length][];
     this.equalMatchers = new BytesEquality[equalSlots.length];
+    this.lookedUp = new EqualityValue[equalSlots.length];
     for (int i = 0; i < equalSlots.length; i++) {
       if (values.get(i) instanceof Long l) {
         equalLongs[i] = l;
+        lookedUp[i] = lookedUp(types[equalSlots[i]], l);
       } else {
         equalBytes[i] = ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
         equalMatchers[i] = new BytesEquality(equalBytes[i]);
+        lookedUp[i] = equalMatchers[i].lookedUp();
       }
     }
     this.compared = new ArrayList<>();
@@ -254,16 +264,25 @@ public final class ArrowScan extends ArrowReader {
     return true;
   }
 
+  /** An integer equality's value as stored: in 32 bits (int, date) or 64 (long, timestamp). */
+  private static EqualityValue lookedUp(ColumnType type, long value) {
+    return switch (type) {
+      case INT, DATE ->
+          value == (int) value ? EqualityValue.ofInt((int) value) : null; // no row has it
+      default -> EqualityValue.ofLong(value);
+    };
+  }
+
   /**
    * Whether what earlier reads kept of the file's Bloom filters or dictionaries says that none of
-   * its rows holds the value of some equality on a text column: a lookup of one trace id over the
+   * its rows holds the value of some equality: a lookup of one trace id (or order number) over the
    * whole table then opens only the files that may hold it.
    */
   private boolean knownToLackAnEquality(IndexedFile file) {
     for (int i = 0; i < equalSlots.length; i++) {
-      if (equalMatchers[i] != null
+      if (lookedUp[i] != null
           && files.refusesEverywhere(
-              file.location(), columns.get(equalSlots[i]).name(), equalMatchers[i])) {
+              file.location(), columns.get(equalSlots[i]).name(), lookedUp[i])) {
         return true;
       }
     }
@@ -271,23 +290,27 @@ public final class ArrowScan extends ArrowReader {
   }
 
   /**
-   * Whether the rows {@code [from, to)} of the file may meet the equalities: false when the Bloom
-   * filters of the row groups holding them (in an unsorted file: all of them) refuse the value of
-   * an equality on a bytes column (a trace id in files with filters of trace_id), so that none of
-   * their pages is read.
+   * The rows of {@code [from, to)} of the file that may meet the equalities: in a file in key
+   * order, from the first to the last of their row groups whose Bloom filters or dictionaries admit
+   * the value of every equality (a trace id in files with filters of trace_id: usually one row
+   * group); in another, all of them unless every row group of the file refuses a value. Empty when
+   * none may, so that none of their pages is read.
    */
-  private boolean mayMeetTheEqualities(IndexedFile file, long from, long to) throws IOException {
-    long first = file.sorted() ? from : 0;
-    long last = file.sorted() ? to : Long.MAX_VALUE;
-    for (int i = 0; i < equalSlots.length; i++) {
+  private PositionRange rowsMayMeetTheEqualities(IndexedFile file, long from, long to)
+      throws IOException {
+    PositionRange rows = new PositionRange(from, to);
+    for (int i = 0; i < equalSlots.length && !rows.isEmpty(); i++) {
+      if (lookedUp[i] == null) {
+        continue;
+      }
       int slot = comparedSlot[equalSlots[i]];
-      if (equalMatchers[i] != null
-          && comparedReader.selectable(slot)
-          && !comparedReader.mayHold(first, last, slot, equalMatchers[i])) {
-        return false;
+      if (file.sorted()) {
+        rows = comparedReader.rowsMayHold(rows.from(), rows.to(), slot, lookedUp[i]);
+      } else if (comparedReader.rowsMayHold(0, Long.MAX_VALUE, slot, lookedUp[i]).isEmpty()) {
+        rows = PositionRange.empty(from);
       }
     }
-    return true;
+    return rows;
   }
 
   /**
@@ -314,9 +337,12 @@ public final class ArrowScan extends ArrowReader {
         }
         comparedReader = open(file, compared);
       }
-      if (!mayMeetTheEqualities(file, from, to)) {
+      PositionRange mayMeet = rowsMayMeetTheEqualities(file, from, to);
+      if (mayMeet.isEmpty()) {
         return false;
       }
+      from = mayMeet.from();
+      to = mayMeet.to();
       walk =
           walked >= 0
               && file.sorted()

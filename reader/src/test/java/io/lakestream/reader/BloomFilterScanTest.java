@@ -38,15 +38,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A lookup of one id among many ({@code trace_id = '…'} over the whole table) skips the row groups
- * that cannot hold the id: those whose Bloom filter of the column refuses it (where the column
- * chunk's values outgrew its dictionary, as in compacted files of random ids), and those whose
- * every page is dictionary-encoded and whose dictionary lacks it (small files: writers keep no
- * Bloom filter of such a chunk). Random ids: the pages' bounds admit nearly every page, so without
- * either the lookup reads the column's pages of every row group. The rows found are the same in
- * sorted and unsorted files, with the id as the only equality or beside another. What a lookup
- * learns of a file's filters and dictionaries is kept, so that the next lookups do not open the
- * files that cannot hold their id.
+ * A lookup of one id among many ({@code trace_id = '…'}, or an integer such as an order number,
+ * over the whole table) skips the row groups that cannot hold the id: those whose Bloom filter of
+ * the column refuses it (where the column chunk's values outgrew its dictionary, as in compacted
+ * files of random ids), and those whose every page is dictionary-encoded and whose dictionary lacks
+ * it (small files: writers keep no Bloom filter of such a chunk). Random ids: the pages' bounds
+ * admit nearly every page, so without either the lookup reads the column's pages of every row
+ * group. The rows found are the same in sorted and unsorted files, with the id as the only equality
+ * or beside another. What a lookup learns of a file's filters and dictionaries is kept, so that the
+ * next lookups do not open the files that cannot hold their id.
  */
 class BloomFilterScanTest {
   private static final TableDefinition TABLE =
@@ -57,7 +57,8 @@ class BloomFilterScanTest {
           List.of(
               new ColumnSpec("id", "bigint", false, null),
               new ColumnSpec("trace", "string", true, null),
-              new ColumnSpec("kind", "string", true, null)),
+              new ColumnSpec("kind", "string", true, null),
+              new ColumnSpec("order", "bigint", true, null)),
           "id",
           List.of(),
           List.of());
@@ -71,7 +72,7 @@ class BloomFilterScanTest {
   /** Rows a trace has, one after the other. */
   private static final int TRACE_ROWS = 4;
 
-  /** How the files store the trace column. */
+  /** How the files store the columns looked up by one value: the trace and the order number. */
   private enum Layout {
     /**
      * As Lakestream's writer writes it: dictionary-encoded, with a Bloom filter where the values
@@ -102,6 +103,20 @@ class BloomFilterScanTest {
 
   @Test
   void aLookupOfOneIdReadsOnlyTheRowGroupsThatMayHoldIt() throws IOException {
+    lookups("trace", BloomFilterScanTest::trace);
+  }
+
+  /**
+   * The same with an integer: a trace's order number, a random long (the pages' bounds hold all).
+   */
+  @Test
+  void aLookupOfOneNumberReadsOnlyTheRowGroupsThatMayHoldIt() throws IOException {
+    lookups("order", BloomFilterScanTest::order);
+  }
+
+  /** Lookups of {@code column}, whose value in trace {@code n}'s rows is {@code valueOf(n)}. */
+  private void lookups(String column, java.util.function.LongFunction<Object> valueOf)
+      throws IOException {
     for (boolean sorted : new boolean[] {true, false}) {
       TableSnapshot neither = snapshot(sorted, Layout.NEITHER);
       for (Layout layout : List.of(Layout.DICTIONARY, Layout.BLOOM_FILTER)) {
@@ -110,31 +125,33 @@ class BloomFilterScanTest {
         // the first lookup reads the dictionaries or filters, which are kept (ids no row has,
         // inside
         // the pages' bounds); the next opens no file
-        assertThat(keys(skipping, Map.of("trace", trace(-1)))).as(files).isEmpty();
+        assertThat(keys(skipping, Map.of(column, valueOf.apply(-1)))).as(files).isEmpty();
         long before = bytesRead();
-        assertThat(keys(skipping, Map.of("trace", trace(-2)))).as(files).isEmpty();
+        assertThat(keys(skipping, Map.of(column, valueOf.apply(-2)))).as(files).isEmpty();
         assertThat(bytesRead() - before).as("%s: bytes read for an absent id", files).isZero();
         // ids of rows in the first, a middle and the last file
         for (long row : new long[] {5, FILES * ROWS_PER_FILE / 2 + 1, FILES * ROWS_PER_FILE - 2}) {
-          String trace = trace(row / TRACE_ROWS);
+          Object value = valueOf.apply(row / TRACE_ROWS);
           List<Long> expected =
               IntStream.range(0, TRACE_ROWS)
                   .mapToObj(i -> row / TRACE_ROWS * TRACE_ROWS + i)
                   .toList();
           before = bytesRead();
-          List<Long> found = keys(skipping, Map.of("trace", trace));
+          List<Long> found = keys(skipping, Map.of(column, value));
           long skipped = bytesRead() - before;
           before = bytesRead();
-          List<Long> foundReadingAll = keys(neither, Map.of("trace", trace));
+          List<Long> foundReadingAll = keys(neither, Map.of(column, value));
           long all = bytesRead() - before;
           assertThat(found).as("%s, row %d", files, row).containsExactlyElementsOf(expected);
           assertThat(foundReadingAll).as("%s, row %d", files, row).isEqualTo(found);
+          // in a file out of key order the compared columns of a file that may hold the value
+          // are read whole: one file of six
           assertThat(skipped)
               .as("%s: bytes read for row %d's trace, against %d without", files, row, all)
-              .isLessThan(all / 4);
+              .isLessThan(sorted ? all / 4 : all / 3);
           // beside another equality, checked on the rows the id finds
           long kindRow = expected.get(1);
-          assertThat(keys(skipping, Map.of("trace", trace, "kind", kind(kindRow))))
+          assertThat(keys(skipping, Map.of(column, value, "kind", kind(kindRow))))
               .as(files)
               .contains(kindRow)
               .isSubsetOf(expected);
@@ -146,26 +163,37 @@ class BloomFilterScanTest {
 
   @Test
   void theFilesHoldTheLayoutsTheTestClaims() throws IOException {
-    // sorted, as the writer writes: every chunk all dictionary, without a filter
-    assertThat(chunks(write(0, true, Layout.DICTIONARY)))
-        .isNotEmpty()
-        .allMatch(c -> !c.getEncodingStats().hasNonDictionaryEncodedPages())
-        .allMatch(c -> c.getBloomFilterOffset() < 0);
-    // shuffled: plain pages after the dictionary, and a filter
-    assertThat(chunks(write(0, false, Layout.DICTIONARY)))
-        .allMatch(c -> c.getEncodingStats().hasNonDictionaryEncodedPages())
-        .allMatch(c -> c.getBloomFilterOffset() >= 0);
-    assertThat(chunks(write(0, true, Layout.BLOOM_FILTER)))
-        .hasSize(ROWS_PER_FILE / ROW_GROUP_ROWS)
-        .allMatch(c -> !c.getEncodingStats().hasDictionaryPages())
-        .allMatch(c -> c.getBloomFilterOffset() >= 0);
-    assertThat(chunks(write(0, true, Layout.NEITHER)))
-        .allMatch(c -> !c.getEncodingStats().hasDictionaryPages())
-        .allMatch(c -> c.getBloomFilterOffset() < 0);
+    IndexedFile dictionary = write(0, true, Layout.DICTIONARY);
+    IndexedFile shuffled = write(0, false, Layout.DICTIONARY);
+    IndexedFile bloomFilter = write(0, true, Layout.BLOOM_FILTER);
+    IndexedFile neither = write(0, true, Layout.NEITHER);
+    for (String column : List.of("trace", "order")) {
+      // sorted, as the writer writes: every chunk all dictionary, without a filter
+      assertThat(chunks(dictionary, column))
+          .as(column)
+          .isNotEmpty()
+          .allMatch(c -> !c.getEncodingStats().hasNonDictionaryEncodedPages())
+          .allMatch(c -> c.getBloomFilterOffset() < 0);
+      // shuffled: plain pages after the dictionary, and a filter
+      assertThat(chunks(shuffled, column))
+          .as(column)
+          .allMatch(c -> c.getEncodingStats().hasNonDictionaryEncodedPages())
+          .allMatch(c -> c.getBloomFilterOffset() >= 0);
+      assertThat(chunks(bloomFilter, column))
+          .as(column)
+          .hasSize(ROWS_PER_FILE / ROW_GROUP_ROWS)
+          .allMatch(c -> !c.getEncodingStats().hasDictionaryPages())
+          .allMatch(c -> c.getBloomFilterOffset() >= 0);
+      assertThat(chunks(neither, column))
+          .as(column)
+          .allMatch(c -> !c.getEncodingStats().hasDictionaryPages())
+          .allMatch(c -> c.getBloomFilterOffset() < 0);
+    }
   }
 
-  /** The trace column's chunks of a file, one per row group. */
-  private static List<ColumnChunkMetaData> chunks(IndexedFile file) throws IOException {
+  /** A column's chunks of a file, one per row group. */
+  private static List<ColumnChunkMetaData> chunks(IndexedFile file, String column)
+      throws IOException {
     try (ParquetFileReader reader =
         ParquetFileReader.open(
             HadoopInputFile.fromPath(
@@ -173,7 +201,7 @@ class BloomFilterScanTest {
                 new Configuration()))) {
       return reader.getRowGroups().stream()
           .flatMap(group -> group.getColumns().stream())
-          .filter(chunk -> chunk.getPath().toDotString().equals("trace"))
+          .filter(chunk -> chunk.getPath().toDotString().equals(column))
           .toList();
     }
   }
@@ -183,6 +211,11 @@ class BloomFilterScanTest {
     byte[] bytes = new byte[16];
     new Random(n * 31 + 7).nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /** Trace {@code n}'s order number: a random long. */
+  private static Long order(long n) {
+    return new Random(n * 17 + 3).nextLong();
   }
 
   private static String kind(long row) {
@@ -222,6 +255,7 @@ class BloomFilterScanTest {
       row.put("id", id);
       row.put("trace", trace(id / TRACE_ROWS));
       row.put("kind", kind(id));
+      row.put("order", order(id / TRACE_ROWS));
       rows[rowOfRank.get(rank)] = row;
     }
     String name = f + (sorted ? "" : "-unsorted") + "-" + layout;
@@ -236,12 +270,15 @@ class BloomFilterScanTest {
             .withCompressionCodec(CompressionCodecName.ZSTD)
             .withPageRowCountLimit(100)
             .withRowGroupRowCountLimit(ROW_GROUP_ROWS)
-            .withDictionaryEncoding("trace", layout == Layout.DICTIONARY);
-    if (layout != Layout.NEITHER) {
-      builder
-          .withBloomFilterEnabled("trace", true)
-          .withBloomFilterNDV("trace", 3_000)
-          .withBloomFilterFPP("trace", 0.001);
+            .withDictionaryEncoding("trace", layout == Layout.DICTIONARY)
+            .withDictionaryEncoding("order", layout == Layout.DICTIONARY);
+    for (String column : List.of("trace", "order")) {
+      if (layout != Layout.NEITHER) {
+        builder
+            .withBloomFilterEnabled(column, true)
+            .withBloomFilterNDV(column, 3_000)
+            .withBloomFilterFPP(column, 0.001);
+      }
     }
     try (ParquetWriter<GenericRecord> writer = builder.build()) {
       for (GenericRecord row : rows) {
@@ -266,12 +303,16 @@ class BloomFilterScanTest {
   private List<Long> keys(TableSnapshot snapshot, Map<String, Object> equal) throws IOException {
     List<Long> keys = new ArrayList<>();
     try (ArrowScan scan =
-        reader.scan(snapshot, KeyRange.ALL, List.of("id", "trace", "kind"), equal, allocator)) {
+        reader.scan(
+            snapshot, KeyRange.ALL, List.of("id", "trace", "kind", "order"), equal, allocator)) {
       while (scan.loadNextBatch()) {
         VectorSchemaRoot root = scan.getVectorSchemaRoot();
         for (int r = 0; r < root.getRowCount(); r++) {
           keys.add((Long) root.getVector(0).getObject(r));
-          assertThat(root.getVector(1).getObject(r).toString()).isEqualTo(equal.get("trace"));
+          for (Map.Entry<String, Object> e : equal.entrySet()) {
+            assertThat(root.getVector(e.getKey()).getObject(r).toString())
+                .isEqualTo(e.getValue().toString());
+          }
         }
       }
     }

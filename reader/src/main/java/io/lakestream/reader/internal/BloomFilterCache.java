@@ -2,7 +2,6 @@ package io.lakestream.reader.internal;
 
 import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * What is known of the values of column chunks (a row group's values of one column) looked up by
@@ -29,8 +28,8 @@ final class BloomFilterCache {
       return filter == null ? ENTRY_BYTES : ENTRY_BYTES + filter.getBitsetSize();
     }
 
-    boolean admits(Binary value) {
-      return filter == null || filter.findHash(filter.hash(value));
+    boolean admits(long hash) {
+      return filter == null || filter.findHash(hash);
     }
   }
 
@@ -41,12 +40,13 @@ final class BloomFilterCache {
   }
 
   /**
-   * Whether the chunk admits {@code value}: empty when nothing is kept of it, else false only when
-   * its filter refuses the value (which a filter never does for a value it was given).
+   * Whether the chunk admits the value of {@code hash} ({@link EqualityValue#hash}): empty when
+   * nothing is kept of it, else false only when its filter refuses the value (which a filter never
+   * does for a value it was given).
    */
-  java.util.Optional<Boolean> admits(String location, int block, String column, Binary value) {
+  java.util.Optional<Boolean> admits(String location, int block, String column, long hash) {
     return java.util.Optional.ofNullable(entries.get(location, block, column))
-        .map(entry -> entry.admits(value));
+        .map(entry -> entry.admits(hash));
   }
 
   /**
@@ -59,8 +59,8 @@ final class BloomFilterCache {
   }
 
   /**
-   * Keeps a filter of a dictionary-encoded chunk's values, made from its dictionary ({@code
-   * values}, {@code size} of them): writers keep no filter of such a chunk, as the dictionary
+   * Keeps a filter of a dictionary-encoded chunk's values, made from its dictionary (the hashes of
+   * its {@code size} values, by id): writers keep no filter of such a chunk, as the dictionary
    * answers exactly, but a dictionary costs far more to keep (its values) than a filter does.
    */
   void keepDictionary(
@@ -68,30 +68,30 @@ final class BloomFilterCache {
       int block,
       int rowGroups,
       String column,
-      java.util.function.IntFunction<Binary> values,
+      java.util.function.IntToLongFunction hashes,
       int size) {
     int bytes =
         BlockSplitBloomFilter.optimalNumOfBits(Math.max(1, size), DICTIONARY_FILTER_FPP) / 8;
     BloomFilter filter = new BlockSplitBloomFilter(bytes);
     for (int id = 0; id < size; id++) {
-      filter.insertHash(filter.hash(values.apply(id)));
+      filter.insertHash(hashes.applyAsLong(id));
     }
     keep(location, block, rowGroups, column, filter);
   }
 
   /**
-   * Whether every row group of the file at {@code location} is known to refuse {@code value} in
-   * {@code column}: then none of the file's rows has it, and the file need not be opened. False
-   * when anything is not known.
+   * Whether every row group of the file at {@code location} is known to refuse the value of {@code
+   * hash} in {@code column}: then none of the file's rows has it, and the file need not be opened.
+   * False when anything is not known.
    */
-  boolean refusesEverywhere(String location, String column, Binary value) {
+  boolean refusesEverywhere(String location, String column, long hash) {
     Entry first = entries.get(location, 0, column);
     if (first == null) {
       return false;
     }
     for (int block = 0; block < first.rowGroups(); block++) {
       Entry entry = block == 0 ? first : entries.get(location, block, column);
-      if (entry == null || entry.admits(value)) {
+      if (entry == null || entry.admits(hash)) {
         return false;
       }
     }

@@ -17,6 +17,7 @@ import org.apache.parquet.io.api.Binary;
 public final class BytesEquality {
   private final byte[] wanted;
   private final Binary wantedBinary;
+  private final EqualityValue lookedUp;
   private DictionaryCache.Entry lastDictionary;
 
   /** The wanted value's ids in the last dictionary: one, or none (or more, from other writers). */
@@ -25,6 +26,7 @@ public final class BytesEquality {
   public BytesEquality(byte[] wanted) {
     this.wanted = wanted.clone();
     this.wantedBinary = Binary.fromConstantByteArray(this.wanted);
+    this.lookedUp = EqualityValue.ofBytes(this.wanted);
   }
 
   /**
@@ -69,6 +71,11 @@ public final class BytesEquality {
   /** The wanted value. */
   Binary value() {
     return wantedBinary;
+  }
+
+  /** The wanted value, as row groups' Bloom filters and dictionaries are asked for it. */
+  public EqualityValue lookedUp() {
+    return lookedUp;
   }
 
   /** The wanted value's length in bytes. */

@@ -2,6 +2,7 @@ package io.lakestream.reader.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lakestream.index.PositionRange;
 import io.lakestream.reader.Keys;
 import io.lakestream.schema.Column;
 import io.lakestream.schema.ColumnType;
@@ -48,6 +49,7 @@ import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveComparator;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -242,12 +244,12 @@ public final class ParquetFiles implements AutoCloseable {
   }
 
   /**
-   * Whether every row group of the file at {@code location} is known to lack {@code equality}'s
-   * value in {@code column} (from Bloom filters or dictionaries that earlier reads of the file
-   * kept): then none of its rows has it, and a scan need not open the file. False when not known.
+   * Whether every row group of the file at {@code location} is known to lack {@code value} in
+   * {@code column} (from Bloom filters or dictionaries that earlier reads of the file kept): then
+   * none of its rows has it, and a scan need not open the file. False when not known.
    */
-  public boolean refusesEverywhere(String location, String column, BytesEquality equality) {
-    return bloomFilters.refusesEverywhere(location, column, equality.value());
+  public boolean refusesEverywhere(String location, String column, EqualityValue value) {
+    return bloomFilters.refusesEverywhere(location, column, value.hash());
   }
 
   /**
@@ -433,7 +435,7 @@ public final class ParquetFiles implements AutoCloseable {
         if (blockEnd <= from) {
           continue;
         }
-        if (!chunkMayHold(i, slot, equality.value())) {
+        if (!chunkMayHold(i, slot, equality.lookedUp())) {
           from = blockEnd; // the row group's dictionary or Bloom filter lacks the value
           continue;
         }
@@ -482,26 +484,30 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
-     * Whether rows {@code [from, to)} may hold {@code equality}'s value in column {@code slot} of
-     * the projection (a bytes column): false when every row group holding them lacks it, by its
-     * dictionary or its Bloom filter ({@link #chunkMayHold}). True when neither can tell, and when
-     * the file lacks the column ({@link #select} then finds no row).
+     * The rows of {@code [from, to)} that may hold {@code value} in column {@code slot} of the
+     * projection: from the first to the last of their row groups whose dictionary or Bloom filter
+     * does not refuse it ({@link #chunkMayHold}), empty when every one does. All of them when
+     * neither can tell, and when the file lacks the column ({@link #select} then finds no row).
      *
      * @throws IOException when a filter cannot be read
      */
-    public boolean mayHold(long from, long to, int slot, BytesEquality equality)
+    public PositionRange rowsMayHold(long from, long to, int slot, EqualityValue value)
         throws IOException {
-      ColumnDecoder decoder = decoders[slot];
-      if (decoder == null) {
-        return true;
-      }
       long end = Math.min(to, rowCount);
+      if (decoders[slot] == null || from >= end) {
+        return new PositionRange(from, Math.max(from, end));
+      }
+      long first = -1;
+      long last = -1;
       for (int i = blockOf(from); i < blocks.size() && blockStarts[i] < end; i++) {
-        if (blockStarts[i] + rowCount(i) > from && chunkMayHold(i, slot, equality.value())) {
-          return true;
+        if (blockStarts[i] + rowCount(i) > from && chunkMayHold(i, slot, value)) {
+          first = first < 0 ? blockStarts[i] : first;
+          last = blockStarts[i] + rowCount(i);
         }
       }
-      return false;
+      return first < 0
+          ? PositionRange.empty(from)
+          : new PositionRange(Math.max(first, from), Math.min(last, end));
     }
 
     /**
@@ -511,10 +517,15 @@ public final class ParquetFiles implements AutoCloseable {
      * chunk whose dictionary holds every value: the dictionary answers, and a filter made from it
      * is kept for the next lookups, which may then skip the file without opening it.)
      */
-    private boolean chunkMayHold(int block, int slot, Binary value) throws IOException {
+    private boolean chunkMayHold(int block, int slot, EqualityValue value) throws IOException {
       ColumnDescriptor column = decoders[slot].descriptor();
+      PrimitiveTypeName stored = column.getPrimitiveType().getPrimitiveTypeName();
+      if (!value.fits(stored)) {
+        return true; // stored as another type than the table's column now has: not checked
+      }
       String name = String.join(".", column.getPath());
-      java.util.Optional<Boolean> known = bloomFilters.admits(key.location(), block, name, value);
+      java.util.Optional<Boolean> known =
+          bloomFilters.admits(key.location(), block, name, value.hash());
       if (known.isPresent() && !known.get()) {
         return false;
       }
@@ -551,10 +562,10 @@ public final class ParquetFiles implements AutoCloseable {
               block,
               blocks.size(),
               name,
-              id -> dictionary.dictionary().decodeToBinary(id),
+              id -> EqualityValue.hash(dictionary.dictionary(), stored, id),
               dictionary.size());
         }
-        return dictionary.idsOf(value).length > 0;
+        return value.in(dictionary);
       }
       if (known.isPresent()) {
         return true;
@@ -562,7 +573,7 @@ public final class ParquetFiles implements AutoCloseable {
       // read once whether there is one or not
       BloomFilter filter = chunk.getBloomFilterOffset() >= 0 ? reader.readBloomFilter(chunk) : null;
       bloomFilters.keep(key.location(), block, blocks.size(), name, filter);
-      return filter == null || filter.findHash(filter.hash(value));
+      return filter == null || filter.findHash(value.hash());
     }
 
     /** The chunk of {@code column} in row group {@code block}. */
