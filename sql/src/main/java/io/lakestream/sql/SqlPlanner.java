@@ -390,7 +390,8 @@ public final class SqlPlanner {
     plain.setSelect(values);
     requireSame(insert, plain, "INSERT INTO <table> (columns) VALUES (…)");
     List<String> names = new ArrayList<>();
-    if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
+    boolean allColumns = insert.getColumns() == null || insert.getColumns().isEmpty();
+    if (allColumns) {
       names.addAll(table.columnNames());
     } else {
       for (net.sf.jsqlparser.schema.Column c : insert.getColumns()) {
@@ -425,7 +426,9 @@ public final class SqlPlanner {
     int number = 0;
     for (ExpressionList<?> row : rows) {
       number++;
-      if (row.size() != names.size()) {
+      // Without a column list, as in PostgreSQL, the values fill the first columns: the project's
+      // id, last, need not be given.
+      if (allColumns ? row.size() > names.size() : row.size() != names.size()) {
         throw SqlErrors.badStatement(
             "Row "
                 + number
@@ -436,9 +439,11 @@ public final class SqlPlanner {
                 + " column(s).");
       }
       var object = NODES.objectNode();
-      for (int i = 0; i < names.size(); i++) {
+      for (int i = 0; i < row.size(); i++) {
+        Column column = column(table, names.get(i));
         object.set(
-            names.get(i), insertValue(row.get(i), "row " + number + ", column " + names.get(i)));
+            names.get(i),
+            insertValue(row.get(i), column, "row " + number + ", column " + names.get(i)));
       }
       try {
         records.add(JsonRows.toRow(table, object, defaultProject));
@@ -450,11 +455,37 @@ public final class SqlPlanner {
   }
 
   /**
-   * A value of an INSERT's VALUES: a literal, or a typed literal {@code TIMESTAMP '2026-12-03
-   * 11:16:39'} (UTC unless it carries an offset: {@code '…+02:00'}, {@code '…Z'}) or {@code DATE
-   * '2026-12-03'}, as the text the table's column converts.
+   * A value of an INSERT's VALUES for {@code column}, as the text (or number) the table's column
+   * converts: a literal; a typed literal {@code TIMESTAMP '2026-12-03 11:16:39'} (UTC unless it
+   * carries an offset: {@code '…+02:00'}, {@code '…+02'}, {@code '…Z'}) or {@code DATE
+   * '2026-12-03'}; for a timestamp column, text in those forms too (as PostgreSQL casts it, and as
+   * psql shows timestamps), and {@code now()} or {@code current_timestamp}; for a date column,
+   * {@code current_date}.
    */
-  private static JsonNode insertValue(Expression expression, String where) {
+  private static JsonNode insertValue(Expression expression, Column column, String where) {
+    Optional<String> now = now(expression, column.type());
+    if (now.isPresent()) {
+      return NODES.textNode(now.get());
+    }
+    if (expression instanceof StringValue text
+        && column.type() == ColumnType.TIMESTAMP
+        && text.getPrefix() == null) {
+      String value = text.getNotExcapedValue();
+      Optional<Instant> instant = sqlTimestamp(value);
+      if (instant.isPresent()) {
+        return NODES.textNode(instant.get().toString());
+      }
+      if (!value.strip().matches("-?[0-9]+")) {
+        throw SqlErrors.badStatement(
+            "'"
+                + value
+                + "' in "
+                + where
+                + " is not a time. Write '2026-12-03 11:16:39' (UTC), with a fraction of a second"
+                + " ('2026-12-03 11:16:39.123456') or an offset ('2026-12-03 11:16:39+02',"
+                + " '2026-12-03T11:16:39Z'), now(), or microseconds since the Unix epoch.");
+      }
+    }
     if (!(expression instanceof CastExpression typed
         && typed.isImplicitCast()
         && typed.getLeftExpression() instanceof StringValue value)) {
@@ -462,36 +493,69 @@ public final class SqlPlanner {
     }
     String type = typed.getColDataType().getDataType().toUpperCase(Locale.ROOT);
     return switch (type) {
-      case "DATE" -> NODES.textNode(value.getValue());
+      case "DATE" -> NODES.textNode(value.getNotExcapedValue());
       case "TIMESTAMP", "TIMESTAMPTZ", "DATETIME" ->
-          NODES.textNode(sqlTimestamp(typed, value.getValue(), where));
+          NODES.textNode(
+              sqlTimestamp(value.getNotExcapedValue())
+                  .orElseThrow(
+                      () ->
+                          SqlErrors.badStatement(
+                              typed
+                                  + " in "
+                                  + where
+                                  + " is not a time. Write TIMESTAMP '2026-12-03 11:16:39' (UTC),"
+                                  + " with a fraction of a second ('2026-12-03 11:16:39.123456')"
+                                  + " or an offset ('2026-12-03 11:16:39+02:00')."))
+                  .toString());
       default -> literal(expression, where);
     };
   }
 
-  /** {@code 2026-12-03 11:16:39[.123456][+02:00]} or {@code 2026-12-03} as an ISO-8601 instant. */
-  private static String sqlTimestamp(CastExpression typed, String text, String where) {
+  /**
+   * The time the INSERT is planned, for {@code now()}, {@code current_timestamp} (a timestamp
+   * column) or {@code current_date} (a date column), UTC; empty for any other value.
+   */
+  private static Optional<String> now(Expression expression, ColumnType type) {
+    String name;
+    if (expression instanceof net.sf.jsqlparser.expression.Function f
+        && (f.getParameters() == null || f.getParameters().isEmpty())) {
+      name = f.getName();
+    } else if (expression instanceof net.sf.jsqlparser.expression.TimeKeyExpression key) {
+      name = key.getStringValue();
+    } else {
+      return Optional.empty();
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (type == ColumnType.TIMESTAMP
+        && (lower.equals("now")
+            || lower.equals("current_timestamp")
+            || lower.equals("transaction_timestamp")
+            || lower.equals("statement_timestamp"))) {
+      return Optional.of(Instant.now().toString());
+    }
+    if (type == ColumnType.DATE && lower.equals("current_date")) {
+      return Optional.of(LocalDate.now(ZoneOffset.UTC).toString());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code 2026-12-03 11:16:39[.123456][+02:00]}, {@code 2026-12-03T11:16:39Z} or {@code
+   * 2026-12-03} as an instant (UTC without an offset); empty when the text is none of these.
+   */
+  private static Optional<Instant> sqlTimestamp(String text) {
     try {
       TemporalAccessor parsed =
           SQL_TIMESTAMP.parseBest(
               text.strip(), OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
-      Instant instant;
       if (parsed instanceof OffsetDateTime t) {
-        instant = t.toInstant();
+        return Optional.of(t.toInstant());
       } else if (parsed instanceof LocalDateTime t) {
-        instant = t.toInstant(ZoneOffset.UTC);
-      } else {
-        instant = ((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return Optional.of(t.toInstant(ZoneOffset.UTC));
       }
-      return instant.toString();
+      return Optional.of(((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant());
     } catch (DateTimeException e) {
-      throw SqlErrors.badStatement(
-          typed
-              + " in "
-              + where
-              + " is not a time. Write TIMESTAMP '2026-12-03 11:16:39' (UTC), with a fraction of"
-              + " a second ('2026-12-03 11:16:39.123456') or an offset ('2026-12-03"
-              + " 11:16:39+02:00').");
+      return Optional.empty();
     }
   }
 
@@ -1002,7 +1066,9 @@ public final class SqlPlanner {
       }
       RowFilter filter =
           RowFilter.like(
-              column(c).name(), pattern.getValue(), keyword == LikeExpression.KeyWord.ILIKE);
+              column(c).name(),
+              pattern.getNotExcapedValue(),
+              keyword == LikeExpression.KeyWord.ILIKE);
       return like.isNot() ? RowFilter.not(filter) : filter;
     }
 
@@ -1140,7 +1206,7 @@ public final class SqlPlanner {
         throw unsupported(
             "The string prefix " + v.getPrefix() + " in " + v, "write plain '…' text");
       }
-      return NODES.textNode(v.getValue());
+      return NODES.textNode(v.getNotExcapedValue()); // 'it''s' is it's
     }
     if (expression instanceof BooleanValue v) {
       return NODES.booleanNode(v.getValue());

@@ -144,6 +144,67 @@ class SqlPlannerTest {
   }
 
   @Test
+  void insertReadsADoubledQuoteAsOneQuote() {
+    createUsers();
+    SqlStatement.Insert insert =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO users (user_id, email) VALUES (9, 'o''brien@example.com'), (10, '''')");
+    assertThat(insert.rows())
+        .extracting(row -> row.get("email"))
+        .containsExactly("o'brien@example.com", "'");
+  }
+
+  @Test
+  void insertWithoutColumnsFillsTheFirstColumnsAsPostgresDoes() {
+    createUsers();
+    SqlStatement.Insert insert =
+        (SqlStatement.Insert) plan("INSERT INTO users VALUES (43, 'dan@example.com', 5)");
+    assertThat(insert.rows().get(0).get("user_id")).isEqualTo(43L);
+    assertThat(insert.rows().get(0).get("created_at")).isEqualTo(5L);
+    assertThat(insert.rows().get(0).get("project_id")).isEqualTo("acme");
+    SqlStatement.Insert one = (SqlStatement.Insert) plan("INSERT INTO users VALUES (44)");
+    assertThat(one.rows().get(0).get("email")).isNull();
+    assertRejected(
+        "INSERT INTO users VALUES (45, 'e', 6, 'acme', 7)",
+        "Row 1 of the INSERT has 5 value(s) for 4 column(s).");
+  }
+
+  @Test
+  void insertTakesTimestampTextAsPostgresCastsItAndNow() {
+    long seconds = java.time.Instant.parse("2026-12-02T11:00:00Z").getEpochSecond();
+    SqlStatement.Insert insert =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO events (timestamp, event_type) VALUES ('2026-12-02 11:00:00', 'a'),"
+                    + " ('2026-12-02 11:00:00+00', 'b'), ('2026-12-02 13:00:00.5+02', 'c'),"
+                    + " ('2026-12-02T11:00:00', 'd')");
+    assertThat(insert.rows())
+        .extracting(row -> row.get("timestamp"))
+        .containsExactly(
+            seconds * 1_000_000,
+            seconds * 1_000_000,
+            seconds * 1_000_000 + 500_000,
+            seconds * 1_000_000);
+    long before = java.time.Instant.now().toEpochMilli() * 1000;
+    SqlStatement.Insert now =
+        (SqlStatement.Insert)
+            plan(
+                "INSERT INTO events (timestamp, event_type) VALUES (now(), 'a'),"
+                    + " (CURRENT_TIMESTAMP, 'b')");
+    long after = java.time.Instant.now().toEpochMilli() * 1000 + 1000;
+    assertThat(now.rows())
+        .extracting(row -> (Long) row.get("timestamp"))
+        .allSatisfy(micros -> assertThat(micros).isBetween(before, after));
+    assertRejected(
+        "INSERT INTO events (timestamp, event_type) VALUES ('last tuesday', 'a')",
+        "'last tuesday' in row 1, column timestamp is not a time. Write '2026-12-03 11:16:39'"
+            + " (UTC), with a fraction of a second ('2026-12-03 11:16:39.123456') or an offset"
+            + " ('2026-12-03 11:16:39+02', '2026-12-03T11:16:39Z'), now(), or microseconds since"
+            + " the Unix epoch.");
+  }
+
+  @Test
   void insertAcceptsTypedTimestampAndDateLiterals() {
     tables.put(
         "daily",
