@@ -206,6 +206,22 @@ class PsqlTest {
   }
 
   @Test
+  void listDatabasesAndSchemas() throws Exception {
+    Run databases = psql("acme-secret", "-A", "-c", "\\l");
+    assertThat(databases.err()).isEmpty();
+    assertThat(databases.out())
+        .contains("List of databases")
+        .containsPattern("(?m)^lakestream\\|lakestream\\|UTF8\\|")
+        .contains("(1 row)");
+    Run schemas = psql("acme-secret", "-A", "-c", "\\dn");
+    assertThat(schemas.err()).isEmpty();
+    assertThat(schemas.out())
+        .contains("List of schemas")
+        .contains("public|lakestream")
+        .contains("(1 row)");
+  }
+
+  @Test
   void errorsShowTheirMessage() throws Exception {
     Run run = psql("acme-secret", "-c", "select * from missing");
     assertThat(run.exit()).isEqualTo(1);

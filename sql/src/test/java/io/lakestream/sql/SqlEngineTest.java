@@ -735,6 +735,18 @@ class SqlEngineTest {
   }
 
   @Test
+  void dateBinBinsAsPostgresDoes() {
+    assertThat(
+            rows(
+                "SELECT date_bin(INTERVAL '15 minutes', TIMESTAMPTZ '2026-12-02 11:37:12+00',"
+                    + " TIMESTAMPTZ '2001-01-01 00:00:00+00')::TEXT, date_bin(INTERVAL '15"
+                    + " minutes', TIMESTAMPTZ '2026-12-02 11:37:12+00', TIMESTAMPTZ '2001-01-01"
+                    + " 00:02:30+00')::TEXT",
+                "acme"))
+        .containsExactly(List.of("2026-12-02 11:30:00+00", "2026-12-02 11:32:30+00"));
+  }
+
+  @Test
   void describeGivesTheColumnsWithoutReadingARow() {
     List<ResultColumn> columns =
         engine.describe(

@@ -21,7 +21,7 @@ public final class IngestErrors {
         "Cannot decode the value as "
             + expected
             + ": "
-            + detail
+            + (detail.endsWith(".") ? detail.substring(0, detail.length() - 1) : detail)
             + ". Check the producer's encoding for this topic.",
         cause);
   }

@@ -101,6 +101,13 @@ public final class CatalogQueries {
     while (relation.find()) {
       relations.add(relation.group(1).toLowerCase(Locale.ROOT));
     }
+    // psql's \l and \dn: the one database, and the one schema
+    if (relations.equals(Set.of("pg_database"))) {
+      return Optional.of(oneRow(items, database));
+    }
+    if (relations.equals(Set.of("pg_namespace"))) {
+      return Optional.of(oneRow(items, "public"));
+    }
     List<PgTable> sorted = new ArrayList<>(tables.get());
     sorted.sort(Comparator.comparing(PgTable::name));
     if (!relations.isEmpty()
@@ -270,7 +277,42 @@ public final class CatalogQueries {
     return PgResult.Rows.of(columns, values);
   }
 
-  private static Item item(String item, String database) {
+  /**
+   * The answer to a query over {@code pg_database} or {@code pg_namespace} alone: one row, named
+   * {@code name}, owned by {@code lakestream}, in UTF-8 with the C locale.
+   */
+  private static PgResult oneRow(List<String> items, String name) {
+    List<PgColumn> columns = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (String item : items) {
+      Named named = named(item);
+      String e = named.expression().toLowerCase(Locale.ROOT);
+      PgType type = PgType.TEXT;
+      Object value = null;
+      if (e.contains("datname") || e.contains("nspname")) {
+        type = PgType.NAME;
+        value = name;
+      } else if (e.contains("pg_get_userbyid")) {
+        type = PgType.NAME;
+        value = "lakestream";
+      } else if (e.contains("pg_encoding_to_char")) {
+        type = PgType.NAME;
+        value = "UTF8";
+      } else if (e.contains("datcollate") || e.contains("datctype")) {
+        value = "C.UTF-8";
+      } else if (e.contains("datlocprovider")) {
+        value = "libc";
+      }
+      columns.add(new PgColumn(named.name(), type));
+      values.add(value);
+    }
+    return PgResult.Rows.of(columns, List.of(values));
+  }
+
+  /** A select-list item's expression and the name of its column. */
+  private record Named(String expression, String name) {}
+
+  private static Named named(String item) {
     String expression = item;
     String name = null;
     Matcher alias = ALIAS.matcher(item);
@@ -293,6 +335,13 @@ public final class CatalogQueries {
         name = "?column?";
       }
     }
+    return new Named(expression, name);
+  }
+
+  private static Item item(String item, String database) {
+    Named named = named(item);
+    String expression = named.expression();
+    String name = named.name();
     String e = expression.toLowerCase(Locale.ROOT);
     String n = name.toLowerCase(Locale.ROOT);
     // Subqueries for defaults and collations: Lakestream columns have neither.

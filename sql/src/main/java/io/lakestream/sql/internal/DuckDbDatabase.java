@@ -95,6 +95,10 @@ public final class DuckDbDatabase implements AutoCloseable {
         for (String macro : UtcTruncation.macros()) {
           s.execute(macro);
         }
+        // PostgreSQL's date_bin(stride, source, origin): the engine's time_bucket, same arguments
+        s.execute(
+            "CREATE MACRO main.date_bin(stride, source, origin) AS"
+                + " time_bucket(stride, source, origin)");
         s.execute("SET GLOBAL lock_configuration = true");
       }
     } catch (SQLException e) {
