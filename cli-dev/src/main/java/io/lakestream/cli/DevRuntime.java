@@ -277,6 +277,10 @@ final class DevRuntime implements AutoCloseable {
     String rows = url + "/v1/projects/" + project + "/tables/";
     out.println();
     out.println("Try (rows appear a second or two after they are produced):");
+    out.println(
+        "  ./lakestream produce --bootstrap-servers "
+            + kafka.bootstrapServers()
+            + " --generate 10   # demo rows (--format ndjson --table events FILE: your own)");
     out.println("  curl '" + url + "/list_tables'");
     out.println("  curl '" + rows + "otel_logs_and_spans/rows?from=" + hourAgo + "&limit=5'");
     out.println(

@@ -119,14 +119,24 @@ public final class QueryService {
     TableId id = new TableId(project, table);
     Optional<TableStatus> status = tables.status(id);
     if (status.isEmpty()) {
-      List<String> known = tables.tablesOf(project);
-      if (known.isEmpty()
-          && projects.all().stream().noneMatch(r -> r.projectId().equals(project))) {
-        throw QueryErrors.unknownProject(project);
-      }
-      throw QueryErrors.unknownTable(project, table, known);
+      requireKnown(project);
+      throw QueryErrors.unknownTable(project, table, tables.tablesOf(project));
     }
     return status.get();
+  }
+
+  /**
+   * Checks that this sidecar knows the project (normalized): it has a table here, or is registered.
+   * A project id that is neither is most likely mistyped, and reads as an error rather than as
+   * tables without rows.
+   *
+   * @throws QueryException (not found) when it is neither
+   */
+  public void requireKnown(String project) {
+    if (tables.tablesOf(project).isEmpty()
+        && projects.all().stream().noneMatch(r -> r.projectId().equals(project))) {
+      throw QueryErrors.unknownProject(project);
+    }
   }
 
   /**

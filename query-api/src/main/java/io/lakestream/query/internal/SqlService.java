@@ -219,6 +219,17 @@ public final class SqlService {
   }
 
   /**
+   * The project a query reads (one that reads tables), which this sidecar must know (a table here,
+   * or registered: a mistyped project id is an error, not empty tables); see {@link #choose}.
+   */
+  private String project(
+      Principal principal, Set<String> named, Set<String> listed, Optional<String> defaultProject) {
+    String project = choose(principal, named, listed, defaultProject);
+    query.requireKnown(project);
+    return project;
+  }
+
+  /**
    * The project a query reads: the one it names with {@code project_id = '…'}, else the request's
    * default project (the PostgreSQL user name, or {@code "project"} of {@code POST /v1/sql}), else
    * the one its token reads. The token must read it. A statement that names none but lists several
@@ -226,7 +237,7 @@ public final class SqlService {
    * 'b'}) is refused: it would be answered for one of them only. Listed projects the token may not
    * read are not an error: the statement gets the caller's rows only, as for any other condition.
    */
-  private String project(
+  private String choose(
       Principal principal, Set<String> named, Set<String> listed, Optional<String> defaultProject) {
     if (named.isEmpty()) {
       Set<String> readable = new java.util.TreeSet<>();
