@@ -164,6 +164,15 @@ public final class SqlErrors {
           "\nTimestamps are timestamptz: compare them with '2026-11-21T10:00:00Z',"
               + " to_timestamp(<seconds>) or make_timestamptz(<microseconds>).";
     }
+    if (message.contains("'@>(JSON") || message.contains("'<@(JSON")) {
+      message +=
+          "\nJSON columns take json_contains(attributes, '{\"key\": \"value\"}') for"
+              + " containment (PostgreSQL's jsonb @>).";
+    } else if (message.contains("syntax error at or near \"?\"")) {
+      message +=
+          "\nA ? is a parameter here: for a JSON key's presence (jsonb's ? operator) write"
+              + " attributes->>'key' IS NOT NULL.";
+    }
     message =
         message.replace(
             " Use \"SET max_expression_depth TO x\" to increase the maximum expression depth.",

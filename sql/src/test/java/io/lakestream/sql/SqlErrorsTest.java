@@ -58,6 +58,36 @@ class SqlErrorsTest {
     }
   }
 
+  /** jsonb's operators, which the engine's JSON lacks, are answered with what to write instead. */
+  @org.junit.jupiter.api.Test
+  void jsonbOperatorsSayWhatToWriteInstead() throws SQLException {
+    assertThat(engineError("SELECT '{\"a\": 1}'::JSON @> '{\"a\": 1}'").getMessage())
+        .contains("'@>(JSON")
+        .endsWith(
+            "\nJSON columns take json_contains(attributes, '{\"key\": \"value\"}') for"
+                + " containment (PostgreSQL's jsonb @>).");
+    assertThat(engineError("SELECT 1 WHERE '{}'::JSON ? 'a'").getMessage())
+        .contains("syntax error at or near \"?\"")
+        .endsWith(
+            "\nA ? is a parameter here: for a JSON key's presence (jsonb's ? operator) write"
+                + " attributes->>'key' IS NOT NULL.");
+  }
+
+  private static SqlException engineError(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET errors_as_json = true");
+      return SqlErrors.fromEngine(
+          catchThrowableOfType(
+              SQLException.class,
+              () -> {
+                try (ResultSet rows = statement.executeQuery(sql)) {
+                  rows.next();
+                }
+              }));
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void suggestionsOfTheEnginesOwnCatalogTablesAreLeftOut() {
     String missing = "Catalog Error: Table with name nosuch does not exist!";
