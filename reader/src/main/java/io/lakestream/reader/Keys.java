@@ -16,8 +16,9 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>Request keys: integers for int, long, timestamp (microseconds since the epoch, UTC) and date
  * (days since the epoch); ISO-8601 too for timestamps ({@code 2026-11-21T10:00:00Z}, {@code
- * 2026-11-21T10:00:00.123456+01:00}, or a date, meaning its midnight UTC) and dates ({@code
- * 2026-11-21}); decimal numbers for float and double.
+ * 2026-11-21T10:00:00.123456+01:00}, UTC without an offset, a space for the T as SQL writes it, or
+ * a date, meaning its midnight UTC) and dates ({@code 2026-11-21}); decimal numbers for float and
+ * double.
  */
 public final class Keys {
   private Keys() {}
@@ -78,10 +79,19 @@ public final class Keys {
     if (value.length() == 10) {
       instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
     } else {
+      // the time after a T or, as SQL and psql write it, a space
+      String iso =
+          value.length() > 10 && value.charAt(10) == ' '
+              ? value.substring(0, 10) + 'T' + value.substring(11)
+              : value;
       try {
-        instant = Instant.parse(value);
+        instant = Instant.parse(iso);
       } catch (DateTimeParseException e) {
-        instant = OffsetDateTime.parse(value).toInstant();
+        try {
+          instant = OffsetDateTime.parse(iso).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+          instant = java.time.LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC); // UTC
+        }
       }
     }
     return Math.addExact(

@@ -19,6 +19,10 @@ class KeysTest {
     assertThat(timestamp("2026-11-21T10:00:00.123456Z")).isEqualTo(1_795_255_200_123_456L);
     assertThat(timestamp("2026-11-21T11:00:00+01:00")).isEqualTo(1_795_255_200_000_000L);
     assertThat(timestamp("2026-11-21")).isEqualTo(1_795_219_200_000_000L);
+    // without an offset: UTC, as in SQL; a space for the T, as SQL and psql write it
+    assertThat(timestamp("2026-11-21T10:00:00")).isEqualTo(1_795_255_200_000_000L);
+    assertThat(timestamp("2026-11-21 10:00:00.5")).isEqualTo(1_795_255_200_500_000L);
+    assertThat(timestamp("2026-11-21 11:00:00+01:00")).isEqualTo(1_795_255_200_000_000L);
     assertThat(timestamp("-1")).isEqualTo(-1);
     assertThat(timestamp("1969-12-31T23:59:59.999999Z")).isEqualTo(-1);
   }
