@@ -46,7 +46,10 @@ final class SqlCommand implements Callable<Integer> {
       description = "Bearer token (env LAKESTREAM_TOKEN).")
   String token;
 
-  @Option(names = "--project", description = "Project of inserted rows that name none.")
+  @Option(
+      names = "--project",
+      description =
+          "The project a query reads, and inserted rows go to, when the statement names none.")
   String project;
 
   @Option(names = "--json", description = "Print the server's JSON answer as it is.")

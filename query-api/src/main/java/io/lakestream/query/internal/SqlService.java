@@ -291,9 +291,10 @@ public final class SqlService {
       return principal.projects().iterator().next();
     }
     throw QueryErrors.badSql(
-        "SELECT needs project_id = '<project>' in its WHERE clause: "
+        "SELECT needs project_id = '<project>' in its WHERE clause, or the request's project"
+            + " (\"project\" in POST /v1/sql, lakestream sql --project, the user name in psql): "
             + (principal.admin()
-                ? "the admin token reads every project, so name the one to read."
+                ? "this request may read every project, so name the one to read."
                 : "this token reads several projects, so name the one to read."));
   }
 
