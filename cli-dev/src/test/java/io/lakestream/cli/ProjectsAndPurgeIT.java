@@ -107,6 +107,16 @@ class ProjectsAndPurgeIT {
     try (DevRuntime dev = DevRuntime.start(options(dataDir))) {
       assertThat(send(dev, "POST", "/v1/projects", "{\"project_id\":\"acme\"}").statusCode())
           .isEqualTo(201);
+      // registered, no row yet: its tables are empty; a project neither registered nor written
+      // (a mistyped id) is an error
+      HttpResponse<String> registered =
+          sql(dev, "SELECT COUNT(*) FROM events WHERE project_id = 'acme'");
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+      assertThat(JSON.readTree(registered.body()).get("rows").toString()).isEqualTo("[[0]]");
+      HttpResponse<String> mistyped =
+          sql(dev, "SELECT COUNT(*) FROM events WHERE project_id = 'acmee'");
+      assertThat(mistyped.statusCode()).as(mistyped.body()).isEqualTo(404);
+      assertThat(mistyped.body()).contains("Project 'acmee' has no table here");
       assertThat(
               sql(dev, "CREATE TABLE users (user_id BIGINT PRIMARY KEY, email TEXT)").statusCode())
           .isEqualTo(200);

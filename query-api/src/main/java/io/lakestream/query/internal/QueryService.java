@@ -126,9 +126,9 @@ public final class QueryService {
   }
 
   /**
-   * Checks that this sidecar knows the project (normalized): it has a table here, or is registered.
-   * A project id that is neither is most likely mistyped, and reads as an error rather than as
-   * tables without rows.
+   * Checks that this sidecar knows the project (normalized): it has a table here, or a bucket
+   * registration (registrations in the catalog are the caller's to check). A project id that is
+   * neither is most likely mistyped, and reads as an error rather than as tables without rows.
    *
    * @throws QueryException (not found) when it is neither
    */

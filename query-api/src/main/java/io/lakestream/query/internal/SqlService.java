@@ -219,13 +219,15 @@ public final class SqlService {
   }
 
   /**
-   * The project a query reads (one that reads tables), which this sidecar must know (a table here,
-   * or registered: a mistyped project id is an error, not empty tables); see {@link #choose}.
+   * The project a query reads (one that reads tables), which this sidecar must know (registered, or
+   * a table here: a mistyped project id is an error, not empty tables); see {@link #choose}.
    */
   private String project(
       Principal principal, Set<String> named, Set<String> listed, Optional<String> defaultProject) {
     String project = choose(principal, named, listed, defaultProject);
-    query.requireKnown(project);
+    if (catalog.project(project).isEmpty()) { // registered: known before its first row
+      query.requireKnown(project);
+    }
     return project;
   }
 
