@@ -735,6 +735,20 @@ class SqlEngineTest {
   }
 
   @Test
+  void columnsWithoutAnAliasAreNamedAsInPostgres() {
+    List<ResultColumn> columns =
+        engine.describe(
+            "SELECT count(*), count(*) FILTER (WHERE severity_text = 'ERROR'),"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ns),"
+                + " avg(duration_ns)::int, max(timestamp)::date, attributes->>'http.route'"
+                + " FROM otel_logs_and_spans GROUP BY attributes->>'http.route'",
+            List.of());
+    assertThat(columns)
+        .extracting(ResultColumn::name)
+        .containsExactly("count", "count", "percentile_cont", "avg", "max", "?column?");
+  }
+
+  @Test
   void dateBinBinsAsPostgresDoes() {
     assertThat(
             rows(

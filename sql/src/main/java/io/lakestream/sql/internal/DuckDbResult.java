@@ -210,21 +210,81 @@ public final class DuckDbResult implements QueryResult {
   }
 
   /**
-   * The name PostgreSQL gives a result column that has no alias: a function call is named by its
-   * function ({@code count(*)} is {@code count}, {@code min("timestamp")} is {@code min}); other
-   * names are kept.
+   * The name PostgreSQL gives a result column that has no alias, from the engine's label of it (the
+   * expression's text): an aggregate or window call is named by its function, also with {@code
+   * FILTER (…)} or {@code OVER (…)} ({@code count(*)} and {@code count(*) FILTER (WHERE …)} are
+   * {@code count}, {@code percentile_cont(0.95) WITHIN GROUP (…)} is {@code percentile_cont},
+   * {@code COALESCE(…)} {@code coalesce}); a cast by what it casts ({@code timestamp::date} is
+   * {@code timestamp}, {@code avg(x)::int} {@code avg}); a column by its name; an operator's
+   * expression ({@code attributes->>'plan'}, {@code a / 1000}) is {@code ?column?}. Other labels
+   * are kept. (A Grafana series is named by its column: {@code count}, as over PostgreSQL.)
    */
   static String postgresName(String label) {
-    if (label.equals("count_star()")) {
-      return "count";
+    String name = label.strip();
+    int suffix = Math.max(name.lastIndexOf(" FILTER ("), name.lastIndexOf(" OVER ("));
+    if (suffix > 0 && closes(name, name.indexOf('(', suffix)) == name.length() - 1) {
+      name = name.substring(0, suffix);
     }
-    java.util.regex.Matcher call = FUNCTION_CALL.matcher(label);
-    return call.matches() ? call.group(1) : label;
+    if (name.startsWith("(") && closes(name, 0) == name.length() - 1) {
+      return "?column?"; // the engine parenthesizes an operator's expression
+    }
+    java.util.regex.Matcher cast = CAST.matcher(name);
+    if (cast.matches() && closes(name, 4) == name.length() - 1) {
+      String inner = postgresName(cast.group(1));
+      return inner.equals(cast.group(1).strip()) && !COLUMN.matcher(inner).matches()
+          ? label
+          : inner;
+    }
+    java.util.regex.Matcher call = CALL.matcher(name);
+    if (call.matches() && closes(name, call.end(1)) == name.length() - 1) {
+      String function = call.group(1).toLowerCase(java.util.Locale.ROOT);
+      return switch (function) {
+        case "count_star" -> "count";
+        case "quantile_cont" -> "percentile_cont"; // percentile_cont(…) WITHIN GROUP (…)
+        case "quantile_disc" -> "percentile_disc";
+        default -> function;
+      };
+    }
+    java.util.regex.Matcher quoted = QUOTED.matcher(name);
+    if (quoted.matches()) {
+      return quoted.group(1).replace("\"\"", "\"");
+    }
+    return label;
   }
 
-  private static final java.util.regex.Pattern FUNCTION_CALL =
+  /** The index of the parenthesis closing the one at {@code open}, -1 when none; quotes skipped. */
+  private static int closes(String text, int open) {
+    if (open < 0 || open >= text.length() || text.charAt(open) != '(') {
+      return -1;
+    }
+    int depth = 0;
+    for (int i = open; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = text.indexOf(c, i + 1);
+        if (end < 0) {
+          return -1;
+        }
+        i = end;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static final java.util.regex.Pattern CALL =
       java.util.regex.Pattern.compile(
-          "^([a-z_][a-z0-9_]*)\\((?:DISTINCT )?[^()]*(?:\\([^()]*\\)[^()]*)*\\)$");
+          "^([A-Za-z_][A-Za-z0-9_]*)\\(.*\\)$", java.util.regex.Pattern.DOTALL);
+  private static final java.util.regex.Pattern CAST =
+      java.util.regex.Pattern.compile(
+          "^CAST\\((.*) AS [^()\"']+\\)$", java.util.regex.Pattern.DOTALL);
+  private static final java.util.regex.Pattern QUOTED =
+      java.util.regex.Pattern.compile("^\"((?:[^\"]|\"\")*)\"$");
+  private static final java.util.regex.Pattern COLUMN =
+      java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   /** A column of the engine's type, as the nearest PostgreSQL type. */
   static ResultColumn column(String name, String engineType) {
