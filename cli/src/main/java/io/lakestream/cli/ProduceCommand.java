@@ -25,12 +25,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -117,6 +121,7 @@ final class ProduceCommand implements Callable<Integer> {
     flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("ingest"));
     String servers = configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
+    requireBroker(servers, configuration);
     List<ProducerRecord<byte[], byte[]>> records =
         source.generate != null ? generated(source.generate) : fromFiles(configuration);
     Map<String, Object> properties = new HashMap<>();
@@ -145,6 +150,34 @@ final class ProduceCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Fails at once, saying what to do, when no broker answers at {@code servers} within a few
+   * seconds: a send would wait for the topics' metadata, then time out with a message about a
+   * topic.
+   */
+  private static void requireBroker(String servers, Configuration configuration) {
+    Map<String, Object> properties = new HashMap<>(configuration.kafkaClientProperties());
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    Admin admin = Admin.create(properties);
+    try {
+      admin.describeCluster().nodes().get(6, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new CliException(
+          "No Kafka broker answers at "
+              + servers
+              + ": start one (./lakestream dev starts one at localhost:9092) or name yours with"
+              + " --bootstrap-servers host:port.",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("Interrupted while reaching the Kafka broker at " + servers + ".", e);
+    } finally {
+      admin.close(java.time.Duration.ofSeconds(1));
+    }
   }
 
   private List<ProducerRecord<byte[], byte[]>> generated(int rounds) {

@@ -131,6 +131,26 @@ class ProduceCommandIT {
         .contains("to lakestream.ingest.events");
   }
 
+  @Test
+  void noBrokerAtTheAddressIsSaidAtOnce() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err));
+    int status =
+        cli.execute("produce", "--bootstrap-servers", "127.0.0.1:" + port, "--generate", "1");
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(
+            "No Kafka broker answers at 127.0.0.1:"
+                + port
+                + ": start one (./lakestream dev starts one at localhost:9092) or name yours with"
+                + " --bootstrap-servers host:port.");
+  }
+
   private static String run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
