@@ -449,6 +449,17 @@ class SqlEngineIT {
     assertThat(ndjson.body())
         .isEqualTo(
             "{\"service_name\":\"g-api\",\"n\":180}\n{\"service_name\":\"g-db\",\"n\":180}\n");
+    // two columns named count, as PostgreSQL names them: an object's keys are kept apart
+    HttpResponse<String> counts =
+        http.send(
+            request(
+                "admin",
+                "SELECT count(*), count(*) FILTER (WHERE service_name = 'g-api'), 1 AS count_3"
+                    + " FROM otel_logs_and_spans WHERE project_id = 'globex'",
+                "application/x-ndjson"),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(counts.statusCode()).as(counts.body()).isEqualTo(200);
+    assertThat(counts.body()).isEqualTo("{\"count\":360,\"count_2\":180,\"count_3\":1}\n");
     HttpResponse<String> csv =
         http.send(
             request(

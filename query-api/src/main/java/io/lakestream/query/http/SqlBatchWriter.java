@@ -131,10 +131,11 @@ final class SqlBatchWriter {
   private void ndjson(FieldVector[] vectors, boolean hasFirst, OutputStream out)
       throws IOException {
     byte[][] names = new byte[columns.size()][];
+    List<String> keys = SqlResultWriter.objectKeys(columns);
     for (int c = 0; c < names.length; c++) {
       Utf8Buffer name = new Utf8Buffer(64);
       name.write((byte) (c == 0 ? '{' : ','));
-      name.writeJsonString(columns.get(c).name());
+      name.writeJsonString(keys.get(c));
       name.write((byte) ':');
       names[c] = new byte[name.size()];
       name.copy(0, name.size(), names[c]);

@@ -86,15 +86,41 @@ final class SqlResultWriter {
     }
   }
 
+  /**
+   * The keys of an NDJSON row's object, one per column: its name, made unique where columns share
+   * one ({@code count(*)} beside {@code count(*) FILTER (…)}, both {@code count} as in PostgreSQL):
+   * the second is {@code count_2}, the third {@code count_3}, skipping names taken. A JSON object
+   * with a key twice would keep one of the values in most readers.
+   */
+  static List<String> objectKeys(List<ResultColumn> columns) {
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (ResultColumn column : columns) {
+      taken.add(column.name());
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    List<String> keys = new java.util.ArrayList<>();
+    for (ResultColumn column : columns) {
+      String key = column.name();
+      // a numbered key is neither one given already nor another column's own name
+      for (int n = 1; used.contains(key) || n > 1 && taken.contains(key); ) {
+        key = column.name() + "_" + ++n;
+      }
+      used.add(key);
+      keys.add(key);
+    }
+    return keys;
+  }
+
   private void ndjson(boolean hasFirst, OutputStream out) throws IOException {
     List<ResultColumn> columns = result.columns();
+    List<String> keys = objectKeys(columns);
     try (JsonGenerator json = ErrorResponses.JSON.getFactory().createGenerator(out)) {
       json.setRootValueSeparator(null);
       long n = 0;
       for (boolean more = hasFirst; more; more = result.next()) {
         json.writeStartObject();
         for (int i = 0; i < columns.size(); i++) {
-          json.writeFieldName(columns.get(i).name());
+          json.writeFieldName(keys.get(i));
           value(json, columns.get(i).type(), columns.get(i), result.value(i));
         }
         json.writeEndObject();

@@ -47,6 +47,17 @@ class SqlBatchWriterTest {
     ENGINE.close();
   }
 
+  /** NDJSON keys: a repeated name is numbered, past names other columns have. */
+  @org.junit.jupiter.api.Test
+  void columnsSharingANameGetKeysOfTheirOwn() {
+    List<ResultColumn> columns =
+        Stream.of("count", "count", "count_2", "n", "count")
+            .map(name -> ResultColumn.of(name, io.lakestream.sql.SqlType.BIGINT))
+            .toList();
+    assertThat(SqlResultWriter.objectKeys(columns))
+        .containsExactly("count", "count_3", "count_2", "n", "count_4");
+  }
+
   @ParameterizedTest
   @MethodSource("formatsAndStyles")
   void edgeValuesAreWrittenAsRowByRow(RowFormat format, TimestampStyle timestamps)
