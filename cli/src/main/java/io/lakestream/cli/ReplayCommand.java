@@ -10,13 +10,10 @@ import io.lakestream.ingest.replay.ReplayException;
 import io.lakestream.ingest.replay.ReplayStart;
 import io.lakestream.ingest.replay.ReplaySummary;
 import io.lakestream.ingest.replay.Replayer;
+import io.lakestream.schema.convert.TimeText;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -171,28 +168,20 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** ISO instants, offset date-times, or dates (UTC midnight). */
+  /**
+   * Times as {@link TimeText} reads them: ISO-8601, as SQL writes them, or dates (UTC midnight).
+   */
   static final class InstantConverter implements ITypeConverter<Instant> {
     @Override
     public Instant convert(String text) {
-      String value = text.trim();
-      try {
-        return Instant.parse(value);
-      } catch (DateTimeParseException notAnInstant) {
-        try {
-          return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException notAnOffsetDateTime) {
-          try {
-            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-          } catch (DateTimeParseException notADate) {
-            throw new IllegalArgumentException(
-                "'"
-                    + text
-                    + "' is not a time. Use 2025-06-01T12:00:00Z, 2025-06-01T14:00:00+02:00 or"
-                    + " 2025-06-01.");
-          }
-        }
-      }
+      return TimeText.instant(text)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "'"
+                          + text
+                          + "' is not a time. Use 2025-06-01T12:00:00Z, 2025-06-01T14:00:00+02:00"
+                          + " or 2025-06-01."));
     }
   }
 

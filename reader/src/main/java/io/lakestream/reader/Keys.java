@@ -2,10 +2,9 @@ package io.lakestream.reader;
 
 import io.lakestream.index.KeyEncoding;
 import io.lakestream.schema.ColumnType;
+import io.lakestream.schema.convert.TimeText;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -75,25 +74,9 @@ public final class Keys {
     if (isInteger(value)) {
       return Long.parseLong(value);
     }
-    Instant instant;
-    if (value.length() == 10) {
-      instant = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } else {
-      // the time after a T or, as SQL and psql write it, a space
-      String iso =
-          value.length() > 10 && value.charAt(10) == ' '
-              ? value.substring(0, 10) + 'T' + value.substring(11)
-              : value;
-      try {
-        instant = Instant.parse(iso);
-      } catch (DateTimeParseException e) {
-        try {
-          instant = OffsetDateTime.parse(iso).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
-          instant = java.time.LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC); // UTC
-        }
-      }
-    }
+    Instant instant =
+        TimeText.instant(value)
+            .orElseThrow(() -> new DateTimeParseException("not a time", value, 0));
     return Math.addExact(
         Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }

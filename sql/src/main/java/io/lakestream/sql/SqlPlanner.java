@@ -9,17 +9,12 @@ import io.lakestream.schema.ColumnType;
 import io.lakestream.schema.SchemaException;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.convert.JsonRows;
+import io.lakestream.schema.convert.TimeText;
 import java.math.BigInteger;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -470,12 +465,9 @@ public final class SqlPlanner {
     if (expression instanceof StringValue text
         && column.type() == ColumnType.TIMESTAMP
         && text.getPrefix() == null) {
+      // read by the column's conversion (TimeText); refused here in SQL's terms
       String value = text.getNotExcapedValue();
-      Optional<Instant> instant = sqlTimestamp(value);
-      if (instant.isPresent()) {
-        return NODES.textNode(instant.get().toString());
-      }
-      if (!value.strip().matches("-?[0-9]+")) {
+      if (TimeText.instant(value).isEmpty() && !value.strip().matches("-?[0-9]+")) {
         throw SqlErrors.badStatement(
             "'"
                 + value
@@ -496,7 +488,7 @@ public final class SqlPlanner {
       case "DATE" -> NODES.textNode(value.getNotExcapedValue());
       case "TIMESTAMP", "TIMESTAMPTZ", "DATETIME" ->
           NODES.textNode(
-              sqlTimestamp(value.getNotExcapedValue())
+              TimeText.instant(value.getNotExcapedValue())
                   .orElseThrow(
                       () ->
                           SqlErrors.badStatement(
@@ -538,48 +530,6 @@ public final class SqlPlanner {
     }
     return Optional.empty();
   }
-
-  /**
-   * {@code 2026-12-03 11:16:39[.123456][+02:00]}, {@code 2026-12-03T11:16:39Z} or {@code
-   * 2026-12-03} as an instant (UTC without an offset); empty when the text is none of these.
-   */
-  private static Optional<Instant> sqlTimestamp(String text) {
-    try {
-      TemporalAccessor parsed =
-          SQL_TIMESTAMP.parseBest(
-              text.strip(), OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
-      if (parsed instanceof OffsetDateTime t) {
-        return Optional.of(t.toInstant());
-      } else if (parsed instanceof LocalDateTime t) {
-        return Optional.of(t.toInstant(ZoneOffset.UTC));
-      }
-      return Optional.of(((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant());
-    } catch (DateTimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** A date, then optionally a time (after a space or a T), then optionally an offset. */
-  private static final DateTimeFormatter SQL_TIMESTAMP =
-      new DateTimeFormatterBuilder()
-          .parseCaseInsensitive()
-          .append(DateTimeFormatter.ISO_LOCAL_DATE)
-          .optionalStart()
-          .optionalStart()
-          .appendLiteral(' ')
-          .optionalEnd()
-          .optionalStart()
-          .appendLiteral('T')
-          .optionalEnd()
-          .append(DateTimeFormatter.ISO_LOCAL_TIME)
-          .optionalStart()
-          .appendOffset("+HH:mm", "Z")
-          .optionalEnd()
-          .optionalStart()
-          .appendOffset("+HH", "Z")
-          .optionalEnd()
-          .optionalEnd()
-          .toFormatter(Locale.ROOT);
 
   /** Plans one SELECT: the table, its qualifiers, the project, the key range and the filter. */
   private final class SelectPlanner {

@@ -8,10 +8,8 @@ import io.lakestream.schema.ErrorKind;
 import io.lakestream.schema.LakestreamException;
 import io.lakestream.schema.TableDefinition;
 import java.nio.ByteBuffer;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -176,19 +174,17 @@ public final class JsonRows {
   }
 
   /**
-   * Parses a key as the table's primary key column expects it: integer or, for timestamps,
-   * ISO-8601.
+   * Parses a key as the table's primary key column expects it: integer (microseconds) or time text
+   * ({@link TimeText}: ISO-8601, or as SQL writes it; UTC without an offset).
    */
   public static long timestampMicros(TableDefinition table, Column column, JsonNode value) {
     if (value.isIntegralNumber() && value.canConvertToLong()) {
       return value.longValue();
     }
     require(value.isTextual(), table, column, value, expected(ColumnType.TIMESTAMP));
-    try {
-      return micros(OffsetDateTime.parse(value.textValue()).toInstant());
-    } catch (DateTimeException e) {
-      throw invalid(table, column, value, expected(ColumnType.TIMESTAMP));
-    }
+    return TimeText.instant(value.textValue())
+        .map(JsonRows::micros)
+        .orElseThrow(() -> invalid(table, column, value, expected(ColumnType.TIMESTAMP)));
   }
 
   /** Microseconds since the epoch of an instant, truncating below the microsecond. */

@@ -32,6 +32,20 @@ class JsonRowsTest {
     assertThat(GenericData.get().validate(row.getSchema(), row)).isTrue();
   }
 
+  /** Time text as everywhere in Lakestream (TimeText): an offset, or UTC without one. */
+  @Test
+  void acceptsTimesWithAnOffsetOrInUtcAsSqlWritesThem() {
+    for (String time :
+        new String[] {
+          "2026-11-21T11:00:00.5+01:00", "2026-11-21 10:00:00.5", "2026-11-21 12:00:00.5+02"
+        }) {
+      GenericRecord row =
+          JsonRows.toRow(
+              events, "{\"timestamp\": \"" + time + "\", \"event_type\": \"x\"}", "acme");
+      assertThat(row.get("timestamp")).as(time).isEqualTo(1_795_255_200_500_000L);
+    }
+  }
+
   @Test
   void acceptsIntegerMicrosAndArrays() {
     GenericRecord row =
