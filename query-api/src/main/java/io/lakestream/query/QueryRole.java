@@ -312,6 +312,7 @@ public final class QueryRole implements AutoCloseable {
             new RangeReader(files),
             access,
             projects,
+            project -> catalog.project(project).isPresent(),
             allocator,
             metrics,
             () -> Optional.ofNullable(tail.get()),

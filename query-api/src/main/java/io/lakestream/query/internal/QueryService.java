@@ -36,12 +36,15 @@ public final class QueryService {
   private final RangeReader reader;
   private final AccessPolicy access;
   private final ProjectRegistry projects;
+  private final java.util.function.Predicate<String> registered;
   private final BufferAllocator allocator;
   private final QueryMetrics metrics;
   private final Supplier<Optional<LiveTail>> tail;
   private final Clock clock;
 
   /**
+   * @param registered whether a project is registered in the catalog (it is known before it has a
+   *     table here)
    * @param tail the live tail, once the role has started it; empty before, and when the role serves
    *     none
    */
@@ -50,6 +53,7 @@ public final class QueryService {
       RangeReader reader,
       AccessPolicy access,
       ProjectRegistry projects,
+      java.util.function.Predicate<String> registered,
       BufferAllocator allocator,
       QueryMetrics metrics,
       Supplier<Optional<LiveTail>> tail,
@@ -58,6 +62,7 @@ public final class QueryService {
     this.reader = requireNonNull(reader, "reader is null");
     this.access = requireNonNull(access, "access is null");
     this.projects = requireNonNull(projects, "projects is null");
+    this.registered = requireNonNull(registered, "registered is null");
     this.allocator = requireNonNull(allocator, "allocator is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.tail = requireNonNull(tail, "tail is null");
@@ -126,14 +131,15 @@ public final class QueryService {
   }
 
   /**
-   * Checks that this sidecar knows the project (normalized): it has a table here, or a bucket
-   * registration (registrations in the catalog are the caller's to check). A project id that is
-   * neither is most likely mistyped, and reads as an error rather than as tables without rows.
+   * Checks that this sidecar knows the project (normalized): it is registered (in the catalog, or
+   * with its own bucket), or has a table here. A project id that is none of these is most likely
+   * mistyped, and reads as an error rather than as tables without rows.
    *
-   * @throws QueryException (not found) when it is neither
+   * @throws QueryException (not found) when it is none of these
    */
   public void requireKnown(String project) {
     if (tables.tablesOf(project).isEmpty()
+        && !registered.test(project)
         && projects.all().stream().noneMatch(r -> r.projectId().equals(project))) {
       throw QueryErrors.unknownProject(project);
     }

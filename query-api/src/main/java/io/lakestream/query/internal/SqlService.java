@@ -225,9 +225,7 @@ public final class SqlService {
   private String project(
       Principal principal, Set<String> named, Set<String> listed, Optional<String> defaultProject) {
     String project = choose(principal, named, listed, defaultProject);
-    if (catalog.project(project).isEmpty()) { // registered: known before its first row
-      query.requireKnown(project);
-    }
+    query.requireKnown(project);
     return project;
   }
 
