@@ -25,8 +25,8 @@ public final class BytesEquality {
 
   public BytesEquality(byte[] wanted) {
     this.wanted = wanted.clone();
-    this.wantedBinary = Binary.fromConstantByteArray(this.wanted);
     this.lookedUp = EqualityValue.ofBytes(this.wanted);
+    this.wantedBinary = lookedUp.bytes();
   }
 
   /**
