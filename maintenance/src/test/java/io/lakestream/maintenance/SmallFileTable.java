@@ -56,6 +56,10 @@ final class SmallFileTable {
     return project;
   }
 
+  TableDefinition table() {
+    return table;
+  }
+
   Warehouse warehouse() {
     return warehouse;
   }

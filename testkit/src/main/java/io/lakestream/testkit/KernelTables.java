@@ -234,6 +234,17 @@ public final class KernelTables {
       return vector.getDouble(row);
     } else if (type instanceof BooleanType) {
       return vector.getBoolean(row);
+    } else if (type instanceof io.delta.kernel.types.FloatType) {
+      return vector.getFloat(row);
+    } else if (type instanceof io.delta.kernel.types.BinaryType) {
+      return java.util.HexFormat.of().formatHex(vector.getBinary(row));
+    } else if (type instanceof io.delta.kernel.types.ArrayType) {
+      var array = vector.getArray(row);
+      List<Object> elements = new ArrayList<>();
+      for (int i = 0; i < array.getSize(); i++) {
+        elements.add(value(array.getElements(), i));
+      }
+      return elements;
     }
     return "<" + type + ">";
   }

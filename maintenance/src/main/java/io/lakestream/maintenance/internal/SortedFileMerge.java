@@ -24,6 +24,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
@@ -62,6 +63,10 @@ public final class SortedFileMerge implements Iterator<GenericRecord>, Closeable
   public SortedFileMerge(List<Input> inputs, TableDefinition table, Configuration conf) {
     Schema rowSchema = AvroSchemas.rowSchema(table);
     this.conf = new Configuration(conf);
+    // The projection below is turned into a Parquet schema with lists in the layout the writer
+    // writes them (three levels, as DataFileWriter sets): in parquet-avro's default two-level
+    // layout no list column of the files matches it, and every list would be read as null.
+    this.conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
     AvroReadSupport.setAvroReadSchema(this.conf, rowSchema);
     AvroReadSupport.setRequestedProjection(this.conf, rowSchema);
     this.keyIndex = table.columnNames().indexOf(table.primaryKey());
