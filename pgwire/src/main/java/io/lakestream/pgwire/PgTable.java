@@ -24,11 +24,18 @@ public record PgTable(String name, List<Column> columns, String description) {
    * @param name its name
    * @param type its PostgreSQL type
    * @param nullable whether it may hold nulls
+   * @param description what it holds (the table definition's {@code doc}), or empty
    */
-  public record Column(String name, PgType type, boolean nullable) {
+  public record Column(String name, PgType type, boolean nullable, String description) {
     public Column {
       requireNonNull(name, "name is null");
       requireNonNull(type, "type is null");
+      requireNonNull(description, "description is null");
+    }
+
+    /** A column without a description. */
+    public Column(String name, PgType type, boolean nullable) {
+      this(name, type, nullable, "");
     }
   }
 }

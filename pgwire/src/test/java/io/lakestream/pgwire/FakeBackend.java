@@ -195,7 +195,7 @@ final class FakeBackend implements PgBackend {
             "events",
             List.of(
                 new PgTable.Column("timestamp", PgType.TIMESTAMPTZ, false),
-                new PgTable.Column("event_type", PgType.TEXT, false),
+                new PgTable.Column("event_type", PgType.TEXT, false, "What happened."),
                 new PgTable.Column("attributes", PgType.JSONB, true)),
             "Application events."));
   }

@@ -431,6 +431,40 @@ class PgJdbcTest {
       assertThat(described)
           .containsExactly(
               "timestamp timestamptz NO", "event_type text NO", "attributes jsonb YES");
+      try (ResultSet rs = c.getMetaData().getColumns(null, null, "events", "event_type")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("REMARKS")).isEqualTo("What happened.");
+      }
+      // Grafana's query builder lists a table's columns so (postgresMetaQuery's getSchema).
+      assertThat(
+              rows(
+                  s,
+                  "select quote_ident(column_name) as \"column\", data_type as \"type\""
+                      + " from information_schema.columns"
+                      + " where quote_ident(table_name) = 'events'"))
+          .containsExactly(
+              "timestamp timestamp with time zone", "event_type text", "attributes jsonb");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT column_name, ordinal_position FROM information_schema.columns"
+                      + " WHERE table_name = 'events' LIMIT 2"))
+          .containsExactly("timestamp 1", "event_type 2");
+      // Words in a literal are not what a statement reads: this one goes to the tables.
+      try (ResultSet rs =
+          s.executeQuery(
+              "select echo from logs where body not like 'select * from pg_catalog.pg_class%'"
+                  + " and body <> 'information_schema.columns'")) {
+        assertThat(rs.getMetaData().getColumnName(1)).isEqualTo("class");
+      }
+      // psql's \d+: each column's description
+      assertThat(
+              rows(
+                  s,
+                  "SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum)"
+                      + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = '16384'"
+                      + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"))
+          .containsExactly("timestamp null", "event_type What happened.", "attributes null");
       // A catalog query about something Lakestream tables do not have answers no rows.
       try (ResultSet rs =
           s.executeQuery(
@@ -639,5 +673,21 @@ class PgJdbcTest {
           .extracting(Message::type)
           .containsSubsequence('1', '2', 'D', 'C', 'Z');
     }
+  }
+
+  /** The statement's rows, each as its values joined by spaces. */
+  private static List<String> rows(Statement statement, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (ResultSet rs = statement.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          values.add(rs.getString(i));
+        }
+        rows.add(String.join(" ", values));
+      }
+    }
+    return rows;
   }
 }

@@ -137,7 +137,12 @@ final class PgSqlBackend implements PgBackend {
     for (TableDefinition table : service.tableTypes()) {
       List<PgTable.Column> columns = new ArrayList<>();
       for (Column column : table.columns()) {
-        columns.add(new PgTable.Column(column.name(), type(column.type()), column.nullable()));
+        columns.add(
+            new PgTable.Column(
+                column.name(),
+                type(column.type()),
+                column.nullable(),
+                column.doc() == null ? "" : column.doc()));
       }
       tables.add(new PgTable(table.name(), columns, table.description()));
     }

@@ -50,7 +50,7 @@ public final class CatalogQueries {
   private static final Pattern RELKIND_IN =
       Pattern.compile("(?i)c\\.relkind\\s+in\\s*\\(([^)]*)\\)");
   private static final Pattern TABLE_NAME_EQUALS =
-      Pattern.compile("(?i)\\btable_name\\s*=\\s*'([^']*)'");
+      Pattern.compile("(?i)\\btable_name\\s*\\)?\\s*=\\s*'([^']*)'");
   private static final Pattern ALIAS =
       Pattern.compile("(?is)(.*\\S)\\s+as\\s+(\"[^\"]+\"|[a-z_][a-z0-9_]*)");
   private static final Pattern FUNCTION =
@@ -62,7 +62,7 @@ public final class CatalogQueries {
 
   /** Whether a statement reads the system catalog. */
   public static boolean isCatalogQuery(String statement) {
-    String sql = SqlText.normalize(statement);
+    String sql = SqlText.withoutLiterals(SqlText.normalize(statement));
     return sql.regionMatches(true, 0, "select", 0, 6) && CATALOG.matcher(sql).find();
   }
 
@@ -113,7 +113,7 @@ public final class CatalogQueries {
     if (!relations.isEmpty()
         && Set.of("pg_class", "pg_namespace", "pg_am", "pg_description").containsAll(relations)
         && relations.contains("pg_class")) {
-      return Optional.of(rows(items, classRows(rest, sorted), database));
+      return Optional.of(rows(items, limited(rest, classRows(rest, sorted)), database));
     }
     if (relations.contains("pg_attribute")
         && Set.of(
@@ -140,14 +140,14 @@ public final class CatalogQueries {
         Pattern wanted = likePattern(column.group(1));
         rows.removeIf(r -> !wanted.matcher(r.column().name()).matches());
       }
-      return Optional.of(rows(items, rows, database));
+      return Optional.of(rows(items, limited(rest, rows), database));
     }
     if (relations.isEmpty() && lowerRest.contains("information_schema.tables")) {
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < sorted.size(); i++) {
         rows.add(new Row(sorted.get(i), FIRST_TABLE_OID + i, null, 0));
       }
-      return Optional.of(rows(items, filterByTableName(rest, rows), database));
+      return Optional.of(rows(items, limited(rest, filterByTableName(rest, rows)), database));
     }
     if (relations.isEmpty() && lowerRest.contains("information_schema.columns")) {
       List<Row> rows = new ArrayList<>();
@@ -157,7 +157,7 @@ public final class CatalogQueries {
           rows.add(new Row(table, FIRST_TABLE_OID + i, table.columns().get(c), c + 1));
         }
       }
-      return Optional.of(rows(items, filterByTableName(rest, rows), database));
+      return Optional.of(rows(items, limited(rest, filterByTableName(rest, rows)), database));
     }
     return Optional.of(rows(items, List.of(), database));
   }
@@ -258,6 +258,32 @@ public final class CatalogQueries {
     return rows.stream().filter(r -> r.table().name().equals(wanted)).toList();
   }
 
+  /** The rows up to the statement's {@code LIMIT}, when it ends with one. */
+  private static List<Row> limited(String rest, List<Row> rows) {
+    Matcher limit = LIMIT.matcher(SqlText.withoutLiterals(rest));
+    if (limit.find()) {
+      long most = Long.parseLong(limit.group(1));
+      return most < rows.size() ? rows.subList(0, (int) most) : rows;
+    }
+    return rows;
+  }
+
+  private static final Pattern LIMIT = Pattern.compile("(?i)\\blimit\\s+(\\d{1,9})\\s*$");
+
+  /** The names of information_schema's columns answered here. */
+  private static final Set<String> INFORMATION_SCHEMA_COLUMNS =
+      Set.of(
+          "column_name",
+          "data_type",
+          "udt_name",
+          "is_nullable",
+          "ordinal_position",
+          "column_default",
+          "table_type",
+          "table_schema",
+          "table_name",
+          "table_catalog");
+
   private record Item(String name, PgType type, java.util.function.Function<Row, Object> value) {}
 
   private static PgResult rows(List<String> items, List<Row> rows, String database) {
@@ -340,13 +366,31 @@ public final class CatalogQueries {
 
   private static Item item(String item, String database) {
     Named named = named(item);
-    String expression = named.expression();
+    String expression = named.expression().strip();
+    String lower = expression.toLowerCase(Locale.ROOT);
+    // quote_ident(x): x's answer, quoted where PostgreSQL would quote it (Grafana lists columns so)
+    if (lower.startsWith("quote_ident(") && lower.endsWith(")")) {
+      Item inner =
+          item(
+              expression.substring(12, expression.length() - 1) + " AS \"" + named.name() + "\"",
+              database);
+      return new Item(inner.name(), PgType.TEXT, r -> quoteIdent((String) inner.value().apply(r)));
+    }
+    String e = lower;
+    // An information_schema column is answered by what it is, whatever its alias says
+    // (data_type AS "type" is a data type).
+    Matcher qualified = QUALIFIED.matcher(e);
+    String n =
+        qualified.matches() && INFORMATION_SCHEMA_COLUMNS.contains(qualified.group(1))
+            ? qualified.group(1)
+            : named.name().toLowerCase(Locale.ROOT);
     String name = named.name();
-    String e = expression.toLowerCase(Locale.ROOT);
-    String n = name.toLowerCase(Locale.ROOT);
     // Subqueries for defaults and collations: Lakestream columns have neither.
     if (e.contains("pg_get_expr") || e.contains("collname") || n.equals("column_default")) {
       return new Item(name, PgType.TEXT, r -> null);
+    }
+    if (e.contains("col_description") || e.contains("dsc.description")) {
+      return new Item(name, PgType.TEXT, r -> columnDescription(r));
     }
     // Column-level items (pg_attribute, information_schema.columns).
     if (e.contains("attname") || n.equals("column_name")) {
@@ -448,11 +492,26 @@ public final class CatalogQueries {
       return new Item(name, PgType.TEXT, r -> "");
     }
     if (e.contains("description") || n.equals("remarks")) {
-      if (e.contains("dsc.")) {
-        return new Item(name, PgType.TEXT, r -> null); // column comments: none
-      }
-      return new Item(name, PgType.TEXT, r -> r.column() == null ? r.table().description() : null);
+      return new Item(
+          name,
+          PgType.TEXT,
+          r -> r.column() == null ? r.table().description() : columnDescription(r));
     }
     return new Item(name, PgType.TEXT, r -> null);
+  }
+
+  /** A column's description, null when it has none (as PostgreSQL's col_description). */
+  private static String columnDescription(Row row) {
+    return row.column() == null || row.column().description().isEmpty()
+        ? null
+        : row.column().description();
+  }
+
+  /** PostgreSQL's quote_ident: as it is when a plain lower-case name, else double-quoted. */
+  static String quoteIdent(String name) {
+    if (name == null) {
+      return null;
+    }
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }

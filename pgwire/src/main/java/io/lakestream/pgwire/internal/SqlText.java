@@ -109,6 +109,31 @@ public final class SqlText {
     return text;
   }
 
+  /**
+   * The statement with the text of its string literals left out ({@code 'pg_catalog.x'} becomes
+   * {@code ''}), so that words in them are not taken for what the statement reads.
+   */
+  public static String withoutLiterals(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '\'') {
+        i = skipQuoted(sql, i, c);
+        out.append("''");
+      } else if (c == '"') {
+        int end = skipQuoted(sql, i, c);
+        out.append(sql, i, end);
+        i = end;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
   private static String stripComments(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
     int i = 0;
