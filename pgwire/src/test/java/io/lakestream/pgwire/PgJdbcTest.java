@@ -128,6 +128,9 @@ class PgJdbcTest {
       assertThat(name.getString(1)).isEqualTo("grafana");
 
       assertThat(single(s, "SELECT version()")).startsWith("PostgreSQL 15.0 (Lakestream)");
+      // Grafana's check of the server's version, when a data source is saved
+      assertThat(rows(s, "SELECT current_setting('server_version_num')::int/100 as version"))
+          .containsExactly("1500");
       assertThat(single(s, "select current_schema()")).isEqualTo("public");
       assertThat(single(s, "select current_database()")).isEqualTo("lakestream");
       assertThat(single(s, "SHOW server_version")).isEqualTo("15.0 (Lakestream)");

@@ -338,6 +338,11 @@ public final class SessionStatements {
 
   private record Item(String name, PgType type, Object value) {}
 
+  /** {@code current_setting('name')::int}, divided by a whole number or not (spaces removed). */
+  private static final java.util.regex.Pattern SETTING_AS_NUMBER =
+      java.util.regex.Pattern.compile(
+          "current_setting\\('([a-z_.]+)'\\)::(?:int|integer|int4)(?:/([1-9]\\d{0,8}))?");
+
   private static Optional<Item> item(String expression, PgSession session) {
     String e = expression.strip();
     String lower = e.toLowerCase(Locale.ROOT).replace("pg_catalog.", "").replace(" ", "");
@@ -354,6 +359,27 @@ public final class SessionStatements {
       String inner = e.substring(1, e.length() - 1);
       if (!inner.replace("''", "").contains("'")) {
         return Optional.of(new Item("?column?", PgType.TEXT, inner.replace("''", "'")));
+      }
+    }
+    // Grafana's version check: current_setting('server_version_num')::int/100
+    java.util.regex.Matcher number = SETTING_AS_NUMBER.matcher(lower);
+    if (number.matches()) {
+      Optional<Item> setting = item("current_setting('" + number.group(1) + "')", session);
+      if (setting.isPresent()) {
+        long value;
+        try {
+          value = Long.parseLong(String.valueOf(setting.get().value()).strip());
+        } catch (NumberFormatException notANumber) {
+          throw new PgException(
+              "22P02",
+              "invalid input syntax for type integer: \"" + setting.get().value() + "\"",
+              null,
+              null);
+        }
+        if (number.group(2) != null) {
+          value /= Long.parseLong(number.group(2));
+        }
+        return Optional.of(new Item("current_setting", PgType.INT4, (int) value));
       }
     }
     return switch (lower) {
