@@ -308,38 +308,68 @@ public enum PgType {
     return value.toString();
   }
 
-  /** Floats as PostgreSQL prints them: {@code 100}, {@code 1.5}, {@code 1e+20}, {@code NaN}. */
+  /**
+   * Floats as PostgreSQL prints them: {@code 100}, {@code 1.5}, {@code 82893580.2}, {@code 0.0001},
+   * {@code 1e-05}, {@code 1e+20}, {@code NaN}.
+   */
   static String floatText(double d) {
-    if (Double.isNaN(d)) {
+    if (d != 0 && d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString((long) d);
+    }
+    String shortest = Double.toString(d);
+    if (d != 0 && shortest.indexOf('E') < 0) {
+      return shortest; // 1.5, NaN, Infinity: as PostgreSQL writes them
+    }
+    return floatText(d, shortest, 15);
+  }
+
+  /** As {@link #floatText(double)} for {@code real}: an exponent from 1e6 up, as PostgreSQL. */
+  private static String floatText(float f) {
+    return floatText(f, shortest(f), 6);
+  }
+
+  /**
+   * The fewest digits that read back as {@code f} (Java 17's {@code Float.toString} may give more:
+   * 8.2893584E7 for what PostgreSQL prints as 8.289358e+07).
+   */
+  private static String shortest(float f) {
+    if (Float.isNaN(f) || Float.isInfinite(f) || f == 0) {
+      return Float.toString(f);
+    }
+    java.math.BigDecimal exact = new java.math.BigDecimal(f);
+    for (int digits = 1; digits < 9; digits++) {
+      java.math.BigDecimal rounded = exact.round(new java.math.MathContext(digits));
+      if (rounded.floatValue() == f) {
+        return rounded.toString();
+      }
+    }
+    return Float.toString(f);
+  }
+
+  /**
+   * {@code value} in its shortest digits ({@code shortest}, Java's), written as PostgreSQL writes
+   * them: with an exponent when it is below -4 or from {@code digits} up, else plainly.
+   */
+  private static String floatText(double value, String shortest, int digits) {
+    if (Double.isNaN(value)) {
       return "NaN";
     }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "Infinity" : "-Infinity";
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "Infinity" : "-Infinity";
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return (d == 0 && 1 / d < 0) ? "-0" : Long.toString((long) d);
+    if (value == 0) {
+      return 1 / value < 0 ? "-0" : "0";
     }
-    String s = Double.toString(d);
-    int e = s.indexOf('E');
-    if (e < 0) {
-      return s;
+    java.math.BigDecimal decimal = new java.math.BigDecimal(shortest).stripTrailingZeros();
+    int exponent = decimal.precision() - decimal.scale() - 1;
+    if (exponent >= -4 && exponent < digits) {
+      return decimal.toPlainString();
     }
-    String mantissa = s.substring(0, e);
-    if (mantissa.endsWith(".0")) {
-      mantissa = mantissa.substring(0, mantissa.length() - 2);
-    }
-    int exponent = Integer.parseInt(s.substring(e + 1));
+    String mantissa = decimal.movePointLeft(exponent).toPlainString();
     return mantissa
         + "e"
         + (exponent < 0 ? "-" : "+")
         + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
-  }
-
-  private static String floatText(float f) {
-    if (f == Math.rint(f) && Math.abs(f) < 1e6) {
-      return floatText((double) f);
-    }
-    return floatText(Double.parseDouble(Float.toString(f)));
   }
 
   private String arrayText(List<?> values) {

@@ -123,6 +123,19 @@ class PgTypeTest {
     assertThat(PgType.FLOAT8.text(1e20)).isEqualTo("1e+20");
     assertThat(PgType.FLOAT8.text(-2.25e-10)).isEqualTo("-2.25e-10");
     assertThat(PgType.FLOAT8.text(Double.NaN)).isEqualTo("NaN");
+    // PostgreSQL writes an exponent from 1e15 up and below 1e-4 only
+    assertThat(PgType.FLOAT8.text(82893580.2)).isEqualTo("82893580.2");
+    assertThat(PgType.FLOAT8.text(1796691331.955989)).isEqualTo("1796691331.955989");
+    assertThat(PgType.FLOAT8.text(123456789012345.6)).isEqualTo("123456789012345.6");
+    assertThat(PgType.FLOAT8.text(1e15)).isEqualTo("1e+15");
+    assertThat(PgType.FLOAT8.text(1.5e15)).isEqualTo("1.5e+15");
+    assertThat(PgType.FLOAT8.text(0.0001)).isEqualTo("0.0001");
+    assertThat(PgType.FLOAT8.text(-0.00012)).isEqualTo("-0.00012");
+    assertThat(PgType.FLOAT8.text(0.00001)).isEqualTo("1e-05");
+    assertThat(PgType.FLOAT4.text(82893580f)).isEqualTo("8.289358e+07");
+    assertThat(PgType.FLOAT4.text(100000f)).isEqualTo("100000");
+    assertThat(PgType.FLOAT4.text(1000000f)).isEqualTo("1e+06");
+    assertThat(PgType.FLOAT4.text(1.25f)).isEqualTo("1.25");
     assertThat(PgType.FLOAT4.text(0.1f)).isEqualTo("0.1");
     assertThat(PgType.TIMESTAMPTZ.text(Instant.parse("2026-12-06T07:57:21Z")))
         .isEqualTo("2026-12-06 07:57:21+00");
