@@ -235,13 +235,18 @@ public final class DuckDbResult implements QueryResult {
           ? label
           : inner;
     }
+    if (name.regionMatches(true, 0, "CASE ", 0, 5) && name.endsWith(" END")) {
+      return "case";
+    }
     java.util.regex.Matcher call = CALL.matcher(name);
-    if (call.matches() && closes(name, call.end(1)) == name.length() - 1) {
+    int open = call.matches() ? name.indexOf('(', call.end(1)) : -1;
+    if (open > 0 && closes(name, open) == name.length() - 1) {
       String function = call.group(1).toLowerCase(java.util.Locale.ROOT);
       return switch (function) {
         case "count_star" -> "count";
         case "quantile_cont" -> "percentile_cont"; // percentile_cont(…) WITHIN GROUP (…)
         case "quantile_disc" -> "percentile_disc";
+        case "trim" -> "btrim";
         default -> function;
       };
     }
@@ -277,7 +282,7 @@ public final class DuckDbResult implements QueryResult {
 
   private static final java.util.regex.Pattern CALL =
       java.util.regex.Pattern.compile(
-          "^([A-Za-z_][A-Za-z0-9_]*)\\(.*\\)$", java.util.regex.Pattern.DOTALL);
+          "^\"?([A-Za-z_][A-Za-z0-9_]*)\"?\\(.*\\)$", java.util.regex.Pattern.DOTALL);
   private static final java.util.regex.Pattern CAST =
       java.util.regex.Pattern.compile(
           "^CAST\\((.*) AS [^()\"']+\\)$", java.util.regex.Pattern.DOTALL);

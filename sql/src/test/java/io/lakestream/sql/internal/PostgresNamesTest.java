@@ -28,6 +28,12 @@ class PostgresNamesTest {
         "lag(duration) OVER (PARTITION BY severity_text ORDER BY \"timestamp\") | lag",
         "upper(severity_text) | upper",
         "COALESCE(duration, 0) | coalesce",
+        // substring('hello' from 2 for 3), position('l' in 'hello'), nullif(1, 1), trim(name)
+        "\"substring\"('hello', 2, 3) | substring",
+        "\"position\"('hello', 'l') | position",
+        "\"nullif\"(1, 1) | nullif",
+        "\"trim\"(\"name\") | btrim",
+        "CASE  WHEN (true) THEN (1) ELSE NULL END | case",
         // timestamp::date, duration::double, avg(duration)::int
         "CAST(\"timestamp\" AS date) | timestamp",
         "CAST(duration AS DOUBLE) | duration",
