@@ -166,12 +166,13 @@ public final class SqlEngine implements AutoCloseable {
    *     io.lakestream.schema.ErrorKind#CANCELED})
    */
   public QueryResult query(
-      String sql, List<?> parameters, ProjectChoice choice, StatementCancel cancel) {
-    requireNonNull(sql, "sql is null");
+      String statement, List<?> parameters, ProjectChoice choice, StatementCancel cancel) {
+    requireNonNull(statement, "sql is null");
     requireNonNull(choice, "choice is null");
     requireNonNull(parameters, "parameters is null");
     requireNonNull(cancel, "cancel is null");
-    StatementLimits.checkQuery(sql);
+    StatementLimits.checkQuery(statement);
+    String sql = database().withoutPublicSchema(statement);
     if (limits.timeout().isZero()) {
       return run(narrow -> loaded(sql, parameters, choice, narrow, cancel), sql, parameters);
     }
@@ -256,10 +257,11 @@ public final class SqlEngine implements AutoCloseable {
    * @param parameters the values of the parameters (nulls when they are not bound yet)
    * @throws SqlException when the statement cannot run, or the parameters do not match it
    */
-  public List<ResultColumn> describe(String sql, List<?> parameters) {
-    requireNonNull(sql, "sql is null");
+  public List<ResultColumn> describe(String statement, List<?> parameters) {
+    requireNonNull(statement, "sql is null");
     requireNonNull(parameters, "parameters is null");
-    StatementLimits.checkQuery(sql);
+    StatementLimits.checkQuery(statement);
+    String sql = database().withoutPublicSchema(statement);
     try (QueryResult result = run(narrow -> opened(sql, new StatementCancel()), sql, parameters)) {
       return result.columns();
     }

@@ -761,6 +761,31 @@ class SqlEngineTest {
   }
 
   @Test
+  void tablesMayBeNamedInSchemaPublicAsTheCatalogShowsThem() {
+    List<List<Object>> plain =
+        rows(
+            "SELECT count(*), min(service_name) FROM otel_logs_and_spans"
+                + " WHERE project_id = 'acme' AND service_name <> 'public.x'",
+            "acme");
+    assertThat(plain.get(0).get(0)).isNotEqualTo(0L);
+    for (String name :
+        List.of(
+            "public.otel_logs_and_spans",
+            "\"public\".\"otel_logs_and_spans\"",
+            "lakestream.public.otel_logs_and_spans",
+            "PUBLIC.otel_logs_and_spans")) {
+      assertThat(
+              rows(
+                  "SELECT count(*), min(service_name) FROM "
+                      + name
+                      + " WHERE project_id = 'acme' AND service_name <> 'public.x'",
+                  "acme"))
+          .as(name)
+          .isEqualTo(plain);
+    }
+  }
+
+  @Test
   void describeGivesTheColumnsWithoutReadingARow() {
     List<ResultColumn> columns =
         engine.describe(

@@ -187,6 +187,65 @@ public final class DuckDbDatabase implements AutoCloseable {
     return files;
   }
 
+  /**
+   * {@code sql} with its tables named without schema {@code public} (nor database {@code
+   * lakestream}): the catalog shows every table in {@code public}, and tools name them so ({@code
+   * SELECT * FROM public.events}, DBeaver's data view), where the engine knows no such schema. The
+   * statement is written again from the engine's parse of it only when it names {@code public} at
+   * all; unchanged when it cannot be parsed, for the engine's own error later.
+   */
+  public String withoutPublicSchema(String sql) {
+    if (!PUBLIC.matcher(sql).find()) {
+      return sql;
+    }
+    try (java.sql.Connection connection = root.duplicate();
+        java.sql.PreparedStatement parse =
+            connection.prepareStatement("SELECT json_serialize_sql(?)")) {
+      parse.setString(1, sql);
+      com.fasterxml.jackson.databind.JsonNode tree;
+      try (java.sql.ResultSet rows = parse.executeQuery()) {
+        rows.next();
+        tree = JSON.readTree(rows.getString(1));
+      }
+      if (tree.path("error").asBoolean(false) || !unqualify(tree)) {
+        return sql;
+      }
+      try (java.sql.PreparedStatement write =
+          connection.prepareStatement("SELECT json_deserialize_sql(?::JSON)")) {
+        write.setString(1, JSON.writeValueAsString(tree));
+        try (java.sql.ResultSet rows = write.executeQuery()) {
+          return rows.next() && rows.getString(1) != null ? rows.getString(1) : sql;
+        }
+      }
+    } catch (SQLException | java.io.IOException e) {
+      return sql;
+    }
+  }
+
+  private static final java.util.regex.Pattern PUBLIC =
+      java.util.regex.Pattern.compile("(?i)\"?\\bpublic\"?\\s*\\.");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Drops schema public (and database lakestream) from every table the parse names. */
+  private static boolean unqualify(com.fasterxml.jackson.databind.JsonNode node) {
+    boolean changed = false;
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object
+        && object.path("type").asText().equals("BASE_TABLE")
+        && object.path("schema_name").asText().equalsIgnoreCase("public")
+        && (object.path("catalog_name").asText().isEmpty()
+            || object.path("catalog_name").asText().equalsIgnoreCase("lakestream"))) {
+      object.put("schema_name", "");
+      object.put("catalog_name", "");
+      object.putObject("qualified_name").putArray("path").add(object.path("table_name").asText());
+      changed = true;
+    }
+    for (com.fasterxml.jackson.databind.JsonNode child : node) {
+      changed |= unqualify(child);
+    }
+    return changed;
+  }
+
   /** The schemas of the data files statements read, shared by this database and its others. */
   FileSchemas fileSchemas() {
     return fileSchemas;
