@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lakestream.catalog.Catalog;
 import io.lakestream.reader.TableId;
 import io.lakestream.reader.TestRows;
+import io.lakestream.schema.SourceCoordinates;
 import io.lakestream.schema.TableDefinition;
 import io.lakestream.schema.TableDefinitions;
 import io.lakestream.schema.Topics;
@@ -139,6 +140,63 @@ class LiveTailIT {
         KafkaToQueryIT.assertSameRowsInKeyOrder(users, sidecar.readAll(id), expected);
         assertThat(sidecar.servedStatus(id).get("tail_rows").asLong()).isEqualTo(4);
         assertThat(sidecar.servedStatus(id).get("delta_version").asLong()).isEqualTo(-1);
+      }
+    }
+  }
+
+  /**
+   * A replay of source records the writer has not committed yet routes their rows a second time,
+   * with the same source coordinates: the tail serves each row once (as the writer writes it once),
+   * not twice until the commit.
+   */
+  @Test
+  void rowsRoutedAgainBeforeTheirCommitAreServedOnce() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic(Topics.rows(EVENTS.name()), 1);
+      kafka.createTopic(Topics.COMMITS, 12);
+      WriterConfig writerConfig =
+          FeedFixtures.devWriter(kafka.bootstrapServers(), warehouse, Duration.ofMillis(300));
+      try (KafkaProducer<byte[], byte[]> producer =
+              KafkaToQueryIT.producer(kafka.bootstrapServers());
+          QueryRole query = QueryRole.start(tailConfig(kafka).build(), new SimpleMeterRegistry())) {
+        Sidecar sidecar = Sidecar.of(query);
+        TableId id = new TableId("acme", EVENTS.name());
+        long[] keys = new long[60];
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = BASE + random.nextInt(20) * 1_000L; // many rows share a key
+        }
+        List<GenericRecord> produced = new TestRows(EVENTS, 9).rows("acme", keys);
+        // the router's records (two rows a source record), then a replay's of the same records
+        for (int pass = 0; pass < 2; pass++) {
+          for (int i = 0; i < produced.size(); i++) {
+            var record = KafkaToQueryIT.record(EVENTS, "acme", produced.get(i));
+            SourceCoordinates.of("otlp_logs", 0, 1_000 + i / 2)
+                .row(i % 2, 2)
+                .writeTo(record.headers());
+            producer.send(record);
+          }
+        }
+        producer.flush();
+        LiveTail tail = query.liveTail().orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> tail.rowsRead() >= 2L * keys.length);
+        List<String> expected =
+            KafkaToQueryIT.expected(EVENTS, produced, Long.MIN_VALUE, Long.MAX_VALUE);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .during(Duration.ofSeconds(1))
+            .until(() -> sidecar.readAll(id).size() == expected.size());
+        KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, sidecar.readAll(id), expected);
+        assertThat(sidecar.servedStatus(id).get("tail_rows").asLong()).isEqualTo(keys.length);
+
+        // the writer writes each once too: from Delta, the same rows
+        try (WriterRole writer = WriterRole.start(writerConfig, new SimpleMeterRegistry())) {
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> sidecar.servedStatus(id).path("tail_rows").asLong() == 0);
+          KafkaToQueryIT.assertSameRowsInKeyOrder(EVENTS, sidecar.readAll(id), expected);
+          assertThat(writer.failure()).isEmpty();
+        }
       }
     }
   }

@@ -40,6 +40,8 @@ public final class TailRows {
    * @param values every column of the table, in the table's order, as a {@link RowSink} takes them
    * @param source the source partition, {@code <topic>-<partition>}
    * @param sourceOffset the source record's offset
+   * @param sourceIndex the row's index among its source record's rows (0 when it has one)
+   * @param routedPartition the partition of the routed-rows topic it was read from
    * @param timestampMillis when the row was produced to its routed-rows topic
    * @param sizeBytes its size as read (the Kafka value), for the memory bound
    */
@@ -48,21 +50,51 @@ public final class TailRows {
       Object[] values,
       String source,
       long sourceOffset,
+      int sourceIndex,
+      int routedPartition,
       long timestampMillis,
       long sizeBytes) {
     public Row {
       requireNonNull(values, "values is null");
       requireNonNull(source, "source is null");
     }
+
+    /**
+     * Whether {@code other} is this row routed again: the same row of the same source record,
+     * through the same routed partition (e.g. by a replay beside the live router).
+     */
+    boolean repeats(Row other) {
+      return key == other.key
+          && sourceOffset == other.sourceOffset
+          && sourceIndex == other.sourceIndex
+          && routedPartition == other.routedPartition
+          && source.equals(other.source);
+    }
   }
 
-  /** This tail with {@code added} merged in key order (after the rows of equal keys held). */
+  /**
+   * This tail with {@code added} merged in key order (after the rows of equal keys held). A row
+   * that repeats one held or added before it ({@link Row#repeats}) is left out, as the writer
+   * leaves it out of its buffer: a replay of records not yet in Delta is served once, not twice
+   * until the writer's commit.
+   */
   public TailRows with(Collection<Row> added) {
     if (added.isEmpty()) {
       return this;
     }
-    Row[] extra = added.toArray(new Row[0]);
-    Arrays.sort(extra, (a, b) -> Long.compare(a.key(), b.key())); // stable
+    Row[] sorted = added.toArray(new Row[0]);
+    Arrays.sort(sorted, (a, b) -> Long.compare(a.key(), b.key())); // stable
+    Row[] extra = new Row[sorted.length];
+    int count = 0;
+    for (Row row : sorted) {
+      if (!holds(row) && !repeatsAnEarlier(row, extra, count)) {
+        extra[count++] = row;
+      }
+    }
+    if (count == 0) {
+      return this;
+    }
+    extra = Arrays.copyOf(extra, count);
     Row[] merged = new Row[rows.length + extra.length];
     int i = 0;
     int j = 0;
@@ -96,6 +128,26 @@ public final class TailRows {
       }
     }
     return kept.size() == rows.length ? this : new TailRows(kept.toArray(new Row[0]), size);
+  }
+
+  /** Whether a row held repeats {@code row}: rows of its key are next to each other. */
+  private boolean holds(Row row) {
+    for (int i = firstAtLeast(row.key()); i < rows.length && rows[i].key() == row.key(); i++) {
+      if (rows[i].repeats(row)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether one of the first {@code count} of {@code kept} (in key order) repeats {@code row}. */
+  private static boolean repeatsAnEarlier(Row row, Row[] kept, int count) {
+    for (int i = count - 1; i >= 0 && kept[i].key() == row.key(); i--) {
+      if (kept[i].repeats(row)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code watermarks} say that {@code row} is in Delta. */

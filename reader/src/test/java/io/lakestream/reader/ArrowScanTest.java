@@ -277,6 +277,8 @@ class ArrowScanTest {
                     "t-0",
                     tail.size(),
                     0,
+                    0,
+                    0,
                     1));
           }
         });

@@ -397,6 +397,8 @@ public final class LiveTail implements AutoCloseable {
         values,
         appId,
         offset,
+        source == null ? 0 : source.index(),
+        record.partition(),
         record.timestamp(),
         record.serializedValueSize() + 64L * values.length);
   }
