@@ -159,6 +159,9 @@ public final class SqlErrors {
       }
       default -> {}
     }
+    if (message.contains("Division by zero in expression")) {
+      return new SqlException(ErrorKind.INVALID_DATA, "division by zero", e); // PostgreSQL's words
+    }
     if (message.contains("Cannot compare values of type TIMESTAMP WITH TIME ZONE and type")) {
       message +=
           "\nTimestamps are timestamptz: compare them with '2026-11-21T10:00:00Z',"

@@ -761,6 +761,40 @@ class SqlEngineTest {
   }
 
   @Test
+  void divisionAndFunctionsAnswerAsInPostgres() {
+    assertThat(
+            rows(
+                    "SELECT 7 / 2, -7 / 2, 7.0 / 2,"
+                        + " to_char(TIMESTAMPTZ '2026-03-05 14:07:09.25+00', 'YYYY-MM-DD HH24:MI:SS.MS'),"
+                        + " to_char(TIMESTAMPTZ '2026-03-05 14:07:09+00', 'Dy DD Mon YYYY, HH12:MI AM'),"
+                        + " to_char(TIMESTAMPTZ '2026-03-05 14:07:09+00', 'Month 100%'),"
+                        + " json_typeof('{\"a\": [1]}'), jsonb_typeof('[1]'),"
+                        + " jsonb_array_length('[1, 2, 3]'),"
+                        + " jsonb_extract_path_text('{\"a\": {\"b\": \"x\"}}', 'a', 'b'),"
+                        + " '{\"k\": 1}'::jsonb ->> 'k'",
+                    "acme")
+                .get(0)
+                .stream()
+                .map(String::valueOf))
+        .containsExactly(
+            "3",
+            "-3",
+            "3.5",
+            "2026-03-05 14:07:09.250",
+            "Thu 05 Mar 2026, 02:07 PM",
+            "March 100%",
+            "object",
+            "array",
+            "3",
+            "x",
+            "1");
+    assertThatThrownBy(() -> rows("SELECT count(*) / 0 FROM otel_logs_and_spans", "acme"))
+        .isInstanceOfSatisfying(
+            SqlException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_DATA))
+        .hasMessage("division by zero");
+  }
+
+  @Test
   void tablesMayBeNamedInSchemaPublicAsTheCatalogShowsThem() {
     List<List<Object>> plain =
         rows(

@@ -95,6 +95,9 @@ public final class DuckDbDatabase implements AutoCloseable {
         for (String macro : UtcTruncation.macros()) {
           s.execute(macro);
         }
+        for (String statement : PostgresFunctions.statements()) {
+          s.execute(statement);
+        }
         // PostgreSQL's date_bin(stride, source, origin): the engine's time_bucket, same arguments
         s.execute(
             "CREATE MACRO main.date_bin(stride, source, origin) AS"
