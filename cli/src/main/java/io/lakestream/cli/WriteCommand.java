@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
 final class WriteCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WriteCommand.class);
 
+  /** How long every flush may fail before /health and /ready say the writer is not writing. */
+  static final java.time.Duration FAILING_FLUSHES = java.time.Duration.ofSeconds(30);
+
   @Mixin ConfigOptions config;
 
   @Option(names = "--bootstrap-servers", description = "Kafka brokers (kafka.bootstrap.servers).")
@@ -49,7 +52,22 @@ final class WriteCommand implements Callable<Integer> {
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT),
               registry,
-              () -> role.isRunning() && role.failure().isEmpty()));
+              () -> {
+                if (!role.isRunning() || role.failure().isPresent()) {
+                  return RoleHttpServer.Health.unavailable(
+                      "writer_stopped", role.failure().map(Throwable::toString).orElse("stopped"));
+                }
+                return role.failingFlushes(FAILING_FLUSHES)
+                    .map(
+                        why ->
+                            RoleHttpServer.Health.unavailable(
+                                "warehouse_unreachable",
+                                "No flush has worked for "
+                                    + FAILING_FLUSHES.toSeconds()
+                                    + " s (the rows stay buffered, nothing is lost); the last: "
+                                    + why))
+                    .orElse(RoleHttpServer.Health.healthy());
+              }));
       LOG.info(
           "Lakestream writer is running: "
               + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)

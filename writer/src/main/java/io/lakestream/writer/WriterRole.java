@@ -148,6 +148,15 @@ public final class WriterRole implements AutoCloseable {
     return Optional.ofNullable(loop.failure());
   }
 
+  /**
+   * Why no flush has worked for at least {@code atLeast} (the last failure: the warehouse refusing
+   * writes, e.g. S3 credentials, or not answering), when that is so: the rows stay buffered and
+   * their offsets uncommitted, nothing is lost, but nothing is written either.
+   */
+  public Optional<String> failingFlushes(java.time.Duration atLeast) {
+    return loop.failingFlushes(atLeast);
+  }
+
   /** The most bytes the writer's buffers held at once, as the gauge shows it. */
   public long bufferedBytesPeak() {
     return metrics.bufferedBytesPeak();

@@ -60,6 +60,47 @@ class WriterS3IT {
     }
   }
 
+  /**
+   * A warehouse that refuses every write (a wrong secret key): the writer keeps running and keeps
+   * the rows, and says that no flush works (what the role's /health and /ready report); a writer
+   * with the right key then writes every row once.
+   */
+  @Test
+  void aWarehouseThatRefusesWritesIsSaidAndNothingIsLost() {
+    WriterConfig config = config("writer-s3-refused", "s3refused", "s3-refused-writer");
+    // Another bucket: Hadoop keeps one s3a file system per bucket in the JVM, and the refused
+    // key's must not serve the writer and reader that follow.
+    s3.createBucket("writer-s3-refused-other");
+    WriterConfig refused =
+        config.toBuilder()
+            .warehouse(URI.create("s3://writer-s3-refused-other/lake"))
+            .s3(
+                S3Settings.compatible(
+                    s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey() + "-wrong"))
+            .build();
+    Workload workload =
+        Workload.generate(
+            config.tables().values(), List.of("acme", "globex"), "otlp_logs", 2, 0, 60, 4);
+    Lake lake = new Lake(config);
+    try (RoutedProducer producer = new RoutedProducer(kafka.bootstrapServers())) {
+      try (WriterRole writer = WriterRole.start(refused, new SimpleMeterRegistry())) {
+        workload.produce(producer, 40);
+        org.awaitility.Awaitility.await()
+            .atMost(TIMEOUT)
+            .until(() -> writer.failingFlushes(Duration.ofSeconds(2)).isPresent());
+        assertThat(writer.failingFlushes(Duration.ofSeconds(2)).orElseThrow())
+            .containsIgnoringCase("forbidden");
+        assertThat(writer.failingFlushes(Duration.ofHours(1))).isEmpty();
+        assertThat(writer.isRunning()).isTrue();
+        assertThat(writer.failure()).isEmpty();
+      }
+      try (WriterRole writer = WriterRole.start(config, new SimpleMeterRegistry())) {
+        lake.awaitExactly(workload.expected(), TIMEOUT);
+        assertThat(writer.failingFlushes(Duration.ZERO)).isEmpty();
+      }
+    }
+  }
+
   @Test
   void twoWritersThatBothOwnThePartitionsWriteEachRowOnce() {
     WriterConfig config = config("writer-s3-zombie", "s3zombie", "s3-zombie-a");

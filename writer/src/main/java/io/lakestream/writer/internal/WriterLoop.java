@@ -98,6 +98,15 @@ public final class WriterLoop implements Runnable {
   private volatile Throwable failure;
 
   /**
+   * Since when every flush has failed (System.nanoTime; {@link Long#MIN_VALUE} while the last one
+   * worked or none failed), and the last failure's message: the warehouse refusing or not
+   * answering.
+   */
+  private volatile long failingSinceNanos = Long.MIN_VALUE;
+
+  private volatile String lastFlushFailure = "";
+
+  /**
    * @param pool runs the flushes; the loop closes it when it ends
    * @param faults crash points of the poll thread ({@link CrashPoint#FLUSH_APPLIED}, {@link
    *     CrashPoint#BEFORE_OFFSET_COMMIT})
@@ -138,6 +147,17 @@ public final class WriterLoop implements Runnable {
   }
 
   /** What stopped the loop abnormally (a simulated crash, or an error), if anything. */
+  /**
+   * The last flush failure's message when every flush has failed for at least {@code atLeast} (none
+   * worked since); empty otherwise.
+   */
+  public java.util.Optional<String> failingFlushes(Duration atLeast) {
+    long since = failingSinceNanos;
+    return since != Long.MIN_VALUE && System.nanoTime() - since >= atLeast.toNanos()
+        ? java.util.Optional.of(lastFlushFailure)
+        : java.util.Optional.empty();
+  }
+
   public Throwable failure() {
     return failure;
   }
@@ -327,6 +347,7 @@ public final class WriterLoop implements Runnable {
         List<BufferedRow> settled = outcome.result().settled();
         buffers.remove(outcome.buffer(), concat(outcome.batch(), settled));
         logSettled(outcome.table(), settled);
+        failingSinceNanos = Long.MIN_VALUE;
         int failures = backoff.succeeded(key);
         if (failures > 0) {
           log.info("Flushing {} works again after {} failed attempts", key, failures);
@@ -343,6 +364,10 @@ public final class WriterLoop implements Runnable {
       } else {
         Duration delay = backoff.failed(key, now);
         metrics.flushFailed(key.table());
+        lastFlushFailure = key + ": " + outcome.failure().getMessage();
+        if (failingSinceNanos == Long.MIN_VALUE) {
+          failingSinceNanos = now;
+        }
         log.warn(
             "Cannot flush {} ({} rows): {}. Retrying in {} ms; the rows stay buffered and"
                 + " their offsets uncommitted, so nothing is lost.",
