@@ -48,26 +48,28 @@ final class WriteCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Catalog catalog = runner.add(Tables.startCatalog(configuration, "writer"));
       WriterRole role = runner.add(start(configuration, registry, catalog));
+      java.util.function.Supplier<RoleHttpServer.Health> live =
+          () ->
+              role.isRunning() && role.failure().isEmpty()
+                  ? RoleHttpServer.Health.healthy()
+                  : RoleHttpServer.Health.unavailable(
+                      "writer_stopped", role.failure().map(Throwable::toString).orElse("stopped"));
+      // Not writing is no reason to restart (a wrong key stays wrong): /ready only.
+      java.util.function.Supplier<RoleHttpServer.Health> ready =
+          () ->
+              role.failingFlushes(FAILING_FLUSHES)
+                  .map(
+                      why ->
+                          RoleHttpServer.Health.unavailable(
+                              "warehouse_unreachable",
+                              "No flush has worked for "
+                                  + FAILING_FLUSHES.toSeconds()
+                                  + " s (the rows stay buffered, nothing is lost); the last: "
+                                  + why))
+                  .orElseGet(live);
       runner.add(
           RoleHttpServer.start(
-              configuration.integer(Settings.ROLE_HTTP_PORT),
-              registry,
-              () -> {
-                if (!role.isRunning() || role.failure().isPresent()) {
-                  return RoleHttpServer.Health.unavailable(
-                      "writer_stopped", role.failure().map(Throwable::toString).orElse("stopped"));
-                }
-                return role.failingFlushes(FAILING_FLUSHES)
-                    .map(
-                        why ->
-                            RoleHttpServer.Health.unavailable(
-                                "warehouse_unreachable",
-                                "No flush has worked for "
-                                    + FAILING_FLUSHES.toSeconds()
-                                    + " s (the rows stay buffered, nothing is lost); the last: "
-                                    + why))
-                    .orElse(RoleHttpServer.Health.healthy());
-              }));
+              configuration.integer(Settings.ROLE_HTTP_PORT), registry, live, ready));
       LOG.info(
           "Lakestream writer is running: "
               + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
