@@ -71,6 +71,10 @@ public final class Configuration {
         (name, value) -> {
           if (name.startsWith(KAFKA_ENVIRONMENT_PREFIX) && Settings.find(keyOf(name)).isEmpty()) {
             put(values, keyOf(name), value, "environment " + name);
+          } else if (name.startsWith("LAKESTREAM_")
+              && !OTHER_VARIABLES.contains(name)
+              && Settings.ALL.stream().noneMatch(s -> s.environmentVariable().equals(name))) {
+            throw unknownVariable(name);
           }
         });
     flags.forEach((key, value) -> put(values, key, value, "flag"));
@@ -88,6 +92,59 @@ public final class Configuration {
   public static final String KAFKA_PREFIX = "kafka.";
 
   private static final String KAFKA_ENVIRONMENT_PREFIX = "LAKESTREAM_KAFKA_";
+
+  /** The {@code LAKESTREAM_*} variables that are not configuration keys, and what reads them. */
+  private static final java.util.Set<String> OTHER_VARIABLES =
+      java.util.Set.of(
+          "LAKESTREAM_CONFIG", // the configuration file (ConfigOptions)
+          "LAKESTREAM_HOME", // the checkout the lakestream script runs from
+          "LAKESTREAM_JAVA_OPTS", // the JVM's options (the lakestream script, the image)
+          "LAKESTREAM_LOG_LEVEL", // logback.xml
+          "LAKESTREAM_DEBUG", // stack traces of failures (Main)
+          "LAKESTREAM_URL", // lakestream sql
+          "LAKESTREAM_TOKEN"); // lakestream sql
+
+  /**
+   * A {@code LAKESTREAM_*} variable that sets no key, refused as an unknown key in the file is: a
+   * misspelt one would otherwise leave its setting at the default without a word.
+   */
+  private static ConfigException unknownVariable(String name) {
+    String nearest = null;
+    int best = Integer.MAX_VALUE;
+    for (Setting setting : Settings.ALL) {
+      int distance = editDistance(name, setting.environmentVariable());
+      if (distance < best) {
+        best = distance;
+        nearest = setting.environmentVariable();
+      }
+    }
+    return new ConfigException(
+        "Unknown environment variable "
+            + name
+            + ": it sets no configuration key"
+            + (best <= 3 ? " (did you mean " + nearest + "?)" : "")
+            + ". LAKESTREAM_ and a key in upper case, its dots as _, set the key; `lakestream"
+            + " config` lists every key.");
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
 
   private static String keyOf(String environmentVariable) {
     return environmentVariable

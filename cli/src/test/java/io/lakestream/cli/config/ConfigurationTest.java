@@ -86,6 +86,33 @@ class ConfigurationTest {
   }
 
   @Test
+  void aMisspeltEnvironmentVariableIsRefusedAsAnUnknownKeyIs() {
+    assertThatThrownBy(
+            () ->
+                Configuration.resolve(
+                    Optional.empty(),
+                    Map.of("LAKESTREAM_WRITER_FLUSH_AGEE", "5s"),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Unknown environment variable LAKESTREAM_WRITER_FLUSH_AGEE: it sets no configuration"
+                + " key (did you mean LAKESTREAM_WRITER_FLUSH_AGE?). LAKESTREAM_ and a key in upper"
+                + " case, its dots as _, set the key; `lakestream config` lists every key.");
+    // the variables that are not keys, and Kafka client properties, are taken
+    Configuration.resolve(
+        Optional.empty(),
+        Map.of(
+            "LAKESTREAM_HOME", "/opt/lakestream",
+            "LAKESTREAM_JAVA_OPTS", "-Xmx1g",
+            "LAKESTREAM_LOG_LEVEL", "DEBUG",
+            "LAKESTREAM_TOKEN", "t",
+            "LAKESTREAM_KAFKA_CLIENT_RACK", "a"),
+        Map.of(),
+        Map.of());
+  }
+
+  @Test
   void aBadSecretIsNotEchoed() {
     assertThatThrownBy(
             () ->
