@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
     name = "query",
     mixinStandardHelpOptions = true,
     description =
-        "Run the query sidecar: tails every table's Delta log and serves key-range reads over"
-            + " HTTP.")
+        "Run the query sidecar: follows the writers' commit feed and the rows not yet committed,"
+            + " and serves key-range reads and SQL over HTTP and the PostgreSQL protocol.")
 final class QueryCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(QueryCommand.class);
 
