@@ -226,6 +226,7 @@ class AvroRowsRoutingTest {
         .isEqualTo(
             "The events row has timestamp -1 µs (1969-12-31T23:59:59.999999Z), outside the"
                 + " accepted range [1970-01-01T00:00:00Z, 2025-06-02T12:00:00Z]. Fix the source"
-                + " clock or the ingest timestamp bounds; the whole record was set aside.");
+                + " clock (ingest.max.future.skew says how far ahead of the router's clock a"
+                + " timestamp may be); the whole record was set aside.");
   }
 }

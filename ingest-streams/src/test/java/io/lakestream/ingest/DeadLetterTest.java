@@ -222,8 +222,9 @@ class DeadLetterTest {
         .isEqualTo(
             "Log record resource_logs[0].scope_logs[0].log_records[1] has timestamp"
                 + " 1748865600000001 µs (2025-06-02T12:00:00.000001Z), outside the accepted range"
-                + " [1970-01-01T00:00:00Z, 2025-06-02T12:00:00Z]. Fix the source clock or the"
-                + " ingest timestamp bounds; the whole record was set aside.");
+                + " [1970-01-01T00:00:00Z, 2025-06-02T12:00:00Z]. Fix the source clock"
+                + " (ingest.max.future.skew says how far ahead of the router's clock a timestamp may"
+                + " be); the whole record was set aside.");
   }
 
   @Test

@@ -189,7 +189,9 @@ public record QueryConfig(
     }
     if (!open && projectTokens.isEmpty() && adminToken.isEmpty()) {
       throw QueryErrors.invalidConfig(
-          "tokens", "give project tokens or an admin token, or run open (development only)");
+          "tokens",
+          "give project tokens (query.tokens) or an admin token (query.admin.token), or run open"
+              + " (query.open=true, development only)");
     }
     if (commitFeed && kafkaBootstrapServers.isEmpty()) {
       throw QueryErrors.invalidConfig(

@@ -277,6 +277,9 @@ public final class Configuration {
           switch (setting.kind()) {
             case STRING -> true;
             case INT -> text.matches("-?\\d{1,9}");
+            case PORT -> text.matches("\\d{1,5}") && Integer.parseInt(text) <= 65535;
+            case PORT_OR_OFF ->
+                text.equals("-1") || text.matches("\\d{1,5}") && Integer.parseInt(text) <= 65535;
             case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
             case DURATION -> parseDuration(text).isPresent();
             case SIZE -> parseSize(text).isPresent();
@@ -303,6 +306,8 @@ public final class Configuration {
     return switch (kind) {
       case STRING -> "text";
       case INT -> "a whole number";
+      case PORT -> "a port from 0 (any free port) to 65535";
+      case PORT_OR_OFF -> "a port from 0 (any free port) to 65535, or -1 (off)";
       case BOOLEAN -> "true or false";
       case DURATION -> "a duration such as 500ms, 1s, 5m, 1h or 1d";
       case SIZE -> "a size such as 1048576, 64KiB, 128MiB or 2GiB";

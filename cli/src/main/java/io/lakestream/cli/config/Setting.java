@@ -25,7 +25,11 @@ public record Setting(
     /** {@code 1048576}, {@code 64KiB}, {@code 128MiB}, {@code 2GiB}. */
     SIZE,
     /** Comma-separated {@code name=value} pairs. */
-    PAIRS
+    PAIRS,
+    /** A TCP port, {@code 0} (any free port) to {@code 65535}. */
+    PORT,
+    /** A TCP port as {@link #PORT}, or {@code -1}: not listening at all. */
+    PORT_OR_OFF
   }
 
   /** The environment variable that sets this key: {@code LAKESTREAM_} + key, upper case. */

@@ -164,9 +164,9 @@ public final class Settings {
               + " every `writer.checkpoint.interval` commits).");
 
   public static final Setting QUERY_HTTP_PORT =
-      integer("query.http.port", "8080", "Port of the query API (and of /health, /metrics).");
+      port("query.http.port", "8080", "Port of the query API (and of /health, /metrics).");
   public static final Setting QUERY_PG_PORT =
-      integer(
+      portOrOff(
           "query.pg.port",
           "5432",
           "Port of the PostgreSQL protocol (psql, Grafana, JDBC; user: the project id, password: the"
@@ -344,7 +344,7 @@ public final class Settings {
               + " its tables move to the others; one that stops cleanly hands them over at once.");
 
   public static final Setting ROLE_HTTP_PORT =
-      integer(
+      port(
           "role.http.port",
           "8081",
           "Port of /health, /ready and /metrics for the ingest, write and maintain roles. Two roles on one"
@@ -438,6 +438,14 @@ public final class Settings {
 
   private static Setting string(String key, String defaultValue, String description) {
     return new Setting(key, Kind.STRING, defaultValue, description, false);
+  }
+
+  private static Setting port(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.PORT, defaultValue, description, false);
+  }
+
+  private static Setting portOrOff(String key, String defaultValue, String description) {
+    return new Setting(key, Kind.PORT_OR_OFF, defaultValue, description, false);
   }
 
   private static Setting integer(String key, String defaultValue, String description) {

@@ -86,6 +86,29 @@ class ConfigurationTest {
   }
 
   @Test
+  void portsAreCheckedWhenTheConfigurationIsRead() {
+    assertThatThrownBy(
+            () ->
+                Configuration.resolve(
+                    Optional.empty(), Map.of(), Map.of("role.http.port", "-5"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Configuration key 'role.http.port' (from flag) has value '-5', which is not a port"
+                + " from 0 (any free port) to 65535.");
+    assertThatThrownBy(
+            () ->
+                Configuration.resolve(
+                    Optional.empty(), Map.of(), Map.of("query.http.port", "99999"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Configuration key 'query.http.port' (from flag)");
+    assertThat(
+            Configuration.resolve(
+                    Optional.empty(), Map.of(), Map.of("query.pg.port", "-1"), Map.of())
+                .integer(Settings.QUERY_PG_PORT))
+        .isEqualTo(-1);
+  }
+
+  @Test
   void aMisspeltEnvironmentVariableIsRefusedAsAnUnknownKeyIs() {
     assertThatThrownBy(
             () ->

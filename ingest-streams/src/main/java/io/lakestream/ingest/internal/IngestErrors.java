@@ -71,8 +71,8 @@ public final class IngestErrors {
             + min
             + ", "
             + max
-            + "]. Fix the source clock or the ingest timestamp bounds; the whole record was set"
-            + " aside.",
+            + "]. Fix the source clock (ingest.max.future.skew says how far ahead of the router's"
+            + " clock a timestamp may be); the whole record was set aside.",
         null);
   }
 
