@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Send files or generated data to Lakestream's input topics.",
       "  otlp_proto FILE...  one serialized LogsData/TracesData/MetricsData per file → otlp_<signal>",
-      "  otlp_json FILE...   OTLP/JSON per file, converted to protobuf → otlp_<signal>",
+      "  otlp_json FILE...   OTLP/JSON per file → otlp_<signal>, in the topic's encoding",
+      "                      (ingest.otlp.<signal>.encoding: converted to protobuf unless otlp_json)",
       "  ndjson FILE...      one JSON row per line → lakestream.ingest.<table> (Avro)",
       "  avro FILE...        Avro container files of rows → lakestream.ingest.<table>",
       "  --generate N        N rounds of demo data for three projects (OTLP and events)"
@@ -123,7 +124,9 @@ final class ProduceCommand implements Callable<Integer> {
     String servers = configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS);
     requireBroker(servers, configuration);
     List<ProducerRecord<byte[], byte[]>> records =
-        source.generate != null ? generated(source.generate) : fromFiles(configuration);
+        source.generate != null
+            ? generated(configuration, source.generate)
+            : fromFiles(configuration);
     Map<String, Object> properties = new HashMap<>();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -180,15 +183,52 @@ final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  private List<ProducerRecord<byte[], byte[]>> generated(int rounds) {
+  /** The router's topic of a signal's OTLP records, and their encoding, as configured. */
+  private record OtlpTopic(String name, OtlpEncoding encoding) {}
+
+  private static OtlpTopic otlpTopic(Configuration configuration, Signal signal) {
+    Setting topic =
+        switch (signal) {
+          case logs -> Settings.INGEST_LOGS_TOPIC;
+          case spans -> Settings.INGEST_SPANS_TOPIC;
+          case metrics -> Settings.INGEST_METRICS_TOPIC;
+        };
+    Setting encoding =
+        switch (signal) {
+          case logs -> Settings.INGEST_LOGS_ENCODING;
+          case spans -> Settings.INGEST_SPANS_ENCODING;
+          case metrics -> Settings.INGEST_METRICS_ENCODING;
+        };
+    try {
+      return new OtlpTopic(
+          configuration.string(topic), OtlpEncoding.parse(configuration.string(encoding)));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("Configuration key '" + encoding.key() + "': " + e.getMessage());
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> generated(Configuration configuration, int rounds) {
+    for (Signal each : Signal.values()) {
+      if (otlpTopic(configuration, each).encoding() != OtlpEncoding.PROTO) {
+        throw new CliException(
+            "--generate sends OTLP protobuf, and the router reads "
+                + otlpTopic(configuration, each).name()
+                + " as otlp_json: send OTLP/JSON files with --format otlp_json --signal "
+                + each
+                + " instead.");
+      }
+    }
+    String spans = otlpTopic(configuration, Signal.spans).name();
+    String logs = otlpTopic(configuration, Signal.logs).name();
+    String metrics = otlpTopic(configuration, Signal.metrics).name();
     DemoData data = new DemoData(System.nanoTime());
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       for (String p : DemoData.PROJECTS) {
         DemoData.Batch batch = data.batch(p, Instant.now(), 3);
-        records.add(new ProducerRecord<>(Topics.OTLP_SPANS, batch.traces().toByteArray()));
-        records.add(new ProducerRecord<>(Topics.OTLP_LOGS, batch.logs().toByteArray()));
-        records.add(new ProducerRecord<>(Topics.OTLP_METRICS, batch.metrics().toByteArray()));
+        records.add(new ProducerRecord<>(spans, batch.traces().toByteArray()));
+        records.add(new ProducerRecord<>(logs, batch.logs().toByteArray()));
+        records.add(new ProducerRecord<>(metrics, batch.metrics().toByteArray()));
         for (ByteBuffer event : batch.events()) {
           records.add(
               new ProducerRecord<>(
@@ -210,8 +250,8 @@ final class ProduceCommand implements Callable<Integer> {
         throw new CliException("File " + file + " does not exist.");
       }
       switch (source.format) {
-        case otlp_proto -> records.add(otlp(file, Files.readAllBytes(file)));
-        case otlp_json -> records.add(otlp(file, otlpJsonToProto(file)));
+        case otlp_proto -> records.add(otlp(configuration, file, otlpProto(configuration, file)));
+        case otlp_json -> records.add(otlp(configuration, file, otlpJson(configuration, file)));
         case ndjson -> records.addAll(ndjson(configuration, file));
         case avro -> records.addAll(avroFile(configuration, file));
       }
@@ -219,11 +259,9 @@ final class ProduceCommand implements Callable<Integer> {
     return records;
   }
 
-  private ProducerRecord<byte[], byte[]> otlp(Path file, byte[] value) {
-    if (signal == null) {
-      throw new CliException("OTLP files need --signal logs, spans or metrics (" + file + ").");
-    }
-    String target = topic != null ? topic : "otlp_" + signal.name();
+  private ProducerRecord<byte[], byte[]> otlp(
+      Configuration configuration, Path file, byte[] value) {
+    String target = topic != null ? topic : otlpTopic(configuration, signal(file)).name();
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target, value);
     if (project != null) {
       record.headers().add(RecordHeaders.PROJECT_ID, project.getBytes(StandardCharsets.UTF_8));
@@ -231,21 +269,46 @@ final class ProduceCommand implements Callable<Integer> {
     return record;
   }
 
-  private byte[] otlpJsonToProto(Path file) throws IOException {
+  private Signal signal(Path file) {
     if (signal == null) {
       throw new CliException("OTLP files need --signal logs, spans or metrics (" + file + ").");
     }
+    return signal;
+  }
+
+  /**
+   * An OTLP/JSON file as the router reads the signal's topic: as it is when the topic is otlp_json
+   * (checked first), else converted to protobuf.
+   */
+  private byte[] otlpJson(Configuration configuration, Path file) throws IOException {
+    Signal of = signal(file);
     byte[] json = Files.readAllBytes(file);
+    byte[] proto;
     try {
-      return switch (signal) {
-        case logs -> OtlpPayloads.logs(OtlpEncoding.JSON).decode(json).toByteArray();
-        case spans -> OtlpPayloads.traces(OtlpEncoding.JSON).decode(json).toByteArray();
-        case metrics -> OtlpPayloads.metrics(OtlpEncoding.JSON).decode(json).toByteArray();
-      };
+      proto =
+          switch (of) {
+            case logs -> OtlpPayloads.logs(OtlpEncoding.JSON).decode(json).toByteArray();
+            case spans -> OtlpPayloads.traces(OtlpEncoding.JSON).decode(json).toByteArray();
+            case metrics -> OtlpPayloads.metrics(OtlpEncoding.JSON).decode(json).toByteArray();
+          };
     } catch (RuntimeException e) {
-      throw new CliException(
-          "File " + file + " is not OTLP/JSON " + signal + ": " + e.getMessage(), e);
+      throw new CliException("File " + file + " is not OTLP/JSON " + of + ": " + e.getMessage(), e);
     }
+    return otlpTopic(configuration, of).encoding() == OtlpEncoding.JSON ? json : proto;
+  }
+
+  /** An OTLP protobuf file, refused when the router reads the signal's topic as otlp_json. */
+  private byte[] otlpProto(Configuration configuration, Path file) throws IOException {
+    OtlpTopic target = otlpTopic(configuration, signal(file));
+    if (topic == null && target.encoding() == OtlpEncoding.JSON) {
+      throw new CliException(
+          "The router reads "
+              + target.name()
+              + " as otlp_json (ingest.otlp."
+              + signal
+              + ".encoding): send OTLP/JSON files with --format otlp_json.");
+    }
+    return Files.readAllBytes(file);
   }
 
   private List<ProducerRecord<byte[], byte[]>> ndjson(Configuration configuration, Path file)

@@ -9,6 +9,7 @@ import io.lakestream.testkit.EmbeddedKafkaExtension;
 import io.opentelemetry.proto.logs.v1.LogsData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,6 +120,47 @@ class ProduceCommandIT {
     ConsumerRecord<byte[], byte[]> record = consume("my_logs", 1).get(0);
     assertThat(LogsData.parseFrom(record.value())).isEqualTo(logs);
     assertThat(new String(record.headers().lastHeader("project_id").value())).isEqualTo("acme");
+  }
+
+  /**
+   * OTLP/JSON files go to the signal's topic as the router reads it: as they are where the topic is
+   * otlp_json, as protobuf where it is otlp_proto; both to the configured topic.
+   */
+  @Test
+  void otlpJsonFilesAreSentInTheEncodingTheRouterReads(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("logs.json");
+    String json =
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":"
+            + "\"1700000000000000000\",\"body\":{\"stringValue\":\"hello\"}}]}]}]}";
+    Files.writeString(file, json);
+    String out =
+        run(
+            "produce",
+            "--set",
+            "ingest.otlp.logs.encoding=otlp_json",
+            "--set",
+            "ingest.otlp.logs.topic=json_logs",
+            "--format",
+            "otlp_json",
+            "--signal",
+            "logs",
+            file.toString());
+    assertThat(out).contains("sent 1 record(s) to json_logs");
+    assertThat(new String(consume("json_logs", 1).get(0).value(), StandardCharsets.UTF_8))
+        .isEqualTo(json);
+
+    run(
+        "produce",
+        "--set",
+        "ingest.otlp.logs.topic=proto_logs",
+        "--format",
+        "otlp_json",
+        "--signal",
+        "logs",
+        file.toString());
+    LogsData sent = LogsData.parseFrom(consume("proto_logs", 1).get(0).value());
+    assertThat(sent.getResourceLogs(0).getScopeLogs(0).getLogRecords(0).getBody().getStringValue())
+        .isEqualTo("hello");
   }
 
   @Test
