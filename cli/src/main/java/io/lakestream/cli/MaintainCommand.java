@@ -63,6 +63,7 @@ final class MaintainCommand implements Callable<Integer> {
     flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put(Settings.WAREHOUSE, warehouse);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("maintain"));
+    Warehouses.warehouse(configuration); // a missing warehouse is said before Kafka is reached
     if (once) {
       try (Catalog catalog = Tables.startCatalog(configuration, "maintenance")) {
         return runOnce(configuration, catalog, spec.commandLine().getOut());

@@ -57,6 +57,7 @@ final class QueryCommand implements Callable<Integer> {
     flags.put(Settings.QUERY_PG_PORT, pgPort);
     flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("query"));
+    Warehouses.warehouse(configuration); // a missing warehouse is said before Kafka is reached
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       QueryRuntime runtime = runner.add(start(configuration, registry));

@@ -44,6 +44,7 @@ final class WriteCommand implements Callable<Integer> {
     flags.put(Settings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put(Settings.WAREHOUSE, warehouse);
     Configuration configuration = config.resolve(flags, RoleDefaults.of("write"));
+    Warehouses.warehouse(configuration); // a missing warehouse is said before Kafka is reached
     try (RoleRunner runner = new RoleRunner()) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Catalog catalog = runner.add(Tables.startCatalog(configuration, "writer"));

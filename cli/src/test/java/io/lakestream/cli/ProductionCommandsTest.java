@@ -33,4 +33,17 @@ class ProductionCommandsTest {
                 + " (./lakestream dev) or from the development image (docker build --target dev -t"
                 + " lakestream:dev .).\n");
   }
+
+  /** A role without a warehouse says so at once, not after reaching (or failing to reach) Kafka. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"write", "query", "maintain"})
+  void aRoleWithoutAWarehouseSaysSoBeforeReachingKafka(String role) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err));
+
+    // (no broker answers there: before, the role waited for it and said only that)
+    assertThat(cli.execute(role, "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(err.toString()).contains("Configuration key 'warehouse' is not set");
+  }
 }
