@@ -363,9 +363,54 @@ final class PgConnection {
       out.begin('S').cstring(name).cstring(value).end();
     }
     out.begin('K').int32(processId).int32(secretKey).end();
+    Optional<String> zone = startupTimeZone(parameters);
+    if (zone.isPresent() && !SessionStatements.isUtc(zone.get())) {
+      // PGTZ, PGOPTIONS='-c TimeZone=…': the connection goes on, in UTC, and says so
+      sendNotice(
+          "WARNING",
+          "01000",
+          "TimeZone '"
+              + zone.get()
+              + "' is not applied: Lakestream writes timestamps in UTC (with their offset, +00)."
+              + " For local times write timestamp AT TIME ZONE '"
+              + zone.get()
+              + "'.");
+    }
     readyForQuery();
     out.flush();
     return true;
+  }
+
+  /**
+   * The time zone the client asked for at startup: the TimeZone parameter (libpq's PGTZ), or {@code
+   * -c TimeZone=…} in {@code options} (PGOPTIONS).
+   */
+  private static Optional<String> startupTimeZone(Map<String, String> parameters) {
+    for (var entry : parameters.entrySet()) {
+      String name = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (name.equals("timezone")) {
+        return Optional.of(entry.getValue());
+      }
+      if (name.equals("options")) {
+        java.util.regex.Matcher option = TIME_ZONE_OPTION.matcher(entry.getValue());
+        if (option.find()) {
+          return Optional.of(option.group(1));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final java.util.regex.Pattern TIME_ZONE_OPTION =
+      java.util.regex.Pattern.compile("(?i)(?:-c\\s*|--)timezone=(\\S+)");
+
+  private void sendNotice(String severity, String sqlState, String message) throws IOException {
+    out.begin('N');
+    out.int8('S').cstring(severity);
+    out.int8('V').cstring(severity);
+    out.int8('C').cstring(sqlState);
+    out.int8('M').cstring(message);
+    out.int8(0).end();
   }
 
   private Object authenticate(String user, String database) throws IOException {

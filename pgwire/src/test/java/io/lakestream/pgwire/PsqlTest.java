@@ -94,6 +94,46 @@ class PsqlTest {
     assertThat(run.exit()).isZero();
   }
 
+  /**
+   * A local time zone asked for at connect (libpq's PGTZ, or PGOPTIONS) is not applied, and the
+   * client is told so; UTC spelt any way, in SET too, is taken.
+   */
+  @Test
+  void aLocalTimeZoneAskedForAtConnectIsSaidToBeUnapplied() throws Exception {
+    for (java.util.Map<String, String> zone :
+        List.of(
+            java.util.Map.of("PGTZ", "Europe/Berlin"),
+            java.util.Map.of("PGOPTIONS", "-c TimeZone=Europe/Berlin"))) {
+      java.util.Map<String, String> env = new java.util.HashMap<>(zone);
+      env.put("PGPASSWORD", "acme-secret");
+      env.put("PGSSLMODE", "disable");
+      Run run = run(server, "127.0.0.1", env, "-A", "-t", "-c", "select 1");
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out().strip()).isEqualTo("1");
+      assertThat(run.err())
+          .as("%s", zone)
+          .contains(
+              "WARNING:  TimeZone 'Europe/Berlin' is not applied: Lakestream writes timestamps"
+                  + " in UTC (with their offset, +00). For local times write timestamp AT TIME"
+                  + " ZONE 'Europe/Berlin'.");
+    }
+    Run utc =
+        psql(
+            "acme-secret",
+            "-A",
+            "-t",
+            "-c",
+            "SET TimeZone = '+00'",
+            "-c",
+            "SET TIME ZONE LOCAL",
+            "-c",
+            "SET TimeZone TO 'Etc/UTC'",
+            "-c",
+            "select 1");
+    assertThat(utc.err()).isEmpty();
+    assertThat(utc.exit()).isZero();
+  }
+
   @Test
   void aWrongPasswordIsRefusedWithTheReason() throws Exception {
     Run run = psql("wrong", "-c", "select 1");

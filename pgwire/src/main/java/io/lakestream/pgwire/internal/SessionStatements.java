@@ -233,9 +233,7 @@ public final class SessionStatements {
         v.equals("DEFAULT")
             || switch (name.toLowerCase(Locale.ROOT)) {
               case "client_encoding" -> v.equals("UTF8") || v.equals("UNICODE");
-              case "timezone" ->
-                  List.of("UTC", "ETC/UTC", "GMT", "Z", "ZULU", "UCT", "00:00", "0")
-                      .contains(v.replace("'", ""));
+              case "timezone" -> isUtc(value);
               default -> v.startsWith("ISO");
             };
     if (!same) {
@@ -247,6 +245,17 @@ public final class SessionStatements {
               + " offset, +00) and dates in ISO style; convert in the client");
     }
     return new PgResult.Command("SET");
+  }
+
+  /**
+   * Whether a time zone setting means UTC: its names, a zero offset ({@code +00}, {@code +00:00}),
+   * and {@code LOCAL}/{@code DEFAULT} (the server's, UTC).
+   */
+  public static boolean isUtc(String zone) {
+    String v = unquote(zone).toUpperCase(Locale.ROOT).replace(" ", "");
+    return List.of("UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "ZULU", "UCT", "LOCAL", "DEFAULT")
+            .contains(v)
+        || v.matches("(UTC|GMT)?[+-]?0{1,2}(:?00)?");
   }
 
   private static String unquote(String value) {
