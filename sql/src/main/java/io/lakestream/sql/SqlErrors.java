@@ -162,6 +162,15 @@ public final class SqlErrors {
     if (message.contains("Division by zero in expression")) {
       return new SqlException(ErrorKind.INVALID_DATA, "division by zero", e); // PostgreSQL's words
     }
+    if (message.contains("UNNEST() can only be applied to lists") && message.contains("VARCHAR")) {
+      // node-postgres and others send a JavaScript array as the text '{a,b}'
+      return new SqlException(
+          ErrorKind.UNSUPPORTED,
+          "= ANY($n) got text, not a list: a client sends an array parameter as text ('{a,b}'),"
+              + " and Lakestream takes no array parameters. List the values instead: IN ($1, $2,"
+              + " …), or = ANY(['a', 'b']) in the statement.",
+          e);
+    }
     if (message.contains("Cannot compare values of type TIMESTAMP WITH TIME ZONE and type")) {
       message +=
           "\nTimestamps are timestamptz: compare them with '2026-11-21T10:00:00Z',"

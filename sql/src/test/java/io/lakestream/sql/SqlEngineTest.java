@@ -788,6 +788,15 @@ class SqlEngineTest {
             "3",
             "x",
             "1");
+    assertThatThrownBy(
+            () ->
+                engine.query(
+                    "SELECT count(*) FROM otel_logs_and_spans WHERE service_name = ANY($1)",
+                    List.of("{api,db}"),
+                    named -> "acme"))
+        .isInstanceOfSatisfying(
+            SqlException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED))
+        .hasMessageStartingWith("= ANY($n) got text, not a list");
     assertThatThrownBy(() -> rows("SELECT count(*) / 0 FROM otel_logs_and_spans", "acme"))
         .isInstanceOfSatisfying(
             SqlException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_DATA))
