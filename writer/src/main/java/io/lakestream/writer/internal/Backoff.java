@@ -91,6 +91,12 @@ public final class Backoff {
     failing.clear();
   }
 
+  /** How many times in a row {@code key}'s flush has failed (0: its last one worked). */
+  public int failures(TableKey key) {
+    Failures failures = failing.get(key);
+    return failures == null ? 0 : failures.count;
+  }
+
   /** Whether some table's last flush failed. */
   public boolean anyFailing() {
     return !failing.isEmpty();

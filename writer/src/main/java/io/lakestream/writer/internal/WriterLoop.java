@@ -368,13 +368,19 @@ public final class WriterLoop implements Runnable {
         if (failingSinceNanos == Long.MIN_VALUE) {
           failingSinceNanos = now;
         }
-        log.warn(
-            "Cannot flush {} ({} rows): {}. Retrying in {} ms; the rows stay buffered and"
-                + " their offsets uncommitted, so nothing is lost.",
-            key,
-            outcome.batch().size(),
-            outcome.failure().getMessage(),
-            delay.toMillis());
+        // The first failure of a table and every tenth after it: a warehouse refusing every
+        // write would otherwise log a line per table at each retry (40 a second with 300 tables).
+        int inARow = backoff.failures(key);
+        if (inARow == 1 || inARow % 10 == 0) {
+          log.warn(
+              "Cannot flush {} ({} rows; failure {} in a row): {}. Retrying in {} ms; the rows stay"
+                  + " buffered and their offsets uncommitted, so nothing is lost.",
+              key,
+              outcome.batch().size(),
+              inARow,
+              outcome.failure().getMessage(),
+              delay.toMillis());
+        }
       }
     }
     if (!outcomes.isEmpty()) {
