@@ -56,6 +56,13 @@ final class DevCommand implements Callable<Integer> {
       description = "Produce a continuing stream of demo data for three projects.")
   boolean demo;
 
+  @Option(
+      names = "--services-only",
+      description =
+          "Start the Kafka broker and the S3 server only, and print a configuration that runs the"
+              + " roles (ingest, write, query, maintain) against them as processes of their own.")
+  boolean servicesOnly;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<Setting, String> flags = new HashMap<>();
@@ -67,7 +74,8 @@ final class DevCommand implements Callable<Integer> {
     try (RoleRunner runner = new RoleRunner()) {
       DevRuntime runtime =
           runner.add(
-              DevRuntime.start(new DevRuntime.Options(configuration, kafkaPort, s3Port, demo)));
+              DevRuntime.start(
+                  new DevRuntime.Options(configuration, kafkaPort, s3Port, demo, servicesOnly)));
       runtime.printSummary(System.out);
       runner.awaitShutdown("Lakestream dev");
     }

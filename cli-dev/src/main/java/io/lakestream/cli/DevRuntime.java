@@ -46,8 +46,15 @@ final class DevRuntime implements AutoCloseable {
    * @param kafkaPort the broker's port; 0 picks a free one
    * @param s3Port the S3 server's port; 0 picks a free one
    * @param demo whether to produce demo data continuously
+   * @param servicesOnly whether to start the broker and the S3 server only, for roles run as
+   *     processes of their own ({@code lakestream ingest|write|query|maintain})
    */
-  record Options(Configuration config, int kafkaPort, int s3Port, boolean demo) {
+  record Options(
+      Configuration config, int kafkaPort, int s3Port, boolean demo, boolean servicesOnly) {
+    Options(Configuration config, int kafkaPort, int s3Port, boolean demo) {
+      this(config, kafkaPort, s3Port, demo, false);
+    }
+
     Path dataDir() {
       return Path.of(config.string(Settings.DATA_DIR));
     }
@@ -93,9 +100,12 @@ final class DevRuntime implements AutoCloseable {
     Path root = options.dataDir().toAbsolutePath().normalize();
     requirePortFree(options.kafkaPort(), "--kafka-port", "Kafka");
     requirePortFree(options.s3Port(), "--s3-port", "S3");
-    requirePortFree(options.config().integer(Settings.QUERY_HTTP_PORT), "--http-port", "Query API");
-    requirePortFree(
-        options.config().integer(Settings.QUERY_PG_PORT), "--pg-port", "PostgreSQL protocol");
+    if (!options.servicesOnly()) {
+      requirePortFree(
+          options.config().integer(Settings.QUERY_HTTP_PORT), "--http-port", "Query API");
+      requirePortFree(
+          options.config().integer(Settings.QUERY_PG_PORT), "--pg-port", "PostgreSQL protocol");
+    }
     try {
       Files.createDirectories(root);
       warehouse = Files.createDirectories(root.resolve("warehouse"));
@@ -110,6 +120,9 @@ final class DevRuntime implements AutoCloseable {
     s3 = EmbeddedS3.builder().port(options.s3Port()).dataDir(root.resolve("s3")).start();
     running.add(s3);
     s3.createBucket(BUCKET);
+    if (options.servicesOnly()) {
+      return;
+    }
     Configuration roles = rolesConfiguration(root);
     warehouseUri = roles.string(Settings.WAREHOUSE);
     // One catalog for every role: a table type created through the API reaches all of them live.
@@ -221,6 +234,10 @@ final class DevRuntime implements AutoCloseable {
 
   /** Prints what runs where, for the person who started it. */
   void printSummary(PrintStream out) {
+    if (options.servicesOnly()) {
+      printServices(out);
+      return;
+    }
     out.println();
     out.println(
         "Lakestream dev is running. Ctrl-C stops it; data stays in "
@@ -304,6 +321,71 @@ final class DevRuntime implements AutoCloseable {
     }
     out.println();
     out.flush();
+  }
+
+  /**
+   * With {@code --services-only}: where the broker and the S3 server are, and a configuration file
+   * that runs the roles against them as processes of their own.
+   */
+  private void printServices(PrintStream out) {
+    Path root = options.dataDir().toAbsolutePath().normalize();
+    out.println();
+    out.println(
+        "Lakestream dev is running the services only (no role). Ctrl-C stops them; data stays in "
+            + root);
+    out.println("  Kafka broker (KRaft)   " + kafka.bootstrapServers());
+    out.println(
+        "  S3 API server          "
+            + s3.endpoint()
+            + "  bucket "
+            + BUCKET
+            + ", access key "
+            + s3.accessKey()
+            + ", secret key "
+            + s3.secretKey()
+            + ", path-style");
+    out.println();
+    out.println("Run each role as a process of its own with this file (lakestream.yaml):");
+    servicesConfiguration().lines().forEach(line -> out.println("  " + line));
+    out.println();
+    out.println(
+        "  ./lakestream ingest   -c lakestream.yaml --set data.dir=" + root.resolve("ingest"));
+    out.println(
+        "  ./lakestream write    -c lakestream.yaml --set data.dir="
+            + root.resolve("write")
+            + " --set role.http.port=8082");
+    out.println(
+        "  ./lakestream query    -c lakestream.yaml --set data.dir=" + root.resolve("query"));
+    out.println(
+        "  ./lakestream maintain -c lakestream.yaml --set data.dir="
+            + root.resolve("maintain")
+            + " --set role.http.port=8083");
+    out.println();
+    out.println(
+        "The roles route registered projects only (projects.registration=required): register each,");
+    out.println(
+        "  curl -X POST http://localhost:8080/v1/projects -H 'Content-Type: application/json'"
+            + " -d '{\"project_id\": \"acme\"}'");
+    out.println();
+    out.flush();
+  }
+
+  /** A configuration file (YAML) for roles run against this broker and S3 server. */
+  String servicesConfiguration() {
+    return "kafka: {bootstrap.servers: \""
+        + kafka.bootstrapServers()
+        + "\"}\n"
+        + "warehouse: s3://"
+        + BUCKET
+        + "/warehouse\n"
+        + "s3: {endpoint: \""
+        + s3.endpoint()
+        + "\", access.key: "
+        + s3.accessKey()
+        + ", secret.key: "
+        + s3.secretKey()
+        + ", path.style: true}\n"
+        + "query: {open: true}   # development only: no tokens\n";
   }
 
   /** Stops everything that started, newest first; safe to call twice. */

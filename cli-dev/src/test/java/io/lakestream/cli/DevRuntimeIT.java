@@ -36,6 +36,40 @@ class DevRuntimeIT {
     }
   }
 
+  /**
+   * {@code dev --services-only}: the broker and the S3 server, no role; the configuration it prints
+   * is one the roles take, and names the two.
+   */
+  @Test
+  void servicesOnlyStartsTheBrokerAndS3ForRolesOfTheirOwn(@TempDir Path dataDir) throws Exception {
+    DevRuntime.Options dev = options(dataDir, 0);
+    DevRuntime.Options servicesOnly = new DevRuntime.Options(dev.config(), 0, 0, false, true);
+    try (DevRuntime services = DevRuntime.start(servicesOnly)) {
+      assertThat(services.writer()).isNull();
+      assertThat(services.ingest()).isNull();
+      Path file = dataDir.resolve("lakestream.yaml");
+      Files.writeString(file, services.servicesConfiguration());
+      io.lakestream.cli.config.Configuration roles =
+          io.lakestream.cli.config.Configuration.resolve(
+              java.util.Optional.of(file), Map.of(), Map.of(), Map.of());
+      assertThat(roles.string(io.lakestream.cli.config.Settings.KAFKA_BOOTSTRAP_SERVERS))
+          .isEqualTo(services.kafka().bootstrapServers());
+      assertThat(roles.string(io.lakestream.cli.config.Settings.S3_ENDPOINT))
+          .isEqualTo(services.s3().endpoint());
+      assertThat(roles.bool(io.lakestream.cli.config.Settings.QUERY_OPEN)).isTrue();
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(
+              Map.of("bootstrap.servers", services.kafka().bootstrapServers()))) {
+        assertThat(admin.listTopics().names().get()).isNotNull(); // the broker answers
+      }
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      services.printSummary(new java.io.PrintStream(printed, true, "UTF-8"));
+      assertThat(printed.toString("UTF-8"))
+          .contains("./lakestream write    -c lakestream.yaml")
+          .contains("POST http://localhost:8080/v1/projects");
+    }
+  }
+
   @Test
   void aTakenPortIsReportedWithTheOptionToChange(@TempDir Path dataDir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
