@@ -242,17 +242,7 @@ final class DevRuntime implements AutoCloseable {
     out.println(
         "Lakestream dev is running. Ctrl-C stops it; data stays in "
             + options.dataDir().toAbsolutePath().normalize());
-    out.println("  Kafka broker (KRaft)   " + kafka.bootstrapServers());
-    out.println(
-        "  S3 API server          "
-            + s3.endpoint()
-            + "  bucket "
-            + BUCKET
-            + ", access key "
-            + s3.accessKey()
-            + ", secret key "
-            + s3.secretKey()
-            + ", path-style");
+    printBrokerAndS3(out);
     out.println("  Warehouse              " + warehouseUri);
     out.println("  Table types            " + String.join(", ", catalog.tables().keySet()));
     out.println(
@@ -333,17 +323,7 @@ final class DevRuntime implements AutoCloseable {
     out.println(
         "Lakestream dev is running the services only (no role). Ctrl-C stops them; data stays in "
             + root);
-    out.println("  Kafka broker (KRaft)   " + kafka.bootstrapServers());
-    out.println(
-        "  S3 API server          "
-            + s3.endpoint()
-            + "  bucket "
-            + BUCKET
-            + ", access key "
-            + s3.accessKey()
-            + ", secret key "
-            + s3.secretKey()
-            + ", path-style");
+    printBrokerAndS3(out);
     out.println();
     out.println("Run each role as a process of its own with this file (lakestream.yaml):");
     servicesConfiguration().lines().forEach(line -> out.println("  " + line));
@@ -368,6 +348,20 @@ final class DevRuntime implements AutoCloseable {
             + " -d '{\"project_id\": \"acme\"}'");
     out.println();
     out.flush();
+  }
+
+  private void printBrokerAndS3(PrintStream out) {
+    out.println("  Kafka broker (KRaft)   " + kafka.bootstrapServers());
+    out.println(
+        "  S3 API server          "
+            + s3.endpoint()
+            + "  bucket "
+            + BUCKET
+            + ", access key "
+            + s3.accessKey()
+            + ", secret key "
+            + s3.secretKey()
+            + ", path-style");
   }
 
   /** A configuration file (YAML) for roles run against this broker and S3 server. */
