@@ -267,7 +267,14 @@ public final class SqlErrors {
             switch (subtype) {
               case "COLUMN_NOT_FOUND" -> ErrorKind.UNDEFINED_COLUMN;
               case "MISSING_ENTRY" -> ErrorKind.UNDEFINED_TABLE;
-              default -> ErrorKind.BAD_REQUEST;
+              default ->
+                  // e.nme with e an alias: no subtype, PostgreSQL's 42703 all the same
+                  detail.contains("does not have a column named")
+                      ? ErrorKind.UNDEFINED_COLUMN
+                      // a timestamp compared with a number: PostgreSQL's "operator does not exist"
+                      : detail.contains("Cannot compare values of type")
+                          ? ErrorKind.UNDEFINED_FUNCTION
+                          : ErrorKind.BAD_REQUEST;
             };
         case "conversion", "out of range", "divide by zero", "invalid type", "mismatch type" ->
             ErrorKind.INVALID_DATA;

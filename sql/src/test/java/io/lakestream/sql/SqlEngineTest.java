@@ -376,8 +376,10 @@ class SqlEngineTest {
             + " near \"WHERE\"",
         "SELECT * FROM read_csv('/etc/passwd') | UNSUPPORTED | Permission Error: Cannot access file",
         "SELECT 1; SELECT 2 | BAD_REQUEST | The request holds 2 statements",
-        "SELECT now() < 1 | BAD_REQUEST | Binder Error: Cannot compare values of type TIMESTAMP WITH"
-            + " TIME ZONE",
+        "SELECT now() < 1 | UNDEFINED_FUNCTION | Binder Error: Cannot compare values of type"
+            + " TIMESTAMP WITH TIME ZONE",
+        "SELECT o.nme FROM otel_logs_and_spans o | UNDEFINED_COLUMN | Binder Error: Table \"o\""
+            + " does not have a column named \"nme\"",
       })
   void engineErrorsHaveTheKindOfDuckDbsErrorType(String sql, ErrorKind kind, String message) {
     assertThatThrownBy(() -> rows(sql, "acme"))
