@@ -33,7 +33,14 @@ import picocli.CommandLine.Option;
         "Run the ingest router: OTLP and Avro topics in, lakestream.rows.<table> by project out,"
             + " bad input to lakestream.dlq.")
 final class IngestCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+  /**
+   * The command's logger, made at its first use: picocli makes every command to list them, and a
+   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
+   * never log ({@code --help}, {@code sql}).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(IngestCommand.class);
+  }
 
   @Mixin ConfigOptions config;
 
@@ -61,11 +68,12 @@ final class IngestCommand implements Callable<Integer> {
               registry,
               () -> health(role.liveness()),
               () -> health(role.health())));
-      LOG.info(
-          "Lakestream ingest is running on "
-              + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
-              + "; /health and /metrics on port "
-              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      log()
+          .info(
+              "Lakestream ingest is running on "
+                  + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
+                  + "; /health and /metrics on port "
+                  + configuration.integer(Settings.ROLE_HTTP_PORT));
       runner.awaitShutdown("the ingest router");
     }
     return 0;
@@ -112,7 +120,7 @@ final class IngestCommand implements Callable<Integer> {
       throw new CliException(
           "Configuration key '" + Settings.PROJECTS_REGISTRATION.key() + "': " + e.getMessage());
     }
-    LOG.info("Projects: {}", describe(mode));
+    log().info("Projects: {}", describe(mode));
     return ProjectAdmissions.of(mode, catalog, Clock.systemUTC());
   }
 

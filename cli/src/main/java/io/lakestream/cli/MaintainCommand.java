@@ -38,7 +38,14 @@ import picocli.CommandLine.Spec;
             + " files no reader needs, keep Delta logs short. Runs every maintenance.interval;"
             + " --once does one pass and exits.")
 final class MaintainCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(MaintainCommand.class);
+  /**
+   * The command's logger, made at its first use: picocli makes every command to list them, and a
+   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
+   * never log ({@code --help}, {@code sql}).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(MaintainCommand.class);
+  }
 
   @Mixin ConfigOptions config;
 
@@ -85,17 +92,18 @@ final class MaintainCommand implements Callable<Integer> {
                           ? RoleHttpServer.Health.unavailable(
                               "maintenance_group_unavailable", role.groupFailure().get())
                           : RoleHttpServer.Health.healthy()));
-      LOG.info(
-          "Lakestream maintenance is running on "
-              + Warehouses.warehouse(configuration)
-              + " (group "
-              + configuration.string(Settings.MAINTENANCE_GROUP)
-              + ", as "
-              + role.memberName().orElse("")
-              + ") every "
-              + configuration.string(Settings.MAINTENANCE_INTERVAL)
-              + "; /health and /metrics on port "
-              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      log()
+          .info(
+              "Lakestream maintenance is running on "
+                  + Warehouses.warehouse(configuration)
+                  + " (group "
+                  + configuration.string(Settings.MAINTENANCE_GROUP)
+                  + ", as "
+                  + role.memberName().orElse("")
+                  + ") every "
+                  + configuration.string(Settings.MAINTENANCE_INTERVAL)
+                  + "; /health and /metrics on port "
+                  + configuration.integer(Settings.ROLE_HTTP_PORT));
       runner.awaitShutdown("maintenance");
     }
     return 0;

@@ -27,7 +27,14 @@ import picocli.CommandLine.Option;
         "Run the query sidecar: follows the writers' commit feed and the rows not yet committed,"
             + " and serves key-range reads and SQL over HTTP and the PostgreSQL protocol.")
 final class QueryCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(QueryCommand.class);
+  /**
+   * The command's logger, made at its first use: picocli makes every command to list them, and a
+   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
+   * never log ({@code --help}, {@code sql}).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(QueryCommand.class);
+  }
 
   @Mixin ConfigOptions config;
 
@@ -62,12 +69,13 @@ final class QueryCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       QueryRuntime runtime = runner.add(start(configuration, registry));
       QueryRole role = runtime.role();
-      LOG.info(
-          "Lakestream query sidecar is serving http://localhost:"
-              + role.port()
-              + (role.pgPort() >= 0 ? " and PostgreSQL on port " + role.pgPort() : "")
-              + " over "
-              + Warehouses.warehouse(configuration));
+      log()
+          .info(
+              "Lakestream query sidecar is serving http://localhost:"
+                  + role.port()
+                  + (role.pgPort() >= 0 ? " and PostgreSQL on port " + role.pgPort() : "")
+                  + " over "
+                  + Warehouses.warehouse(configuration));
       runner.awaitShutdown("the query sidecar");
     }
     return 0;

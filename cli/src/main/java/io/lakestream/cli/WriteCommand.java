@@ -25,7 +25,14 @@ import picocli.CommandLine.Option;
         "Run the writer: lakestream.rows.<table> in, one Delta table per (project, table) out,"
             + " exactly once.")
 final class WriteCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(WriteCommand.class);
+  /**
+   * The command's logger, made at its first use: picocli makes every command to list them, and a
+   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
+   * never log ({@code --help}, {@code sql}).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(WriteCommand.class);
+  }
 
   /** How long every flush may fail before /health and /ready say the writer is not writing. */
   static final java.time.Duration FAILING_FLUSHES = java.time.Duration.ofSeconds(30);
@@ -71,13 +78,14 @@ final class WriteCommand implements Callable<Integer> {
       runner.add(
           RoleHttpServer.start(
               configuration.integer(Settings.ROLE_HTTP_PORT), registry, live, ready));
-      LOG.info(
-          "Lakestream writer is running: "
-              + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
-              + " → "
-              + Warehouses.warehouse(configuration)
-              + "; /health and /metrics on port "
-              + configuration.integer(Settings.ROLE_HTTP_PORT));
+      log()
+          .info(
+              "Lakestream writer is running: "
+                  + configuration.string(Settings.KAFKA_BOOTSTRAP_SERVERS)
+                  + " → "
+                  + Warehouses.warehouse(configuration)
+                  + "; /health and /metrics on port "
+                  + configuration.integer(Settings.ROLE_HTTP_PORT));
       runner.awaitShutdown("the writer");
     }
     return 0;
