@@ -346,6 +346,9 @@ final class DevRuntime implements AutoCloseable {
     out.println(
         "  curl -X POST http://localhost:8080/v1/projects -H 'Content-Type: application/json'"
             + " -d '{\"project_id\": \"acme\"}'");
+    out.println(
+        "and replay what reached lakestream.dlq before it was registered: ./lakestream replay -c"
+            + " lakestream.yaml --topic lakestream.dlq --from-beginning");
     out.println();
     out.flush();
   }

@@ -48,6 +48,13 @@ public final class WriterRole implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final WriterMetrics metrics;
 
+  /**
+   * Why the warehouse could not be read when the writer started (a wrong S3 key, a missing bucket),
+   * found at once rather than at the first flush (up to writer.flush.age later); null when it
+   * could, or while the check runs.
+   */
+  private volatile String warehouseProblem;
+
   private WriterRole(
       WriterConfig config,
       WriterLoop loop,
@@ -120,6 +127,7 @@ public final class WriterRole implements AutoCloseable {
             faults);
     WriterRole role = new WriterRole(config, loop, producer, metrics);
     role.thread.start();
+    role.checkWarehouse();
     log.info(
         "Writer started: group {}, warehouse {}, tables {}, flush at {} rows / {} bytes / {} on {}"
             + " threads",
@@ -154,7 +162,39 @@ public final class WriterRole implements AutoCloseable {
    * their offsets uncommitted, nothing is lost, but nothing is written either.
    */
   public Optional<String> failingFlushes(java.time.Duration atLeast) {
-    return loop.failingFlushes(atLeast);
+    Optional<String> failing = loop.failingFlushes(atLeast);
+    if (failing.isPresent() || loop.flushWorked()) {
+      return failing;
+    }
+    return Optional.ofNullable(warehouseProblem);
+  }
+
+  /**
+   * Reads the warehouse's root once, on a thread of its own (an unreachable endpoint may take the
+   * S3 client's retries): a failure is said by {@link #failingFlushes} until a flush works.
+   */
+  private void checkWarehouse() {
+    Thread check =
+        new Thread(
+            () -> {
+              try {
+                io.lakestream.writer.internal.Warehouse warehouse =
+                    io.lakestream.writer.internal.Warehouse.of(config);
+                org.apache.hadoop.fs.Path root = warehouse.root();
+                root.getFileSystem(warehouse.hadoopConf()).exists(root);
+              } catch (java.io.IOException | RuntimeException e) {
+                warehouseProblem =
+                    "cannot read the warehouse " + config.warehouse() + ": " + e.getMessage();
+                log.warn(
+                    "Cannot read the warehouse {}: {}. Rows will stay buffered, and their offsets"
+                        + " uncommitted, until it can be written.",
+                    config.warehouse(),
+                    e.getMessage());
+              }
+            },
+            "lakestream-writer-warehouse-check");
+    check.setDaemon(true);
+    check.start();
   }
 
   /** The most bytes the writer's buffers held at once, as the gauge shows it. */

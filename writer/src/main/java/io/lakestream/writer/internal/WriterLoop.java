@@ -106,6 +106,9 @@ public final class WriterLoop implements Runnable {
 
   private volatile String lastFlushFailure = "";
 
+  /** Whether a flush has worked since the writer started. */
+  private volatile boolean flushWorked;
+
   /**
    * @param pool runs the flushes; the loop closes it when it ends
    * @param faults crash points of the poll thread ({@link CrashPoint#FLUSH_APPLIED}, {@link
@@ -156,6 +159,11 @@ public final class WriterLoop implements Runnable {
     return since != Long.MIN_VALUE && System.nanoTime() - since >= atLeast.toNanos()
         ? java.util.Optional.of(lastFlushFailure)
         : java.util.Optional.empty();
+  }
+
+  /** Whether a flush has worked since the writer started. */
+  public boolean flushWorked() {
+    return flushWorked;
   }
 
   public Throwable failure() {
@@ -348,6 +356,7 @@ public final class WriterLoop implements Runnable {
         buffers.remove(outcome.buffer(), concat(outcome.batch(), settled));
         logSettled(outcome.table(), settled);
         failingSinceNanos = Long.MIN_VALUE;
+        flushWorked = true;
         int failures = backoff.succeeded(key);
         if (failures > 0) {
           log.info("Flushing {} works again after {} failed attempts", key, failures);
