@@ -228,8 +228,14 @@ public final class DuckDbResult implements QueryResult {
     if (name.startsWith("(") && closes(name, 0) == name.length() - 1) {
       return "?column?"; // the engine parenthesizes an operator's expression
     }
+    if (CONSTANT.matcher(name).matches()) {
+      return "?column?"; // SELECT 1, 'abc'
+    }
     java.util.regex.Matcher cast = CAST.matcher(name);
     if (cast.matches() && closes(name, 4) == name.length() - 1) {
+      if (CONSTANT.matcher(cast.group(1).strip()).matches()) {
+        return postgresTypeName(cast.group(2)); // 82893580.2::float8 is named float8
+      }
       String inner = postgresName(cast.group(1));
       return inner.equals(cast.group(1).strip()) && !COLUMN.matcher(inner).matches()
           ? label
@@ -285,7 +291,27 @@ public final class DuckDbResult implements QueryResult {
           "^\"?([A-Za-z_][A-Za-z0-9_]*)\"?\\(.*\\)$", java.util.regex.Pattern.DOTALL);
   private static final java.util.regex.Pattern CAST =
       java.util.regex.Pattern.compile(
-          "^CAST\\((.*) AS [^()\"']+\\)$", java.util.regex.Pattern.DOTALL);
+          "^CAST\\((.*) AS ([^()\"']+)\\)$", java.util.regex.Pattern.DOTALL);
+  private static final java.util.regex.Pattern CONSTANT =
+      java.util.regex.Pattern.compile(
+          "(?i)^(-?\\d+(\\.\\d*)?([e][+-]?\\d+)?|'(?:[^']|'')*'|true|false|null)$");
+
+  /** The name PostgreSQL gives a type, from the name the statement wrote it by. */
+  private static String postgresTypeName(String written) {
+    String type = written.strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (type) {
+      case "double", "double precision", "float8", "float" -> "float8";
+      case "real", "float4" -> "float4";
+      case "int", "integer", "int4", "signed" -> "int4";
+      case "bigint", "int8", "long" -> "int8";
+      case "smallint", "int2", "short" -> "int2";
+      case "boolean", "bool" -> "bool";
+      case "timestamp with time zone", "timestamptz" -> "timestamptz";
+      case "decimal", "numeric" -> "numeric";
+      default -> type.replaceAll("\\(.*", ""); // varchar, text, date, numeric(10,2) → numeric
+    };
+  }
+
   private static final java.util.regex.Pattern QUOTED =
       java.util.regex.Pattern.compile("^\"((?:[^\"]|\"\")*)\"$");
   private static final java.util.regex.Pattern COLUMN =

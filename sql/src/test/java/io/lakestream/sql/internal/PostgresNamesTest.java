@@ -44,11 +44,21 @@ class PostgresNamesTest {
         // kept: columns, aliases, constants
         "service_name | service_name",
         "Errors (5xx) | Errors (5xx)",
-        "1 | 1",
-        "CAST('abc' AS VARCHAR) | CAST('abc' AS VARCHAR)",
+        // constants, and casts of constants by their type: SELECT 1, 'abc', 82893580.2::float8
+        "1 | ?column?",
+        "-2.5 | ?column?",
+        "CAST(82893580.2 AS float8) | float8",
+        "CAST('abc' AS VARCHAR) | varchar",
+        "CAST(1 AS INTEGER) | int4",
         "(a) + (b) | (a) + (b)",
       })
   void aColumnWithoutAnAliasIsNamedAsPostgresNamesIt(String label, String name) {
     assertThat(DuckDbResult.postgresName(label)).isEqualTo(name);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTextConstantIsAnUnnamedColumn() {
+    assertThat(DuckDbResult.postgresName("'abc'")).isEqualTo("?column?"); // SELECT 'abc'
+    assertThat(DuckDbResult.postgresName("'it''s'")).isEqualTo("?column?");
   }
 }
