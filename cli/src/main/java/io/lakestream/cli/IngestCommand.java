@@ -33,11 +33,7 @@ import picocli.CommandLine.Option;
         "Run the ingest router: OTLP and Avro topics in, lakestream.rows.<table> by project out,"
             + " bad input to lakestream.dlq.")
 final class IngestCommand implements Callable<Integer> {
-  /**
-   * The command's logger, made at its first use: picocli makes every command to list them, and a
-   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
-   * never log ({@code --help}, {@code sql}).
-   */
+  /** The command's logger, made at first use ({@link Main#COMMANDS} says why). */
   private static Logger log() {
     return LoggerFactory.getLogger(IngestCommand.class);
   }
@@ -192,7 +188,8 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  private static OtlpEncoding encoding(Configuration config, Setting setting) {
+  /** An OTLP topic's encoding setting, refused naming its key when it is none of the encodings. */
+  static OtlpEncoding encoding(Configuration config, Setting setting) {
     try {
       return OtlpEncoding.parse(config.string(setting));
     } catch (IllegalArgumentException e) {

@@ -17,8 +17,12 @@ public final class Main {
    * cli-dev} module: on the class path of a source checkout ({@code ./lakestream}) and of the
    * development image, absent from the production image, which then carries no Kafka broker, S3
    * server, JUnit or JMH.
+   *
+   * <p>picocli makes every command to list them: a command's logger is made at its first use, not
+   * with its class, or every command, {@code --help} and {@code sql} included, would start logging
+   * (logback reading its configuration: about 0.3 s) without ever logging.
    */
-  private static final List<Object> COMMANDS =
+  static final List<Object> COMMANDS =
       List.of(
           "dev",
           IngestCommand.class,

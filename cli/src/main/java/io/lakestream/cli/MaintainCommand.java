@@ -38,11 +38,7 @@ import picocli.CommandLine.Spec;
             + " files no reader needs, keep Delta logs short. Runs every maintenance.interval;"
             + " --once does one pass and exits.")
 final class MaintainCommand implements Callable<Integer> {
-  /**
-   * The command's logger, made at its first use: picocli makes every command to list them, and a
-   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
-   * never log ({@code --help}, {@code sql}).
-   */
+  /** The command's logger, made at first use ({@link Main#COMMANDS} says why). */
   private static Logger log() {
     return LoggerFactory.getLogger(MaintainCommand.class);
   }

@@ -199,20 +199,17 @@ final class ProduceCommand implements Callable<Integer> {
           case spans -> Settings.INGEST_SPANS_ENCODING;
           case metrics -> Settings.INGEST_METRICS_ENCODING;
         };
-    try {
-      return new OtlpTopic(
-          configuration.string(topic), OtlpEncoding.parse(configuration.string(encoding)));
-    } catch (IllegalArgumentException e) {
-      throw new CliException("Configuration key '" + encoding.key() + "': " + e.getMessage());
-    }
+    return new OtlpTopic(
+        configuration.string(topic), IngestCommand.encoding(configuration, encoding));
   }
 
   private List<ProducerRecord<byte[], byte[]>> generated(Configuration configuration, int rounds) {
     for (Signal each : Signal.values()) {
-      if (otlpTopic(configuration, each).encoding() != OtlpEncoding.PROTO) {
+      OtlpTopic target = otlpTopic(configuration, each);
+      if (target.encoding() != OtlpEncoding.PROTO) {
         throw new CliException(
             "--generate sends OTLP protobuf, and the router reads "
-                + otlpTopic(configuration, each).name()
+                + target.name()
                 + " as otlp_json: send OTLP/JSON files with --format otlp_json --signal "
                 + each
                 + " instead.");

@@ -27,11 +27,7 @@ import picocli.CommandLine.Option;
         "Run the query sidecar: follows the writers' commit feed and the rows not yet committed,"
             + " and serves key-range reads and SQL over HTTP and the PostgreSQL protocol.")
 final class QueryCommand implements Callable<Integer> {
-  /**
-   * The command's logger, made at its first use: picocli makes every command to list them, and a
-   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
-   * never log ({@code --help}, {@code sql}).
-   */
+  /** The command's logger, made at first use ({@link Main#COMMANDS} says why). */
   private static Logger log() {
     return LoggerFactory.getLogger(QueryCommand.class);
   }

@@ -25,11 +25,7 @@ import picocli.CommandLine.Option;
         "Run the writer: lakestream.rows.<table> in, one Delta table per (project, table) out,"
             + " exactly once.")
 final class WriteCommand implements Callable<Integer> {
-  /**
-   * The command's logger, made at its first use: picocli makes every command to list them, and a
-   * logger made then would start logging (reading its configuration, about 0.3 s) for commands that
-   * never log ({@code --help}, {@code sql}).
-   */
+  /** The command's logger, made at first use ({@link Main#COMMANDS} says why). */
   private static Logger log() {
     return LoggerFactory.getLogger(WriteCommand.class);
   }
