@@ -30,7 +30,7 @@ final class WriteCommand implements Callable<Integer> {
     return LoggerFactory.getLogger(WriteCommand.class);
   }
 
-  /** How long every flush may fail before /health and /ready say the writer is not writing. */
+  /** How long every flush may fail before /ready says the writer is not writing. */
   static final java.time.Duration FAILING_FLUSHES = java.time.Duration.ofSeconds(30);
 
   @Mixin ConfigOptions config;
